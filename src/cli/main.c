@@ -1,0 +1,3 @@
+#include "kordon.h"
+#include <stdio.h>
+int main(void) { puts("kordon"); return 0; }

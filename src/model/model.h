@@ -1,0 +1,68 @@
+/* model — the entity every parser produces: an id, a schema, the dataset it
+ * came from and multi-valued FtM properties. One kd_entity is reused record
+ * after record, so a parser's memory is bounded by its largest record. */
+#ifndef KD_MODEL_H
+#define KD_MODEL_H
+
+#include "core/core.h"
+
+/* A single value may not exceed this; a longer one is an input error. */
+#define ENTITY_VALUE_MAX (256 * 1024)
+
+typedef struct entity_value {
+    uint16_t prop;
+    uint32_t offset, len; /* into entity.text */
+} entity_value;
+
+typedef struct entity {
+    buf id;
+    kd_schema schema;
+    const char *dataset;    /* static or owned by the parser */
+    entity_value *values;
+    size_t n_values, cap_values;
+    buf text;               /* NUL-separated value storage */
+} entity;
+
+void entity_init(entity *e);
+void entity_reset(entity *e);   /* keeps allocations for the next record */
+void entity_free(entity *e);
+
+int entity_set_id(entity *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Adds a value after trimming spaces and collapsing inner whitespace runs.
+ * Empty values and exact duplicates of the same property are skipped.
+ * Returns KD_EUTF8 for invalid UTF-8 and KD_ELIMIT for an oversized value;
+ * the parser turns that into a message with file and line. */
+int entity_add(entity *e, kd_prop prop, const char *s, size_t n);
+int entity_add_str(entity *e, kd_prop prop, const char *s);
+/* As entity_add, but keeps line breaks (reasons, notes). */
+int entity_add_text(entity *e, kd_prop prop, const char *s, size_t n);
+/* Resolves a country name, demonym or code to ISO 3166-1 alpha-2; keeps the
+ * text when it cannot be resolved. */
+int entity_add_country(entity *e, kd_prop prop, const char *s, size_t n);
+/* Normalises a date to an ISO partial date; keeps the text when unparsable. */
+int entity_add_date(entity *e, kd_prop prop, const char *s, size_t n);
+/* Adds every part of s split on sep (e.g. "; "), each through entity_add. */
+int entity_add_split(entity *e, kd_prop prop, const char *s, size_t n, const char *sep);
+
+const char *entity_value_text(const entity *e, size_t i);
+const char *entity_first(const entity *e, kd_prop prop);
+size_t entity_count(const entity *e, kd_prop prop);
+
+/* Countries: ISO 3166-1 alpha-2 for a name ("Russian Federation"), a demonym
+ * ("Russian", "Azerbaijani"), an alpha-2/alpha-3 code or a common variant
+ * ("Iran (Islamic Republic of)"). Case and diacritics are ignored. Returns
+ * true and writes a lowercase code to out on success. */
+bool country_code(const char *s, size_t n, char out[3]);
+/* The English short name of an alpha-2 code, or NULL. */
+const char *country_name(const char *code);
+
+/* Dates: writes an ISO partial date ("1976", "1976-04", "1976-04-29"), a
+ * range "1960/1962" or a circa date "1955~" for the many ways lists write
+ * them: "29.4.1976", "29/04/1976", "1976-04-29", "29 Apr 1976",
+ * "Apr 1976", "circa 1955", "1960 to 1962", "between 1960 and 1962", ...
+ * Day-first is assumed for ambiguous numeric dates. Returns false when the
+ * text is not a date. */
+bool date_normalise(const char *s, size_t n, char *out, size_t out_size);
+
+#endif

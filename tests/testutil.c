@@ -1,0 +1,105 @@
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *data_path(const char *relative)
+{
+    static char path[4096];
+    const char *base = getenv("KORDON_SHARED_DATA");
+    if (!base || !*base)
+        base = "../shared/data";
+    snprintf(path, sizeof path, "%s/%s", base, relative);
+    return path;
+}
+
+const char *tmp_path(const char *name)
+{
+    static char path[4096];
+    const char *base = getenv("KORDON_TMP");
+    if (!base || !*base)
+        base = "/tmp/kordon-test";
+    mkdir(base, 0755);
+    snprintf(path, sizeof path, "%s/%s", base, name);
+    return path;
+}
+
+static int collect_emit(void *ctx, const entity *e, kd_error *err)
+{
+    (void)err;
+    collected *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->items = realloc(c->items, c->cap * sizeof *c->items);
+        assert_non_null(c->items);
+    }
+    entity *copy = &c->items[c->n++];
+    entity_init(copy);
+    buf_append(&copy->id, e->id.data ? e->id.data : "", e->id.len);
+    copy->schema = e->schema;
+    copy->dataset = e->dataset;
+    for (size_t i = 0; i < e->n_values; i++) {
+        const char *v = entity_value_text(e, i);
+        /* entity_add_text keeps the value byte for byte */
+        assert_int_equal(entity_add_text(copy, e->values[i].prop, v, strlen(v)), 0);
+    }
+    return 0;
+}
+
+const list_sink *collect_sink(collected *c, list_sink *storage)
+{
+    memset(c, 0, sizeof *c);
+    storage->emit = collect_emit;
+    storage->ctx = c;
+    return storage;
+}
+
+void collected_free(collected *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        entity_free(&c->items[i]);
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+const entity *collected_find(const collected *c, const char *id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->items[i].id.data && strcmp(c->items[i].id.data, id) == 0)
+            return &c->items[i];
+    return NULL;
+}
+
+size_t collected_count_schema(const collected *c, kd_schema schema)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n += c->items[i].schema == schema;
+    return n;
+}
+
+bool entity_has(const entity *e, kd_prop prop, const char *value)
+{
+    for (size_t i = 0; i < e->n_values; i++)
+        if (e->values[i].prop == prop && strcmp(entity_value_text(e, i), value) == 0)
+            return true;
+    return false;
+}
+
+bool entity_has_substring(const entity *e, kd_prop prop, const char *needle)
+{
+    for (size_t i = 0; i < e->n_values; i++)
+        if (e->values[i].prop == prop && strstr(entity_value_text(e, i), needle))
+            return true;
+    return false;
+}
+
+void entity_dump(const entity *e)
+{
+    fprintf(stderr, "entity %s [%s] dataset=%s\n", e->id.data ? e->id.data : "(no id)",
+            kd_schema_name(e->schema), e->dataset ? e->dataset : "(none)");
+    for (size_t i = 0; i < e->n_values; i++)
+        fprintf(stderr, "  %s = %s\n", kd_prop_name(e->values[i].prop), entity_value_text(e, i));
+}

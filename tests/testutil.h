@@ -1,0 +1,44 @@
+/* Shared helpers for kordon's cmocka tests. */
+#ifndef KD_TESTUTIL_H
+#define KD_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lists/lists.h"
+
+/* Path of a file under the shared data directory (KORDON_SHARED_DATA,
+ * default ../shared/data). Returns a static buffer valid until next call. */
+const char *data_path(const char *relative);
+/* A scratch directory for this test run (created on demand). */
+const char *tmp_path(const char *name);
+
+/* Collects deep copies of every emitted entity. */
+typedef struct collected {
+    entity *items;
+    size_t n, cap;
+} collected;
+
+extern const list_sink *collect_sink(collected *c, list_sink *storage);
+void collected_free(collected *c);
+const entity *collected_find(const collected *c, const char *id);
+size_t collected_count_schema(const collected *c, kd_schema schema);
+/* true when the entity has prop == value exactly. */
+bool entity_has(const entity *e, kd_prop prop, const char *value);
+/* true when some value of prop contains the substring. */
+bool entity_has_substring(const entity *e, kd_prop prop, const char *needle);
+/* Prints an entity to stderr (debugging aid for failing assertions). */
+void entity_dump(const entity *e);
+
+#define assert_has(e, prop, value)                                             \
+    do {                                                                       \
+        if (!entity_has((e), (prop), (value))) {                               \
+            entity_dump(e);                                                    \
+            fail_msg("%s lacks %s=%s", (e)->id.data, kd_prop_name(prop), (value)); \
+        }                                                                      \
+    } while (0)
+
+#endif
