@@ -16,6 +16,8 @@
 extern "C" {
 #endif
 
+#define KORDON_VERSION_STRING "0.1.0"
+
 /* ---- errors ------------------------------------------------------------ */
 
 #define KD_ERRNO_MAP(X)                                                        \

@@ -39,7 +39,7 @@ static int collect_emit(void *ctx, const entity *e, kd_error *err)
     entity_init(copy);
     buf_append(&copy->id, e->id.data ? e->id.data : "", e->id.len);
     copy->schema = e->schema;
-    copy->dataset = e->dataset;
+    copy->dataset = e->dataset ? strdup(e->dataset) : NULL; /* parsers may reuse theirs */
     for (size_t i = 0; i < e->n_values; i++) {
         const char *v = entity_value_text(e, i);
         /* entity_add_text keeps the value byte for byte */
@@ -58,8 +58,10 @@ const list_sink *collect_sink(collected *c, list_sink *storage)
 
 void collected_free(collected *c)
 {
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
+        free((char *)c->items[i].dataset);
         entity_free(&c->items[i]);
+    }
     free(c->items);
     memset(c, 0, sizeof *c);
 }

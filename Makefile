@@ -1,0 +1,45 @@
+# kordon — the two set-up commands are `make run` and `make check`.
+BUILD       ?= build
+BUILD_ASAN  ?= build-asan
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+KORDON_INDEX ?= kordon.kdx
+# Lists to index: KORDON_LISTS if set, else the shared real data next to
+# the repository (until `kordon fetch` downloads the official files).
+KORDON_LISTS ?= $(abspath ../shared/data/lists)
+
+.PHONY: all deps build check check-asan run bench fuzz clean
+
+all: build
+
+deps:
+	./scripts/install-deps
+
+build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Builds and runs every test: unit tests, end-to-end tests of the binary,
+# fuzz corpus replays.
+check: deps build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+check-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DKORDON_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_ASAN) -j$(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
+run: deps build
+	./$(BUILD)/kordon build $(KORDON_LISTS) -o $(KORDON_INDEX)
+	./$(BUILD)/kordon info -i $(KORDON_INDEX)
+
+bench: build
+	./bench/build-index.sh $(BUILD)/kordon
+
+fuzz: deps
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKORDON_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j$(JOBS)
+	./fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-60}
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for a while, growing its corpus in
+# fuzz/corpus/<target>/ (commit new corpus files that add coverage).
+# usage: fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET
+set -euo pipefail
+build=${1:-build-fuzz}
+seconds=${2:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+for bin in "$build"/fuzz_*; do
+  name=$(basename "$bin")
+  corpus="$here/corpus/$name"
+  mkdir -p "$corpus"
+  echo "== $name for ${seconds}s"
+  "$bin" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+         -artifact_prefix="$here/" "$corpus" 2>&1 | grep -E '^#[0-9]+.*(DONE|pulse)|ERROR|SUMMARY|Done' | tail -3
+done

@@ -1,0 +1,21 @@
+/* cli — the `kordon` command. One function per subcommand, each taking the
+ * arguments after its name and returning the process exit status. */
+#ifndef KD_CLI_H
+#define KD_CLI_H
+
+#include "kordon.h"
+
+/* Exit statuses: 0 success, 1 the work failed (bad input, missing file),
+ * 2 the command line itself was wrong. */
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+int cmd_build(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_entity(int argc, char **argv);
+
+/* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
+const char *cli_default_index(void);
+/* Prints "kordon: <message>" to stderr and returns EXIT_FAILED. */
+int cli_fail(const kd_error *err);
+
+#endif

@@ -1,0 +1,135 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_index_option(int argc, char **argv, const char **index, int *json,
+                              const char *usage)
+{
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *index = cli_default_index();
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:jh", options, NULL)) != -1) {
+        switch (c) {
+        case 'i': *index = optarg; break;
+        case 'j': *json = 1; break;
+        case 'h': printf("usage: kordon %s\n", usage); return 0;
+        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+static void print_json(const kd_index *ix, const char *path)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "index", json_string(path));
+    json_object_set_new(root, "built_at", json_string(kd_index_built_at(ix)));
+    json_object_set_new(root, "entities", json_integer((json_int_t)kd_index_entity_count(ix)));
+    json_t *list = json_array();
+    for (size_t i = 0; i < kd_index_dataset_count(ix); i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(d.name));
+        json_object_set_new(o, "version", json_string(d.version));
+        json_object_set_new(o, "newest_date", json_string(d.newest_date));
+        json_object_set_new(o, "entities", json_integer(d.entity_count));
+        json_t *schemata = json_object();
+        for (int s = 0; s < KD_SCHEMA_COUNT; s++)
+            if (d.schema_counts[s])
+                json_object_set_new(schemata, kd_schema_name((kd_schema)s),
+                                    json_integer(d.schema_counts[s]));
+        json_object_set_new(o, "schemata", schemata);
+        json_array_append_new(list, o);
+    }
+    json_object_set_new(root, "datasets", list);
+    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(root);
+}
+
+static void print_text(const kd_index *ix, const char *path)
+{
+    printf("index %s: %zu entities, built %s\n\n", path, kd_index_entity_count(ix),
+           kd_index_built_at(ix));
+    printf("%-24s %8s  %-10s  %-12s  %s\n", "dataset", "entities", "newest", "version",
+           "schemata");
+    for (size_t i = 0; i < kd_index_dataset_count(ix); i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        printf("%-24s %8u  %-10s  %.12s ", d.name, d.entity_count,
+               d.newest_date[0] ? d.newest_date : "-", d.version);
+        const char *sep = " ";
+        for (int s = 0; s < KD_SCHEMA_COUNT; s++)
+            if (d.schema_counts[s]) {
+                printf("%s%s %u", sep, kd_schema_name((kd_schema)s), d.schema_counts[s]);
+                sep = ", ";
+            }
+        putchar('\n');
+    }
+}
+
+int cmd_info(int argc, char **argv)
+{
+    const char *path;
+    int json = 0;
+    int rc = parse_index_option(argc, argv, &path, &json, "info [-i INDEX] [--json]");
+    if (rc >= 0)
+        return rc;
+    if (optind < argc) {
+        fprintf(stderr, "usage: kordon info [-i INDEX] [--json]\n");
+        return EXIT_USAGE;
+    }
+    kd_index *ix;
+    kd_error err = {0};
+    if (kd_index_open(path, &ix, &err))
+        return cli_fail(&err);
+    if (json)
+        print_json(ix, path);
+    else
+        print_text(ix, path);
+    kd_index_close(ix);
+    return 0;
+}
+
+int cmd_entity(int argc, char **argv)
+{
+    const char *path;
+    int json = 0;
+    int rc = parse_index_option(argc, argv, &path, &json, "entity [-i INDEX] ID...");
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc) {
+        fprintf(stderr, "usage: kordon entity [-i INDEX] ID...\n");
+        return EXIT_USAGE;
+    }
+    kd_index *ix;
+    kd_error err = {0};
+    if (kd_index_open(path, &ix, &err))
+        return cli_fail(&err);
+    int status = 0;
+    for (int i = optind; i < argc; i++) {
+        int64_t pos = kd_index_find(ix, argv[i]);
+        if (pos < 0) {
+            fprintf(stderr, "kordon: no entity \"%s\" in %s\n", argv[i], path);
+            status = EXIT_FAILED;
+            continue;
+        }
+        char *text = kd_index_entity_json(ix, (size_t)pos, 1);
+        if (text)
+            puts(text);
+        free(text);
+    }
+    kd_index_close(ix);
+    return status;
+}

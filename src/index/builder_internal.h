@@ -1,0 +1,42 @@
+/* Private to src/index: the in-memory form of an index being built, shared
+ * by builder.c (which fills it) and writer.c (which serialises it). */
+#ifndef KD_BUILDER_INTERNAL_H
+#define KD_BUILDER_INTERNAL_H
+
+#include "index.h"
+
+typedef struct built_value {
+    uint16_t prop;
+    const char *text;
+} built_value;
+
+typedef struct built_entity {
+    const char *id;
+    uint16_t schema, n_datasets;
+    uint16_t *datasets;
+    built_value *values;
+    uint32_t n_values;
+} built_entity;
+
+typedef struct built_dataset {
+    const char *name;
+    sha256_ctx *hash;
+    const char *last_file_hash; /* folded in once per file */
+    char newest[11];
+    uint32_t count;
+    uint32_t schema_counts[KD_SCHEMA_COUNT];
+} built_dataset;
+
+struct index_builder {
+    arena mem;
+    built_entity *entities;
+    size_t n_entities, cap_entities;
+    /* open-addressing id → entity position + 1 */
+    uint32_t *slots;
+    size_t n_slots;
+    built_dataset *datasets;
+    size_t n_datasets;
+    const char *file_hash;
+};
+
+#endif

@@ -1,0 +1,100 @@
+/* index — the compiled snapshot (.kdx) that every other command maps.
+ *
+ * Layout (little-endian, every section 8-byte aligned):
+ *   header | STRS strings | DSET datasets | ENTS entities sorted by id |
+ *   VALS property values | DSID dataset indices per entity | META
+ * Strings are NUL-terminated and deduplicated; tables refer to them by
+ * 32-bit offset. An index is immutable once written: a new list version
+ * means a new file, renamed into place, so readers never see a torn write. */
+#ifndef KD_INDEX_H
+#define KD_INDEX_H
+
+#include "model/model.h"
+
+#define KDX_MAGIC "KORDONX"
+#define KDX_VERSION 1u
+#define KDX_MAX_SECTIONS 16
+
+enum kdx_tag {
+    KDX_STRS = 0x53525453, /* "STRS" */
+    KDX_DSET = 0x54455344, /* "DSET" */
+    KDX_ENTS = 0x53544e45, /* "ENTS" */
+    KDX_VALS = 0x534c4156, /* "VALS" */
+    KDX_DSID = 0x44495344, /* "DSID" */
+    KDX_META = 0x4154454d, /* "META" */
+};
+
+typedef struct kdx_section {
+    uint32_t tag, reserved;
+    uint64_t offset, size;
+} kdx_section;
+
+typedef struct kdx_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t section_count;
+    uint32_t schema_count, prop_count; /* enums the file was written with */
+    uint64_t file_size;
+    kdx_section sections[KDX_MAX_SECTIONS];
+} kdx_header;
+
+typedef struct kdx_dataset {
+    uint32_t name, version, newest_date, entity_count;
+    uint32_t schema_counts[KD_SCHEMA_COUNT];
+} kdx_dataset;
+
+typedef struct kdx_entity {
+    uint32_t id;
+    uint16_t schema, n_datasets;
+    uint32_t datasets_first, values_first, n_values;
+} kdx_entity;
+
+typedef struct kdx_value {
+    uint16_t prop, reserved;
+    uint32_t text;
+} kdx_value;
+
+typedef struct kdx_meta {
+    uint32_t built_at;    /* ISO timestamp string */
+    uint32_t generator;   /* "kordon x.y.z" */
+} kdx_meta;
+
+/* ---- building ---------------------------------------------------------- */
+
+typedef struct index_builder index_builder;
+
+index_builder *index_builder_new(void);
+void index_builder_free(index_builder *b);
+/* Starts a source file; its content hash becomes part of the version of
+ * every dataset it contributes entities to. */
+void index_builder_begin_file(index_builder *b, const char *file_hash);
+/* Copies an entity in. An id seen before is merged: values and datasets
+ * are united (FtM exports repeat entities across files). */
+int index_builder_add(index_builder *b, const entity *e, kd_error *err);
+size_t index_builder_count(const index_builder *b);
+/* Writes PATH.tmp-PID, fsyncs, then renames it over PATH. */
+int index_builder_write(index_builder *b, const char *path, kd_error *err);
+
+/* ---- reading: see kd_index_* in kordon.h; internals for other modules -- */
+
+struct kd_index {
+    void *map;
+    size_t map_size;
+    const char *strings;
+    size_t strings_size;
+    const kdx_dataset *datasets;
+    size_t n_datasets;
+    const kdx_entity *entities;
+    size_t n_entities;
+    const kdx_value *values;
+    size_t n_values;
+    const uint16_t *dataset_ids;
+    size_t n_dataset_ids;
+    const kdx_meta *meta;
+};
+
+static inline const char *index_string(const kd_index *ix, uint32_t offset)
+{
+    return ix->strings + offset;
+}
+#endif

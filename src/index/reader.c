@@ -1,0 +1,204 @@
+/* Opens a .kdx by mapping it; nothing is parsed or copied, so opening costs
+ * one validation pass over the tables. Every offset is checked here once,
+ * which lets the accessors trust them afterwards. */
+#include "index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const kdx_section *find_section(const kdx_header *h, uint32_t tag)
+{
+    for (uint32_t i = 0; i < h->section_count; i++)
+        if (h->sections[i].tag == tag)
+            return &h->sections[i];
+    return NULL;
+}
+
+static int map_section(const kdx_header *h, size_t file_size, uint32_t tag, size_t item,
+                       const void **data, size_t *count)
+{
+    const kdx_section *s = find_section(h, tag);
+    if (!s || s->offset > file_size || s->size > file_size - s->offset || s->offset % 8 ||
+        s->size % item)
+        return KD_EINDEX;
+    *data = (const char *)h + s->offset;
+    *count = s->size / item;
+    return KD_OK;
+}
+
+static int validate(kd_index *ix)
+{
+    if (ix->strings_size == 0 || ix->strings[ix->strings_size - 1] != '\0')
+        return KD_EINDEX;
+    if (ix->n_datasets > UINT16_MAX)
+        return KD_EINDEX;
+#define STR_OK(off) ((off) < ix->strings_size)
+    for (size_t i = 0; i < ix->n_datasets; i++) {
+        const kdx_dataset *d = &ix->datasets[i];
+        if (!STR_OK(d->name) || !STR_OK(d->version) || !STR_OK(d->newest_date))
+            return KD_EINDEX;
+    }
+    for (size_t i = 0; i < ix->n_entities; i++) {
+        const kdx_entity *e = &ix->entities[i];
+        if (!STR_OK(e->id) || e->schema >= KD_SCHEMA_COUNT ||
+            e->values_first > ix->n_values || e->n_values > ix->n_values - e->values_first ||
+            e->datasets_first > ix->n_dataset_ids ||
+            e->n_datasets > ix->n_dataset_ids - e->datasets_first)
+            return KD_EINDEX;
+        /* binary search by id needs strictly increasing ids */
+        if (i && strcmp(index_string(ix, ix->entities[i - 1].id), index_string(ix, e->id)) >= 0)
+            return KD_EINDEX;
+    }
+    for (size_t i = 0; i < ix->n_values; i++)
+        if (ix->values[i].prop >= KD_PROP_COUNT || !STR_OK(ix->values[i].text))
+            return KD_EINDEX;
+    for (size_t i = 0; i < ix->n_dataset_ids; i++)
+        if (ix->dataset_ids[i] >= ix->n_datasets)
+            return KD_EINDEX;
+    if (!STR_OK(ix->meta->built_at) || !STR_OK(ix->meta->generator))
+        return KD_EINDEX;
+#undef STR_OK
+    return KD_OK;
+}
+
+int kd_index_open(const char *path, kd_index **out, kd_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, KD_EIO, "%s: cannot open index: %s%s", path, strerror(errno),
+                         errno == ENOENT ? " (build one with `kordon build`)" : "");
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return error_set(err, KD_EIO, "%s: not a regular file", path);
+    }
+    size_t size = (size_t)st.st_size;
+    if (size < sizeof(kdx_header)) {
+        close(fd);
+        return error_set(err, KD_EINDEX, "%s: not a kordon index (too short)", path);
+    }
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return error_set(err, KD_EIO, "%s: cannot map: %s", path, strerror(errno));
+    const kdx_header *h = map;
+    int rc = KD_OK;
+    if (memcmp(h->magic, KDX_MAGIC, sizeof KDX_MAGIC) != 0) {
+        rc = error_set(err, KD_EINDEX, "%s: not a kordon index", path);
+    } else if (h->version != KDX_VERSION || h->schema_count != KD_SCHEMA_COUNT ||
+               h->prop_count != KD_PROP_COUNT) {
+        rc = error_set(err, KD_EINDEX,
+                       "%s: index format %u was written by another kordon version; rebuild it",
+                       path, h->version);
+    } else if (h->file_size != size || h->section_count > KDX_MAX_SECTIONS) {
+        rc = error_set(err, KD_EINDEX, "%s: truncated or damaged index (size %zu, expected %llu)",
+                       path, size, (unsigned long long)h->file_size);
+    }
+    kd_index *ix = rc ? NULL : calloc(1, sizeof *ix);
+    if (!rc && !ix)
+        rc = error_set(err, KD_ENOMEM, "%s: out of memory", path);
+    if (!rc) {
+        ix->map = map;
+        ix->map_size = size;
+        size_t n_meta = 0;
+        const void *p;
+        int bad = map_section(h, size, KDX_STRS, 1, &p, &ix->strings_size);
+        ix->strings = p;
+        bad = bad || map_section(h, size, KDX_DSET, sizeof(kdx_dataset), &p, &ix->n_datasets);
+        ix->datasets = p;
+        bad = bad || map_section(h, size, KDX_ENTS, sizeof(kdx_entity), &p, &ix->n_entities);
+        ix->entities = p;
+        bad = bad || map_section(h, size, KDX_VALS, sizeof(kdx_value), &p, &ix->n_values);
+        ix->values = p;
+        bad = bad || map_section(h, size, KDX_DSID, sizeof(uint16_t), &p, &ix->n_dataset_ids);
+        ix->dataset_ids = p;
+        bad = bad || map_section(h, size, KDX_META, sizeof(kdx_meta), &p, &n_meta);
+        ix->meta = p;
+        if (bad || n_meta != 1 || validate(ix))
+            rc = error_set(err, KD_EINDEX, "%s: damaged index (a table points outside the file)",
+                           path);
+    }
+    if (rc) {
+        free(ix);
+        munmap(map, size);
+        return rc;
+    }
+    *out = ix;
+    return KD_OK;
+}
+
+void kd_index_close(kd_index *ix)
+{
+    if (!ix)
+        return;
+    munmap(ix->map, ix->map_size);
+    free(ix);
+}
+
+size_t kd_index_entity_count(const kd_index *ix) { return ix->n_entities; }
+size_t kd_index_dataset_count(const kd_index *ix) { return ix->n_datasets; }
+const char *kd_index_built_at(const kd_index *ix) { return index_string(ix, ix->meta->built_at); }
+
+int kd_index_dataset(const kd_index *ix, size_t i, kd_dataset_info *out)
+{
+    if (i >= ix->n_datasets)
+        return KD_ENOTFOUND;
+    const kdx_dataset *d = &ix->datasets[i];
+    out->name = index_string(ix, d->name);
+    out->version = index_string(ix, d->version);
+    out->newest_date = index_string(ix, d->newest_date);
+    out->entity_count = d->entity_count;
+    memcpy(out->schema_counts, d->schema_counts, sizeof out->schema_counts);
+    return KD_OK;
+}
+
+int64_t kd_index_find(const kd_index *ix, const char *id)
+{
+    size_t lo = 0, hi = ix->n_entities;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(index_string(ix, ix->entities[mid].id), id);
+        if (c == 0)
+            return (int64_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return KD_ENOTFOUND;
+}
+
+int kd_index_entity(const kd_index *ix, size_t position, kd_entity_view *out)
+{
+    if (position >= ix->n_entities)
+        return KD_ENOTFOUND;
+    const kdx_entity *e = &ix->entities[position];
+    out->id = index_string(ix, e->id);
+    out->schema = (kd_schema)e->schema;
+    out->datasets = ix->dataset_ids + e->datasets_first;
+    out->n_datasets = e->n_datasets;
+    out->values_ = ix->values + e->values_first;
+    out->n_values = e->n_values;
+    return KD_OK;
+}
+
+kd_value_ref kd_entity_view_value(const kd_index *ix, const kd_entity_view *view, uint32_t i)
+{
+    const kdx_value *v = (const kdx_value *)view->values_ + i;
+    return (kd_value_ref){(kd_prop)v->prop, index_string(ix, v->text)};
+}
+
+const char *kd_entity_view_first(const kd_index *ix, const kd_entity_view *view, kd_prop prop)
+{
+    const kdx_value *v = view->values_;
+    for (uint32_t i = 0; i < view->n_values; i++)
+        if (v[i].prop == prop)
+            return index_string(ix, v[i].text);
+    return NULL;
+}

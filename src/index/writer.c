@@ -1,0 +1,219 @@
+/* Serialises a builder into the .kdx layout described in index.h. */
+#include "index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The builder's internals, shared with builder.c through this one file
+ * rather than a header: nothing else should see them. */
+#include "builder_internal.h"
+
+typedef struct string_table {
+    buf blob;
+    uint32_t *slots; /* offset + 1 */
+    size_t n_slots, count;
+} string_table;
+
+static int strings_grow(string_table *t)
+{
+    size_t n = t->n_slots ? t->n_slots * 2 : 1 << 16;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return KD_ENOMEM;
+    for (size_t i = 0; i < t->n_slots; i++) {
+        if (!t->slots[i])
+            continue;
+        const char *s = t->blob.data + t->slots[i] - 1;
+        size_t h = hash_bytes(s, strlen(s)) & (n - 1);
+        while (slots[h])
+            h = (h + 1) & (n - 1);
+        slots[h] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->n_slots = n;
+    return KD_OK;
+}
+
+static int strings_intern(string_table *t, const char *s, uint32_t *out)
+{
+    if ((t->count + 1) * 2 > t->n_slots && strings_grow(t))
+        return KD_ENOMEM;
+    size_t len = strlen(s);
+    size_t h = hash_bytes(s, len) & (t->n_slots - 1);
+    while (t->slots[h]) {
+        const char *other = t->blob.data + t->slots[h] - 1;
+        if (strcmp(other, s) == 0) {
+            *out = t->slots[h] - 1;
+            return KD_OK;
+        }
+        h = (h + 1) & (t->n_slots - 1);
+    }
+    if (t->blob.len + len + 1 >= UINT32_MAX)
+        return KD_ELIMIT;
+    uint32_t offset = (uint32_t)t->blob.len;
+    if (buf_append(&t->blob, s, len + 1))
+        return KD_ENOMEM;
+    t->slots[h] = offset + 1;
+    t->count++;
+    *out = offset;
+    return KD_OK;
+}
+
+static int compare_entities(const void *a, const void *b)
+{
+    return strcmp(((const built_entity *)a)->id, ((const built_entity *)b)->id);
+}
+
+typedef struct section_data {
+    uint32_t tag;
+    const void *data;
+    size_t size;
+} section_data;
+
+static int write_all(int fd, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int write_file(const char *path, const section_data *sections, size_t n, kd_error *err)
+{
+    kdx_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, KDX_MAGIC, sizeof KDX_MAGIC);
+    h.version = KDX_VERSION;
+    h.section_count = (uint32_t)n;
+    h.schema_count = KD_SCHEMA_COUNT;
+    h.prop_count = KD_PROP_COUNT;
+    uint64_t offset = sizeof h;
+    for (size_t i = 0; i < n; i++) {
+        offset = (offset + 7) & ~(uint64_t)7;
+        h.sections[i] = (kdx_section){sections[i].tag, 0, offset, sections[i].size};
+        offset += sections[i].size;
+    }
+    h.file_size = offset;
+
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return error_set(err, KD_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    static const char zeros[8];
+    uint64_t at = sizeof h;
+    int bad = write_all(fd, &h, sizeof h);
+    for (size_t i = 0; i < n && !bad; i++) {
+        bad = write_all(fd, zeros, h.sections[i].offset - at);
+        bad = bad || write_all(fd, sections[i].data, sections[i].size);
+        at = h.sections[i].offset + sections[i].size;
+    }
+    /* fsync before rename: after a crash the name points at either the old
+     * complete index or the new complete one. */
+    if (bad || fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return error_set(err, KD_EIO, "%s: write failed: %s", tmp, strerror(e));
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return error_set(err, KD_EIO, "%s: cannot rename into place: %s", path, strerror(e));
+    }
+    return KD_OK;
+}
+
+int index_builder_write(index_builder *b, const char *path, kd_error *err)
+{
+    if (b->n_entities == 0)
+        return error_set(err, KD_EEMPTY, "no entities to index");
+    qsort(b->entities, b->n_entities, sizeof *b->entities, compare_entities);
+
+    string_table strings = {0};
+    kdx_entity *ents = calloc(b->n_entities, sizeof *ents);
+    size_t n_values = 0, n_ds = 0;
+    for (size_t i = 0; i < b->n_entities; i++) {
+        n_values += b->entities[i].n_values;
+        n_ds += b->entities[i].n_datasets;
+    }
+    kdx_value *vals = calloc(n_values ? n_values : 1, sizeof *vals);
+    uint16_t *dsids = calloc(n_ds ? n_ds : 1, sizeof *dsids);
+    kdx_dataset *dsets = calloc(b->n_datasets, sizeof *dsets);
+    int rc = (!ents || !vals || !dsids || !dsets) ? KD_ENOMEM : KD_OK;
+
+    size_t vi = 0, di = 0;
+    for (size_t i = 0; i < b->n_entities && !rc; i++) {
+        const built_entity *be = &b->entities[i];
+        kdx_entity *ke = &ents[i];
+        rc = strings_intern(&strings, be->id, &ke->id);
+        ke->schema = be->schema;
+        ke->n_datasets = be->n_datasets;
+        ke->datasets_first = (uint32_t)di;
+        ke->values_first = (uint32_t)vi;
+        ke->n_values = be->n_values;
+        for (uint16_t k = 0; k < be->n_datasets; k++)
+            dsids[di++] = be->datasets[k];
+        for (uint32_t k = 0; k < be->n_values && !rc; k++) {
+            vals[vi].prop = be->values[k].prop;
+            rc = strings_intern(&strings, be->values[k].text, &vals[vi].text);
+            vi++;
+        }
+    }
+    for (size_t i = 0; i < b->n_datasets && !rc; i++) {
+        built_dataset *d = &b->datasets[i];
+        char version[65];
+        sha256_final_hex(d->hash, version);
+        d->hash = NULL;
+        rc = strings_intern(&strings, d->name, &dsets[i].name);
+        rc = rc ? rc : strings_intern(&strings, version, &dsets[i].version);
+        rc = rc ? rc : strings_intern(&strings, d->newest, &dsets[i].newest_date);
+        dsets[i].entity_count = d->count;
+        memcpy(dsets[i].schema_counts, d->schema_counts, sizeof d->schema_counts);
+    }
+    kdx_meta meta = {0};
+    if (!rc) {
+        char stamp[64];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        rc = strings_intern(&strings, stamp, &meta.built_at);
+        rc = rc ? rc : strings_intern(&strings, "kordon " KORDON_VERSION_STRING, &meta.generator);
+    }
+    if (rc) {
+        error_set(err, rc, "%s: cannot build the index: %s", path, kd_strerror(rc));
+    } else {
+        section_data sections[] = {
+            {KDX_STRS, strings.blob.data, strings.blob.len},
+            {KDX_DSET, dsets, b->n_datasets * sizeof *dsets},
+            {KDX_ENTS, ents, b->n_entities * sizeof *ents},
+            {KDX_VALS, vals, n_values * sizeof *vals},
+            {KDX_DSID, dsids, n_ds * sizeof *dsids},
+            {KDX_META, &meta, sizeof meta},
+        };
+        rc = write_file(path, sections, KD_ARRAY_LEN(sections), err);
+    }
+    free(ents);
+    free(vals);
+    free(dsids);
+    free(dsets);
+    free(strings.slots);
+    buf_free(&strings.blob);
+    return rc;
+}
