@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# End-to-end: the kordon binary on the real lists, as a user runs it.
+set -uo pipefail
+bin=${KORDON_BIN:?}
+data=${KORDON_SHARED_DATA:?}
+tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_cli
+rm -rf "$tmp" && mkdir -p "$tmp"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect_in() { # expect_in TEXT NEEDLE WHAT
+  case "$1" in *"$2"*) ;; *) fail "$3: expected \"$2\" in: $(printf '%s' "$1" | head -c 600)";; esac
+}
+
+# --- the whole current set -------------------------------------------------
+index="$tmp/all.kdx"
+if ! "$bin" build "$data/lists" -o "$index" 2>"$tmp/build.err"; then
+  fail "build of $data/lists failed: $(cat "$tmp/build.err")"
+fi
+info=$("$bin" info -i "$index")
+echo "$info"
+expect_in "$info" "un_sc_sanctions" "info lists UN"
+for line in "un_sc_sanctions:1003:Person 730, Organization 273" \
+            "us_ofac_sdn:8976:" \
+            "ca_dfatd_sema_sanctions:4759:" \
+            "t1:7:" "zala:91:" "parteispenden:475:"; do
+  name=${line%%:*}; rest=${line#*:}; count=${rest%%:*}; schemata=${rest#*:}
+  row=$(printf '%s\n' "$info" | awk -v n="$name" '$1 == n')
+  [ -n "$row" ] || { fail "no dataset $name in info"; continue; }
+  [ "$(echo "$row" | awk '{print $2}')" = "$count" ] || fail "$name: expected $count entities: $row"
+  [ -z "$schemata" ] || expect_in "$row" "$schemata" "$name schemata"
+done
+# every EU annex record is one entity: count the data rows independently
+eu_rows=0
+for f in "$data"/lists/eu_oj/*.csv; do
+  n=$(awk -F, 'NR > 1 && $1 ~ /^3[0-9]{4}[A-Z][0-9]{4}$/ && $2 ~ /^[0-9]+$/ {c++} END {print c+0}' "$f")
+  eu_rows=$((eu_rows + n))
+done
+eu_row=$(printf '%s\n' "$info" | awk '$1 == "eu_journal_sanctions" {print $2}')
+[ "$eu_row" = "$eu_rows" ] || fail "eu_journal_sanctions: $eu_row entities, the files hold $eu_rows records"
+
+json=$("$bin" info -i "$index" --json)
+expect_in "$json" '"name": "un_sc_sanctions"' "info --json"
+expect_in "$json" '"newest_date": "20' "info --json newest date"
+
+# --- spot checks, field by field --------------------------------------------
+e=$("$bin" entity -i "$index" unsc-6907993)
+expect_in "$e" '"ERIC BADEGE"' "unsc-6907993 name"
+expect_in "$e" '"1971"' "unsc-6907993 birth year"
+expect_in "$e" '"nationality": [
+      "cd"' "unsc-6907993 nationality"
+e=$("$bin" entity -i "$index" ofac-36)
+expect_in "$e" '"AEROCARIBBEAN AIRLINES"' "ofac-36 name"
+expect_in "$e" '"AERO-CARIBBEAN"' "ofac-36 alias"
+expect_in "$e" '"cu"' "ofac-36 country"
+e=$("$bin" entity -i "$index" eu-oj-32014R0269-1426)
+expect_in "$e" '"Yevgeny Alexandrovich PRIMAKOV"' "1426 name"
+expect_in "$e" '"Евгений Александрович ПРИМАКОВ"' "1426 Cyrillic alias"
+expect_in "$e" '"1976-04-29"' "1426 birth date"
+expect_in "$e" '"ru"' "1426 nationality"
+expect_in "$e" '"2023-02-25"' "1426 listing date"
+expect_in "$e" 'Rossotrudnichestvo' "1426 reason"
+"$bin" entity -i "$index" no-such-entity >/dev/null 2>"$tmp/err" && fail "unknown id must fail"
+expect_in "$(cat "$tmp/err")" 'no entity "no-such-entity"' "unknown id message"
+
+# --- bad input: non-zero exit and a message naming file, line and problem ----
+eu_header=$(head -1 "$data/lists/eu_oj/32014R0269.csv")
+check_bad() { # check_bad NAME EXPECTED-MESSAGE-PART  (file already written)
+  local out
+  if out=$("$bin" build "$tmp/$1" -o "$tmp/bad.kdx" 2>&1); then
+    fail "build of $1 should fail"
+  fi
+  expect_in "$out" "$2" "error for $1"
+}
+: > "$tmp/empty.xml"
+check_bad empty.xml "empty.xml:1: the file is empty"
+head -c 300000 "$data/lists/un/consolidated.xml" > "$tmp/truncated.xml"
+check_bad truncated.xml "truncated.xml:"
+{ printf '%s\n' "$eu_header"; printf '32014R0269,1,X,I,freeze,1.1.2020,"unbalanced,Person,Ann\n'; } > "$tmp/unbalanced.csv"
+check_bad unbalanced.csv "unterminated quoted field"
+{ printf '%s\n' "$eu_header"; printf '32014R0269,1,X,I,freeze,1.1.2020,r,Person,\xc3\x28nn\n'; } > "$tmp/badutf8.csv"
+check_bad badutf8.csv "badutf8.csv:2:"
+{ printf '%s\n' "$eu_header"; printf '32014R0269,1,X,I,freeze,1.1.2020,"'; head -c 10485760 /dev/zero | tr '\0' x; printf '",Person,Ann\n'; } > "$tmp/huge.csv"
+check_bad huge.csv "huge.csv:2:"
+sed 's/encoding="UTF-8"/encoding="UTF-16"/' "$data/lists/un/consolidated.xml" > "$tmp/wrongenc.xml"
+check_bad wrongenc.xml "wrongenc.xml:"
+mkdir -p "$tmp/nolists" && echo "just notes" > "$tmp/nolists/README.txt"
+check_bad nolists "no sanctions list found"
+check_bad does-not-exist "does-not-exist: No such file"
+printf 'hello world\n' > "$tmp/prose.txt"
+check_bad prose.txt "prose.txt:1: not a list format"
+
+"$bin" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown command must exit 2"
+"$bin" help | grep -q "build SOURCE" || fail "help lists build"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "e2e_cli: all checks passed"
