@@ -74,6 +74,7 @@ const char *kd_strerror(int code);
     X(VEHICLE, "Vehicle")                                                      \
     X(POSITION, "Position")                                                    \
     X(UNKNOWN_LINK, "UnknownLink")                                             \
+    X(ASSET, "Asset")                                                          \
     X(THING, "Thing")
 
 typedef enum kd_schema {
@@ -276,6 +277,44 @@ int kd_index_entity(const kd_index *index, size_t position, kd_entity_view *out)
 kd_value_ref kd_entity_view_value(const kd_index *index, const kd_entity_view *view, uint32_t i);
 /* First value of a property, or NULL. */
 const char *kd_entity_view_first(const kd_index *index, const kd_entity_view *view, kd_prop prop);
+
+/* ---- matching ---------------------------------------------------------- */
+
+/* The score above which a result is reported as `match: true`. Chosen on
+ * the labelled sets in ../shared/data/eval (see README, Matching). */
+#define KD_MATCH_THRESHOLD 0.70
+
+typedef struct kd_match_query {
+    const char *name;        /* required */
+    int schema;              /* a kd_schema, or -1 for any screenable party */
+    const char *birth_date;  /* ISO partial date, optional */
+    const char *country;     /* ISO alpha-2 or a country name, optional */
+    const char *gender;      /* "male"/"female", optional */
+    const char *dataset;     /* only this dataset, optional */
+    double threshold;        /* 0 → KD_MATCH_THRESHOLD */
+    size_t limit;            /* 0 → 5 */
+} kd_match_query;
+
+typedef struct kd_match_result {
+    size_t entity;           /* position in the index (kd_index_entity) */
+    double score;            /* [0, 1] */
+    int match;               /* score >= threshold */
+    double name_score;       /* the name alone, before dates and countries */
+    char matched_name[160];  /* the listed name that matched, romanised */
+    char explanation[384];   /* "evgeny≈yevgeniy 0.97 · primakov=primakov · born ..." */
+} kd_match_result;
+
+/* A matcher holds per-thread scratch memory and transliterators: create one
+ * per thread; the index itself is shared read-only. */
+typedef struct kd_matcher kd_matcher;
+
+int kd_matcher_new(const kd_index *index, kd_matcher **out, kd_error *err);
+void kd_matcher_free(kd_matcher *m);
+/* Fills up to query->limit results, best first; returns how many (>= 0) or
+ * a negative error. Candidates generated before scoring are counted in
+ * *candidates when it is not NULL (to measure candidate recall). */
+int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
+             size_t *candidates, kd_error *err);
 
 #ifdef __cplusplus
 }
