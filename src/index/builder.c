@@ -136,7 +136,8 @@ static int merge_into(index_builder *b, built_entity *be, const entity *e, uint1
         uint16_t *p = arena_alloc(&b->mem, (be->n_datasets + 1u) * sizeof *p);
         if (!p)
             return KD_ENOMEM;
-        memcpy(p, be->datasets, be->n_datasets * sizeof *p);
+        if (be->n_datasets)
+            memcpy(p, be->datasets, be->n_datasets * sizeof *p);
         p[be->n_datasets++] = ds;
         be->datasets = p;
     }
@@ -144,7 +145,8 @@ static int merge_into(index_builder *b, built_entity *be, const entity *e, uint1
     built_value *vals = arena_alloc(&b->mem, (be->n_values + e->n_values) * sizeof *vals);
     if (!vals)
         return KD_ENOMEM;
-    memcpy(vals, be->values, be->n_values * sizeof *vals);
+    if (be->n_values)
+        memcpy(vals, be->values, be->n_values * sizeof *vals);
     uint32_t n = be->n_values;
     for (size_t i = 0; i < e->n_values; i++) {
         const char *text = entity_value_text(e, i);
