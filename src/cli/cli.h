@@ -12,6 +12,8 @@ enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 int cmd_build(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_entity(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 
 /* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
 const char *cli_default_index(void);

@@ -20,6 +20,10 @@ static const command commands[] = {
     {"info", cmd_info, "info [-i INDEX] [--json]",
      "datasets in an index: version, newest date, counts per schema"},
     {"entity", cmd_entity, "entity [-i INDEX] ID", "print one entity as FollowTheMoney JSON"},
+    {"match", cmd_match, "match [-i INDEX] [--schema S] [--birth-date D] [--country C] NAME",
+     "find the listed parties a name may be, with scores and explanations"},
+    {"screen", cmd_screen, "screen [-i INDEX] INPUT.csv [-o OUT] [--threads N]",
+     "screen a customer file; JSON lines (or CSV) out, one per row"},
     {"version", cmd_version, "version", "print kordon's version"},
     {"help", cmd_help, "help", "list the commands"},
 };

@@ -39,4 +39,31 @@ struct index_builder {
     const char *file_hash;
 };
 
+/* Deduplicated NUL-terminated strings; entries are referred to by offset. */
+typedef struct string_table {
+    buf blob;
+    uint32_t *slots; /* offset + 1 */
+    size_t n_slots, count;
+} string_table;
+
+int strings_intern(string_table *t, const char *s, uint32_t *out);
+
+/* The name-matching tables (see index.h), built from the sorted entities. */
+typedef struct name_tables {
+    kdx_name *names;
+    size_t n_names;
+    kdx_token *tokens;
+    size_t n_tokens;
+    kdx_key *keys;
+    size_t n_keys;
+    uint32_t *postings;
+    size_t n_postings;
+    kdx_deletion *deletions;
+    size_t n_deletions;
+} name_tables;
+
+int names_build(const built_entity *entities, size_t n_entities, string_table *strings,
+                name_tables *out, kd_error *err);
+void names_free(name_tables *t);
+
 #endif

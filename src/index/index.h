@@ -12,7 +12,7 @@
 #include "model/model.h"
 
 #define KDX_MAGIC "KORDONX"
-#define KDX_VERSION 1u
+#define KDX_VERSION 2u
 #define KDX_MAX_SECTIONS 16
 
 enum kdx_tag {
@@ -22,6 +22,11 @@ enum kdx_tag {
     KDX_VALS = 0x534c4156, /* "VALS" */
     KDX_DSID = 0x44495344, /* "DSID" */
     KDX_META = 0x4154454d, /* "META" */
+    KDX_NAMS = 0x534d414e, /* "NAMS" */
+    KDX_NTOK = 0x4b4f544e, /* "NTOK" */
+    KDX_KEYS = 0x5359454b, /* "KEYS" */
+    KDX_POST = 0x54534f50, /* "POST" */
+    KDX_DELS = 0x534c4544, /* "DELS" */
 };
 
 typedef struct kdx_section {
@@ -59,6 +64,40 @@ typedef struct kdx_meta {
     uint32_t generator;   /* "kordon x.y.z" */
 } kdx_meta;
 
+/* Name matching tables. Every name of a screenable entity, in every
+ * romanisation text_name_forms gives, is one kdx_name: a run of tokens,
+ * each with its normalised spelling and its spelling-family key. Keys are
+ * sorted so a query finds them by binary search; each key lists the names
+ * that hold it (postings) and how many entities do (for rarity weights).
+ * DELS maps every one-letter deletion of a key to the key, so a typo in
+ * either the query or the list still meets its candidate. */
+enum kdx_name_kind { KDX_NAME_PRIMARY = 0, KDX_NAME_ALIAS, KDX_NAME_WEAK, KDX_NAME_PREVIOUS };
+
+typedef struct kdx_name {
+    uint32_t entity;
+    uint32_t tokens_first;
+    uint16_t n_tokens;
+    uint8_t kind, reserved;
+} kdx_name;
+
+typedef struct kdx_token {
+    uint32_t key;     /* index into the key table */
+    uint32_t surface; /* string: the normalised token */
+    uint8_t cls;      /* text_token_class */
+    uint8_t reserved[3];
+} kdx_token;
+
+typedef struct kdx_key {
+    uint32_t text;
+    uint32_t postings_first, n_postings;
+    uint32_t entity_count;
+} kdx_key;
+
+typedef struct kdx_deletion {
+    uint32_t text; /* the key with one letter removed */
+    uint32_t key;
+} kdx_deletion;
+
 /* ---- building ---------------------------------------------------------- */
 
 typedef struct index_builder index_builder;
@@ -91,6 +130,16 @@ struct kd_index {
     const uint16_t *dataset_ids;
     size_t n_dataset_ids;
     const kdx_meta *meta;
+    const kdx_name *names;
+    size_t n_names;
+    const kdx_token *tokens;
+    size_t n_tokens;
+    const kdx_key *keys;
+    size_t n_keys;
+    const uint32_t *postings;
+    size_t n_postings;
+    const kdx_deletion *deletions;
+    size_t n_deletions;
 };
 
 static inline const char *index_string(const kd_index *ix, uint32_t offset)

@@ -62,6 +62,27 @@ static int validate(kd_index *ix)
             return KD_EINDEX;
     if (!STR_OK(ix->meta->built_at) || !STR_OK(ix->meta->generator))
         return KD_EINDEX;
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *n = &ix->names[i];
+        if (n->entity >= ix->n_entities || n->tokens_first > ix->n_tokens ||
+            n->n_tokens > ix->n_tokens - n->tokens_first)
+            return KD_EINDEX;
+    }
+    for (size_t i = 0; i < ix->n_tokens; i++)
+        if (ix->tokens[i].key >= ix->n_keys || !STR_OK(ix->tokens[i].surface))
+            return KD_EINDEX;
+    for (size_t i = 0; i < ix->n_keys; i++) {
+        const kdx_key *k = &ix->keys[i];
+        if (!STR_OK(k->text) || k->postings_first > ix->n_postings ||
+            k->n_postings > ix->n_postings - k->postings_first)
+            return KD_EINDEX;
+    }
+    for (size_t i = 0; i < ix->n_postings; i++)
+        if (ix->postings[i] >= ix->n_names)
+            return KD_EINDEX;
+    for (size_t i = 0; i < ix->n_deletions; i++)
+        if (!STR_OK(ix->deletions[i].text) || ix->deletions[i].key >= ix->n_keys)
+            return KD_EINDEX;
 #undef STR_OK
     return KD_OK;
 }
@@ -120,6 +141,16 @@ int kd_index_open(const char *path, kd_index **out, kd_error *err)
         ix->dataset_ids = p;
         bad = bad || map_section(h, size, KDX_META, sizeof(kdx_meta), &p, &n_meta);
         ix->meta = p;
+        bad = bad || map_section(h, size, KDX_NAMS, sizeof(kdx_name), &p, &ix->n_names);
+        ix->names = p;
+        bad = bad || map_section(h, size, KDX_NTOK, sizeof(kdx_token), &p, &ix->n_tokens);
+        ix->tokens = p;
+        bad = bad || map_section(h, size, KDX_KEYS, sizeof(kdx_key), &p, &ix->n_keys);
+        ix->keys = p;
+        bad = bad || map_section(h, size, KDX_POST, sizeof(uint32_t), &p, &ix->n_postings);
+        ix->postings = p;
+        bad = bad || map_section(h, size, KDX_DELS, sizeof(kdx_deletion), &p, &ix->n_deletions);
+        ix->deletions = p;
         if (bad || n_meta != 1 || validate(ix))
             rc = error_set(err, KD_EINDEX, "%s: damaged index (a table points outside the file)",
                            path);

@@ -13,12 +13,6 @@
  * rather than a header: nothing else should see them. */
 #include "builder_internal.h"
 
-typedef struct string_table {
-    buf blob;
-    uint32_t *slots; /* offset + 1 */
-    size_t n_slots, count;
-} string_table;
-
 static int strings_grow(string_table *t)
 {
     size_t n = t->n_slots ? t->n_slots * 2 : 1 << 16;
@@ -40,7 +34,7 @@ static int strings_grow(string_table *t)
     return KD_OK;
 }
 
-static int strings_intern(string_table *t, const char *s, uint32_t *out)
+int strings_intern(string_table *t, const char *s, uint32_t *out)
 {
     if ((t->count + 1) * 2 > t->n_slots && strings_grow(t))
         return KD_ENOMEM;
@@ -186,6 +180,9 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err)
         dsets[i].entity_count = d->count;
         memcpy(dsets[i].schema_counts, d->schema_counts, sizeof d->schema_counts);
     }
+    name_tables names = {0};
+    if (!rc)
+        rc = names_build(b->entities, b->n_entities, &strings, &names, err);
     kdx_meta meta = {0};
     if (!rc) {
         char stamp[64];
@@ -197,7 +194,7 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err)
         rc = rc ? rc : strings_intern(&strings, "kordon " KORDON_VERSION_STRING, &meta.generator);
     }
     if (rc) {
-        error_set(err, rc, "%s: cannot build the index: %s", path, kd_strerror(rc));
+        error_wrap(err, rc, "%s: cannot build the index: ", path);
     } else {
         section_data sections[] = {
             {KDX_STRS, strings.blob.data, strings.blob.len},
@@ -206,9 +203,15 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err)
             {KDX_VALS, vals, n_values * sizeof *vals},
             {KDX_DSID, dsids, n_ds * sizeof *dsids},
             {KDX_META, &meta, sizeof meta},
+            {KDX_NAMS, names.names, names.n_names * sizeof *names.names},
+            {KDX_NTOK, names.tokens, names.n_tokens * sizeof *names.tokens},
+            {KDX_KEYS, names.keys, names.n_keys * sizeof *names.keys},
+            {KDX_POST, names.postings, names.n_postings * sizeof *names.postings},
+            {KDX_DELS, names.deletions, names.n_deletions * sizeof *names.deletions},
         };
         rc = write_file(path, sections, KD_ARRAY_LEN(sections), err);
     }
+    names_free(&names);
     free(ents);
     free(vals);
     free(dsids);

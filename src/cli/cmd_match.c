@@ -1,0 +1,119 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage =
+    "match [-i INDEX] [--schema S] [--birth-date D] [--country C] [--gender G]\n"
+    "             [--threshold T] [--limit N] [--dataset D] [--json] NAME";
+
+static json_t *result_json(const kd_index *ix, const kd_match_result *r)
+{
+    kd_entity_view v;
+    kd_index_entity(ix, r->entity, &v);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(v.id));
+    const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
+    json_object_set_new(o, "caption", json_string(caption ? caption : v.id));
+    json_object_set_new(o, "schema", json_string(kd_schema_name(v.schema)));
+    json_t *ds = json_array();
+    for (uint32_t i = 0; i < v.n_datasets; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, v.datasets[i], &d);
+        json_array_append_new(ds, json_string(d.name));
+    }
+    json_object_set_new(o, "datasets", ds);
+    json_object_set_new(o, "score", json_real(r->score));
+    json_object_set_new(o, "match", json_boolean(r->match));
+    json_object_set_new(o, "name_score", json_real(r->name_score));
+    json_object_set_new(o, "matched_name", json_string(r->matched_name));
+    json_object_set_new(o, "explanation", json_string(r->explanation));
+    return o;
+}
+
+int cmd_match(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'},   {"schema", required_argument, NULL, 's'},
+        {"birth-date", required_argument, NULL, 'b'}, {"country", required_argument, NULL, 'c'},
+        {"gender", required_argument, NULL, 'g'},  {"threshold", required_argument, NULL, 't'},
+        {"limit", required_argument, NULL, 'n'},   {"dataset", required_argument, NULL, 'd'},
+        {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *path = cli_default_index();
+    kd_match_query q = {.schema = -1};
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:s:b:c:g:t:n:d:jh", options, NULL)) != -1) {
+        switch (c) {
+        case 'i': path = optarg; break;
+        case 's':
+            q.schema = kd_schema_from_name(optarg);
+            if (q.schema < 0) {
+                fprintf(stderr, "kordon: unknown schema \"%s\" (Person, Organization, Company, "
+                                "LegalEntity, Vessel, Airplane)\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'b': q.birth_date = optarg; break;
+        case 'c': q.country = optarg; break;
+        case 'g': q.gender = optarg; break;
+        case 't': q.threshold = atof(optarg); break;
+        case 'n': q.limit = (size_t)atoi(optarg); break;
+        case 'd': q.dataset = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': printf("usage: kordon %s\n", usage); return 0;
+        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "usage: kordon %s\n", usage);
+        return EXIT_USAGE;
+    }
+    q.name = argv[optind];
+    kd_index *ix;
+    kd_matcher *m;
+    kd_error err = {0};
+    if (kd_index_open(path, &ix, &err))
+        return cli_fail(&err);
+    if (kd_matcher_new(ix, &m, &err)) {
+        kd_index_close(ix);
+        return cli_fail(&err);
+    }
+    kd_match_result results[100];
+    int n = kd_match(m, &q, results, NULL, &err);
+    int status = 0;
+    if (n < 0) {
+        status = cli_fail(&err);
+    } else if (json) {
+        json_t *root = json_object();
+        json_t *list = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(list, result_json(ix, &results[i]));
+        json_object_set_new(root, "query", json_string(q.name));
+        json_object_set_new(root, "results", list);
+        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(root);
+    } else if (n == 0) {
+        printf("no candidates for \"%s\"\n", q.name);
+    } else {
+        for (int i = 0; i < n; i++) {
+            kd_entity_view v;
+            kd_index_entity(ix, results[i].entity, &v);
+            const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
+            kd_dataset_info d;
+            kd_index_dataset(ix, v.n_datasets ? v.datasets[0] : 0, &d);
+            printf("%s %.3f  %-28s %-12s %s\n   %s\n   %s\n", results[i].match ? "MATCH" : "     ",
+                   results[i].score, v.id, kd_schema_name(v.schema), d.name,
+                   caption ? caption : v.id, results[i].explanation);
+        }
+    }
+    kd_matcher_free(m);
+    kd_index_close(ix);
+    return status;
+}

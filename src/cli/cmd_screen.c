@@ -1,0 +1,374 @@
+/* kordon screen: batch screening of a customer file. Rows are read in
+ * batches, matched by N worker threads (one matcher each, the index shared)
+ * and written in input order, so memory stays bounded by one batch. */
+#include "cli.h"
+#include "lists/lists.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 2048
+#define SCREEN_LIMIT 5
+
+typedef enum column_role { ROLE_NONE, ROLE_NAME, ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST, ROLE_DOB,
+                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID } column_role;
+
+typedef struct row {
+    size_t number, line;
+    char *fields[10]; /* by role */
+    char *error;      /* a malformed row: why */
+    kd_match_result results[SCREEN_LIMIT];
+    int n_results;
+} row;
+
+typedef struct screen {
+    const kd_index *ix;
+    kd_matcher **matchers;
+    row *rows;
+    size_t n_rows, next;
+    pthread_mutex_t lock;
+    double threshold;
+} screen;
+
+static column_role role_of(const char *header)
+{
+    char h[64];
+    size_t k = 0;
+    for (const char *p = header; *p && k + 1 < sizeof h; p++)
+        if (*p != '_' && *p != ' ' && *p != '-')
+            h[k++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+    h[k] = '\0';
+    static const struct {
+        const char *name;
+        column_role role;
+    } names[] = {{"fullname", ROLE_NAME},    {"name", ROLE_NAME},       {"firstname", ROLE_FIRST},
+                 {"middlename", ROLE_MIDDLE}, {"lastname", ROLE_LAST},   {"dateofbirth", ROLE_DOB},
+                 {"birthdate", ROLE_DOB},     {"dob", ROLE_DOB},         {"nationality", ROLE_COUNTRY},
+                 {"country", ROLE_COUNTRY},   {"gender", ROLE_GENDER},   {"schema", ROLE_SCHEMA},
+                 {"type", ROLE_SCHEMA},       {"id", ROLE_ID}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(h, names[i].name) == 0)
+            return names[i].role;
+    return ROLE_NONE;
+}
+
+static void *worker(void *arg)
+{
+    void **args = arg;
+    screen *s = args[0];
+    kd_matcher *m = args[1];
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        size_t i = s->next++;
+        pthread_mutex_unlock(&s->lock);
+        if (i >= s->n_rows)
+            break;
+        row *r = &s->rows[i];
+        if (r->error)
+            continue;
+        kd_match_query q = {.name = r->fields[ROLE_NAME], .schema = -1,
+                            .birth_date = r->fields[ROLE_DOB], .country = r->fields[ROLE_COUNTRY],
+                            .threshold = s->threshold, .limit = SCREEN_LIMIT};
+        const char *gender = r->fields[ROLE_GENDER];
+        if (gender && (gender[0] == 'm' || gender[0] == 'M'))
+            q.gender = "male";
+        else if (gender && (gender[0] == 'f' || gender[0] == 'F'))
+            q.gender = "female";
+        /* A birth date or a gender says the row is a person. */
+        if (r->fields[ROLE_DOB] || r->fields[ROLE_GENDER])
+            q.schema = KD_SCHEMA_PERSON;
+        if (r->fields[ROLE_SCHEMA] && *r->fields[ROLE_SCHEMA]) {
+            q.schema = kd_schema_from_name(r->fields[ROLE_SCHEMA]);
+            if (q.schema < 0) {
+                r->error = strdup("unknown schema");
+                continue;
+            }
+        }
+        kd_error err = {0};
+        int n = kd_match(m, &q, r->results, NULL, &err);
+        if (n < 0)
+            r->error = strdup(err.message);
+        else
+            r->n_results = n;
+    }
+    return NULL;
+}
+
+static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
+{
+    if (csv) {
+        /* row,best_id,best_score,match,explanation */
+        const kd_match_result *b = r->n_results ? &r->results[0] : NULL;
+        kd_entity_view v = {0};
+        if (b)
+            kd_index_entity(ix, b->entity, &v);
+        fprintf(out, "%zu,%s,%.3f,%s,\"", r->number, b ? v.id : "", b ? b->score : 0.0,
+                b && b->match ? "true" : "false");
+        for (const char *p = b ? b->explanation : (r->error ? r->error : ""); *p; p++)
+            fputs(*p == '"' ? "\"\"" : (char[2]){*p, 0}, out);
+        fputs("\"\n", out);
+        return;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "row", json_integer((json_int_t)r->number));
+    json_t *input = json_object();
+    static const char *const keys[] = {[ROLE_NAME] = "name", [ROLE_DOB] = "birth_date",
+                                       [ROLE_COUNTRY] = "country", [ROLE_GENDER] = "gender",
+                                       [ROLE_SCHEMA] = "schema", [ROLE_ID] = "id"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        if (keys[k] && r->fields[k] && *r->fields[k])
+            json_object_set_new(input, keys[k], json_string(r->fields[k]));
+    json_object_set_new(o, "input", input);
+    if (r->error) {
+        json_object_set_new(o, "error", json_string(r->error));
+    } else {
+        json_t *list = json_array();
+        for (int i = 0; i < r->n_results; i++) {
+            const kd_match_result *m = &r->results[i];
+            kd_entity_view v;
+            kd_index_entity(ix, m->entity, &v);
+            json_t *x = json_object();
+            json_object_set_new(x, "id", json_string(v.id));
+            const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
+            json_object_set_new(x, "caption", json_string(caption ? caption : v.id));
+            json_object_set_new(x, "schema", json_string(kd_schema_name(v.schema)));
+            json_t *ds = json_array();
+            for (uint32_t d = 0; d < v.n_datasets; d++) {
+                kd_dataset_info info;
+                kd_index_dataset(ix, v.datasets[d], &info);
+                json_array_append_new(ds, json_string(info.name));
+            }
+            json_object_set_new(x, "datasets", ds);
+            json_object_set_new(x, "score", json_real(m->score));
+            json_object_set_new(x, "match", json_boolean(m->match));
+            json_object_set_new(x, "explanation", json_string(m->explanation));
+            json_array_append_new(list, x);
+        }
+        json_object_set_new(o, "matches", list);
+    }
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    fprintf(out, "%s\n", text);
+    free(text);
+    json_decref(o);
+}
+
+static char delimiter_of(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ',';
+    char line[4096];
+    size_t commas = 0, semis = 0, tabs = 0;
+    if (fgets(line, sizeof line, f))
+        for (char *p = line; *p; p++)
+            commas += *p == ',', semis += *p == ';', tabs += *p == '\t';
+    fclose(f);
+    return tabs > commas && tabs > semis ? '\t' : semis > commas ? ';' : ',';
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void free_rows(row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < 10; k++)
+            free(rows[i].fields[k]);
+        free(rows[i].error);
+        memset(&rows[i], 0, sizeof rows[i]);
+    }
+}
+
+/* Reads the next batch; returns rows read or a negative error. */
+static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols, row *rows,
+                       size_t *row_number, kd_error *err)
+{
+    size_t n = 0;
+    int rc;
+    buf name = {0};
+    while (n < BATCH && (rc = csv_next(csv, err)) == 1) {
+        row *r = &rows[n++];
+        r->number = ++*row_number;
+        r->line = csv_line(csv);
+        char *parts[10] = {0};
+        for (size_t i = 0; i < n_cols && i < csv_field_count(csv); i++) {
+            size_t len;
+            const char *s = csv_field(csv, i, &len);
+            len = text_trim(&s, len);
+            if (!utf8_valid(s, len, NULL)) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "line %zu: column %zu: invalid UTF-8", r->line, i + 1);
+                free(r->error);
+                r->error = strdup(msg);
+            }
+            if (roles[i] != ROLE_NONE && !parts[roles[i]] && len)
+                parts[roles[i]] = strndup(s, len);
+        }
+        if (!parts[ROLE_NAME]) {
+            buf_clear(&name);
+            const column_role order[] = {ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST};
+            for (size_t k = 0; k < 3; k++)
+                if (parts[order[k]]) {
+                    if (name.len)
+                        buf_append_char(&name, ' ');
+                    buf_append_str(&name, parts[order[k]]);
+                }
+            if (name.len)
+                parts[ROLE_NAME] = strdup(name.data);
+        }
+        memcpy(r->fields, parts, sizeof parts);
+        if (!r->error && !r->fields[ROLE_NAME]) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "line %zu: no name", r->line);
+            r->error = strdup(msg);
+        }
+    }
+    buf_free(&name);
+    return rc < 0 ? rc : (long)n;
+}
+
+int cmd_screen(int argc, char **argv)
+{
+    static const char *usage = "screen [-i INDEX] INPUT.csv [-o OUT] [--format jsonl|csv] "
+                               "[--threads N] [--threshold T]";
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'},   {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},  {"threads", required_argument, NULL, 'T'},
+        {"threshold", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *path = cli_default_index(), *output = NULL;
+    int csv_out = 0, threads = 1, c;
+    double threshold = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:o:f:T:t:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'i': path = optarg; break;
+        case 'o': output = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0) {
+                fprintf(stderr, "kordon: --format is jsonl or csv\n");
+                return EXIT_USAGE;
+            }
+            csv_out = strcmp(optarg, "csv") == 0;
+            break;
+        case 'T': threads = atoi(optarg); break;
+        case 't': threshold = atof(optarg); break;
+        case 'h': printf("usage: kordon %s\n", usage); return 0;
+        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1 || threads < 1 || threads > 64) {
+        fprintf(stderr, "usage: kordon %s\n", usage);
+        return EXIT_USAGE;
+    }
+    const char *input = argv[optind];
+    kd_error err = {0};
+    kd_index *ix;
+    if (kd_index_open(path, &ix, &err))
+        return cli_fail(&err);
+    csv_reader *csv;
+    if (csv_open(&csv, input, delimiter_of(input), &err)) {
+        kd_index_close(ix);
+        return cli_fail(&err);
+    }
+    int status = 0;
+    column_role roles[256] = {0};
+    size_t n_cols = 0;
+    if (csv_next(csv, &err) != 1) {
+        if (!err.message[0])
+            error_set(&err, KD_EEMPTY, "%s: empty file", input);
+        status = cli_fail(&err);
+    } else {
+        n_cols = csv_field_count(csv) < 256 ? csv_field_count(csv) : 256;
+        bool has_name = false;
+        for (size_t i = 0; i < n_cols; i++) {
+            roles[i] = role_of(csv_field(csv, i, NULL));
+            has_name |= roles[i] == ROLE_NAME || roles[i] == ROLE_FIRST || roles[i] == ROLE_LAST;
+        }
+        if (!has_name) {
+            error_set(&err, KD_EPARSE, "%s:1: no name column (name, full_name, first_name, last_name)", input);
+            status = cli_fail(&err);
+        }
+    }
+    FILE *out = stdout;
+    if (!status && output && !(out = fopen(output, "w"))) {
+        error_set(&err, KD_EIO, "%s: cannot write", output);
+        status = cli_fail(&err);
+        out = stdout;
+    }
+    screen s = {.ix = ix, .threshold = threshold};
+    pthread_mutex_init(&s.lock, NULL);
+    s.rows = calloc(BATCH, sizeof *s.rows);
+    s.matchers = calloc((size_t)threads, sizeof *s.matchers);
+    for (int t = 0; t < threads && !status; t++)
+        if (kd_matcher_new(ix, &s.matchers[t], &err))
+            status = cli_fail(&err);
+    if (csv_out && !status)
+        fprintf(out, "row,entity_id,score,match,explanation\n");
+    size_t row_number = 0, matched = 0, malformed = 0;
+    bool tty = isatty(STDERR_FILENO);
+    double start = seconds();
+    while (!status) {
+        long n = read_batch(csv, roles, n_cols, s.rows, &row_number, &err);
+        if (n < 0) {
+            status = cli_fail(&err);
+            break;
+        }
+        if (n == 0)
+            break;
+        s.n_rows = (size_t)n;
+        s.next = 0;
+        pthread_t tids[64];
+        void *args[64][2];
+        for (int t = 0; t < threads; t++) {
+            args[t][0] = &s;
+            args[t][1] = s.matchers[t];
+            pthread_create(&tids[t], NULL, worker, args[t]);
+        }
+        for (int t = 0; t < threads; t++)
+            pthread_join(tids[t], NULL);
+        for (size_t i = 0; i < s.n_rows; i++) {
+            const row *r = &s.rows[i];
+            if (r->error) {
+                malformed++;
+                fprintf(stderr, "kordon: %s:%s (row %zu skipped)\n", input, r->error, r->number);
+            } else if (r->n_results && r->results[0].match) {
+                matched++;
+            }
+            write_row(out, ix, r, csv_out);
+        }
+        free_rows(s.rows, s.n_rows);
+        if (tty) {
+            double t = seconds() - start;
+            fprintf(stderr, "\r%zu rows, %.0f rows/s, %zu with a match", row_number,
+                    t > 0 ? (double)row_number / t : 0.0, matched);
+        }
+    }
+    double elapsed = seconds() - start;
+    if (!status)
+        fprintf(stderr, "%sscreened %zu rows in %.2f s (%.0f rows/s, %d thread%s): %zu with a match, "
+                        "%zu malformed\n", tty ? "\n" : "", row_number, elapsed,
+                elapsed > 0 ? (double)row_number / elapsed : 0.0, threads, threads > 1 ? "s" : "",
+                matched, malformed);
+    for (int t = 0; t < threads; t++)
+        kd_matcher_free(s.matchers[t]);
+    free(s.matchers);
+    free(s.rows);
+    pthread_mutex_destroy(&s.lock);
+    if (out != stdout)
+        fclose(out);
+    csv_close(csv);
+    kd_index_close(ix);
+    return status;
+}

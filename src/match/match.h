@@ -1,0 +1,23 @@
+/* match — candidate generation over the index's name tables and scoring of
+ * query names against listed names, with an explanation for every score. */
+#ifndef KD_MATCH_H
+#define KD_MATCH_H
+
+#include "index/index.h"
+
+double similarity_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
+/* Edit distance, or limit + 1 as soon as it must exceed limit. */
+size_t similarity_levenshtein(const char *a, size_t la, const char *b, size_t lb, size_t limit);
+
+/* Binary search for a key's text in the index; -1 when absent. */
+int64_t match_find_key(const kd_index *ix, const char *key);
+
+/* Can a query of schema `query` be the same thing as a listed `listed`? */
+bool match_schema_compatible(int query, kd_schema listed);
+
+/* Birth-date comparison of ISO partial dates, ranges ("1960/1962") and
+ * circa dates ("1955~"). */
+typedef enum date_verdict { DATE_UNKNOWN, DATE_EXACT, DATE_SAME_YEAR, DATE_NEAR, DATE_CONFLICT } date_verdict;
+date_verdict match_compare_dates(const char *query, const char *listed);
+
+#endif

@@ -1,0 +1,447 @@
+/* kd_match: candidates from the inverted name index, then a full score per
+ * candidate name.
+ *
+ * Candidate generation looks up each query token's spelling-family key and
+ * its one-edit neighbours (the DELS table), and sums rarity weights per
+ * listed name; only names that share enough weight with the query are
+ * scored. Scoring aligns query and listed tokens regardless of order, each
+ * pair scored by key identity, edit distance or Jaro-Winkler, and combines
+ * how much of the query and how much of the listed name is covered, each
+ * weighted by token rarity. Birth dates, countries and gender then move the
+ * score; schemata that cannot be the same thing never meet. */
+#include "match.h"
+#include "text/text.h"
+#include "scoring.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct candidate {
+    uint32_t name;
+    uint16_t form;
+    float acc;
+} candidate;
+
+struct kd_matcher {
+    const kd_index *ix;
+    text_normaliser *tn;
+    float *acc;          /* per listed name, for the form being looked up */
+    uint32_t *stamp;     /* which query token last added to a name */
+    uint32_t *touched;
+    size_t n_touched;
+    uint32_t stamp_now;
+    candidate *cands;
+    size_t n_cands;
+    buf forms;
+    double log_n;
+};
+
+/* ---- key lookup --------------------------------------------------------- */
+
+int64_t match_find_key(const kd_index *ix, const char *key)
+{
+    size_t lo = 0, hi = ix->n_keys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(index_string(ix, ix->keys[mid].text), key);
+        if (c == 0)
+            return (int64_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* First DELS entry whose text is `variant`, or n_deletions. */
+static size_t find_deletions(const kd_index *ix, const char *variant)
+{
+    size_t lo = 0, hi = ix->n_deletions;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(index_string(ix, ix->deletions[mid].text), variant) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ---- matcher life cycle ------------------------------------------------- */
+
+int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
+{
+    *out = NULL;
+    kd_matcher *m = calloc(1, sizeof *m);
+    if (!m)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    m->ix = ix;
+    size_t n = ix->n_names ? ix->n_names : 1;
+    m->acc = calloc(n, sizeof *m->acc);
+    m->stamp = calloc(n, sizeof *m->stamp);
+    m->touched = malloc(n * sizeof *m->touched);
+    m->cands = malloc(MAX_CANDIDATES * 8 * sizeof *m->cands);
+    if (!m->acc || !m->stamp || !m->touched || !m->cands) {
+        kd_matcher_free(m);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    int rc = text_normaliser_new(&m->tn, err);
+    if (rc) {
+        kd_matcher_free(m);
+        return rc;
+    }
+    *out = m;
+    return KD_OK;
+}
+
+void kd_matcher_free(kd_matcher *m)
+{
+    if (!m)
+        return;
+    if (m->tn)
+        text_normaliser_free(m->tn);
+    free(m->acc);
+    free(m->stamp);
+    free(m->touched);
+    free(m->cands);
+    buf_free(&m->forms);
+    free(m);
+}
+
+/* ---- query preparation -------------------------------------------------- */
+
+static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *forms,
+                            size_t max_forms)
+{
+    buf_clear(&m->forms);
+    int n = text_name_forms(m->tn, name, strlen(name), &m->forms);
+    if (n <= 0)
+        return 0;
+    size_t count = 0, at = 0;
+    for (int f = 0; f < n && count < max_forms; f++) {
+        const char *form = m->forms.data + at;
+        at += strlen(form) + 1;
+        qform *q = &forms[count];
+        q->n = 0;
+        q->total = 0;
+        for (const char *p = form; *p && q->n < Q_TOKENS;) {
+            while (*p == ' ')
+                p++;
+            size_t len = strcspn(p, " ");
+            if (!len)
+                break;
+            if (len < TOKEN_LEN) {
+                qtoken *t = &q->t[q->n];
+                memcpy(t->surface, p, len);
+                t->surface[len] = '\0';
+                t->len = len;
+                t->key_len = text_token_key(p, len, t->key, sizeof t->key);
+                if (t->key_len > 0 && t->key_len < sizeof t->key) {
+                    t->key[t->key_len] = '\0';
+                    t->key_id = match_find_key(m->ix, t->key);
+                    t->cls = text_token_class_of(p, len);
+                    /* "Sa", "Co", "Ao" are names too when a person is meant */
+                    if (t->cls == TEXT_TOKEN_LEGAL && schema == KD_SCHEMA_PERSON)
+                        t->cls = TEXT_TOKEN_NAME;
+                    t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, len);
+                    q->total += t->weight;
+                    q->n++;
+                }
+            }
+            p += len;
+        }
+        if (q->n)
+            count++;
+    }
+    return count;
+}
+
+/* ---- candidate generation ----------------------------------------------- */
+
+static void add_postings(kd_matcher *m, uint32_t key, double weight)
+{
+    const kdx_key *k = &m->ix->keys[key];
+    for (uint32_t i = 0; i < k->n_postings; i++) {
+        uint32_t name = m->ix->postings[k->postings_first + i];
+        if (m->stamp[name] == m->stamp_now)
+            continue; /* this query token already counted for this name */
+        if (m->acc[name] == 0.0f)
+            m->touched[m->n_touched++] = name;
+        m->stamp[name] = m->stamp_now;
+        m->acc[name] += (float)weight;
+    }
+}
+
+static void fuzzy_postings(kd_matcher *m, const qtoken *t)
+{
+    const kd_index *ix = m->ix;
+    if (t->key_len < 4 || t->key_len >= 40)
+        return;
+    /* list key one letter longer than the query's */
+    for (size_t d = find_deletions(ix, t->key);
+         d < ix->n_deletions && strcmp(index_string(ix, ix->deletions[d].text), t->key) == 0; d++)
+        add_postings(m, ix->deletions[d].key, t->weight * 0.8);
+    char variant[TOKEN_LEN];
+    for (size_t i = 0; i < t->key_len; i++) {
+        if (i && t->key[i] == t->key[i - 1])
+            continue;
+        memcpy(variant, t->key, i);
+        memcpy(variant + i, t->key + i + 1, t->key_len - i);
+        /* list key one letter shorter */
+        int64_t k = match_find_key(ix, variant);
+        if (k >= 0)
+            add_postings(m, (uint32_t)k, t->weight * 0.8);
+        /* one letter substituted or transposed */
+        for (size_t d = find_deletions(ix, variant);
+             d < ix->n_deletions && strcmp(index_string(ix, ix->deletions[d].text), variant) == 0; d++)
+            add_postings(m, ix->deletions[d].key, t->weight * 0.8);
+    }
+}
+
+static int compare_candidates(const void *a, const void *b)
+{
+    float x = ((const candidate *)a)->acc, y = ((const candidate *)b)->acc;
+    return (x < y) - (x > y);
+}
+
+static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int schema)
+{
+    m->n_touched = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const qtoken *t = &q->t[i];
+        if (t->weight <= 0)
+            continue;
+        m->stamp_now++;
+        if (t->key_id >= 0)
+            add_postings(m, (uint32_t)t->key_id, t->weight);
+        fuzzy_postings(m, t);
+    }
+    /* Keep names that share a real part of the query's weight, and not far
+     * less than the best candidate shares. */
+    size_t first = m->n_cands;
+    float top = 0.0f;
+    for (size_t i = 0; i < m->n_touched; i++)
+        if (m->acc[m->touched[i]] > top)
+            top = m->acc[m->touched[i]];
+    double floor = q->total * 0.3;
+    if (floor < top * 0.5)
+        floor = top * 0.5;
+    for (size_t i = 0; i < m->n_touched; i++) {
+        uint32_t name = m->touched[i];
+        float acc = m->acc[name];
+        m->acc[name] = 0.0f;
+        if (acc < floor)
+            continue;
+        const kdx_entity *e = &m->ix->entities[m->ix->names[name].entity];
+        if (!match_schema_compatible(schema, (kd_schema)e->schema))
+            continue;
+        if (m->n_cands - first < MAX_CANDIDATES * 4)
+            m->cands[m->n_cands++] = (candidate){name, form, acc};
+    }
+    size_t n = m->n_cands - first;
+    if (n > MAX_CANDIDATES) {
+        qsort(m->cands + first, n, sizeof *m->cands, compare_candidates);
+        m->n_cands = first + MAX_CANDIDATES;
+    }
+}
+
+/* ---- evidence beside the name ------------------------------------------- */
+
+typedef struct scored {
+    uint32_t entity, name;
+    uint16_t form;
+    int rank;
+    double name_score, score;
+} scored;
+
+static const char *rank_names[] = {"", "born %s = %s", "born %s ~ %s (same year)",
+                                   "born %s ~ %s (near)", "born %s ≠ %s"};
+
+/* Applies birth date, country and gender evidence; appends to why. */
+static double apply_evidence(const kd_index *ix, const kd_match_query *q, const char *q_date,
+                             const char *q_country, uint32_t entity, double s, char *why,
+                             size_t why_size)
+{
+    kd_entity_view v;
+    kd_index_entity(ix, entity, &v);
+    int best = DATE_UNKNOWN;
+    const char *best_date = NULL;
+    /* Verdicts ranked from most to least favourable. */
+    static const int rank[] = {[DATE_EXACT] = 4, [DATE_SAME_YEAR] = 3, [DATE_NEAR] = 2,
+                               [DATE_CONFLICT] = 1, [DATE_UNKNOWN] = 0};
+    bool has_country = false, country_hit = false;
+    const char *gender = NULL;
+    for (uint32_t i = 0; i < v.n_values; i++) {
+        kd_value_ref r = kd_entity_view_value(ix, &v, i);
+        if (r.prop == KD_PROP_BIRTH_DATE && q_date) {
+            int verdict = (int)match_compare_dates(q_date, r.value);
+            if (rank[verdict] > rank[best]) {
+                best = verdict;
+                best_date = r.value;
+            }
+        } else if (q_country && (r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
+                                 r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_BIRTH_COUNTRY)) {
+            if (strlen(r.value) == 2) {
+                has_country = true;
+                country_hit |= strcmp(r.value, q_country) == 0;
+            }
+        } else if (r.prop == KD_PROP_GENDER) {
+            gender = r.value;
+        }
+    }
+    size_t used = strlen(why);
+    /* Agreeing evidence lifts a name in proportion to how well the name
+     * itself matches: the same birthday does not make Baker into Bakr. */
+    switch (best) {
+    case DATE_EXACT: s += (1 - s) * 0.5 * s * s; break;
+    case DATE_SAME_YEAR: s += (1 - s) * 0.2 * s * s; break;
+    case DATE_NEAR: s *= 0.97; break;
+    case DATE_CONFLICT: s *= 0.65; break;
+    }
+    if (best != DATE_UNKNOWN && used + 1 < why_size) {
+        used += (size_t)snprintf(why + used, why_size - used, " · ");
+        if (used < why_size)
+            used += (size_t)snprintf(why + used, why_size - used, rank_names[rank[best] ? 5 - rank[best] : 0],
+                                     q_date, best_date);
+    }
+    if (q_country && has_country) {
+        s = country_hit ? s + (1 - s) * 0.1 * s * s : s * 0.95;
+        if (used + 1 < why_size)
+            used += (size_t)snprintf(why + used, why_size - used, " · country %s %s", q_country,
+                                     country_hit ? "listed" : "not listed");
+    }
+    if (q->gender && gender && strcmp(q->gender, gender) != 0) {
+        s *= 0.85;
+        if (used + 1 < why_size)
+            used += (size_t)snprintf(why + used, why_size - used, " · gender %s ≠ %s", q->gender, gender);
+    }
+    return s > 1.0 ? 1.0 : s;
+}
+
+static bool in_dataset(const kd_index *ix, uint32_t entity, const char *dataset)
+{
+    if (!dataset || !*dataset || strcmp(dataset, "default") == 0)
+        return true;
+    const kdx_entity *e = &ix->entities[entity];
+    for (uint16_t i = 0; i < e->n_datasets; i++)
+        if (strcmp(index_string(ix, ix->datasets[ix->dataset_ids[e->datasets_first + i]].name),
+                   dataset) == 0)
+            return true;
+    return false;
+}
+
+/* Equal scores are common: the same person is on several lists under the
+ * same name. They are then shown in order of the list's authority (the UN
+ * designates, the EU, UK and US implement, others follow), then by id. */
+static int authority_rank(const kd_index *ix, uint32_t entity)
+{
+    static const char *const order[] = {"un_", "eu_", "gb_", "us_", "ca_"};
+    const kdx_entity *e = &ix->entities[entity];
+    int best = (int)KD_ARRAY_LEN(order);
+    for (uint16_t i = 0; i < e->n_datasets; i++) {
+        const char *name = index_string(ix, ix->datasets[ix->dataset_ids[e->datasets_first + i]].name);
+        for (int k = 0; k < best; k++)
+            if (strncmp(name, order[k], strlen(order[k])) == 0)
+                best = k;
+    }
+    return best;
+}
+
+static int compare_scored(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    if (x->rank != y->rank)
+        return x->rank - y->rank;
+    return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
+             size_t *candidates, kd_error *err)
+{
+    const kd_index *ix = m->ix;
+    if (!query->name || !*query->name)
+        return error_set(err, KD_EUSAGE, "name: empty");
+    if (strlen(query->name) > 1024)
+        return error_set(err, KD_ELIMIT, "name: longer than 1024 bytes");
+    if (!utf8_valid(query->name, strlen(query->name), NULL))
+        return error_set(err, KD_EUTF8, "name: invalid UTF-8");
+    size_t limit = query->limit ? query->limit : 5;
+    if (limit > MAX_RESULTS)
+        limit = MAX_RESULTS;
+    double threshold = query->threshold > 0 ? query->threshold : KD_MATCH_THRESHOLD;
+    char date[64], country[3];
+    const char *q_date = NULL, *q_country = NULL;
+    if (query->birth_date && *query->birth_date &&
+        date_normalise(query->birth_date, strlen(query->birth_date), date, sizeof date))
+        q_date = date;
+    if (query->country && *query->country &&
+        country_code(query->country, strlen(query->country), country))
+        q_country = country;
+
+    qform forms[4];
+    size_t nf = prepare_forms(m, query->name, query->schema, forms, 4);
+    m->n_cands = 0;
+    for (size_t f = 0; f < nf; f++)
+        collect_candidates(m, &forms[f], (uint16_t)f, query->schema);
+    if (candidates)
+        *candidates = m->n_cands;
+
+    /* Best name per entity. Candidates are few (hundreds): sort by entity. */
+    scored *best = malloc((m->n_cands ? m->n_cands : 1) * sizeof *best);
+    if (!best)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    size_t n_best = 0;
+    for (size_t i = 0; i < m->n_cands; i++) {
+        const candidate *c = &m->cands[i];
+        uint32_t entity = ix->names[c->name].entity;
+        if (!in_dataset(ix, entity, query->dataset))
+            continue;
+        double s = score_name(ix, &forms[c->form], c->name, NULL, 0);
+        size_t k = 0;
+        while (k < n_best && best[k].entity != entity)
+            k++;
+        if (k == n_best)
+            best[n_best++] = (scored){entity, c->name, c->form, 0, s, s};
+        else if (s > best[k].name_score)
+            best[k] = (scored){entity, c->name, c->form, 0, s, s};
+    }
+    char why[384];
+    for (size_t i = 0; i < n_best; i++) {
+        why[0] = '\0';
+        best[i].score = apply_evidence(ix, query, q_date, q_country, best[i].entity,
+                                       best[i].name_score, why, sizeof why);
+        /* compare rounded scores, as they are shown */
+        best[i].score = floor(best[i].score * 1000 + 0.5) / 1000;
+        best[i].rank = authority_rank(ix, best[i].entity);
+    }
+    qsort(best, n_best, sizeof *best, compare_scored);
+    size_t n = n_best < limit ? n_best : limit;
+    for (size_t i = 0; i < n; i++) {
+        kd_match_result *r = &results[i];
+        memset(r, 0, sizeof *r);
+        r->entity = best[i].entity;
+        r->name_score = best[i].name_score;
+        const kdx_name *name = &ix->names[best[i].name];
+        size_t used = 0;
+        for (uint16_t t = 0; t < name->n_tokens; t++) {
+            const char *surface = index_string(ix, ix->tokens[name->tokens_first + t].surface);
+            int w = snprintf(r->matched_name + used, sizeof r->matched_name - used, "%s%s",
+                             t ? " " : "", surface);
+            if (w < 0 || (size_t)w >= sizeof r->matched_name - used)
+                break;
+            used += (size_t)w;
+        }
+        score_name(ix, &forms[best[i].form], best[i].name, r->explanation, sizeof r->explanation);
+        r->score = apply_evidence(ix, query, q_date, q_country, best[i].entity, best[i].name_score,
+                                  r->explanation, sizeof r->explanation);
+        r->score = floor(r->score * 1000 + 0.5) / 1000;
+        r->match = r->score >= threshold;
+    }
+    free(best);
+    return (int)n;
+}

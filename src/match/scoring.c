@@ -1,0 +1,222 @@
+/* Scoring one query form against one listed name, and the evidence beside
+ * names (dates, countries, gender) that moves the score. */
+#include "match.h"
+#include "text/text.h"
+#include "scoring.h"
+#include <stdbool.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- weights ------------------------------------------------------------ */
+
+bool match_is_patronymic(const char *s, size_t n)
+{
+    static const char *const endings[] = {"ovich", "evich", "ovna", "evna", "ogly", "oglu",
+                                          "kyzy", "qizi", "ovych", "ivna", "ichna"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
+        size_t k = strlen(endings[i]);
+        if (n > k + 2 && memcmp(s + n - k, endings[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
+double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len)
+{
+    double count = key_id >= 0 ? (double)ix->keys[key_id].entity_count : 0.0;
+    double w = log((double)(ix->n_entities + 1) / (count + 1.0)) + 0.5;
+    if (w < 0.5)
+        w = 0.5;
+    switch (cls) {
+    case TEXT_TOKEN_HONORIFIC: return 0.0;
+    case TEXT_TOKEN_LEGAL: return w * 0.25;
+    case TEXT_TOKEN_PARTICLE: return w * 0.2;
+    case TEXT_TOKEN_STOP: return w * 0.1;
+    default: break;
+    }
+    if (len == 1)
+        return w * 0.3; /* an initial says little */
+    if (match_is_patronymic(surface, len))
+        return w * 0.35;
+    return w;
+}
+
+typedef struct ctoken {
+    const char *surface;
+    size_t len;
+    const char *key;
+    uint32_t key_id;
+    double weight;
+} ctoken;
+
+/* Similarity of two tokens in [0, 1]; 0 means "not the same token".
+ * Spelling-family keys are deliberately lossy (they drop inner vowels), so
+ * a shared key only says "could be a transliteration of": how close the
+ * spellings really are still decides the similarity. */
+static double token_similarity(const qtoken *q, const ctoken *c)
+{
+    bool same_surface = q->len == c->len && memcmp(q->surface, c->surface, q->len) == 0;
+    if (same_surface)
+        return 1.0;
+    if (q->len == 1 || c->len == 1)
+        return q->surface[0] == c->surface[0] ? 0.6 : 0.0; /* an initial and its name */
+    bool same_key = q->key_id >= 0 && (uint32_t)q->key_id == c->key_id;
+    size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
+    if (!same_key && longer - shorter > 2)
+        return 0.0; /* neither one edit nor a Jaro-Winkler of 0.9 */
+    double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
+    if (!same_key && jw < 0.85)
+        return 0.0;
+    size_t edits = similarity_levenshtein(q->surface, q->len, c->surface, c->len, 3);
+    double sim = 0.0;
+    if (same_key)
+        sim = jw >= 0.9 ? 1.0 : 0.3 + 0.7 * jw; /* Yevgeny/Evgeny: one name, two romanisations */
+    else if (shorter >= 5 && edits <= 1)
+        sim = 0.9;
+    else if (jw >= 0.9 && edits <= 2)
+        sim = jw * 0.95;
+    /* In short tokens (Chinese and Korean syllables) one letter is a
+     * different name: cheng/chen, yang/yong. */
+    if (shorter <= 5 && edits <= 3) {
+        double by_edits = 1.0 - (double)edits / (double)longer;
+        if (by_edits < sim)
+            sim = by_edits;
+    }
+    return sim;
+}
+
+static void append(char *out, size_t size, const char *fmt, const char *a, const char *b, double s)
+{
+    size_t used = strlen(out);
+    if (used + 1 >= size)
+        return;
+    snprintf(out + used, size - used, fmt, used ? " · " : "", a, b, s);
+}
+
+double score_name(const kd_index *ix, const qform *q, uint32_t name_id, char *why, size_t why_size)
+{
+    const kdx_name *name = &ix->names[name_id];
+    const kdx_entity *e = &ix->entities[name->entity];
+    ctoken c[C_TOKENS];
+    size_t nc = name->n_tokens < C_TOKENS ? name->n_tokens : C_TOKENS;
+    double c_total = 0;
+    for (size_t j = 0; j < nc; j++) {
+        const kdx_token *t = &ix->tokens[name->tokens_first + j];
+        c[j].surface = index_string(ix, t->surface);
+        c[j].len = strlen(c[j].surface);
+        c[j].key = index_string(ix, ix->keys[t->key].text);
+        c[j].key_id = t->key;
+        int cls = t->cls == TEXT_TOKEN_LEGAL && e->schema == KD_SCHEMA_PERSON ? TEXT_TOKEN_NAME : t->cls;
+        c[j].weight = match_token_weight(ix, (int64_t)t->key, cls, c[j].surface, c[j].len);
+        c_total += c[j].weight;
+    }
+    double sim[Q_TOKENS][C_TOKENS];
+    for (size_t i = 0; i < q->n; i++)
+        for (size_t j = 0; j < nc; j++)
+            sim[i][j] = token_similarity(&q->t[i], &c[j]);
+    /* Greedy alignment: take the best remaining pair until none is left.
+     * With a handful of tokens this equals the optimal assignment in
+     * practice and costs nothing. */
+    double q_sim[Q_TOKENS] = {0}, c_sim[C_TOKENS] = {0};
+    int q_to[Q_TOKENS], c_to[C_TOKENS];
+    memset(q_to, -1, sizeof q_to);
+    memset(c_to, -1, sizeof c_to);
+    for (;;) {
+        double best = 0;
+        size_t bi = 0, bj = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            if (q_to[i] >= 0)
+                continue;
+            for (size_t j = 0; j < nc; j++)
+                if (c_to[j] < 0 && sim[i][j] > best)
+                    best = sim[i][j], bi = i, bj = j;
+        }
+        if (best <= 0)
+            break;
+        q_to[bi] = (int)bj;
+        c_to[bj] = (int)bi;
+        q_sim[bi] = c_sim[bj] = best;
+    }
+    /* A token written as two ("abdulhai" / "abdul hai"): compare keys of
+     * the joined pair with the unmatched single token, both ways. */
+    char joined[2 * TOKEN_LEN], key[2 * TOKEN_LEN];
+    for (size_t i = 0; i < q->n; i++) {
+        if (q_to[i] >= 0)
+            continue;
+        for (size_t j = 0; j + 1 < nc; j++) {
+            size_t jl = c[j].len + c[j + 1].len;
+            if (c_to[j] >= 0 || c_to[j + 1] >= 0 || jl >= TOKEN_LEN ||
+                c[j].surface[0] != q->t[i].surface[0] || jl + 2 < q->t[i].len || jl > q->t[i].len + 2)
+                continue;
+            memcpy(joined, c[j].surface, c[j].len);
+            memcpy(joined + c[j].len, c[j + 1].surface, c[j + 1].len);
+            size_t kl = text_token_key(joined, jl, key, sizeof key);
+            if (kl && kl < sizeof key && kl == q->t[i].key_len && memcmp(key, q->t[i].key, kl) == 0) {
+                q_to[i] = (int)j;
+                c_to[j] = c_to[j + 1] = (int)i;
+                q_sim[i] = c_sim[j] = c_sim[j + 1] = 0.95;
+                break;
+            }
+        }
+    }
+    for (size_t j = 0; j < nc; j++) {
+        if (c_to[j] >= 0)
+            continue;
+        for (size_t i = 0; i + 1 < q->n; i++) {
+            size_t jl = q->t[i].len + q->t[i + 1].len;
+            if (q_to[i] >= 0 || q_to[i + 1] >= 0 || jl >= TOKEN_LEN ||
+                q->t[i].surface[0] != c[j].surface[0] || jl + 2 < c[j].len || jl > c[j].len + 2)
+                continue;
+            memcpy(joined, q->t[i].surface, q->t[i].len);
+            memcpy(joined + q->t[i].len, q->t[i + 1].surface, q->t[i + 1].len);
+            size_t kl = text_token_key(joined, jl, key, sizeof key);
+            if (kl && kl < sizeof key && strncmp(key, c[j].key, kl) == 0 && c[j].key[kl] == '\0') {
+                c_to[j] = (int)i;
+                q_to[i] = q_to[i + 1] = (int)j;
+                c_sim[j] = q_sim[i] = q_sim[i + 1] = 0.95;
+                break;
+            }
+        }
+    }
+
+    double q_cov = 0, c_cov = 0;
+    size_t strong_matches = 0, substantive = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        q_cov += q->t[i].weight * q_sim[i];
+        if (q_to[i] >= 0 && q->t[i].cls == TEXT_TOKEN_NAME && q->t[i].len > 1)
+            strong_matches++;
+    }
+    for (size_t j = 0; j < nc; j++) {
+        c_cov += c[j].weight * c_sim[j];
+        if (ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME && c[j].len > 1 &&
+            !match_is_patronymic(c[j].surface, c[j].len))
+            substantive++;
+    }
+    q_cov = q->total > 0 ? q_cov / q->total : 0;
+    c_cov = c_total > 0 ? c_cov / c_total : 0;
+    double score = (q_cov + c_cov) > 0 ? 2 * q_cov * c_cov / (q_cov + c_cov) : 0;
+    /* One matching word does not identify a person with a full name. */
+    if (e->schema == KD_SCHEMA_PERSON && strong_matches < 2 && substantive >= 2 && score > 0.6)
+        score = 0.6;
+
+    if (why) {
+        why[0] = '\0';
+        for (size_t i = 0; i < q->n; i++) {
+            int j = q_to[i];
+            if (j < 0) {
+                if (q->t[i].weight > 0)
+                    append(why, why_size, "%s%s unmatched%s", q->t[i].surface, "", 0);
+            } else if (strcmp(q->t[i].surface, c[j].surface) == 0) {
+                append(why, why_size, "%s%s=%s", q->t[i].surface, c[j].surface, 0);
+            } else {
+                append(why, why_size, "%s%s≈%s %.2f", q->t[i].surface, c[j].surface, q_sim[i]);
+            }
+        }
+        for (size_t j = 0; j < nc; j++)
+            if (c_to[j] < 0 && c[j].weight > 0)
+                append(why, why_size, "%smissing %s%s", c[j].surface, "", 0);
+    }
+    return score;
+}

@@ -1,0 +1,36 @@
+/* Internal to src/match: the prepared query and the per-name scorer. */
+#ifndef KD_MATCH_SCORING_H
+#define KD_MATCH_SCORING_H
+
+#include "match.h"
+
+#define Q_TOKENS 24
+#define C_TOKENS 48
+#define TOKEN_LEN 64
+#define MAX_CANDIDATES 256
+#define MAX_RESULTS 100
+
+typedef struct qtoken {
+    char surface[TOKEN_LEN], key[TOKEN_LEN];
+    size_t len, key_len;
+    int64_t key_id;
+    int cls;
+    double weight;
+} qtoken;
+
+typedef struct qform {
+    qtoken t[Q_TOKENS];
+    size_t n;
+    double total;
+} qform;
+
+/* Rarity weight of a token: inverse entity frequency of its key, lowered
+ * for legal forms, particles, initials and patronymics; 0 for honorifics. */
+double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len);
+bool match_is_patronymic(const char *s, size_t n);
+
+/* Name score in [0, 1] of one query form against one listed name; writes
+ * the token-by-token explanation to why when not NULL. */
+double score_name(const kd_index *ix, const qform *q, uint32_t name_id, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,266 @@
+/* Spelling-family keys: one key for the many ways a name is romanised.
+ *
+ * Lists spell the same Cyrillic or Arabic name in English (BGN), German,
+ * French and scholarly (ISO) transliteration. The spellings differ mostly in
+ * vowels (yevgeniy/evgenij, mohammed/muhammad, lukashenko/lukashenka) and in
+ * how one sound is written (kh/h/ch, sh/sch/ch, ts/tz, v/w/ff). The key
+ * therefore keeps consonant classes and throws inner vowels away, keeping
+ * only whether the token starts and ends with a vowel, which separates "al"
+ * from "ali" and matches unvowelled Arabic skeletons ("slk" = "salik"). */
+#include "text.h"
+
+#include <string.h>
+
+/* English (and a few German) equivalents whose letters no spelling rule
+ * connects; mapped to the BGN spelling of the Russian form. Kept short and
+ * explicit: every entry merges two names that lists do use for one person. */
+static const struct {
+    const char *from, *to;
+} equivalents[] = {
+    {"andrew", "andrey"},       {"catherine", "yekaterina"}, {"ekaterina", "yekaterina"},
+    {"eugen", "yevgeniy"},      {"eugene", "yevgeniy"},      {"helen", "yelena"},
+    {"jacob", "yakov"},         {"jakob", "yakov"},          {"katherine", "yekaterina"},
+    {"matthew", "matvey"},      {"michael", "mikhail"},      {"michail", "mikhail"},
+    {"nicholas", "nikolay"},    {"nicolas", "nikolay"},      {"paul", "pavel"},
+    {"stephen", "stepan"},      {"steven", "stepan"},        {"theodore", "fyodor"},
+};
+
+static const char *equivalent(const char *s, size_t n)
+{
+    for (size_t i = 0; i < KD_ARRAY_LEN(equivalents); i++)
+        if (strlen(equivalents[i].from) == n && memcmp(equivalents[i].from, s, n) == 0)
+            return equivalents[i].to;
+    return NULL;
+}
+
+static bool is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'j';
+}
+
+static bool at(const char *s, size_t n, size_t i, const char *lit)
+{
+    size_t k = strlen(lit);
+    return i + k <= n && memcmp(s + i, lit, k) == 0;
+}
+
+/* Key symbols: 'V' for a vowel, otherwise the class letter of the key. */
+typedef struct keyw {
+    char *out;
+    size_t size, len;
+    char last;          /* last consonant written, for collapsing doubles */
+    bool vowel_since;   /* a vowel came after `last` */
+    bool any;           /* something was seen */
+    bool consonant;     /* a consonant was written */
+    bool ends_vowel;
+} keyw;
+
+static void put(keyw *w, char c)
+{
+    if (w->len + 1 < w->size)
+        w->out[w->len++] = c;
+}
+
+static void emit(keyw *w, char sym)
+{
+    if (sym == 'V') {
+        if (!w->any)
+            put(w, 'a');
+        w->any = true;
+        w->vowel_since = true;
+        w->ends_vowel = true;
+        return;
+    }
+    w->ends_vowel = false;
+    if (w->any && sym == w->last && !w->vowel_since)
+        return;
+    w->any = true;
+    w->consonant = true;
+    put(w, sym);
+    w->last = sym;
+    w->vowel_since = false;
+}
+
+/* Reads one sound at s[i]; returns how many bytes it took. */
+static size_t sound(keyw *w, const char *s, size_t n, size_t i)
+{
+    char c = s[i];
+    if (is_vowel(c)) {
+        emit(w, 'V');
+        return 1;
+    }
+    switch (c) {
+    case 'c':
+        if (at(s, n, i, "ch")) {
+            /* Chr-/Chl- (Christoph, Chloe) are hard; otherwise English ч or
+             * French ш, which share a class. */
+            bool hard = i == 0 && i + 2 < n && (s[i + 2] == 'r' || s[i + 2] == 'l');
+            emit(w, hard ? 'k' : 'c');
+            return 2;
+        }
+        if (at(s, n, i, "cz")) {
+            emit(w, 'c');
+            return 2;
+        }
+        if (at(s, n, i, "ck")) {
+            emit(w, 'k');
+            return 2;
+        }
+        if (i + 1 == n) { /* -ić/-ič written -ic */
+            emit(w, 'c');
+            return 1;
+        }
+        emit(w, s[i + 1] == 'e' || s[i + 1] == 'i' || s[i + 1] == 'y' ? 's' : 'k');
+        return 1;
+    case 'd':
+        if (at(s, n, i, "dzh")) {
+            emit(w, 'V');
+            return 3;
+        }
+        if (at(s, n, i, "dj")) {
+            emit(w, 'V');
+            return 2;
+        }
+        emit(w, 'd');
+        return at(s, n, i, "dh") ? 2 : 1;
+    case 'f':
+    case 'v':
+    case 'w':
+        emit(w, 'v');
+        return 1;
+    case 'g':
+    case 'h':
+        /* Russian writes Arabic and Caucasian h as г (Magomed, Gasan) and
+         * Ukrainian г is h (Hryhoriy, Oleh): one class. */
+        emit(w, 'h');
+        return at(s, n, i, "gh") ? 2 : 1;
+    case 'k':
+        if (at(s, n, i, "kh")) {
+            emit(w, 'h');
+            return 2;
+        }
+        emit(w, 'k');
+        return 1;
+    case 'q':
+        emit(w, 'k');
+        return 1;
+    case 'p':
+        if (at(s, n, i, "ph")) {
+            emit(w, 'v');
+            return 2;
+        }
+        emit(w, 'p');
+        return 1;
+    case 's':
+        if (at(s, n, i, "shch")) {
+            emit(w, 'c');
+            return 4;
+        }
+        if (at(s, n, i, "sch")) {
+            emit(w, 'c');
+            return 3;
+        }
+        if (at(s, n, i, "sh")) {
+            emit(w, 'c');
+            return 2;
+        }
+        emit(w, 's');
+        return 1;
+    case 't':
+        if (at(s, n, i, "tsch")) {
+            emit(w, 'c');
+            return 4;
+        }
+        if (at(s, n, i, "tch") || at(s, n, i, "tsh")) {
+            emit(w, 'c');
+            return 3;
+        }
+        if (at(s, n, i, "ts") || at(s, n, i, "tz")) {
+            emit(w, 'z');
+            return 2;
+        }
+        emit(w, 't');
+        return at(s, n, i, "th") ? 2 : 1;
+    case 'x':
+        /* Azerbaijani and Spanish initial x is kh/h; elsewhere English ks. */
+        if (i == 0) {
+            emit(w, 'h');
+        } else {
+            emit(w, 'k');
+            emit(w, 's');
+        }
+        return 1;
+    case 'z':
+        emit(w, 's');
+        return at(s, n, i, "zh") ? 2 : 1;
+    default:
+        emit(w, c); /* b l m n r */
+        return 1;
+    }
+}
+
+size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
+{
+    if (!out || out_size == 0)
+        return 0;
+    /* Lowercase letters and digits only; anything else is not part of a
+     * token and is skipped rather than trusted. */
+    char tmp[64];
+    char *s = tmp;
+    size_t n = 0;
+    bool digit = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = token[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            continue;
+        digit |= c >= '0' && c <= '9';
+        if (n == sizeof tmp)
+            break; /* longer tokens: the first 64 letters are key enough */
+        s[n++] = c;
+    }
+    keyw w = {.out = out, .size = out_size};
+    if (digit) {
+        for (size_t i = 0; i < n; i++)
+            put(&w, s[i]);
+        out[w.len] = '\0';
+        return w.len;
+    }
+    const char *eq = equivalent(s, n);
+    if (eq) {
+        s = (char *)eq;
+        n = strlen(eq);
+    }
+    /* Usamah, Fatimah, Zadeh: a final h after a vowel is silent. */
+    if (n > 2 && s[n - 1] == 'h' && is_vowel(s[n - 2]))
+        n--;
+    for (size_t i = 0; i < n;)
+        i += sound(&w, s, n, i);
+    if (w.ends_vowel && w.consonant)
+        put(&w, 'a');
+    out[w.len] = '\0';
+    return w.len;
+}
+
+int text_form_keys(const char *form, size_t len, buf *out)
+{
+    size_t i = 0;
+    bool first = true;
+    while (i < len) {
+        while (i < len && form[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < len && form[i] != ' ')
+            i++;
+        if (i == start)
+            break;
+        size_t tl = i - start > 64 ? 64 : i - start;
+        char key[TEXT_KEY_SIZE(64)];
+        size_t kl = text_token_key(form + start, tl, key, sizeof key);
+        if ((!first && buf_append_char(out, ' ')) || buf_append(out, key, kl))
+            return KD_ENOMEM;
+        first = false;
+    }
+    return KD_OK;
+}

@@ -1,0 +1,380 @@
+/* Romanised forms of a name through ICU transliteration.
+ *
+ * Each "chain" is one ICU rule-based transliterator ending in the same fold
+ * to ASCII. Which chains run depends on the scripts found in the name: a
+ * Cyrillic name gets the Russian BGN spelling lists mostly use plus an
+ * ISO-like one, and Ukrainian or Belarusian BGN only when their letters show
+ * (running them on Russian gives wrong readings: "Evhenyy PRYMAKOV"). ICU
+ * compiles a chain in ~10 ms, so chains are opened on first use and kept. */
+#include "text_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+/* Every chain ends in Any-Latin and Latin-ASCII, filtered to non-ASCII:
+ * unfiltered they cost ~3x as much, mostly walking the ASCII that BGN has
+ * already produced. What they leave (ə, ʿ, BGN's middle dot, modifier
+ * letters) is settled in C by to_ascii. */
+#define TO_LATIN ":: [^[:ASCII:]] Any-Latin; :: [^[:ASCII:]] Latin-ASCII;"
+/* Arabic script before BGN: a word-initial alef is a vowel BGN would drop
+ * (أحمد → "hmd"), hamza seats become plain alef, ta marbuta reads -a, the
+ * article is split off (الحي → "al hy") and Allah kept whole. */
+#define ARABIC_PRE                                                             \
+    "ة > a; الله > allah;"                                                     \
+    "[^[:L:][:M:]] { ال } [:L:] > 'al '; ^ ال } [:L:] > 'al ';"                 \
+    "[^[:L:][:M:]] { [اأإآٱ] > a; ^ [اأإآٱ] > a; [أإآٱ] > ا;"
+/* BGN writes ayn as a left quote, which Latin-ASCII would make an
+ * apostrophe; lists write it as a vowel (ʿAbd → Abd). */
+#define ARABIC_POST "\u2018 > a; " TO_LATIN
+
+enum chain {
+    CH_RUSSIAN,    /* Russian-Latin/BGN */
+    CH_UKRAINIAN,  /* Ukrainian-Latin/BGN */
+    CH_BELARUSIAN, /* Belarusian-Latin/BGN */
+    CH_ARABIC,     /* Arabic-Latin/BGN */
+    CH_PERSIAN,    /* Persian-Latin/BGN */
+    CH_SKELETON,   /* Arabic script without short vowels, و as u */
+    CH_ANY,        /* Any-Latin, Latin-ASCII: Latin, Greek, ISO 9 Cyrillic... */
+    CH_COUNT
+};
+
+static const char *const chain_rules[CH_COUNT] = {
+    [CH_RUSSIAN] = ":: Russian-Latin/BGN; " TO_LATIN,
+    [CH_UKRAINIAN] = ":: Ukrainian-Latin/BGN; " TO_LATIN,
+    [CH_BELARUSIAN] = ":: Belarusian-Latin/BGN; " TO_LATIN,
+    [CH_ARABIC] = ARABIC_PRE ":: Arabic-Latin/BGN; " ARABIC_POST,
+    [CH_PERSIAN] = ARABIC_PRE ":: Persian-Latin/BGN; " ARABIC_POST,
+    [CH_SKELETON] = ":: [\\u064B-\\u065F\\u0670] Remove; " ARABIC_PRE "و > u; " ARABIC_POST,
+    [CH_ANY] = TO_LATIN,
+};
+
+/* Letters rewritten in C before a chain runs, where one Unicode letter
+ * becomes a digraph that Latin-ASCII would flatten to one letter. */
+typedef struct digraph {
+    UChar from;
+    const char *to;
+} digraph;
+
+/* Cyrillic before Any-Latin: ISO 9 with the digraphs lists use, so the
+ * form reads "evgenij aleksandrovich", "kuznetsov" (not "...ovic",
+ * "kuznecov"). */
+static const digraph iso_digraphs[] = {
+    {0x0436, "zh"}, {0x0446, "ts"}, {0x0447, "ch"}, {0x0448, "sh"}, {0x0449, "shch"}, {0},
+};
+/* Latin letters with háček, cedilla or breve: "Miloševič" → "milosevich",
+ * Turkish/Azerbaijani ş ç ğ → sh ch gh. */
+static const digraph latin_digraphs[] = {
+    {0x0161, "sh"}, {0x010D, "ch"}, {0x017E, "zh"}, {0x015D, "shch"}, {0x0109, "ch"},
+    {0x015F, "sh"}, {0x00E7, "ch"}, {0x011F, "gh"}, {0x0107, "ch"},   {0x015B, "sh"},
+    {0x017A, "zh"}, {0x017C, "zh"}, {0x0163, "ts"}, {0x021B, "ts"},   {0},
+};
+/* Azerbaijani (told by ə): x is kh, Xəlilov = Khalilov. */
+static const digraph azeri_digraphs[] = {
+    {0x0161, "sh"}, {0x010D, "ch"}, {0x017E, "zh"}, {0x015F, "sh"}, {0x00E7, "ch"},
+    {0x011F, "gh"}, {'x', "kh"},    {0},
+};
+
+struct text_normaliser {
+    UTransliterator *chain[CH_COUNT];
+    const UNormalizer2 *nfkc_cf; /* owned by ICU */
+    UChar *norm, *work;
+    int32_t norm_cap, work_cap;
+    buf aux, form, tmp;
+};
+
+int text_normaliser_new(text_normaliser **out, kd_error *err)
+{
+    *out = NULL;
+    text_normaliser *n = calloc(1, sizeof *n);
+    if (!n)
+        return error_set(err, KD_ENOMEM, "text normaliser: out of memory");
+    UErrorCode st = U_ZERO_ERROR;
+    n->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st)) {
+        free(n);
+        return error_set(err, KD_EFORMAT, "ICU NFKC_Casefold unavailable: %s", u_errorName(st));
+    }
+    *out = n;
+    return KD_OK;
+}
+
+int text_normaliser_clone(const text_normaliser *src, text_normaliser **out, kd_error *err)
+{
+    int rc = text_normaliser_new(out, err);
+    if (rc)
+        return rc;
+    for (int c = 0; c < CH_COUNT; c++) {
+        if (!src->chain[c])
+            continue;
+        UErrorCode st = U_ZERO_ERROR;
+        (*out)->chain[c] = utrans_clone(src->chain[c], &st);
+        if (U_FAILURE(st)) {
+            text_normaliser_free(*out);
+            *out = NULL;
+            return error_set(err, KD_ENOMEM, "ICU transliterator clone: %s", u_errorName(st));
+        }
+    }
+    return KD_OK;
+}
+
+void text_normaliser_free(text_normaliser *n)
+{
+    if (!n)
+        return;
+    for (int c = 0; c < CH_COUNT; c++)
+        if (n->chain[c])
+            utrans_close(n->chain[c]);
+    free(n->norm);
+    free(n->work);
+    buf_free(&n->aux);
+    buf_free(&n->form);
+    buf_free(&n->tmp);
+    free(n);
+}
+
+static int grow_uchars(UChar **p, int32_t *cap, int64_t need)
+{
+    if (need <= *cap)
+        return KD_OK;
+    if (need > INT32_MAX / 2)
+        return KD_ELIMIT;
+    UChar *q = realloc(*p, (size_t)need * sizeof **p);
+    if (!q)
+        return KD_ENOMEM;
+    *p = q;
+    *cap = (int32_t)need;
+    return KD_OK;
+}
+
+static UTransliterator *chain_get(text_normaliser *n, enum chain c)
+{
+    if (n->chain[c])
+        return n->chain[c];
+    const char *rules = chain_rules[c];
+    int32_t len = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(NULL, 0, &len, rules, -1, &st);
+    UChar *u = malloc(((size_t)len + 1) * sizeof *u);
+    if (!u)
+        return NULL;
+    st = U_ZERO_ERROR;
+    u_strFromUTF8(u, len + 1, NULL, rules, -1, &st);
+    UChar id[] = {'k', 'o', 'r', 'd', 'o', 'n', 0};
+    UParseError pe;
+    n->chain[c] = utrans_openU(id, -1, UTRANS_FORWARD, u, len, &pe, &st);
+    free(u);
+    return U_SUCCESS(st) ? n->chain[c] : NULL;
+}
+
+typedef struct chain_pass {
+    enum chain chain;
+    const digraph *dg;
+} chain_pass;
+
+/* The chain's input: n->norm, with digraphs applied when given. */
+static int chain_input(text_normaliser *n, int32_t nlen, const digraph *dg, int64_t cap,
+                       int32_t *len)
+{
+    int rc = grow_uchars(&n->work, &n->work_cap, cap);
+    if (rc)
+        return rc;
+    if (!dg) {
+        memcpy(n->work, n->norm, (size_t)nlen * sizeof *n->work);
+        *len = nlen;
+        return KD_OK;
+    }
+    int32_t o = 0;
+    for (int32_t i = 0; i < nlen; i++) {
+        const char *to = NULL;
+        for (const digraph *d = dg; d->from && !to; d++)
+            if (d->from == n->norm[i])
+                to = d->to;
+        if (!to)
+            n->work[o++] = n->norm[i];
+        else
+            while (*to)
+                n->work[o++] = (UChar)*to++;
+    }
+    *len = o;
+    return KD_OK;
+}
+
+/* Transliterated text → ASCII for the tokeniser: what the chain left
+ * non-ASCII either joins (marks, modifier letters, ayn ʿ and ə read as a
+ * vowel, BGN's disambiguating middle dot) or separates (punctuation). */
+static int to_ascii(const UChar *u, int32_t len, buf *out)
+{
+    buf_clear(out);
+    if (buf_reserve(out, (size_t)len + 1))
+        return KD_ENOMEM;
+    char *o = out->data;
+    size_t k = 0;
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U16_NEXT(u, i, len, c);
+        if (c < 0x80) {
+            o[k++] = (char)c;
+        } else if (c == 0x02BF || c == 0x02BE || c == 0x0259) {
+            o[k++] = 'a';
+        } else if (c != 0x00B7) {
+            int8_t t = u_charType(c);
+            bool joins = (t >= U_UPPERCASE_LETTER && t <= U_COMBINING_SPACING_MARK) ||
+                         t == U_MODIFIER_SYMBOL || t == U_FORMAT_CHAR;
+            if (!joins)
+                o[k++] = ' ';
+        }
+    }
+    out->len = k;
+    o[k] = '\0';
+    return KD_OK;
+}
+
+/* Runs one chain over n->norm (nlen units) and appends the resulting form
+ * to out unless empty or already there. Returns 1 when added, 0 if not. */
+static int run_chain(text_normaliser *n, enum chain c, const digraph *dg, int32_t nlen, buf *out)
+{
+    UTransliterator *t = chain_get(n, c);
+    if (!t)
+        return KD_EPARSE;
+    int32_t len;
+    for (int64_t cap = (int64_t)nlen * 4 + 64;; cap *= 2) {
+        int rc = chain_input(n, nlen, dg, cap, &len);
+        if (rc)
+            return rc;
+        int32_t limit = len;
+        UErrorCode st = U_ZERO_ERROR;
+        utrans_transUChars(t, n->work, &len, n->work_cap, 0, &limit, &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR)
+            continue;
+        if (U_FAILURE(st))
+            return KD_EPARSE;
+        break;
+    }
+    if (to_ascii(n->work, len, &n->aux) ||
+        text__ascii_form(n->aux.data, n->aux.len, &n->form, &n->tmp))
+        return KD_ENOMEM;
+    if (n->form.len == 0)
+        return 0;
+    for (size_t i = 0; i < out->len; i += strlen(out->data + i) + 1)
+        if (strcmp(out->data + i, n->form.data) == 0)
+            return 0;
+    return buf_append(out, n->form.data, n->form.len + 1) ? KD_ENOMEM : 1;
+}
+
+/* Letters that decide which chains run. */
+typedef struct scripts {
+    bool cyrillic, arabic;
+    bool uk_letter, be_letter, ru_only, i_letter;
+    bool digraph, schwa;
+} scripts;
+
+static scripts scan(const UChar *u, int32_t len)
+{
+    scripts s = {0};
+    for (int32_t i = 0; i < len; i++) {
+        UChar c = u[i];
+        if (c < 0x80)
+            continue;
+        if (c >= 0x0400 && c <= 0x052F) {
+            s.cyrillic = true;
+            s.i_letter |= c == 0x0456;                                 /* і */
+            s.uk_letter |= c == 0x0457 || c == 0x0454 || c == 0x0491;  /* ї є ґ */
+            s.be_letter |= c == 0x045E;                                /* ў */
+            s.ru_only |= c == 0x044B || c == 0x044D || c == 0x0451 || c == 0x044A; /* ы э ё ъ */
+        } else if ((c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+                   (c >= 0x08A0 && c <= 0x08FF)) {
+            s.arabic = true;
+        } else {
+            s.schwa |= c == 0x0259;
+            /* š č ž ŝ ĉ ş ç ğ ć ś ź ż ţ ț */
+            static const UChar dg[] = {0x0161, 0x010D, 0x017E, 0x015D, 0x0109, 0x015F, 0x00E7,
+                                       0x011F, 0x0107, 0x015B, 0x017A, 0x017C, 0x0163, 0x021B};
+            for (size_t k = 0; k < sizeof dg / sizeof *dg; k++)
+                s.digraph |= c == dg[k];
+        }
+    }
+    return s;
+}
+
+static bool ascii_only(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
+{
+    buf_clear(out);
+    if (len > TEXT_NAME_MAX)
+        return KD_ELIMIT;
+    if (!utf8_valid(name, len, NULL))
+        return KD_EUTF8;
+    if (ascii_only(name, len)) {
+        if (text__ascii_form(name, len, &n->form, &n->tmp))
+            return KD_ENOMEM;
+        if (n->form.len == 0)
+            return 0;
+        return buf_append(out, n->form.data, n->form.len + 1) ? KD_ENOMEM : 1;
+    }
+    /* UTF-8 → UTF-16 never needs more units than bytes. */
+    int rc = grow_uchars(&n->work, &n->work_cap, (int64_t)len + 1);
+    if (rc)
+        return rc;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8(n->work, n->work_cap, &ulen, name, (int32_t)len, &st);
+    if (U_FAILURE(st))
+        return KD_EUTF8;
+    int32_t nlen;
+    for (int64_t cap = (int64_t)ulen + 16;; cap *= 2) {
+        if ((rc = grow_uchars(&n->norm, &n->norm_cap, cap)))
+            return rc;
+        st = U_ZERO_ERROR;
+        nlen = unorm2_normalize(n->nfkc_cf, n->work, ulen, n->norm, n->norm_cap, &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR) {
+            cap = nlen > cap ? nlen : cap;
+            continue;
+        }
+        if (U_FAILURE(st))
+            return KD_EPARSE;
+        break;
+    }
+    scripts s = scan(n->norm, nlen);
+    chain_pass run[6];
+    int nrun = 0;
+    if (s.cyrillic) {
+        run[nrun++] = (chain_pass){CH_RUSSIAN, NULL};
+        run[nrun++] = (chain_pass){CH_ANY, iso_digraphs};
+        if ((s.i_letter || s.uk_letter) && !s.ru_only && !s.be_letter)
+            run[nrun++] = (chain_pass){CH_UKRAINIAN, NULL};
+        if (s.be_letter || (s.i_letter && s.ru_only))
+            run[nrun++] = (chain_pass){CH_BELARUSIAN, NULL};
+    }
+    if (s.arabic) {
+        run[nrun++] = (chain_pass){CH_ARABIC, NULL};
+        run[nrun++] = (chain_pass){CH_PERSIAN, NULL};
+        run[nrun++] = (chain_pass){CH_SKELETON, NULL};
+    }
+    if (nrun == 0) {
+        run[nrun++] = (chain_pass){CH_ANY, NULL};
+        if (s.schwa)
+            run[nrun++] = (chain_pass){CH_ANY, azeri_digraphs};
+        else if (s.digraph)
+            run[nrun++] = (chain_pass){CH_ANY, latin_digraphs};
+    }
+    int count = 0;
+    for (int i = 0; i < nrun; i++) {
+        rc = run_chain(n, run[i].chain, run[i].dg, nlen, out);
+        if (rc < 0) {
+            buf_clear(out);
+            return rc;
+        }
+        count += rc;
+    }
+    return count;
+}

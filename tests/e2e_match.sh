@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# End-to-end: `kordon match` and `kordon screen` on an index of all the real
+# lists — the named cases of the matching issue and the labelled eval sets.
+set -uo pipefail
+bin=${KORDON_BIN:?}
+data=${KORDON_SHARED_DATA:?}
+tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_match
+rm -rf "$tmp" && mkdir -p "$tmp"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+index="$tmp/all.kdx"
+"$bin" build "$data/lists" -o "$index" -q 2>"$tmp/build.err" || { cat "$tmp/build.err"; exit 1; }
+
+first_result() { # first_result NAME [OPTIONS...] → "id match" of the best result
+  "$bin" match -i "$index" --json --limit 3 "$@" |
+    awk -F'"' '/"id":/ && !id {id=$4} /"match":/ && !m {m=$0; sub(/.*"match": */, "", m); sub(/,.*/, "", m)} END {print id, m}'
+}
+expect_first() { # expect_first ID NAME [OPTIONS...]
+  local want=$1; shift
+  local got; got=$(first_result "$@")
+  [ "$got" = "$want true" ] || fail "\"$*\": expected $want first with match, got: $got"
+}
+expect_first eu-oj-32014R0269-1426 "Evgeny Primakov"
+expect_first eu-oj-32014R0269-1426 "Евгений Примаков"
+expect_first eu-oj-32014R0269-1426 "PRIMAKOV Yevgeny"
+expect_first eu-oj-32014R0269-1426 "Jewgeni Primakow"
+expect_first eu-oj-32014R0269-105 "Rossotrudnichestvo"
+expect_first eu-oj-32014R0269-105 "Rossotrudnitschestwo"
+expect_first eu-oj-32014R0269-105 "Россотрудничество"
+expect_first eu-oj-32014R0269-105 --schema Organization \
+  "Federal Agency for CIS Affairs, Compatriots Living Abroad and International Humanitarian Cooperation"
+expect_first eu-oj-32014R0269-105 --schema LegalEntity \
+  "Federal Agency for CIS Affairs, Compatriots Living Abroad and International Humanitarian Cooperation"
+expect_first unsc-6907993 "ERIC BADEGE"
+expect_first unsc-6907993 "Badege, Eric"
+expect_first ofac-36 "Aero Caribean Airlines"
+# Canada's spelling is found too
+out=$("$bin" match -i "$index" --json --limit 5 "Rossotrudnichestvo")
+case "$out" in *ca-sema-russia-1-part-2-181*) ;; *) fail "Rossotrudnichestvo: Canada's Russotrudnichestvo missing";; esac
+# a surname alone identifies nobody
+got=$(first_result "Primakov")
+case "$got" in *" false") ;; *) fail "\"Primakov\" alone must not match: $got";; esac
+# a person query never returns a vessel or an aircraft
+for q in "Evgeny Primakov" "Mohammed Ali" "Ocean Star" "Sea Voyager"; do
+  "$bin" match -i "$index" --json --limit 10 --schema Person "$q" | grep -q '"schema": "\(Vessel\|Airplane\)"' &&
+    fail "person query \"$q\" returned a vessel or aircraft"
+done
+# explanations say why
+out=$("$bin" match -i "$index" --birth-date 1976-04-29 "Evgeny Primakov")
+case "$out" in *"evgeny≈yevgeny"*"primakov=primakov"*"born 1976-04-29 = 1976-04-29"*) ;;
+  *) fail "explanation: $out";; esac
+# bad queries are refused clearly
+"$bin" match -i "$index" "" >/dev/null 2>"$tmp/err" && fail "empty name must fail"
+grep -q "name: empty" "$tmp/err" || fail "empty name message: $(cat "$tmp/err")"
+"$bin" match -i "$index" $'\xc3\x28' >/dev/null 2>"$tmp/err" && fail "invalid UTF-8 must fail"
+"$bin" match -i "$index" --schema Spaceship x >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown schema is a usage error"
+
+# --- the labelled sets -------------------------------------------------------
+eval_dir="$data/eval"
+"$bin" screen -i "$index" "$eval_dir/positives_un_untreated.csv" -o "$tmp/pos.jsonl" 2>"$tmp/pos.err" ||
+  fail "screen positives: $(cat "$tmp/pos.err")"
+rows=$(wc -l < "$tmp/pos.jsonl")
+[ "$rows" -eq 683 ] || fail "screen wrote $rows lines for 683 rows"
+hits=$(grep -c '"matches":\[{"id":"unsc-[0-9]*"[^}]*"match":true' "$tmp/pos.jsonl")
+echo "positives: $hits / $rows have their UN entry first with match: true"
+[ $((hits * 100)) -ge $((rows * 98)) ] || fail "recall $hits/$rows is under 98%"
+for f in negatives_global_1000 negatives_us_1000; do
+  "$bin" screen -i "$index" "$eval_dir/$f.csv" -o "$tmp/$f.jsonl" 2>/dev/null || fail "screen $f"
+  fp=$(grep -c '"match":true' "$tmp/$f.jsonl")
+  echo "$f: $fp / 1000 rows with a match"
+  [ "$fp" -le 10 ] || fail "$f: $fp false positives (limit 10 = 1%)"
+done
+grep -q '^{"row":1,"input":{"name":"ABDULHAI SALEK","birth_date":"1965","country":"af"},"matches":\[' \
+  "$tmp/pos.jsonl" || fail "screen output shape: $(head -c 300 "$tmp/pos.jsonl")"
+# malformed rows are reported with their line and still counted
+printf 'name,dob\nIvan Petrov,1970\n,1980\n\xc3\x28,1990\n' > "$tmp/bad.csv"
+"$bin" screen -i "$index" "$tmp/bad.csv" -o "$tmp/bad.jsonl" 2>"$tmp/bad.err"
+[ "$(wc -l < "$tmp/bad.jsonl")" -eq 3 ] || fail "malformed rows must still be written"
+grep -q "line 3: no name" "$tmp/bad.err" || fail "no-name row message: $(cat "$tmp/bad.err")"
+grep -q "line 4: column 1: invalid UTF-8" "$tmp/bad.err" || fail "bad UTF-8 row message"
+grep -q "3 rows.*2 malformed" "$tmp/bad.err" || fail "summary: $(tail -1 "$tmp/bad.err")"
+# the same results on 2 threads, in input order
+"$bin" screen -i "$index" "$eval_dir/positives_un_untreated.csv" --threads 2 -o "$tmp/pos2.jsonl" 2>/dev/null
+cmp -s "$tmp/pos.jsonl" "$tmp/pos2.jsonl" || fail "--threads 2 changed the output"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "e2e_match: all checks passed"

@@ -1,0 +1,118 @@
+/* Matching building blocks: string similarity, date evidence, schemata. */
+#include "testutil.h"
+#include "match/match.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static double jw(const char *a, const char *b)
+{
+    return similarity_jaro_winkler(a, strlen(a), b, strlen(b));
+}
+
+static void test_jaro_winkler_published_values(void **state)
+{
+    (void)state;
+    /* Winkler (1990)'s examples. */
+    assert_true(fabs(jw("martha", "marhta") - 0.961) < 0.001);
+    assert_true(fabs(jw("dwayne", "duane") - 0.840) < 0.001);
+    assert_true(fabs(jw("dixon", "dicksonx") - 0.813) < 0.001);
+    assert_true(jw("primakov", "primakov") == 1.0);
+    assert_true(jw("abc", "xyz") == 0.0);
+    assert_true(jw("", "") == 1.0);
+    assert_true(jw("a", "") == 0.0);
+}
+
+static void test_levenshtein_with_limit(void **state)
+{
+    (void)state;
+    assert_int_equal(similarity_levenshtein("kitten", 6, "sitting", 7, 5), 3);
+    assert_int_equal(similarity_levenshtein("primakov", 8, "primakow", 8, 2), 1);
+    /* over the limit: limit + 1, whatever the true distance */
+    assert_int_equal(similarity_levenshtein("abcdef", 6, "uvwxyz", 6, 2), 3);
+    assert_int_equal(similarity_levenshtein("a", 1, "abcdefgh", 8, 2), 3);
+}
+
+static void test_birth_dates(void **state)
+{
+    (void)state;
+    assert_int_equal(match_compare_dates("1976-04-29", "1976-04-29"), DATE_EXACT);
+    assert_int_equal(match_compare_dates("1976", "1976-04-29"), DATE_SAME_YEAR);
+    assert_int_equal(match_compare_dates("1976-04-29", "1976"), DATE_SAME_YEAR);
+    assert_int_equal(match_compare_dates("1976-05-29", "1976-04-29"), DATE_NEAR);
+    assert_int_equal(match_compare_dates("1977", "1976-04-29"), DATE_NEAR);
+    assert_int_equal(match_compare_dates("1980", "1976-04-29"), DATE_CONFLICT);
+    /* ranges and circa dates from the lists */
+    assert_int_equal(match_compare_dates("1961", "1960/1962"), DATE_SAME_YEAR);
+    assert_int_equal(match_compare_dates("1970", "1960/1962"), DATE_CONFLICT);
+    assert_int_equal(match_compare_dates("1956", "1955~"), DATE_SAME_YEAR);
+    assert_int_equal(match_compare_dates("unknown", "1955"), DATE_UNKNOWN);
+}
+
+static void test_schema_compatibility(void **state)
+{
+    (void)state;
+    assert_true(match_schema_compatible(KD_SCHEMA_PERSON, KD_SCHEMA_PERSON));
+    assert_false(match_schema_compatible(KD_SCHEMA_PERSON, KD_SCHEMA_VESSEL));
+    assert_false(match_schema_compatible(KD_SCHEMA_PERSON, KD_SCHEMA_ORGANIZATION));
+    assert_true(match_schema_compatible(KD_SCHEMA_ORGANIZATION, KD_SCHEMA_LEGAL_ENTITY));
+    assert_true(match_schema_compatible(KD_SCHEMA_COMPANY, KD_SCHEMA_ORGANIZATION));
+    assert_true(match_schema_compatible(KD_SCHEMA_LEGAL_ENTITY, KD_SCHEMA_PERSON));
+    assert_false(match_schema_compatible(KD_SCHEMA_LEGAL_ENTITY, KD_SCHEMA_VESSEL));
+    assert_true(match_schema_compatible(KD_SCHEMA_VESSEL, KD_SCHEMA_VESSEL));
+    assert_false(match_schema_compatible(KD_SCHEMA_VESSEL, KD_SCHEMA_AIRPLANE));
+    assert_true(match_schema_compatible(-1, KD_SCHEMA_AIRPLANE));
+}
+
+/* On a small real index (the FtM test datasets): a listed name is found,
+ * the explanation names the tokens, bad queries are refused. */
+static void test_match_on_ftm_index(void **state)
+{
+    (void)state;
+    char out[4096], src[4096];
+    snprintf(out, sizeof out, "%s", tmp_path("match-ftm.kdx"));
+    snprintf(src, sizeof src, "%s", data_path("lists/ftm"));
+    const char *srcs[] = {src};
+    kd_build_options opts = {.output = out};
+    kd_error err = {0};
+    assert_int_equal(kd_build(srcs, 1, &opts, &err), 0);
+    kd_index *ix;
+    assert_int_equal(kd_index_open(out, &ix, &err), 0);
+    kd_matcher *m;
+    assert_int_equal(kd_matcher_new(ix, &m, &err), 0);
+    kd_match_result r[5];
+    kd_match_query q = {.name = "Inter Tobacco LLC", .schema = KD_SCHEMA_ORGANIZATION};
+    int n = kd_match(m, &q, r, NULL, &err);
+    assert_true(n >= 1);
+    kd_entity_view v;
+    kd_index_entity(ix, r[0].entity, &v);
+    assert_string_equal(v.id, "NK-2GdmHtZTeNXjNVrBGEXZNj");
+    assert_true(r[0].match);
+    assert_non_null(strstr(r[0].explanation, "tobacco=tobacco"));
+    /* the same query as a person: organisations are never candidates */
+    q.schema = KD_SCHEMA_PERSON;
+    n = kd_match(m, &q, r, NULL, &err);
+    for (int i = 0; i < n; i++) {
+        kd_index_entity(ix, r[i].entity, &v);
+        assert_int_equal(v.schema, KD_SCHEMA_PERSON);
+    }
+    q.name = "";
+    assert_int_equal(kd_match(m, &q, r, NULL, &err), KD_EUSAGE);
+    q.name = "\xc3\x28";
+    assert_int_equal(kd_match(m, &q, r, NULL, &err), KD_EUTF8);
+    kd_matcher_free(m);
+    kd_index_close(ix);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jaro_winkler_published_values),
+        cmocka_unit_test(test_levenshtein_with_limit),
+        cmocka_unit_test(test_birth_dates),
+        cmocka_unit_test(test_schema_compatibility),
+        cmocka_unit_test(test_match_on_ftm_index),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
