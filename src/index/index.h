@@ -12,7 +12,7 @@
 #include "model/model.h"
 
 #define KDX_MAGIC "KORDONX"
-#define KDX_VERSION 2u
+#define KDX_VERSION 3u
 #define KDX_MAX_SECTIONS 16
 
 enum kdx_tag {
@@ -84,7 +84,8 @@ typedef struct kdx_token {
     uint32_t key;     /* index into the key table */
     uint32_t surface; /* string: the normalised token */
     uint8_t cls;      /* text_token_class */
-    uint8_t reserved[3];
+    uint8_t len;      /* of the surface, saving a strlen per comparison */
+    uint8_t reserved[2];
 } kdx_token;
 
 typedef struct kdx_key {

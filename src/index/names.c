@@ -10,7 +10,7 @@
 
 typedef struct pending_token {
     uint32_t key_text, surface;
-    uint8_t cls;
+    uint8_t cls, len;
 } pending_token;
 
 typedef struct key_map {
@@ -141,6 +141,7 @@ static int add_form(build_state *st, uint32_t entity, int kind, const char *form
             return KD_ENOMEM;
         pending_token *pt = &st->pending[st->n_pending++];
         pt->cls = (uint8_t)text_token_class_of(token, len);
+        pt->len = (uint8_t)len;
         if (strings_intern(st->strings, token, &pt->surface) ||
             strings_intern(st->strings, key, &pt->key_text))
             return KD_ENOMEM;
@@ -208,6 +209,7 @@ static int finish(build_state *st, kd_error *err)
         t->tokens[i].key = renumber[token_key[i]];
         t->tokens[i].surface = st->pending[i].surface;
         t->tokens[i].cls = st->pending[i].cls;
+        t->tokens[i].len = st->pending[i].len;
     }
     t->n_tokens = rc ? 0 : st->n_pending;
     /* Postings: each name once per key, in name order; names are in entity

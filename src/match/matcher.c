@@ -34,6 +34,9 @@ struct kd_matcher {
     uint32_t stamp_now;
     candidate *cands;
     size_t n_cands;
+    uint32_t *entity_slot; /* entity → its place in the scored list + 1, per query */
+    uint32_t *entity_stamp;
+    uint32_t query_stamp;
     buf forms;
     double log_n;
 };
@@ -83,8 +86,12 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->acc = calloc(n, sizeof *m->acc);
     m->stamp = calloc(n, sizeof *m->stamp);
     m->touched = malloc(n * sizeof *m->touched);
-    m->cands = malloc(MAX_CANDIDATES * 8 * sizeof *m->cands);
-    if (!m->acc || !m->stamp || !m->touched || !m->cands) {
+    /* every name may pass for one form; earlier forms keep MAX_CANDIDATES */
+    m->cands = malloc((n + 4 * MAX_CANDIDATES) * sizeof *m->cands);
+    size_t ne = ix->n_entities ? ix->n_entities : 1;
+    m->entity_slot = calloc(ne, sizeof *m->entity_slot);
+    m->entity_stamp = calloc(ne, sizeof *m->entity_stamp);
+    if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -107,6 +114,8 @@ void kd_matcher_free(kd_matcher *m)
     free(m->stamp);
     free(m->touched);
     free(m->cands);
+    free(m->entity_slot);
+    free(m->entity_stamp);
     buf_free(&m->forms);
     free(m);
 }
@@ -238,8 +247,7 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
         const kdx_entity *e = &m->ix->entities[m->ix->names[name].entity];
         if (!match_schema_compatible(schema, (kd_schema)e->schema))
             continue;
-        if (m->n_cands - first < MAX_CANDIDATES * 4)
-            m->cands[m->n_cands++] = (candidate){name, form, acc};
+        m->cands[m->n_cands++] = (candidate){name, form, acc};
     }
     size_t n = m->n_cands - first;
     if (n > MAX_CANDIDATES) {
@@ -392,6 +400,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         *candidates = m->n_cands;
 
     /* Best name per entity. Candidates are few (hundreds): sort by entity. */
+    m->query_stamp++;
     scored *best = malloc((m->n_cands ? m->n_cands : 1) * sizeof *best);
     if (!best)
         return error_set(err, KD_ENOMEM, "out of memory");
@@ -402,9 +411,11 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         if (!in_dataset(ix, entity, query->dataset))
             continue;
         double s = score_name(ix, &forms[c->form], c->name, NULL, 0);
-        size_t k = 0;
-        while (k < n_best && best[k].entity != entity)
-            k++;
+        size_t k = n_best;
+        if (m->entity_stamp[entity] == m->query_stamp)
+            k = m->entity_slot[entity];
+        m->entity_stamp[entity] = m->query_stamp;
+        m->entity_slot[entity] = (uint32_t)k;
         if (k == n_best)
             best[n_best++] = (scored){entity, c->name, c->form, 0, s, s};
         else if (s > best[k].name_score)

@@ -66,6 +66,9 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
     if (!same_key && longer - shorter > 2)
         return 0.0; /* neither one edit nor a Jaro-Winkler of 0.9 */
+    if (!same_key && q->surface[0] != c->surface[0] &&
+        (shorter < 5 || similarity_levenshtein(q->surface, q->len, c->surface, c->len, 1) > 1))
+        return 0.0; /* without a shared first letter only one edit can be the same name */
     double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
     if (!same_key && jw < 0.85)
         return 0.0;
@@ -105,7 +108,7 @@ double score_name(const kd_index *ix, const qform *q, uint32_t name_id, char *wh
     for (size_t j = 0; j < nc; j++) {
         const kdx_token *t = &ix->tokens[name->tokens_first + j];
         c[j].surface = index_string(ix, t->surface);
-        c[j].len = strlen(c[j].surface);
+        c[j].len = t->len;
         c[j].key = index_string(ix, ix->keys[t->key].text);
         c[j].key_id = t->key;
         int cls = t->cls == TEXT_TOKEN_LEGAL && e->schema == KD_SCHEMA_PERSON ? TEXT_TOKEN_NAME : t->cls;

@@ -7,7 +7,7 @@
 #define Q_TOKENS 24
 #define C_TOKENS 48
 #define TOKEN_LEN 64
-#define MAX_CANDIDATES 256
+#define MAX_CANDIDATES 96
 #define MAX_RESULTS 100
 
 typedef struct qtoken {
