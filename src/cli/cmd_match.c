@@ -96,7 +96,7 @@ int cmd_match(int argc, char **argv)
             json_array_append_new(list, result_json(ix, &results[i]));
         json_object_set_new(root, "query", json_string(q.name));
         json_object_set_new(root, "results", list);
-        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         putchar('\n');
         json_decref(root);
     } else if (n == 0) {

@@ -152,7 +152,7 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
         }
         json_object_set_new(o, "matches", list);
     }
-    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     fprintf(out, "%s\n", text);
     free(text);
     json_decref(o);
