@@ -258,6 +258,10 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
 
 /* ---- evidence beside the name ------------------------------------------- */
 
+/* The most apply_evidence can add to a name score: (1 - s)·s²·(0.5 + 0.1)
+ * peaks at 0.089 (s = 2/3); rounded up. */
+#define EVIDENCE_LIFT 0.1
+
 typedef struct scored {
     uint32_t entity, name;
     uint16_t form;
@@ -421,15 +425,32 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         else if (s > best[k].name_score)
             best[k] = (scored){entity, c->name, c->form, 0, s, s};
     }
+    /* Evidence beside the name lifts a score by less than EVIDENCE_LIFT, so
+     * going down the names by name score, once one cannot reach the
+     * limit-th final score, none after it can: they are not looked at. */
+    for (size_t i = 0; i < n_best; i++)
+        best[i].score = best[i].name_score;
+    qsort(best, n_best, sizeof *best, compare_scored);
     char why[384];
-    for (size_t i = 0; i < n_best; i++) {
+    size_t evaluated = 0;
+    double kth = -1.0; /* lowest final score among the best `limit` so far */
+    for (; evaluated < n_best; evaluated++) {
+        scored *b = &best[evaluated];
+        if (evaluated >= limit && b->name_score + EVIDENCE_LIFT < kth)
+            break;
         why[0] = '\0';
-        best[i].score = apply_evidence(ix, query, q_date, q_country, best[i].entity,
-                                       best[i].name_score, why, sizeof why);
+        b->score = apply_evidence(ix, query, q_date, q_country, b->entity, b->name_score, why,
+                                  sizeof why);
         /* compare rounded scores, as they are shown */
-        best[i].score = floor(best[i].score * 1000 + 0.5) / 1000;
-        best[i].rank = authority_rank(ix, best[i].entity);
+        b->score = floor(b->score * 1000 + 0.5) / 1000;
+        b->rank = authority_rank(ix, b->entity);
+        if (evaluated + 1 == limit || (evaluated >= limit && b->score > kth)) {
+            /* recompute the limit-th best among those evaluated */
+            qsort(best, evaluated + 1, sizeof *best, compare_scored);
+            kth = best[limit - 1].score;
+        }
     }
+    n_best = evaluated;
     qsort(best, n_best, sizeof *best, compare_scored);
     size_t n = n_best < limit ? n_best : limit;
     for (size_t i = 0; i < n; i++) {

@@ -4,9 +4,21 @@
 
 #include "text.h"
 
+/* Spelling-family keys of the multi-word legal forms ("limited liability
+ * company"), computed once per normaliser. */
+#define TEXT__PHRASES_MAX 48
+typedef struct text_legal_keys {
+    buf keys;                           /* "k1 k2 k3\0" per phrase */
+    size_t off[TEXT__PHRASES_MAX];
+    uint32_t first_letters;             /* bit c-'a': a phrase starts with c */
+} text_legal_keys;
+
+int text__legal_keys_init(text_legal_keys *k);
+void text__legal_keys_free(text_legal_keys *k);
+
 /* Turns ASCII text (raw input or a transliteration) into a form: lowercase
  * tokens separated by single spaces, legal forms canonical. Bytes >= 0x80
  * separate tokens. form is cleared; tmp is scratch. */
-int text__ascii_form(const char *s, size_t n, buf *form, buf *tmp);
+int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *form, buf *tmp);
 
 #endif

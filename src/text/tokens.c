@@ -3,64 +3,103 @@
  * Legal forms are rewritten to one canonical token inside the form rather
  * than removed: "Romashka LLC", "OOO Romashka" and "Romashka Limited
  * Liability Company" then differ only in where "llc" stands, and the caller
- * sees the token, classifies it TEXT_TOKEN_LEGAL and weighs it low. The
- * phrase table holds the spellings our own transliterations produce (BGN
- * and ISO-like) plus the English ones lists use. */
+ * sees the token, classifies it TEXT_TOKEN_LEGAL and weighs it low.
+ * Single tokens are matched by spelling (keys of "ao", "ooo" would catch
+ * every short vowel-initial name); phrases of two or more words by their
+ * spelling-family keys, so every transliteration of "общество с
+ * ограниченной ответственностью" matches one entry. */
 #include "text_internal.h"
 
 #include <string.h>
 
 typedef struct phrase {
-    const char *first; /* first word, matched before the rest is tried */
-    size_t first_len;
-    const char *rest; /* " and the following words" */
-    size_t rest_len;
-    const char *canonical;
+    const char *text, *canonical;
 } phrase;
 
-#define PH(first, rest, canonical) {first, sizeof first - 1, rest, sizeof rest - 1, canonical}
-
-/* Longest phrases first: the first match at a position wins. */
+/* Longest phrases first: the first match at a position wins. Spellings
+ * that key alike need one entry (tovarystvo = tovaristvo). */
 static const phrase legal_phrases[] = {
-    PH("otkrytoye", " aktsionernoye obshchestvo", "jsc"),
-    PH("zakrytoye", " aktsionernoye obshchestvo", "jsc"),
-    PH("publichnoye", " aktsionernoye obshchestvo", "jsc"),
-    PH("otkrytoe", " aktsionernoe obshchestvo", "jsc"),
-    PH("zakrytoe", " aktsionernoe obshchestvo", "jsc"),
-    PH("publichnoe", " aktsionernoe obshchestvo", "jsc"),
-    PH("obshchestvo", " s ogranichennoy otvetstvennostyu", "llc"),
-    PH("obshchestvo", " s ogranichennoj otvetstvennostu", "llc"),
-    PH("tovarystvo", " z obmezhenoyu vidpovidalnistyu", "llc"),
-    PH("federalnoye", " gosudarstvennoye unitarnoye predpriyatiye", "fsue"),
-    PH("federalnoe", " gosudarstvennoe unitarnoe predpriatie", "fsue"),
-    PH("gosudarstvennoye", " unitarnoye predpriyatiye", "gup"),
-    PH("gosudarstvennoe", " unitarnoe predpriatie", "gup"),
-    PH("federal", " state unitary enterprise", "fsue"),
-    PH("open", " joint stock company", "jsc"),
-    PH("closed", " joint stock company", "jsc"),
-    PH("public", " joint stock company", "jsc"),
-    PH("private", " joint stock company", "jsc"),
-    PH("publichne", " aktsionerne tovarystvo", "jsc"),
-    PH("pryvatne", " aktsionerne tovarystvo", "jsc"),
-    PH("aktsionerne", " tovarystvo", "jsc"),
-    PH("aktsionernoye", " obshchestvo", "jsc"),
-    PH("aktsionernoe", " obshchestvo", "jsc"),
-    PH("state", " unitary enterprise", "gup"),
-    PH("limited", " liability company", "llc"),
-    PH("limited", " liability partnership", "llp"),
-    PH("limited", " liability co", "llc"),
-    PH("joint", " stock company", "jsc"),
-    PH("public", " limited company", "plc"),
-    PH("gesellschaft", " mit beschrankter haftung", "gmbh"),
-    PH("limited", " partnership", "lp"),
-    PH("societe", " anonyme", "sa"),
-    PH("sociedad", " anonima", "sa"),
-    PH("sociedade", " anonima", "sa"),
-    PH("besloten", " vennootschap", "bv"),
-    PH("naamloze", " vennootschap", "nv"),
-    PH("sp", " z o o", "llc"),
-    PH("sdn", " bhd", "sdn bhd"),
+    {"otkrytoye aktsionernoye obshchestvo", "jsc"},
+    {"zakrytoye aktsionernoye obshchestvo", "jsc"},
+    {"publichnoye aktsionernoye obshchestvo", "jsc"},
+    {"obshchestvo s ogranichennoy otvetstvennostyu", "llc"},
+    {"tovarystvo z obmezhenoyu vidpovidalnistyu", "llc"},
+    {"federalnoye gosudarstvennoye unitarnoye predpriyatiye", "fsue"},
+    {"gosudarstvennoye unitarnoye predpriyatiye", "gup"},
+    {"federal state unitary enterprise", "fsue"},
+    {"open joint stock company", "jsc"},
+    {"closed joint stock company", "jsc"},
+    {"public joint stock company", "jsc"},
+    {"private joint stock company", "jsc"},
+    {"publichne aktsionerne tovarystvo", "jsc"},
+    {"pryvatne aktsionerne tovarystvo", "jsc"},
+    {"aktsionerne tovarystvo", "jsc"},
+    {"aktsionernoye obshchestvo", "jsc"},
+    {"state unitary enterprise", "gup"},
+    {"limited liability company", "llc"},
+    {"limited liability partnership", "llp"},
+    {"limited liability co", "llc"},
+    {"joint stock company", "jsc"},
+    {"public limited company", "plc"},
+    {"gesellschaft mit beschrankter haftung", "gmbh"},
+    {"limited partnership", "lp"},
+    {"societe anonyme", "sa"},
+    {"sociedad anonima", "sa"},
+    {"besloten vennootschap", "bv"},
+    {"naamloze vennootschap", "nv"},
+    {"sp z o o", "llc"},
+    {"sdn bhd", "sdn bhd"},
 };
+
+_Static_assert(KD_ARRAY_LEN(legal_phrases) <= TEXT__PHRASES_MAX, "raise TEXT__PHRASES_MAX");
+
+int text__legal_keys_init(text_legal_keys *k)
+{
+    *k = (text_legal_keys){0};
+    for (size_t p = 0; p < KD_ARRAY_LEN(legal_phrases); p++) {
+        const char *t = legal_phrases[p].text;
+        k->first_letters |= 1u << (t[0] - 'a');
+        k->off[p] = k->keys.len;
+        if (text_form_keys(t, strlen(t), &k->keys) || buf_append_char(&k->keys, '\0'))
+            return KD_ENOMEM;
+    }
+    return KD_OK;
+}
+
+void text__legal_keys_free(text_legal_keys *k) { buf_free(&k->keys); }
+
+static size_t token_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] != ' ')
+        i++;
+    return i;
+}
+
+/* Does the phrase whose keys are pk ("k1 k2 ...") start at the token
+ * s[i..end) whose key is key? Sets *stop past its last token. */
+static bool phrase_at(const char *pk, const char *key, size_t kl, const char *s, size_t n,
+                      size_t end, size_t *stop)
+{
+    size_t pl = strcspn(pk, " ");
+    if (pl != kl || memcmp(pk, key, kl) != 0)
+        return false;
+    pk += pl;
+    while (*pk == ' ') {
+        pk++;
+        if (end >= n)
+            return false;
+        size_t i = end + 1;
+        end = token_end(s, n, i);
+        char k[TEXT_KEY_SIZE(64)];
+        size_t l = text_token_key(s + i, end - i > 64 ? 64 : end - i, k, sizeof k);
+        pl = strcspn(pk, " ");
+        if (pl != l || memcmp(pk, k, l) != 0)
+            return false;
+        pk += pl;
+    }
+    *stop = end;
+    return true;
+}
 
 typedef struct legal_token {
     const char *text;
@@ -232,27 +271,21 @@ static int split(const unsigned char *s, size_t n, buf *t)
     return KD_OK;
 }
 
-/* Pass 2: legal phrases → canonical tokens. */
-static int canonicalise(const char *s, size_t n, buf *out)
+/* Pass 2: legal forms → canonical tokens. */
+static int canonicalise(const char *s, size_t n, const text_legal_keys *lk, buf *out)
 {
     if (buf_reserve(out, n))
         return KD_ENOMEM;
     size_t i = 0;
     while (i < n) {
-        size_t end = i;
-        while (end < n && s[end] != ' ')
-            end++;
-        size_t len = end - i;
+        size_t end = token_end(s, n, i), len = end - i;
         const char *canon = NULL;
-        for (size_t p = 0; p < KD_ARRAY_LEN(legal_phrases); p++) {
-            const phrase *ph = &legal_phrases[p];
-            if (ph->first_len == len && memcmp(ph->first, s + i, len) == 0 &&
-                end + ph->rest_len <= n && memcmp(ph->rest, s + end, ph->rest_len) == 0 &&
-                (end + ph->rest_len == n || s[end + ph->rest_len] == ' ')) {
-                canon = ph->canonical;
-                end += ph->rest_len;
-                break;
-            }
+        if (len > 1 && s[i] >= 'a' && s[i] <= 'z' && (lk->first_letters >> (s[i] - 'a') & 1)) {
+            char key[TEXT_KEY_SIZE(64)];
+            size_t kl = text_token_key(s + i, len > 64 ? 64 : len, key, sizeof key);
+            for (size_t p = 0; p < KD_ARRAY_LEN(legal_phrases) && !canon; p++)
+                if (phrase_at(lk->keys.data + lk->off[p], key, kl, s, n, end, &end))
+                    canon = legal_phrases[p].canonical;
         }
         if (!canon)
             canon = text_legal_form(s + i, len);
@@ -265,12 +298,12 @@ static int canonicalise(const char *s, size_t n, buf *out)
     return KD_OK;
 }
 
-int text__ascii_form(const char *s, size_t n, buf *form, buf *tmp)
+int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *form, buf *tmp)
 {
     buf_clear(form);
     buf_clear(tmp);
     int rc = split((const unsigned char *)s, n, tmp);
     if (rc)
         return rc;
-    return canonicalise(tmp->data ? tmp->data : "", tmp->len, form);
+    return canonicalise(tmp->data ? tmp->data : "", tmp->len, lk, form);
 }

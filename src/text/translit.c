@@ -83,6 +83,7 @@ struct text_normaliser {
     UChar *norm, *work;
     int32_t norm_cap, work_cap;
     buf aux, form, tmp;
+    text_legal_keys legal;
 };
 
 int text_normaliser_new(text_normaliser **out, kd_error *err)
@@ -96,6 +97,10 @@ int text_normaliser_new(text_normaliser **out, kd_error *err)
     if (U_FAILURE(st)) {
         free(n);
         return error_set(err, KD_EFORMAT, "ICU NFKC_Casefold unavailable: %s", u_errorName(st));
+    }
+    if (text__legal_keys_init(&n->legal)) {
+        text_normaliser_free(n);
+        return error_set(err, KD_ENOMEM, "text normaliser: out of memory");
     }
     *out = n;
     return KD_OK;
@@ -132,6 +137,7 @@ void text_normaliser_free(text_normaliser *n)
     buf_free(&n->aux);
     buf_free(&n->form);
     buf_free(&n->tmp);
+    text__legal_keys_free(&n->legal);
     free(n);
 }
 
@@ -254,7 +260,7 @@ static int run_chain(text_normaliser *n, enum chain c, const digraph *dg, int32_
         break;
     }
     if (to_ascii(n->work, len, &n->aux) ||
-        text__ascii_form(n->aux.data, n->aux.len, &n->form, &n->tmp))
+        text__ascii_form(n->aux.data, n->aux.len, &n->legal, &n->form, &n->tmp))
         return KD_ENOMEM;
     if (n->form.len == 0)
         return 0;
@@ -315,7 +321,7 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
     if (!utf8_valid(name, len, NULL))
         return KD_EUTF8;
     if (ascii_only(name, len)) {
-        if (text__ascii_form(name, len, &n->form, &n->tmp))
+        if (text__ascii_form(name, len, &n->legal, &n->form, &n->tmp))
             return KD_ENOMEM;
         if (n->form.len == 0)
             return 0;
