@@ -40,11 +40,8 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", err.message);
         return -1;
     }
-    /* The collecting sink copies every value; the parse itself is faster. */
-    if (took > 0.3) {
-        fprintf(stderr, "parsing the UN list took %.3f s\n", took);
-        return -1;
-    }
+    /* Speed is measured by the benchmarks, not asserted here. */
+    (void)took;
     return 0;
 }
 
