@@ -34,7 +34,8 @@ struct kd_matcher {
     uint32_t stamp_now;
     candidate *cands;
     size_t n_cands;
-    uint32_t *entity_slot; /* entity → its place in the scored list + 1, per query */
+    float *token_weight;   /* rarity weight of every listed token, computed once */
+    uint32_t *entity_slot; /* entity → its place in the scored list, per query */
     uint32_t *entity_stamp;
     uint32_t query_stamp;
     buf forms;
@@ -91,9 +92,22 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     size_t ne = ix->n_entities ? ix->n_entities : 1;
     m->entity_slot = calloc(ne, sizeof *m->entity_slot);
     m->entity_stamp = calloc(ne, sizeof *m->entity_stamp);
-    if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp) {
+    m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
+    if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
+        !m->token_weight) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *name = &ix->names[i];
+        bool person = ix->entities[name->entity].schema == KD_SCHEMA_PERSON;
+        for (uint32_t k = 0; k < name->n_tokens; k++) {
+            const kdx_token *t = &ix->tokens[name->tokens_first + k];
+            /* "Sa", "Co", "Ao" in a person's name are names, not legal forms */
+            int cls = t->cls == TEXT_TOKEN_LEGAL && person ? TEXT_TOKEN_NAME : t->cls;
+            m->token_weight[name->tokens_first + k] = (float)match_token_weight(
+                ix, (int64_t)t->key, cls, index_string(ix, t->surface), t->len);
+        }
     }
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
@@ -115,6 +129,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->touched);
     free(m->cands);
     free(m->entity_slot);
+    free(m->token_weight);
     free(m->entity_stamp);
     buf_free(&m->forms);
     free(m);
@@ -226,7 +241,11 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
         m->stamp_now++;
         if (t->key_id >= 0)
             add_postings(m, (uint32_t)t->key_id, t->weight);
-        fuzzy_postings(m, t);
+        /* A token whose spelling family is listed finds its names directly;
+         * one-edit neighbours are looked up only for tokens the lists do
+         * not know, where a typo is the likely reason. */
+        if (t->key_id < 0)
+            fuzzy_postings(m, t);
     }
     /* Keep names that share a real part of the query's weight, and not far
      * less than the best candidate shares. */
@@ -296,7 +315,7 @@ static double apply_evidence(const kd_index *ix, const kd_match_query *q, const 
             }
         } else if (q_country && (r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
                                  r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_BIRTH_COUNTRY)) {
-            if (strlen(r.value) == 2) {
+            if (r.value[0] && r.value[1] && !r.value[2]) { /* an ISO code, not text */
                 has_country = true;
                 country_hit |= strcmp(r.value, q_country) == 0;
             }
@@ -414,7 +433,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         uint32_t entity = ix->names[c->name].entity;
         if (!in_dataset(ix, entity, query->dataset))
             continue;
-        double s = score_name(ix, &forms[c->form], c->name, NULL, 0);
+        double s = score_name(ix, m->token_weight, &forms[c->form], c->name, NULL, 0);
         size_t k = n_best;
         if (m->entity_stamp[entity] == m->query_stamp)
             k = m->entity_slot[entity];
@@ -468,7 +487,8 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
                 break;
             used += (size_t)w;
         }
-        score_name(ix, &forms[best[i].form], best[i].name, r->explanation, sizeof r->explanation);
+        score_name(ix, m->token_weight, &forms[best[i].form], best[i].name, r->explanation,
+                   sizeof r->explanation);
         r->score = apply_evidence(ix, query, q_date, q_country, best[i].entity, best[i].name_score,
                                   r->explanation, sizeof r->explanation);
         r->score = floor(r->score * 1000 + 0.5) / 1000;

@@ -98,7 +98,8 @@ static void append(char *out, size_t size, const char *fmt, const char *a, const
     snprintf(out + used, size - used, fmt, used ? " · " : "", a, b, s);
 }
 
-double score_name(const kd_index *ix, const qform *q, uint32_t name_id, char *why, size_t why_size)
+double score_name(const kd_index *ix, const float *token_weight, const qform *q, uint32_t name_id,
+                  char *why, size_t why_size)
 {
     const kdx_name *name = &ix->names[name_id];
     const kdx_entity *e = &ix->entities[name->entity];
@@ -111,8 +112,7 @@ double score_name(const kd_index *ix, const qform *q, uint32_t name_id, char *wh
         c[j].len = t->len;
         c[j].key = index_string(ix, ix->keys[t->key].text);
         c[j].key_id = t->key;
-        int cls = t->cls == TEXT_TOKEN_LEGAL && e->schema == KD_SCHEMA_PERSON ? TEXT_TOKEN_NAME : t->cls;
-        c[j].weight = match_token_weight(ix, (int64_t)t->key, cls, c[j].surface, c[j].len);
+        c[j].weight = token_weight[name->tokens_first + j];
         c_total += c[j].weight;
     }
     double sim[Q_TOKENS][C_TOKENS];

@@ -29,8 +29,10 @@ typedef struct qform {
 double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len);
 bool match_is_patronymic(const char *s, size_t n);
 
-/* Name score in [0, 1] of one query form against one listed name; writes
- * the token-by-token explanation to why when not NULL. */
-double score_name(const kd_index *ix, const qform *q, uint32_t name_id, char *why, size_t why_size);
+/* Name score in [0, 1] of one query form against one listed name (token
+ * weights precomputed per listed token); writes the token-by-token
+ * explanation to why when not NULL. */
+double score_name(const kd_index *ix, const float *token_weight, const qform *q, uint32_t name_id,
+                  char *why, size_t why_size);
 
 #endif
