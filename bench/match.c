@@ -4,6 +4,9 @@
  * the query against every listed name, as moov-io Watchman screens — with
  * the speed ratio and both recalls on the labelled positives.
  *
+ * Recall and false positives are broken down by the script of the query
+ * and by schema, for any labelled CSV (see load()).
+ *
  * usage: bench_match INDEX POSITIVES.csv NEGATIVES.csv... */
 #include "kordon.h"
 #include "index/index.h"
@@ -19,9 +22,67 @@
 #include <time.h>
 
 typedef struct query {
-    char *name, *dob, *country;
+    char *name, *dob, *country, *expected;
+    int schema;
     bool positive;
 } query;
+
+/* The script a name is written in, from its first letter outside ASCII. */
+static const char *script_of(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++) {
+        if (*p < 0x80 || (*p & 0xC0) == 0x80)
+            continue; /* ASCII, or the middle of a character already read */
+        unsigned cp = 0;
+        if ((*p & 0xE0) == 0xC0)
+            cp = ((unsigned)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        else if ((*p & 0xF0) == 0xE0)
+            cp = ((unsigned)(p[0] & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        else
+            return "other";
+        if (cp < 0x370 || (cp >= 0x1E00 && cp < 0x1F00))
+            continue; /* Latin letters, diacritics, combining marks: look further */
+        if (cp >= 0x370 && cp < 0x400) return "greek";
+        if (cp >= 0x400 && cp < 0x530) return "cyrillic";
+        if (cp >= 0x590 && cp < 0x600) return "hebrew";
+        if ((cp >= 0x600 && cp < 0x780) || (cp >= 0xFB50 && cp < 0xFF00)) return "arabic";
+        if (cp >= 0x900 && cp < 0x980) return "devanagari";
+        if (cp >= 0xE00 && cp < 0xE80) return "thai";
+        if (cp >= 0x3040 && cp < 0x3100) return "kana";
+        if ((cp >= 0x3400 && cp < 0xA000)) return "han";
+        if ((cp >= 0xAC00 && cp < 0xD7B0) || (cp >= 0x1100 && cp < 0x1200)) return "hangul";
+        if (cp >= 0x2000 && cp < 0x2070) continue; /* punctuation such as ‘ */
+        return "other";
+    }
+    for (p = (const unsigned char *)s; *p; p++)
+        if (*p >= 0x80)
+            return "latin";
+    return "latin-ascii";
+}
+
+typedef struct tally {
+    const char *key;
+    size_t pos, found, neg, false_pos;
+} tally;
+
+static tally *tally_for(tally *t, size_t *n, const char *key)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(t[i].key, key) == 0)
+            return &t[i];
+    t[*n] = (tally){key, 0, 0, 0, 0};
+    return &t[(*n)++];
+}
+
+static void print_tallies(const char *title, tally *t, size_t n)
+{
+    printf("%-12s %9s %8s %9s %8s\n", title, "positives", "recall", "negatives", "FP rate");
+    for (size_t i = 0; i < n; i++)
+        printf("%-12s %9zu %7.1f%% %9zu %7.2f%%\n", t[i].key, t[i].pos,
+               t[i].pos ? 100.0 * (double)t[i].found / (double)t[i].pos : 0.0, t[i].neg,
+               t[i].neg ? 100.0 * (double)t[i].false_pos / (double)t[i].neg : 0.0);
+}
 
 static double now(void)
 {
@@ -36,19 +97,44 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Loads a labelled CSV by its header: full_name (or name), date_of_birth,
+ * nationality, and, when present, schema and expected_id (the entity a
+ * positive must find; without it, a UN entry must come first). */
 static size_t load(const char *path, bool positive, query **qs, size_t n)
 {
     csv_reader *r;
     kd_error err;
-    if (csv_open(&r, path, ',', &err)) {
-        fprintf(stderr, "%s\n", err.message);
+    if (csv_open(&r, path, ',', &err) || csv_next(r, &err) != 1) {
+        fprintf(stderr, "%s: %s\n", path, err.message);
         exit(1);
     }
-    csv_next(r, &err); /* header: full_name,...,date_of_birth,place_of_birth,nationality */
+    size_t col_name = SIZE_MAX, col_dob = SIZE_MAX, col_country = SIZE_MAX, col_schema = SIZE_MAX,
+           col_expected = SIZE_MAX;
+    for (size_t i = 0; i < csv_field_count(r); i++) {
+        const char *h = csv_field(r, i, NULL);
+        if (strcmp(h, "full_name") == 0 || (strcmp(h, "name") == 0 && col_name == SIZE_MAX))
+            col_name = i;
+        else if (strcmp(h, "date_of_birth") == 0 || strcmp(h, "birth_date") == 0)
+            col_dob = i;
+        else if (strcmp(h, "nationality") == 0 || strcmp(h, "country") == 0)
+            col_country = i;
+        else if (strcmp(h, "schema") == 0)
+            col_schema = i;
+        else if (strcmp(h, "expected_id") == 0)
+            col_expected = i;
+    }
+    if (col_name == SIZE_MAX) {
+        fprintf(stderr, "%s: no full_name or name column\n", path);
+        exit(1);
+    }
     while (csv_next(r, &err) == 1) {
         *qs = realloc(*qs, (n + 1) * sizeof **qs);
-        (*qs)[n] = (query){strdup(csv_field(r, 0, NULL)), strdup(csv_field(r, 5, NULL)),
-                           strdup(csv_field(r, 7, NULL)), positive};
+        const char *schema = csv_field(r, col_schema, NULL);
+        int sc = *schema ? kd_schema_from_name(schema) : KD_SCHEMA_PERSON;
+        const char *expected = csv_field(r, col_expected, NULL);
+        (*qs)[n] = (query){strdup(csv_field(r, col_name, NULL)), strdup(csv_field(r, col_dob, NULL)),
+                           strdup(csv_field(r, col_country, NULL)),
+                           *expected ? strdup(expected) : NULL, sc < 0 ? -1 : sc, positive};
         n++;
     }
     csv_close(r);
@@ -60,6 +146,21 @@ static bool is_un(const kd_index *ix, size_t entity)
     kd_entity_view v;
     kd_index_entity(ix, entity, &v);
     return strncmp(v.id, "unsc-", 5) == 0;
+}
+
+/* A positive is found when its expected entity (or, without one, a UN
+ * entry) is among the best-scored results and matches. */
+static bool found_expected(const kd_index *ix, const query *q, const kd_match_result *res, int k)
+{
+    for (int j = 0; j < k && res[j].score == res[0].score; j++) {
+        if (!res[j].match)
+            continue;
+        kd_entity_view v;
+        kd_index_entity(ix, res[j].entity, &v);
+        if (q->expected ? strcmp(v.id, q->expected) == 0 : strncmp(v.id, "unsc-", 5) == 0)
+            return true;
+    }
+    return false;
 }
 
 typedef struct batch {
@@ -82,7 +183,7 @@ static void *run_batch(void *arg)
     for (int pass = 0; pass < 2; pass++) {
         double start = now();
         for (size_t i = b->from; i < b->to; i++) {
-            kd_match_query q = {.name = b->qs[i].name, .schema = KD_SCHEMA_PERSON,
+            kd_match_query q = {.name = b->qs[i].name, .schema = b->qs[i].schema,
                                 .birth_date = b->qs[i].dob, .country = b->qs[i].country};
             kd_match(m, &q, res, NULL, &err);
         }
@@ -131,23 +232,29 @@ int main(int argc, char **argv)
         return 1;
     double *lat = malloc(n * sizeof *lat);
     size_t total_cands = 0, found = 0, false_pos = 0;
+    tally by_script[16], by_schema[KD_SCHEMA_COUNT + 1];
+    size_t n_script = 0, n_schema = 0;
     kd_match_result res[5];
     for (size_t i = 0; i < n; i++) {
-        kd_match_query q = {.name = qs[i].name, .schema = KD_SCHEMA_PERSON,
+        kd_match_query q = {.name = qs[i].name, .schema = qs[i].schema,
                             .birth_date = qs[i].dob, .country = qs[i].country};
         size_t cands = 0;
         double t = now();
         int k = kd_match(m, &q, res, &cands, &err);
         lat[i] = (now() - t) * 1e6;
         total_cands += cands;
+        tally *ts = tally_for(by_script, &n_script, script_of(qs[i].name));
+        tally *tc = tally_for(by_schema, &n_schema, qs[i].schema >= 0 ? kd_schema_name((kd_schema)qs[i].schema) : "any");
         if (qs[i].positive) {
-            for (int j = 0; j < k && res[j].score == res[0].score; j++)
-                if (res[j].match && is_un(ix, res[j].entity)) {
-                    found++;
-                    break;
-                }
-        } else if (k > 0 && res[0].match) {
-            false_pos++;
+            bool ok = k > 0 && found_expected(ix, &qs[i], res, k);
+            found += ok;
+            ts->pos++, tc->pos++;
+            ts->found += ok, tc->found += ok;
+        } else {
+            bool fp = k > 0 && res[0].match;
+            false_pos += fp;
+            ts->neg++, tc->neg++;
+            ts->false_pos += fp, tc->false_pos += fp;
         }
     }
     qsort(lat, n, sizeof *lat, cmp_double);
@@ -193,14 +300,10 @@ int main(int argc, char **argv)
     double base_per_query = (now() - start) / (double)sample * 1e6;
     for (size_t i = 0; i < sample; i++) {
         size_t qi = i * n_pos / sample;
-        kd_match_query q = {.name = qs[qi].name, .schema = KD_SCHEMA_PERSON,
+        kd_match_query q = {.name = qs[qi].name, .schema = qs[qi].schema,
                             .birth_date = qs[qi].dob, .country = qs[qi].country};
         int k = kd_match(m, &q, res, NULL, &err);
-        for (int j = 0; j < k && res[j].score == res[0].score; j++)
-            if (res[j].match && is_un(ix, res[j].entity)) {
-                kd_found_sample++;
-                break;
-            }
+        kd_found_sample += k > 0 && found_expected(ix, &qs[qi], res, k);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -220,7 +323,9 @@ int main(int argc, char **argv)
            sample);
     printf("ratio:    kordon is %.0fx faster than the baseline (mean latency)\n",
            base_per_query / (1e6 / tp1));
-    printf("peak RSS: %ld MiB\n", ru.ru_maxrss / 1024);
+    printf("peak RSS: %ld MiB\n\n", ru.ru_maxrss / 1024);
+    print_tallies("script", by_script, n_script);
+    print_tallies("schema", by_schema, n_schema);
     for (size_t i = 0; i < n_names; i++)
         free(names[i]);
     free(names);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BATCH 2048
@@ -318,6 +319,8 @@ int cmd_screen(int argc, char **argv)
         fprintf(out, "row,entity_id,score,match,explanation\n");
     size_t row_number = 0, matched = 0, malformed = 0;
     bool tty = isatty(STDERR_FILENO);
+    struct stat st;
+    long input_size = stat(input, &st) == 0 ? (long)st.st_size : 0;
     double start = seconds();
     while (!status) {
         long n = read_batch(csv, roles, n_cols, s.rows, &row_number, &err);
@@ -351,8 +354,15 @@ int cmd_screen(int argc, char **argv)
         free_rows(s.rows, s.n_rows);
         if (tty) {
             double t = seconds() - start;
-            fprintf(stderr, "\r%zu rows, %.0f rows/s, %zu with a match", row_number,
-                    t > 0 ? (double)row_number / t : 0.0, matched);
+            long done = csv_offset(csv);
+            double eta = done > 0 && input_size > done ? t * (double)(input_size - done) / (double)done : 0;
+            int width = 30, filled = input_size > 0 ? (int)((double)width * (double)done / (double)input_size) : 0;
+            char bar[31];
+            for (int k = 0; k < width; k++)
+                bar[k] = k < filled ? '#' : '.';
+            bar[width] = '\0';
+            fprintf(stderr, "\r[%s] %zu rows, %.0f rows/s, %zu with a match, ETA %.0f s   ", bar,
+                    row_number, t > 0 ? (double)row_number / t : 0.0, matched, eta);
         }
     }
     double elapsed = seconds() - start;

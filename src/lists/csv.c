@@ -171,6 +171,8 @@ size_t csv_line(const csv_reader *r) { return r->record_line; }
 
 const char *csv_path(const csv_reader *r) { return r->path; }
 
+long csv_offset(const csv_reader *r) { return ftell(r->file); }
+
 void csv_close(csv_reader *r)
 {
     if (!r)

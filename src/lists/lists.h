@@ -71,6 +71,8 @@ const char *csv_field(const csv_reader *r, size_t i, size_t *len);
 /* Line on which the current record starts (1-based). */
 size_t csv_line(const csv_reader *r);
 const char *csv_path(const csv_reader *r);
+/* Bytes consumed so far (for progress reports). */
+long csv_offset(const csv_reader *r);
 void csv_close(csv_reader *r);
 
 /* Message helper for parsers: "path:line: field: problem (code text)". */
