@@ -64,6 +64,7 @@ static const char *script_of(const char *s)
 typedef struct tally {
     const char *key;
     size_t pos, found, neg, false_pos;
+    double micros;
 } tally;
 
 static tally *tally_for(tally *t, size_t *n, const char *key)
@@ -71,17 +72,19 @@ static tally *tally_for(tally *t, size_t *n, const char *key)
     for (size_t i = 0; i < *n; i++)
         if (strcmp(t[i].key, key) == 0)
             return &t[i];
-    t[*n] = (tally){key, 0, 0, 0, 0};
+    t[*n] = (tally){key, 0, 0, 0, 0, 0};
     return &t[(*n)++];
 }
 
 static void print_tallies(const char *title, tally *t, size_t n)
 {
-    printf("%-12s %9s %8s %9s %8s\n", title, "positives", "recall", "negatives", "FP rate");
+    printf("%-12s %9s %8s %9s %8s %10s\n", title, "positives", "recall", "negatives", "FP rate",
+           "mean us");
     for (size_t i = 0; i < n; i++)
-        printf("%-12s %9zu %7.1f%% %9zu %7.2f%%\n", t[i].key, t[i].pos,
+        printf("%-12s %9zu %7.1f%% %9zu %7.2f%% %10.1f\n", t[i].key, t[i].pos,
                t[i].pos ? 100.0 * (double)t[i].found / (double)t[i].pos : 0.0, t[i].neg,
-               t[i].neg ? 100.0 * (double)t[i].false_pos / (double)t[i].neg : 0.0);
+               t[i].neg ? 100.0 * (double)t[i].false_pos / (double)t[i].neg : 0.0,
+               t[i].micros / (double)(t[i].pos + t[i].neg));
 }
 
 static double now(void)
@@ -245,6 +248,8 @@ int main(int argc, char **argv)
         total_cands += cands;
         tally *ts = tally_for(by_script, &n_script, script_of(qs[i].name));
         tally *tc = tally_for(by_schema, &n_schema, qs[i].schema >= 0 ? kd_schema_name((kd_schema)qs[i].schema) : "any");
+        ts->micros += lat[i];
+        tc->micros += lat[i];
         if (qs[i].positive) {
             bool ok = k > 0 && found_expected(ix, &qs[i], res, k);
             found += ok;

@@ -38,6 +38,7 @@ enum chain {
     CH_PERSIAN,    /* Persian-Latin/BGN */
     CH_SKELETON,   /* Arabic script without short vowels, و as u */
     CH_ANY,        /* Any-Latin, Latin-ASCII: Latin, Greek, ISO 9 Cyrillic... */
+    CH_LATIN,      /* Latin-ASCII alone: Latin with diacritics, no other script */
     CH_COUNT
 };
 
@@ -49,6 +50,9 @@ static const char *const chain_rules[CH_COUNT] = {
     [CH_PERSIAN] = ARABIC_PRE ":: Persian-Latin/BGN; " ARABIC_POST,
     [CH_SKELETON] = ":: [\\u064B-\\u065F\\u0670] Remove; " ARABIC_PRE "و > u; " ARABIC_POST,
     [CH_ANY] = TO_LATIN,
+    /* Any-Latin dispatches on every character's script, which costs
+     * several times Latin-ASCII on text that is Latin already. */
+    [CH_LATIN] = ":: [^[:ASCII:]] Latin-ASCII;",
 };
 
 /* Letters rewritten in C before a chain runs, where one Unicode letter
@@ -77,8 +81,19 @@ static const digraph azeri_digraphs[] = {
     {0x011F, "gh"}, {'x', "kh"},    {0},
 };
 
+/* Han characters transliterated one at a time, remembered: ICU's Han-Latin
+ * is by far its slowest transliterator (hundreds of microseconds a name),
+ * its output is per character anyway ("jin zheng en"), and names reuse few
+ * characters. */
+#define HAN_CACHE 4096
+typedef struct han_entry {
+    UChar ch;
+    char latin[14];
+} han_entry;
+
 struct text_normaliser {
     UTransliterator *chain[CH_COUNT];
+    han_entry *han;
     const UNormalizer2 *nfkc_cf; /* owned by ICU */
     UChar *norm, *work;
     int32_t norm_cap, work_cap;
@@ -132,6 +147,7 @@ void text_normaliser_free(text_normaliser *n)
     for (int c = 0; c < CH_COUNT; c++)
         if (n->chain[c])
             utrans_close(n->chain[c]);
+    free(n->han);
     free(n->norm);
     free(n->work);
     buf_free(&n->aux);
@@ -275,6 +291,8 @@ typedef struct scripts {
     bool cyrillic, arabic;
     bool uk_letter, be_letter, ru_only, i_letter;
     bool digraph, schwa;
+    bool other; /* a letter of a script that is neither Latin, Cyrillic nor Arabic */
+    bool non_han; /* such a letter that is not Han */
 } scripts;
 
 static scripts scan(const UChar *u, int32_t len)
@@ -294,6 +312,12 @@ static scripts scan(const UChar *u, int32_t len)
                    (c >= 0x08A0 && c <= 0x08FF)) {
             s.arabic = true;
         } else {
+            /* Latin-1, Latin Extended-A/B, IPA, combining marks, Latin
+             * Extended Additional; general punctuation (‘ ’) is harmless */
+            bool latin = c < 0x0370 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2000 && c <= 0x206F);
+            bool han = (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+            s.other |= !latin;
+            s.non_han |= !latin && !han;
             s.schwa |= c == 0x0259;
             /* š č ž ŝ ĉ ş ç ğ ć ś ź ż ţ ț */
             static const UChar dg[] = {0x0161, 0x010D, 0x017E, 0x015D, 0x0109, 0x015F, 0x00E7,
@@ -303,6 +327,68 @@ static scripts scan(const UChar *u, int32_t len)
         }
     }
     return s;
+}
+
+/* The Latin of one Han character, from the cache or ICU (NULL on error). */
+static const char *han_latin(text_normaliser *n, UChar ch)
+{
+    if (!n->han && !(n->han = calloc(HAN_CACHE, sizeof *n->han)))
+        return NULL;
+    size_t h0 = (ch * 2654435761u) & (HAN_CACHE - 1), h = h0;
+    han_entry *e = &n->han[h0]; /* evicted when the probe run is full */
+    for (size_t probe = 0; probe < 8; probe++, h = (h + 1) & (HAN_CACHE - 1)) {
+        if (n->han[h].ch == ch)
+            return n->han[h].latin;
+        if (n->han[h].ch == 0) {
+            e = &n->han[h];
+            break;
+        }
+    }
+    UTransliterator *t = chain_get(n, CH_ANY);
+    if (!t)
+        return NULL;
+    UChar u[32] = {ch};
+    int32_t len = 1, limit = 1;
+    UErrorCode st = U_ZERO_ERROR;
+    utrans_transUChars(t, u, &len, 32, 0, &limit, &st);
+    if (U_FAILURE(st))
+        return NULL;
+    int32_t k = 0;
+    for (int32_t i = 0; i < len && k < 12; i++)
+        if (u[i] < 0x80)
+            e->latin[k++] = (char)u[i];
+    e->latin[k] = '\0';
+    e->ch = ch;
+    return e->latin;
+}
+
+/* A name whose only non-ASCII letters are Han: each character replaced by
+ * its Latin and a space, in n->norm, ready for the Latin chain. */
+static int han_expand(text_normaliser *n, int32_t *nlen)
+{
+    int rc = grow_uchars(&n->work, &n->work_cap, (int64_t)*nlen * 16 + 16);
+    if (rc)
+        return rc;
+    int32_t o = 0;
+    for (int32_t i = 0; i < *nlen; i++) {
+        UChar c = n->norm[i];
+        if (c < 0x3400) {
+            n->work[o++] = c;
+            continue;
+        }
+        const char *latin = han_latin(n, c);
+        if (!latin)
+            return KD_EPARSE;
+        n->work[o++] = ' ';
+        while (*latin)
+            n->work[o++] = (UChar)*latin++;
+        n->work[o++] = ' ';
+    }
+    if ((rc = grow_uchars(&n->norm, &n->norm_cap, o + 1)))
+        return rc;
+    memcpy(n->norm, n->work, (size_t)o * sizeof *n->norm);
+    *nlen = o;
+    return KD_OK;
 }
 
 static bool ascii_only(const char *s, size_t len)
@@ -366,12 +452,18 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         run[nrun++] = (chain_pass){CH_PERSIAN, NULL};
         run[nrun++] = (chain_pass){CH_SKELETON, NULL};
     }
+    if (nrun == 0 && s.other && !s.non_han) {
+        if ((rc = han_expand(n, &nlen)))
+            return rc;
+        s.other = false;
+    }
     if (nrun == 0) {
-        run[nrun++] = (chain_pass){CH_ANY, NULL};
+        enum chain c = s.other ? CH_ANY : CH_LATIN;
+        run[nrun++] = (chain_pass){c, NULL};
         if (s.schwa)
-            run[nrun++] = (chain_pass){CH_ANY, azeri_digraphs};
+            run[nrun++] = (chain_pass){c, azeri_digraphs};
         else if (s.digraph)
-            run[nrun++] = (chain_pass){CH_ANY, latin_digraphs};
+            run[nrun++] = (chain_pass){c, latin_digraphs};
     }
     int count = 0;
     for (int i = 0; i < nrun; i++) {
