@@ -28,8 +28,12 @@ int text_normaliser_new(text_normaliser **out, kd_error *err);
 int text_normaliser_clone(const text_normaliser *src, text_normaliser **out, kd_error *err);
 void text_normaliser_free(text_normaliser *n);
 
-/* Names longer than this are refused with KD_ELIMIT (a name, not a text). */
-#define TEXT_NAME_MAX (256 * 1024)
+/* Names longer than this are refused with KD_ELIMIT: a name, not a text.
+ * ICU's Arabic transliteration grows quadratically with length (16 KB:
+ * 0.1 s; 100 KB: seconds), so the bound is what keeps a hostile "name"
+ * from stalling a build or a request. The longest real listed names are a
+ * few hundred bytes. */
+#define TEXT_NAME_MAX 2048
 
 /* Clears out, then writes every distinct romanised form of name, each
  * followed by a NUL byte. Returns the number of forms (0 when the name has

@@ -1,0 +1,423 @@
+/* Name normalisation: romanised forms across scripts, legal forms and token
+ * classes, and spelling-family keys that make transliterations collide. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "text/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static text_normaliser *norm;
+
+static int setup(void **state)
+{
+    (void)state;
+    kd_error err = {0};
+    return text_normaliser_new(&norm, &err);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    text_normaliser_free(norm);
+    return 0;
+}
+
+/* Forms of name as a " | "-joined string, for messages and exact checks. */
+static int forms_of(const char *name, buf *out)
+{
+    return text_name_forms(norm, name, strlen(name), out);
+}
+
+static char *joined(const buf *forms)
+{
+    static char s[4096];
+    s[0] = '\0';
+    for (size_t i = 0; i < forms->len; i += strlen(forms->data + i) + 1) {
+        if (s[0])
+            strncat(s, " | ", sizeof s - strlen(s) - 1);
+        strncat(s, forms->data + i, sizeof s - strlen(s) - 1);
+    }
+    return s;
+}
+
+static bool has_form(const buf *forms, const char *want)
+{
+    for (size_t i = 0; i < forms->len; i += strlen(forms->data + i) + 1)
+        if (strcmp(forms->data + i, want) == 0)
+            return true;
+    return false;
+}
+
+/* Keys of a form or of an ASCII phrase, e.g. "avhna prmkv". */
+static char *keys_of(const char *form)
+{
+    static char s[2][1024];
+    static int which;
+    char *k = s[which ^= 1];
+    buf b = {0};
+    assert_int_equal(text_form_keys(form, strlen(form), &b), 0);
+    snprintf(k, sizeof s[0], "%s", b.data ? b.data : "");
+    buf_free(&b);
+    return k;
+}
+
+static void assert_key_eq(const char *a, const char *b)
+{
+    char ka[64], kb[64];
+    text_token_key(a, strlen(a), ka, sizeof ka);
+    text_token_key(b, strlen(b), kb, sizeof kb);
+    if (strcmp(ka, kb) != 0)
+        fail_msg("key(%s) = %s but key(%s) = %s", a, ka, b, kb);
+}
+
+/* Some form of name has the same key sequence as the ASCII phrase. */
+static void assert_some_form_keys(const char *name, const char *phrase)
+{
+    buf f = {0};
+    assert_true(forms_of(name, &f) > 0);
+    const char *want = keys_of(phrase);
+    bool ok = false;
+    for (size_t i = 0; i < f.len && !ok; i += strlen(f.data + i) + 1)
+        ok = strcmp(keys_of(f.data + i), want) == 0;
+    if (!ok)
+        fail_msg("no form of %s keys as %s (%s); forms: %s", name, phrase, want, joined(&f));
+    buf_free(&f);
+}
+
+static void test_primakov_cyrillic(void **state)
+{
+    (void)state;
+    buf f = {0};
+    int n = forms_of("Евгений Александрович ПРИМАКОВ", &f);
+    assert_int_equal(n, 2);
+    assert_true(has_form(&f, "yevgeniy aleksandrovich primakov"));
+    assert_true(has_form(&f, "evgenij aleksandrovich primakov"));
+    /* Every form, token by token, keys like the EU list's spelling. */
+    char want[256];
+    snprintf(want, sizeof want, "%s", keys_of("evgeny alexandrovich primakov"));
+    for (size_t i = 0; i < f.len; i += strlen(f.data + i) + 1)
+        assert_string_equal(keys_of(f.data + i), want);
+    buf_free(&f);
+}
+
+static void test_spelling_families(void **state)
+{
+    (void)state;
+    const char *evgeny[] = {"evgeny", "yevgeniy", "evgenii", "evgenij", "jewgeni",
+                            "yevgeni", "evgeniy", "ievgenii", "evhenyy", "eugene"};
+    for (size_t i = 1; i < KD_ARRAY_LEN(evgeny); i++)
+        assert_key_eq(evgeny[0], evgeny[i]);
+    assert_key_eq("primakov", "primakow");
+    assert_key_eq("primakov", "primakoff");
+    const char *muhammad[] = {"mohammed", "muhammad", "mohamed", "mohammad", "muhamad",
+                              "magomed", "mhmd"};
+    for (size_t i = 1; i < KD_ARRAY_LEN(muhammad); i++)
+        assert_key_eq(muhammad[0], muhammad[i]);
+    const char *alexander[] = {"aleksandr", "alexander", "aleksander", "oleksandr",
+                               "aliaksandr", "alyaksandr"};
+    for (size_t i = 1; i < KD_ARRAY_LEN(alexander); i++)
+        assert_key_eq(alexander[0], alexander[i]);
+    assert_key_eq("alexandrovich", "aleksandrovic");
+    assert_key_eq("alexandrovich", "alexandrowitsch");
+    assert_key_eq("rossotrudnichestvo", "rossotrudnitschestwo");
+    assert_key_eq("rossotrudnichestvo", "russotrudnichestvo");
+    assert_key_eq("lukashenko", "lukashenka");
+    assert_key_eq("khrushchev", "khrouchtchev");
+    assert_key_eq("shostakovich", "chostakovitch");
+    assert_key_eq("kuznetsov", "kuznetzow");
+    assert_key_eq("joseph", "iosif");
+    assert_key_eq("joseph", "yusuf");
+    assert_key_eq("usama", "osama");
+    assert_key_eq("usama", "usamah");
+    assert_key_eq("khalid", "halid");
+    assert_key_eq("khalilov", "xalilov");
+    assert_key_eq("gaddafi", "gadhafi");
+    assert_key_eq("zadeh", "zade");
+    /* ... and what must stay apart. */
+    char a[16], b[16];
+    text_token_key("al", 2, a, sizeof a);
+    text_token_key("ali", 3, b, sizeof b);
+    assert_string_not_equal(a, b);
+    text_token_key("ivanov", 6, a, sizeof a);
+    text_token_key("petrov", 6, b, sizeof b);
+    assert_string_not_equal(a, b);
+    text_token_key("primakov", 8, a, sizeof a);
+    assert_string_equal(a, "prmkv");
+    text_token_key("yevgeniy", 8, a, sizeof a);
+    assert_string_equal(a, "avhna");
+}
+
+static void test_key_edges(void **state)
+{
+    (void)state;
+    char k[8];
+    assert_int_equal(text_token_key("", 0, k, sizeof k), 0);
+    assert_string_equal(k, "");
+    assert_int_equal(text_token_key("737", 3, k, sizeof k), 3);
+    assert_string_equal(k, "737");
+    assert_int_equal(text_token_key("ooo", 3, k, sizeof k), 1);
+    assert_string_equal(k, "a");
+    /* Truncated, never overflowing. */
+    assert_int_equal(text_token_key("rossotrudnichestvo", 18, k, 4), 3);
+    assert_string_equal(k, "rst");
+    assert_int_equal(text_token_key("abc", 3, k, 0), 0);
+    assert_int_equal(text_token_key("Primakov!", 9, k, sizeof k), 5);
+    assert_string_equal(k, "prmkv");
+    char big[200 * 1024];
+    memset(big, 'x', sizeof big);
+    char kb[TEXT_KEY_SIZE(64)];
+    assert_true(text_token_key(big, sizeof big, kb, sizeof kb) < sizeof kb);
+}
+
+static void test_cross_script_keys(void **state)
+{
+    (void)state;
+    assert_some_form_keys("Россотрудничество", "Rossotrudnitschestwo");
+    assert_some_form_keys("Россотрудничество", "Rossotrudnichestvo");
+    assert_string_equal(keys_of("jewgeni primakow"), keys_of("evgeny primakov"));
+    assert_some_form_keys("Əliyev", "Aliyev");
+    assert_some_form_keys("Алиев", "Aliyev");
+    assert_some_form_keys("Ильхам Алиев", "Ilham Aliyev");
+    assert_some_form_keys("عبد الحي سالك", "abd al hayy salik");
+    assert_some_form_keys("Аляксандр Лукашэнка", "Aliaksandr Lukashenka");
+    assert_some_form_keys("Аляксандр Лукашэнка", "Aleksandr Lukashenko");
+    assert_some_form_keys("Олександр Юрійович Щербина", "Oleksandr Yuriyovych Shcherbyna");
+    assert_some_form_keys("أسامة بن لادن", "Usama bin Laden");
+    assert_some_form_keys("محمد", "Mohammed");
+    assert_some_form_keys("Магомед", "Muhammad");
+}
+
+static void test_script_forms(void **state)
+{
+    (void)state;
+    buf f = {0};
+    assert_int_equal(forms_of("Аляксандр Лукашэнка", &f), 2);
+    assert_true(has_form(&f, "alyaksandr lukashenka"));
+    assert_true(forms_of("Олександр Юрійович Щербина", &f) >= 2);
+    assert_true(has_form(&f, "oleksandr yuriyovych shcherbyna"));
+    assert_true(has_form(&f, "oleksandr yuriyovich shcherbina"));
+    assert_true(forms_of("عبد الحي سالك", &f) >= 1);
+    assert_true(has_form(&f, "abd al hy salk"));
+    assert_true(forms_of("أحمد", &f) >= 1);
+    assert_true(has_form(&f, "ahmd"));
+    assert_int_equal(forms_of("Əliyev", &f), 1);
+    assert_true(has_form(&f, "aliyev"));
+    assert_int_equal(forms_of("Xəlilov", &f), 2);
+    assert_true(has_form(&f, "xalilov") && has_form(&f, "khalilov"));
+    assert_int_equal(forms_of("Şahin Çelik", &f), 2);
+    assert_true(has_form(&f, "sahin celik") && has_form(&f, "shahin chelik"));
+    assert_int_equal(forms_of("Γιώργος Παπαδόπουλος", &f), 1);
+    assert_true(has_form(&f, "giorgos papadopoulos"));
+    assert_int_equal(forms_of("გიორგი", &f), 1);
+    assert_true(has_form(&f, "giorgi"));
+    assert_int_equal(forms_of("Արմեն", &f), 1);
+    assert_true(has_form(&f, "armen"));
+    assert_int_equal(forms_of("金正恩", &f), 1);
+    assert_true(has_form(&f, "jin zheng en"));
+    assert_int_equal(forms_of("ʿAbd al-Ḥayy", &f), 1);
+    assert_string_equal(keys_of(f.data), keys_of("abd al hayy"));
+    /* Mixed Latin and Cyrillic, as the EU lists write aliases. */
+    assert_true(forms_of("PRIMAKOV Yevgeny (ПРИМАКОВ Евгений)", &f) >= 1);
+    assert_true(has_form(&f, "primakov yevgeny primakov yevgeniy"));
+    buf_free(&f);
+}
+
+static void test_tokenising(void **state)
+{
+    (void)state;
+    buf f = {0};
+    assert_int_equal(forms_of("al-Qaida", &f), 1);
+    assert_string_equal(f.data, "al qaida");
+    assert_int_equal(forms_of("O'Brien", &f), 1);
+    assert_string_equal(f.data, "obrien");
+    assert_int_equal(forms_of("O’Brien", &f), 1);
+    assert_string_equal(f.data, "obrien");
+    assert_int_equal(forms_of("  J.R.R. Tolkien, Jr.  ", &f), 1);
+    assert_string_equal(f.data, "j r r tolkien jr");
+    assert_int_equal(forms_of("M/V \"OCEAN  STAR-1\"", &f), 1);
+    assert_string_equal(f.data, "m v ocean star 1");
+    assert_int_equal(forms_of("Müller-Lüdenscheidt", &f), 1);
+    assert_string_equal(f.data, "muller ludenscheidt");
+    assert_int_equal(forms_of("", &f), 0);
+    assert_int_equal(f.len, 0);
+    assert_int_equal(forms_of(" -- ,. ", &f), 0);
+    assert_int_equal(forms_of("«»", &f), 0);
+    buf_free(&f);
+}
+
+/* Every form of name holds the name tokens `names` (space separated,
+ * compared by key) and exactly the legal token `legal`. */
+static void assert_legal(const char *name, const char *names, const char *legal)
+{
+    buf f = {0};
+    assert_true(forms_of(name, &f) >= 1);
+    for (size_t i = 0; i < f.len; i += strlen(f.data + i) + 1) {
+        char got_names[256] = "", got_legal[64] = "";
+        const char *t = f.data + i;
+        while (*t) {
+            size_t l = strcspn(t, " ");
+            text_token_class c = text_token_class_of(t, l);
+            char *dst = c == TEXT_TOKEN_LEGAL ? got_legal : got_names;
+            size_t cap = c == TEXT_TOKEN_LEGAL ? sizeof got_legal : sizeof got_names;
+            if (dst[0])
+                strncat(dst, " ", cap - strlen(dst) - 1);
+            strncat(dst, t, l < cap - strlen(dst) - 1 ? l : cap - strlen(dst) - 1);
+            t += l + (t[l] == ' ');
+        }
+        if (strcmp(keys_of(got_names), keys_of(names)) != 0 || strcmp(got_legal, legal) != 0)
+            fail_msg("%s: form \"%s\" has names \"%s\" legal \"%s\", want \"%s\" + \"%s\"", name,
+                     f.data + i, got_names, got_legal, names, legal);
+    }
+    buf_free(&f);
+}
+
+static void test_legal_forms(void **state)
+{
+    (void)state;
+    assert_legal("OOO Romashka", "romashka", "llc");
+    assert_legal("ООО «Ромашка»", "romashka", "llc");
+    assert_legal("Romashka LLC", "romashka", "llc");
+    assert_legal("Romashka, L.L.C.", "romashka", "llc");
+    assert_legal("Romashka Limited Liability Company", "romashka", "llc");
+    assert_legal("Общество с ограниченной ответственностью «Ромашка»", "romashka", "llc");
+    assert_legal("Товариство з обмеженою відповідальністю «Ромашка»", "romashka", "llc");
+    /* Phrases match by key, so other romanisations work too. */
+    assert_legal("Obschestvo s ogranichennoi otvetstvennostju Romashka", "romashka", "llc");
+    assert_legal("Romashka Limited Liability Co.", "romashka", "llc");
+    assert_legal("PAO Gazprom", "gazprom", "jsc");
+    assert_legal("ПАО «Газпром»", "gazprom", "jsc");
+    assert_legal("Public Joint-Stock Company Gazprom", "gazprom", "jsc");
+    assert_legal("Открытое акционерное общество «Газпром»", "gazprom", "jsc");
+    assert_legal("OJSC Gazprom", "gazprom", "jsc");
+    assert_legal("Federal State Unitary Enterprise Rosoboronexport", "rosoboronexport", "fsue");
+    assert_legal("ФГУП «Рособоронэкспорт»", "rosoboronexport", "fsue");
+    assert_legal("Siemens AG", "siemens", "ag");
+    assert_legal("Nestle S.A.", "nestle", "sa");
+    assert_legal("Acme GmbH", "acme", "gmbh");
+    assert_legal("Acme Gesellschaft mit beschränkter Haftung", "acme", "gmbh");
+    assert_legal("Acme Limited", "acme", "ltd");
+    assert_legal("ACME Ltd.", "acme", "ltd");
+    assert_legal("Acme Inc.", "acme", "inc");
+    assert_legal("Acme PLC", "acme", "plc");
+    assert_string_equal(text_legal_form("ooo", 3), "llc");
+    assert_string_equal(text_legal_form("pjsc", 4), "jsc");
+    assert_string_equal(text_legal_form("limited", 7), "ltd");
+    assert_null(text_legal_form("romashka", 8));
+}
+
+static void test_token_classes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *token;
+        text_token_class c;
+    } cases[] = {
+        {"primakov", TEXT_TOKEN_NAME},   {"a", TEXT_TOKEN_INITIAL},
+        {"737", TEXT_TOKEN_NUMBER},      {"2nd", TEXT_TOKEN_NUMBER},
+        {"al", TEXT_TOKEN_PARTICLE},     {"bin", TEXT_TOKEN_PARTICLE},
+        {"ibn", TEXT_TOKEN_PARTICLE},    {"abu", TEXT_TOKEN_PARTICLE},
+        {"abd", TEXT_TOKEN_PARTICLE},    {"ul", TEXT_TOKEN_PARTICLE},
+        {"van", TEXT_TOKEN_PARTICLE},    {"mr", TEXT_TOKEN_HONORIFIC},
+        {"sheikh", TEXT_TOKEN_HONORIFIC}, {"haji", TEXT_TOKEN_HONORIFIC},
+        {"hajji", TEXT_TOKEN_HONORIFIC}, {"general", TEXT_TOKEN_HONORIFIC},
+        {"colonel", TEXT_TOKEN_HONORIFIC}, {"prof", TEXT_TOKEN_HONORIFIC},
+        {"mullah", TEXT_TOKEN_HONORIFIC}, {"llc", TEXT_TOKEN_LEGAL},
+        {"ooo", TEXT_TOKEN_LEGAL},       {"jsc", TEXT_TOKEN_LEGAL},
+        {"gmbh", TEXT_TOKEN_LEGAL},      {"co", TEXT_TOKEN_LEGAL},
+        {"the", TEXT_TOKEN_STOP},        {"of", TEXT_TOKEN_STOP},
+    };
+    for (size_t i = 0; i < KD_ARRAY_LEN(cases); i++) {
+        text_token_class c = text_token_class_of(cases[i].token, strlen(cases[i].token));
+        if (c != cases[i].c)
+            fail_msg("%s: %s, want %s", cases[i].token, text_token_class_name(c),
+                     text_token_class_name(cases[i].c));
+    }
+    buf f = {0};
+    assert_int_equal(forms_of("Sheikh Abu Bakr al-Baghdadi", &f), 1);
+    assert_string_equal(f.data, "sheikh abu bakr al baghdadi");
+    buf_free(&f);
+}
+
+static void test_invalid_and_large_input(void **state)
+{
+    (void)state;
+    buf f = {0};
+    static const char *bad[] = {"\xC3\x28", "Ivan \xD0", "\xC0\xAF", "\xED\xA0\x80",
+                                "\xF4\x90\x80\x80", "\xFF"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(bad); i++) {
+        assert_int_equal(forms_of("x", &f), 1);
+        assert_int_equal(text_name_forms(norm, bad[i], strlen(bad[i]), &f), KD_EUTF8);
+        assert_int_equal(f.len, 0);
+    }
+    /* An embedded NUL separates like any control character. */
+    assert_int_equal(text_name_forms(norm, "ivan\0petrov", 11, &f), 1);
+    assert_string_equal(f.data, "ivan petrov");
+
+    static const char *units[] = {"Ab-c ", "Жщ ", "عبد ", "ﷺ", "Ωσ ", "ə\xCC\x81", "😀x"};
+    size_t size = TEXT_NAME_MAX;
+    char *big = malloc(size + 1);
+    assert_non_null(big);
+    for (size_t u = 0; u < KD_ARRAY_LEN(units); u++) {
+        size_t ul = strlen(units[u]), n = 0;
+        while (n + ul <= size) {
+            memcpy(big + n, units[u], ul);
+            n += ul;
+        }
+        int rc = text_name_forms(norm, big, n, &f);
+        if (rc < 1)
+            fail_msg("%d bytes of \"%s\": %d", TEXT_NAME_MAX, units[u], rc);
+    }
+    memset(big, 'a', size);
+    assert_int_equal(text_name_forms(norm, big, size, &f), 1);
+    assert_int_equal(f.len, size + 1);
+    char *huge = malloc(TEXT_NAME_MAX + 1);
+    assert_non_null(huge);
+    memset(huge, 'a', TEXT_NAME_MAX + 1);
+    assert_int_equal(text_name_forms(norm, huge, TEXT_NAME_MAX + 1, &f), KD_ELIMIT);
+    free(huge);
+    free(big);
+    buf_free(&f);
+}
+
+static void test_clone(void **state)
+{
+    (void)state;
+    kd_error err = {0};
+    text_normaliser *copy;
+    assert_int_equal(text_normaliser_clone(norm, &copy, &err), 0);
+    buf a = {0}, b = {0};
+    static const char *names[] = {"Евгений Примаков", "عبد الحي سالك", "Şahin", "Olaf Scholz"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(names); i++) {
+        int na = text_name_forms(norm, names[i], strlen(names[i]), &a);
+        int nb = text_name_forms(copy, names[i], strlen(names[i]), &b);
+        assert_int_equal(na, nb);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.data, b.data, a.len);
+    }
+    text_normaliser_free(copy);
+    buf_free(&a);
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_primakov_cyrillic),
+        cmocka_unit_test(test_spelling_families),
+        cmocka_unit_test(test_key_edges),
+        cmocka_unit_test(test_cross_script_keys),
+        cmocka_unit_test(test_script_forms),
+        cmocka_unit_test(test_tokenising),
+        cmocka_unit_test(test_legal_forms),
+        cmocka_unit_test(test_token_classes),
+        cmocka_unit_test(test_invalid_and_large_input),
+        cmocka_unit_test(test_clone),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
