@@ -35,6 +35,8 @@ struct kd_matcher {
     candidate *cands;
     size_t n_cands;
     float *token_weight;   /* rarity weight of every listed token, computed once */
+    struct scored *best;   /* per query: best name per candidate entity */
+    size_t cap_best;
     uint32_t *entity_slot; /* entity → its place in the scored list, per query */
     uint32_t *entity_stamp;
     uint32_t query_stamp;
@@ -130,6 +132,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->cands);
     free(m->entity_slot);
     free(m->token_weight);
+    free(m->best);
     free(m->entity_stamp);
     buf_free(&m->forms);
     free(m);
@@ -255,8 +258,8 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
         if (m->acc[m->touched[i]] > top)
             top = m->acc[m->touched[i]];
     double floor = q->total * 0.3;
-    if (floor < top * 0.5)
-        floor = top * 0.5;
+    if (floor < top * 0.6)
+        floor = top * 0.6;
     for (size_t i = 0; i < m->n_touched; i++) {
         uint32_t name = m->touched[i];
         float acc = m->acc[name];
@@ -281,12 +284,13 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
  * peaks at 0.089 (s = 2/3); rounded up. */
 #define EVIDENCE_LIFT 0.1
 
-typedef struct scored {
+typedef struct scored scored;
+struct scored {
     uint32_t entity, name;
     uint16_t form;
     int rank;
     double name_score, score;
-} scored;
+};
 
 static const char *rank_names[] = {"", "born %s = %s", "born %s ~ %s (same year)",
                                    "born %s ~ %s (near)", "born %s ≠ %s"};
@@ -424,9 +428,14 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
 
     /* Best name per entity. Candidates are few (hundreds): sort by entity. */
     m->query_stamp++;
-    scored *best = malloc((m->n_cands ? m->n_cands : 1) * sizeof *best);
-    if (!best)
-        return error_set(err, KD_ENOMEM, "out of memory");
+    if (m->n_cands > m->cap_best) {
+        scored *p = realloc(m->best, m->n_cands * sizeof *p);
+        if (!p)
+            return error_set(err, KD_ENOMEM, "out of memory");
+        m->best = p;
+        m->cap_best = m->n_cands;
+    }
+    scored *best = m->best;
     size_t n_best = 0;
     for (size_t i = 0; i < m->n_cands; i++) {
         const candidate *c = &m->cands[i];
@@ -494,6 +503,5 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         r->score = floor(r->score * 1000 + 0.5) / 1000;
         r->match = r->score >= threshold;
     }
-    free(best);
     return (int)n;
 }
