@@ -33,8 +33,13 @@ run: deps build
 	./$(BUILD)/kordon build $(KORDON_LISTS) -o $(KORDON_INDEX)
 	./$(BUILD)/kordon info -i $(KORDON_INDEX)
 
+EVAL ?= $(abspath ../shared/data/eval)
 bench: build
 	./bench/build-index.sh $(BUILD)/kordon
+	./$(BUILD)/kordon build $(KORDON_LISTS) -o $(BUILD)/bench.kdx -q
+	./$(BUILD)/bench_match $(BUILD)/bench.kdx $(EVAL)/positives_un_untreated.csv \
+	    $(EVAL)/negatives_global_1000.csv $(EVAL)/negatives_us_1000.csv
+	./$(BUILD)/bench_text_forms $(KORDON_LISTS)
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKORDON_FUZZ=ON >/dev/null
