@@ -290,6 +290,7 @@ typedef struct kd_match_query {
     const char *birth_date;  /* ISO partial date, optional */
     const char *country;     /* ISO alpha-2 or a country name, optional */
     const char *gender;      /* "male"/"female", optional */
+    const char *identifier;  /* passport, national id, IMO, INN, registration... optional */
     const char *dataset;     /* only this dataset, optional */
     double threshold;        /* 0 → KD_MATCH_THRESHOLD */
     size_t limit;            /* 0 → 5 */

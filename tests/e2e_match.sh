@@ -49,6 +49,13 @@ done
 out=$("$bin" match -i "$index" --birth-date 1976-04-29 "Evgeny Primakov")
 case "$out" in *"evgeny≈yevgeny"*"primakov=primakov"*"born 1976-04-29 = 1976-04-29"*) ;;
   *) fail "explanation: $out";; esac
+# identifiers: the same IMO number is near-decisive, another one pulls down
+got=$(first_result --schema Vessel --id "IMO 9187629" "Artavil")
+[ "$got" = "ofac-15036 true" ] || fail "IMO match: $got"
+"$bin" match -i "$index" --schema Vessel --id "IMO 9187629" "Artavil" | grep -q "imoNumber IMO 9187629 = listed" ||
+  fail "IMO explanation"
+got=$(first_result --schema Vessel --id 9999999 "Artavil")
+[ "$got" = "ofac-15036 false" ] || fail "a different IMO number must not match: $got"
 # bad queries are refused clearly
 "$bin" match -i "$index" "" >/dev/null 2>"$tmp/err" && fail "empty name must fail"
 grep -q "name: empty" "$tmp/err" || fail "empty name message: $(cat "$tmp/err")"

@@ -8,7 +8,7 @@
 
 static const char *usage =
     "match [-i INDEX] [--schema S] [--birth-date D] [--country C] [--gender G]\n"
-    "             [--threshold T] [--limit N] [--dataset D] [--json] NAME";
+    "             [--id PASSPORT|IMO|INN|...] [--threshold T] [--limit N] [--dataset D] [--json] NAME";
 
 static json_t *result_json(const kd_index *ix, const kd_match_result *r)
 {
@@ -40,6 +40,7 @@ int cmd_match(int argc, char **argv)
         {"index", required_argument, NULL, 'i'},   {"schema", required_argument, NULL, 's'},
         {"birth-date", required_argument, NULL, 'b'}, {"country", required_argument, NULL, 'c'},
         {"gender", required_argument, NULL, 'g'},  {"threshold", required_argument, NULL, 't'},
+        {"id", required_argument, NULL, 'I'},
         {"limit", required_argument, NULL, 'n'},   {"dataset", required_argument, NULL, 'd'},
         {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -48,7 +49,7 @@ int cmd_match(int argc, char **argv)
     kd_match_query q = {.schema = -1};
     int json = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:s:b:c:g:t:n:d:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:s:b:c:g:t:n:d:I:jh", options, NULL)) != -1) {
         switch (c) {
         case 'i': path = optarg; break;
         case 's':
@@ -62,6 +63,7 @@ int cmd_match(int argc, char **argv)
         case 'b': q.birth_date = optarg; break;
         case 'c': q.country = optarg; break;
         case 'g': q.gender = optarg; break;
+        case 'I': q.identifier = optarg; break;
         case 't': q.threshold = atof(optarg); break;
         case 'n': q.limit = (size_t)atoi(optarg); break;
         case 'd': q.dataset = optarg; break;

@@ -18,11 +18,11 @@
 #define SCREEN_LIMIT 5
 
 typedef enum column_role { ROLE_NONE, ROLE_NAME, ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST, ROLE_DOB,
-                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID } column_role;
+                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID, ROLE_IDENTIFIER } column_role;
 
 typedef struct row {
     size_t number, line;
-    char *fields[10]; /* by role */
+    char *fields[11]; /* by role */
     char *error;      /* a malformed row: why */
     kd_match_result results[SCREEN_LIMIT];
     int n_results;
@@ -52,7 +52,12 @@ static column_role role_of(const char *header)
                  {"middlename", ROLE_MIDDLE}, {"lastname", ROLE_LAST},   {"dateofbirth", ROLE_DOB},
                  {"birthdate", ROLE_DOB},     {"dob", ROLE_DOB},         {"nationality", ROLE_COUNTRY},
                  {"country", ROLE_COUNTRY},   {"gender", ROLE_GENDER},   {"schema", ROLE_SCHEMA},
-                 {"type", ROLE_SCHEMA},       {"id", ROLE_ID}};
+                 {"type", ROLE_SCHEMA},       {"id", ROLE_ID},
+                 {"passport", ROLE_IDENTIFIER}, {"passportnumber", ROLE_IDENTIFIER},
+                 {"idnumber", ROLE_IDENTIFIER}, {"nationalid", ROLE_IDENTIFIER},
+                 {"imo", ROLE_IDENTIFIER},    {"imonumber", ROLE_IDENTIFIER},
+                 {"inn", ROLE_IDENTIFIER},    {"registrationnumber", ROLE_IDENTIFIER},
+                 {"identifier", ROLE_IDENTIFIER}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(h, names[i].name) == 0)
             return names[i].role;
@@ -75,6 +80,7 @@ static void *worker(void *arg)
             continue;
         kd_match_query q = {.name = r->fields[ROLE_NAME], .schema = -1,
                             .birth_date = r->fields[ROLE_DOB], .country = r->fields[ROLE_COUNTRY],
+                            .identifier = r->fields[ROLE_IDENTIFIER],
                             .threshold = s->threshold, .limit = SCREEN_LIMIT};
         const char *gender = r->fields[ROLE_GENDER];
         if (gender && (gender[0] == 'm' || gender[0] == 'M'))
@@ -121,7 +127,8 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
     json_t *input = json_object();
     static const char *const keys[] = {[ROLE_NAME] = "name", [ROLE_DOB] = "birth_date",
                                        [ROLE_COUNTRY] = "country", [ROLE_GENDER] = "gender",
-                                       [ROLE_SCHEMA] = "schema", [ROLE_ID] = "id"};
+                                       [ROLE_SCHEMA] = "schema", [ROLE_ID] = "id",
+                                       [ROLE_IDENTIFIER] = "identifier"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         if (keys[k] && r->fields[k] && *r->fields[k])
             json_object_set_new(input, keys[k], json_string(r->fields[k]));
@@ -183,7 +190,7 @@ static double seconds(void)
 static void free_rows(row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < 10; k++)
+        for (size_t k = 0; k < 11; k++)
             free(rows[i].fields[k]);
         free(rows[i].error);
         memset(&rows[i], 0, sizeof rows[i]);
@@ -201,7 +208,7 @@ static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols,
         row *r = &rows[n++];
         r->number = ++*row_number;
         r->line = csv_line(csv);
-        char *parts[10] = {0};
+        char *parts[11] = {0};
         for (size_t i = 0; i < n_cols && i < csv_field_count(csv); i++) {
             size_t len;
             const char *s = csv_field(csv, i, &len);
