@@ -7,16 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *write_tmp(const char *name, const char *content, size_t n)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(content, 1, n, f), n);
-    fclose(f);
-    return path;
-}
-
 static collected all;
 
 static int setup(void **state)

@@ -5,16 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *write_tmp(const char *name, const char *content, size_t n)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fwrite(content, 1, n, f);
-    fclose(f);
-    return path;
-}
-
 static void test_quotes_crlf_and_eof_byte(void **state)
 {
     (void)state;

@@ -10,16 +10,6 @@
 /* Distinct Entity_logical_id values, checked with Python's csv module. */
 #define FSF_ENTITIES 93
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 /* Counts id changes: each line is one wrapped field "date;id;...". */
 static size_t count_entities(const char *path)
 {
@@ -138,7 +128,7 @@ static void test_plain_file(void **state)
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_eu_fsf_csv(write_tmp("fsf-plain.csv", text), collect_sink(&c, &sink), &err);
+    int rc = parse_eu_fsf_csv(write_tmp_text("fsf-plain.csv", text), collect_sink(&c, &sink), &err);
     if (rc)
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 2);
@@ -164,7 +154,7 @@ static void expect_error(const char *name, const char *text, int code, const cha
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_eu_fsf_csv(write_tmp(name, text), collect_sink(&c, &sink), &err);
+    int rc = parse_eu_fsf_csv(write_tmp_text(name, text), collect_sink(&c, &sink), &err);
     if (rc != code || !strstr(err.message, needle))
         fail_msg("%s: got %d \"%s\", wanted %d with \"%s\"", name, rc, err.message, code, needle);
     collected_free(&c);

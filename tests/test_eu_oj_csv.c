@@ -10,16 +10,6 @@
 #define OJ_TOTAL_ROWS 6570
 #define OJ_FILES 33
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 static size_t count_data_rows(const char *path)
 {
     csv_reader *r;
@@ -189,7 +179,7 @@ static void test_aksyonov_scripts(void **state)
 static void test_values_and_ids(void **state)
 {
     (void)state;
-    const char *path = write_tmp(
+    const char *path = write_tmp_text(
         "oj.csv",
         "celex,recordId,programKey,annex,measure,startDate,reason,schema,name,alias,address,"
         "phone,notes,passportNumber,riskNote\n"
@@ -238,7 +228,7 @@ static void expect_error(const char *name, const char *text, int code, const cha
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_eu_oj_csv(write_tmp(name, text), collect_sink(&c, &sink), &err);
+    int rc = parse_eu_oj_csv(write_tmp_text(name, text), collect_sink(&c, &sink), &err);
     if (rc != code || !strstr(err.message, needle))
         fail_msg("%s: got %d \"%s\", wanted %d with \"%s\"", name, rc, err.message, code, needle);
     collected_free(&c);

@@ -45,22 +45,12 @@ static void test_entity_fields(void **state)
     collected_free(&c);
 }
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 static void expect_error(const char *name, const char *text, int code, const char *needle)
 {
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_ftm_json(write_tmp(name, text), collect_sink(&c, &sink), &err);
+    int rc = parse_ftm_json(write_tmp_text(name, text), collect_sink(&c, &sink), &err);
     if (rc != code || !strstr(err.message, needle))
         fail_msg("%s: got %d \"%s\", wanted %d with \"%s\"", name, rc, err.message, code, needle);
     collected_free(&c);
@@ -87,7 +77,7 @@ static void test_unknown_property_kept_as_note(void **state)
     collected c;
     list_sink sink;
     kd_error err = {0};
-    const char *path = write_tmp("unknown.json",
+    const char *path = write_tmp_text("unknown.json",
         "{\"id\":\"x1\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Ann\"],\"favouriteColour\":[\"blue\"]}}\n");
     assert_int_equal(parse_ftm_json(path, collect_sink(&c, &sink), &err), 0);
     assert_int_equal(c.n, 1);

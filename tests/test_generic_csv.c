@@ -8,16 +8,6 @@
 #define POSITIVES "eval/positives_un_untreated.csv"
 #define POSITIVES_ROWS 683
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 static size_t count_data_rows(const char *path)
 {
     csv_reader *r;
@@ -67,7 +57,7 @@ static void test_customer_file(void **state)
 static void test_semicolons_ids_and_extra_columns(void **state)
 {
     (void)state;
-    const char *path = write_tmp("Internal Watchlist.csv",
+    const char *path = write_tmp_text("Internal Watchlist.csv",
         "\xEF\xBB\xBF"
         "Customer ID;Full Name;Type;AKA;Date of Birth;Country;Sex;IMO;Risk Score;Email\n"
         "C-001;Ivan Petrov;individual;\"Ivan P.; Vanya\";1970-01-02;ru;M;;high;ivan@example.com\n"
@@ -103,7 +93,7 @@ static void test_semicolons_ids_and_extra_columns(void **state)
 static void test_tabs_and_name_parts(void **state)
 {
     (void)state;
-    const char *path = write_tmp("staff.tsv",
+    const char *path = write_tmp_text("staff.tsv",
         "first_name\tmiddle_name\tlast_name\tschema\tpassport\n"
         "Anna\tMaria\tSchmidt\tPerson\tX1;X2\n"
         "Bob\t\tJones\t\t\n");
@@ -127,7 +117,7 @@ static void expect_error(const char *name, const char *text, int code, const cha
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_generic_csv(write_tmp(name, text), collect_sink(&c, &sink), &err);
+    int rc = parse_generic_csv(write_tmp_text(name, text), collect_sink(&c, &sink), &err);
     if (rc != code || !strstr(err.message, needle))
         fail_msg("%s: got %d \"%s\", wanted %d with \"%s\"", name, rc, err.message, code, needle);
     collected_free(&c);

@@ -10,16 +10,6 @@
 /* Distinct Group IDs, checked with Python's csv module. */
 #define HMT_GROUPS 463
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -140,7 +130,7 @@ static void test_grouping_and_values(void **state)
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_uk_hmt_csv(write_tmp("hmt.csv", text), collect_sink(&c, &sink), &err);
+    int rc = parse_uk_hmt_csv(write_tmp_text("hmt.csv", text), collect_sink(&c, &sink), &err);
     if (rc)
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 3);
@@ -174,7 +164,7 @@ static void expect_error(const char *name, const char *text, int code, const cha
     collected c;
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_uk_hmt_csv(write_tmp(name, text), collect_sink(&c, &sink), &err);
+    int rc = parse_uk_hmt_csv(write_tmp_text(name, text), collect_sink(&c, &sink), &err);
     if (rc != code || !strstr(err.message, needle))
         fail_msg("%s: got %d \"%s\", wanted %d with \"%s\"", name, rc, err.message, code, needle);
     collected_free(&c);

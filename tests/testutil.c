@@ -26,6 +26,21 @@ const char *tmp_path(const char *name)
     return path;
 }
 
+const char *write_tmp(const char *name, const void *content, size_t n)
+{
+    const char *path = tmp_path(name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(content, 1, n, f), n);
+    fclose(f);
+    return path;
+}
+
+const char *write_tmp_text(const char *name, const char *text)
+{
+    return write_tmp(name, text, strlen(text));
+}
+
 static int collect_emit(void *ctx, const entity *e, kd_error *err)
 {
     (void)err;

@@ -15,6 +15,9 @@
 const char *data_path(const char *relative);
 /* A scratch directory for this test run (created on demand). */
 const char *tmp_path(const char *name);
+/* Writes a scratch file and returns its path (tmp_path's buffer). */
+const char *write_tmp(const char *name, const void *content, size_t n);
+const char *write_tmp_text(const char *name, const char *text);
 
 /* Collects deep copies of every emitted entity. */
 typedef struct collected {
