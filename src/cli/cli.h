@@ -5,6 +5,8 @@
 
 #include "kordon.h"
 
+#include <stdbool.h>
+
 /* Exit statuses: 0 success, 1 the work failed (bad input, missing file),
  * 2 the command line itself was wrong. */
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
@@ -17,6 +19,11 @@ int cmd_screen(int argc, char **argv);
 
 /* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
 const char *cli_default_index(void);
+/* One match result as JSON: id, caption, schema, datasets, score, match,
+ * (with details: name_score, matched_name), explanation. */
+struct json_t;
+struct json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, bool details);
+
 /* Prints "kordon: <message>" to stderr and returns EXIT_FAILED. */
 int cli_fail(const kd_error *err);
 

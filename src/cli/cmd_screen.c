@@ -137,27 +137,8 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
         json_object_set_new(o, "error", json_string(r->error));
     } else {
         json_t *list = json_array();
-        for (int i = 0; i < r->n_results; i++) {
-            const kd_match_result *m = &r->results[i];
-            kd_entity_view v;
-            kd_index_entity(ix, m->entity, &v);
-            json_t *x = json_object();
-            json_object_set_new(x, "id", json_string(v.id));
-            const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
-            json_object_set_new(x, "caption", json_string(caption ? caption : v.id));
-            json_object_set_new(x, "schema", json_string(kd_schema_name(v.schema)));
-            json_t *ds = json_array();
-            for (uint32_t d = 0; d < v.n_datasets; d++) {
-                kd_dataset_info info;
-                kd_index_dataset(ix, v.datasets[d], &info);
-                json_array_append_new(ds, json_string(info.name));
-            }
-            json_object_set_new(x, "datasets", ds);
-            json_object_set_new(x, "score", json_real(m->score));
-            json_object_set_new(x, "match", json_boolean(m->match));
-            json_object_set_new(x, "explanation", json_string(m->explanation));
-            json_array_append_new(list, x);
-        }
+        for (int i = 0; i < r->n_results; i++)
+            json_array_append_new(list, cli_result_json(ix, &r->results[i], false));
         json_object_set_new(o, "matches", list);
     }
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));

@@ -10,7 +10,9 @@
 typedef struct text_legal_keys {
     buf keys;                           /* "k1 k2 k3\0" per phrase */
     size_t off[TEXT__PHRASES_MAX];
-    uint32_t first_letters;             /* bit c-'a': a phrase starts with c */
+    /* [(c1-'a')*26 + c2-'a']: a phrase starts with letters c1 c2; only
+     * such tokens pay for a key. Variants keep their first two letters. */
+    bool first_pairs[26 * 26];
 } text_legal_keys;
 
 int text__legal_keys_init(text_legal_keys *k);

@@ -58,7 +58,7 @@ int text__legal_keys_init(text_legal_keys *k)
     *k = (text_legal_keys){0};
     for (size_t p = 0; p < KD_ARRAY_LEN(legal_phrases); p++) {
         const char *t = legal_phrases[p].text;
-        k->first_letters |= 1u << (t[0] - 'a');
+        k->first_pairs[(t[0] - 'a') * 26 + (t[1] - 'a')] = true;
         k->off[p] = k->keys.len;
         if (text_form_keys(t, strlen(t), &k->keys) || buf_append_char(&k->keys, '\0'))
             return KD_ENOMEM;
@@ -280,7 +280,8 @@ static int canonicalise(const char *s, size_t n, const text_legal_keys *lk, buf 
     while (i < n) {
         size_t end = token_end(s, n, i), len = end - i;
         const char *canon = NULL;
-        if (len > 1 && s[i] >= 'a' && s[i] <= 'z' && (lk->first_letters >> (s[i] - 'a') & 1)) {
+        if (len > 1 && s[i] >= 'a' && s[i] <= 'z' && s[i + 1] >= 'a' && s[i + 1] <= 'z' &&
+            lk->first_pairs[(s[i] - 'a') * 26 + (s[i + 1] - 'a')]) {
             char key[TEXT_KEY_SIZE(64)];
             size_t kl = text_token_key(s + i, len > 64 ? 64 : len, key, sizeof key);
             for (size_t p = 0; p < KD_ARRAY_LEN(legal_phrases) && !canon; p++)
