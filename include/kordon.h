@@ -317,6 +317,35 @@ void kd_matcher_free(kd_matcher *m);
 int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
              size_t *candidates, kd_error *err);
 
+/* ---- text screening -------------------------------------------------- */
+
+typedef struct kd_related {
+    size_t entity;            /* a listed entity whose reason, position or notes name it */
+    char snippet[400];        /* the sentence that does */
+} kd_related;
+
+typedef struct kd_mention {
+    size_t start, end, line;  /* byte offsets into the scanned text; 1-based line */
+    int linked;               /* 0: the text names a listed party; 1: a party named by listings */
+    size_t entity;            /* the listed entity (when !linked) */
+    double score;
+    char explanation[384];
+    kd_related *related;
+    size_t n_related;
+} kd_mention;
+
+typedef struct kd_scanner kd_scanner;
+
+/* Builds the scanner's index of listing reasons (tens of milliseconds on
+ * all lists); one scanner per thread. */
+int kd_scanner_new(const kd_index *index, kd_scanner **out, kd_error *err);
+void kd_scanner_free(kd_scanner *s);
+/* Finds mentions in text (plain, Markdown or HTML); *out is the caller's
+ * to release with kd_mentions_free. threshold 0 → KD_MATCH_THRESHOLD. */
+int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
+            size_t *n_out, kd_error *err);
+void kd_mentions_free(kd_mention *mentions, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

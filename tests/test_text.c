@@ -224,6 +224,16 @@ static void test_script_forms(void **state)
     assert_true(has_form(&f, "jin zheng en"));
     assert_int_equal(forms_of("ʿAbd al-Ḥayy", &f), 1);
     assert_string_equal(keys_of(f.data), keys_of("abd al hayy"));
+    /* BGN's hard sign joins; Arabic abd-al compounds split. */
+    assert_true(forms_of("Научно-Производственное Объединение", &f) >= 1);
+    assert_true(has_form(&f, "nauchno proizvodstvennoye obyedineniye"));
+    assert_true(forms_of("عبدالحميد", &f) >= 1);
+    assert_true(has_form(&f, "abd al hmyd"));
+    /* Latin look-alikes typed into Cyrillic: the Latin I is Ukrainian і. */
+    assert_int_equal(forms_of("Олексій ЗIНЧЕНКО", &f), 2);
+    assert_true(has_form(&f, "oleksiy zinchenko"));
+    assert_true(forms_of("PRIMAKOV (ПРИМАКОВ)", &f) >= 1);
+    assert_true(has_form(&f, "primakov primakov"));
     /* Mixed Latin and Cyrillic, as the EU lists write aliases. */
     assert_true(forms_of("PRIMAKOV Yevgeny (ПРИМАКОВ Евгений)", &f) >= 1);
     assert_true(has_form(&f, "primakov yevgeny primakov yevgeniy"));
@@ -242,6 +252,8 @@ static void test_tokenising(void **state)
     assert_string_equal(f.data, "obrien");
     assert_int_equal(forms_of("  J.R.R. Tolkien, Jr.  ", &f), 1);
     assert_string_equal(f.data, "j r r tolkien jr");
+    assert_int_equal(forms_of("imeni S.A. Afanasyeva", &f), 1);
+    assert_string_equal(f.data, "imeni s a afanasyeva");
     assert_int_equal(forms_of("M/V \"OCEAN  STAR-1\"", &f), 1);
     assert_string_equal(f.data, "m v ocean star 1");
     assert_int_equal(forms_of("Müller-Lüdenscheidt", &f), 1);
@@ -291,6 +303,7 @@ static void test_legal_forms(void **state)
     assert_legal("Товариство з обмеженою відповідальністю «Ромашка»", "romashka", "llc");
     /* Phrases match by key, so other romanisations work too. */
     assert_legal("Obschestvo s ogranichennoi otvetstvennostju Romashka", "romashka", "llc");
+    assert_legal("Общество C Ограниченной Ответственностью ‘Ромашка’", "romashka", "llc");
     assert_legal("Romashka Limited Liability Co.", "romashka", "llc");
     assert_legal("PAO Gazprom", "gazprom", "jsc");
     assert_legal("ПАО «Газпром»", "gazprom", "jsc");
@@ -383,6 +396,13 @@ static void test_invalid_and_large_input(void **state)
     memset(huge, 'a', TEXT_NAME_MAX + 1);
     assert_int_equal(text_name_forms(norm, huge, TEXT_NAME_MAX + 1, &f), KD_ELIMIT);
     free(huge);
+    /* 100 KB of Arabic, the script ICU is slowest on, is refused at once. */
+    big = realloc(big, 100 * 1024);
+    assert_non_null(big);
+    for (size_t k = 0; k + 2 <= 100 * 1024; k += 2)
+        memcpy(big + k, "\xd8\xb9", 2);
+    assert_int_equal(text_name_forms(norm, big, 100 * 1024, &f), KD_ELIMIT);
+    assert_int_equal(f.len, 0);
     free(big);
     buf_free(&f);
 }

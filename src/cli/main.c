@@ -24,6 +24,8 @@ static const command commands[] = {
      "find the listed parties a name may be, with scores and explanations"},
     {"screen", cmd_screen, "screen [-i INDEX] INPUT.csv [-o OUT] [--threads N]",
      "screen a customer file; JSON lines (or CSV) out, one per row"},
+    {"scan", cmd_scan, "scan [-i INDEX] [FILE|-] [--json] [--threshold T]",
+     "find listed and linked parties mentioned in text (plain, Markdown, HTML)"},
     {"version", cmd_version, "version", "print kordon's version"},
     {"help", cmd_help, "help", "list the commands"},
 };

@@ -321,7 +321,19 @@ static bool split_parenthetical(const char *text, buf *outside, buf *inside)
         (close && buf_append_str(outside, close + 1)))
         return false;
     const char *a = inside->data, *b = outside->data;
-    return a && b && text_trim(&a, inside->len) > 1 && text_trim(&b, outside->len) > 1;
+    if (!a || !b)
+        return false;
+    size_t in = text_trim(&a, inside->len);
+    if (in <= 1 || text_trim(&b, outside->len) <= 1)
+        return false;
+    /* One short word in brackets is a gloss ("(Power)"), not a short name;
+     * a short name is several words, a long word, or an acronym. */
+    if (!memchr(a, ' ', in) && in < 8) {
+        for (size_t i = 0; i < in; i++)
+            if (a[i] >= 'a' && a[i] <= 'z')
+                return false;
+    }
+    return true;
 }
 
 static int add_name(build_state *st, text_normaliser *tn, uint32_t entity, int kind, const char *text)

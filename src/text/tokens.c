@@ -26,6 +26,7 @@ static const phrase legal_phrases[] = {
     {"tovarystvo z obmezhenoyu vidpovidalnistyu", "llc"},
     {"federalnoye gosudarstvennoye unitarnoye predpriyatiye", "fsue"},
     {"gosudarstvennoye unitarnoye predpriyatiye", "gup"},
+    {"avtonomnaya nekommercheskaya organizatsiya", "ano"},
     {"federal state unitary enterprise", "fsue"},
     {"open joint stock company", "jsc"},
     {"closed joint stock company", "jsc"},
@@ -126,6 +127,7 @@ static const legal_token legal_tokens[] = {
     TK("oy", "oy"),     TK("oyj", "oy"),    TK("ab", "ab"),     TK("kg", "kg"),
     TK("pte", "pte"),   TK("pty", "pty"),   TK("pvt", "pvt"),   TK("bhd", "bhd"),
     TK("fze", "fze"),   TK("fzco", "fzco"), TK("fzc", "fzc"),   TK("fzllc", "llc"),
+    TK("ano", "ano"),
 };
 
 static const char *const honorifics[] = {
@@ -214,7 +216,7 @@ static bool is_alpha(unsigned char c)
 }
 
 /* Single letters written with dots ("S.A.", "L.L.C", "s.p.a.") become one
- * token when together they spell a legal form; initials ("J. R.") stay
+ * token when together they spell a legal form; initials ("J.R.") stay
  * apart. Returns the bytes consumed, 0 when s[i] starts no such run. */
 static size_t dotted_legal(const unsigned char *s, size_t n, size_t i, char *word)
 {
@@ -232,6 +234,11 @@ static size_t dotted_legal(const unsigned char *s, size_t n, size_t i, char *wor
         j++;
     }
     word[k] = '\0';
+    /* Two letters are initials ("S.A. Afanasyev") unless they end the name. */
+    if (k == 2)
+        for (size_t r = j; r < n; r++)
+            if (is_alnum(s[r]))
+                return 0;
     return k > 1 && text_legal_form(word, k) ? j - i : 0;
 }
 

@@ -17,13 +17,18 @@
 /* Every chain ends in Any-Latin and Latin-ASCII, filtered to non-ASCII:
  * unfiltered they cost ~3x as much, mostly walking the ASCII that BGN has
  * already produced. What they leave (ə, ʿ, BGN's middle dot, modifier
- * letters) is settled in C by to_ascii. */
-#define TO_LATIN ":: [^[:ASCII:]] Any-Latin; :: [^[:ASCII:]] Latin-ASCII;"
+ * letters) is settled in C by to_ascii; the soft and hard sign primes are
+ * kept from Latin-ASCII, which would turn ʺ into a quote mark and split
+ * "ob"yedineniye" in two. */
+#define TO_LATIN                                                               \
+    ":: [^[:ASCII:]] Any-Latin; :: [^[:ASCII:]\\u02B9\\u02BA] Latin-ASCII;"
 /* Arabic script before BGN: a word-initial alef is a vowel BGN would drop
  * (أحمد → "hmd"), hamza seats become plain alef, ta marbuta reads -a, the
- * article is split off (الحي → "al hy") and Allah kept whole. */
+ * Urdu-keyboard hehs are heh, the article is split off (الحي → "al hy",
+ * عبدالحميد → "abd al hmyd") and Allah kept whole. */
 #define ARABIC_PRE                                                             \
-    "ة > a; الله > allah;"                                                     \
+    "ة > a; الله > allah; ھ > ه; ہ > ه;"                                       \
+    "[^[:L:][:M:]] { عبدال } [:L:] > 'abd al '; ^ عبدال } [:L:] > 'abd al ';"   \
     "[^[:L:][:M:]] { ال } [:L:] > 'al '; ^ ال } [:L:] > 'al ';"                 \
     "[^[:L:][:M:]] { [اأإآٱ] > a; ^ [اأإآٱ] > a; [أإآٱ] > ا;"
 /* BGN writes ayn as a left quote, which Latin-ASCII would make an
@@ -63,10 +68,11 @@ typedef struct digraph {
 } digraph;
 
 /* Cyrillic before Any-Latin: ISO 9 with the digraphs lists use, so the
- * form reads "evgenij aleksandrovich", "kuznetsov" (not "...ovic",
- * "kuznecov"). */
+ * form reads "evgenij aleksandrovich", "kuznetsov", "vjacheslav" (not
+ * "...ovic", "kuznecov", "vacheslav"). */
 static const digraph iso_digraphs[] = {
-    {0x0436, "zh"}, {0x0446, "ts"}, {0x0447, "ch"}, {0x0448, "sh"}, {0x0449, "shch"}, {0},
+    {0x0436, "zh"}, {0x0446, "ts"}, {0x0447, "ch"}, {0x0448, "sh"},
+    {0x0449, "shch"}, {0x044F, "ja"}, {0x044E, "ju"}, {0},
 };
 /* Latin letters with háček, cedilla or breve: "Miloševič" → "milosevich",
  * Turkish/Azerbaijani ş ç ğ → sh ch gh. */
@@ -391,6 +397,54 @@ static int han_expand(text_normaliser *n, int32_t *nlen)
     return KD_OK;
 }
 
+/* The Cyrillic letter a Latin one is mistaken for (after case folding). */
+static UChar cyrillic_twin(UChar c)
+{
+    static const char latin[] = "abcehikmoptxy";
+    static const UChar cyr[] = {0x0430, 0x0432, 0x0441, 0x0435, 0x043D, 0x0456, 0x043A,
+                                0x043C, 0x043E, 0x0440, 0x0442, 0x0445, 0x0443};
+    const char *p = c < 0x80 && c ? strchr(latin, (char)c) : NULL;
+    return p ? cyr[p - latin] : 0;
+}
+
+static bool is_cyrillic(UChar c) { return c >= 0x0400 && c <= 0x052F; }
+static bool is_word(UChar c) { return (c >= 'a' && c <= 'z') || is_cyrillic(c); }
+
+/* Lists type Latin look-alikes into Cyrillic names ("ЗIНЧЕНКО", "Общество
+ * C Ограниченной"), which would transliterate to a stray "c" or hide the
+ * Ukrainian і. A word mixing both scripts, or a word of look-alikes only
+ * between Cyrillic words, is made Cyrillic. */
+static void repair_lookalikes(UChar *u, int32_t len)
+{
+    for (int32_t i = 0; i < len;) {
+        if (!is_word(u[i])) {
+            i++;
+            continue;
+        }
+        int32_t start = i, cyr = 0, latin = 0, twins = 0;
+        for (; i < len && is_word(u[i]); i++) {
+            if (is_cyrillic(u[i]))
+                cyr++;
+            else
+                latin++, twins += cyrillic_twin(u[i]) != 0;
+        }
+        if (latin == 0 || twins < latin)
+            continue;
+        if (cyr == 0) {
+            int32_t p = start - 1, q = i;
+            while (p >= 0 && !is_word(u[p]))
+                p--;
+            while (q < len && !is_word(u[q]))
+                q++;
+            if (p < 0 || q >= len || !is_cyrillic(u[p]) || !is_cyrillic(u[q]))
+                continue;
+        }
+        for (int32_t k = start; k < i; k++)
+            if (!is_cyrillic(u[k]))
+                u[k] = cyrillic_twin(u[k]);
+    }
+}
+
 static bool ascii_only(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -437,6 +491,10 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         break;
     }
     scripts s = scan(n->norm, nlen);
+    if (s.cyrillic) {
+        repair_lookalikes(n->norm, nlen);
+        s = scan(n->norm, nlen);
+    }
     chain_pass run[6];
     int nrun = 0;
     if (s.cyrillic) {

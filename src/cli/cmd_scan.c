@@ -1,0 +1,158 @@
+#include "cli.h"
+#include "core/core.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_INPUT_MAX (256L * 1024 * 1024)
+
+static const char *caption_of(const kd_index *ix, size_t entity, kd_entity_view *v)
+{
+    kd_index_entity(ix, entity, v);
+    const char *c = kd_entity_view_first(ix, v, KD_PROP_NAME);
+    return c ? c : v->id;
+}
+
+static json_t *mention_json(const kd_index *ix, const char *text, const kd_mention *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "start", json_integer((json_int_t)m->start));
+    json_object_set_new(o, "end", json_integer((json_int_t)m->end));
+    json_object_set_new(o, "line", json_integer((json_int_t)m->line));
+    json_object_set_new(o, "text", json_stringn(text + m->start, m->end - m->start));
+    json_object_set_new(o, "kind", json_string(m->linked ? "linked" : "listed"));
+    kd_entity_view v = {0};
+    json_t *datasets = json_array();
+    if (!m->linked) {
+        const char *caption = caption_of(ix, m->entity, &v);
+        json_object_set_new(o, "entity_id", json_string(v.id));
+        json_object_set_new(o, "caption", json_string(caption));
+        for (uint32_t i = 0; i < v.n_datasets; i++) {
+            kd_dataset_info d;
+            kd_index_dataset(ix, v.datasets[i], &d);
+            json_array_append_new(datasets, json_string(d.name));
+        }
+    } else {
+        json_object_set_new(o, "entity_id", json_string(""));
+        json_object_set_new(o, "caption", json_stringn(text + m->start, m->end - m->start));
+    }
+    json_object_set_new(o, "datasets", datasets);
+    json_object_set_new(o, "score", json_real(m->score));
+    json_object_set_new(o, "explanation", json_string(m->explanation));
+    json_t *related = json_array();
+    for (size_t i = 0; i < m->n_related; i++) {
+        json_t *r = json_object();
+        const char *caption = caption_of(ix, m->related[i].entity, &v);
+        json_object_set_new(r, "entity_id", json_string(v.id));
+        json_object_set_new(r, "caption", json_string(caption));
+        json_object_set_new(r, "snippet", json_string(m->related[i].snippet));
+        json_array_append_new(related, r);
+    }
+    json_object_set_new(o, "related", related);
+    return o;
+}
+
+static int read_all(const char *path, buf *out, kd_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return error_set(err, KD_EIO, "%s: cannot open", path);
+    char chunk[65536];
+    size_t n;
+    int rc = KD_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (out->len + n > SCAN_INPUT_MAX) {
+            rc = error_set(err, KD_ELIMIT, "%s: larger than %ld bytes", path, SCAN_INPUT_MAX);
+            break;
+        }
+        if (buf_append(out, chunk, n)) {
+            rc = error_set(err, KD_ENOMEM, "%s: out of memory", path);
+            break;
+        }
+    }
+    if (!rc && ferror(f))
+        rc = error_set(err, KD_EIO, "%s: read error", path);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const char *usage = "scan [-i INDEX] [FILE|-] [--json] [--threshold T]";
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'}, {"json", no_argument, NULL, 'j'},
+        {"threshold", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *path = cli_default_index();
+    int json = 0, c;
+    double threshold = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:jt:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'i': path = optarg; break;
+        case 'j': json = 1; break;
+        case 't': threshold = atof(optarg); break;
+        case 'h': printf("usage: kordon %s\n", usage); return 0;
+        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "usage: kordon %s\n", usage);
+        return EXIT_USAGE;
+    }
+    const char *input = optind < argc ? argv[optind] : "-";
+    kd_error err = {0};
+    buf text = {0};
+    if (read_all(input, &text, &err)) {
+        buf_free(&text);
+        return cli_fail(&err);
+    }
+    kd_index *ix;
+    kd_scanner *s = NULL;
+    if (kd_index_open(path, &ix, &err)) {
+        buf_free(&text);
+        return cli_fail(&err);
+    }
+    int status = 0;
+    kd_mention *m = NULL;
+    size_t n = 0;
+    if (kd_scanner_new(ix, &s, &err) || kd_scan(s, text.data ? text.data : "", text.len, threshold, &m, &n, &err)) {
+        status = cli_fail(&err);
+    } else if (json) {
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = mention_json(ix, text.data, &m[i]);
+            char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+            puts(line);
+            free(line);
+            json_decref(o);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            kd_entity_view v;
+            printf("line %zu  %-7s \"%.*s\"", m[i].line, m[i].linked ? "LINKED" : "LISTED",
+                   (int)(m[i].end - m[i].start), text.data + m[i].start);
+            if (!m[i].linked) {
+                const char *caption = caption_of(ix, m[i].entity, &v);
+                printf("  → %s %s (%.3f)", caption, v.id, m[i].score);
+            }
+            printf("\n         %s\n", m[i].explanation);
+            for (size_t r = 0; r < m[i].n_related; r++) {
+                const char *caption = caption_of(ix, m[i].related[r].entity, &v);
+                printf("         named by %s (%s): %.160s%s\n", caption, v.id, m[i].related[r].snippet,
+                       strlen(m[i].related[r].snippet) > 160 ? "…" : "");
+            }
+        }
+        if (n == 0)
+            printf("no listed or linked parties found\n");
+    }
+    kd_mentions_free(m, n);
+    kd_scanner_free(s);
+    kd_index_close(ix);
+    buf_free(&text);
+    return status;
+}

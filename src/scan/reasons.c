@@ -1,0 +1,170 @@
+/* The sentences of every listing reason, position and note, as word-hash
+ * sequences, with an index from each word hash to where it occurs: finding
+ * who names a party is a binary search and a few comparisons. */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sentence {
+    uint32_t entity;
+    const char *text; /* into the mapped index */
+    uint32_t len;
+    uint32_t tok_first, tok_count;
+} sentence;
+
+typedef struct occurrence {
+    uint32_t hash, token; /* token position in `hashes` */
+} occurrence;
+
+struct reason_index {
+    sentence *sentences;
+    size_t n_sentences, cap_sentences;
+    uint32_t *hashes;
+    uint32_t *token_sentence;
+    size_t n_hashes, cap_hashes;
+    occurrence *occ;
+};
+
+static int compare_occ(const void *a, const void *b)
+{
+    const occurrence *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return (x->token > y->token) - (x->token < y->token);
+}
+
+static int add_sentence(reason_index *r, uint32_t entity, const char *text, size_t len,
+                        scan_tokens *toks)
+{
+    toks->n = 0;
+    if (scan_tokenize(text, len, toks))
+        return KD_ENOMEM;
+    if (toks->n == 0)
+        return KD_OK;
+    if (r->n_sentences == r->cap_sentences) {
+        size_t cap = r->cap_sentences ? r->cap_sentences * 2 : 4096;
+        sentence *p = realloc(r->sentences, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        r->sentences = p;
+        r->cap_sentences = cap;
+    }
+    if (r->n_hashes + toks->n > r->cap_hashes) {
+        size_t cap = r->cap_hashes ? r->cap_hashes * 2 : 65536;
+        while (cap < r->n_hashes + toks->n)
+            cap *= 2;
+        uint32_t *h = realloc(r->hashes, cap * sizeof *h);
+        if (!h)
+            return KD_ENOMEM;
+        r->hashes = h;
+        uint32_t *s = realloc(r->token_sentence, cap * sizeof *s);
+        if (!s)
+            return KD_ENOMEM;
+        r->token_sentence = s;
+        r->cap_hashes = cap;
+    }
+    sentence *s = &r->sentences[r->n_sentences];
+    *s = (sentence){entity, text, (uint32_t)len, (uint32_t)r->n_hashes, (uint32_t)toks->n};
+    for (size_t i = 0; i < toks->n; i++) {
+        r->token_sentence[r->n_hashes] = (uint32_t)r->n_sentences;
+        r->hashes[r->n_hashes++] = toks->items[i].hash;
+    }
+    r->n_sentences++;
+    return KD_OK;
+}
+
+/* Sentences end at ". " followed by a capital or a line break; a snippet
+ * is a sentence. */
+static int add_text(reason_index *r, uint32_t entity, const char *text, scan_tokens *toks)
+{
+    size_t len = strlen(text), start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        bool end = i == len || text[i] == '\n' ||
+                   (text[i] == '.' && i + 2 < len && text[i + 1] == ' ' &&
+                    (text[i + 2] >= 'A' && text[i + 2] <= 'Z'));
+        if (!end)
+            continue;
+        size_t stop = i < len && text[i] == '.' ? i + 1 : i;
+        if (stop > start && add_sentence(r, entity, text + start, stop - start, toks))
+            return KD_ENOMEM;
+        start = i + 1;
+        while (start < len && text[start] == ' ')
+            start++;
+    }
+    return KD_OK;
+}
+
+int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
+{
+    reason_index *r = calloc(1, sizeof *r);
+    if (!r)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    scan_tokens toks = {0};
+    int rc = KD_OK;
+    for (size_t e = 0; e < ix->n_entities && !rc; e++) {
+        const kdx_entity *ent = &ix->entities[e];
+        for (uint32_t v = 0; v < ent->n_values && !rc; v++) {
+            const kdx_value *val = &ix->values[ent->values_first + v];
+            if (val->prop == KD_PROP_REASON || val->prop == KD_PROP_POSITION ||
+                val->prop == KD_PROP_NOTES || val->prop == KD_PROP_SUMMARY)
+                rc = add_text(r, (uint32_t)e, index_string(ix, val->text), &toks);
+        }
+    }
+    scan_tokens_free(&toks);
+    if (!rc && !(r->occ = malloc((r->n_hashes ? r->n_hashes : 1) * sizeof *r->occ)))
+        rc = KD_ENOMEM;
+    if (rc) {
+        reasons_free(r);
+        return error_set(err, rc, "indexing listing reasons: out of memory");
+    }
+    for (size_t i = 0; i < r->n_hashes; i++)
+        r->occ[i] = (occurrence){r->hashes[i], (uint32_t)i};
+    qsort(r->occ, r->n_hashes, sizeof *r->occ, compare_occ);
+    *out = r;
+    return KD_OK;
+}
+
+void reasons_free(reason_index *r)
+{
+    if (!r)
+        return;
+    free(r->sentences);
+    free(r->hashes);
+    free(r->token_sentence);
+    free(r->occ);
+    free(r);
+}
+
+size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
+                    void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
+                    void *ctx)
+{
+    if (n == 0)
+        return 0;
+    size_t lo = 0, hi = r->n_hashes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->occ[mid].hash < seq[0])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t count = 0;
+    uint32_t last_entity = UINT32_MAX;
+    for (size_t k = lo; k < r->n_hashes && r->occ[k].hash == seq[0]; k++) {
+        uint32_t at = r->occ[k].token;
+        const sentence *s = &r->sentences[r->token_sentence[at]];
+        if (at + n > s->tok_first + s->tok_count || s->entity == skip_entity)
+            continue;
+        if (memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
+            continue;
+        if (s->entity == last_entity)
+            continue;
+        last_entity = s->entity;
+        count++;
+        if (found)
+            found(ctx, s->entity, s->text, s->len);
+    }
+    return count;
+}

@@ -1,0 +1,346 @@
+/* kd_scan: names in running text. Runs of capitalised words (with
+ * connectors such as "of", "al", "von" inside) are candidate names; each
+ * run is tried from its longest window down, and a window is
+ *   listed — when kd_match finds a listed party for it, or
+ *   linked  — when listing reasons, positions or notes name it
+ * and then its words are taken, so "Evgeny Primakov Children's Aid
+ * Foundation" is one linked name, not a mention of Evgeny Primakov. */
+#include "scan.h"
+#include "match/match.h"
+#include "text/text.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WINDOW 8
+/* Prose is noisier than a name field: a listed hit needs this by default. */
+#define SCAN_THRESHOLD 0.85
+/* A single word must be the listed name itself, nearly letter for letter. */
+#define SINGLE_WORD_THRESHOLD 0.9
+#define MAX_RELATED 40
+/* A phrase named in more listings than this is generic ("Armed Forces"). */
+#define LINKED_MAX_ENTITIES 25
+
+struct kd_scanner {
+    const kd_index *ix;
+    kd_matcher *matcher;
+    reason_index *reasons;
+    scan_tokens tokens;
+    buf window;
+};
+
+int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
+{
+    *out = NULL;
+    kd_scanner *s = calloc(1, sizeof *s);
+    if (!s)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    s->ix = ix;
+    int rc = kd_matcher_new(ix, &s->matcher, err);
+    if (!rc)
+        rc = reasons_build(ix, &s->reasons, err);
+    if (rc) {
+        kd_scanner_free(s);
+        return rc;
+    }
+    *out = s;
+    return KD_OK;
+}
+
+void kd_scanner_free(kd_scanner *s)
+{
+    if (!s)
+        return;
+    kd_matcher_free(s->matcher);
+    reasons_free(s->reasons);
+    scan_tokens_free(&s->tokens);
+    buf_free(&s->window);
+    free(s);
+}
+
+void kd_mentions_free(kd_mention *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(m[i].related);
+    free(m);
+}
+
+typedef struct mention_list {
+    kd_mention *items;
+    size_t n, cap;
+} mention_list;
+
+static kd_mention *push_mention(mention_list *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        kd_mention *p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        l->items = p;
+        l->cap = cap;
+    }
+    kd_mention *m = &l->items[l->n++];
+    memset(m, 0, sizeof *m);
+    return m;
+}
+
+/* Collects related entities (with their sentence) into a mention. */
+static void add_related(void *ctx, uint32_t entity, const char *sentence, size_t len)
+{
+    kd_mention *m = ctx;
+    if (m->n_related >= MAX_RELATED)
+        return;
+    for (size_t i = 0; i < m->n_related; i++)
+        if (m->related[i].entity == entity)
+            return;
+    kd_related *p = realloc(m->related, (m->n_related + 1) * sizeof *p);
+    if (!p)
+        return;
+    m->related = p;
+    kd_related *r = &p[m->n_related++];
+    r->entity = entity;
+    size_t n = len < sizeof r->snippet - 1 ? len : sizeof r->snippet - 1;
+    while (n > 0 && n < len && ((unsigned char)sentence[n] & 0xC0) == 0x80)
+        n--; /* never cut a character in half */
+    memcpy(r->snippet, sentence, n);
+    r->snippet[n] = '\0';
+}
+
+/* The hash sequence of one of the index's names. */
+static size_t name_hashes(const kd_index *ix, const kdx_name *name, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    for (uint16_t t = 0; t < name->n_tokens && n < max; t++) {
+        const char *key = index_string(ix, ix->keys[ix->tokens[name->tokens_first + t].key].text);
+        uint64_t h = hash_bytes(key, strlen(key));
+        out[n++] = (uint32_t)(h ^ (h >> 32)) | 1u;
+    }
+    return n;
+}
+
+/* Other listed entities whose reasons name this one: by any of its names,
+ * and for a person by first and last name alone. Single-word names count
+ * only when the word is rare in the lists (an agency's short name, not a
+ * common surname). */
+static void find_related(kd_scanner *s, kd_mention *m)
+{
+    const kd_index *ix = s->ix;
+    size_t lo = 0, hi = ix->n_names;
+    while (lo < hi) { /* names are stored in entity order */
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->names[mid].entity < m->entity)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    bool person = ix->entities[m->entity].schema == KD_SCHEMA_PERSON;
+    uint32_t seq[32];
+    for (size_t i = lo; i < ix->n_names && ix->names[i].entity == m->entity; i++) {
+        const kdx_name *name = &ix->names[i];
+        size_t n = name_hashes(ix, name, seq, 32);
+        if (n == 1 && ix->keys[ix->tokens[name->tokens_first].key].entity_count > 3)
+            continue;
+        if (n == 0)
+            continue;
+        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, add_related, m);
+        if (person && n >= 3) {
+            seq[1] = seq[n - 1];
+            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, add_related, m);
+        }
+    }
+}
+
+static bool is_country(const char *text, size_t len)
+{
+    char code[3];
+    return country_code(text, len, code);
+}
+
+/* In prose every word of the window must be a word of the listed name
+ * (same spelling family): "Team Eye" is not the company "Team", even if a
+ * name field would score it high. Words without Latin letters are taken
+ * on kd_match's word, which compares across scripts. */
+static bool window_covered(const char *text, const scan_token *tok, size_t a, size_t b,
+                           const char *matched_name)
+{
+    uint32_t listed[48];
+    const char *word[48];
+    size_t word_len[48], n = 0;
+    for (const char *p = matched_name; *p && n < 48;) {
+        size_t len = strcspn(p, " ");
+        if (len) {
+            word[n] = p;
+            word_len[n] = len;
+            listed[n++] = scan_key_hash(p, len);
+        }
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    for (size_t k = a; k < b; k++) {
+        if (tok[k].connector)
+            continue;
+        bool latin = false;
+        for (size_t i = tok[k].start; i < tok[k].end && !latin; i++)
+            latin = (unsigned char)text[i] < 0x80;
+        if (!latin)
+            continue;
+        /* the same spelling family, and close in spelling: keys alone
+         * would let "Reason" stand for "Russian" */
+        char lower[64];
+        size_t ll = 0;
+        for (size_t i = tok[k].start; i < tok[k].end && ll < sizeof lower; i++)
+            if ((unsigned char)text[i] < 0x80)
+                lower[ll++] = (char)tolower((unsigned char)text[i]);
+        bool found = false;
+        for (size_t i = 0; i < n && !found; i++)
+            found = listed[i] == tok[k].hash &&
+                    similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Tries the window [a, b) of tokens as a listed mention. */
+static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
+                      double threshold, mention_list *out, bool *taken, kd_error *err)
+{
+    if (tok[b - 1].connector)
+        return 0; /* "Centers for": a name does not end on a connector */
+    size_t start = tok[a].start, end = tok[b - 1].end;
+    if (is_country(text + start, end - start))
+        return 0;
+    kd_match_query q = {.name = NULL, .schema = -1, .threshold = threshold, .limit = 5};
+    /* the words alone: markup, entities and possessives stay out */
+    buf_clear(&s->window);
+    for (size_t k = a; k < b; k++)
+        if ((k > a && buf_append_char(&s->window, ' ')) ||
+            buf_append(&s->window, text + tok[k].start, tok[k].end - tok[k].start))
+            return KD_ENOMEM;
+    q.name = s->window.data;
+    kd_match_result res[5];
+    int n = kd_match(s->matcher, &q, res, NULL, err);
+    if (n < 0)
+        return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
+    int added = 0;
+    for (int i = 0; i < n; i++) {
+        if (!res[i].match)
+            break;
+        kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
+        /* One word in prose is a place or a common noun far more often than
+         * a vessel, an aircraft or a person: only bodies qualify. */
+        if (b - a == 1 && (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL ||
+                           schema == KD_SCHEMA_AIRPLANE || end - start < 5 ||
+                           res[i].score < SINGLE_WORD_THRESHOLD))
+            continue;
+        if (!window_covered(text, tok, a, b, res[i].matched_name))
+            continue;
+        kd_mention *m = push_mention(out);
+        if (!m)
+            return KD_ENOMEM;
+        m->start = start;
+        m->end = end;
+        m->line = tok[a].line;
+        m->entity = res[i].entity;
+        m->score = res[i].score;
+        memcpy(m->explanation, res[i].explanation, sizeof m->explanation);
+        find_related(s, m);
+        added++;
+    }
+    if (added)
+        *taken = true;
+    return 0;
+}
+
+/* Tries the window as a linked mention: a name other listings mention. */
+static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
+                      mention_list *out, bool *taken)
+{
+    while (a < b && tok[a].connector)
+        a++;
+    while (b > a && tok[b - 1].connector)
+        b--;
+    if (b - a < 2)
+        return 0;
+    size_t start = tok[a].start, end = tok[b - 1].end;
+    if (is_country(text + start, end - start))
+        return 0;
+    uint32_t seq[MAX_WINDOW];
+    for (size_t i = a; i < b; i++)
+        seq[i - a] = tok[i].hash;
+    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, NULL, NULL);
+    if (count == 0 || count > LINKED_MAX_ENTITIES)
+        return 0;
+    kd_mention *m = push_mention(out);
+    if (!m)
+        return KD_ENOMEM;
+    m->start = start;
+    m->end = end;
+    m->line = tok[a].line;
+    m->linked = 1;
+    m->score = 1.0;
+    snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
+             count, count == 1 ? "y" : "ies");
+    reasons_find(s->reasons, seq, b - a, UINT32_MAX, add_related, m);
+    *taken = true;
+    return 0;
+}
+
+int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
+            size_t *n_out, kd_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    s->tokens.n = 0;
+    if (!utf8_valid(text, len, NULL))
+        return error_set(err, KD_EUTF8, "text: invalid UTF-8");
+    if (scan_tokenize(text, len, &s->tokens))
+        return error_set(err, KD_ENOMEM, "out of memory");
+    const scan_token *tok = s->tokens.items;
+    size_t n = s->tokens.n;
+    mention_list found = {0};
+    int rc = KD_OK;
+    if (threshold <= 0)
+        threshold = SCAN_THRESHOLD;
+    for (size_t i = 0; i < n && !rc;) {
+        if (!tok[i].capital) {
+            i++;
+            continue;
+        }
+        /* the run of capitalised words (connectors inside) from i */
+        size_t j = i + 1;
+        while (j < n && !tok[j].break_before &&
+               (tok[j].capital || (tok[j].connector && j + 1 < n && tok[j + 1].capital &&
+                                   !tok[j + 1].break_before)))
+            j++;
+        /* longest window first, leftmost first; taken words are skipped */
+        size_t a = i;
+        while (a < j && !rc) {
+            bool taken = false;
+            size_t longest = j - a < MAX_WINDOW ? j - a : MAX_WINDOW;
+            for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
+                if (tok[a].connector)
+                    break;
+                rc = try_listed(s, text, tok, a, a + w, threshold, &found, &taken, err);
+                if (!rc && !taken && w >= 2)
+                    rc = try_linked(s, text, tok, a, a + w, &found, &taken);
+                if (taken)
+                    a += w;
+            }
+            if (!taken)
+                a++;
+        }
+        i = j;
+    }
+    if (rc) {
+        kd_mentions_free(found.items, found.n);
+        return rc;
+    }
+    *out = found.items;
+    *n_out = found.n;
+    return KD_OK;
+}

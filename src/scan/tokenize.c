@@ -1,0 +1,190 @@
+/* Words of free text with offsets into the original bytes. Markup is
+ * skipped rather than removed, so offsets stay true to the input. */
+#include "scan.h"
+#include "text/text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const connectors[] = {"of", "the", "for", "and", "de", "del", "la", "le",
+                                          "van", "von", "der", "den", "al", "el", "bin", "ibn",
+                                          "bint", "abu", "da", "do", "dos", "du", "y"};
+
+uint32_t scan_key_hash(const char *word, size_t len)
+{
+    char lower[128], key[TEXT_KEY_SIZE(128)];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < sizeof lower; i++) {
+        unsigned char c = (unsigned char)word[i];
+        if (c < 0x80 && isalnum(c))
+            lower[n++] = (char)tolower(c);
+    }
+    size_t k = n ? text_token_key(lower, n, key, sizeof key) : 0;
+    /* Words without Latin letters get a hash of their bytes: they compare
+     * equal only to themselves. */
+    uint64_t h = k ? hash_bytes(key, k) : hash_bytes(word, len) ^ 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h ^ (h >> 32)) | 1u;
+}
+
+/* Length of the UTF-8 sequence at p that is punctuation or a space rather
+ * than a letter: quotes, dashes, ellipsis (U+2000–U+206F), NBSP, «». */
+static size_t punct_len(const unsigned char *p, size_t left)
+{
+    if (left >= 3 && p[0] == 0xE2 && (p[1] == 0x80 || p[1] == 0x81))
+        return 3;
+    if (left >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0xAB || p[1] == 0xBB))
+        return 2;
+    return 0;
+}
+
+static bool is_word_byte(const unsigned char *p, size_t left)
+{
+    if (*p < 0x80)
+        return isalnum(*p);
+    return punct_len(p, left) == 0;
+}
+
+static bool capital_at(const unsigned char *p, size_t left)
+{
+    if (*p < 0x80)
+        return isupper(*p);
+    if (left >= 2 && p[0] == 0xC3)
+        return p[1] >= 0x80 && p[1] <= 0x9E; /* À..Þ */
+    if (left >= 2 && p[0] == 0xD0)
+        return p[1] >= 0x80 && p[1] <= 0xAF; /* Ѐ..Я */
+    if (p[0] >= 0xC4 && p[0] <= 0xCF)
+        return false; /* Latin Extended: cased, assume lower (rarely opens a name) */
+    return p[0] >= 0xD7; /* Hebrew, Arabic, CJK...: no case */
+}
+
+/* Skips markup starting at i; returns the new position (i when none). */
+static size_t skip_markup(const char *t, size_t len, size_t i)
+{
+    if (t[i] == '<' && i + 1 < len && (isalpha((unsigned char)t[i + 1]) || t[i + 1] == '/' || t[i + 1] == '!')) {
+        const char *close = memchr(t + i, '>', len - i);
+        if (!close)
+            return len;
+        size_t end = (size_t)(close - t) + 1;
+        if (len - i > 7 && (strncasecmp(t + i, "<script", 7) == 0 || strncasecmp(t + i, "<style", 6) == 0)) {
+            const char *tag = strncasecmp(t + i, "<script", 7) == 0 ? "</script" : "</style";
+            for (size_t k = end; k + strlen(tag) <= len; k++)
+                if (strncasecmp(t + k, tag, strlen(tag)) == 0)
+                    return k;
+            return len;
+        }
+        return end;
+    }
+    if (t[i] == '&') {
+        size_t k = i + 1;
+        while (k < len && k - i < 10 && (isalnum((unsigned char)t[k]) || t[k] == '#'))
+            k++;
+        if (k < len && t[k] == ';' && k > i + 1)
+            return k + 1;
+    }
+    if (t[i] == '!' && i + 1 < len && t[i + 1] == '[') { /* Markdown image: to its ')' */
+        const char *paren = memchr(t + i, ')', len - i);
+        const char *nl = memchr(t + i, '\n', len - i);
+        if (paren && (!nl || paren < nl))
+            return (size_t)(paren - t) + 1;
+    }
+    if (t[i] == ']' && i + 1 < len && t[i + 1] == '(') { /* Markdown link target */
+        const char *paren = memchr(t + i, ')', len - i);
+        if (paren)
+            return (size_t)(paren - t) + 1;
+    }
+    if ((len - i > 7 && strncmp(t + i, "http://", 7) == 0) ||
+        (len - i > 8 && strncmp(t + i, "https://", 8) == 0) ||
+        (len - i > 4 && strncmp(t + i, "www.", 4) == 0)) {
+        size_t k = i;
+        while (k < len && !isspace((unsigned char)t[k]))
+            k++;
+        return k;
+    }
+    return i;
+}
+
+int scan_tokenize(const char *text, size_t len, scan_tokens *out)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t line = 1;
+    bool brk = true;
+    for (size_t i = 0; i < len;) {
+        size_t skip = skip_markup(text, len, i);
+        if (skip != i) {
+            for (size_t k = i; k < skip; k++)
+                line += t[k] == '\n';
+            /* an entity (&nbsp;) stands for a character inside the prose;
+             * a tag, an image or a URL ends the name in progress */
+            if (t[i] != '&')
+                brk = true;
+            i = skip;
+            continue;
+        }
+        if (!is_word_byte(t + i, len - i)) {
+            size_t p = punct_len(t + i, len - i);
+            size_t step = p ? p : 1;
+            unsigned char c = t[i];
+            if (c == '\n')
+                line++;
+            /* a hyphen or apostrophe joins words; anything else but a space
+             * ends the name in progress */
+            if (strchr(".,;:!?()[]{}\"|/\n", c) || (p == 3 && t[i + 2] >= 0x9C && t[i + 2] <= 0x9F) ||
+                (p == 2 && t[i + 1] != 0xA0))
+                brk = true;
+            i += step;
+            continue;
+        }
+        size_t start = i;
+        while (i < len) {
+            if (is_word_byte(t + i, len - i)) {
+                i += t[i] < 0x80 ? 1 : (t[i] >= 0xF0 ? 4 : t[i] >= 0xE0 ? 3 : 2);
+                continue;
+            }
+            /* O'Brien, d’Estaing: an apostrophe between letters, but not 's */
+            size_t ap = t[i] == '\'' ? 1 : (punct_len(t + i, len - i) == 3 && t[i + 2] == 0x99 ? 3 : 0);
+            if (ap && i + ap < len && is_word_byte(t + i + ap, len - i - ap) &&
+                !((t[i + ap] == 's' || t[i + ap] == 'S') &&
+                  (i + ap + 1 >= len || !is_word_byte(t + i + ap + 1, len - i - ap - 1)))) {
+                i += ap;
+                continue;
+            }
+            break;
+        }
+        if (i > len)
+            i = len;
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 256;
+            scan_token *p = realloc(out->items, cap * sizeof *p);
+            if (!p)
+                return KD_ENOMEM;
+            out->items = p;
+            out->cap = cap;
+        }
+        scan_token *tok = &out->items[out->n++];
+        tok->start = start;
+        tok->end = i;
+        tok->hash = scan_key_hash(text + start, i - start);
+        tok->capital = capital_at(t + start, len - start);
+        tok->connector = false;
+        for (size_t k = 0; k < KD_ARRAY_LEN(connectors); k++)
+            if (strlen(connectors[k]) == i - start && strncasecmp(text + start, connectors[k], i - start) == 0)
+                tok->connector = true;
+        tok->break_before = brk;
+        tok->line = line;
+        brk = false;
+        /* skip a possessive 's / ’s */
+        if (i < len && (t[i] == '\'' || (punct_len(t + i, len - i) == 3 && t[i + 2] == 0x99))) {
+            size_t ap = t[i] == '\'' ? 1 : 3;
+            if (i + ap < len && (t[i + ap] == 's' || t[i + ap] == 'S'))
+                i += ap + 1;
+        }
+    }
+    return KD_OK;
+}
+
+void scan_tokens_free(scan_tokens *t)
+{
+    free(t->items);
+    memset(t, 0, sizeof *t);
+}

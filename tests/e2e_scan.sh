@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# End-to-end: `kordon scan` on real text against the index of all lists.
+set -uo pipefail
+bin=${KORDON_BIN:?}
+data=${KORDON_SHARED_DATA:?}
+tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_scan
+rm -rf "$tmp" && mkdir -p "$tmp"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+index="$tmp/all.kdx"
+"$bin" build "$data/lists" -o "$index" -q 2>"$tmp/build.err" || { cat "$tmp/build.err"; exit 1; }
+
+# --- the Baku article --------------------------------------------------------
+article="$data/text/baku-russian-house.txt"
+"$bin" scan -i "$index" --json "$article" > "$tmp/baku.jsonl" || fail "scan failed"
+has() { grep -q -- "$1" "$tmp/baku.jsonl" || fail "$2"; }
+has '"text":"Evgeny Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "Primakov → 1426"
+has '"text":"Evgeny Primakov","kind":"listed","entity_id":"ca-sema-russia-1-part-1-1358"' "Primakov → Canada"
+has '"text":"Rossotrudnichestvo","kind":"listed","entity_id":"eu-oj-32014R0269-105"' "Rossotrudnichestvo → 105"
+has '"text":"Rossotrudnichestvo","kind":"listed","entity_id":"ca-sema-russia-1-part-2-181"' "→ Canada's Russotrudnichestvo"
+# the listed parties whose reasons name Rossotrudnichestvo
+line=$(grep '"entity_id":"eu-oj-32014R0269-105"' "$tmp/baku.jsonl" | head -1)
+for id in eu-oj-32014R0269-1426 eu-oj-32014R0269-1509 eu-oj-32014R0269-908 eu-oj-32014R0269-60-I.PERSONS \
+          eu-oj-32024R2642-19-I.A eu-oj-32024R2642-22; do
+  case "$line" in *"\"entity_id\":\"$id\""*) ;; *) fail "Rossotrudnichestvo: $id not among related";; esac
+done
+case "$line" in *Rossotrudnitschestwo*) ;; *) fail "no snippet with the German spelling";; esac
+# offsets point into the original bytes
+start=$(grep -m1 '"text":"Evgeny Primakov"' "$tmp/baku.jsonl" | sed 's/.*"start":\([0-9]*\).*/\1/')
+[ "$(tail -c +$((start + 1)) "$article" | head -c 15)" = "Evgeny Primakov" ] || fail "offset $start"
+# nothing else is listed
+for name in Aliyev Azerbaijan Russia USAID "Baku" Airlines Aktau Grozny Report storage Screenshot; do
+  grep '"kind":"listed"' "$tmp/baku.jsonl" | grep -q "\"text\":\"[^\"]*$name" && fail "listed hit for $name"
+done
+listed=$(grep -c '"kind":"listed"' "$tmp/baku.jsonl")
+[ "$listed" -eq 10 ] || fail "expected 10 listed hits (5 mentions × EU and Canada), got $listed"
+
+# --- a foundation named after the elder Primakov is linked, not listed --------
+echo "The Evgeny Primakov Children's Aid Foundation runs the 'Children of Donbas' project." |
+  "$bin" scan -i "$index" --json - > "$tmp/foundation.jsonl"
+grep -q '"text":"Evgeny Primakov Children.s Aid Foundation","kind":"linked","entity_id":""' "$tmp/foundation.jsonl" ||
+  fail "foundation not linked: $(cat "$tmp/foundation.jsonl" | head -c 300)"
+grep -q 'eu-oj-32014R0269-1563' "$tmp/foundation.jsonl" || fail "foundation not related to 1563 (Romanov)"
+grep -q '"kind":"listed"' "$tmp/foundation.jsonl" && fail "the foundation sentence has a listed hit"
+
+# --- markup: HTML tags, scripts and entities; Markdown images ---------------
+printf '<p>Head of <b>Rossotrudnichestvo</b>, Evgeny&nbsp;Primakov&#39;s deputy.</p><script>var x = "Ali Khamenei";</script>\n![Evgeny Primakov](/img/evgeny-primakov.jpg)\n' > "$tmp/page.html"
+"$bin" scan -i "$index" --json "$tmp/page.html" > "$tmp/page.jsonl"
+grep -q '"start":14,"end":32,"line":1,"text":"Rossotrudnichestvo"' "$tmp/page.jsonl" || fail "HTML offsets"
+grep -q '"text":"Evgeny&nbsp;Primakov","kind":"listed"' "$tmp/page.jsonl" || fail "entity between words"
+grep -q '"line":2' "$tmp/page.jsonl" && fail "the image line was scanned"
+grep -q 'Khamenei' "$tmp/page.jsonl" && fail "script content was scanned"
+
+# --- ordinary prose names no one ---------------------------------------------
+words="time year people way day man thing woman life child world school state family student group country problem hand part place case week company system program question work government number night point home water room mother area money story fact month lot right study book eye job word business issue side kind head house service friend father power hour game line end member law car city community name president team minute idea kid body information back parent face others level office door health person art war history party result change morning reason research girl guy moment air teacher force education"
+awk -v w="$words" 'BEGIN { srand(42); n = split(w, a, " ");
+  for (s = 0; s < 4000; s++) { len = 5 + int(rand() * 12); line = "";
+    for (i = 0; i < len; i++) { x = a[1 + int(rand() * n)];
+      if (i == 0 || rand() < 0.15) x = toupper(substr(x, 1, 1)) substr(x, 2); line = line (i ? " " : "") x }
+    print line "." } }' > "$tmp/prose.txt"
+"$bin" scan -i "$index" --json "$tmp/prose.txt" > "$tmp/prose.jsonl"
+n=$(grep -c '"kind":"listed"' "$tmp/prose.jsonl")
+[ "$n" -eq 0 ] || fail "$n listed hits in common-word prose: $(grep -m3 '"kind":"listed"' "$tmp/prose.jsonl" | cut -c1-200)"
+
+# --- bad input ----------------------------------------------------------------
+printf 'Evgeny \xc3\x28 Primakov' > "$tmp/bad.txt"
+"$bin" scan -i "$index" "$tmp/bad.txt" >/dev/null 2>"$tmp/err" && fail "invalid UTF-8 must fail"
+grep -q "invalid UTF-8" "$tmp/err" || fail "invalid UTF-8 message: $(cat "$tmp/err")"
+"$bin" scan -i "$index" "$tmp/missing.txt" >/dev/null 2>&1 && fail "missing file must fail"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "e2e_scan: all checks passed"
