@@ -79,7 +79,9 @@ static void time_group(text_normaliser *tn, const names *v, int rounds, const ch
     if (v->n == 0)
         return;
     buf out = {0};
-    size_t forms = 0;
+    size_t forms = 0, bytes = 0;
+    for (size_t i = 0; i < v->n; i++)
+        bytes += strlen(v->items[i]);
     for (size_t i = 0; i < v->n; i++) /* warm up: opens the ICU chains */
         text_name_forms(tn, v->items[i], strlen(v->items[i]), &out);
     double t0 = now_ns();
@@ -89,8 +91,9 @@ static void time_group(text_normaliser *tn, const names *v, int rounds, const ch
             forms += c > 0 ? (size_t)c : 0;
         }
     double t1 = now_ns();
-    printf("%-28s %7zu names  %8.0f ns/name  %.2f forms/name\n", label, v->n,
-           (t1 - t0) / ((double)v->n * rounds), (double)forms / ((double)v->n * rounds));
+    printf("%-30s %7zu names %5.1f bytes %8.0f ns/name  %.2f forms/name\n", label, v->n,
+           (double)bytes / (double)v->n, (t1 - t0) / ((double)v->n * rounds),
+           (double)forms / ((double)v->n * rounds));
     buf_free(&out);
 }
 
@@ -242,9 +245,15 @@ int main(int argc, char **argv)
     printf("normaliser_new + first Cyrillic name (opens 2 chains): %.1f ms\n",
            (now_ns() - t0) / 1e6);
     buf_free(&out);
-    time_group(tn, &ascii, rounds, "ASCII");
-    time_group(tn, &cyr, rounds, "Cyrillic (some mixed)");
-    time_group(tn, &other, rounds, "other non-ASCII");
+    static char *one[] = {"Yevgeny Alexandrovich PRIMAKOV", "Евгений Александрович ПРИМАКОВ",
+                          "عبد الحي سالك", "Ilham Heydər oğlu Əliyev"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(one); i++) {
+        names v = {&one[i], 1, 1};
+        time_group(tn, &v, rounds * 20000, one[i]);
+    }
+    time_group(tn, &ascii, rounds, "lists: ASCII");
+    time_group(tn, &cyr, rounds, "lists: Cyrillic (often mixed)");
+    time_group(tn, &other, rounds, "lists: other non-ASCII");
     key_stats(tn);
     text_normaliser_free(tn);
     for (size_t i = 0; i < all.n; i++)
