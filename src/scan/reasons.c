@@ -136,26 +136,63 @@ void reasons_free(reason_index *r)
     free(r);
 }
 
+bool reasons_has_word(const reason_index *r, uint32_t hash)
+{
+    size_t lo = 0, hi = r->n_hashes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->occ[mid].hash < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n_hashes && r->occ[lo].hash == hash;
+}
+
+/* The occurrences of one word hash: [first, end) in occ. */
+static size_t occ_lower(const reason_index *r, uint32_t hash)
+{
+    size_t lo = 0, hi = r->n_hashes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->occ[mid].hash < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx)
 {
     if (n == 0)
         return 0;
-    size_t lo = 0, hi = r->n_hashes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->occ[mid].hash < seq[0])
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* Anchor on the rarest word of the sequence: "the" or "Russian" occur
+     * tens of thousands of times, a surname a handful. */
+    size_t anchor = 0, best_first = 0, best_count = SIZE_MAX;
+    for (size_t j = 0; j < n; j++) {
+        size_t first = occ_lower(r, seq[j]), end = first;
+        while (end < r->n_hashes && r->occ[end].hash == seq[j] && end - first < best_count)
+            end++;
+        if (end - first < best_count) {
+            best_count = end - first;
+            best_first = first;
+            anchor = j;
+        }
+        if (best_count == 0)
+            return 0;
     }
     size_t count = 0;
     uint32_t last_entity = UINT32_MAX;
-    for (size_t k = lo; k < r->n_hashes && r->occ[k].hash == seq[0]; k++) {
-        uint32_t at = r->occ[k].token;
-        const sentence *s = &r->sentences[r->token_sentence[at]];
-        if (at + n > s->tok_first + s->tok_count || s->entity == skip_entity)
+    for (size_t k = best_first; k < best_first + best_count; k++) {
+        uint32_t hit = r->occ[k].token;
+        if (hit < anchor)
+            continue;
+        uint32_t at = hit - (uint32_t)anchor;
+        const sentence *s = &r->sentences[r->token_sentence[hit]];
+        if (at < s->tok_first || at + n > s->tok_first + s->tok_count || s->entity == skip_entity)
             continue;
         if (memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
             continue;

@@ -25,6 +25,8 @@
 
 struct kd_scanner {
     const kd_index *ix;
+    uint32_t *name_keys; /* set of the hashes of every key of a listed name */
+    size_t n_slots;
     kd_matcher *matcher;
     reason_index *reasons;
     scan_tokens tokens;
@@ -38,6 +40,26 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
     if (!s)
         return error_set(err, KD_ENOMEM, "out of memory");
     s->ix = ix;
+    /* Every word of a listed mention must be a word of the listed name, so
+     * a word whose key no listed name has rules its windows out at once:
+     * this set is what lets a scan skip most of a text cheaply. */
+    s->n_slots = 1024;
+    while (s->n_slots < ix->n_keys * 2 + 2)
+        s->n_slots *= 2;
+    s->name_keys = calloc(s->n_slots, sizeof *s->name_keys);
+    if (!s->name_keys) {
+        free(s);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < ix->n_keys; k++) {
+        const char *key = index_string(ix, ix->keys[k].text);
+        uint64_t h64 = hash_bytes(key, strlen(key));
+        uint32_t h = (uint32_t)(h64 ^ (h64 >> 32)) | 1u;
+        size_t at = h & (s->n_slots - 1);
+        while (s->name_keys[at] && s->name_keys[at] != h)
+            at = (at + 1) & (s->n_slots - 1);
+        s->name_keys[at] = h;
+    }
     int rc = kd_matcher_new(ix, &s->matcher, err);
     if (!rc)
         rc = reasons_build(ix, &s->reasons, err);
@@ -55,6 +77,7 @@ void kd_scanner_free(kd_scanner *s)
         return;
     kd_matcher_free(s->matcher);
     reasons_free(s->reasons);
+    free(s->name_keys);
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
     free(s);
@@ -248,7 +271,20 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         m->entity = res[i].entity;
         m->score = res[i].score;
         memcpy(m->explanation, res[i].explanation, sizeof m->explanation);
-        find_related(s, m);
+        /* the same party named again: its related listings are known */
+        const kd_mention *before = NULL;
+        for (size_t k = out->n - 1; k-- > 0 && !before;)
+            if (!out->items[k].linked && out->items[k].entity == m->entity)
+                before = &out->items[k];
+        if (before && before->n_related) {
+            m->related = malloc(before->n_related * sizeof *m->related);
+            if (!m->related)
+                return KD_ENOMEM;
+            memcpy(m->related, before->related, before->n_related * sizeof *m->related);
+            m->n_related = before->n_related;
+        } else if (!before) {
+            find_related(s, m);
+        }
         added++;
     }
     if (added)
@@ -290,6 +326,31 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
     return 0;
 }
 
+static bool in_name_keys(const kd_scanner *s, uint32_t h)
+{
+    size_t at = h & (s->n_slots - 1);
+    while (s->name_keys[at]) {
+        if (s->name_keys[at] == h)
+            return true;
+        at = (at + 1) & (s->n_slots - 1);
+    }
+    return false;
+}
+
+/* Whether every word of the window could belong to a listed name, or to a
+ * name the listings mention. Words in another script are not judged. */
+static bool window_possible(const char *text, const scan_token *tok, size_t a, size_t b,
+                            bool listed)
+{
+    for (size_t k = a; k < b; k++) {
+        if (tok[k].connector || (unsigned char)text[tok[k].start] >= 0x80)
+            continue;
+        if (listed ? !tok[k].in_names : !tok[k].in_reasons)
+            return false;
+    }
+    return true;
+}
+
 int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
             size_t *n_out, kd_error *err)
 {
@@ -300,8 +361,14 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
         return error_set(err, KD_EUTF8, "text: invalid UTF-8");
     if (scan_tokenize(text, len, &s->tokens))
         return error_set(err, KD_ENOMEM, "out of memory");
-    const scan_token *tok = s->tokens.items;
+    scan_token *tok = s->tokens.items;
     size_t n = s->tokens.n;
+    for (size_t i = 0; i < n; i++) {
+        if (!tok[i].capital && !tok[i].connector)
+            continue;
+        tok[i].in_names = in_name_keys(s, tok[i].hash);
+        tok[i].in_reasons = reasons_has_word(s->reasons, tok[i].hash);
+    }
     mention_list found = {0};
     int rc = KD_OK;
     if (threshold <= 0)
@@ -325,8 +392,9 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
             for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
                 if (tok[a].connector)
                     break;
-                rc = try_listed(s, text, tok, a, a + w, threshold, &found, &taken, err);
-                if (!rc && !taken && w >= 2)
+                if (window_possible(text, tok, a, a + w, true))
+                    rc = try_listed(s, text, tok, a, a + w, threshold, &found, &taken, err);
+                if (!rc && !taken && w >= 2 && window_possible(text, tok, a, a + w, false))
                     rc = try_linked(s, text, tok, a, a + w, &found, &taken);
                 if (taken)
                     a += w;

@@ -206,7 +206,7 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
     /* Lowercase letters and digits only; anything else is not part of a
      * token and is skipped rather than trusted. */
     char tmp[64];
-    char *s = tmp;
+    const char *s = tmp;
     size_t n = 0;
     bool digit = false;
     for (size_t i = 0; i < len; i++) {
@@ -218,7 +218,7 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
         digit |= c >= '0' && c <= '9';
         if (n == sizeof tmp)
             break; /* longer tokens: the first 64 letters are key enough */
-        s[n++] = c;
+        tmp[n++] = c;
     }
     keyw w = {.out = out, .size = out_size};
     if (digit) {
@@ -229,7 +229,7 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
     }
     const char *eq = equivalent(s, n);
     if (eq) {
-        s = (char *)eq;
+        s = eq;
         n = strlen(eq);
     }
     /* Usamah, Fatimah, Zadeh: a final h after a vowel is silent. */

@@ -43,8 +43,11 @@ void text_normaliser_free(text_normaliser *n);
  * Every form: NFKC case-folded, transliterated, lowercase ASCII letters and
  * digits; hyphens and other punctuation split tokens ("al-Qaida" → "al
  * qaida"), apostrophes join them ("O'Brien" → "obrien"), dotted letters
- * join when they spell a legal form ("S.A." → "sa"), legal forms become
- * their canonical token in place ("OOO Romashka" → "llc romashka").
+ * join when they spell a legal form ("L.L.C." → "llc"; two letters only
+ * at the end, so "S.A. Afanasyev" keeps its initials), legal forms become
+ * their canonical token in place ("OOO Romashka" → "llc romashka";
+ * phrases match by key, so "Obschestvo s ogranichennoi otvetstvennostju"
+ * is found too).
  *
  *   pure ASCII       one form, no ICU (the fast path)
  *   other Latin      Latin-ASCII ("Şahin" → "sahin", "Əliyev" → "aliyev") and,
@@ -54,10 +57,12 @@ void text_normaliser_free(text_normaliser *n);
  *                    and ISO-like with digraphs ("evgenij aleksandrovich
  *                    primakov"); Ukrainian-Latin/BGN when і ї є ґ occur
  *                    without ы э ё ъ; Belarusian-Latin/BGN for ў, or і with
- *                    ы э ё
+ *                    ы э ё. Latin look-alikes typed into Cyrillic words
+ *                    ("ЗIНЧЕНКО", "Общество C ...") are read as Cyrillic
  *   Arabic script    Arabic-Latin/BGN, Persian-Latin/BGN and a vowel-less
  *                    skeleton (short-vowel marks stripped, و read as u);
- *                    the article ال is split off ("الحي" → "al hy")
+ *                    the article ال is split off ("الحي" → "al hy",
+ *                    "عبدالحميد" → "abd al hmyd")
  *   anything else    ICU Any-Latin then Latin-ASCII (Greek, Georgian,
  *                    Armenian, Hebrew; Han as pinyin, Hangul as romaja) */
 int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out);
@@ -96,7 +101,7 @@ const char *text_legal_form(const char *token, size_t len);
  * start), y/j/dj/dzh count as vowels, doubled letters collapse and a final
  * "vowel + h" is a vowel (Usamah = Usama). A small table maps English
  * equivalents first (eugene → yevgeniy, michael → mikhail). Tokens holding
- * a digit are kept as they are. Examples: yevgeniy/evgeny/jewgeni → "avhna",
+ * a digit are kept as they are; only the first 64 letters count. Examples: yevgeniy/evgeny/jewgeni → "avhna",
  * primakov/primakow/primakoff → "prmkv", mohammed/muhammad/magomed → "mhmd". */
 size_t text_token_key(const char *token, size_t len, char *out, size_t out_size);
 
