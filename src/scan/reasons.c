@@ -136,18 +136,6 @@ void reasons_free(reason_index *r)
     free(r);
 }
 
-bool reasons_has_word(const reason_index *r, uint32_t hash)
-{
-    size_t lo = 0, hi = r->n_hashes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->occ[mid].hash < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->n_hashes && r->occ[lo].hash == hash;
-}
 
 /* The occurrences of one word hash: [first, end) in occ. */
 static size_t occ_lower(const reason_index *r, uint32_t hash)
@@ -161,6 +149,14 @@ static size_t occ_lower(const reason_index *r, uint32_t hash)
             hi = mid;
     }
     return lo;
+}
+
+size_t reasons_word_count(const reason_index *r, uint32_t hash)
+{
+    size_t first = occ_lower(r, hash), end = first;
+    while (end < r->n_hashes && r->occ[end].hash == hash)
+        end++;
+    return end - first;
 }
 
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,

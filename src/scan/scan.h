@@ -10,6 +10,7 @@ typedef struct scan_token {
     uint32_t hash;     /* of its spelling-family key; words compare by it */
     bool capital;      /* starts with a capital (or a letter of a caseless script) */
     bool connector;    /* of, the, al, bin, von...: may sit inside a name */
+    bool title;        /* Mr, President, General...: may precede a name */
     bool break_before; /* sentence punctuation or a line break precedes it */
     bool in_names;     /* its key is a word of some listed name */
     bool in_reasons;   /* it occurs in some listing's reasons */
@@ -34,8 +35,8 @@ typedef struct reason_index reason_index;
 
 int reasons_build(const kd_index *ix, reason_index **out, kd_error *err);
 void reasons_free(reason_index *r);
-/* Whether a word hash occurs in any listing sentence. */
-bool reasons_has_word(const reason_index *r, uint32_t hash);
+/* How often a word hash occurs in the listing sentences. */
+size_t reasons_word_count(const reason_index *r, uint32_t hash);
 /* Calls found(ctx, entity, sentence, length) for each sentence holding the
  * hash sequence, at most once per entity; returns the number of entities. */
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,

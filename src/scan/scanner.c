@@ -19,6 +19,9 @@
 #define SCAN_THRESHOLD 0.85
 /* A single word must be the listed name itself, nearly letter for letter. */
 #define SINGLE_WORD_THRESHOLD 0.9
+/* ... and a word the listings' own prose uses often ("Federation") is a
+ * common word there, not the short name of a listed body. */
+#define SINGLE_WORD_MAX_USES 60
 #define MAX_RELATED 40
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
@@ -206,11 +209,11 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
     for (size_t k = a; k < b; k++) {
         if (tok[k].connector)
             continue;
-        bool latin = false;
-        for (size_t i = tok[k].start; i < tok[k].end && !latin; i++)
-            latin = (unsigned char)text[i] < 0x80;
-        if (!latin)
-            continue;
+        bool ascii = true;
+        for (size_t i = tok[k].start; i < tok[k].end && ascii; i++)
+            ascii = (unsigned char)text[i] < 0x80;
+        if (!ascii)
+            continue; /* Désiré, Примаков: kd_match's transliteration judges these */
         /* the same spelling family, and close in spelling: keys alone
          * would let "Reason" stand for "Russian" */
         char lower[64];
@@ -232,12 +235,15 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
                       double threshold, mention_list *out, bool *taken, kd_error *err)
 {
-    if (tok[b - 1].connector)
+    /* "President X", "Brigadier-General X": the title is not the name */
+    while (a < b && (tok[a].title || tok[a].connector))
+        a++;
+    if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     size_t start = tok[a].start, end = tok[b - 1].end;
     if (is_country(text + start, end - start))
         return 0;
-    kd_match_query q = {.name = NULL, .schema = -1, .threshold = threshold, .limit = 5};
+    kd_match_query q = {.name = NULL, .schema = -1, .threshold = threshold, .limit = 10};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
@@ -245,7 +251,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             buf_append(&s->window, text + tok[k].start, tok[k].end - tok[k].start))
             return KD_ENOMEM;
     q.name = s->window.data;
-    kd_match_result res[5];
+    kd_match_result res[10];
     int n = kd_match(s->matcher, &q, res, NULL, err);
     if (n < 0)
         return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
@@ -258,7 +264,8 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
          * a vessel, an aircraft or a person: only bodies qualify. */
         if (b - a == 1 && (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL ||
                            schema == KD_SCHEMA_AIRPLANE || end - start < 5 ||
-                           res[i].score < SINGLE_WORD_THRESHOLD))
+                           res[i].score < SINGLE_WORD_THRESHOLD ||
+                           reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
             continue;
         if (!window_covered(text, tok, a, b, res[i].matched_name))
             continue;
@@ -296,7 +303,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
 static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
                       mention_list *out, bool *taken)
 {
-    while (a < b && tok[a].connector)
+    while (a < b && (tok[a].connector || tok[a].title))
         a++;
     while (b > a && tok[b - 1].connector)
         b--;
@@ -343,7 +350,10 @@ static bool window_possible(const char *text, const scan_token *tok, size_t a, s
                             bool listed)
 {
     for (size_t k = a; k < b; k++) {
-        if (tok[k].connector || (unsigned char)text[tok[k].start] >= 0x80)
+        bool ascii = true;
+        for (size_t i = tok[k].start; i < tok[k].end && ascii; i++)
+            ascii = (unsigned char)text[i] < 0x80;
+        if (tok[k].connector || !ascii)
             continue;
         if (listed ? !tok[k].in_names : !tok[k].in_reasons)
             return false;
@@ -367,7 +377,7 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
         if (!tok[i].capital && !tok[i].connector)
             continue;
         tok[i].in_names = in_name_keys(s, tok[i].hash);
-        tok[i].in_reasons = reasons_has_word(s->reasons, tok[i].hash);
+        tok[i].in_reasons = reasons_word_count(s->reasons, tok[i].hash) > 0;
     }
     mention_list found = {0};
     int rc = KD_OK;

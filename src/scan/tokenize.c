@@ -170,6 +170,13 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         for (size_t k = 0; k < KD_ARRAY_LEN(connectors); k++)
             if (strlen(connectors[k]) == i - start && strncasecmp(text + start, connectors[k], i - start) == 0)
                 tok->connector = true;
+        tok->title = false;
+        if (tok->capital && i - start < 32) {
+            char lower[32];
+            for (size_t k = 0; k < i - start; k++)
+                lower[k] = (char)tolower((unsigned char)text[start + k]);
+            tok->title = text_token_class_of(lower, i - start) == TEXT_TOKEN_HONORIFIC;
+        }
         tok->break_before = brk;
         tok->line = line;
         brk = false;
