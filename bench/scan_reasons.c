@@ -93,7 +93,7 @@ int main(int argc, char **argv)
                 other_hit++;
             else
                 no_hit++;
-            if (no_hit + other_hit <= 12)
+            if (no_hit + other_hit <= (size_t)atoi(getenv("KORDON_SHOW_MISSES") ? getenv("KORDON_SHOW_MISSES") : "12"))
                 printf("  miss %-32s %-40.40s %s\n", v.id, name, any ? "(another party matched)" : "(no listed hit)");
         }
         kd_mentions_free(m, n);

@@ -43,6 +43,13 @@ grep -q '"text":"Evgeny Primakov Children.s Aid Foundation","kind":"linked","ent
 grep -q 'eu-oj-32014R0269-1563' "$tmp/foundation.jsonl" || fail "foundation not related to 1563 (Romanov)"
 grep -q '"kind":"listed"' "$tmp/foundation.jsonl" && fail "the foundation sentence has a listed hit"
 
+# --- a title and a surname name a person; a common or unlisted one does not ---
+echo "President Aliyev met Mr. Primakov and General Staff officers." | "$bin" scan -i "$index" --json - > "$tmp/titles.jsonl"
+grep -q '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/titles.jsonl" ||
+  fail "Mr. Primakov: $(head -c 300 "$tmp/titles.jsonl")"
+grep -q 'Aliyev' "$tmp/titles.jsonl" && fail "President Aliyev must not be a hit"
+echo "Primakov spoke." | "$bin" scan -i "$index" --json - | grep -q '"kind":"listed"' && fail "a bare surname is not a hit"
+
 # --- markup: HTML tags, scripts and entities; Markdown images ---------------
 printf '<p>Head of <b>Rossotrudnichestvo</b>, Evgeny&nbsp;Primakov&#39;s deputy.</p><script>var x = "Ali Khamenei";</script>\n![Evgeny Primakov](/img/evgeny-primakov.jpg)\n' > "$tmp/page.html"
 "$bin" scan -i "$index" --json "$tmp/page.html" > "$tmp/page.jsonl"

@@ -231,19 +231,46 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
     return true;
 }
 
+/* A surname after a title names a listed person when the listed name ends
+ * with it, spelled the same, and few listed records bear it (the caller
+ * counts): "Mr Govor" is Roman GOVOR; "President Aliyev" names no one
+ * listed. */
+static bool titled_surname_matches(const kd_scanner *s, const char *text, const scan_token *t,
+                                   const kd_match_result *r)
+{
+    if (r->name_score < 0.55)
+        return false;
+    const char *last = strrchr(r->matched_name, ' ');
+    last = last ? last + 1 : r->matched_name;
+    char lower[64];
+    size_t n = 0;
+    for (size_t i = t->start; i < t->end && n < sizeof lower; i++)
+        lower[n++] = (char)tolower((unsigned char)text[i]);
+    if (strlen(last) != n || memcmp(last, lower, n) != 0)
+        return false;
+    (void)s;
+    return true;
+}
+
 /* Tries the window [a, b) of tokens as a listed mention. */
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
                       double threshold, mention_list *out, bool *taken, kd_error *err)
 {
     /* "President X", "Brigadier-General X": the title is not the name */
-    while (a < b && (tok[a].title || tok[a].connector))
+    bool titled = false;
+    while (a < b && (tok[a].title || tok[a].connector)) {
+        titled |= tok[a].title;
         a++;
+    }
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     size_t start = tok[a].start, end = tok[b - 1].end;
     if (is_country(text + start, end - start))
         return 0;
-    kd_match_query q = {.name = NULL, .schema = -1, .threshold = threshold, .limit = 10};
+    /* "Mr Govor": a title and one rare surname name a person. */
+    bool titled_surname = titled && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
+                        .threshold = threshold, .limit = 10};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
@@ -256,13 +283,25 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     if (n < 0)
         return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
     int added = 0;
+    if (titled_surname) {
+        /* the same person may be on three lists; more is a common surname */
+        int bearers = 0;
+        for (int i = 0; i < n; i++)
+            bearers += titled_surname_matches(s, text, &tok[a], &res[i]);
+        if (bearers > 3)
+            return 0;
+    }
     for (int i = 0; i < n; i++) {
-        if (!res[i].match)
+        if (titled_surname) {
+            if (!titled_surname_matches(s, text, &tok[a], &res[i]))
+                continue;
+        } else if (!res[i].match) {
             break;
+        }
         kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
         /* One word in prose is a place or a common noun far more often than
          * a vessel, an aircraft or a person: only bodies qualify. */
-        if (b - a == 1 && (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL ||
+        if (b - a == 1 && !titled_surname && (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL ||
                            schema == KD_SCHEMA_AIRPLANE || end - start < 5 ||
                            res[i].score < SINGLE_WORD_THRESHOLD ||
                            reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))

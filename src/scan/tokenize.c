@@ -11,6 +11,22 @@ static const char *const connectors[] = {"of", "the", "for", "and", "de", "del",
                                           "van", "von", "der", "den", "al", "el", "bin", "ibn",
                                           "bint", "abu", "da", "do", "dos", "du", "y"};
 
+/* Titles and ranks that precede a name in prose, beyond the honorifics
+ * the name normaliser knows. */
+static const char *const titles[] = {
+    "mr", "mrs", "ms", "dr", "prof", "president", "minister", "governor", "mayor", "senator",
+    "ambassador", "general", "lieutenant", "senior", "junior", "colonel", "major", "captain",
+    "admiral", "brigadier", "commander", "sergeant", "marshal", "lt", "col", "gen", "capt",
+    "sheikh", "judge", "prince", "emir"};
+
+static bool is_title(const char *lower, size_t len)
+{
+    for (size_t k = 0; k < KD_ARRAY_LEN(titles); k++)
+        if (strlen(titles[k]) == len && memcmp(titles[k], lower, len) == 0)
+            return true;
+    return text_token_class_of(lower, len) == TEXT_TOKEN_HONORIFIC;
+}
+
 uint32_t scan_key_hash(const char *word, size_t len)
 {
     char lower[128], key[TEXT_KEY_SIZE(128)];
@@ -129,8 +145,10 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
                 line++;
             /* a hyphen or apostrophe joins words; anything else but a space
              * ends the name in progress */
-            if (strchr(".,;:!?()[]{}\"|/\n", c) || (p == 3 && t[i + 2] >= 0x9C && t[i + 2] <= 0x9F) ||
-                (p == 2 && t[i + 1] != 0xA0))
+            bool after_title = c == '.' && out->n && out->items[out->n - 1].title &&
+                               out->items[out->n - 1].end == i;
+            if ((strchr(".,;:!?()[]{}\"|/\n", c) && !after_title) ||
+                (p == 3 && t[i + 2] >= 0x9C && t[i + 2] <= 0x9F) || (p == 2 && t[i + 1] != 0xA0))
                 brk = true;
             i += step;
             continue;
@@ -175,7 +193,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
             char lower[32];
             for (size_t k = 0; k < i - start; k++)
                 lower[k] = (char)tolower((unsigned char)text[start + k]);
-            tok->title = text_token_class_of(lower, i - start) == TEXT_TOKEN_HONORIFIC;
+            tok->title = is_title(lower, i - start);
         }
         tok->break_before = brk;
         tok->line = line;

@@ -175,10 +175,6 @@ static size_t sound(keyw *w, const char *s, size_t n, size_t i)
             emit(w, 'c');
             return 3;
         }
-        if (at(s, n, i, "ts") || at(s, n, i, "tz")) {
-            emit(w, 'z');
-            return 2;
-        }
         emit(w, 't');
         return at(s, n, i, "th") ? 2 : 1;
     case 'x':
@@ -232,8 +228,9 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
         s = eq;
         n = strlen(eq);
     }
-    /* Usamah, Fatimah, Zadeh: a final h after a vowel is silent. */
-    if (n > 2 && s[n - 1] == 'h' && is_vowel(s[n - 2]))
+    /* Usamah, Fatimah, Allah: a final -ah is a vowel (ta marbuta). Not
+     * -ih, -eh: Salih, Saleh end in a consonant (ح), as Arabic writes. */
+    if (n > 2 && s[n - 1] == 'h' && s[n - 2] == 'a')
         n--;
     for (size_t i = 0; i < n;)
         i += sound(&w, s, n, i);

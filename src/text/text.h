@@ -96,13 +96,14 @@ const char *text_legal_form(const char *token, size_t len);
  *
  * The key keeps consonant classes and drops inner vowels: 'a' marks a
  * leading or trailing vowel, kh/h/g/gh → h, ch/sh/sch/tch/tsch/shch/cz →
- * c, ts/tz → z, s/z/zh/ss → s, f/v/w/ph/ff → v, c/k/q/ck → k (c before
+ * c, s/z/zh/ss → s (so ts = tz), f/v/w/ph/ff → v, c/k/q/ck → k (c before
  * e/i/y → s, a final c → c as in -ić), th → t, dh → d, x → ks (h at the
- * start), y/j/dj/dzh count as vowels, doubled letters collapse and a final
- * "vowel + h" is a vowel (Usamah = Usama). A small table maps English
+ * start), y/j/dj/dzh count as vowels, doubled letters collapse and a
+ * final -ah is a vowel (Usamah = Usama). A small table maps English
  * equivalents first (eugene → yevgeniy, michael → mikhail). Tokens holding
- * a digit are kept as they are; only the first 64 letters count. Examples: yevgeniy/evgeny/jewgeni → "avhna",
- * primakov/primakow/primakoff → "prmkv", mohammed/muhammad/magomed → "mhmd". */
+ * a digit are kept as they are; only the first 64 letters count.
+ * Examples: yevgeniy/evgeny/jewgeni → "avhna", primakov/primakow/primakoff
+ * → "prmkv", mohammed/muhammad/magomed → "mhmd". */
 size_t text_token_key(const char *token, size_t len, char *out, size_t out_size);
 
 /* Appends the keys of every token of a form, separated by single spaces,
