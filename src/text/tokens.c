@@ -278,6 +278,53 @@ static int split(const unsigned char *s, size_t n, buf *t)
     return KD_OK;
 }
 
+static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+static bool ends_with(const char *t, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(t + n - k, suffix, k) == 0;
+}
+
+/* Arabic compounds written as one word are split where Arabic script
+ * writes them apart, so "Abdelkader", "Abd el-Kader" and عبد القادر
+ * tokenise alike: abd + article ("abdelkader" → "abd el kader",
+ * "abderrahmane" → "abd er rahmane"), name + Allah ("khayrallah" → "khayr
+ * allah", "abdullah" → "abd ullah") and name + al-Din ("noureddine" →
+ * "nour ed dine", "salahuddin" → "salah ud din"). The parts go to out,
+ * space separated (n + 2 bytes at most); returns their length, or 0. */
+static size_t arabic_compound(const char *t, size_t n, char *out)
+{
+    size_t cut1 = 0, cut2 = 0; /* where spaces go */
+    if ((ends_with(t, n, "llah") && n >= 8 && strchr("aeou", t[n - 5])) ||
+        (ends_with(t, n, "lla") && n >= 7 && strchr("au", t[n - 4]))) {
+        cut1 = t[n - 1] == 'h' ? n - 5 : n - 4; /* Isabella, Stella stay */
+    } else if (n >= 9 && memcmp(t, "abd", 3) == 0 && vowel(t[3])) {
+        size_t j = vowel(t[4]) ? 5 : 4;
+        bool article = t[j] == 'l' && t[j + 1] != 'l';
+        bool sun = t[j] == t[j + 1] && strchr("rsntdz", t[j]);
+        if ((article || sun) && n - (j + 1) >= 4) /* Abdulov, Abdoulaye stay */
+            cut1 = 3, cut2 = j + 1;
+    } else {
+        size_t k = ends_with(t, n, "dine") || ends_with(t, n, "deen") ? 4
+                   : ends_with(t, n, "din")                          ? 3
+                                                                      : 0;
+        /* ...[vowel][d|l]din: Borodin, Baldin stay */
+        if (k && n >= k + 2 && (t[n - k - 1] == 'd' || t[n - k - 1] == 'l') &&
+            vowel(t[n - k - 2]) && (n - k - 2 == 0 || n - k - 2 >= 3))
+            cut1 = n - k - 2, cut2 = n - k;
+    }
+    if (cut1 == 0 && cut2 == 0)
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((i == cut1 && i > 0) || (i == cut2 && cut2 > 0))
+            out[o++] = ' ';
+        out[o++] = t[i];
+    }
+    return o;
+}
+
 /* Pass 2: legal forms → canonical tokens. */
 static int canonicalise(const char *s, size_t n, const text_legal_keys *lk, buf *out)
 {
@@ -295,11 +342,14 @@ static int canonicalise(const char *s, size_t n, const text_legal_keys *lk, buf 
                 if (phrase_at(lk->keys.data + lk->off[p], key, kl, s, n, end, &end))
                     canon = legal_phrases[p].canonical;
         }
-        if (!canon)
+        char parts[64 + 2];
+        size_t pl = !canon && len >= 5 && len <= 64 ? arabic_compound(s + i, len, parts) : 0;
+        if (!canon && !pl)
             canon = text_legal_form(s + i, len);
         if (out->len && buf_append_char(out, ' '))
             return KD_ENOMEM;
-        if (canon ? buf_append_str(out, canon) : buf_append(out, s + i, len))
+        if (pl ? buf_append(out, parts, pl)
+               : canon ? buf_append_str(out, canon) : buf_append(out, s + i, len))
             return KD_ENOMEM;
         i = end < n ? end + 1 : n;
     }

@@ -24,11 +24,14 @@
     ":: [^[:ASCII:]] Any-Latin; :: [^[:ASCII:]\\u02B9\\u02BA] Latin-ASCII;"
 /* Arabic script before BGN: a word-initial alef is a vowel BGN would drop
  * (أحمد → "hmd"), hamza seats become plain alef, ta marbuta reads -a, the
- * Urdu-keyboard hehs are heh, the article is split off (الحي → "al hy",
- * عبدالحميد → "abd al hmyd") and Allah kept whole. */
+ * Urdu-keyboard hehs are heh, the article is split off once (الحي → "al
+ * hy", عبدالحميد → "abd al hmyd", الالفي → "al alfy") and Allah kept whole
+ * (عبدالله → "abd allah"). */
 #define ARABIC_PRE                                                             \
     "ة > a; الله > allah; ھ > ه; ہ > ه;"                                       \
+    "[^[:L:][:M:]] { عبدالله > 'abd allah'; ^ عبدالله > 'abd allah';"           \
     "[^[:L:][:M:]] { عبدال } [:L:] > 'abd al '; ^ عبدال } [:L:] > 'abd al ';"   \
+    "[^[:L:][:M:]] { الال } [:L:] > 'al al'; ^ الال } [:L:] > 'al al';"         \
     "[^[:L:][:M:]] { ال } [:L:] > 'al '; ^ ال } [:L:] > 'al ';"                 \
     "[^[:L:][:M:]] { [اأإآٱ] > a; ^ [اأإآٱ] > a; [أإآٱ] > ا;"
 /* BGN writes ayn as a left quote, which Latin-ASCII would make an
