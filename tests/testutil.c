@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 const char *data_path(const char *relative)
 {
@@ -39,6 +40,33 @@ const char *write_tmp(const char *name, const void *content, size_t n)
 const char *write_tmp_text(const char *name, const char *text)
 {
     return write_tmp(name, text, strlen(text));
+}
+
+void assert_entity_bomb_refused(int (*parse)(const char *, const list_sink *, kd_error *),
+                                const char *name, const char *root, const char *body)
+{
+    buf doc = {0};
+    buf_printf(&doc, "<!DOCTYPE %s [<!ENTITY a0 \"lol\">\n", root);
+    for (int i = 1; i <= 9; i++) {
+        buf_printf(&doc, "<!ENTITY a%d \"", i);
+        for (int k = 0; k < 10; k++)
+            buf_printf(&doc, "&a%d;", i - 1);
+        buf_append_str(&doc, "\">\n");
+    }
+    buf_printf(&doc, "]>\n%s", body);
+    collected c;
+    list_sink storage;
+    kd_error err = {0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = parse(write_tmp(name, doc.data, doc.len), collect_sink(&c, &storage), &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* refused, not expanded: an expanding parser would take minutes */
+    assert_true((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 < 10.0);
+    assert_int_not_equal(rc, 0);
+    assert_int_equal(c.n, 0);
+    collected_free(&c);
+    buf_free(&doc);
 }
 
 static int collect_emit(void *ctx, const entity *e, kd_error *err)

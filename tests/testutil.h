@@ -33,6 +33,11 @@ size_t collected_count_schema(const collected *c, kd_schema schema);
 bool entity_has(const entity *e, kd_prop prop, const char *value);
 /* true when some value of prop contains the substring. */
 bool entity_has_substring(const entity *e, kd_prop prop, const char *needle);
+/* Asserts that parse refuses a "billion laughs" document — nine levels of
+ * entities, each ten of the one below, declared in a DOCTYPE of root and
+ * used where body writes &a9; — within a hang guard, emitting nothing. */
+void assert_entity_bomb_refused(int (*parse)(const char *, const list_sink *, kd_error *),
+                                const char *name, const char *root, const char *body);
 /* Prints an entity to stderr (debugging aid for failing assertions). */
 void entity_dump(const entity *e);
 
