@@ -20,4 +20,11 @@ bool match_schema_compatible(int query, kd_schema listed);
 typedef enum date_verdict { DATE_UNKNOWN, DATE_EXACT, DATE_SAME_YEAR, DATE_NEAR, DATE_CONFLICT } date_verdict;
 date_verdict match_compare_dates(const char *query, const char *listed);
 
+/* Moves a name score by the evidence beside the name — birth dates,
+ * countries, gender, identifiers — and appends what it found to why.
+ * q_date and q_country are the query's, normalised (or NULL). */
+double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const char *q_date,
+                            const char *q_country, uint32_t entity, double s, char *why,
+                            size_t why_size);
+
 #endif

@@ -278,41 +278,12 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
     }
 }
 
-/* ---- evidence beside the name ------------------------------------------- */
+/* ---- ranking (evidence beside the name: features.c) -------------------- */
 
 /* The most dates and countries can add to a name score: (1 - s)·s²·(0.5 +
  * 0.1) peaks at 0.089 (s = 2/3); rounded up. An identifier can add more,
  * so a query with one is evaluated in full. */
 #define EVIDENCE_LIFT 0.1
-
-/* Identifiers compare on letters and digits only, case-folded:
- * "AB 123-456" = "ab123456". Returns the length written. */
-static size_t identifier_key(const char *s, char *out, size_t size)
-{
-    size_t k = 0;
-    for (; *s && k + 1 < size; s++) {
-        char c = *s;
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 32);
-        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            out[k++] = c;
-    }
-    out[k] = '\0';
-    return k;
-}
-
-static bool identifier_prop(kd_prop p)
-{
-    switch (p) {
-    case KD_PROP_PASSPORT_NUMBER: case KD_PROP_ID_NUMBER: case KD_PROP_TAX_NUMBER:
-    case KD_PROP_REGISTRATION_NUMBER: case KD_PROP_INN_CODE: case KD_PROP_OGRN_CODE:
-    case KD_PROP_IMO_NUMBER: case KD_PROP_MMSI: case KD_PROP_LEI_CODE: case KD_PROP_SWIFT_BIC:
-    case KD_PROP_VAT_CODE: case KD_PROP_KPP_CODE: case KD_PROP_OKPO_CODE:
-        return true;
-    default:
-        return false;
-    }
-}
 
 typedef struct scored scored;
 struct scored {
@@ -321,108 +292,6 @@ struct scored {
     int rank;
     double name_score, score;
 };
-
-static const char *rank_names[] = {"", "born %s = %s", "born %s ~ %s (same year)",
-                                   "born %s ~ %s (near)", "born %s ≠ %s"};
-
-/* Applies birth date, country and gender evidence; appends to why. */
-static double apply_evidence(const kd_index *ix, const kd_match_query *q, const char *q_date,
-                             const char *q_country, uint32_t entity, double s, char *why,
-                             size_t why_size)
-{
-    kd_entity_view v;
-    kd_index_entity(ix, entity, &v);
-    int best = DATE_UNKNOWN;
-    const char *best_date = NULL;
-    /* Verdicts ranked from most to least favourable. */
-    static const int rank[] = {[DATE_EXACT] = 4, [DATE_SAME_YEAR] = 3, [DATE_NEAR] = 2,
-                               [DATE_CONFLICT] = 1, [DATE_UNKNOWN] = 0};
-    bool has_country = false, country_hit = false;
-    const char *gender = NULL;
-    char q_id[64], listed_id[64];
-    size_t q_id_len = q->identifier ? identifier_key(q->identifier, q_id, sizeof q_id) : 0;
-    if (q_id_len > 3 && memcmp(q_id, "IMO", 3) == 0) /* "IMO 9187629" */
-        memmove(q_id, q_id + 3, (q_id_len -= 3) + 1);
-    bool id_hit = false, has_imo = false, imo_hit = false; /* imo: or INN */
-    const char *id_prop = NULL;
-    for (uint32_t i = 0; i < v.n_values; i++) {
-        kd_value_ref r = kd_entity_view_value(ix, &v, i);
-        if (r.prop == KD_PROP_BIRTH_DATE && q_date) {
-            int verdict = (int)match_compare_dates(q_date, r.value);
-            if (rank[verdict] > rank[best]) {
-                best = verdict;
-                best_date = r.value;
-            }
-        } else if (q_country && (r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
-                                 r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_BIRTH_COUNTRY)) {
-            if (r.value[0] && r.value[1] && !r.value[2]) { /* an ISO code, not text */
-                has_country = true;
-                country_hit |= strcmp(r.value, q_country) == 0;
-            }
-        } else if (r.prop == KD_PROP_GENDER) {
-            gender = r.value;
-        } else if (q_id_len >= 4 && identifier_prop(r.prop)) {
-            size_t listed_len = identifier_key(r.value, listed_id, sizeof listed_id);
-            const char *l = listed_id;
-            if (listed_len > 3 && memcmp(l, "IMO", 3) == 0)
-                l += 3, listed_len -= 3;
-            bool same = listed_len == q_id_len && memcmp(l, q_id, q_id_len) == 0;
-            if (same && !id_hit) {
-                id_hit = true;
-                id_prop = kd_prop_name(r.prop);
-            }
-            /* A vessel has one IMO number, a Russian taxpayer one INN: when the
-             * query's identifier has that shape and the listed one differs,
-             * it is another vessel or company. */
-            bool digits_only = strspn(q_id, "0123456789") == q_id_len;
-            if ((r.prop == KD_PROP_IMO_NUMBER && digits_only && q_id_len == 7) ||
-                (r.prop == KD_PROP_INN_CODE && digits_only && (q_id_len == 10 || q_id_len == 12))) {
-                has_imo = true;
-                imo_hit |= same;
-            }
-        }
-    }
-    size_t used = strlen(why);
-    /* Agreeing evidence lifts a name in proportion to how well the name
-     * itself matches: the same birthday does not make Baker into Bakr. */
-    switch (best) {
-    case DATE_EXACT: s += (1 - s) * 0.5 * s * s; break;
-    case DATE_SAME_YEAR: s += (1 - s) * 0.2 * s * s; break;
-    case DATE_NEAR: s *= 0.97; break;
-    case DATE_CONFLICT: s *= 0.65; break;
-    }
-    if (best != DATE_UNKNOWN && used + 1 < why_size) {
-        used += (size_t)snprintf(why + used, why_size - used, " · ");
-        if (used < why_size)
-            used += (size_t)snprintf(why + used, why_size - used, rank_names[rank[best] ? 5 - rank[best] : 0],
-                                     q_date, best_date);
-    }
-    if (q_country && has_country) {
-        s = country_hit ? s + (1 - s) * 0.1 * s * s : s * 0.95;
-        if (used + 1 < why_size)
-            used += (size_t)snprintf(why + used, why_size - used, " · country %s %s", q_country,
-                                     country_hit ? "listed" : "not listed");
-    }
-    /* The same identifier is close to decisive; a vessel's IMO number or a
-     * company's INN that differs says it is another one. */
-    if (id_hit) {
-        s = s < 0.95 ? 0.95 : s;
-        if (used + 1 < why_size)
-            used += (size_t)snprintf(why + used, why_size - used, " · %s %s = listed", id_prop,
-                                     q->identifier);
-    } else if (has_imo && !imo_hit && q_id_len >= 4) {
-        s *= 0.6;
-        if (used + 1 < why_size)
-            used += (size_t)snprintf(why + used, why_size - used, " · identifier %s not listed",
-                                     q->identifier);
-    }
-    if (q->gender && gender && strcmp(q->gender, gender) != 0) {
-        s *= 0.85;
-        if (used + 1 < why_size)
-            used += (size_t)snprintf(why + used, why_size - used, " · gender %s ≠ %s", q->gender, gender);
-    }
-    return s > 1.0 ? 1.0 : s;
-}
 
 static bool in_dataset(const kd_index *ix, uint32_t entity, const char *dataset)
 {
@@ -535,7 +404,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         if (evaluated >= limit && !query->identifier && b->name_score + EVIDENCE_LIFT < kth)
             break;
         why[0] = '\0';
-        b->score = apply_evidence(ix, query, q_date, q_country, b->entity, b->name_score, why,
+        b->score = match_apply_evidence(ix, query, q_date, q_country, b->entity, b->name_score, why,
                                   sizeof why);
         /* compare rounded scores, as they are shown */
         b->score = floor(b->score * 1000 + 0.5) / 1000;
@@ -566,7 +435,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         }
         score_name(ix, m->token_weight, &forms[best[i].form], best[i].name, r->explanation,
                    sizeof r->explanation);
-        r->score = apply_evidence(ix, query, q_date, q_country, best[i].entity, best[i].name_score,
+        r->score = match_apply_evidence(ix, query, q_date, q_country, best[i].entity, best[i].name_score,
                                   r->explanation, sizeof r->explanation);
         r->score = floor(r->score * 1000 + 0.5) / 1000;
         r->match = r->score >= threshold;
