@@ -294,6 +294,10 @@ typedef struct kd_match_query {
     const char *dataset;     /* only this dataset, optional */
     double threshold;        /* 0 → KD_MATCH_THRESHOLD */
     size_t limit;            /* 0 → 5 */
+    /* Optional filter: entities for which accept() returns 0 are never
+     * scored (the HTTP API's include/exclude datasets, schemata, ids...). */
+    int (*accept)(void *context, size_t entity);
+    void *accept_context;
 } kd_match_query;
 
 typedef struct kd_match_result {

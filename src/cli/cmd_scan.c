@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "core/core.h"
+#include "scan/scan.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -14,45 +15,6 @@ static const char *caption_of(const kd_index *ix, size_t entity, kd_entity_view 
     kd_index_entity(ix, entity, v);
     const char *c = kd_entity_view_first(ix, v, KD_PROP_NAME);
     return c ? c : v->id;
-}
-
-static json_t *mention_json(const kd_index *ix, const char *text, const kd_mention *m)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "start", json_integer((json_int_t)m->start));
-    json_object_set_new(o, "end", json_integer((json_int_t)m->end));
-    json_object_set_new(o, "line", json_integer((json_int_t)m->line));
-    json_object_set_new(o, "text", json_stringn(text + m->start, m->end - m->start));
-    json_object_set_new(o, "kind", json_string(m->linked ? "linked" : "listed"));
-    kd_entity_view v = {0};
-    json_t *datasets = json_array();
-    if (!m->linked) {
-        const char *caption = caption_of(ix, m->entity, &v);
-        json_object_set_new(o, "entity_id", json_string(v.id));
-        json_object_set_new(o, "caption", json_string(caption));
-        for (uint32_t i = 0; i < v.n_datasets; i++) {
-            kd_dataset_info d;
-            kd_index_dataset(ix, v.datasets[i], &d);
-            json_array_append_new(datasets, json_string(d.name));
-        }
-    } else {
-        json_object_set_new(o, "entity_id", json_string(""));
-        json_object_set_new(o, "caption", json_stringn(text + m->start, m->end - m->start));
-    }
-    json_object_set_new(o, "datasets", datasets);
-    json_object_set_new(o, "score", json_real(m->score));
-    json_object_set_new(o, "explanation", json_string(m->explanation));
-    json_t *related = json_array();
-    for (size_t i = 0; i < m->n_related; i++) {
-        json_t *r = json_object();
-        const char *caption = caption_of(ix, m->related[i].entity, &v);
-        json_object_set_new(r, "entity_id", json_string(v.id));
-        json_object_set_new(r, "caption", json_string(caption));
-        json_object_set_new(r, "snippet", json_string(m->related[i].snippet));
-        json_array_append_new(related, r);
-    }
-    json_object_set_new(o, "related", related);
-    return o;
 }
 
 static int read_all(const char *path, buf *out, kd_error *err)
@@ -125,7 +87,7 @@ int cmd_scan(int argc, char **argv)
         status = cli_fail(&err);
     } else if (json) {
         for (size_t i = 0; i < n; i++) {
-            json_t *o = mention_json(ix, text.data, &m[i]);
+            json_t *o = scan_mention_json(ix, text.data, &m[i]);
             char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
             puts(line);
             free(line);

@@ -26,6 +26,8 @@ static const command commands[] = {
      "screen a customer file; JSON lines (or CSV) out, one per row"},
     {"scan", cmd_scan, "scan [-i INDEX] [FILE|-] [--json] [--threshold T]",
      "find listed and linked parties mentioned in text (plain, Markdown, HTML)"},
+    {"serve", cmd_serve, "serve [-i INDEX] [--listen 127.0.0.1:8000] [--threads N]",
+     "HTTP API compatible with yente (/match, /search, /entities...), plus /scan and /screen"},
     {"version", cmd_version, "version", "print kordon's version"},
     {"help", cmd_help, "help", "list the commands"},
 };

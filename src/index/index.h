@@ -147,4 +147,9 @@ static inline const char *index_string(const kd_index *ix, uint32_t offset)
 {
     return ix->strings + offset;
 }
+/* The entity at a position as a jansson object (caller decrefs), for
+ * modules that add fields before serialising (the HTTP API's scores). */
+struct json_t;
+struct json_t *index_entity_object(const kd_index *ix, size_t position);
+
 #endif

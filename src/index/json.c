@@ -18,7 +18,7 @@ static const char *caption_of(const kd_index *ix, const kd_entity_view *v)
     return v->id;
 }
 
-char *kd_index_entity_json(const kd_index *ix, size_t position, int pretty)
+json_t *index_entity_object(const kd_index *ix, size_t position)
 {
     kd_entity_view v;
     if (kd_index_entity(ix, position, &v))
@@ -54,6 +54,14 @@ char *kd_index_entity_json(const kd_index *ix, size_t position, int pretty)
     if (!json_object_get(root, "referents"))
         json_object_set_new(root, "referents", json_array());
     json_object_set_new(root, "target", json_boolean(v.schema <= KD_SCHEMA_AIRPLANE));
+    return root;
+}
+
+char *kd_index_entity_json(const kd_index *ix, size_t position, int pretty)
+{
+    json_t *root = index_entity_object(ix, position);
+    if (!root)
+        return NULL;
     char *out = json_dumps(root, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
     json_decref(root);
     return out;

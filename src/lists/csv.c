@@ -18,24 +18,40 @@ struct csv_reader {
     int first;
 };
 
-int csv_open(csv_reader **out, const char *path, char delimiter, kd_error *err)
+/* Takes file (closed by csv_close); on failure closes it. */
+static int reader_new(csv_reader **out, FILE *file, const char *name, char delimiter, kd_error *err)
 {
     csv_reader *r = calloc(1, sizeof *r);
-    if (!r)
-        return error_set(err, KD_ENOMEM, "%s: out of memory", path);
-    r->file = fopen(path, "rb");
-    if (!r->file) {
-        int e = errno;
+    if (!r || !(r->path = strdup(name))) {
         free(r);
-        return error_set(err, KD_EIO, "%s: cannot open: %s", path, strerror(e));
+        fclose(file);
+        return error_set(err, KD_ENOMEM, "%s: out of memory", name);
     }
-    r->path = strdup(path);
+    r->file = file;
     r->delimiter = delimiter;
     r->line = 1;
     r->pending = -2;
     r->first = 1;
     *out = r;
     return KD_OK;
+}
+
+int csv_open(csv_reader **out, const char *path, char delimiter, kd_error *err)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return error_set(err, KD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    return reader_new(out, file, path, delimiter, err);
+}
+
+int csv_open_memory(csv_reader **out, const char *data, size_t len, const char *name, char delimiter,
+                    kd_error *err)
+{
+    /* fmemopen refuses a zero size; an empty input is simply no records. */
+    FILE *file = fmemopen((void *)(len ? data : "\n"), len ? len : 1, "rb");
+    if (!file)
+        return error_set(err, KD_ENOMEM, "%s: cannot read from memory", name);
+    return reader_new(out, file, name, delimiter, err);
 }
 
 static int next_byte(csv_reader *r)

@@ -62,6 +62,10 @@ int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err);
 typedef struct csv_reader csv_reader;
 
 int csv_open(csv_reader **out, const char *path, char delimiter, kd_error *err);
+/* The same over bytes in memory (not copied: they must outlive the
+ * reader); name stands for the path in messages. */
+int csv_open_memory(csv_reader **out, const char *data, size_t len, const char *name, char delimiter,
+                    kd_error *err);
 /* Reads the next record: 1 = a record, 0 = end of file, < 0 = error. */
 int csv_next(csv_reader *r, kd_error *err);
 size_t csv_field_count(const csv_reader *r);

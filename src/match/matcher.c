@@ -379,6 +379,8 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         uint32_t entity = ix->names[c->name].entity;
         if (!in_dataset(ix, entity, query->dataset))
             continue;
+        if (query->accept && !query->accept(query->accept_context, entity))
+            continue;
         double s = score_name(ix, m->token_weight, &forms[c->form], c->name, NULL, 0);
         size_t k = n_best;
         if (m->entity_stamp[entity] == m->query_stamp)

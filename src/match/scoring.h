@@ -8,7 +8,7 @@
 #define C_TOKENS 48
 #define TOKEN_LEN 64
 #define MAX_CANDIDATES 96
-#define MAX_RESULTS 100
+#define MAX_RESULTS 1000
 
 typedef struct qtoken {
     char surface[TOKEN_LEN], key[TOKEN_LEN];

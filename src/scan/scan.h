@@ -43,4 +43,10 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx);
 
+/* One mention as the JSON object `kordon scan --json` prints and POST /scan
+ * returns: start, end, line, text, kind, entity_id, caption, datasets,
+ * score, explanation, related. */
+struct json_t;
+struct json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention *m);
+
 #endif

@@ -1,0 +1,125 @@
+/* The filters /match and /search share (include_dataset, exclude_dataset,
+ * exclude_schema, topics, changed_since, exclude_entity_ids, countries),
+ * applied inside the matcher so filtered entities never take a result slot. */
+#include "http_internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool valid_changed_since(const char *s)
+{
+    /* YYYY-MM-DD[THH[:MM[:SS]]] */
+    static const char *const shapes[] = {"dddd-dd-dd", "dddd-dd-ddTdd", "dddd-dd-ddTdd:dd",
+                                         "dddd-dd-ddTdd:dd:dd"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(shapes); i++) {
+        const char *p = shapes[i], *q = s;
+        while (*p && *q && (*p == 'd' ? isdigit((unsigned char)*q) : *p == *q)) {
+            p++;
+            q++;
+        }
+        if (!*p && !*q)
+            return true;
+    }
+    return false;
+}
+
+int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->ix = rq->index->index;
+    f->schema_only = -1;
+    f->n_include = http_args(rq, "include_dataset", f->include, HTTP_FILTER_MAX);
+    f->n_include += http_args(rq, "datasets", f->include + f->n_include, HTTP_FILTER_MAX - f->n_include);
+    f->n_exclude = http_args(rq, "exclude_dataset", f->exclude, HTTP_FILTER_MAX);
+    f->n_topics = http_args(rq, "topics", f->topics, HTTP_FILTER_MAX);
+    const char *schemata[HTTP_FILTER_MAX];
+    size_t ns = http_args(rq, "exclude_schema", schemata, HTTP_FILTER_MAX);
+    for (size_t i = 0; i < ns; i++) {
+        int s = kd_schema_from_name(schemata[i]);
+        if (s < 0) {
+            http_reply_error(rs, 400, "exclude_schema: unknown schema \"%s\"", schemata[i]);
+            return -1;
+        }
+        f->exclude_schema[f->n_exclude_schema++] = s;
+    }
+    const char *countries[HTTP_FILTER_MAX];
+    size_t nc = http_args(rq, "countries", countries, HTTP_FILTER_MAX);
+    for (size_t i = 0; i < nc; i++) {
+        if (!country_code(countries[i], strlen(countries[i]), f->countries[f->n_countries])) {
+            http_reply_error(rs, 400, "countries: unknown country \"%s\"", countries[i]);
+            return -1;
+        }
+        f->n_countries++;
+    }
+    f->changed_since = http_arg(rq, "changed_since");
+    if (f->changed_since && *f->changed_since && !valid_changed_since(f->changed_since)) {
+        http_reply_error(rs, 400, "changed_since: expected YYYY-MM-DD[THH[:MM[:SS]]]");
+        return -1;
+    }
+    if (f->changed_since && !*f->changed_since)
+        f->changed_since = NULL;
+    const char *ids[HTTP_FILTER_MAX_IDS + 1];
+    f->n_exclude_ids = http_args(rq, "exclude_entity_ids", ids, HTTP_FILTER_MAX_IDS + 1);
+    if (f->n_exclude_ids > HTTP_FILTER_MAX_IDS) {
+        http_reply_error(rs, 400, "exclude_entity_ids: at most %d ids", HTTP_FILTER_MAX_IDS);
+        return -1;
+    }
+    memcpy(f->exclude_ids, ids, f->n_exclude_ids * sizeof *ids);
+    return 0;
+}
+
+static bool in_list(const char *value, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(value, list[i]) == 0)
+            return true;
+    return false;
+}
+
+int http_filter_accept(void *context, size_t entity)
+{
+    const http_filter *f = context;
+    kd_entity_view v;
+    if (kd_index_entity(f->ix, entity, &v))
+        return 0;
+    for (size_t i = 0; i < f->n_exclude_schema; i++)
+        if ((int)v.schema == f->exclude_schema[i])
+            return 0;
+    if (f->schema_only >= 0 && f->schema_only != KD_SCHEMA_THING && (int)v.schema != f->schema_only)
+        return 0;
+    if (f->n_exclude_ids && in_list(v.id, f->exclude_ids, f->n_exclude_ids))
+        return 0;
+    if (f->n_include || f->n_exclude || f->scope) {
+        bool included = !f->n_include, in_scope = !f->scope;
+        for (uint32_t i = 0; i < v.n_datasets; i++) {
+            kd_dataset_info d;
+            kd_index_dataset(f->ix, v.datasets[i], &d);
+            if (in_list(d.name, f->exclude, f->n_exclude))
+                return 0;
+            included |= in_list(d.name, f->include, f->n_include);
+            in_scope |= f->scope && strcmp(d.name, f->scope) == 0;
+        }
+        if (!included || !in_scope)
+            return 0;
+    }
+    if (!f->n_topics && !f->changed_since && !f->n_countries)
+        return 1;
+    bool topic = !f->n_topics, country = !f->n_countries;
+    const char *changed = NULL;
+    for (uint32_t i = 0; i < v.n_values; i++) {
+        kd_value_ref r = kd_entity_view_value(f->ix, &v, i);
+        if (r.prop == KD_PROP_TOPICS)
+            topic |= in_list(r.value, f->topics, f->n_topics);
+        else if (r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_NATIONALITY ||
+                 r.prop == KD_PROP_CITIZENSHIP || r.prop == KD_PROP_JURISDICTION)
+            for (size_t c = 0; c < f->n_countries; c++)
+                country |= strcmp(r.value, f->countries[c]) == 0;
+        /* Lists without FtM's last_change still say when a record changed. */
+        else if (r.prop == KD_PROP_LAST_CHANGE || (!changed && (r.prop == KD_PROP_MODIFIED_AT ||
+                                                               r.prop == KD_PROP_LISTING_DATE)))
+            changed = r.value;
+    }
+    if (f->changed_since && (!changed || strcmp(changed, f->changed_since) < 0))
+        return 0;
+    return topic && country;
+}

@@ -1,0 +1,270 @@
+/* Shared between the files of src/http; not part of the module's API. */
+#ifndef KD_HTTP_INTERNAL_H
+#define KD_HTTP_INTERNAL_H
+
+#include "http.h"
+#include "core/core.h"
+#include "model/model.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct MHD_Connection;
+struct MHD_Response;
+
+/* ---- the live index (live.c) ------------------------------------------- */
+
+/* One loaded index file. Freed when the server has moved on to a newer one
+ * and the last request holding it has finished. */
+typedef struct live_index {
+    kd_index *index;
+    atomic_int refs;
+    uint64_t generation;
+    time_t loaded_at;
+    char etag[24];              /* over dataset versions: /catalog's ETag */
+    pthread_mutex_t lock;       /* guards the pools below */
+    void **matchers;            /* idle kd_matcher, one in use per request */
+    size_t n_matchers, cap_matchers;
+    void **scanners;            /* idle kd_scanner */
+    size_t n_scanners, cap_scanners;
+} live_index;
+
+typedef struct live {
+    pthread_mutex_t lock;
+    live_index *current;        /* NULL until a file could be loaded */
+    char *path;
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime;
+    uint64_t generations;
+    char last_error[1024];
+} live;
+
+int live_init(live *l, const char *path);
+/* (Re)loads the file; on failure the current generation stays. */
+int live_load(live *l, kd_error *err);
+int live_changed(live *l);
+live_index *live_acquire(live *l);   /* NULL when no index is loaded */
+void live_release(live_index *g);
+void live_destroy(live *l);
+kd_matcher *live_take_matcher(live_index *g, kd_error *err);
+void live_give_matcher(live_index *g, kd_matcher *m);
+kd_scanner *live_take_scanner(live_index *g, kd_error *err);
+void live_give_scanner(live_index *g, kd_scanner *s);
+
+/* ---- metrics (metrics.c) ----------------------------------------------- */
+
+#define HTTP_ROUTES(X)                                                         \
+    X(MATCH, "match") X(SEARCH, "search") X(ENTITIES, "entities")              \
+    X(CATALOG, "catalog") X(ALGORITHMS, "algorithms") X(HEALTHZ, "healthz")    \
+    X(READYZ, "readyz") X(RECONCILE, "reconcile") X(METRICS, "metrics")        \
+    X(SCAN, "scan") X(SCREEN, "screen") X(OPENAPI, "openapi")                  \
+    X(ADMIN, "admin") X(WEB, "web") X(OTHER, "other")
+
+typedef enum http_route_id {
+#define HTTP_ROUTE_ENUM(name, text) ROUTE_##name,
+    HTTP_ROUTES(HTTP_ROUTE_ENUM)
+#undef HTTP_ROUTE_ENUM
+    ROUTE_COUNT
+} http_route_id;
+
+#define METRICS_CODES 16
+#define METRICS_BUCKETS 14
+
+typedef struct metrics {
+    atomic_ulong requests[ROUTE_COUNT][METRICS_CODES];
+    atomic_ulong buckets[ROUTE_COUNT][METRICS_BUCKETS + 1];
+    atomic_ulong duration_us[ROUTE_COUNT];
+    atomic_ulong reloads, reload_failures;
+} metrics;
+
+void metrics_record(metrics *m, http_route_id route, int status, double seconds);
+/* Appends the Prometheus text exposition. */
+void metrics_render(const metrics *m, const live *l, live_index *g, buf *out);
+
+/* ---- requests and responses ------------------------------------------- */
+
+/* A connection as the slow-client reaper sees it: its socket and the time
+ * by which its current request must have arrived (0: none pending). */
+typedef struct http_connection {
+    int fd;
+    double deadline;
+    struct http_connection *prev, *next;
+} http_connection;
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    http_options options;
+    live live;
+    metrics metrics;
+    char **api_keys;
+    size_t n_api_keys;
+    FILE *access_log;
+    bool own_access_log;
+    unsigned port;
+    atomic_int in_flight;
+    pthread_mutex_t connections_lock;
+    http_connection *connections;
+    pthread_t reaper;
+    atomic_bool stopping;
+};
+
+double http_now(void); /* monotonic seconds */
+
+typedef struct http_request {
+    struct MHD_Connection *connection;
+    const char *method;
+    const char *path;           /* URL path, already percent-decoded by MHD */
+    const char *body;
+    size_t body_len;
+    live_index *index;          /* the generation this request uses; NULL if none loaded */
+    const http_options *options;
+    http_server *server;
+} http_request;
+
+typedef struct http_response {
+    int status;
+    char *body;                 /* owned (malloc) */
+    size_t body_len;
+    const char *content_type;
+    char etag[32];
+    char location[512];
+    char batch_size[24];        /* yente's x-batch-size */
+    struct MHD_Response *stream; /* set by handlers that stream instead of body */
+    bool cacheable;             /* static assets */
+} http_response;
+
+/* A JSON body (takes the reference) with a status. */
+void http_reply_json(http_response *rs, int status, json_t *body);
+/* {"detail": "..."} with a status: yente's error shape. */
+void http_reply_error(http_response *rs, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void http_reply_text(http_response *rs, int status, const char *content_type, char *body, size_t len);
+
+/* A query-string argument, or NULL. */
+const char *http_arg(const http_request *rq, const char *key);
+/* All values of a repeatable argument (also comma-separated), up to max. */
+size_t http_args(const http_request *rq, const char *key, const char **out, size_t max);
+/* Parses an integer argument in [lo, hi]; replies 400 and returns -1 when
+ * it is not one. Absent → *out = fallback. */
+int http_arg_int(const http_request *rq, http_response *rs, const char *key, long fallback,
+                 long lo, long hi, long *out);
+int http_arg_double(const http_request *rq, http_response *rs, const char *key, double fallback,
+                    double *out);
+/* Replies 503 (and returns false) when no index is loaded. */
+bool http_need_index(const http_request *rq, http_response *rs);
+
+/* ---- routes (one file each) ------------------------------------------- */
+
+void route_match(http_request *rq, http_response *rs, const char *dataset);
+void route_search(http_request *rq, http_response *rs, const char *dataset);
+void route_reconcile(http_request *rq, http_response *rs, const char *dataset, const char *rest);
+void route_scan(http_request *rq, http_response *rs);
+void route_screen(http_request *rq, http_response *rs);
+void route_entities(http_request *rq, http_response *rs, const char *id);
+void route_catalog(http_request *rq, http_response *rs);
+void route_algorithms(http_request *rq, http_response *rs);
+void route_openapi(http_request *rq, http_response *rs);
+/* Static files of the analyst web page; false when there is none at path. */
+bool route_web(http_request *rq, http_response *rs, const char *path);
+
+/* ---- shared helpers for routes ----------------------------------------- */
+
+/* The datasets of an entity as a JSON array of names. */
+json_t *http_entity_datasets(const kd_index *ix, size_t entity);
+/* 1 when the dataset name exists in the index or is "default". */
+bool http_dataset_known(const kd_index *ix, const char *dataset);
+/* Converts a JSON property value (string or list of strings) to strings;
+ * returns how many, or -1 when a value has the wrong type. */
+int http_json_strings(json_t *value, const char **out, int max);
+
+/* ---- filters shared by /match and /search (filter.c) ------------------- */
+
+#define HTTP_FILTER_MAX 32
+#define HTTP_FILTER_MAX_IDS 50
+
+typedef struct http_filter {
+    const kd_index *ix;
+    const char *scope;          /* the dataset in the URL; NULL for "default" */
+    int schema_only;            /* /search's schema; -1 for any */
+    const char *include[HTTP_FILTER_MAX];
+    size_t n_include;
+    const char *exclude[HTTP_FILTER_MAX];
+    size_t n_exclude;
+    int exclude_schema[HTTP_FILTER_MAX];
+    size_t n_exclude_schema;
+    const char *topics[HTTP_FILTER_MAX];
+    size_t n_topics;
+    char countries[HTTP_FILTER_MAX][3];
+    size_t n_countries;
+    const char *changed_since;
+    const char *exclude_ids[HTTP_FILTER_MAX_IDS];
+    size_t n_exclude_ids;
+} http_filter;
+
+/* Reads the filter arguments of the request; replies 400 and returns -1
+ * when one is invalid. Set scope and schema_only afterwards. */
+int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f);
+/* kd_match_query.accept for a http_filter. */
+int http_filter_accept(void *context, size_t entity);
+
+/* ---- /match's query handling, shared with /screen (route_match.c) ------ */
+
+#define HTTP_MATCH_NAMES 8
+#define HTTP_MATCH_DATES 3
+#define HTTP_MATCH_LIMIT 500
+
+typedef struct http_match_weights {
+    double name_match, evidence;
+} http_match_weights;
+
+typedef struct http_match_query {
+    const char *names[HTTP_MATCH_NAMES];
+    int n_names;
+    char built_name[512];       /* from firstName/lastName when no name */
+    const char *dates[HTTP_MATCH_DATES];
+    int n_dates;
+    char country[3];
+    const char *gender;
+    const char *identifier;
+    int schema;
+} http_match_query;
+
+typedef struct http_match_found {
+    kd_match_result r;
+    const char *query_name;
+} http_match_found;
+
+/* Validates one FtM query (schema, properties) and cleans its values as
+ * FtM does; *echo is the normalised query. Returns 0 or an HTTP status with
+ * the reason in why. */
+int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **echo, char *why,
+                     size_t why_size);
+/* Runs every name x date of the query; each entity's best result, best
+ * first. results is scratch of `limit` entries. */
+int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter, size_t limit,
+                   double threshold, kd_match_result *results, http_match_found *out, size_t cap,
+                   kd_error *err);
+double http_match_reweigh(const kd_match_result *r, const http_match_weights *w);
+/* A result in yente's shape: the entity plus score, match, explanations. */
+json_t *http_match_result(const kd_index *ix, const http_match_found *found, double score,
+                          double threshold);
+
+/* yente's algorithm names and kordon's own. */
+bool http_algorithm_known(const char *name);
+
+/* Embedded files (generated at build time from web/ and openapi.json). */
+typedef struct http_asset {
+    const char *path;
+    const char *content_type;
+    const unsigned char *data;
+    size_t size;
+} http_asset;
+const http_asset *http_asset_find(const char *path);
+
+#endif

@@ -1,0 +1,334 @@
+/* POST /match/{dataset}: yente's batch matching API. Each query is an FtM
+ * entity fragment; its names (or first/last names), dates, countries,
+ * gender and identifiers become kd_match queries, and the best result per
+ * listed entity is returned in yente's shape with kordon's explanation. */
+#include "http_internal.h"
+#include "index/index.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+static const kd_prop country_props[] = {KD_PROP_NATIONALITY, KD_PROP_COUNTRY, KD_PROP_CITIZENSHIP,
+                                        KD_PROP_JURISDICTION};
+static const kd_prop identifier_props[] = {
+    KD_PROP_ID_NUMBER,  KD_PROP_PASSPORT_NUMBER, KD_PROP_REGISTRATION_NUMBER, KD_PROP_TAX_NUMBER,
+    KD_PROP_INN_CODE,   KD_PROP_OGRN_CODE,       KD_PROP_IMO_NUMBER,          KD_PROP_MMSI,
+    KD_PROP_LEI_CODE,   KD_PROP_SWIFT_BIC,       KD_PROP_VAT_CODE};
+
+static bool one_of(kd_prop p, const kd_prop *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == p)
+            return true;
+    return false;
+}
+
+/* Validates one query and builds its normalised echo (yente returns the
+ * query as it understood it: countries as codes, dates as ISO). Returns the
+ * HTTP status of a failure, or 0. */
+int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **echo, char *why,
+                       size_t why_size)
+{
+    memset(c, 0, sizeof *c);
+    if (!json_is_object(q))
+        return snprintf(why, why_size, "queries.%s: expected an object", key), 422;
+    json_t *schema = json_object_get(q, "schema");
+    if (!schema)
+        return snprintf(why, why_size, "queries.%s.schema: field required", key), 422;
+    if (!json_is_string(schema))
+        return snprintf(why, why_size, "queries.%s.schema: expected a string", key), 422;
+    c->schema = kd_schema_from_name(json_string_value(schema));
+    if (c->schema < 0)
+        return snprintf(why, why_size, "queries.%s.schema: unknown schema \"%.64s\"", key,
+                        json_string_value(schema)),
+               400;
+    if (c->schema > KD_SCHEMA_PUBLIC_BODY && c->schema != KD_SCHEMA_THING)
+        return snprintf(why, why_size, "queries.%s.schema: %s cannot be matched", key,
+                        json_string_value(schema)),
+               400;
+    json_t *props = json_object_get(q, "properties");
+    if (props && !json_is_object(props))
+        return snprintf(why, why_size, "queries.%s.properties: expected an object", key), 422;
+    json_t *id = json_object_get(q, "id");
+    if (id && !json_is_string(id) && !json_is_null(id))
+        return snprintf(why, why_size, "queries.%s.id: expected a string", key), 422;
+    json_t *out_props = json_object();
+    *echo = json_pack("{s:O?,s:s,s:o}", "id", id, "schema", json_string_value(schema), "properties",
+                      out_props);
+    const char *part[4] = {0}; /* first, middle, father, last */
+    const char *prop_name;
+    json_t *value;
+    json_object_foreach(props, prop_name, value) {
+        const char *values[16];
+        int n = http_json_strings(value, values, 16);
+        if (n < 0)
+            return snprintf(why, why_size, "queries.%s.properties.%.64s: expected a string or a list of strings",
+                            key, prop_name),
+                   422;
+        int p = kd_prop_from_name(prop_name);
+        json_t *cleaned = json_array();
+        for (int i = 0; i < n && i < 16; i++) {
+            const char *v = values[i];
+            char code[3], date[64];
+            if (p >= 0 && one_of((kd_prop)p, country_props, KD_ARRAY_LEN(country_props))) {
+                if (!country_code(v, strlen(v), code))
+                    continue; /* FtM drops what is not a country */
+                json_array_append_new(cleaned, json_string(code));
+                if (!c->country[0])
+                    memcpy(c->country, code, 3);
+                continue;
+            }
+            if (p == KD_PROP_BIRTH_DATE || p == KD_PROP_INCORPORATION_DATE) {
+                if (!date_normalise(v, strlen(v), date, sizeof date))
+                    continue;
+                json_array_append_new(cleaned, json_string(date));
+                if (c->n_dates < HTTP_MATCH_DATES)
+                    c->dates[c->n_dates++] = v;
+                continue;
+            }
+            json_array_append_new(cleaned, json_string(v));
+            if ((p == KD_PROP_NAME || p == KD_PROP_ALIAS) && *v && c->n_names < HTTP_MATCH_NAMES)
+                c->names[c->n_names++] = v;
+            else if (p == KD_PROP_GENDER && !c->gender)
+                c->gender = v;
+            else if (p >= 0 && !c->identifier && one_of((kd_prop)p, identifier_props,
+                                                      KD_ARRAY_LEN(identifier_props)))
+                c->identifier = v;
+            else if (p == KD_PROP_FIRST_NAME && !part[0])
+                part[0] = v;
+            else if (p == KD_PROP_MIDDLE_NAME && !part[1])
+                part[1] = v;
+            else if (p == KD_PROP_FATHER_NAME && !part[2])
+                part[2] = v;
+            else if (p == KD_PROP_LAST_NAME && !part[3])
+                part[3] = v;
+        }
+        if (json_array_size(cleaned))
+            json_object_set_new(out_props, prop_name, cleaned);
+        else
+            json_decref(cleaned);
+    }
+    if (!c->n_names) {
+        size_t used = 0;
+        for (int i = 0; i < 4; i++)
+            if (part[i] && *part[i] && used < sizeof c->built_name)
+                used += (size_t)snprintf(c->built_name + used, sizeof c->built_name - used, "%s%s",
+                                         used ? " " : "", part[i]);
+        if (used) {
+            c->names[c->n_names++] = c->built_name;
+            json_object_set_new(out_props, "name", json_pack("[s]", c->built_name));
+        }
+    }
+    if (!c->n_names)
+        return snprintf(why, why_size, "queries.%s: no name (give properties.name, or firstName and lastName)",
+                        key),
+               400;
+    return 0;
+}
+
+static int compare_merged(const void *a, const void *b)
+{
+    const http_match_found *x = a, *y = b;
+    return (x->r.score < y->r.score) - (x->r.score > y->r.score);
+}
+
+/* Runs every name × birth date of the query and keeps each entity's best. */
+int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter, size_t limit,
+                     double threshold, kd_match_result *results, http_match_found *out, size_t cap, kd_error *err)
+{
+    size_t n_out = 0;
+    int n_dates = c->n_dates ? c->n_dates : 1;
+    for (int i = 0; i < c->n_names; i++)
+        for (int d = 0; d < n_dates; d++) {
+            kd_match_query q = {.name = c->names[i],
+                                .schema = c->schema == KD_SCHEMA_THING ? -1 : c->schema,
+                                .birth_date = c->n_dates ? c->dates[d] : NULL,
+                                .country = c->country[0] ? c->country : NULL,
+                                .gender = c->gender,
+                                .identifier = c->identifier,
+                                .threshold = threshold,
+                                .limit = limit,
+                                .accept = http_filter_accept,
+                                .accept_context = filter};
+            int n = kd_match(m, &q, results, NULL, err);
+            if (n < 0)
+                return n;
+            for (int k = 0; k < n; k++) {
+                size_t j = 0;
+                while (j < n_out && out[j].r.entity != results[k].entity)
+                    j++;
+                if (j == n_out) {
+                    if (n_out == cap)
+                        continue;
+                    n_out++;
+                } else if (out[j].r.score >= results[k].score)
+                    continue;
+                out[j].r = results[k];
+                out[j].query_name = c->names[i];
+            }
+        }
+    qsort(out, n_out, sizeof *out, compare_merged);
+    return (int)n_out;
+}
+
+double http_match_reweigh(const kd_match_result *r, const http_match_weights *w)
+{
+    double s = r->name_score * w->name_match + (r->score - r->name_score) * w->evidence;
+    s = s < 0 ? 0 : s > 1 ? 1 : s;
+    return floor(s * 1000 + 0.5) / 1000;
+}
+
+json_t *http_match_result(const kd_index *ix, const http_match_found *mr, double score, double threshold)
+{
+    const kd_match_result *r = &mr->r;
+    json_t *o = index_entity_object(ix, r->entity);
+    json_object_set_new(o, "score", json_real(score));
+    json_object_set_new(o, "match", json_boolean(score >= threshold));
+    json_t *explanations = json_object(), *features = json_object();
+    json_object_set_new(explanations, "name_match",
+                        json_pack("{s:f,s:s,s:s,s:s}", "score", r->name_score, "detail", r->explanation,
+                                  "query", mr->query_name, "candidate", r->matched_name));
+    json_object_set_new(features, "name_match", json_real(r->name_score));
+    double evidence = r->score - r->name_score;
+    if (fabs(evidence) >= 0.0005) {
+        const char *detail = strstr(r->explanation, "born");
+        if (!detail)
+            detail = r->explanation;
+        json_object_set_new(explanations, "evidence",
+                            json_pack("{s:f,s:s}", "score", evidence, "detail", detail));
+        json_object_set_new(features, "evidence", json_real(evidence));
+    }
+    json_object_set_new(o, "explanations", explanations);
+    json_object_set_new(o, "features", features);
+    return o;
+}
+
+static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t why_size)
+{
+    *w = (http_match_weights){1.0, 1.0};
+    json_t *weights = json_object_get(body, "weights");
+    if (weights && !json_is_null(weights)) {
+        if (!json_is_object(weights))
+            return snprintf(why, why_size, "weights: expected an object"), 422;
+        const char *k;
+        json_t *v;
+        json_object_foreach(weights, k, v) {
+            if (!json_is_number(v))
+                return snprintf(why, why_size, "weights.%.64s: expected a number", k), 422;
+            if (strcmp(k, "name_match") == 0)
+                w->name_match = json_number_value(v);
+            else if (strcmp(k, "evidence") == 0)
+                w->evidence = json_number_value(v);
+            else
+                return snprintf(why, why_size, "weights.%.64s: unknown feature (see /algorithms)", k), 400;
+        }
+    }
+    json_t *config = json_object_get(body, "config");
+    if (config && !json_is_null(config)) {
+        if (!json_is_object(config))
+            return snprintf(why, why_size, "config: expected an object"), 422;
+        const char *k;
+        json_t *v;
+        json_object_foreach(config, k, v)
+            return snprintf(why, why_size, "config.%.64s: unknown option (see /algorithms)", k), 400;
+    }
+    return 0;
+}
+
+void route_match(http_request *rq, http_response *rs, const char *dataset)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    const kd_index *ix = rq->index->index;
+    if (!http_dataset_known(ix, dataset))
+        return http_reply_error(rs, 404, "No such dataset: %s", dataset);
+    long limit;
+    double threshold, cutoff;
+    if (http_arg_int(rq, rs, "limit", 5, 1, HTTP_MATCH_LIMIT, &limit) ||
+        http_arg_double(rq, rs, "threshold", KD_MATCH_THRESHOLD, &threshold) ||
+        http_arg_double(rq, rs, "cutoff", 0.0, &cutoff))
+        return;
+    const char *algorithm = http_arg(rq, "algorithm");
+    if (algorithm && *algorithm && !http_algorithm_known(algorithm))
+        return http_reply_error(rs, 400, "Unknown algorithm: %s (see /algorithms)", algorithm);
+    http_filter filter;
+    if (http_filter_parse(rq, rs, &filter))
+        return;
+    filter.scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
+
+    json_error_t jerr;
+    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body)
+        return http_reply_error(rs, 400, "Invalid JSON body, line %d column %d: %s", jerr.line, jerr.column,
+                                jerr.text);
+    char why[512];
+    http_match_weights weights;
+    int status = json_is_object(body) ? parse_weights(body, &weights, why, sizeof why)
+                                      : (snprintf(why, sizeof why, "body: expected a JSON object"), 422);
+    json_t *queries = json_is_object(body) ? json_object_get(body, "queries") : NULL;
+    if (!status && !json_is_object(queries))
+        status = (snprintf(why, sizeof why, "queries: field required (an object of named queries)"), 422);
+    if (!status && json_object_size(queries) > rq->options->max_queries)
+        status = (snprintf(why, sizeof why, "Too many queries: %zu, at most %zu per request",
+                           json_object_size(queries), rq->options->max_queries),
+                  400);
+    if (status) {
+        json_decref(body);
+        return http_reply_error(rs, status, "%s", why);
+    }
+    kd_error err = {0};
+    kd_matcher *m = live_take_matcher(rq->index, &err);
+    if (!m) {
+        json_decref(body);
+        return http_reply_error(rs, 500, "%s", err.message);
+    }
+    json_t *responses = json_object();
+    double floor_score = cutoff < threshold ? cutoff : threshold;
+    http_match_found *found = malloc(HTTP_MATCH_LIMIT * HTTP_MATCH_NAMES * sizeof *found);
+    kd_match_result *scratch = malloc((size_t)limit * sizeof *scratch);
+    const char *key;
+    json_t *q;
+    json_object_foreach(queries, key, q) {
+        http_match_query c;
+        json_t *echo = NULL;
+        status = http_match_clean(key, q, &c, &echo, why, sizeof why);
+        if (!status && (!found || !scratch))
+            status = (snprintf(why, sizeof why, "out of memory"), 500);
+        if (status) {
+            json_decref(echo);
+            break;
+        }
+        int n = http_match_run(m, &c, &filter, (size_t)limit, threshold, scratch, found,
+                          HTTP_MATCH_LIMIT * HTTP_MATCH_NAMES, &err);
+        if (n < 0) {
+            json_decref(echo);
+            status = err.code == KD_ENOMEM ? 500 : 400;
+            snprintf(why, sizeof why, "queries.%.64s: %.400s", key, err.message);
+            break;
+        }
+        json_t *results = json_array();
+        size_t matches = 0;
+        for (int i = 0; i < n && json_array_size(results) < (size_t)limit; i++) {
+            double score = http_match_reweigh(&found[i].r, &weights);
+            if (score <= floor_score)
+                continue;
+            matches += score >= threshold;
+            json_array_append_new(results, http_match_result(ix, &found[i], score, threshold));
+        }
+        json_object_set_new(responses, key,
+                            json_pack("{s:i,s:o,s:{s:I,s:s},s:o}", "status", 200, "results", results, "total",
+                                      "value", (json_int_t)matches, "relation", "eq", "query", echo));
+    }
+    free(found);
+    free(scratch);
+    live_give_matcher(rq->index, m);
+    snprintf(rs->batch_size, sizeof rs->batch_size, "%zu", json_object_size(queries));
+    json_decref(body);
+    if (status) {
+        json_decref(responses);
+        return http_reply_error(rs, status, "%s", why);
+    }
+    http_reply_json(rs, 200, json_pack("{s:o,s:I}", "responses", responses, "limit", (json_int_t)limit));
+}

@@ -1,0 +1,450 @@
+/* GET /search/{dataset}: free-text search with filters and facets, and the
+ * OpenRefine reconciliation API (/reconcile/{dataset}) on the same matcher.
+ * A query runs through kd_match (names in any script and spelling), so
+ * search finds what /match would; without q, entities are listed in id
+ * order, filtered and paginated. */
+#include "http_internal.h"
+#include "index/index.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEARCH_MAX_LIMIT 500
+#define SEARCH_MAX_WINDOW 1000 /* offset + limit */
+#define SEARCH_MIN_SCORE 0.30
+
+typedef struct facet_count {
+    char name[64];
+    size_t count;
+} facet_count;
+
+typedef struct facet {
+    facet_count items[256];
+    size_t n;
+} facet;
+
+static void facet_add(facet *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->items[i].name, name) == 0) {
+            f->items[i].count++;
+            return;
+        }
+    if (f->n < KD_ARRAY_LEN(f->items)) {
+        snprintf(f->items[f->n].name, sizeof f->items[f->n].name, "%s", name);
+        f->items[f->n++].count = 1;
+    }
+}
+
+static int compare_facet(const void *a, const void *b)
+{
+    const facet_count *x = a, *y = b;
+    if (x->count != y->count)
+        return (x->count < y->count) - (x->count > y->count);
+    return strcmp(x->name, y->name);
+}
+
+static void facets_add_entity(const kd_index *ix, size_t entity, facet *countries, facet *datasets,
+                              facet *schemata, facet *topics)
+{
+    kd_entity_view v;
+    kd_index_entity(ix, entity, &v);
+    facet_add(schemata, kd_schema_name(v.schema));
+    for (uint32_t i = 0; i < v.n_datasets; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, v.datasets[i], &d);
+        facet_add(datasets, d.name);
+    }
+    /* count each country once per entity */
+    const char *seen[16];
+    size_t n_seen = 0;
+    for (uint32_t i = 0; i < v.n_values; i++) {
+        kd_value_ref r = kd_entity_view_value(ix, &v, i);
+        if (r.prop == KD_PROP_TOPICS)
+            facet_add(topics, r.value);
+        if (r.prop != KD_PROP_COUNTRY && r.prop != KD_PROP_NATIONALITY && r.prop != KD_PROP_CITIZENSHIP &&
+            r.prop != KD_PROP_JURISDICTION)
+            continue;
+        if (strlen(r.value) != 2)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < n_seen; k++)
+            dup |= strcmp(seen[k], r.value) == 0;
+        if (!dup && n_seen < 16) {
+            seen[n_seen++] = r.value;
+            facet_add(countries, r.value);
+        }
+    }
+}
+
+static json_t *facet_json(facet *f, const char *label, bool is_country)
+{
+    qsort(f->items, f->n, sizeof *f->items, compare_facet);
+    json_t *values = json_array();
+    for (size_t i = 0; i < f->n && i < 50; i++) {
+        const char *name = f->items[i].name;
+        const char *display = is_country ? country_name(name) : NULL;
+        json_array_append_new(values, json_pack("{s:s,s:s,s:I}", "name", name, "label", display ? display : name,
+                                                "count", (json_int_t)f->items[i].count));
+    }
+    return json_pack("{s:s,s:o}", "label", label, "values", values);
+}
+
+/* Positions of the entities a search yields, best first; returns how many
+ * (the total) and whether it stopped at the window. */
+static int search_positions(http_request *rq, http_response *rs, http_filter *filter, const char *q,
+                            size_t window, size_t *out, double *scores, bool *capped)
+{
+    const kd_index *ix = rq->index->index;
+    *capped = false;
+    if (!q || !*q) {
+        size_t n = kd_index_entity_count(ix), found = 0;
+        for (size_t e = 0; e < n; e++)
+            if (http_filter_accept(filter, e)) {
+                if (found < window) {
+                    out[found] = e;
+                    scores[found] = 1.0;
+                }
+                found++;
+            }
+        return (int)found;
+    }
+    kd_error err = {0};
+    kd_matcher *m = live_take_matcher(rq->index, &err);
+    kd_match_result *results = m ? malloc(window * sizeof *results) : NULL;
+    if (!results) {
+        if (m)
+            live_give_matcher(rq->index, m);
+        http_reply_error(rs, 500, "%s", m ? "out of memory" : err.message);
+        return -1;
+    }
+    kd_match_query query = {.name = q, .schema = filter->schema_only == KD_SCHEMA_THING ? -1 : filter->schema_only,
+                            .threshold = KD_MATCH_THRESHOLD, .limit = window,
+                            .accept = http_filter_accept, .accept_context = filter};
+    int n = kd_match(m, &query, results, NULL, &err);
+    live_give_matcher(rq->index, m);
+    if (n < 0) {
+        free(results);
+        http_reply_error(rs, 400, "q: %s", err.message);
+        return -1;
+    }
+    size_t kept = 0;
+    for (int i = 0; i < n; i++)
+        if (results[i].score >= SEARCH_MIN_SCORE) {
+            out[kept] = results[i].entity;
+            scores[kept++] = results[i].score;
+        }
+    *capped = (size_t)n == window;
+    free(results);
+    return (int)kept;
+}
+
+void route_search(http_request *rq, http_response *rs, const char *dataset)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    const kd_index *ix = rq->index->index;
+    if (!http_dataset_known(ix, dataset)) {
+        http_reply_error(rs, 404, "No such dataset: %s", dataset);
+        return;
+    }
+    long limit, offset;
+    if (http_arg_int(rq, rs, "limit", 10, 0, SEARCH_MAX_LIMIT, &limit) ||
+        http_arg_int(rq, rs, "offset", 0, 0, SEARCH_MAX_WINDOW, &offset))
+        return;
+    if (offset + limit > SEARCH_MAX_WINDOW) {
+        http_reply_error(rs, 400, "offset + limit: at most %d", SEARCH_MAX_WINDOW);
+        return;
+    }
+    http_filter filter;
+    if (http_filter_parse(rq, rs, &filter))
+        return;
+    filter.scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
+    const char *schema = http_arg(rq, "schema");
+    if (schema && *schema) {
+        filter.schema_only = kd_schema_from_name(schema);
+        if (filter.schema_only < 0) {
+            http_reply_error(rs, 400, "schema: unknown schema \"%s\"", schema);
+            return;
+        }
+    }
+    const char *q = http_arg(rq, "q");
+    size_t window = (size_t)(offset + limit) > 0 ? (size_t)(offset + limit) : 1;
+    /* Facets count over everything found, so the window is the whole cap. */
+    window = SEARCH_MAX_WINDOW;
+    size_t *positions = malloc(window * sizeof *positions);
+    double *scores = malloc(window * sizeof *scores);
+    if (!positions || !scores) {
+        free(positions);
+        free(scores);
+        http_reply_error(rs, 500, "out of memory");
+        return;
+    }
+    bool capped;
+    int total = search_positions(rq, rs, &filter, q, window, positions, scores, &capped);
+    if (total < 0) {
+        free(positions);
+        free(scores);
+        return;
+    }
+    size_t listed = (size_t)total < window ? (size_t)total : window;
+    facet *f = calloc(4, sizeof *f);
+    json_t *results = json_array();
+    for (size_t i = 0; i < listed; i++) {
+        if (f)
+            facets_add_entity(ix, positions[i], &f[0], &f[1], &f[2], &f[3]);
+        if (i >= (size_t)offset && i < (size_t)(offset + limit)) {
+            json_t *o = index_entity_object(ix, positions[i]);
+            json_object_set_new(o, "score", json_real(scores[i]));
+            json_array_append_new(results, o);
+        }
+    }
+    json_t *facets = json_object();
+    if (f) {
+        json_object_set_new(facets, "countries", facet_json(&f[0], "Countries", true));
+        json_object_set_new(facets, "datasets", facet_json(&f[1], "Data sources", false));
+        json_object_set_new(facets, "schema", facet_json(&f[2], "Types", false));
+        json_object_set_new(facets, "topics", facet_json(&f[3], "Topics", false));
+    }
+    free(f);
+    free(positions);
+    free(scores);
+    http_reply_json(rs, 200,
+                    json_pack("{s:o,s:o,s:{s:I,s:s},s:I,s:I}", "results", results, "facets", facets, "total",
+                              "value", (json_int_t)total, "relation", capped ? "gte" : "eq", "limit",
+                              (json_int_t)limit, "offset", (json_int_t)offset));
+}
+
+/* ---- OpenRefine reconciliation (W3C Reconciliation API v0.2) ------------- */
+
+static json_t *reconcile_manifest(const char *dataset)
+{
+    char space[256];
+    snprintf(space, sizeof space, "/entities/");
+    json_t *types = json_array();
+    static const kd_schema types_offered[] = {KD_SCHEMA_PERSON, KD_SCHEMA_ORGANIZATION, KD_SCHEMA_COMPANY,
+                                              KD_SCHEMA_LEGAL_ENTITY, KD_SCHEMA_VESSEL, KD_SCHEMA_AIRPLANE};
+    for (size_t i = 0; i < KD_ARRAY_LEN(types_offered); i++)
+        json_array_append_new(types, json_pack("{s:s,s:s}", "id", kd_schema_name(types_offered[i]), "name",
+                                               kd_schema_name(types_offered[i])));
+    char name[256];
+    snprintf(name, sizeof name, "kordon (%s)", dataset);
+    return json_pack("{s:[s],s:s,s:s,s:s,s:o,s:{s:s},s:{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}}", "versions", "0.2",
+                     "name", name, "identifierSpace", "https://www.opensanctions.org/reference/#schema",
+                     "schemaSpace", "https://www.opensanctions.org/reference/#schema", "defaultTypes", types,
+                     "view", "url", "/entities/{{id}}", "suggest", "entity", "service_url", "", "service_path",
+                     "/suggest/entity", "type", "service_url", "", "service_path", "/suggest/type", "property",
+                     "service_url", "", "service_path", "/suggest/property");
+}
+
+static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filter, json_t *query,
+                             char *why, size_t why_size)
+{
+    const kd_index *ix = rq->index->index;
+    json_t *q = json_object_get(query, "query");
+    if (!json_is_string(q) || !*json_string_value(q)) {
+        snprintf(why, why_size, "each query needs a non-empty \"query\" string");
+        return NULL;
+    }
+    int schema = -1;
+    json_t *type = json_object_get(query, "type");
+    if (json_is_string(type) && (schema = kd_schema_from_name(json_string_value(type))) < 0) {
+        snprintf(why, why_size, "type: unknown schema \"%.64s\"", json_string_value(type));
+        return NULL;
+    }
+    json_t *limit_j = json_object_get(query, "limit");
+    size_t limit = json_is_integer(limit_j) && json_integer_value(limit_j) > 0 &&
+                           json_integer_value(limit_j) <= 100
+                       ? (size_t)json_integer_value(limit_j)
+                       : 5;
+    /* properties: [{"pid": "birthDate", "v": "1976"}, ...] */
+    kd_match_query mq = {.name = json_string_value(q), .schema = schema == KD_SCHEMA_THING ? -1 : schema,
+                         .limit = limit, .accept = http_filter_accept, .accept_context = filter};
+    json_t *props = json_object_get(query, "properties");
+    size_t i;
+    json_t *p;
+    json_array_foreach(props, i, p) {
+        const char *pid = json_string_value(json_object_get(p, "pid"));
+        const char *v = json_string_value(json_object_get(p, "v"));
+        if (!pid || !v)
+            continue;
+        if (strcmp(pid, "birthDate") == 0 || strcmp(pid, "incorporationDate") == 0)
+            mq.birth_date = v;
+        else if (strcmp(pid, "country") == 0 || strcmp(pid, "nationality") == 0)
+            mq.country = v;
+        else if (strcmp(pid, "gender") == 0)
+            mq.gender = v;
+        else if (strstr(pid, "Number") || strstr(pid, "Code"))
+            mq.identifier = v;
+    }
+    kd_match_result results[100];
+    kd_error err = {0};
+    int n = kd_match(m, &mq, results, NULL, &err);
+    if (n < 0) {
+        snprintf(why, why_size, "%.200s", err.message);
+        return NULL;
+    }
+    json_t *out = json_array();
+    for (int k = 0; k < n; k++) {
+        kd_entity_view v;
+        kd_index_entity(ix, results[k].entity, &v);
+        const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
+        json_array_append_new(out, json_pack("{s:s,s:s,s:f,s:b,s:[{s:s,s:s}]}", "id", v.id, "name",
+                                             caption ? caption : v.id, "score", results[k].score * 100.0,
+                                             "match", results[k].match, "type", "id",
+                                             kd_schema_name(v.schema), "name", kd_schema_name(v.schema)));
+    }
+    return json_pack("{s:o}", "result", out);
+}
+
+static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *filter, const char *kind)
+{
+    const char *prefix = http_arg(rq, "prefix");
+    if (!prefix)
+        prefix = "";
+    json_t *result = json_array();
+    if (strcmp(kind, "entity") == 0 && *prefix) {
+        kd_error err = {0};
+        kd_matcher *m = live_take_matcher(rq->index, &err);
+        if (!m) {
+            json_decref(result);
+            http_reply_error(rs, 500, "%s", err.message);
+            return;
+        }
+        kd_match_result results[10];
+        kd_match_query mq = {.name = prefix, .schema = -1, .limit = 10, .accept = http_filter_accept,
+                             .accept_context = filter};
+        int n = kd_match(m, &mq, results, NULL, &err);
+        live_give_matcher(rq->index, m);
+        for (int k = 0; k < n; k++) {
+            kd_entity_view v;
+            kd_index_entity(rq->index->index, results[k].entity, &v);
+            const char *caption = kd_entity_view_first(rq->index->index, &v, KD_PROP_NAME);
+            json_array_append_new(result, json_pack("{s:s,s:s,s:s}", "id", v.id, "name", caption ? caption : v.id,
+                                                    "n:type", kd_schema_name(v.schema)));
+        }
+    } else if (strcmp(kind, "type") == 0) {
+        for (int s = 0; s < KD_SCHEMA_COUNT; s++)
+            if (text_istarts(kd_schema_name((kd_schema)s), strlen(kd_schema_name((kd_schema)s)), prefix))
+                json_array_append_new(result, json_pack("{s:s,s:s}", "id", kd_schema_name((kd_schema)s), "name",
+                                                        kd_schema_name((kd_schema)s)));
+    } else if (strcmp(kind, "property") == 0) {
+        for (int p = 0; p < KD_PROP_COUNT; p++)
+            if (!kd_prop_is_meta((kd_prop)p) &&
+                text_istarts(kd_prop_name((kd_prop)p), strlen(kd_prop_name((kd_prop)p)), prefix))
+                json_array_append_new(result, json_pack("{s:s,s:s}", "id", kd_prop_name((kd_prop)p), "name",
+                                                        kd_prop_name((kd_prop)p)));
+    } else {
+        json_decref(result);
+        http_reply_error(rs, 404, "use suggest/entity, suggest/type or suggest/property");
+        return;
+    }
+    http_reply_json(rs, 200, json_pack("{s:s,s:s,s:s,s:o}", "code", "/api/status/ok", "status", "200 OK",
+                                       "prefix", prefix, "result", result));
+}
+
+/* The queries come as a form field or query argument "queries" holding a
+ * JSON object of named queries. */
+static const char *form_queries(http_request *rq, char **owned)
+{
+    *owned = NULL;
+    const char *q = http_arg(rq, "queries");
+    if (q)
+        return q;
+    const char *type = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!rq->body_len)
+        return NULL;
+    if (type && strstr(type, "application/json"))
+        return rq->body;
+    /* application/x-www-form-urlencoded: find queries=... and decode it */
+    const char *p = rq->body;
+    while (p && *p) {
+        if (strncmp(p, "queries=", 8) == 0) {
+            size_t n = strcspn(p + 8, "&");
+            char *copy = strndup(p + 8, n);
+            if (!copy)
+                return NULL;
+            for (char *c = copy; *c; c++)
+                if (*c == '+')
+                    *c = ' ';
+            MHD_http_unescape(copy);
+            *owned = copy;
+            return copy;
+        }
+        p = strchr(p, '&');
+        if (p)
+            p++;
+    }
+    return NULL;
+}
+
+void route_reconcile(http_request *rq, http_response *rs, const char *dataset, const char *rest)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    if (!http_dataset_known(rq->index->index, dataset)) {
+        http_reply_error(rs, 404, "No such dataset: %s", dataset);
+        return;
+    }
+    http_filter filter;
+    if (http_filter_parse(rq, rs, &filter))
+        return;
+    filter.scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
+    if (strncmp(rest, "suggest/", 8) == 0) {
+        reconcile_suggest(rq, rs, &filter, rest + 8);
+        return;
+    }
+    if (*rest) {
+        http_reply_error(rs, 404, "Not Found");
+        return;
+    }
+    char *owned;
+    const char *text = form_queries(rq, &owned);
+    if (!text) {
+        http_reply_json(rs, 200, reconcile_manifest(dataset));
+        return;
+    }
+    json_error_t jerr;
+    json_t *queries = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+    free(owned);
+    if (!json_is_object(queries)) {
+        json_decref(queries);
+        http_reply_error(rs, 400, "queries: expected a JSON object of named queries");
+        return;
+    }
+    if (json_object_size(queries) > rq->options->max_queries) {
+        json_decref(queries);
+        http_reply_error(rs, 400, "Too many queries: at most %zu per request", rq->options->max_queries);
+        return;
+    }
+    kd_error err = {0};
+    kd_matcher *m = live_take_matcher(rq->index, &err);
+    if (!m) {
+        json_decref(queries);
+        http_reply_error(rs, 500, "%s", err.message);
+        return;
+    }
+    json_t *out = json_object();
+    const char *key;
+    json_t *q;
+    char why[256] = "";
+    json_object_foreach(queries, key, q) {
+        json_t *r = json_is_object(q) ? reconcile_one(rq, m, &filter, q, why, sizeof why) : NULL;
+        if (!r) {
+            if (!why[0])
+                snprintf(why, sizeof why, "expected an object");
+            break;
+        }
+        json_object_set_new(out, key, r);
+    }
+    live_give_matcher(rq->index, m);
+    json_decref(queries);
+    if (why[0]) {
+        json_decref(out);
+        http_reply_error(rs, 400, "queries.%s: %s", key ? key : "?", why);
+        return;
+    }
+    http_reply_json(rs, 200, out);
+}

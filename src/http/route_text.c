@@ -1,0 +1,320 @@
+/* kordon's own routes: POST /scan (text screening, the mentions `kordon
+ * scan --json` prints) and POST /screen (many records in one body, results
+ * streamed back as JSON lines while they are computed). */
+#include "http_internal.h"
+#include "lists/lists.h"
+#include "scan/scan.h"
+
+#include <ctype.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+void route_scan(http_request *rq, http_response *rs)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    double threshold;
+    if (http_arg_double(rq, rs, "threshold", 0.0, &threshold))
+        return;
+    size_t bad;
+    if (!utf8_valid(rq->body, rq->body_len, &bad)) {
+        http_reply_error(rs, 400, "body: invalid UTF-8 at byte %zu", bad);
+        return;
+    }
+    kd_error err = {0};
+    kd_scanner *s = live_take_scanner(rq->index, &err);
+    if (!s) {
+        http_reply_error(rs, 500, "%s", err.message);
+        return;
+    }
+    kd_mention *m = NULL;
+    size_t n = 0;
+    if (kd_scan(s, rq->body, rq->body_len, threshold, &m, &n, &err)) {
+        live_give_scanner(rq->index, s);
+        http_reply_error(rs, err.code == KD_ENOMEM ? 500 : 400, "%s", err.message);
+        return;
+    }
+    live_give_scanner(rq->index, s);
+    json_t *mentions = json_array();
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(mentions, scan_mention_json(rq->index->index, rq->body, &m[i]));
+        listed += !m[i].linked;
+    }
+    kd_mentions_free(m, n);
+    http_reply_json(rs, 200,
+                    json_pack("{s:o,s:I,s:I}", "mentions", mentions, "listed", (json_int_t)listed, "linked",
+                              (json_int_t)(n - listed)));
+}
+
+/* ---- /screen -------------------------------------------------------------- */
+
+/* CSV headers are FtM property names, compared without case, spaces,
+ * dashes or underscores ("birth_date" = "birthDate"); "schema" and "id"
+ * are the query's own fields. */
+static const char *header_property(const char *header)
+{
+    char h[64];
+    size_t k = 0;
+    for (const char *p = header; *p && k + 1 < sizeof h; p++)
+        if (*p != '_' && *p != ' ' && *p != '-')
+            h[k++] = (char)tolower((unsigned char)*p);
+    h[k] = '\0';
+    if (strcmp(h, "schema") == 0 || strcmp(h, "id") == 0)
+        return strcmp(h, "id") == 0 ? "id" : "schema";
+    if (strcmp(h, "dob") == 0 || strcmp(h, "dateofbirth") == 0)
+        return "birthDate";
+    for (int p = 0; p < KD_PROP_COUNT; p++) {
+        const char *name = kd_prop_name((kd_prop)p);
+        size_t n = strlen(name);
+        if (n != k)
+            continue;
+        size_t i = 0;
+        while (i < n && tolower((unsigned char)name[i]) == h[i])
+            i++;
+        if (i == n)
+            return name;
+    }
+    return NULL;
+}
+
+typedef struct screen_stream {
+    live_index *index;
+    kd_matcher *matcher;
+    const char *body;           /* the request's, alive until the request completes */
+    size_t body_len, pos;
+    bool csv;
+    csv_reader *reader;
+    const char *columns[64];    /* property per CSV column, or NULL */
+    size_t n_columns;
+    size_t record;
+    http_filter filter;
+    double threshold;
+    size_t limit;
+    buf out;                    /* produced, not yet handed to the network */
+    size_t out_pos;
+    bool done;
+    http_match_found *found;
+    kd_match_result *scratch;
+} screen_stream;
+
+static void stream_line(screen_stream *st, json_t *o)
+{
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    if (text) {
+        buf_append_str(&st->out, text);
+        buf_append_char(&st->out, '\n');
+        free(text);
+    }
+}
+
+static void stream_error(screen_stream *st, size_t line, int status, const char *why)
+{
+    stream_line(st, json_pack("{s:I,s:i,s:s}", "line", (json_int_t)line, "status", status, "detail", why));
+}
+
+/* Matches one query and appends its result line. */
+static void screen_query(screen_stream *st, size_t line, json_t *q)
+{
+    char key[32], why[512];
+    snprintf(key, sizeof key, "line %zu", line);
+    http_match_query c;
+    json_t *echo = NULL;
+    int status = http_match_clean(key, q, &c, &echo, why, sizeof why);
+    if (status) {
+        json_decref(echo);
+        stream_error(st, line, status, why);
+        return;
+    }
+    kd_error err = {0};
+    int n = http_match_run(st->matcher, &c, &st->filter, st->limit, st->threshold, st->scratch, st->found,
+                           st->limit * HTTP_MATCH_NAMES, &err);
+    if (n < 0) {
+        json_decref(echo);
+        stream_error(st, line, 400, err.message);
+        return;
+    }
+    json_t *results = json_array();
+    size_t matches = 0;
+    http_match_weights w = {1.0, 1.0};
+    for (int i = 0; i < n && (size_t)i < st->limit; i++) {
+        double score = http_match_reweigh(&st->found[i].r, &w);
+        matches += score >= st->threshold;
+        json_array_append_new(results, http_match_result(st->index->index, &st->found[i], score, st->threshold));
+    }
+    json_t *id = json_object_get(echo, "id");
+    stream_line(st, json_pack("{s:I,s:O?,s:i,s:o,s:{s:I,s:s},s:o}", "line", (json_int_t)line, "id", id, "status",
+                              200, "results", results, "total", "value", (json_int_t)matches, "relation", "eq",
+                              "query", echo));
+}
+
+/* Reads the next record of the body into a query; false at the end. */
+static bool screen_next(screen_stream *st)
+{
+    if (st->csv) {
+        kd_error err = {0};
+        int rc = csv_next(st->reader, &err);
+        if (rc <= 0) {
+            if (rc < 0)
+                stream_error(st, csv_line(st->reader), 400, err.message);
+            return false;
+        }
+        json_t *props = json_object(), *q = json_pack("{s:s,s:o}", "schema", "Thing", "properties", props);
+        for (size_t i = 0; i < st->n_columns && i < csv_field_count(st->reader); i++) {
+            size_t len;
+            const char *v = csv_field(st->reader, i, &len);
+            if (!st->columns[i] || !len)
+                continue;
+            json_t *value = json_stringn(v, len);
+            if (!value) {
+                json_decref(q);
+                stream_error(st, csv_line(st->reader), 400, "invalid UTF-8");
+                return true;
+            }
+            if (strcmp(st->columns[i], "schema") == 0 || strcmp(st->columns[i], "id") == 0)
+                json_object_set_new(q, st->columns[i], value);
+            else
+                json_object_set_new(props, st->columns[i], json_pack("[o]", value));
+        }
+        /* A birth date or gender says the row is a person. */
+        if (!json_object_get(q, "schema") || strcmp(json_string_value(json_object_get(q, "schema")), "Thing") == 0)
+            if (json_object_get(props, "birthDate") || json_object_get(props, "gender"))
+                json_object_set_new(q, "schema", json_string("Person"));
+        screen_query(st, csv_line(st->reader), q);
+        json_decref(q);
+        return true;
+    }
+    while (st->pos < st->body_len) {
+        const char *start = st->body + st->pos;
+        const char *nl = memchr(start, '\n', st->body_len - st->pos);
+        size_t len = nl ? (size_t)(nl - start) : st->body_len - st->pos;
+        st->pos += len + (nl != NULL);
+        st->record++;
+        if (len == 0 || (len == 1 && *start == '\r'))
+            continue;
+        json_error_t jerr;
+        json_t *q = json_loadb(start, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!q) {
+            char why[256];
+            snprintf(why, sizeof why, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+            stream_error(st, st->record, 400, why);
+        } else {
+            screen_query(st, st->record, q);
+            json_decref(q);
+        }
+        return true;
+    }
+    return false;
+}
+
+static ssize_t screen_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    (void)pos;
+    screen_stream *st = cls;
+    while (st->out_pos == st->out.len) {
+        buf_clear(&st->out);
+        st->out_pos = 0;
+        if (st->done || !screen_next(st)) {
+            st->done = true;
+            if (st->out.len == 0)
+                return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+    }
+    size_t n = st->out.len - st->out_pos;
+    if (n > max)
+        n = max;
+    memcpy(out, st->out.data + st->out_pos, n);
+    st->out_pos += n;
+    return (ssize_t)n;
+}
+
+static void screen_free(void *cls)
+{
+    screen_stream *st = cls;
+    if (st->reader)
+        csv_close(st->reader);
+    if (st->matcher)
+        live_give_matcher(st->index, st->matcher);
+    live_release(st->index);
+    buf_free(&st->out);
+    free(st->found);
+    free(st->scratch);
+    free(st);
+}
+
+void route_screen(http_request *rq, http_response *rs)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    long limit;
+    double threshold;
+    if (http_arg_int(rq, rs, "limit", 5, 1, 50, &limit) ||
+        http_arg_double(rq, rs, "threshold", KD_MATCH_THRESHOLD, &threshold))
+        return;
+    size_t bad;
+    if (!utf8_valid(rq->body, rq->body_len, &bad)) {
+        http_reply_error(rs, 400, "body: invalid UTF-8 at byte %zu", bad);
+        return;
+    }
+    screen_stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        http_reply_error(rs, 500, "out of memory");
+        return;
+    }
+    if (http_filter_parse(rq, rs, &st->filter)) {
+        free(st);
+        return;
+    }
+    st->index = rq->index;
+    atomic_fetch_add(&st->index->refs, 1); /* the stream outlives this call */
+    st->body = rq->body;
+    st->body_len = rq->body_len;
+    st->threshold = threshold;
+    st->limit = (size_t)limit;
+    st->found = malloc(st->limit * HTTP_MATCH_NAMES * sizeof *st->found);
+    st->scratch = malloc(st->limit * sizeof *st->scratch);
+    kd_error err = {0};
+    const char *type = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t skip = 0;
+    while (skip < st->body_len && isspace((unsigned char)st->body[skip]))
+        skip++;
+    st->csv = type ? strstr(type, "csv") != NULL : (skip < st->body_len && st->body[skip] != '{');
+    if (!st->found || !st->scratch || !(st->matcher = live_take_matcher(st->index, &err))) {
+        screen_free(st);
+        http_reply_error(rs, 500, "%s", err.message[0] ? err.message : "out of memory");
+        return;
+    }
+    if (st->csv) {
+        if (csv_open_memory(&st->reader, st->body, st->body_len, "body", ',', &err) ||
+            csv_next(st->reader, &err) < 0) {
+            screen_free(st);
+            http_reply_error(rs, 400, "%s", err.message);
+            return;
+        }
+        st->n_columns = csv_field_count(st->reader);
+        bool has_name = false;
+        for (size_t i = 0; i < st->n_columns && i < KD_ARRAY_LEN(st->columns); i++) {
+            st->columns[i] = header_property(csv_field(st->reader, i, NULL));
+            has_name |= st->columns[i] && (strcmp(st->columns[i], "name") == 0 ||
+                                           strcmp(st->columns[i], "lastName") == 0);
+        }
+        if (st->n_columns > KD_ARRAY_LEN(st->columns))
+            st->n_columns = KD_ARRAY_LEN(st->columns);
+        if (!has_name) {
+            screen_free(st);
+            http_reply_error(rs, 400, "CSV header: needs a name (or lastName) column; columns are FtM "
+                                      "property names such as name, birthDate, nationality, idNumber");
+            return;
+        }
+    }
+    rs->stream = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, screen_read, st, screen_free);
+    if (!rs->stream) {
+        screen_free(st);
+        http_reply_error(rs, 500, "out of memory");
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = "application/x-ndjson";
+}

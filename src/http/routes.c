@@ -1,0 +1,280 @@
+/* The small read-only routes (/entities, /catalog, /algorithms,
+ * /openapi.json, the web page's files) and helpers the others share. */
+#include "http_internal.h"
+#include "index/index.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *http_entity_datasets(const kd_index *ix, size_t entity)
+{
+    kd_entity_view v;
+    json_t *a = json_array();
+    if (kd_index_entity(ix, entity, &v))
+        return a;
+    for (uint32_t i = 0; i < v.n_datasets; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, v.datasets[i], &d);
+        json_array_append_new(a, json_string(d.name));
+    }
+    return a;
+}
+
+bool http_dataset_known(const kd_index *ix, const char *dataset)
+{
+    if (strcmp(dataset, "default") == 0)
+        return true;
+    size_t n = kd_index_dataset_count(ix);
+    for (size_t i = 0; i < n; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        if (strcmp(d.name, dataset) == 0)
+            return true;
+    }
+    return false;
+}
+
+int http_json_strings(json_t *value, const char **out, int max)
+{
+    if (json_is_string(value)) {
+        if (max > 0)
+            out[0] = json_string_value(value);
+        return 1;
+    }
+    if (!json_is_array(value))
+        return -1;
+    int n = 0;
+    size_t i;
+    json_t *item;
+    json_array_foreach(value, i, item) {
+        if (json_is_null(item))
+            continue;
+        if (!json_is_string(item))
+            return -1;
+        if (n < max)
+            out[n++] = json_string_value(item);
+    }
+    return n;
+}
+
+/* ---- /entities/{id} ------------------------------------------------------ */
+
+/* Properties whose values are ids of other entities in the index. */
+static bool entity_typed(const char *prop)
+{
+    static const char *const props[] = {"addressEntity", "entity", "person", "relative", "organization",
+                                        "director", "owner", "asset", "holder", "payer", "beneficiary"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(props); i++)
+        if (strcmp(prop, props[i]) == 0)
+            return true;
+    return false;
+}
+
+/* ?nested=true: entity references become the entities themselves, one
+ * level deep, as yente does for an analyst's view of a record. */
+static void nest_references(const kd_index *ix, json_t *entity)
+{
+    json_t *props = json_object_get(entity, "properties");
+    const char *key;
+    json_t *values;
+    json_object_foreach(props, key, values) {
+        if (!entity_typed(key))
+            continue;
+        size_t i;
+        json_t *v;
+        json_array_foreach(values, i, v) {
+            int64_t pos = json_is_string(v) ? kd_index_find(ix, json_string_value(v)) : -1;
+            if (pos >= 0) {
+                json_t *nested = index_entity_object(ix, (size_t)pos);
+                if (nested)
+                    json_array_set_new(values, i, nested);
+            }
+        }
+    }
+}
+
+/* A merged id lives on as a referent of the canonical entity. */
+static int64_t find_referent(const kd_index *ix, const char *id)
+{
+    size_t n = kd_index_entity_count(ix);
+    for (size_t e = 0; e < n; e++) {
+        kd_entity_view v;
+        kd_index_entity(ix, e, &v);
+        for (uint32_t i = 0; i < v.n_values; i++) {
+            kd_value_ref r = kd_entity_view_value(ix, &v, i);
+            if (r.prop == KD_PROP_REFERENTS && strcmp(r.value, id) == 0)
+                return (int64_t)e;
+        }
+    }
+    return -1;
+}
+
+void route_entities(http_request *rq, http_response *rs, const char *id)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    const kd_index *ix = rq->index->index;
+    int64_t pos = kd_index_find(ix, id);
+    if (pos < 0) {
+        int64_t canonical = find_referent(ix, id);
+        if (canonical >= 0) {
+            kd_entity_view v;
+            kd_index_entity(ix, (size_t)canonical, &v);
+            snprintf(rs->location, sizeof rs->location, "/entities/%s", v.id);
+            http_reply_error(rs, 308, "merged into %s", v.id);
+            return;
+        }
+        http_reply_error(rs, 404, "No entity with id \"%s\".", id);
+        return;
+    }
+    json_t *o = index_entity_object(ix, (size_t)pos);
+    const char *nested = http_arg(rq, "nested");
+    if (nested && (strcmp(nested, "true") == 0 || strcmp(nested, "1") == 0))
+        nest_references(ix, o);
+    http_reply_json(rs, 200, o);
+}
+
+/* ---- /catalog -------------------------------------------------------------- */
+
+static const char *dataset_title(const char *name)
+{
+    static const struct {
+        const char *name, *title;
+    } titles[] = {
+        {"un_sc_sanctions", "UN Security Council Consolidated Sanctions List"},
+        {"us_ofac_sdn", "US OFAC Specially Designated Nationals (SDN) List"},
+        {"us_ofac_cons", "US OFAC Consolidated (non-SDN) Sanctions List"},
+        {"eu_journal_sanctions", "EU sanctions in the Official Journal"},
+        {"eu_fsf", "EU Financial Sanctions Files (FSF)"},
+        {"gb_hmt_sanctions", "UK HM Treasury Consolidated List"},
+        {"ca_dfatd_sema_sanctions", "Canadian Special Economic Measures Act sanctions"},
+    };
+    for (size_t i = 0; i < KD_ARRAY_LEN(titles); i++)
+        if (strcmp(titles[i].name, name) == 0)
+            return titles[i].title;
+    return name;
+}
+
+void route_catalog(http_request *rq, http_response *rs)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    live_index *g = rq->index;
+    snprintf(rs->etag, sizeof rs->etag, "%s", g->etag);
+    const char *if_none = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND,
+                                                      MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (if_none && (strstr(if_none, g->etag) || strcmp(if_none, "*") == 0)) {
+        http_reply_text(rs, 304, NULL, NULL, 0);
+        return;
+    }
+    const kd_index *ix = g->index;
+    json_t *datasets = json_array(), *current = json_array(), *children = json_array();
+    size_t n = kd_index_dataset_count(ix);
+    size_t all_entities = 0, all_targets = 0;
+    for (size_t i = 0; i < n; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        size_t targets = 0;
+        for (int s = 0; s <= KD_SCHEMA_AIRPLANE; s++)
+            targets += d.schema_counts[s];
+        all_entities += d.entity_count;
+        all_targets += targets;
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:[]}", "name", d.name, "title",
+                              dataset_title(d.name), "type", "source", "version", d.version,
+                              "updated_at", d.newest_date && *d.newest_date ? d.newest_date : kd_index_built_at(ix),
+                              "entity_count", (json_int_t)d.entity_count, "target_count",
+                              (json_int_t)targets, "children");
+        json_array_append_new(datasets, o);
+        json_array_append_new(current, json_string(d.name));
+        json_array_append_new(children, json_string(d.name));
+    }
+    char version[24];
+    snprintf(version, sizeof version, "%.*s", (int)strlen(g->etag) - 2, g->etag + 1);
+    json_array_append_new(datasets,
+                          json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "name", "default", "title",
+                                    "All datasets in the index", "type", "collection", "version", version,
+                                    "updated_at", kd_index_built_at(ix), "entity_count",
+                                    (json_int_t)all_entities, "target_count", (json_int_t)all_targets,
+                                    "children", children));
+    json_array_append_new(current, json_string("default"));
+    http_reply_json(rs, 200,
+                    json_pack("{s:o,s:o,s:[],s:b}", "datasets", datasets, "current", current, "outdated",
+                              "index_stale", 0));
+}
+
+/* ---- /algorithms ------------------------------------------------------------ */
+
+/* yente's algorithm names are accepted so its clients work unchanged; all
+ * of them select kordon's one scorer, which /algorithms says. */
+static const char *const algorithm_aliases[] = {"best", "logic-v2", "logic-v1", "name-based",
+                                                 "name-qualified", "regression-v1", "regression-v2"};
+
+bool http_algorithm_known(const char *name)
+{
+    if (strcmp(name, "kordon-v1") == 0)
+        return true;
+    for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++)
+        if (strcmp(name, algorithm_aliases[i]) == 0)
+            return true;
+    return false;
+}
+
+void route_algorithms(http_request *rq, http_response *rs)
+{
+    (void)rq;
+    json_t *aliases = json_array();
+    for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++)
+        json_array_append_new(aliases, json_string(algorithm_aliases[i]));
+    json_t *features = json_pack(
+        "{s:{s:s,s:f},s:{s:s,s:f}}", "name_match",
+        "Order-free alignment of the query's name tokens with each listed name, across "
+        "scripts and transliterations; rarity-weighted coverage of both names.",
+        "coefficient", 1.0, "evidence",
+        "Birth or incorporation date, country, gender and identifiers beside the name: agreement "
+        "lifts, contradiction lowers, in proportion to the name score.",
+        "coefficient", 1.0);
+    json_t *algorithm = json_pack("{s:s,s:s,s:o,s:{s:o,s:{}}}", "name", "kordon-v1", "description",
+                                  "kordon's cross-script name matcher with evidence from dates, "
+                                  "countries, gender and identifiers; every score explained.",
+                                  "aliases", aliases, "docs", "features", features, "config");
+    http_reply_json(rs, 200,
+                    json_pack("{s:[o],s:s,s:s}", "algorithms", algorithm, "default", "kordon-v1", "best",
+                              "kordon-v1"));
+}
+
+/* ---- embedded files --------------------------------------------------------- */
+
+void route_openapi(http_request *rq, http_response *rs)
+{
+    (void)rq;
+    const http_asset *a = http_asset_find("/web/openapi.json");
+    if (!a) {
+        http_reply_error(rs, 404, "no OpenAPI document in this build");
+        return;
+    }
+    char *copy = malloc(a->size ? a->size : 1);
+    if (!copy) {
+        http_reply_error(rs, 500, "out of memory");
+        return;
+    }
+    memcpy(copy, a->data, a->size);
+    http_reply_text(rs, 200, "application/json", copy, a->size);
+}
+
+bool route_web(http_request *rq, http_response *rs, const char *path)
+{
+    (void)rq;
+    char file[300];
+    snprintf(file, sizeof file, "/web%s", strcmp(path, "/") == 0 ? "/index.html" : path);
+    const http_asset *a = http_asset_find(file);
+    if (!a)
+        return false;
+    char *copy = malloc(a->size ? a->size : 1);
+    if (!copy)
+        return false;
+    memcpy(copy, a->data, a->size);
+    http_reply_text(rs, 200, a->content_type, copy, a->size);
+    rs->cacheable = true;
+    return true;
+}

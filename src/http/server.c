@@ -1,0 +1,796 @@
+/* The HTTP server: libmicrohttpd with a thread pool on epoll, request
+ * bodies collected under a size limit, API keys, an access log line per
+ * request, metrics, and a reaper for clients that send too slowly.
+ *
+ * libmicrohttpd's own timeout only measures inactivity, so a client sending
+ * one byte a second would hold a connection for ever; the reaper gives every
+ * request a deadline and shuts the socket down when it passes, which makes
+ * libmicrohttpd close the connection through its normal path. */
+#include "http_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+typedef struct request_context {
+    buf body;
+    double started;
+    http_route_id route;
+    int status;
+    size_t bytes_out;
+    bool answered;              /* a response was queued before the body was read */
+    live_index *index;
+    char method[12];
+    char path[256];
+    char remote[64];
+} request_context;
+
+double http_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- replies ----------------------------------------------------------- */
+
+void http_reply_text(http_response *rs, int status, const char *content_type, char *body, size_t len)
+{
+    free(rs->body);
+    rs->status = status;
+    rs->body = body;
+    rs->body_len = len;
+    rs->content_type = content_type;
+}
+
+void http_reply_json(http_response *rs, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(body);
+    if (!text) {
+        http_reply_error(rs, 500, "could not serialise the response");
+        return;
+    }
+    http_reply_text(rs, status, "application/json", text, strlen(text));
+}
+
+void http_reply_error(http_response *rs, int status, const char *fmt, ...)
+{
+    char detail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    json_t *o = json_object();
+    /* A message may quote invalid input; jansson refuses invalid UTF-8. */
+    json_t *d = json_string(detail);
+    json_object_set_new(o, "detail", d ? d : json_string("invalid input"));
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    http_reply_text(rs, status, "application/json", text, text ? strlen(text) : 0);
+}
+
+bool http_need_index(const http_request *rq, http_response *rs)
+{
+    if (rq->index)
+        return true;
+    http_reply_error(rs, 503, "Index not ready.");
+    return false;
+}
+
+/* ---- API keys ---------------------------------------------------------- */
+
+static int keys_add(http_server *s, const char *key, size_t n)
+{
+    while (n && (key[n - 1] == ' ' || key[n - 1] == '\t' || key[n - 1] == '\r'))
+        n--;
+    while (n && (*key == ' ' || *key == '\t')) {
+        key++;
+        n--;
+    }
+    if (!n || *key == '#')
+        return 0;
+    char **grown = realloc(s->api_keys, (s->n_api_keys + 1) * sizeof *grown);
+    if (!grown)
+        return KD_ENOMEM;
+    s->api_keys = grown;
+    if (!(s->api_keys[s->n_api_keys] = strndup(key, n)))
+        return KD_ENOMEM;
+    s->n_api_keys++;
+    return 0;
+}
+
+static int keys_load(http_server *s, kd_error *err)
+{
+    const char *file = s->options.api_key_file;
+    if (file) {
+        FILE *f = fopen(file, "r");
+        if (!f)
+            return error_set(err, KD_EIO, "%s: cannot open the API key file: %s", file, strerror(errno));
+        char line[1024];
+        while (fgets(line, sizeof line, f))
+            if (keys_add(s, line, strcspn(line, "\n"))) {
+                fclose(f);
+                return error_set(err, KD_ENOMEM, "out of memory");
+            }
+        fclose(f);
+        if (!s->n_api_keys)
+            return error_set(err, KD_EUSAGE, "%s: no API keys in the file", file);
+        return 0;
+    }
+    const char *env = getenv("KORDON_API_KEYS");
+    while (env && *env) {
+        size_t n = strcspn(env, ",");
+        if (keys_add(s, env, n))
+            return error_set(err, KD_ENOMEM, "out of memory");
+        env += n + (env[n] == ',');
+    }
+    return 0;
+}
+
+/* Compares in time independent of where the strings differ. */
+static bool key_equal(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    unsigned char diff = na != nb;
+    for (size_t i = 0; i < na; i++)
+        diff |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
+    return diff == 0;
+}
+
+/* 0 allowed, 401 no key, 403 wrong key. Keys come as "Authorization:
+ * Bearer K", "Authorization: ApiKey K" (OpenSanctions' hosted API) or
+ * "X-API-Key: K". */
+static int check_key(http_server *s, struct MHD_Connection *c)
+{
+    if (!s->n_api_keys)
+        return 0;
+    const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!key && auth) {
+        if (text_istarts(auth, strlen(auth), "Bearer "))
+            key = auth + 7;
+        else if (text_istarts(auth, strlen(auth), "ApiKey "))
+            key = auth + 7;
+        else
+            return 403;
+        while (*key == ' ')
+            key++;
+    }
+    if (!key)
+        return 401;
+    bool ok = false;
+    for (size_t i = 0; i < s->n_api_keys; i++)
+        ok |= key_equal(key, s->api_keys[i]);
+    return ok ? 0 : 403;
+}
+
+/* ---- query-string arguments ------------------------------------------- */
+
+const char *http_arg(const http_request *rq, const char *key)
+{
+    return MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, key);
+}
+
+typedef struct args_collect {
+    const char *key;
+    const char **out;
+    size_t n, max;
+} args_collect;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    args_collect *a = cls;
+    if (strcmp(key, a->key) == 0 && value && *value && a->n < a->max)
+        a->out[a->n++] = value;
+    return MHD_YES;
+}
+
+size_t http_args(const http_request *rq, const char *key, const char **out, size_t max)
+{
+    args_collect a = {key, out, 0, max};
+    MHD_get_connection_values(rq->connection, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
+    return a.n;
+}
+
+int http_arg_int(const http_request *rq, http_response *rs, const char *key, long fallback, long lo,
+                 long hi, long *out)
+{
+    const char *v = http_arg(rq, key);
+    *out = fallback;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < lo || n > hi) {
+        http_reply_error(rs, 400, "%s: expected an integer from %ld to %ld", key, lo, hi);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int http_arg_double(const http_request *rq, http_response *rs, const char *key, double fallback,
+                    double *out)
+{
+    const char *v = http_arg(rq, key);
+    *out = fallback;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    double d = strtod(v, &end);
+    if (*end || !(d >= 0.0 && d <= 1.0)) {
+        http_reply_error(rs, 400, "%s: expected a number from 0 to 1", key);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    bool *ok = cls;
+    if (!utf8_valid(key, strlen(key), NULL) || (value && !utf8_valid(value, strlen(value), NULL))) {
+        *ok = false;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static bool is(const char *method, const char *want)
+{
+    return strcmp(method, want) == 0;
+}
+
+/* The part of path after prefix when path is prefix or prefix/..., else NULL. */
+static const char *under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(path, prefix, n) != 0)
+        return NULL;
+    if (path[n] == '\0')
+        return path + n;
+    return path[n] == '/' ? path + n + 1 : NULL;
+}
+
+static void method_not_allowed(http_response *rs, const char *allowed)
+{
+    http_reply_error(rs, 405, "Method Not Allowed (use %s)", allowed);
+}
+
+static http_route_id classify(const char *path)
+{
+    static const struct {
+        const char *prefix;
+        http_route_id route;
+    } table[] = {
+        {"/match", ROUTE_MATCH},       {"/search", ROUTE_SEARCH},       {"/entities", ROUTE_ENTITIES},
+        {"/catalog", ROUTE_CATALOG},   {"/algorithms", ROUTE_ALGORITHMS}, {"/healthz", ROUTE_HEALTHZ},
+        {"/readyz", ROUTE_READYZ},     {"/reconcile", ROUTE_RECONCILE}, {"/metrics", ROUTE_METRICS},
+        {"/scan", ROUTE_SCAN},         {"/screen", ROUTE_SCREEN},       {"/openapi.json", ROUTE_OPENAPI},
+        {"/admin", ROUTE_ADMIN},
+    };
+    for (size_t i = 0; i < KD_ARRAY_LEN(table); i++)
+        if (under(path, table[i].prefix))
+            return table[i].route;
+    return ROUTE_WEB;
+}
+
+static void dispatch(http_request *rq, http_response *rs, http_route_id route)
+{
+    const char *m = rq->method, *p = rq->path, *rest;
+    http_server *s = rq->server;
+    switch (route) {
+    case ROUTE_HEALTHZ:
+        http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+        return;
+    case ROUTE_READYZ:
+        if (http_need_index(rq, rs))
+            http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+        return;
+    case ROUTE_MATCH:
+        rest = under(p, "/match");
+        if (!is(m, "POST"))
+            return method_not_allowed(rs, "POST");
+        if (!*rest || strchr(rest, '/'))
+            return http_reply_error(rs, 404, "use /match/{dataset}, e.g. /match/default");
+        return route_match(rq, rs, rest);
+    case ROUTE_SEARCH:
+        rest = under(p, "/search");
+        if (!is(m, "GET"))
+            return method_not_allowed(rs, "GET");
+        if (!*rest || strchr(rest, '/'))
+            return http_reply_error(rs, 404, "use /search/{dataset}, e.g. /search/default?q=...");
+        return route_search(rq, rs, rest);
+    case ROUTE_ENTITIES:
+        rest = under(p, "/entities");
+        if (!is(m, "GET"))
+            return method_not_allowed(rs, "GET");
+        if (!*rest)
+            return http_reply_error(rs, 404, "use /entities/{id}");
+        return route_entities(rq, rs, rest);
+    case ROUTE_RECONCILE: {
+        rest = under(p, "/reconcile");
+        if (!is(m, "GET") && !is(m, "POST"))
+            return method_not_allowed(rs, "GET, POST");
+        if (!*rest)
+            return http_reply_error(rs, 404, "use /reconcile/{dataset}");
+        char dataset[128];
+        size_t n = strcspn(rest, "/");
+        if (n >= sizeof dataset)
+            return http_reply_error(rs, 404, "no such dataset");
+        memcpy(dataset, rest, n);
+        dataset[n] = '\0';
+        return route_reconcile(rq, rs, dataset, rest[n] ? rest + n + 1 : "");
+    }
+    case ROUTE_CATALOG:
+        return is(m, "GET") ? route_catalog(rq, rs) : method_not_allowed(rs, "GET");
+    case ROUTE_ALGORITHMS:
+        return is(m, "GET") ? route_algorithms(rq, rs) : method_not_allowed(rs, "GET");
+    case ROUTE_OPENAPI:
+        return is(m, "GET") ? route_openapi(rq, rs) : method_not_allowed(rs, "GET");
+    case ROUTE_SCAN:
+        return is(m, "POST") ? route_scan(rq, rs) : method_not_allowed(rs, "POST");
+    case ROUTE_SCREEN:
+        return is(m, "POST") ? route_screen(rq, rs) : method_not_allowed(rs, "POST");
+    case ROUTE_METRICS: {
+        if (!is(m, "GET"))
+            return method_not_allowed(rs, "GET");
+        buf out = {0};
+        metrics_render(&s->metrics, &s->live, rq->index, &out);
+        http_reply_text(rs, 200, "text/plain; version=0.0.4", out.data, out.len);
+        return;
+    }
+    case ROUTE_ADMIN: {
+        if (strcmp(p, "/admin/reload") != 0)
+            return http_reply_error(rs, 404, "Not Found");
+        if (!is(m, "POST"))
+            return method_not_allowed(rs, "POST");
+        kd_error err = {0};
+        if (http_server_reload(s, &err))
+            return http_reply_error(rs, 500, "reload failed, still serving the previous index: %s",
+                                    err.message);
+        live_index *g = live_acquire(&s->live);
+        json_t *o = json_pack("{s:s,s:I,s:I}", "status", "ok", "generation", (json_int_t)g->generation,
+                              "entities", (json_int_t)kd_index_entity_count(g->index));
+        live_release(g);
+        return http_reply_json(rs, 200, o);
+    }
+    case ROUTE_WEB:
+        if ((is(m, "GET") || is(m, "HEAD")) && route_web(rq, rs, p))
+            return;
+        return http_reply_error(rs, 404, "Not Found");
+    default:
+        return http_reply_error(rs, 404, "Not Found");
+    }
+}
+
+/* ---- libmicrohttpd callbacks ------------------------------------------ */
+
+static http_connection *connection_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void set_deadline(http_server *s, struct MHD_Connection *c, double deadline)
+{
+    http_connection *hc = connection_of(c);
+    if (!hc)
+        return;
+    pthread_mutex_lock(&s->connections_lock);
+    hc->deadline = deadline;
+    pthread_mutex_unlock(&s->connections_lock);
+}
+
+static enum MHD_Result queue(http_server *s, struct MHD_Connection *c, request_context *ctx,
+                             http_response *rs)
+{
+    struct MHD_Response *r = rs->stream;
+    if (!r) {
+        if (!rs->body && rs->status != 304 && rs->status != 204)
+            http_reply_error(rs, 500, "no response");
+        r = MHD_create_response_from_buffer_with_free_callback(rs->body_len, rs->body, free);
+        if (!r) {
+            free(rs->body);
+            return MHD_NO;
+        }
+        rs->body = NULL;
+        ctx->bytes_out = rs->body_len;
+    }
+    if (rs->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
+    if (rs->etag[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, rs->etag);
+    if (rs->location[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location);
+    if (rs->batch_size[0])
+        MHD_add_response_header(r, "x-batch-size", rs->batch_size);
+    if (rs->status == 401)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cacheable ? "max-age=300" : "no-store");
+    ctx->status = rs->status;
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    (void)s;
+    return ok;
+}
+
+static enum MHD_Result reply_now(http_server *s, struct MHD_Connection *c, request_context *ctx, int status,
+                                 const char *detail)
+{
+    http_response rs = {0};
+    http_reply_error(&rs, status, "%s", detail);
+    ctx->answered = true;
+    return queue(s, c, ctx, &rs);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size,
+                                  void **context)
+{
+    (void)version;
+    http_server *s = cls;
+    request_context *ctx = *context;
+    if (!ctx) {
+        /* First call: headers are in, nothing of the body yet. */
+        if (!(ctx = calloc(1, sizeof *ctx)))
+            return MHD_NO;
+        *context = ctx;
+        atomic_fetch_add(&s->in_flight, 1);
+        ctx->started = http_now();
+        ctx->route = classify(url);
+        snprintf(ctx->method, sizeof ctx->method, "%s", method);
+        snprintf(ctx->path, sizeof ctx->path, "%s", url);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ctx->remote, sizeof ctx->remote);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ctx->remote,
+                          sizeof ctx->remote);
+        }
+        set_deadline(s, c, ctx->started + s->options.request_timeout);
+        if (strcmp(method, "OPTIONS") == 0) {
+            struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+            MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+            MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key");
+            ctx->status = 204;
+            ctx->answered = true;
+            enum MHD_Result ok = MHD_queue_response(c, 204, r);
+            MHD_destroy_response(r);
+            return ok;
+        }
+        bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB;
+        int denied = open ? 0 : check_key(s, c);
+        if (denied == 401)
+            return reply_now(s, c, ctx, 401, "Missing API key: send \"Authorization: Bearer <key>\".");
+        if (denied == 403)
+            return reply_now(s, c, ctx, 403, "Invalid API key.");
+        const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (length && strtoull(length, NULL, 10) > s->options.max_body) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "Request body larger than the limit of %zu bytes.",
+                     s->options.max_body);
+            return reply_now(s, c, ctx, 413, detail);
+        }
+        return MHD_YES;
+    }
+    if (ctx->answered) {
+        *upload_size = 0; /* discard: the answer is already queued */
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (http_now() > ctx->started + s->options.request_timeout)
+            return MHD_NO; /* too slow: close */
+        if (ctx->body.len + *upload_size > s->options.max_body)
+            return MHD_NO; /* a chunked body over the limit: no way to answer politely */
+        if (buf_append(&ctx->body, upload, *upload_size))
+            return MHD_NO;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    /* The whole request is in: answer it. Streams may take long, which is
+     * the client's to read, not a deadline to enforce. */
+    set_deadline(s, c, 0);
+    http_response rs = {0};
+    bool args_ok = true;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &args_ok);
+    ctx->index = live_acquire(&s->live);
+    http_request rq = {c, method, url, ctx->body.data ? ctx->body.data : "", ctx->body.len,
+                       ctx->index, &s->options, s};
+    if (!args_ok)
+        http_reply_error(&rs, 400, "query string: invalid UTF-8");
+    else if (!utf8_valid(url, strlen(url), NULL))
+        http_reply_error(&rs, 400, "path: invalid UTF-8");
+    else
+        dispatch(&rq, &rs, ctx->route);
+    return queue(s, c, ctx, &rs);
+}
+
+static void append_json_string(buf *b, const char *s)
+{
+    json_t *j = json_string(s);
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    buf_append_str(b, text ? text : "\"?\"");
+    free(text);
+    json_decref(j);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **context,
+                         enum MHD_RequestTerminationCode toe)
+{
+    http_server *s = cls;
+    request_context *ctx = *context;
+    if (!ctx)
+        return;
+    double seconds = http_now() - ctx->started;
+    int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ctx->status : 0;
+    metrics_record(&s->metrics, ctx->route, status ? status : 499, seconds);
+    if (s->access_log) {
+        buf line = {0};
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        struct tm tm;
+        gmtime_r(&now.tv_sec, &tm);
+        char when[40];
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+        buf_printf(&line, "{\"time\":\"%s.%03ldZ\",\"remote\":", when, now.tv_nsec / 1000000);
+        append_json_string(&line, ctx->remote);
+        buf_printf(&line, ",\"method\":");
+        append_json_string(&line, ctx->method);
+        buf_printf(&line, ",\"path\":");
+        append_json_string(&line, ctx->path);
+        buf_printf(&line, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f%s}\n", ctx->status, ctx->bytes_out,
+                   seconds * 1e3, status ? "" : ",\"aborted\":true");
+        fwrite(line.data, 1, line.len, s->access_log);
+        fflush(s->access_log);
+        buf_free(&line);
+    }
+    live_release(ctx->index);
+    buf_free(&ctx->body);
+    free(ctx);
+    *context = NULL;
+    set_deadline(s, c, http_now() + s->options.request_timeout);
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        http_connection *hc = calloc(1, sizeof *hc);
+        const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!hc || !info) {
+            free(hc);
+            return;
+        }
+        hc->fd = info->connect_fd;
+        hc->deadline = http_now() + s->options.request_timeout;
+        pthread_mutex_lock(&s->connections_lock);
+        hc->next = s->connections;
+        if (hc->next)
+            hc->next->prev = hc;
+        s->connections = hc;
+        pthread_mutex_unlock(&s->connections_lock);
+        *socket_context = hc;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        http_connection *hc = *socket_context;
+        if (!hc)
+            return;
+        pthread_mutex_lock(&s->connections_lock);
+        if (hc->prev)
+            hc->prev->next = hc->next;
+        else
+            s->connections = hc->next;
+        if (hc->next)
+            hc->next->prev = hc->prev;
+        pthread_mutex_unlock(&s->connections_lock);
+        free(hc);
+        *socket_context = NULL;
+    }
+}
+
+static void *reaper_main(void *arg)
+{
+    http_server *s = arg;
+    while (!atomic_load(&s->stopping)) {
+        struct timespec pause = {0, 200 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        double now = http_now();
+        pthread_mutex_lock(&s->connections_lock);
+        for (http_connection *hc = s->connections; hc; hc = hc->next)
+            if (hc->deadline > 0 && now > hc->deadline) {
+                shutdown(hc->fd, SHUT_RDWR);
+                hc->deadline = 0;
+            }
+        pthread_mutex_unlock(&s->connections_lock);
+    }
+    return NULL;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6, kd_error *err)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    if (!colon)
+        return error_set(err, KD_EUSAGE, "--listen %s: expected HOST:PORT", listen);
+    size_t n = (size_t)(colon - listen);
+    if (n >= sizeof host)
+        return error_set(err, KD_EUSAGE, "--listen %s: host too long", listen);
+    memcpy(host, listen, n);
+    host[n] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || colon[1] == '\0')
+        return error_set(err, KD_EUSAGE, "--listen %s: port must be 0-65535", listen);
+    memset(ss, 0, sizeof *ss);
+    if (host[0] == '[' && n >= 2 && host[n - 1] == ']') {
+        host[n - 1] = '\0';
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+            return error_set(err, KD_EUSAGE, "--listen %s: not an IPv6 address", listen);
+        *v6 = true;
+        return 0;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    if (!*host || strcmp(host, "0.0.0.0") == 0)
+        a->sin_addr.s_addr = htonl(INADDR_ANY);
+    else if (strcmp(host, "localhost") == 0)
+        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    else if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+        return error_set(err, KD_EUSAGE, "--listen %s: not an IPv4 address (use [::1]:PORT for IPv6)", listen);
+    *v6 = false;
+    return 0;
+}
+
+static void server_free(http_server *s)
+{
+    for (size_t i = 0; i < s->n_api_keys; i++)
+        free(s->api_keys[i]);
+    free(s->api_keys);
+    if (s->own_access_log && s->access_log)
+        fclose(s->access_log);
+    live_destroy(&s->live);
+    pthread_mutex_destroy(&s->connections_lock);
+    free(s);
+}
+
+int http_server_start(const http_options *options, http_server **out, kd_error *err)
+{
+    http_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    s->options = *options;
+    if (!s->options.listen)
+        s->options.listen = "127.0.0.1:8000";
+    if (!s->options.threads) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        s->options.threads = cores > 0 ? (unsigned)cores : 2;
+    }
+    if (!s->options.max_body)
+        s->options.max_body = 8u << 20;
+    if (!s->options.max_queries)
+        s->options.max_queries = 100;
+    if (!s->options.request_timeout)
+        s->options.request_timeout = 10;
+    pthread_mutex_init(&s->connections_lock, NULL);
+    if (live_init(&s->live, options->index_path)) {
+        pthread_mutex_destroy(&s->connections_lock);
+        free(s);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    int rc = keys_load(s, err);
+    if (rc) {
+        server_free(s);
+        return rc;
+    }
+    if (!options->quiet) {
+        if (!options->access_log)
+            s->access_log = stderr;
+        else if (strcmp(options->access_log, "-") == 0)
+            s->access_log = stdout;
+        else if (!(s->access_log = fopen(options->access_log, "a"))) {
+            rc = error_set(err, KD_EIO, "%s: cannot open the access log: %s", options->access_log,
+                           strerror(errno));
+            server_free(s);
+            return rc;
+        } else
+            s->own_access_log = true;
+    }
+    /* No index yet is not fatal: /readyz reports 503 until one appears. */
+    kd_error load_err = {0};
+    if (live_load(&s->live, &load_err))
+        fprintf(stderr, "kordon serve: %s; /readyz answers 503 until it loads\n", load_err.message);
+
+    struct sockaddr_storage ss;
+    bool v6 = false;
+    if ((rc = parse_listen(s->options.listen, &ss, &v6, err))) {
+        server_free(s);
+        return rc;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     (v6 ? MHD_USE_IPv6 : 0);
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, s->options.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        s->options.request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1024u,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+    if (!s->daemon) {
+        rc = error_set(err, KD_EIO, "cannot listen on %s (address in use, or not allowed)",
+                       s->options.listen);
+        server_free(s);
+        return rc;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : 0;
+    if (pthread_create(&s->reaper, NULL, reaper_main, s)) {
+        MHD_stop_daemon(s->daemon);
+        server_free(s);
+        return error_set(err, KD_ENOMEM, "cannot start a thread");
+    }
+    *out = s;
+    return KD_OK;
+}
+
+unsigned http_server_port(const http_server *s)
+{
+    return s->port;
+}
+
+int http_server_reload(http_server *s, kd_error *err)
+{
+    int rc = live_load(&s->live, err);
+    atomic_fetch_add(rc ? &s->metrics.reload_failures : &s->metrics.reloads, 1);
+    return rc;
+}
+
+int http_server_poll_index(http_server *s, kd_error *err)
+{
+    if (!live_changed(&s->live))
+        return 0;
+    return http_server_reload(s, err) ? err->code : 1;
+}
+
+void http_server_stop(http_server *s, unsigned grace_seconds)
+{
+    if (!s)
+        return;
+    /* Stop accepting; requests already received are answered. */
+    MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    double until = http_now() + grace_seconds;
+    while (atomic_load(&s->in_flight) > 0 && http_now() < until) {
+        struct timespec pause = {0, 20 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    atomic_store(&s->stopping, true);
+    pthread_join(s->reaper, NULL);
+    MHD_stop_daemon(s->daemon);
+    server_free(s);
+}
