@@ -242,8 +242,10 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     if (!http_need_index(rq, rs))
         return;
     const kd_index *ix = rq->index->index;
-    if (!http_dataset_known(ix, dataset))
-        return http_reply_error(rs, 404, "No such dataset: %s", dataset);
+    if (!http_dataset_known(ix, dataset)) {
+        http_reply_error(rs, 404, "No such dataset: %s", dataset);
+        return;
+    }
     long limit;
     double threshold, cutoff;
     if (http_arg_int(rq, rs, "limit", 5, 1, HTTP_MATCH_LIMIT, &limit) ||
@@ -251,8 +253,10 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         http_arg_double(rq, rs, "cutoff", 0.0, &cutoff))
         return;
     const char *algorithm = http_arg(rq, "algorithm");
-    if (algorithm && *algorithm && !http_algorithm_known(algorithm))
-        return http_reply_error(rs, 400, "Unknown algorithm: %s (see /algorithms)", algorithm);
+    if (algorithm && *algorithm && !http_algorithm_known(algorithm)) {
+        http_reply_error(rs, 400, "Unknown algorithm: %s (see /algorithms)", algorithm);
+        return;
+    }
     http_filter filter;
     if (http_filter_parse(rq, rs, &filter))
         return;
@@ -260,9 +264,11 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
 
     json_error_t jerr;
     json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!body)
-        return http_reply_error(rs, 400, "Invalid JSON body, line %d column %d: %s", jerr.line, jerr.column,
+    if (!body) {
+        http_reply_error(rs, 400, "Invalid JSON body, line %d column %d: %s", jerr.line, jerr.column,
                                 jerr.text);
+        return;
+    }
     char why[512];
     http_match_weights weights;
     int status = json_is_object(body) ? parse_weights(body, &weights, why, sizeof why)
@@ -276,13 +282,15 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                   400);
     if (status) {
         json_decref(body);
-        return http_reply_error(rs, status, "%s", why);
+        http_reply_error(rs, status, "%s", why);
+        return;
     }
     kd_error err = {0};
     kd_matcher *m = live_take_matcher(rq->index, &err);
     if (!m) {
         json_decref(body);
-        return http_reply_error(rs, 500, "%s", err.message);
+        http_reply_error(rs, 500, "%s", err.message);
+        return;
     }
     json_t *responses = json_object();
     double floor_score = cutoff < threshold ? cutoff : threshold;
@@ -328,7 +336,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_decref(body);
     if (status) {
         json_decref(responses);
-        return http_reply_error(rs, status, "%s", why);
+        http_reply_error(rs, status, "%s", why);
+        return;
     }
     http_reply_json(rs, 200, json_pack("{s:o,s:I}", "responses", responses, "limit", (json_int_t)limit));
 }

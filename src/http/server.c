@@ -302,78 +302,116 @@ static void dispatch(http_request *rq, http_response *rs, http_route_id route)
         return;
     case ROUTE_MATCH:
         rest = under(p, "/match");
-        if (!is(m, "POST"))
-            return method_not_allowed(rs, "POST");
-        if (!*rest || strchr(rest, '/'))
-            return http_reply_error(rs, 404, "use /match/{dataset}, e.g. /match/default");
-        return route_match(rq, rs, rest);
+        if (!is(m, "POST")) {
+            method_not_allowed(rs, "POST");
+            return;
+        }
+        if (!*rest || strchr(rest, '/')) {
+            http_reply_error(rs, 404, "use /match/{dataset}, e.g. /match/default");
+            return;
+        }
+        route_match(rq, rs, rest);
+        return;
     case ROUTE_SEARCH:
         rest = under(p, "/search");
-        if (!is(m, "GET"))
-            return method_not_allowed(rs, "GET");
-        if (!*rest || strchr(rest, '/'))
-            return http_reply_error(rs, 404, "use /search/{dataset}, e.g. /search/default?q=...");
-        return route_search(rq, rs, rest);
+        if (!is(m, "GET")) {
+            method_not_allowed(rs, "GET");
+            return;
+        }
+        if (!*rest || strchr(rest, '/')) {
+            http_reply_error(rs, 404, "use /search/{dataset}, e.g. /search/default?q=...");
+            return;
+        }
+        route_search(rq, rs, rest);
+        return;
     case ROUTE_ENTITIES:
         rest = under(p, "/entities");
-        if (!is(m, "GET"))
-            return method_not_allowed(rs, "GET");
-        if (!*rest)
-            return http_reply_error(rs, 404, "use /entities/{id}");
-        return route_entities(rq, rs, rest);
+        if (!is(m, "GET")) {
+            method_not_allowed(rs, "GET");
+            return;
+        }
+        if (!*rest) {
+            http_reply_error(rs, 404, "use /entities/{id}");
+            return;
+        }
+        route_entities(rq, rs, rest);
+        return;
     case ROUTE_RECONCILE: {
         rest = under(p, "/reconcile");
-        if (!is(m, "GET") && !is(m, "POST"))
-            return method_not_allowed(rs, "GET, POST");
-        if (!*rest)
-            return http_reply_error(rs, 404, "use /reconcile/{dataset}");
+        if (!is(m, "GET") && !is(m, "POST")) {
+            method_not_allowed(rs, "GET, POST");
+            return;
+        }
+        if (!*rest) {
+            http_reply_error(rs, 404, "use /reconcile/{dataset}");
+            return;
+        }
         char dataset[128];
         size_t n = strcspn(rest, "/");
-        if (n >= sizeof dataset)
-            return http_reply_error(rs, 404, "no such dataset");
+        if (n >= sizeof dataset) {
+            http_reply_error(rs, 404, "no such dataset");
+            return;
+        }
         memcpy(dataset, rest, n);
         dataset[n] = '\0';
-        return route_reconcile(rq, rs, dataset, rest[n] ? rest + n + 1 : "");
+        route_reconcile(rq, rs, dataset, rest[n] ? rest + n + 1 : "");
+        return;
     }
     case ROUTE_CATALOG:
-        return is(m, "GET") ? route_catalog(rq, rs) : method_not_allowed(rs, "GET");
+        is(m, "GET") ? route_catalog(rq, rs) : method_not_allowed(rs, "GET");
+        return;
     case ROUTE_ALGORITHMS:
-        return is(m, "GET") ? route_algorithms(rq, rs) : method_not_allowed(rs, "GET");
+        is(m, "GET") ? route_algorithms(rq, rs) : method_not_allowed(rs, "GET");
+        return;
     case ROUTE_OPENAPI:
-        return is(m, "GET") ? route_openapi(rq, rs) : method_not_allowed(rs, "GET");
+        is(m, "GET") ? route_openapi(rq, rs) : method_not_allowed(rs, "GET");
+        return;
     case ROUTE_SCAN:
-        return is(m, "POST") ? route_scan(rq, rs) : method_not_allowed(rs, "POST");
+        is(m, "POST") ? route_scan(rq, rs) : method_not_allowed(rs, "POST");
+        return;
     case ROUTE_SCREEN:
-        return is(m, "POST") ? route_screen(rq, rs) : method_not_allowed(rs, "POST");
+        is(m, "POST") ? route_screen(rq, rs) : method_not_allowed(rs, "POST");
+        return;
     case ROUTE_METRICS: {
-        if (!is(m, "GET"))
-            return method_not_allowed(rs, "GET");
+        if (!is(m, "GET")) {
+            method_not_allowed(rs, "GET");
+            return;
+        }
         buf out = {0};
         metrics_render(&s->metrics, &s->live, rq->index, &out);
         http_reply_text(rs, 200, "text/plain; version=0.0.4", out.data, out.len);
         return;
     }
     case ROUTE_ADMIN: {
-        if (strcmp(p, "/admin/reload") != 0)
-            return http_reply_error(rs, 404, "Not Found");
-        if (!is(m, "POST"))
-            return method_not_allowed(rs, "POST");
+        if (strcmp(p, "/admin/reload") != 0) {
+            http_reply_error(rs, 404, "Not Found");
+            return;
+        }
+        if (!is(m, "POST")) {
+            method_not_allowed(rs, "POST");
+            return;
+        }
         kd_error err = {0};
-        if (http_server_reload(s, &err))
-            return http_reply_error(rs, 500, "reload failed, still serving the previous index: %s",
+        if (http_server_reload(s, &err)) {
+            http_reply_error(rs, 500, "reload failed, still serving the previous index: %s",
                                     err.message);
+            return;
+        }
         live_index *g = live_acquire(&s->live);
         json_t *o = json_pack("{s:s,s:I,s:I}", "status", "ok", "generation", (json_int_t)g->generation,
                               "entities", (json_int_t)kd_index_entity_count(g->index));
         live_release(g);
-        return http_reply_json(rs, 200, o);
+        http_reply_json(rs, 200, o);
+        return;
     }
     case ROUTE_WEB:
         if ((is(m, "GET") || is(m, "HEAD")) && route_web(rq, rs, p))
             return;
-        return http_reply_error(rs, 404, "Not Found");
+        http_reply_error(rs, 404, "Not Found");
+        return;
     default:
-        return http_reply_error(rs, 404, "Not Found");
+        http_reply_error(rs, 404, "Not Found");
+        return;
     }
 }
 
