@@ -227,10 +227,10 @@ void route_algorithms(http_request *rq, http_response *rs)
     for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++)
         json_array_append_new(aliases, json_string(algorithm_aliases[i]));
     json_t *features = json_pack(
-        "{s:{s:s,s:f},s:{s:s,s:f}}", "name_match",
+        "{s:{s:s,s:f},s:{s:s,s:f}}", "name_match", "description",
         "Order-free alignment of the query's name tokens with each listed name, across "
         "scripts and transliterations; rarity-weighted coverage of both names.",
-        "coefficient", 1.0, "evidence",
+        "coefficient", 1.0, "evidence", "description",
         "Birth or incorporation date, country, gender and identifiers beside the name: agreement "
         "lifts, contradiction lowers, in proportion to the name score.",
         "coefficient", 1.0);

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# End-to-end: `kordon serve` on a loopback port, driven with curl as a yente
+# client would — the matching issue's named cases against the CLI, the
+# other endpoints, bad and hostile input, API keys, reload and shutdown.
+set -uo pipefail
+bin=${KORDON_BIN:?}
+data=${KORDON_SHARED_DATA:?}
+tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_serve
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$tmp" && mkdir -p "$tmp"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+
+index="$tmp/all.kdx"
+"$bin" build "$data/lists" -o "$index" -q 2>"$tmp/build.err" || { cat "$tmp/build.err"; exit 1; }
+
+# start_server NAME ARGS... → sets $url, $pid; the port is chosen by the kernel
+start_server() {
+  local name=$1; shift
+  "$bin" serve --listen 127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/$name.out")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { cat "$tmp/$name.err"; echo "server $name did not start"; exit 1; }
+  url="http://127.0.0.1:$port"
+}
+# json EXPR: evaluates a Python expression over the JSON on stdin (as d)
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# status METHOD PATH [curl args...] → prints the HTTP status, body in $tmp/body
+status() {
+  local method=$1 path=$2; shift 2
+  curl -s -o "$tmp/body" -w '%{http_code}' -X "$method" "$@" "$url$path"
+}
+expect_status() { # expect_status WANT METHOD PATH [curl args...]
+  local want=$1; shift
+  local got; got=$(status "$@")
+  [ "$got" = "$want" ] || fail "$1 $2: expected $want, got $got: $(head -c 300 "$tmp/body")"
+  if [ "${want:0:1}" = 4 ] && ! json 'd["detail"]' <"$tmp/body" >/dev/null 2>&1; then
+    fail "$1 $2: a $want without a JSON detail: $(head -c 200 "$tmp/body")"
+  fi
+}
+
+start_server main -i "$index" --max-body 256K --max-queries 5 --request-timeout 3 --access-log "$tmp/access.log"
+main_pid=$pid main_url=$url
+
+expect_status 200 GET /healthz
+expect_status 200 GET /readyz
+
+# ---- /match: the named cases return what the CLI returns -------------------
+match_top() { # match_top SCHEMA NAME → id of the best result over HTTP
+  curl -s -X POST "$url/match/default?limit=1" -H 'Content-Type: application/json' \
+    -d "{\"queries\": {\"q\": {\"schema\": \"$1\", \"properties\": {\"name\": [\"$2\"]}}}}" |
+    json 'd["responses"]["q"]["results"][0]["id"]'
+}
+cli_top() { "$bin" match -i "$index" --json --limit 1 "$@" | json 'd["results"][0]["id"]'; }
+for case in "Person|Evgeny Primakov" "Person|Евгений Примаков" "Person|ERIC BADEGE" "Person|Badege, Eric" \
+            "Thing|Aero Caribean Airlines" "Thing|Rossotrudnitschestwo"; do
+  schema=${case%%|*} name=${case#*|}
+  cli_schema=(); [ "$schema" = Person ] && cli_schema=(--schema Person)
+  want=$(cli_top "${cli_schema[@]}" "$name") got=$(match_top "$schema" "$name")
+  [ -n "$want" ] && [ "$got" = "$want" ] || fail "/match \"$name\": HTTP gave $got, CLI gave $want"
+done
+[ "$(match_top Person 'Evgeny Primakov')" = eu-oj-32014R0269-1426 ] || fail "/match Primakov: not 1426"
+[ "$(match_top Person 'Badege, Eric')" = unsc-6907993 ] || fail "/match Badege: not unsc-6907993"
+[ "$(match_top Thing 'Aero Caribean Airlines')" = ofac-36 ] || fail "/match Aerocaribbean: not ofac-36"
+
+# several queries, yente's response shape, the client's keys back unchanged
+curl -s -D "$tmp/headers" -X POST "$url/match/default?limit=3" -H 'Content-Type: application/json' -d '{
+  "queries": {
+    "cust-1": {"id": "c1", "schema": "Person", "properties": {"firstName": "Evgeny", "lastName": "Primakov",
+               "birthDate": ["29.4.1976"], "nationality": ["Russia"]}},
+    "cust-2": {"schema": "Person", "properties": {"name": ["Jane Q. Nobody-Inparticular"]}}}}' >"$tmp/multi.json"
+grep -qi '^x-batch-size: 2' "$tmp/headers" || fail "/match: no x-batch-size: 2 header"
+got=$(json '(sorted(d["responses"]), d["limit"], d["responses"]["cust-1"]["query"]["properties"]["nationality"],
+             d["responses"]["cust-1"]["query"]["properties"]["birthDate"], d["responses"]["cust-1"]["query"]["id"],
+             d["responses"]["cust-1"]["total"], d["responses"]["cust-2"]["total"]["value"])' <"$tmp/multi.json")
+[ "$got" = "(['cust-1', 'cust-2'], 3, ['ru'], ['1976-04-29'], 'c1', {'value': 2, 'relation': 'eq'}, 0)" ] ||
+  fail "/match two queries: $got"
+got=$(json 'sorted(set(k for r in d["responses"]["cust-1"]["results"] for k in r))' <"$tmp/multi.json")
+for field in id caption schema properties datasets referents target score match explanations features; do
+  case "$got" in *"'$field'"*) ;; *) fail "/match result lacks $field: $got";; esac
+done
+got=$(json 'd["responses"]["cust-1"]["results"][0]["explanations"]["name_match"]["candidate"]' <"$tmp/multi.json")
+[ "$got" = "yevgeny alexandrovich primakov" ] || [ "$got" = "evgeny alexandrovich primakov" ] ||
+  fail "/match explanation candidate: $got"
+# filters: excluding EU leaves Canada's entry first; a threshold of 1.0 leaves no match
+got=$(curl -s -X POST "$url/match/default?limit=1&exclude_dataset=eu_journal_sanctions" \
+  -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' | json 'd["responses"]["q"]["results"][0]["id"]')
+[ "$got" = ca-sema-russia-1-part-1-1358 ] || fail "/match exclude_dataset: $got"
+got=$(curl -s -X POST "$url/match/un_sc_sanctions?limit=5" \
+  -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' | json 'd["responses"]["q"]["total"]["value"]')
+[ "$got" = 0 ] || fail "/match/un_sc_sanctions Primakov: $got matches, want 0"
+got=$(curl -s -X POST "$url/match/default?threshold=1.0&exclude_entity_ids=eu-oj-32014R0269-1426" \
+  -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' |
+  json '[(r["id"], r["match"]) for r in d["responses"]["q"]["results"]][:2]')
+case "$got" in *1426*|*True*) fail "/match exclude_entity_ids/threshold: $got";; esac
+
+# ---- bad input: a 4xx with a JSON detail, never a crash ----------------------
+expect_status 400 POST /match/default -d '{"queries": {'
+expect_status 422 POST /match/default -d '[1, 2]'
+expect_status 422 POST /match/default -d '{"queries": {"q": {"properties": {"name": ["x"]}}}}'
+expect_status 422 POST /match/default -d '{"queries": {"q": {"schema": "Person", "properties": {"name": 5}}}}'
+expect_status 422 POST /match/default -d '{"queries": {"q": {"schema": 7, "properties": {"name": ["x"]}}}}'
+expect_status 400 POST /match/default -d '{"queries": {"q": {"schema": "Starship", "properties": {"name": ["x"]}}}}'
+expect_status 400 POST /match/default -d '{"queries": {"q": {"schema": "Address", "properties": {"name": ["x"]}}}}'
+expect_status 400 POST /match/default -d '{"queries": {"q": {"schema": "Person", "properties": {"name": [""]}}}}'
+expect_status 400 POST /match/default -d '{"queries": {"q": {"schema": "Person", "properties": {}}}}'
+expect_status 404 POST /match/no_such_dataset -d '{"queries": {}}'
+expect_status 400 POST '/match/default?algorithm=magic' -d '{"queries": {}}'
+expect_status 400 POST '/match/default?limit=0' -d '{"queries": {}}'
+expect_status 400 POST '/match/default?threshold=abc' -d '{"queries": {}}'
+expect_status 400 POST /match/default -d '{"queries": {}, "config": {"fuzzy": true}}'
+expect_status 400 POST /match/default -d "{\"queries\": {$(for i in 1 2 3 4 5 6; do printf '"q%d": {"schema": "Person", "properties": {"name": ["a b"]}},' $i; done | sed 's/,$//')}}"
+printf '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Ev\xffgeny"]}}}}' >"$tmp/bad-utf8.json"
+expect_status 400 POST /match/default --data-binary @"$tmp/bad-utf8.json"
+expect_status 400 GET "/search/default?q=%FF%FE"
+head -c 300000 /dev/zero | tr '\0' 'a' >"$tmp/big.txt"
+expect_status 413 POST /scan --data-binary @"$tmp/big.txt"
+expect_status 405 GET /match/default
+expect_status 404 GET /no/such/route
+expect_status 404 GET /entities/no-such-entity
+# a header flood is refused (or the connection closed) and the server stays up
+flood=(); for i in $(seq 1 200); do flood+=(-H "X-Flood-$i: $(head -c 500 /dev/zero | tr '\0' 'x')"); done
+got=$(curl -s -o /dev/null -w '%{http_code}' "${flood[@]}" "$url/healthz")
+case "$got" in 4*|000) ;; *) fail "header flood: got $got";; esac
+expect_status 200 GET /healthz
+
+# a client sending one byte a second is cut off, and others are served meanwhile
+python3 - "$port" >"$tmp/slow.out" 2>&1 <<'EOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"y" * 40 + b"\r\n\r\n"
+sent = 0
+try:
+    for b in request:
+        s.send(bytes([b])); sent += 1; time.sleep(1)
+    print("not cut off: sent the whole request,", s.recv(100))
+except OSError:
+    print("cut off after", sent, "bytes")
+EOF
+slow=$!
+sleep 1
+expect_status 200 GET /healthz
+wait $slow
+grep -q "cut off after" "$tmp/slow.out" || fail "slow client: $(cat "$tmp/slow.out")"
+
+# ---- other endpoints --------------------------------------------------------
+expect_status 200 GET /entities/eu-oj-32014R0269-1426
+"$bin" entity -i "$index" eu-oj-32014R0269-1426 >"$tmp/cli-entity.json"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(a!=b)" \
+  "$tmp/body" "$tmp/cli-entity.json" || fail "/entities differs from kordon entity"
+json 'd["properties"]["alias"]' <"$tmp/body" | grep -q 'Евгений Александрович ПРИМАКОВ' || fail "/entities: no Cyrillic alias"
+
+status POST /scan --data-binary @"$data/text/baku-russian-house.txt" >/dev/null
+got=$(json '[(m["text"], m["entity_id"]) for m in d["mentions"] if m["kind"] == "listed"]' <"$tmp/body")
+case "$got" in *"('Evgeny Primakov', 'eu-oj-32014R0269-1426')"*) ;; *) fail "/scan Baku: no Primakov hit: $got";; esac
+case "$got" in *Aliyev*|*Azerbaijan\'*|*USAID*) fail "/scan Baku: false hits: $got";; esac
+
+expect_status 200 GET '/search/default?q=Primakov&limit=5'
+got=$(json '([r["id"] for r in d["results"]], d["total"]["value"] >= 2, [v["name"] for v in d["facets"]["countries"]["values"]])' <"$tmp/body")
+case "$got" in *eu-oj-32014R0269-1426*True*"'ru'"*) ;; *) fail "/search Primakov: $got";; esac
+expect_status 200 GET '/search/default?q=Primakov&schema=Vessel'
+got=$(json '[r["schema"] for r in d["results"]]' <"$tmp/body")
+case "$got" in *Person*) fail "/search schema=Vessel returned persons: $got";; esac
+expect_status 200 GET '/search/un_sc_sanctions?limit=2&offset=2'
+got=$(json '(len(d["results"]), d["total"]["value"], d["offset"])' <"$tmp/body")
+[ "$got" = "(2, 1003, 2)" ] || fail "/search listing: $got"
+
+status GET /catalog -D "$tmp/headers" >/dev/null
+etag=$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$tmp/headers")
+got=$(json 'sorted(x["name"] for x in d["datasets"])' <"$tmp/body")
+case "$got" in *un_sc_sanctions*default*|*default*un_sc_sanctions*) ;; *) fail "/catalog: $got";; esac
+[ -n "$etag" ] || fail "/catalog: no ETag"
+expect_status 304 GET /catalog -H "If-None-Match: $etag"
+expect_status 200 GET /algorithms
+[ "$(json 'd["best"]' <"$tmp/body")" = kordon-v1 ] || fail "/algorithms: best"
+expect_status 200 GET /reconcile/default
+json 'd["defaultTypes"][0]["id"]' <"$tmp/body" | grep -q Person || fail "/reconcile manifest"
+expect_status 200 GET /reconcile/default --get --data-urlencode 'queries={"q0": {"query": "Eric Badege", "type": "Person"}}'
+[ "$(json 'd["q0"]["result"][0]["id"]' <"$tmp/body")" = unsc-6907993 ] || fail "/reconcile query: $(cat "$tmp/body")"
+expect_status 200 POST /reconcile/default --data-urlencode 'queries={"q0": {"query": "Aero Caribean Airlines"}}'
+[ "$(json 'd["q0"]["result"][0]["id"]' <"$tmp/body")" = ofac-36 ] || fail "/reconcile POST: $(cat "$tmp/body")"
+expect_status 200 GET '/reconcile/default/suggest/entity?prefix=Rossotrudnichestvo'
+json 'd["result"][0]["id"]' <"$tmp/body" | grep -q eu-oj-32014R0269-105 || fail "/reconcile suggest: $(cat "$tmp/body")"
+
+# /screen: JSON lines and CSV, one result line per record, in order
+printf '%s\n' '{"id": "a", "schema": "Person", "properties": {"name": ["Evgeny Primakov"]}}' \
+  'not json' '{"id": "c", "schema": "Person", "properties": {"name": ["ERIC BADEGE"]}}' >"$tmp/batch.jsonl"
+curl -s -X POST "$url/screen" -H 'Content-Type: application/x-ndjson' --data-binary @"$tmp/batch.jsonl" >"$tmp/screen.out"
+got=$(python3 -c "
+import json
+for l in open('$tmp/screen.out'):
+    d = json.loads(l); print(d['line'], d['status'], d['results'][0]['id'] if d.get('results') else '-')")
+[ "$got" = "$(printf '1 200 eu-oj-32014R0269-1426\n2 400 -\n3 200 unsc-6907993')" ] || fail "/screen JSON lines: $got"
+printf 'id,name,birth_date,nationality\n1,Evgeny Primakov,1976,Russia\n2,"Badege, Eric",,\n' >"$tmp/batch.csv"
+got=$(curl -s -X POST "$url/screen" -H 'Content-Type: text/csv' --data-binary @"$tmp/batch.csv" |
+  python3 -c "import json,sys; print([json.loads(l)['results'][0]['id'] for l in sys.stdin])")
+[ "$got" = "['eu-oj-32014R0269-1426', 'unsc-6907993']" ] || fail "/screen CSV: $got"
+expect_status 400 POST /screen -H 'Content-Type: text/csv' --data-binary $'foo,bar\n1,2\n'
+
+# metrics count what happened
+curl -s "$url/metrics" >"$tmp/metrics"
+grep -q '^kordon_http_requests_total{route="match",code="200"} [0-9]' "$tmp/metrics" || fail "/metrics: match count"
+grep -q '^kordon_http_request_duration_seconds_bucket{route="match",le="+Inf"}' "$tmp/metrics" || fail "/metrics: histogram"
+grep -q '^kordon_dataset_entities{dataset="un_sc_sanctions",version="[0-9a-f]*",newest="2026-02-24"} 1003' "$tmp/metrics" ||
+  fail "/metrics: dataset version"
+grep -q '"path":"/match/default","status":200' "$tmp/access.log" || fail "access log: no /match line"
+
+# the OpenAPI document describes what the server does
+curl -s "$url/openapi.json" >"$tmp/openapi.json"
+python3 "$here/openapi_check.py" "$tmp/openapi.json" "$url" || fail "openapi.json does not match the server"
+
+# ---- reload: a new index file is picked up, requests keep working -------------
+"$bin" build "$data/versions/ofac-2019" -o "$tmp/ofac2019.kdx" -q
+cp "$index" "$tmp/live.kdx"
+start_server live -i "$tmp/live.kdx" --quiet
+old=$(curl -s "$url/catalog" | json 'len(d["datasets"])')
+"$bin" build "$data/versions/ofac-2019" -o "$tmp/live.kdx" -q   # renamed into place: the watcher sees it
+for _ in $(seq 1 100); do
+  n=$(curl -s "$url/catalog" | json 'len(d["datasets"])'); [ "$n" != "$old" ] && break; sleep 0.2
+done
+[ "$n" = 2 ] || fail "watch: catalog still has $n datasets after the index was replaced (was $old)"
+cp "$index" "$tmp/live2.kdx" && mv "$tmp/live2.kdx" "$tmp/live.kdx" && kill -HUP "$pid"
+for _ in $(seq 1 100); do
+  n=$(curl -s "$url/catalog" | json 'len(d["datasets"])'); [ "$n" = "$old" ] && break; sleep 0.2
+done
+[ "$n" = "$old" ] || fail "SIGHUP: catalog has $n datasets, want $old"
+expect_status 200 POST /admin/reload
+
+# ---- not ready until an index exists ----------------------------------------
+start_server late -i "$tmp/late.kdx" --quiet
+expect_status 503 GET /readyz
+[ "$(json 'd["detail"]' <"$tmp/body")" = "Index not ready." ] || fail "/readyz detail"
+expect_status 503 POST /match/default -d '{"queries": {}}'
+cp "$tmp/ofac2019.kdx" "$tmp/late.kdx"
+for _ in $(seq 1 100); do [ "$(status GET /readyz)" = 200 ] && break; sleep 0.2; done
+expect_status 200 GET /readyz
+
+# ---- API keys ------------------------------------------------------------------
+printf '# keys\nsecret-one\n  secret-two  \n' >"$tmp/keys"
+start_server keys -i "$index" --api-key-file "$tmp/keys" --quiet
+expect_status 200 GET /healthz
+expect_status 401 GET /catalog
+expect_status 403 GET /catalog -H 'Authorization: Bearer wrong'
+expect_status 403 GET /catalog -H 'Authorization: Basic c2VjcmV0LW9uZQ=='
+expect_status 200 GET /catalog -H 'Authorization: Bearer secret-one'
+expect_status 200 GET /catalog -H 'Authorization: ApiKey secret-two'
+expect_status 200 GET /catalog -H 'X-API-Key: secret-two'
+expect_status 401 POST /match/default -d '{"queries": {}}'
+KORDON_API_KEYS=k1,k2 start_server envkeys -i "$index" --quiet
+expect_status 403 GET /readyz -H 'X-API-Key: k3'
+expect_status 200 GET /readyz -H 'X-API-Key: k2'
+
+# ---- graceful shutdown: a request in flight completes ---------------------------
+url=$main_url
+for i in $(seq 1 400); do echo "{\"schema\": \"Person\", \"properties\": {\"name\": [\"Person Number$i Example\"]}}"; done >"$tmp/long.jsonl"
+curl -s -X POST "$url/screen" -H 'Content-Type: application/x-ndjson' --data-binary @"$tmp/long.jsonl" >"$tmp/long.out" &
+curl_pid=$!
+sleep 0.3
+kill -TERM "$main_pid"
+wait "$curl_pid"
+wait "$main_pid"; rc=$?
+[ "$rc" = 0 ] || fail "SIGTERM: server exit status $rc"
+[ "$(wc -l <"$tmp/long.out")" = 400 ] || fail "SIGTERM: the request in flight got $(wc -l <"$tmp/long.out") of 400 lines"
+
+[ "$failures" = 0 ] && echo "e2e_serve: all passed"
+exit $((failures > 0))
