@@ -397,7 +397,8 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
      * limit-th final score, none after it can: they are not looked at. */
     for (size_t i = 0; i < n_best; i++)
         best[i].score = best[i].name_score;
-    qsort(best, n_best, sizeof *best, compare_scored);
+    if (n_best) /* best is NULL until a query has had candidates */
+        qsort(best, n_best, sizeof *best, compare_scored);
     char why[384];
     size_t evaluated = 0;
     double kth = -1.0; /* lowest final score among the best `limit` so far */
@@ -418,7 +419,8 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         }
     }
     n_best = evaluated;
-    qsort(best, n_best, sizeof *best, compare_scored);
+    if (n_best)
+        qsort(best, n_best, sizeof *best, compare_scored);
     size_t n = n_best < limit ? n_best : limit;
     for (size_t i = 0; i < n; i++) {
         kd_match_result *r = &results[i];
