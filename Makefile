@@ -29,9 +29,12 @@ check-asan: deps
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
+KORDON_LISTEN ?= 127.0.0.1:8000
+# Builds the index, then serves it (Ctrl-C stops; the web page is at /).
 run: deps build
 	./$(BUILD)/kordon build $(KORDON_LISTS) -o $(KORDON_INDEX)
 	./$(BUILD)/kordon info -i $(KORDON_INDEX)
+	./$(BUILD)/kordon serve -i $(KORDON_INDEX) --listen $(KORDON_LISTEN)
 
 EVAL ?= $(abspath ../shared/data/eval)
 bench: build

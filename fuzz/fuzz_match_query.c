@@ -1,0 +1,28 @@
+/* /match and /screen bodies: any bytes through JSON parsing and the FtM
+ * query cleaning (schema, properties, countries, dates, names built from
+ * parts). Whatever comes in, the result is a query or a 4xx reason. */
+#include "http/http_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+    json_t *queries = json_is_object(body) ? json_object_get(body, "queries") : body;
+    const char *key;
+    json_t *q;
+    json_object_foreach(queries, key, q) {
+        http_match_query c;
+        json_t *echo = NULL;
+        char why[512];
+        int status = http_match_clean(key, q, &c, &echo, why, sizeof why);
+        if (status && (status < 400 || status > 499 || !why[0]))
+            abort();
+        if (!status && (c.n_names < 1 || !c.names[0][0]))
+            abort();
+        json_decref(echo);
+    }
+    json_decref(body);
+    return 0;
+}
