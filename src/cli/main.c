@@ -26,6 +26,10 @@ static const command commands[] = {
      "screen a customer file; JSON lines (or CSV) out, one per row"},
     {"scan", cmd_scan, "scan [-i INDEX] [FILE|-] [--json] [--threshold T]",
      "find listed and linked parties mentioned in text (plain, Markdown, HTML)"},
+    {"fetch", cmd_fetch, "fetch [--config sources.conf] [--dir lists]",
+     "download the official lists; a bad download keeps the previous one and says why"},
+    {"update", cmd_update, "update [--config sources.conf] [--dir lists] [-o INDEX]",
+     "fetch, then rebuild the index (atomically) if any list changed"},
     {"version", cmd_version, "version", "print kordon's version"},
     {"help", cmd_help, "help", "list the commands"},
 };
