@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct transfer {
     FILE *out;
@@ -235,6 +236,10 @@ int download_file(const download_request *req, download_result *out, kd_error *e
         delay = delay * 2 > 300 ? 300 : delay * 2;
     }
     curl_easy_cleanup(h);
+    /* dest holds a body only after a 200; an error page or a 304's empty
+     * body must not be mistaken for a download. */
+    if (st != ATTEMPT_OK || out->not_modified)
+        unlink(req->dest);
     if (st == ATTEMPT_OK)
         return KD_OK;
     if (out->attempts > 1)

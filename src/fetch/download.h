@@ -10,7 +10,7 @@
 
 typedef struct download_request {
     const char *url;
-    const char *dest;           /* written (truncated) only by a 200 */
+    const char *dest;           /* holds the body after a 200; removed otherwise */
     const char *etag;           /* validators for If-None-Match / If-Modified-Since; */
     const char *last_modified;  /* NULL to ask unconditionally */
     const kd_fetch_settings *settings;
@@ -19,7 +19,7 @@ typedef struct download_request {
 } download_request;
 
 typedef struct download_result {
-    bool not_modified;          /* 304: dest untouched */
+    bool not_modified;          /* 304: no dest file */
     char etag[256];             /* from the final response; "" when none */
     char last_modified[64];
     char sha256[65];            /* of the body written to dest */

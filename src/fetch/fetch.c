@@ -85,9 +85,9 @@ static const kd_fetch_file_state *previous_file(const kd_fetch_source_state *pre
 
 /* Detects and parses every file of the staged set the way `kordon build`
  * will, counting the records. */
-static int validate_set(const kd_source *src, const char *staging,
-                        const kd_fetch_source_state *prev, int *formats, uint64_t *records,
-                        kd_error *err)
+static int validate_files(const kd_source *src, const char *staging,
+                          const kd_fetch_source_state *prev, int *formats, uint64_t *records,
+                          kd_error *err)
 {
     *records = 0;
     for (size_t i = 0; i < src->n_files; i++) {
@@ -119,17 +119,26 @@ static int validate_set(const kd_source *src, const char *staging,
         uint64_t n = 0;
         list_sink sink = {count_entity, &n};
         int rc = list_parse(path, (list_format)formats[i], &sink, err);
-        if (rc) {
-            char prefix[4400];
-            snprintf(prefix, sizeof prefix, "%s/", staging);
-            strip_prefix(err->message, prefix);
+        if (rc)
             return error_wrap(err, rc, "%s does not parse: ", src->files[i].url);
-        }
         *records += n;
     }
     if (*records == 0)
         return error_set(err, KD_EEMPTY, "the downloaded files hold no records");
     return KD_OK;
+}
+
+static int validate_set(const kd_source *src, const char *staging,
+                        const kd_fetch_source_state *prev, int *formats, uint64_t *records,
+                        kd_error *err)
+{
+    int rc = validate_files(src, staging, prev, formats, records, err);
+    if (rc) {
+        char prefix[4400];
+        snprintf(prefix, sizeof prefix, "%s/", staging);
+        strip_prefix(err->message, prefix);
+    }
+    return rc;
 }
 
 static kd_fetch_source_state *state_entry(kd_fetch_state *st, const char *name)
