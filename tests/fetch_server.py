@@ -56,7 +56,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for k, v in extra:
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a size limit): expected
 
     def do_GET(self):
         parts = self.path.split("/", 2)
