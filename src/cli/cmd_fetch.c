@@ -144,7 +144,11 @@ int cmd_update(int argc, char **argv)
         return status;
     bool missing = access(a.output, F_OK) != 0;
     if (!changed && !missing && !a.force) {
-        fprintf(stderr, "%s is current: no list changed\n", a.output);
+        if (failed)
+            fprintf(stderr, "%s left as it was: no list changed, %zu source%s failed\n", a.output,
+                    failed, failed == 1 ? "" : "s");
+        else
+            fprintf(stderr, "%s is current: no list changed\n", a.output);
         return failed ? EXIT_FAILED : 0;
     }
     if (!accepted) {
