@@ -409,6 +409,18 @@ static void test_same_bytes_without_validators(void **state)
     assert_int_equal(r[0].outcome, KD_FETCH_UNCHANGED);
     assert_contains(r[0].message, "unchanged (same content), 1003 records");
     assert_int_equal(r[0].bytes, 2030620);
+
+    /* A list deleted from DIR by hand is downloaded again and put back,
+     * even though its validators still match. */
+    snprintf(config, sizeof config, "%sun %s\n", fast, url("ok", "lists/un/consolidated.xml"));
+    assert_int_equal(fetch_with(dir, config, r, 1, &err), KD_OK);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/un/consolidated.xml", dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(fetch_with(dir, config, r, 1, &err), KD_OK);
+    assert_int_equal(r[0].outcome, KD_FETCH_UNCHANGED);
+    assert_int_equal(r[0].bytes, 2030620);
+    assert_int_equal(access(path, R_OK), 0);
 }
 
 static void test_lock_and_bad_state(void **state)

@@ -284,7 +284,9 @@ static int fetch_source(run *r, const kd_source *src, kd_fetch_report *rep)
                        100.0 * (1.0 - (double)records / (double)prev->records),
                        100.0 * r->settings->max_shrink);
     }
-    if (!rc && any_new && !same) {
+    /* Same bytes are put in place too: cheap, and it restores a file
+     * someone deleted from DIR since the last run. */
+    if (!rc && any_new) {
         if (mkdir(target, 0755) != 0 && errno != EEXIST)
             rc = error_set(&err, KD_EIO, "%s: cannot create: %s", target, strerror(errno));
         for (size_t i = 0; i < src->n_files && !rc; i++) {
