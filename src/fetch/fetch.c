@@ -197,28 +197,15 @@ static void describe_previous(const kd_fetch_source_state *prev, char *out, size
              (unsigned long long)prev->records, stamp);
 }
 
-static int fetch_source(run *r, const kd_source *src, kd_fetch_report *rep)
+/* Downloads every file of a source into staging; a 304 links the file in
+ * place instead, so the set can be checked as a whole. Stops at the first
+ * file that fails: a set with a missing part would be refused anyway. */
+static int download_set(const run *r, const kd_source *src, const kd_fetch_source_state *prev,
+                        const char *staging, const char *target, staged *files, bool *any_new,
+                        kd_fetch_report *rep, kd_error *err)
 {
-    const char *dir = r->opt->dir;
-    char target[4096], staging[4096];
-    snprintf(target, sizeof target, "%s/%s", dir, src->name);
-    snprintf(staging, sizeof staging, "%s/.staging-%s", dir, src->name);
-    kd_fetch_source_state *prev = kd_fetch_state_find(r->state, src->name);
-    rep->previous_records = prev ? prev->records : 0;
-    rep->records = rep->previous_records;
-
-    remove_staging(staging);
-    staged *files = calloc(src->n_files, sizeof *files);
-    int *formats = calloc(src->n_files, sizeof *formats);
-    kd_error err = {0};
-    int rc = KD_OK;
-    if (!files || !formats)
-        rc = error_set(&err, KD_ENOMEM, "out of memory");
-    else if (mkdir(staging, 0755) != 0)
-        rc = error_set(&err, KD_EIO, "%s: cannot create: %s", staging, strerror(errno));
-
-    bool any_new = false;
-    for (size_t i = 0; i < src->n_files && !rc; i++) {
+    *any_new = false;
+    for (size_t i = 0; i < src->n_files; i++) {
         const kd_source_file *f = &src->files[i];
         char dest[4400], current[4400];
         snprintf(dest, sizeof dest, "%s/%s", staging, f->file);
@@ -237,80 +224,176 @@ static int fetch_source(run *r, const kd_source *src, kd_fetch_report *rep)
             .log = r->opt->log,
             .log_ctx = r->opt->log_ctx,
         };
-        rc = download_file(&req, &files[i].dl, &err);
+        int rc = download_file(&req, &files[i].dl, err);
         if (rc)
-            break;
+            return rc;
         if (files[i].dl.not_modified) {
             say(r, "  %-12s %-20s not modified (HTTP 304)", src->name, f->file);
             if (link(current, dest) != 0)
-                rc = error_set(&err, KD_EIO, "%s: cannot link into %s: %s", current, staging,
-                               strerror(errno));
-            else
-                rc = sha256_file_hex(dest, files[i].sha256, &err);
+                return error_set(err, KD_EIO, "%s: cannot link into %s: %s", current, staging,
+                                 strerror(errno));
+            if ((rc = sha256_file_hex(dest, files[i].sha256, err)))
+                return rc;
         } else {
-            any_new = true;
+            *any_new = true;
             rep->bytes += files[i].dl.size;
             memcpy(files[i].sha256, files[i].dl.sha256, sizeof files[i].sha256);
             say(r, "  %-12s %-20s %llu bytes", src->name, f->file,
                 (unsigned long long)files[i].dl.size);
         }
     }
+    return KD_OK;
+}
 
-    /* The version of a set is the hash of its files' hashes, in config order. */
-    char version[65] = "";
-    if (!rc) {
-        if (src->n_files == 1) {
-            memcpy(version, files[0].sha256, sizeof version);
-        } else {
-            sha256_ctx *c = sha256_new();
-            if (!c)
-                rc = error_set(&err, KD_ENOMEM, "out of memory");
-            for (size_t i = 0; c && i < src->n_files; i++)
-                sha256_update(c, files[i].sha256, 64);
-            if (c)
-                sha256_final_hex(c, version);
-        }
+/* The version of a set is the hash of its files' hashes, in config order;
+ * a single file's version is its own hash (what sha256sum prints). */
+static int set_version(const kd_source *src, const staged *files, char out[65], kd_error *err)
+{
+    if (src->n_files == 1) {
+        memcpy(out, files[0].sha256, 65);
+        return KD_OK;
     }
-    bool same = !rc && prev && strcmp(prev->sha256, version) == 0;
-    uint64_t records = 0;
-    if (!rc && any_new && !same)
-        rc = validate_set(src, staging, prev, formats, &records, &err);
-    if (!rc && any_new && !same && prev && prev->records &&
-        (double)records < (double)prev->records * (1.0 - r->settings->max_shrink)) {
-        rc = error_set(&err, KD_EPARSE,
-                       "the new version has %llu records against %llu before (-%.0f%%), more "
-                       "than the %.0f%% drop max_shrink allows",
-                       (unsigned long long)records, (unsigned long long)prev->records,
-                       100.0 * (1.0 - (double)records / (double)prev->records),
-                       100.0 * r->settings->max_shrink);
-    }
-    /* Same bytes are put in place too: cheap, and it restores a file
-     * someone deleted from DIR since the last run. */
-    if (!rc && any_new) {
-        if (mkdir(target, 0755) != 0 && errno != EEXIST)
-            rc = error_set(&err, KD_EIO, "%s: cannot create: %s", target, strerror(errno));
-        for (size_t i = 0; i < src->n_files && !rc; i++) {
-            if (files[i].dl.not_modified)
-                continue;
-            char from[4400], to[4400];
-            snprintf(from, sizeof from, "%s/%s", staging, src->files[i].file);
-            snprintf(to, sizeof to, "%s/%s", target, src->files[i].file);
-            if (fsync_path(from) != 0 || rename(from, to) != 0)
-                rc = error_set(&err, KD_EIO, "%s: cannot replace: %s", to, strerror(errno));
-        }
-    }
-    remove_staging(staging);
+    sha256_ctx *c = sha256_new();
+    if (!c)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    for (size_t i = 0; i < src->n_files; i++)
+        sha256_update(c, files[i].sha256, 64);
+    sha256_final_hex(c, out);
+    return KD_OK;
+}
 
-    int64_t now = (int64_t)time(NULL);
+static int check_shrink(const run *r, const kd_fetch_source_state *prev, uint64_t records,
+                        kd_error *err)
+{
+    if (!prev || !prev->records ||
+        (double)records >= (double)prev->records * (1.0 - r->settings->max_shrink))
+        return KD_OK;
+    return error_set(err, KD_EPARSE,
+                     "the new version has %llu records against %llu before (-%.0f%%), more "
+                     "than the %.0f%% drop max_shrink allows",
+                     (unsigned long long)records, (unsigned long long)prev->records,
+                     100.0 * (1.0 - (double)records / (double)prev->records),
+                     100.0 * r->settings->max_shrink);
+}
+
+/* Renames the downloaded files over the previous ones. Each rename is
+ * atomic; the set as a whole is replaced within microseconds, and
+ * `kordon update` builds only after the last one. */
+static int commit_set(const kd_source *src, const staged *files, const char *staging,
+                      const char *target, kd_error *err)
+{
+    if (mkdir(target, 0755) != 0 && errno != EEXIST)
+        return error_set(err, KD_EIO, "%s: cannot create: %s", target, strerror(errno));
+    for (size_t i = 0; i < src->n_files; i++) {
+        if (files[i].dl.not_modified)
+            continue;
+        char from[4400], to[4400];
+        snprintf(from, sizeof from, "%s/%s", staging, src->files[i].file);
+        snprintf(to, sizeof to, "%s/%s", target, src->files[i].file);
+        if (fsync_path(from) != 0 || rename(from, to) != 0)
+            return error_set(err, KD_EIO, "%s: cannot replace: %s", to, strerror(errno));
+    }
+    return KD_OK;
+}
+
+static void file_states_free(kd_fetch_file_state *fs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(fs[i].file);
+        free(fs[i].url);
+        free(fs[i].etag);
+        free(fs[i].last_modified);
+        free(fs[i].format);
+    }
+    free(fs);
+}
+
+/* Replaces the per-file state of an accepted (or confirmed) set. */
+static int record_files(kd_fetch_source_state *s, const kd_source *src, const staged *files,
+                        const int *formats)
+{
+    kd_fetch_file_state *fs = calloc(src->n_files, sizeof *fs);
+    if (!fs)
+        return KD_ENOMEM;
+    bool ok = true;
+    for (size_t i = 0; i < src->n_files; i++) {
+        const kd_source_file *f = &src->files[i];
+        const kd_fetch_file_state *pf = previous_file(s, f->file);
+        const download_result *dl = &files[i].dl;
+        bool kept = dl->not_modified && pf;
+        /* A 304 may omit validators; the ones it answered to still hold. */
+        const char *etag = dl->etag[0] ? dl->etag : kept ? pf->etag : NULL;
+        const char *lm = dl->last_modified[0] ? dl->last_modified : kept ? pf->last_modified : NULL;
+        const char *format = formats[i] ? kd_fetch_format_key(formats[i]) : pf ? pf->format : NULL;
+        fs[i] = (kd_fetch_file_state){
+            .file = strdup(f->file),
+            .url = strdup(f->url),
+            .etag = dup_or_null(etag),
+            .last_modified = dup_or_null(lm),
+            .format = dup_or_null(format),
+            .size = kept ? pf->size : dl->size,
+        };
+        memcpy(fs[i].sha256, files[i].sha256, sizeof fs[i].sha256);
+        ok = ok && fs[i].file && fs[i].url && (!etag || fs[i].etag) && (!lm || fs[i].last_modified) &&
+             (!format || fs[i].format);
+    }
+    if (!ok) {
+        file_states_free(fs, src->n_files);
+        return KD_ENOMEM;
+    }
+    file_states_free(s->files, s->n_files);
+    s->files = fs;
+    s->n_files = src->n_files;
+    return KD_OK;
+}
+
+static int fetch_source(run *r, const kd_source *src, kd_fetch_report *rep)
+{
+    const char *dir = r->opt->dir;
+    char target[4096], staging[4096];
+    snprintf(target, sizeof target, "%s/%s", dir, src->name);
+    snprintf(staging, sizeof staging, "%s/.staging-%s", dir, src->name);
+    /* Made before anything else so that `prev` below cannot move. */
     kd_fetch_source_state *s = state_entry(r->state, src->name);
     if (!s) {
-        free(files);
-        free(formats);
         snprintf(rep->message, sizeof rep->message, "%s: out of memory", src->name);
         rep->outcome = KD_FETCH_FAILED;
         return rep->code = KD_ENOMEM;
     }
-    prev = s->fetched_at ? s : NULL; /* the entry may have moved */
+    const kd_fetch_source_state *prev = s->fetched_at ? s : NULL;
+    rep->previous_records = rep->records = prev ? prev->records : 0;
+
+    remove_staging(staging); /* left by an interrupted run */
+    staged *files = calloc(src->n_files, sizeof *files);
+    int *formats = calloc(src->n_files, sizeof *formats);
+    kd_error err = {0};
+    int rc = KD_OK;
+    if (!files || !formats)
+        rc = error_set(&err, KD_ENOMEM, "out of memory");
+    else if (mkdir(staging, 0755) != 0)
+        rc = error_set(&err, KD_EIO, "%s: cannot create: %s", staging, strerror(errno));
+    bool any_new = false;
+    char version[65] = "";
+    uint64_t records = 0;
+    if (!rc)
+        rc = download_set(r, src, prev, staging, target, files, &any_new, rep, &err);
+    if (!rc)
+        rc = set_version(src, files, version, &err);
+    bool same = !rc && prev && strcmp(prev->sha256, version) == 0;
+    if (!rc && any_new && !same) {
+        rc = validate_set(src, staging, prev, formats, &records, &err);
+        if (!rc)
+            rc = check_shrink(r, prev, records, &err);
+    }
+    /* Same bytes are put in place too: cheap, and it restores a file
+     * someone deleted from DIR since the last run. */
+    if (!rc && any_new)
+        rc = commit_set(src, files, staging, target, &err);
+    if (!rc && record_files(s, src, files, formats))
+        rc = error_set(&err, KD_ENOMEM, "out of memory");
+    remove_staging(staging);
+
+    int64_t now = (int64_t)time(NULL);
     s->attempted_at = now;
     if (rc) {
         char kept[200];
@@ -319,69 +402,25 @@ static int fetch_source(run *r, const kd_source *src, kd_fetch_report *rep)
         rep->outcome = KD_FETCH_FAILED;
         rep->code = rc;
         snprintf(rep->message, sizeof rep->message, "%s: %.760s; %s", src->name, err.message, kept);
+    } else if (any_new && !same) {
+        set_error(s, NULL);
+        s->checked_at = s->fetched_at = now;
+        s->records = rep->records = records;
+        memcpy(s->sha256, version, sizeof s->sha256);
+        rep->outcome = KD_FETCH_UPDATED;
+        if (prev)
+            snprintf(rep->message, sizeof rep->message, "%s: updated, %llu records (%llu before)",
+                     src->name, (unsigned long long)records,
+                     (unsigned long long)rep->previous_records);
+        else
+            snprintf(rep->message, sizeof rep->message, "%s: downloaded, %llu records", src->name,
+                     (unsigned long long)records);
     } else {
-        kd_fetch_file_state *fs = calloc(src->n_files, sizeof *fs);
-        if (!fs) {
-            free(files);
-            free(formats);
-            snprintf(rep->message, sizeof rep->message, "%s: out of memory", src->name);
-            rep->outcome = KD_FETCH_FAILED;
-            return rep->code = KD_ENOMEM;
-        }
-        for (size_t i = 0; i < src->n_files; i++) {
-            const kd_source_file *f = &src->files[i];
-            const kd_fetch_file_state *pf = previous_file(s, f->file);
-            const download_result *dl = &files[i].dl;
-            /* A 304 may omit validators; the ones it answered to still hold. */
-            const char *etag = dl->etag[0] ? dl->etag : dl->not_modified && pf ? pf->etag : NULL;
-            const char *lm = dl->last_modified[0]                ? dl->last_modified
-                             : dl->not_modified && pf ? pf->last_modified
-                                                      : NULL;
-            const char *format = formats[i] ? kd_fetch_format_key(formats[i])
-                                 : pf       ? pf->format
-                                            : NULL;
-            fs[i] = (kd_fetch_file_state){
-                .file = strdup(f->file),
-                .url = strdup(f->url),
-                .etag = dup_or_null(etag),
-                .last_modified = dup_or_null(lm),
-                .format = dup_or_null(format),
-                .size = dl->not_modified && pf ? pf->size : dl->size,
-            };
-            memcpy(fs[i].sha256, files[i].sha256, sizeof fs[i].sha256);
-        }
-        for (size_t i = 0; i < s->n_files; i++) {
-            free(s->files[i].file);
-            free(s->files[i].url);
-            free(s->files[i].etag);
-            free(s->files[i].last_modified);
-            free(s->files[i].format);
-        }
-        free(s->files);
-        s->files = fs;
-        s->n_files = src->n_files;
         set_error(s, NULL);
         s->checked_at = now;
-        if (any_new && !same) {
-            s->records = records;
-            memcpy(s->sha256, version, sizeof s->sha256);
-            s->fetched_at = now;
-            rep->outcome = KD_FETCH_UPDATED;
-            rep->records = records;
-            if (prev)
-                snprintf(rep->message, sizeof rep->message,
-                         "%s: updated, %llu records (%llu before)", src->name,
-                         (unsigned long long)records, (unsigned long long)rep->previous_records);
-            else
-                snprintf(rep->message, sizeof rep->message, "%s: downloaded, %llu records",
-                         src->name, (unsigned long long)records);
-        } else {
-            rep->outcome = KD_FETCH_UNCHANGED;
-            rep->records = s->records;
-            snprintf(rep->message, sizeof rep->message, "%s: unchanged (%s), %llu records",
-                     src->name, any_new ? "same content" : "HTTP 304",
-                     (unsigned long long)s->records);
-        }
+        rep->outcome = KD_FETCH_UNCHANGED;
+        snprintf(rep->message, sizeof rep->message, "%s: unchanged (%s), %llu records", src->name,
+                 any_new ? "same content" : "HTTP 304", (unsigned long long)s->records);
     }
     free(files);
     free(formats);

@@ -186,7 +186,25 @@ int kd_fetch_state_load(const char *dir, kd_fetch_state *out, kd_error *err)
     return rc;
 }
 
-static json_t *string_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+/* Strings here come from servers and parsers (ETags, error texts); jansson
+ * refuses invalid UTF-8, which would silently drop the field, so such
+ * bytes are written as '?' instead. */
+static json_t *string_or_null(const char *s)
+{
+    if (!s)
+        return json_null();
+    if (utf8_valid(s, strlen(s), NULL))
+        return json_string(s);
+    char *copy = strdup(s);
+    if (!copy)
+        return json_null();
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    json_t *v = json_string(copy);
+    free(copy);
+    return v;
+}
 
 static json_t *time_or_null(int64_t t)
 {
@@ -234,8 +252,6 @@ int kd_fetch_state_save(const char *dir, const kd_fetch_state *state, kd_error *
     for (size_t i = 0; i < state->n_sources; i++)
         json_object_set_new(sources, state->sources[i].name, source_json(&state->sources[i]));
     json_object_set_new(root, "sources", sources);
-    /* Strings in state come from servers (ETags, error texts): invalid
-     * UTF-8 makes jansson refuse them, so a failed dump must be reported. */
     int rc = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (rc != 0) {
