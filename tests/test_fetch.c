@@ -452,6 +452,53 @@ static void test_lock_and_bad_state(void **state)
     assert_contains(err.message, "delete the file to start afresh");
 }
 
+static void test_state_round_trip(void **state)
+{
+    (void)state;
+    const char *dir = fresh_dir("fetch-state");
+    mkdir(dir, 0755);
+    kd_fetch_file_state file = {.file = "sdn.csv",
+                                .url = "https://example.org/sdn.csv",
+                                .etag = "W/\"abc\"",
+                                .format = "ofac_csv",
+                                .sha256 = "0123456789abcdef0123456789abcdef"
+                                          "0123456789abcdef0123456789abcdef",
+                                .size = 42};
+    kd_fetch_source_state src = {.name = "ofac",
+                                 .records = 8976,
+                                 .fetched_at = 1764400000,
+                                 .checked_at = 1764403600,
+                                 .attempted_at = 1764407200,
+                                 .last_error = "bad byte \xff in a message",
+                                 .files = &file,
+                                 .n_files = 1};
+    memcpy(src.sha256, file.sha256, 65);
+    kd_fetch_state st = {.sources = &src, .n_sources = 1};
+    kd_error err = {0};
+    assert_int_equal(kd_fetch_state_save(dir, &st, &err), KD_OK);
+    kd_fetch_state back;
+    assert_int_equal(kd_fetch_state_load(dir, &back, &err), KD_OK);
+    const kd_fetch_source_state *b = kd_fetch_state_find(&back, "ofac");
+    assert_non_null(b);
+    assert_int_equal(b->records, 8976);
+    assert_int_equal(b->fetched_at, 1764400000);
+    assert_int_equal(b->checked_at, 1764403600);
+    assert_int_equal(b->attempted_at, 1764407200);
+    assert_string_equal(b->last_error, "bad byte ? in a message");
+    assert_string_equal(b->sha256, file.sha256);
+    assert_int_equal(b->n_files, 1);
+    assert_string_equal(b->files[0].etag, "W/\"abc\"");
+    assert_null(b->files[0].last_modified);
+    assert_int_equal(b->files[0].size, 42);
+    assert_null(kd_fetch_state_find(&back, "un"));
+    kd_fetch_state_free(&back);
+
+    /* No state file yet: an empty state, not an error. */
+    const char *empty = fresh_dir("fetch-state-none");
+    assert_int_equal(kd_fetch_state_load(empty, &back, &err), KD_OK);
+    assert_int_equal(back.n_sources, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_new_version_and_sets),
         cmocka_unit_test(test_same_bytes_without_validators),
         cmocka_unit_test(test_lock_and_bad_state),
+        cmocka_unit_test(test_state_round_trip),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }

@@ -134,7 +134,10 @@ typedef struct kd_fetch_options {
 /* Fetches every source in order; reports must hold sources->n entries.
  * A source that fails does not stop the others: its report says why. The
  * return value is an error only when the run itself cannot proceed (DIR
- * unusable, another fetch holds DIR's lock, an unreadable state file). */
+ * unusable, another fetch holds DIR's lock, an unreadable state file).
+ * Blocking (minutes for a slow publisher): a server calls it from a thread
+ * of its own. libcurl's global init is reference-counted and thread-safe
+ * in the libcurl kordon builds with (7.88, "threadsafe" feature). */
 int kd_fetch_run(const kd_sources *sources, const kd_fetch_options *options,
                  kd_fetch_report *reports, kd_error *err);
 
