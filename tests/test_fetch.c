@@ -293,6 +293,9 @@ static void test_bad_downloads_keep_previous(void **state)
         {"500", "lists/un/consolidated.xml", "", "after 2 attempts: "},
         {"truncated", "lists/un/consolidated.xml", "", "bytes remaining to read"},
         {"slow", "lists/un/consolidated.xml", "set timeout 1.5\nset retries 0\n", "timed out"},
+        /* the stall limit catches a trickle long before a generous timeout */
+        {"slow", "lists/un/consolidated.xml", "set timeout 600\nset low_speed_time 1\nset retries 0\n",
+         "Operation too slow"},
         {"html", "lists/un/consolidated.xml", "", "is not a list: consolidated.xml:1: not a list "
                                                   "format kordon knows (it begins \"<!DOCTYPE html>"},
         {"ok", "lists/ofac/sdn.csv", "", "was un_xml, now ofac_csv"},
