@@ -11,6 +11,7 @@ picks the behaviour, the rest is a file under ROOT:
   /slow/REL        sends 100 bytes, then one byte every half second
   /html/REL        200 with an HTML error page (a list of the wrong format)
   /shrunk/REL      a UN XML list keeping one INDIVIDUAL/ENTITY in ten
+  /redirect/REL    302 to /ok/REL
 
 Listens on 127.0.0.1 on a free port and prints it on the first line of
 stdout. Exits when stdin closes, so it never outlives the test that started
@@ -71,6 +72,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(404, b"no such file\n", "text/plain")
         with open(path, "rb") as f:
             data = f.read()
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "/ok/" + rel)
+            self.send_header("ETag", '"not-the-list"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if mode == "404":
             return self.send_body(404, b"<html><body>Not Found</body></html>", "text/html")
         if mode == "500":

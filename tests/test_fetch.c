@@ -287,26 +287,30 @@ static void test_bad_downloads_keep_previous(void **state)
     file_sha(path, before);
 
     static const struct {
-        const char *mode, *file, *settings, *reason;
+        const char *mode, *file, *settings, *reason, *options;
     } cases[] = {
-        {"404", "lists/un/consolidated.xml", "", "HTTP 404 (not found"},
-        {"500", "lists/un/consolidated.xml", "", "after 2 attempts: "},
-        {"truncated", "lists/un/consolidated.xml", "", "bytes remaining to read"},
-        {"slow", "lists/un/consolidated.xml", "set timeout 1.5\nset retries 0\n", "timed out"},
+        {"404", "lists/un/consolidated.xml", "", "HTTP 404 (not found", NULL},
+        {"500", "lists/un/consolidated.xml", "", "after 2 attempts: ", NULL},
+        {"truncated", "lists/un/consolidated.xml", "", "bytes remaining to read", NULL},
+        {"slow", "lists/un/consolidated.xml", "set timeout 1.5\nset retries 0\n", "timed out", NULL},
         /* the stall limit catches a trickle long before a generous timeout */
         {"slow", "lists/un/consolidated.xml", "set timeout 600\nset low_speed_time 1\nset retries 0\n",
-         "Operation too slow"},
+         "Operation too slow", NULL},
         {"html", "lists/un/consolidated.xml", "", "is not a list: consolidated.xml:1: not a list "
-                                                  "format kordon knows (it begins \"<!DOCTYPE html>"},
-        {"ok", "lists/ofac/sdn.csv", "", "was un_xml, now ofac_csv"},
-        {"ok", "lists/canada/sema-consolidated.xml", "", "was un_xml, now canada_xml"},
+                                                  "format kordon knows (it begins \"<!DOCTYPE html>", NULL},
+        {"ok", "lists/ofac/sdn.csv", "", "was un_xml, now ofac_csv", NULL},
+        {"ok", "lists/canada/sema-consolidated.xml", "", "was un_xml, now canada_xml", NULL},
         {"shrunk", "lists/un/consolidated.xml", "",
-         "101 records against 1003 before (-90%), more than the 25% drop max_shrink allows"},
-        {"noetag", "lists/un/consolidated.xml", "set max_size 1M\n", "larger than the 1048576-byte"},
+         "101 records against 1003 before (-90%), more than the 25% drop max_shrink allows", NULL},
+        {"noetag", "lists/un/consolidated.xml", "set max_size 1M\n", "larger than the 1048576-byte", NULL},
+        {"ok", "versions/un-2026-01-28/consolidated.xml", "",
+         "expected OFAC SDN legacy CSV (format=ofac_csv) but got UN Security Council XML",
+         "format=ofac_csv"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        snprintf(config, sizeof config, "%s%sun %s file=consolidated.xml\n", fast,
-                 cases[i].settings, url(cases[i].mode, cases[i].file));
+        snprintf(config, sizeof config, "%s%sun %s file=consolidated.xml %s\n", fast,
+                 cases[i].settings, url(cases[i].mode, cases[i].file),
+                 cases[i].options ? cases[i].options : "");
         memset(r, 0, sizeof r);
         assert_int_equal(fetch_with(dir, config, r, 1, &err), KD_OK);
         if (r[0].outcome != KD_FETCH_FAILED)
@@ -426,6 +430,32 @@ static void test_same_bytes_without_validators(void **state)
     assert_int_equal(access(path, R_OK), 0);
 }
 
+/* Redirects are followed; the validators kept are the final response's. */
+static void test_redirect(void **state)
+{
+    (void)state;
+    const char *dir = fresh_dir("fetch-redirect");
+    char config[1024];
+    snprintf(config, sizeof config, "%seu %s format=eu_fsf_xml\n", fast,
+             url("redirect", "formats/eu-fsf-1.1-excerpt-2026-08-05.xml"));
+    kd_fetch_report r[1];
+    kd_error err = {0};
+    assert_int_equal(fetch_with(dir, config, r, 1, &err), KD_OK);
+    assert_int_equal(r[0].outcome, KD_FETCH_UPDATED);
+    assert_int_equal(r[0].records, 5);
+    kd_fetch_state st;
+    assert_int_equal(kd_fetch_state_load(dir, &st, &err), KD_OK);
+    const kd_fetch_source_state *eu = kd_fetch_state_find(&st, "eu");
+    assert_string_equal(eu->files[0].file, "eu-fsf-1.1-excerpt-2026-08-05.xml");
+    assert_string_equal(eu->files[0].format, "eu_fsf_xml");
+    assert_non_null(eu->files[0].etag);
+    assert_string_not_equal(eu->files[0].etag, "\"not-the-list\"");
+    kd_fetch_state_free(&st);
+    assert_int_equal(fetch_with(dir, config, r, 1, &err), KD_OK);
+    assert_int_equal(r[0].outcome, KD_FETCH_UNCHANGED);
+    assert_contains(r[0].message, "HTTP 304");
+}
+
 static void test_lock_and_bad_state(void **state)
 {
     (void)state;
@@ -511,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_bad_downloads_keep_previous),
         cmocka_unit_test(test_new_version_and_sets),
         cmocka_unit_test(test_same_bytes_without_validators),
+        cmocka_unit_test(test_redirect),
         cmocka_unit_test(test_lock_and_bad_state),
         cmocka_unit_test(test_state_round_trip),
     };
