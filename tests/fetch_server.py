@@ -5,6 +5,7 @@ picks the behaviour, the rest is a file under ROOT:
 
   /ok/REL          200 with ETag and Last-Modified; 304 when they match
   /noetag/REL      200 without validators
+  /lastmod/REL     200 with Last-Modified only; 304 when If-Modified-Since matches
   /404/REL         404          /500/REL   500 every time
   /flaky/REL       503 on the first request for REL, then as /ok/
   /truncated/REL   announces the full Content-Length, sends half, closes
@@ -103,6 +104,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             return self.send_body(200, data, extra=validators)
+        if mode == "lastmod":
+            modified = formatdate(os.path.getmtime(path), usegmt=True)
+            if self.headers.get("If-Modified-Since") == modified:
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            return self.send_body(200, data, extra=(("Last-Modified", modified),))
         if mode == "noetag":
             return self.send_body(200, data)
         if mode == "html":
