@@ -3,9 +3,11 @@ BUILD       ?= build
 BUILD_ASAN  ?= build-asan
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 KORDON_INDEX ?= kordon.kdx
-# Lists to index: KORDON_LISTS if set, else the shared real data next to
-# the repository (until `kordon fetch` downloads the official files).
-KORDON_LISTS ?= $(abspath ../shared/data/lists)
+# Lists to index: KORDON_LISTS when set; else `make run` fetches the official
+# lists (sources.conf) into KORDON_FETCH_DIR, falling back to the shared
+# real data next to the repository when none can be downloaded (offline).
+SHARED_LISTS := $(abspath ../shared/data/lists)
+KORDON_FETCH_DIR ?= lists
 
 .PHONY: all deps build check check-asan run bench fuzz clean
 
@@ -32,17 +34,29 @@ check-asan: deps
 KORDON_LISTEN ?= 127.0.0.1:8000
 # Builds the index, then serves it (Ctrl-C stops; the web page is at /).
 run: deps build
+ifneq ($(strip $(KORDON_LISTS)),)
 	./$(BUILD)/kordon build $(KORDON_LISTS) -o $(KORDON_INDEX)
+else
+	@# One retry only: offline, every source fails fast instead of backing off.
+	./$(BUILD)/kordon update --config sources.conf --dir $(KORDON_FETCH_DIR) \
+	    -o $(KORDON_INDEX) --retries 1 || true
+	@if ! find $(KORDON_FETCH_DIR) -mindepth 2 -type f ! -path '*/.*' 2>/dev/null | grep -q .; then \
+	  echo "make run: no list could be downloaded into $(KORDON_FETCH_DIR)/ (offline?);" \
+	       "indexing $(SHARED_LISTS) instead"; \
+	  ./$(BUILD)/kordon build $(SHARED_LISTS) -o $(KORDON_INDEX); \
+	fi
+endif
 	./$(BUILD)/kordon info -i $(KORDON_INDEX)
 	./$(BUILD)/kordon serve -i $(KORDON_INDEX) --listen $(KORDON_LISTEN)
 
 EVAL ?= $(abspath ../shared/data/eval)
+BENCH_LISTS = $(or $(KORDON_LISTS),$(SHARED_LISTS))
 bench: build
 	./bench/build-index.sh $(BUILD)/kordon
-	./$(BUILD)/kordon build $(KORDON_LISTS) -o $(BUILD)/bench.kdx -q
+	./$(BUILD)/kordon build $(BENCH_LISTS) -o $(BUILD)/bench.kdx -q
 	./$(BUILD)/bench_match $(BUILD)/bench.kdx $(EVAL)/positives_un_untreated.csv \
 	    $(EVAL)/negatives_global_1000.csv $(EVAL)/negatives_us_1000.csv
-	./$(BUILD)/bench_text_forms $(KORDON_LISTS)
+	./$(BUILD)/bench_text_forms $(BENCH_LISTS)
 	./$(BUILD)/bench_scan_reasons $(BUILD)/bench.kdx
 
 fuzz: deps

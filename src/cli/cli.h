@@ -18,6 +18,8 @@ int cmd_match(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 /* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
 const char *cli_default_index(void);

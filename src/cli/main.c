@@ -28,6 +28,10 @@ static const command commands[] = {
      "find listed and linked parties mentioned in text (plain, Markdown, HTML)"},
     {"serve", cmd_serve, "serve [-i INDEX] [--listen 127.0.0.1:8000] [--threads N]",
      "HTTP API compatible with yente (/match, /search, /entities...), plus /scan and /screen"},
+    {"fetch", cmd_fetch, "fetch [--config F] [--dir D]",
+     "download the official lists; a bad download keeps the previous one and says why"},
+    {"update", cmd_update, "update [--config F] [--dir D] [-o INDEX]",
+     "fetch, then rebuild the index (atomically) if any list changed"},
     {"version", cmd_version, "version", "print kordon's version"},
     {"help", cmd_help, "help", "list the commands"},
 };
