@@ -76,6 +76,20 @@ out=$("$bin" fetch --config "$tmp/sources.conf" --dir "$dir" -q 2>&1) && fail "f
 expect_in "$out" "HTTP 404" "404"
 expect_in "$out" "unchanged ofac" "other sources go on"
 
+# --- a running server reports each source's version, age and last error -------
+"$bin" serve -i "$index" --fetch-dir "$dir" --listen 127.0.0.1:0 --quiet > "$tmp/serve.out" 2>&1 &
+serve=$!
+for _ in $(seq 100); do sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/serve.out"); [ -n "$sport" ] && break; sleep 0.1; done
+ready=$(curl -s "http://127.0.0.1:$sport/readyz")
+expect_in "$ready" '"name":"un","version":"' "/readyz sources"
+expect_in "$ready" 'HTTP 404' "/readyz last fetch error"
+expect_in "$ready" '"fetched_age_seconds":' "/readyz age"
+metrics=$(curl -s "http://127.0.0.1:$sport/metrics")
+expect_in "$metrics" 'kordon_fetch_failing{source="ofac",error=""} 0' "/metrics ofac ok"
+expect_in "$(printf '%s' "$metrics" | grep 'kordon_fetch_failing{source="un"')" '404' "/metrics un failing"
+expect_in "$metrics" 'kordon_fetch_age_seconds{source="un",version="' "/metrics fetch age"
+kill "$serve"; wait "$serve" 2>/dev/null
+
 # --- a genuine new version: the index is replaced by a rename ----------------
 conf ok/lists/un/consolidated.xml
 out=$(update 2>&1) || fail "update to the current UN list failed: $out"

@@ -84,6 +84,8 @@ typedef struct metrics {
 } metrics;
 
 void metrics_record(metrics *m, http_route_id route, int status, double seconds);
+/* A label value with Prometheus' escapes. */
+void metrics_append_label(buf *out, const char *s);
 /* Appends the Prometheus text exposition. */
 void metrics_render(const metrics *m, const live *l, live_index *g, buf *out);
 
@@ -170,6 +172,9 @@ void route_entities(http_request *rq, http_response *rs, const char *id);
 void route_catalog(http_request *rq, http_response *rs);
 void route_algorithms(http_request *rq, http_response *rs);
 void route_openapi(http_request *rq, http_response *rs);
+void route_readyz(http_request *rq, http_response *rs);
+/* Index age and each fetched source's age and last error, for /metrics. */
+void status_render_metrics(const http_options *o, live_index *g, buf *out);
 /* Static files of the analyst web page; false when there is none at path. */
 bool route_web(http_request *rq, http_response *rs, const char *path);
 

@@ -94,7 +94,9 @@ void metrics_render(const metrics *m, const live *l, live_index *g, buf *out)
     for (size_t i = 0; i < n; i++) {
         kd_dataset_info d;
         kd_index_dataset(g->index, i, &d);
-        buf_printf(out, "kordon_dataset_entities{dataset=\"%s\",version=\"%s\",newest=\"%s\"} %u\n",
-                   d.name, d.version, d.newest_date ? d.newest_date : "", d.entity_count);
+        buf_append_str(out, "kordon_dataset_entities{dataset=\"");
+        metrics_append_label(out, d.name);
+        buf_printf(out, "\",version=\"%s\",newest=\"%s\"} %u\n", d.version,
+                   d.newest_date ? d.newest_date : "", d.entity_count);
     }
 }

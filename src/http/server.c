@@ -297,8 +297,7 @@ static void dispatch(http_request *rq, http_response *rs, http_route_id route)
         http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
         return;
     case ROUTE_READYZ:
-        if (http_need_index(rq, rs))
-            http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+        route_readyz(rq, rs);
         return;
     case ROUTE_MATCH:
         rest = under(p, "/match");
@@ -379,6 +378,7 @@ static void dispatch(http_request *rq, http_response *rs, http_route_id route)
         }
         buf out = {0};
         metrics_render(&s->metrics, &s->live, rq->index, &out);
+        status_render_metrics(&s->options, rq->index, &out);
         http_reply_text(rs, 200, "text/plain; version=0.0.4", out.data, out.len);
         return;
     }

@@ -1,0 +1,126 @@
+/* /readyz and the freshness part of /metrics: which version of each
+ * dataset is served, how old it is, and what the last `kordon fetch` of
+ * each source said (read from its fetch-state.json on every call, so a
+ * fetch running beside the server shows up without a restart). */
+#include "http_internal.h"
+#include "fetch/fetch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "2026-11-29T04:50:06Z" or "2026-02-24" → Unix time, 0 when unparsable. */
+static int64_t iso_seconds(const char *s)
+{
+    struct tm tm = {0};
+    int n = s ? sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                       &tm.tm_sec)
+              : 0;
+    if (n != 3 && n != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm);
+}
+
+static const char *fetch_dir(const http_options *o)
+{
+    if (o->fetch_dir)
+        return o->fetch_dir;
+    const char *env = getenv("KORDON_FETCH_DIR");
+    return env && *env ? env : "lists";
+}
+
+void route_readyz(http_request *rq, http_response *rs)
+{
+    if (!http_need_index(rq, rs))
+        return;
+    const kd_index *ix = rq->index->index;
+    int64_t now = (int64_t)time(NULL);
+    int64_t built = iso_seconds(kd_index_built_at(ix));
+    json_t *datasets = json_array();
+    size_t n = kd_index_dataset_count(ix);
+    for (size_t i = 0; i < n; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        json_t *o = json_pack("{s:s,s:s,s:I}", "name", d.name, "version", d.version, "entity_count",
+                              (json_int_t)d.entity_count);
+        if (d.newest_date && *d.newest_date) {
+            json_object_set_new(o, "newest_listing", json_string(d.newest_date));
+            int64_t t = iso_seconds(d.newest_date);
+            if (t)
+                json_object_set_new(o, "newest_listing_age_days", json_integer((now - t) / 86400));
+        }
+        json_array_append_new(datasets, o);
+    }
+    json_t *sources = json_array();
+    kd_fetch_state state = {0};
+    kd_error err = {0};
+    if (kd_fetch_state_load(fetch_dir(rq->options), &state, &err) == 0) {
+        for (size_t i = 0; i < state.n_sources; i++) {
+            const kd_fetch_source_state *s = &state.sources[i];
+            json_t *o = json_pack("{s:s,s:s,s:I,s:o}", "name", s->name, "version", s->sha256, "records",
+                                  (json_int_t)s->records, "last_error",
+                                  s->last_error ? json_string(s->last_error) : json_null());
+            if (s->fetched_at)
+                json_object_set_new(o, "fetched_age_seconds", json_integer(now - s->fetched_at));
+            if (s->checked_at)
+                json_object_set_new(o, "checked_age_seconds", json_integer(now - s->checked_at));
+            json_array_append_new(sources, o);
+        }
+        kd_fetch_state_free(&state);
+    }
+    http_reply_json(rs, 200,
+                    json_pack("{s:s,s:{s:I,s:s,s:I},s:o,s:o}", "status", "ok", "index", "generation",
+                              (json_int_t)rq->index->generation, "built_at", kd_index_built_at(ix),
+                              "age_seconds", (json_int_t)(built ? now - built : 0), "datasets", datasets,
+                              "sources", sources));
+}
+
+/* Prometheus label values escape backslash, quote and newline. */
+void metrics_append_label(buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '\\' || *s == '"')
+            buf_append_char(out, '\\');
+        if (*s == '\n')
+            buf_append_str(out, "\\n");
+        else
+            buf_append_char(out, *s);
+    }
+}
+
+void status_render_metrics(const http_options *o, live_index *g, buf *out)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (g) {
+        int64_t built = iso_seconds(kd_index_built_at(g->index));
+        buf_printf(out, "# HELP kordon_index_age_seconds Time since the served index was built.\n"
+                        "# TYPE kordon_index_age_seconds gauge\nkordon_index_age_seconds %lld\n",
+                   (long long)(built ? now - built : 0));
+    }
+    kd_fetch_state state = {0};
+    kd_error err = {0};
+    if (kd_fetch_state_load(fetch_dir(o), &state, &err) || !state.n_sources) {
+        kd_fetch_state_free(&state);
+        return;
+    }
+    buf_append_str(out, "# HELP kordon_fetch_age_seconds Time since each source's served version was downloaded.\n"
+                        "# TYPE kordon_fetch_age_seconds gauge\n");
+    for (size_t i = 0; i < state.n_sources; i++) {
+        buf_append_str(out, "kordon_fetch_age_seconds{source=\"");
+        metrics_append_label(out, state.sources[i].name);
+        buf_printf(out, "\",version=\"%s\"} %lld\n", state.sources[i].sha256,
+                   (long long)(state.sources[i].fetched_at ? now - state.sources[i].fetched_at : -1));
+    }
+    buf_append_str(out, "# HELP kordon_fetch_failing 1 when the last fetch of a source failed; the label says why.\n"
+                        "# TYPE kordon_fetch_failing gauge\n");
+    for (size_t i = 0; i < state.n_sources; i++) {
+        buf_append_str(out, "kordon_fetch_failing{source=\"");
+        metrics_append_label(out, state.sources[i].name);
+        buf_append_str(out, "\",error=\"");
+        metrics_append_label(out, state.sources[i].last_error ? state.sources[i].last_error : "");
+        buf_printf(out, "\"} %d\n", state.sources[i].last_error != NULL);
+    }
+    kd_fetch_state_free(&state);
+}
