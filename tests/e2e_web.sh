@@ -86,9 +86,24 @@ KORDON_CHROMIUM="$chromium" \
 KORDON_SCREENSHOTS="${KORDON_SCREENSHOTS:-$repo/docs/screenshots}" \
   timeout 1200 node "$web/e2e.mjs"
 rc=$?
-if [ "$rc" -ne 0 ]; then
-  echo "e2e_web: browser test failed (exit $rc); server stderr:" >&2
-  tail -n 20 "$tmp/open.err" "$tmp/keyed.err" >&2
+
+# The servers stop cleanly on SIGTERM, with nothing from the sanitizers.
+failures=0
+for pid in "${pids[@]}"; do
+  kill "$pid" 2>/dev/null
+  wait "$pid"
+  status=$?
+  [ "$status" -eq 0 ] || { echo "e2e_web: server $pid exited with $status" >&2; failures=$((failures + 1)); }
+done
+pids=()
+if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$tmp/open.err" "$tmp/keyed.err"; then
+  echo "e2e_web: sanitizer report from the server" >&2
+  failures=$((failures + 1))
+fi
+if [ "$rc" -ne 0 ] || [ "$failures" -gt 0 ]; then
+  [ "$rc" -ne 0 ] && echo "e2e_web: browser test failed (exit $rc)" >&2
+  echo "e2e_web: server stderr:" >&2
+  tail -n 40 "$tmp/open.err" "$tmp/keyed.err" >&2
   exit 1
 fi
 echo "e2e_web: all checks passed"

@@ -31,6 +31,8 @@ function h(tag, attrs, ...children) {
 const main = () => document.getElementById('main');
 const values = (entity, prop) => (entity.properties && entity.properties[prop]) || [];
 const fmtScore = (s) => (typeof s === 'number' ? s.toFixed(3) : '–');
+/* "2026-11-29T06:59:00Z" → "2026-11-29 06:59 UTC"; anything else unchanged. */
+const fmtTime = (t) => (typeof t === 'string' ? t.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?Z$/, '$1 $2 UTC') : '');
 
 function safeUrl(u) {
   try {
@@ -164,7 +166,7 @@ function catalog() {
         const all = byName.get('default');
         const info = document.getElementById('index-info');
         if (all && info)
-          info.textContent = `${Number(all.entity_count).toLocaleString('en')} entities · index built ${all.updated_at}`;
+          info.textContent = `${Number(all.entity_count).toLocaleString('en')} entities · index built ${fmtTime(all.updated_at)}`;
         return byName;
       })
       .catch((e) => {
@@ -519,8 +521,8 @@ async function renderEntity(id) {
       section('Countries', countries, 'countries'),
       section('Identifiers', ids, 'identifiers'),
       section('Addresses and places', places, 'places'),
-      section('Source', source, 'source'),
       section('Other details', other, 'other'),
+      section('Source', source, 'source'),
     ),
   );
   main().focus();
@@ -532,7 +534,7 @@ const textState = { text: '', result: null, bytes: null };
 
 async function renderText() {
   document.title = 'Screen text — kordon';
-  const area = h('textarea', { id: 'article', name: 'article', rows: 12, spellcheck: 'false', placeholder: 'Paste an article, or choose a file below.' });
+  const area = h('textarea', { id: 'article', name: 'article', rows: textState.result ? 5 : 12, spellcheck: 'false', placeholder: 'Paste an article, or choose a file below.' });
   area.value = textState.text;
   const file = h('input', { id: 'article-file', type: 'file', accept: '.txt,.text,.md,.html,.htm,text/*' });
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -564,6 +566,7 @@ async function renderText() {
       const result = await api('POST', '/scan', bytes);
       textState.bytes = bytes;
       textState.result = result;
+      area.rows = 5;
       showScan(out, status);
     } catch (e) {
       status.textContent = '';
@@ -674,11 +677,7 @@ function showScan(out, status) {
             g.kind === 'linked'
               ? [
                   g.explanation ? h('p', { class: 'muted small' }, g.explanation) : null,
-                  h(
-                    'ul',
-                    { class: 'plain' },
-                    g.related.map((r) => h('li', {}, h('a', { href: `#/entity/${encodeURIComponent(r.entity_id)}` }, r.caption), r.snippet ? h('q', { class: 'snippet' }, r.snippet) : null)),
-                  ),
+                  relatedList(g.related),
                 ]
               : null,
           ),
@@ -687,6 +686,17 @@ function showScan(out, status) {
     ),
   );
   out.replaceChildren(legend, article, groups.length ? table : h('p', {}, 'No listed or linked parties are named in this text.'));
+}
+
+/* The listed parties a linked mention is named by: the first few, the rest
+ * behind a disclosure. */
+function relatedList(related) {
+  const item = (r) => h('li', {}, h('a', { href: `#/entity/${encodeURIComponent(r.entity_id)}` }, r.caption), r.snippet ? h('q', { class: 'snippet' }, r.snippet) : null);
+  const SHOWN = 3;
+  return [
+    h('ul', { class: 'plain' }, related.slice(0, SHOWN).map(item)),
+    related.length > SHOWN ? h('details', {}, h('summary', {}, `${related.length - SHOWN} more`), h('ul', { class: 'plain' }, related.slice(SHOWN).map(item))) : null,
+  ];
 }
 
 function focusMention(ev, i) {
@@ -790,7 +800,7 @@ function alertCard(a, byName, decide) {
       scoreBar(a.score, true),
     ),
     h('p', { class: 'detail' }, explanationText(a.explanation)),
-    h('p', { class: 'muted small' }, `raised ${a.created_at || ''}`),
+    h('p', { class: 'muted small' }, `raised ${fmtTime(a.created_at)}`),
     datasetChips(a.datasets, byName),
     h('label', { for: cid }, `Comment on alert ${a.id}`),
     comment,
@@ -823,7 +833,7 @@ function historyTable(alerts) {
           h('td', {}, h('span', { class: `tag status-${a.status}` }, STATUS_LABEL[a.status] || a.status)),
           h('td', {}, d.reviewer || ''),
           h('td', {}, d.comment || ''),
-          h('td', {}, d.decided_at || ''),
+          h('td', { class: 'nowrap' }, fmtTime(d.decided_at)),
         );
       }),
     ),

@@ -58,9 +58,10 @@ async function api(method, p, body) {
 async function ready(page, hash) {
   await page.waitForFunction((h) => document.body.dataset.ready === h, hash, { timeout: WAIT });
 }
-async function shot(page, name) {
+async function shot(page, name, { fullPage = true } = {}) {
   await mkdir(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 }
 
 const browser = await chromium.launch({
@@ -177,7 +178,10 @@ await step('text: the pasted Baku article highlights Primakov (listed) and Rosso
   check((await last.textContent()) === 'Science and Culture', `last highlight “${await last.textContent()}”`);
   const table = await page.locator('table.mentions').textContent();
   check(table.includes('Yevgeny Alexandrovich PRIMAKOV') && table.includes('Dimitri SYTII'), 'mention table lacks entities');
-  await shot(page, 'text');
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'text', { fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 900 });
   await rosso.first().click();
   await ready(page, `/entity/${ROSSOTRUDNICHESTVO}`);
   check((await page.locator('h1').textContent()).includes('Rossotrudnichestvo'), 'Rossotrudnichestvo entity page');
@@ -208,14 +212,23 @@ await step('API key: a 401 asks for a key, which is stored and used', async () =
  * POST /alerts/{id}/decision), intercepted in the browser: it checks what the
  * page sends and shows, whatever the server does. */
 async function alertsAgainstStub(takeShot) {
-  const match = (await api('POST', '/match/default?limit=2', { queries: { q: { schema: 'Person', properties: { name: ['Evgeny Primakov'], birthDate: ['1976'], nationality: ['ru'] } } } })).json;
-  const results = match.responses.q.results;
+  const match = (await api('POST', '/match/default?limit=2', {
+    queries: {
+      p: { schema: 'Person', properties: { name: ['Evgeny Primakov'], birthDate: ['1976'], nationality: ['ru'] } },
+      o: { schema: 'Organization', properties: { name: ['Rossotrudnichestvo'] } },
+    },
+  })).json;
+  const results = [
+    ...match.responses.p.results.map((r) => [r, 'Evgeny Primakov']),
+    ...match.responses.o.results.slice(0, 1).map((r) => [r, 'Rossotrudnichestvo']),
+  ];
+  check(results.length === 3 && results[0][0].id === PRIMAKOV, `match for the stub: ${JSON.stringify(match).slice(0, 300)}`);
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const alerts = results.map((r, i) => ({
+  const alerts = results.map(([r, q], i) => ({
     id: 17 + i,
     created_at: now,
     status: 'open',
-    query_name: 'Evgeny Primakov',
+    query_name: q,
     entity_id: r.id,
     entity_caption: r.caption,
     score: r.score,
