@@ -90,6 +90,7 @@ rc=$?
 # The servers stop cleanly on SIGTERM, with nothing from the sanitizers.
 failures=0
 for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "e2e_web: server $pid was no longer running when the test ended" >&2; failures=$((failures + 1)); }
   kill "$pid" 2>/dev/null
   wait "$pid"
   status=$?
