@@ -440,6 +440,12 @@ function propList(entity, props, shown, cls) {
   return rows.length ? h('dl', { class: `props ${cls || ''}` }, rows) : null;
 }
 
+/* "firstName" → "First name", for properties without a label of their own. */
+function humanize(prop) {
+  const words = prop.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function section(title, body, id) {
   if (!body) return null;
   const hid = `sec-${id}`;
@@ -469,7 +475,7 @@ async function renderEntity(id) {
         'div',
         { class: 'script-group', 'data-script': script },
         h('h3', {}, script, h('span', { class: 'count' }, ` ${names.length}`)),
-        h('ul', { class: 'names' }, names.map(([v, kind]) => h('li', {}, h('span', { class: 'name' }, v), ' ', h('span', { class: 'tag' }, kind)))),
+        h('ul', { class: 'names' }, names.map(([v, kind]) => h('li', {}, h('span', { class: 'name', dir: 'auto' }, v), ' ', h('span', { class: 'tag' }, kind)))),
       ),
     );
 
@@ -487,7 +493,7 @@ async function renderEntity(id) {
           { 'data-dataset': n },
           h('td', {}, d.title && d.title !== n ? [d.title, h('br'), h('code', {}, n)] : h('code', {}, n)),
           h('td', {}, d.version ? h('code', { title: d.version }, d.version.slice(0, 12)) : '–'),
-          h('td', {}, d.updated_at || '–'),
+          h('td', {}, fmtTime(d.updated_at) || '–'),
         );
       }),
     ),
@@ -501,7 +507,7 @@ async function renderEntity(id) {
   const rest = Object.keys(entity.properties || {})
     .filter((p) => !shown.has(p))
     .sort()
-    .map((p) => [p, p]);
+    .map((p) => [p, humanize(p)]);
   const other = propList(entity, rest, shown);
 
   main().replaceChildren(

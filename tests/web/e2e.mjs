@@ -140,6 +140,16 @@ await step('entity: names grouped by script with the Cyrillic alias, reason, pro
   await shot(page, 'entity');
 });
 
+await step('entity: an Arabic-script alias is grouped apart from the Latin names', async () => {
+  await page.goto(`${base}/#/entity/unsc-6908048`);
+  await ready(page, '/entity/unsc-6908048');
+  const arabic = await page.locator('[data-script="Arabic"] .name').allTextContents();
+  check(arabic.length === 1 && arabic[0] === 'صدام حسين التكريتي', `Arabic names: ${arabic}`);
+  const latin = await page.locator('[data-script="Latin"] .name').allTextContents();
+  check(latin.includes('SADDAM HUSSEIN AL-TIKRITI') && latin.includes('Abu Ali'), `Latin names: ${latin}`);
+  check(await page.locator('[data-script="Cyrillic"]').count() === 0, 'an empty Cyrillic group is shown');
+});
+
 const article = await readFile(path.join(data, 'text', 'baku-russian-house.txt'), 'utf8');
 
 await step('text: an uploaded file fills the article box', async () => {
