@@ -29,6 +29,9 @@ function h(tag, attrs, ...children) {
 }
 
 const main = () => document.getElementById('main');
+/* Bumped on every navigation: a page whose data arrives after the analyst
+ * has moved on does not draw over the next one. */
+let routeSeq = 0;
 const values = (entity, prop) => (entity.properties && entity.properties[prop]) || [];
 const fmtScore = (s) => (typeof s === 'number' ? s.toFixed(3) : '–');
 /* "2026-11-29T06:59:00Z" → "2026-11-29 06:59 UTC"; anything else unchanged. */
@@ -279,14 +282,17 @@ async function renderSearch(query) {
     return;
   }
   status.textContent = `Screening “${f.q}”…`;
+  const seq = routeSeq;
   let data, byName;
   try {
     [data, byName] = await Promise.all([api('POST', '/match/default?limit=20', matchQuery(f)), catalog()]);
   } catch (e) {
+    if (seq !== routeSeq) return; /* the analyst has moved on */
     status.textContent = '';
     list.replaceWith(errorBox(e));
     return;
   }
+  if (seq !== routeSeq) return;
   const response = data.responses && data.responses.q;
   const results = (response && response.results) || [];
   const matches = results.filter((r) => r.match).length;
@@ -454,13 +460,15 @@ function section(title, body, id) {
 
 async function renderEntity(id) {
   main().replaceChildren(h('p', { class: 'status', role: 'status' }, `Loading ${id}…`));
+  const seq = routeSeq;
   let entity, byName;
   try {
     [entity, byName] = await Promise.all([api('GET', `/entities/${encodeURIComponent(id)}`), catalog()]);
   } catch (e) {
-    main().replaceChildren(h('h1', {}, 'Entity'), errorBox(e));
+    if (seq === routeSeq) main().replaceChildren(h('h1', {}, 'Entity'), errorBox(e));
     return;
   }
+  if (seq !== routeSeq) return; /* the analyst has moved on */
   document.title = `${entity.caption} — kordon`;
   const shown = new Set(['name', 'alias', 'weakAlias', 'previousName', ...HIDDEN_PROPS]);
 
@@ -848,7 +856,6 @@ function historyTable(alerts) {
 
 /* ---- routing and keys ------------------------------------------------------------ */
 
-let routeSeq = 0;
 async function route() {
   const seq = ++routeSeq;
   const hash = location.hash.replace(/^#/, '') || '/search';

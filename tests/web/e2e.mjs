@@ -150,6 +150,13 @@ await step('entity: an Arabic-script alias is grouped apart from the Latin names
   check(await page.locator('[data-script="Cyrillic"]').count() === 0, 'an empty Cyrillic group is shown');
 });
 
+await step('entity: an unknown id shows the server\'s message', async () => {
+  await page.goto(`${base}/#/entity/no-such-entity`);
+  await ready(page, '/entity/no-such-entity');
+  const err = await page.locator('.error').textContent();
+  check(err.includes('No entity with id'), `error shown: ${err}`);
+});
+
 const article = await readFile(path.join(data, 'text', 'baku-russian-house.txt'), 'utf8');
 
 await step('text: an uploaded file fills the article box', async () => {
