@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end: the analyst web page served by `kordon serve`, in Debian's
+# chromium driven headless by playwright-core (tests/web/e2e.mjs). Builds an
+# index of all the lists, starts two servers on free ports (one open, one
+# that wants an API key), runs the browser test, stops the servers. The test
+# writes screenshots of the four pages to docs/screenshots/.
+set -uo pipefail
+bin=${KORDON_BIN:?}
+data=${KORDON_SHARED_DATA:?}
+tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_web
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+web="$here/web"
+chromium=${KORDON_CHROMIUM:-/usr/bin/chromium}
+rm -rf "$tmp" && mkdir -p "$tmp"
+
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "e2e_web: $tool is missing (scripts/install-deps installs it)" >&2; exit 1; }
+done
+[ -x "$chromium" ] || { echo "e2e_web: $chromium is missing (scripts/install-deps installs chromium)" >&2; exit 1; }
+
+# playwright-core from the committed lock file; it never downloads a browser.
+# The lock keeps a plain and a sanitizer build's test from installing at once.
+if [ ! -f "$web/node_modules/playwright-core/package.json" ]; then
+  (
+    flock 9
+    if [ ! -f "$web/node_modules/playwright-core/package.json" ]; then
+      cd "$web" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2
+    fi
+  ) 9>"${TMPDIR:-/tmp}/kordon-e2e-web-npm.lock" || { echo "e2e_web: npm ci failed in $web" >&2; exit 1; }
+fi
+
+index="$tmp/all.kdx"
+"$bin" build "$data/lists" -o "$index" -q 2>"$tmp/build.err" || { cat "$tmp/build.err" >&2; exit 1; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null
+  done
+}
+trap cleanup EXIT
+
+# start_server NAME ARGS... → sets $port; the server's output goes to $tmp/NAME.*
+start_server() {
+  local name=$1
+  shift
+  "$bin" serve -i "$index" --listen 127.0.0.1:0 --quiet --no-watch "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  local pid=$!
+  pids+=("$pid")
+  port=""
+  for _ in $(seq 1 1200); do
+    port=$(sed -n 's/.*(port \([0-9][0-9]*\)).*/\1/p' "$tmp/$name.out")
+    [ -n "$port" ] && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "e2e_web: the $name server did not start:" >&2
+  cat "$tmp/$name.out" "$tmp/$name.err" >&2
+  exit 1
+}
+
+# Alerts are recorded only by a server with an audit database (--db); pass
+# it when this kordon has the option, so the alerts part runs once it does.
+alert_args=()
+if "$bin" serve --help 2>&1 | grep -q -- '--db'; then
+  alert_args=(--db "$tmp/alerts.db")
+fi
+start_server open "${alert_args[@]}"
+open_port=$port
+
+key="e2e-web-$RANDOM$RANDOM"
+printf '%s\n' "$key" >"$tmp/keys"
+start_server keyed --api-key-file "$tmp/keys"
+keyed_port=$port
+
+mkdir -p "$repo/docs/screenshots"
+KORDON_URL="http://127.0.0.1:$open_port" \
+KORDON_KEYED_URL="http://127.0.0.1:$keyed_port" \
+KORDON_API_KEY="$key" \
+KORDON_SHARED_DATA="$data" \
+KORDON_CHROMIUM="$chromium" \
+KORDON_SCREENSHOTS="${KORDON_SCREENSHOTS:-$repo/docs/screenshots}" \
+  timeout 1200 node "$web/e2e.mjs"
+rc=$?
+
+# The servers stop cleanly on SIGTERM, with nothing from the sanitizers.
+failures=0
+for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "e2e_web: server $pid was no longer running when the test ended" >&2; failures=$((failures + 1)); }
+  kill "$pid" 2>/dev/null
+  wait "$pid"
+  status=$?
+  [ "$status" -eq 0 ] || { echo "e2e_web: server $pid exited with $status" >&2; failures=$((failures + 1)); }
+done
+pids=()
+if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$tmp/open.err" "$tmp/keyed.err"; then
+  echo "e2e_web: sanitizer report from the server" >&2
+  failures=$((failures + 1))
+fi
+if [ "$rc" -ne 0 ] || [ "$failures" -gt 0 ]; then
+  [ "$rc" -ne 0 ] && echo "e2e_web: browser test failed (exit $rc)" >&2
+  echo "e2e_web: server stderr:" >&2
+  tail -n 40 "$tmp/open.err" "$tmp/keyed.err" >&2
+  exit 1
+fi
+echo "e2e_web: all checks passed"

@@ -1,0 +1,907 @@
+/* kordon's page for analysts: a small single-page app over the server's JSON
+ * API. Plain JavaScript, no build step; routes live in the URL's hash:
+ *   #/search?q=NAME&dob=DATE&country=CC&schema=Person   screen a name (/match)
+ *   #/entity/ID                                        one listed entity (/entities, /catalog)
+ *   #/text                                             screen an article (/scan)
+ *   #/alerts                                           decide alerts (/alerts)
+ * Everything the server sends is put on the page as text (textContent),
+ * never as HTML. */
+'use strict';
+
+/* ---- small helpers ------------------------------------------------------- */
+
+/* h('a', {href: '#/x', class: 'y'}, 'text', child) → element. Strings become
+ * text nodes; null and false children are skipped. */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const main = () => document.getElementById('main');
+/* Bumped on every navigation: a page whose data arrives after the analyst
+ * has moved on does not draw over the next one. */
+let routeSeq = 0;
+const values = (entity, prop) => (entity.properties && entity.properties[prop]) || [];
+const fmtScore = (s) => (typeof s === 'number' ? s.toFixed(3) : '–');
+/* "2026-11-29T06:59:00Z" → "2026-11-29 06:59 UTC"; anything else unchanged. */
+const fmtTime = (t) => (typeof t === 'string' ? t.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?Z$/, '$1 $2 UTC') : '');
+
+function safeUrl(u) {
+  try {
+    const url = new URL(u);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+let regionNames = null;
+try {
+  regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+} catch {
+  regionNames = null;
+}
+/* "ru" → "Russia (ru)"; codes Intl does not know stay as they are. */
+function countryLabel(code) {
+  if (typeof code !== 'string') return String(code);
+  if (/^[a-z]{2}$/i.test(code) && regionNames) {
+    try {
+      const name = regionNames.of(code.toUpperCase());
+      if (name && name.toUpperCase() !== code.toUpperCase()) return `${name} (${code})`;
+    } catch {
+      /* unknown code */
+    }
+  }
+  return code;
+}
+
+/* ---- the API ------------------------------------------------------------- */
+
+const KEY_STORE = 'kordon.apiKey';
+const REVIEWER_STORE = 'kordon.reviewer';
+const storage = {
+  get(k) {
+    try {
+      return localStorage.getItem(k) || '';
+    } catch {
+      return '';
+    }
+  },
+  set(k, v) {
+    try {
+      if (v) localStorage.setItem(k, v);
+      else localStorage.removeItem(k);
+    } catch {
+      /* private mode: keep going without storage */
+    }
+  },
+};
+
+class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/* Calls the API; body is an object (sent as JSON) or bytes (sent as text).
+ * Resolves to the parsed JSON, rejects with an ApiError carrying the
+ * server's "detail". A 401 or 403 also opens the API key form. */
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  const key = storage.get(KEY_STORE);
+  if (key) headers.Authorization = `Bearer ${key}`;
+  let payload;
+  if (body instanceof Uint8Array) {
+    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload });
+  } catch (e) {
+    throw new ApiError(0, `The server did not answer (${e.message}).`);
+  }
+  let data = null;
+  const text = await res.text();
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  const detail = (data && typeof data.detail === 'string' && data.detail) || `${res.status} ${res.statusText}`;
+  if (res.status === 401 || res.status === 403) {
+    showAuth(res.status === 401 ? `This server needs an API key: ${detail}` : `The server refused the key: ${detail}`);
+    throw new ApiError(res.status, detail);
+  }
+  if (!res.ok) throw new ApiError(res.status, detail);
+  return data;
+}
+
+function showAuth(message) {
+  const box = document.getElementById('auth');
+  document.getElementById('auth-message').textContent = message;
+  const wasHidden = box.hidden;
+  box.hidden = false;
+  if (wasHidden) document.getElementById('auth-key').focus();
+}
+
+function setupAuth() {
+  const form = document.getElementById('auth-form');
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const input = document.getElementById('auth-key');
+    storage.set(KEY_STORE, input.value.trim());
+    input.value = '';
+    document.getElementById('auth').hidden = true;
+    catalogPromise = null;
+    route();
+  });
+  document.getElementById('auth-forget').addEventListener('click', () => {
+    storage.set(KEY_STORE, '');
+    document.getElementById('auth-message').textContent = 'The stored key was removed.';
+  });
+}
+
+/* /catalog, fetched once: dataset name → {title, version, updated_at}. */
+let catalogPromise = null;
+function catalog() {
+  if (!catalogPromise) {
+    catalogPromise = api('GET', '/catalog')
+      .then((c) => {
+        const byName = new Map();
+        for (const d of c.datasets || []) byName.set(d.name, d);
+        const all = byName.get('default');
+        const info = document.getElementById('index-info');
+        if (all && info)
+          info.textContent = `${Number(all.entity_count).toLocaleString('en')} entities · index built ${fmtTime(all.updated_at)}`;
+        return byName;
+      })
+      .catch((e) => {
+        catalogPromise = null;
+        if (e.status === 401 || e.status === 403) return new Map();
+        throw e;
+      });
+  }
+  return catalogPromise;
+}
+
+function datasetChips(names, byName) {
+  return h(
+    'ul',
+    { class: 'chips', 'aria-label': 'Datasets' },
+    (names || []).map((n) => {
+      const d = byName && byName.get(n);
+      return h('li', { class: 'chip', title: d ? d.title : n }, d && d.title !== n ? d.title : n);
+    }),
+  );
+}
+
+function scoreBar(score, match) {
+  const pct = Math.max(0, Math.min(1, Number(score) || 0)) * 100;
+  return h(
+    'div',
+    { class: `score${match ? ' is-match' : ''}`, title: `score ${fmtScore(score)}` },
+    h('span', { class: 'score-track', 'aria-hidden': 'true' }, h('span', { class: 'score-fill', style: `width:${pct.toFixed(1)}%` })),
+    h('span', { class: 'score-num' }, h('span', { class: 'visually-hidden' }, 'score '), fmtScore(score)),
+  );
+}
+
+function errorBox(e) {
+  return h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.detail : `Error: ${e.message || e}`);
+}
+
+/* ---- Search ---------------------------------------------------------------- */
+
+const SCHEMATA = ['Thing', 'Person', 'Organization', 'Company', 'LegalEntity', 'Vessel', 'Airplane'];
+
+function searchParamsFromHash(query) {
+  const p = new URLSearchParams(query);
+  return {
+    q: (p.get('q') || '').trim(),
+    dob: (p.get('dob') || '').trim(),
+    country: (p.get('country') || '').trim(),
+    schema: SCHEMATA.includes(p.get('schema')) ? p.get('schema') : 'Thing',
+  };
+}
+
+function searchHash(f) {
+  const p = new URLSearchParams();
+  p.set('q', f.q);
+  if (f.dob) p.set('dob', f.dob);
+  if (f.country) p.set('country', f.country);
+  if (f.schema && f.schema !== 'Thing') p.set('schema', f.schema);
+  return `#/search?${p.toString()}`;
+}
+
+/* The /match query for the form's fields. */
+function matchQuery(f) {
+  const properties = { name: [f.q] };
+  if (f.dob) properties.birthDate = [f.dob];
+  if (f.country) {
+    const c = [f.country.toLowerCase()];
+    if (f.schema === 'Person' || f.schema === 'Thing') properties.nationality = c;
+    if (f.schema !== 'Person') properties.country = c;
+  }
+  return { queries: { q: { schema: f.schema, properties } } };
+}
+
+async function renderSearch(query) {
+  const f = searchParamsFromHash(query);
+  document.title = f.q ? `${f.q} — kordon search` : 'Search — kordon';
+  const field = (id, label, attrs, hint) =>
+    h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name: id, ...attrs }), hint ? h('small', { id: `${id}-hint` }, hint) : null);
+  const form = h(
+    'form',
+    { class: 'search-form', role: 'search', 'aria-label': 'Screen a name' },
+    field('q', 'Name', { type: 'search', value: f.q, required: true, autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. Evgeny Primakov' }),
+    field('dob', 'Birth date', { type: 'text', value: f.dob, inputmode: 'numeric', placeholder: 'YYYY or YYYY-MM-DD', 'aria-describedby': 'dob-hint', pattern: '\\d{4}(-\\d{2}(-\\d{2})?)?' }, 'optional'),
+    field('country', 'Country', { type: 'text', value: f.country, placeholder: 'e.g. ru', maxlength: 8, 'aria-describedby': 'country-hint', pattern: '[A-Za-z\\-]{2,8}' }, 'optional ISO code'),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'schema' }, 'Type'),
+      h('select', { id: 'schema', name: 'schema' }, SCHEMATA.map((s) => h('option', { value: s, selected: s === f.schema }, s === 'Thing' ? 'Any' : s))),
+    ),
+    h('div', { class: 'field field-submit' }, h('button', { type: 'submit' }, 'Screen')),
+  );
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const list = h('ol', { class: 'results', id: 'results', 'aria-label': 'Matches' });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const next = {
+      q: form.q.value.trim(),
+      dob: form.dob.value.trim(),
+      country: form.country.value.trim(),
+      schema: form.schema.value,
+    };
+    if (!next.q) return;
+    const hash = searchHash(next);
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  });
+  main().replaceChildren(h('h1', {}, 'Screen a name'), form, status, list);
+  if (!f.q) {
+    status.textContent = 'Enter a name; add a birth date, country and type to weigh the evidence.';
+    form.q.focus();
+    return;
+  }
+  status.textContent = `Screening “${f.q}”…`;
+  const seq = routeSeq;
+  let data, byName;
+  try {
+    [data, byName] = await Promise.all([api('POST', '/match/default?limit=20', matchQuery(f)), catalog()]);
+  } catch (e) {
+    if (seq !== routeSeq) return; /* the analyst has moved on */
+    status.textContent = '';
+    list.replaceWith(errorBox(e));
+    return;
+  }
+  if (seq !== routeSeq) return;
+  const response = data.responses && data.responses.q;
+  const results = (response && response.results) || [];
+  const matches = results.filter((r) => r.match).length;
+  status.textContent = results.length
+    ? `${results.length} candidate${results.length === 1 ? '' : 's'} for “${f.q}”, ${matches} above the match threshold.`
+    : `No candidates for “${f.q}”.`;
+  list.replaceChildren(...results.map((r, i) => resultItem(r, i, byName)));
+}
+
+function resultItem(r, i, byName) {
+  const ex = r.explanations || {};
+  const nm = ex.name_match || {};
+  const listed = values(r, 'listingDate');
+  const facts = [
+    ['Listed', listed.join(', ')],
+    ['Born', values(r, 'birthDate').join(', ')],
+    ['Countries', [...values(r, 'nationality'), ...values(r, 'country')].filter((v, j, a) => a.indexOf(v) === j).map(countryLabel).join(', ')],
+    ['Program', values(r, 'program').join(', ')],
+  ].filter(([, v]) => v);
+  return h(
+    'li',
+    { class: `result${r.match ? ' is-match' : ''}`, 'data-entity-id': r.id },
+    h(
+      'div',
+      { class: 'result-head' },
+      h('span', { class: 'rank', 'aria-hidden': 'true' }, `${i + 1}`),
+      h('a', { class: 'result-link', href: `#/entity/${encodeURIComponent(r.id)}` }, r.caption || r.id),
+      h('span', { class: 'tag' }, r.schema),
+      r.match ? h('span', { class: 'tag tag-match' }, 'match') : null,
+      scoreBar(r.score, r.match),
+    ),
+    h(
+      'dl',
+      { class: 'explain' },
+      h('dt', {}, 'Name'),
+      h('dd', {}, h('span', { class: 'detail' }, nm.detail || '–'), nm.candidate ? h('span', { class: 'muted' }, ` (query “${nm.query}” vs “${nm.candidate}”)`) : null),
+      ex.evidence ? [h('dt', {}, 'Evidence'), h('dd', { class: 'detail' }, ex.evidence.detail || fmtScore(ex.evidence.score))] : null,
+      facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+    datasetChips(r.datasets, byName),
+  );
+}
+
+/* ---- Entity ------------------------------------------------------------------ */
+
+const NAME_PROPS = [
+  ['name', 'name'],
+  ['alias', 'alias'],
+  ['weakAlias', 'weak alias'],
+  ['previousName', 'previous name'],
+];
+const DATE_PROPS = [
+  ['birthDate', 'Birth date'],
+  ['deathDate', 'Death date'],
+  ['incorporationDate', 'Incorporated'],
+  ['dissolutionDate', 'Dissolved'],
+  ['buildDate', 'Built'],
+  ['startDate', 'Start'],
+  ['endDate', 'End'],
+  ['modifiedAt', 'Modified'],
+];
+const COUNTRY_PROPS = [
+  ['nationality', 'Nationality'],
+  ['citizenship', 'Citizenship'],
+  ['country', 'Country'],
+  ['jurisdiction', 'Jurisdiction'],
+  ['birthCountry', 'Country of birth'],
+  ['mainCountry', 'Main country'],
+  ['flag', 'Flag'],
+];
+const ID_PROPS = [
+  ['passportNumber', 'Passport'],
+  ['idNumber', 'ID number'],
+  ['taxNumber', 'Tax number'],
+  ['registrationNumber', 'Registration number'],
+  ['innCode', 'INN'],
+  ['ogrnCode', 'OGRN'],
+  ['kppCode', 'KPP'],
+  ['okpoCode', 'OKPO'],
+  ['vatCode', 'VAT'],
+  ['leiCode', 'LEI'],
+  ['swiftBic', 'SWIFT/BIC'],
+  ['dunsCode', 'DUNS'],
+  ['imoNumber', 'IMO'],
+  ['mmsi', 'MMSI'],
+  ['callSign', 'Call sign'],
+  ['serialNumber', 'Serial number'],
+  ['email', 'E-mail'],
+  ['phone', 'Phone'],
+  ['website', 'Website'],
+];
+const PLACE_PROPS = [
+  ['address', 'Address'],
+  ['addressEntity', 'Address'],
+  ['birthPlace', 'Place of birth'],
+];
+const LISTING_PROPS = [
+  ['reason', 'Reason'],
+  ['program', 'Program'],
+  ['programId', 'Program id'],
+  ['provisions', 'Measures'],
+  ['listingDate', 'Listed on'],
+  ['recordId', 'Record'],
+  ['summary', 'Summary'],
+  ['notes', 'Notes'],
+  ['sourceUrl', 'Source'],
+];
+const HIDDEN_PROPS = new Set(['referents']);
+
+const SCRIPTS = [
+  ['Latin', /\p{Script=Latin}/gu],
+  ['Cyrillic', /\p{Script=Cyrillic}/gu],
+  ['Arabic', /\p{Script=Arabic}/gu],
+  ['Han', /\p{Script=Han}/gu],
+];
+/* The script most of a name's letters are written in; "Other" for Greek,
+ * Georgian, Hangul... and names without letters. */
+function scriptOf(name) {
+  let best = 'Other';
+  let bestCount = 0;
+  for (const [script, re] of SCRIPTS) {
+    const n = (name.match(re) || []).length;
+    if (n > bestCount) {
+      best = script;
+      bestCount = n;
+    }
+  }
+  const letters = (name.match(/\p{L}/gu) || []).length;
+  return bestCount * 2 >= letters && bestCount > 0 ? best : 'Other';
+}
+
+function valueNode(prop, v) {
+  if (v && typeof v === 'object') return v.caption || v.id || JSON.stringify(v);
+  if (prop === 'sourceUrl' || prop === 'website') {
+    const u = safeUrl(v);
+    return u ? h('a', { href: u, rel: 'noopener noreferrer', target: '_blank' }, v) : v;
+  }
+  if (COUNTRY_PROPS.some(([p]) => p === prop)) return countryLabel(v);
+  return v;
+}
+
+/* A <dl> of the given properties the entity has; marks them as shown. */
+function propList(entity, props, shown, cls) {
+  const rows = [];
+  for (const [prop, label] of props) {
+    const vs = values(entity, prop);
+    shown.add(prop);
+    if (!vs.length) continue;
+    rows.push(h('dt', {}, label), h('dd', { 'data-prop': prop }, vs.length === 1 ? valueNode(prop, vs[0]) : h('ul', {}, vs.map((v) => h('li', {}, valueNode(prop, v))))));
+  }
+  return rows.length ? h('dl', { class: `props ${cls || ''}` }, rows) : null;
+}
+
+/* "firstName" → "First name", for properties without a label of their own. */
+function humanize(prop) {
+  const words = prop.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function section(title, body, id) {
+  if (!body) return null;
+  const hid = `sec-${id}`;
+  return h('section', { class: 'card', 'aria-labelledby': hid, id: id }, h('h2', { id: hid }, title), body);
+}
+
+async function renderEntity(id) {
+  main().replaceChildren(h('p', { class: 'status', role: 'status' }, `Loading ${id}…`));
+  const seq = routeSeq;
+  let entity, byName;
+  try {
+    [entity, byName] = await Promise.all([api('GET', `/entities/${encodeURIComponent(id)}`), catalog()]);
+  } catch (e) {
+    if (seq === routeSeq) main().replaceChildren(h('h1', {}, 'Entity'), errorBox(e));
+    return;
+  }
+  if (seq !== routeSeq) return; /* the analyst has moved on */
+  document.title = `${entity.caption} — kordon`;
+  const shown = new Set(['name', 'alias', 'weakAlias', 'previousName', ...HIDDEN_PROPS]);
+
+  /* names and aliases, grouped by script */
+  const groups = new Map(['Latin', 'Cyrillic', 'Arabic', 'Han', 'Other'].map((s) => [s, []]));
+  for (const [prop, kind] of NAME_PROPS)
+    for (const v of values(entity, prop)) if (typeof v === 'string') groups.get(scriptOf(v)).push([v, kind]);
+  const nameGroups = [...groups]
+    .filter(([, names]) => names.length)
+    .map(([script, names]) =>
+      h(
+        'div',
+        { class: 'script-group', 'data-script': script },
+        h('h3', {}, script, h('span', { class: 'count' }, ` ${names.length}`)),
+        h('ul', { class: 'names' }, names.map(([v, kind]) => h('li', {}, h('span', { class: 'name', dir: 'auto' }, v), ' ', h('span', { class: 'tag' }, kind)))),
+      ),
+    );
+
+  const source = h(
+    'table',
+    { class: 'sources' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Dataset'), h('th', { scope: 'col' }, 'Version'), h('th', { scope: 'col' }, 'Updated'))),
+    h(
+      'tbody',
+      {},
+      (entity.datasets || []).map((n) => {
+        const d = byName.get(n) || {};
+        return h(
+          'tr',
+          { 'data-dataset': n },
+          h('td', {}, d.title && d.title !== n ? [d.title, h('br'), h('code', {}, n)] : h('code', {}, n)),
+          h('td', {}, d.version ? h('code', { title: d.version }, d.version.slice(0, 12)) : '–'),
+          h('td', {}, fmtTime(d.updated_at) || '–'),
+        );
+      }),
+    ),
+  );
+
+  const listing = propList(entity, LISTING_PROPS, shown, 'listing');
+  const dates = propList(entity, DATE_PROPS, shown);
+  const countries = propList(entity, COUNTRY_PROPS, shown);
+  const ids = propList(entity, ID_PROPS, shown);
+  const places = propList(entity, PLACE_PROPS, shown);
+  const rest = Object.keys(entity.properties || {})
+    .filter((p) => !shown.has(p))
+    .sort()
+    .map((p) => [p, humanize(p)]);
+  const other = propList(entity, rest, shown);
+
+  main().replaceChildren(
+    h(
+      'div',
+      { class: 'entity-head' },
+      h('p', { class: 'crumbs' }, h('button', { type: 'button', class: 'linklike', onclick: () => (history.length > 1 ? history.back() : (location.hash = '#/search')) }, '← Back')),
+      h('h1', {}, entity.caption),
+      h('p', { class: 'meta' }, h('span', { class: 'tag' }, entity.schema), ' ', h('code', {}, entity.id), entity.target ? h('span', { class: 'tag tag-match' }, 'sanctioned') : null),
+    ),
+    h(
+      'div',
+      { class: 'entity-grid' },
+      section('Names and aliases', nameGroups.length ? h('div', { class: 'script-groups' }, nameGroups) : null, 'names'),
+      section('Listing', listing, 'listing'),
+      section('Dates', dates, 'dates'),
+      section('Countries', countries, 'countries'),
+      section('Identifiers', ids, 'identifiers'),
+      section('Addresses and places', places, 'places'),
+      section('Other details', other, 'other'),
+      section('Source', source, 'source'),
+    ),
+  );
+  main().focus();
+}
+
+/* ---- Text --------------------------------------------------------------------- */
+
+const textState = { text: '', result: null, bytes: null };
+
+async function renderText() {
+  document.title = 'Screen text — kordon';
+  const area = h('textarea', { id: 'article', name: 'article', rows: textState.result ? 5 : 12, spellcheck: 'false', placeholder: 'Paste an article, or choose a file below.' });
+  area.value = textState.text;
+  const file = h('input', { id: 'article-file', type: 'file', accept: '.txt,.text,.md,.html,.htm,text/*' });
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const out = h('div', { id: 'scan-result' });
+  const form = h(
+    'form',
+    { class: 'text-form', 'aria-label': 'Screen an article' },
+    h('label', { for: 'article' }, 'Article'),
+    area,
+    h('div', { class: 'row' }, h('label', { for: 'article-file' }, 'or upload a file: '), file, h('button', { type: 'submit' }, 'Screen text')),
+  );
+  file.addEventListener('change', async () => {
+    if (!file.files.length) return;
+    area.value = await file.files[0].text();
+    status.textContent = `Loaded ${file.files[0].name}; press “Screen text”.`;
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    textState.text = area.value;
+    textState.result = null;
+    if (!area.value.trim()) {
+      status.textContent = 'Nothing to screen.';
+      return;
+    }
+    status.textContent = 'Screening…';
+    out.replaceChildren();
+    const bytes = new TextEncoder().encode(area.value);
+    try {
+      const result = await api('POST', '/scan', bytes);
+      textState.bytes = bytes;
+      textState.result = result;
+      area.rows = 5;
+      showScan(out, status);
+    } catch (e) {
+      status.textContent = '';
+      out.replaceChildren(errorBox(e));
+    }
+  });
+  main().replaceChildren(h('h1', {}, 'Screen text'), form, status, out);
+  if (textState.result) showScan(out, status);
+}
+
+/* Mentions of one span of text, merged: several listed entities (one per
+ * list) can share a span. */
+function groupMentions(mentions, nbytes) {
+  const bySpan = new Map();
+  for (const m of mentions || []) {
+    if (!(m.start >= 0 && m.end > m.start && m.end <= nbytes)) continue;
+    const key = `${m.start}:${m.end}`;
+    let g = bySpan.get(key);
+    if (!g) {
+      g = { start: m.start, end: m.end, line: m.line, text: m.text, listed: [], related: new Map() };
+      bySpan.set(key, g);
+    }
+    if (m.kind === 'listed' && m.entity_id) g.listed.push(m);
+    for (const r of m.related || []) if (r.entity_id && !g.related.has(r.entity_id)) g.related.set(r.entity_id, r);
+    if (m.kind !== 'listed') g.explanation = m.explanation;
+  }
+  return [...bySpan.values()]
+    .map((g) => ({ ...g, kind: g.listed.length ? 'listed' : 'linked', related: [...g.related.values()] }))
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+function mentionTarget(g) {
+  if (g.kind === 'listed') return g.listed[0].entity_id;
+  return g.related.length ? g.related[0].entity_id : null;
+}
+
+function showScan(out, status) {
+  const { bytes, result } = textState;
+  const dec = new TextDecoder();
+  const groups = groupMentions(result.mentions, bytes.length);
+  const listedN = groups.filter((g) => g.kind === 'listed').length;
+  const linkedN = groups.length - listedN;
+  status.textContent = `${groups.length} mention${groups.length === 1 ? '' : 's'}: ${listedN} of listed parties, ${linkedN} linked to listed parties.`;
+
+  /* the article with its mentions highlighted; offsets are bytes of UTF-8 */
+  const article = h('div', { class: 'article', id: 'article-view', lang: 'und' });
+  const isBoundary = (i) => i === bytes.length || (bytes[i] & 0xc0) !== 0x80;
+  let at = 0;
+  groups.forEach((g, i) => {
+    g.index = i;
+    if (g.start < at || !isBoundary(g.start) || !isBoundary(g.end)) return; /* overlapping: listed below only */
+    if (g.start > at) article.append(dec.decode(bytes.subarray(at, g.start)));
+    const target = mentionTarget(g);
+    const ids = g.kind === 'listed' ? g.listed.map((m) => m.entity_id) : g.related.map((r) => r.entity_id);
+    const label =
+      g.kind === 'listed'
+        ? `listed: ${g.listed.map((m) => m.caption).join('; ')}`
+        : `linked to ${g.related.length} listed part${g.related.length === 1 ? 'y' : 'ies'}: ${g.related.map((r) => r.caption).join('; ')}`;
+    const attrs = {
+      class: `mention mention-${g.kind}`,
+      'data-kind': g.kind,
+      'data-entity-id': target || '',
+      'data-entity-ids': ids.join(' '),
+      title: label,
+      id: `mention-${i}`,
+    };
+    const mark = target ? h('a', { ...attrs, href: `#/entity/${encodeURIComponent(target)}` }, dec.decode(bytes.subarray(g.start, g.end))) : h('mark', attrs, dec.decode(bytes.subarray(g.start, g.end)));
+    article.append(mark);
+    at = g.end;
+  });
+  if (at < bytes.length) article.append(dec.decode(bytes.subarray(at)));
+
+  const legend = h(
+    'p',
+    { class: 'legend' },
+    h('span', { class: 'mention mention-listed' }, 'listed'),
+    ' a name on a sanctions list · ',
+    h('span', { class: 'mention mention-linked' }, 'linked'),
+    ' named in the listing of a sanctioned party',
+  );
+
+  const table = h(
+    'table',
+    { class: 'mentions' },
+    h('caption', {}, 'Mentions'),
+    h('thead', {}, h('tr', {}, ['Line', 'Text', 'Kind', 'Listed entity / related listed parties'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      groups.map((g) =>
+        h(
+          'tr',
+          { class: `row-${g.kind}` },
+          h('td', {}, String(g.line)),
+          h('td', {}, h('a', { href: `#mention-${g.index}`, onclick: (ev) => focusMention(ev, g.index) }, g.text)),
+          h('td', {}, h('span', { class: `tag tag-${g.kind}` }, g.kind)),
+          h(
+            'td',
+            {},
+            g.kind === 'listed'
+              ? h(
+                  'ul',
+                  { class: 'plain' },
+                  g.listed.map((m) => h('li', {}, h('a', { href: `#/entity/${encodeURIComponent(m.entity_id)}` }, m.caption), ` ${fmtScore(m.score)}`, m.explanation ? h('span', { class: 'muted' }, ` · ${m.explanation}`) : null)),
+                )
+              : null,
+            g.kind === 'listed' && g.related.length ? h('p', { class: 'muted small' }, `Also named in the listings of ${g.related.length} listed part${g.related.length === 1 ? 'y' : 'ies'}.`) : null,
+            g.kind === 'linked'
+              ? [
+                  g.explanation ? h('p', { class: 'muted small' }, g.explanation) : null,
+                  relatedList(g.related),
+                ]
+              : null,
+          ),
+        ),
+      ),
+    ),
+  );
+  out.replaceChildren(legend, article, groups.length ? table : h('p', {}, 'No listed or linked parties are named in this text.'));
+}
+
+/* The listed parties a linked mention is named by: the first few, the rest
+ * behind a disclosure. */
+function relatedList(related) {
+  const item = (r) => h('li', {}, h('a', { href: `#/entity/${encodeURIComponent(r.entity_id)}` }, r.caption), r.snippet ? h('q', { class: 'snippet' }, r.snippet) : null);
+  const SHOWN = 3;
+  return [
+    h('ul', { class: 'plain' }, related.slice(0, SHOWN).map(item)),
+    related.length > SHOWN ? h('details', {}, h('summary', {}, `${related.length - SHOWN} more`), h('ul', { class: 'plain' }, related.slice(SHOWN).map(item))) : null,
+  ];
+}
+
+function focusMention(ev, i) {
+  ev.preventDefault();
+  const el = document.getElementById(`mention-${i}`);
+  if (el) {
+    el.scrollIntoView({ block: 'center' });
+    el.focus();
+  }
+}
+
+/* ---- Alerts ------------------------------------------------------------------ */
+
+const VERDICTS = [
+  ['true_match', 'True match'],
+  ['false_positive', 'False positive'],
+  ['escalate', 'Escalate'],
+];
+const STATUS_LABEL = { open: 'open', true_match: 'true match', false_positive: 'false positive', escalated: 'escalated' };
+
+function explanationText(ex) {
+  if (!ex) return '';
+  if (typeof ex === 'string') return ex;
+  const parts = [];
+  if (ex.name_match && ex.name_match.detail) parts.push(ex.name_match.detail);
+  if (ex.evidence && ex.evidence.detail && !parts.some((p) => p.includes(ex.evidence.detail))) parts.push(ex.evidence.detail);
+  return parts.join(' · ') || JSON.stringify(ex);
+}
+
+async function renderAlerts() {
+  document.title = 'Alerts — kordon';
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const reviewer = h('input', { id: 'reviewer', name: 'reviewer', type: 'text', autocomplete: 'name', value: storage.get(REVIEWER_STORE), required: true });
+  reviewer.addEventListener('change', () => storage.set(REVIEWER_STORE, reviewer.value.trim()));
+  const openList = h('div', { id: 'open-alerts', class: 'alerts' });
+  const history = h('div', { id: 'alert-history' });
+  const openTitle = h('h2', { id: 'open-title' }, 'Open alerts');
+  main().replaceChildren(
+    h('h1', {}, 'Alerts'),
+    h('div', { class: 'field reviewer' }, h('label', { for: 'reviewer' }, 'Reviewer'), reviewer),
+    status,
+    h('section', { 'aria-labelledby': 'open-title' }, openTitle, openList),
+    h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), history),
+  );
+
+  const load = async () => {
+    let open, decided, byName;
+    try {
+      [open, decided, byName] = await Promise.all([api('GET', '/alerts?status=open'), api('GET', '/alerts?status=decided'), catalog()]);
+    } catch (e) {
+      if (e.status === 404) {
+        openList.replaceChildren(
+          h('p', { class: 'notice', id: 'alerts-unavailable' }, 'This server does not record alerts. Start it with ', h('code', {}, 'kordon serve --db FILE'), ' to record /match requests and turn matches into alerts.', h('br'), h('span', { class: 'muted small' }, `Server said: ${e.detail}`)),
+        );
+        history.replaceChildren();
+        return false;
+      }
+      openList.replaceChildren(errorBox(e));
+      return false;
+    }
+    const alerts = open.alerts || [];
+    openTitle.textContent = `Open alerts (${open.total ?? alerts.length})`;
+    openList.replaceChildren(...(alerts.length ? alerts.map((a) => alertCard(a, byName, decide)) : [h('p', { class: 'muted', id: 'no-open-alerts' }, 'No open alerts.')]));
+    history.replaceChildren(historyTable(decided.alerts || []));
+    return true;
+  };
+
+  const decide = async (alert, verdict, comment, button) => {
+    const who = reviewer.value.trim();
+    if (!who) {
+      status.textContent = 'Enter your name as reviewer first.';
+      reviewer.focus();
+      return;
+    }
+    storage.set(REVIEWER_STORE, who);
+    button.disabled = true;
+    try {
+      await api('POST', `/alerts/${encodeURIComponent(alert.id)}/decision`, { verdict, comment, reviewer: who });
+      status.textContent = `Alert ${alert.id} (${alert.query_name} → ${alert.entity_caption}): ${VERDICTS.find(([v]) => v === verdict)[1].toLowerCase()}.`;
+      await load();
+      const next = openList.querySelector('textarea');
+      if (next) next.focus();
+    } catch (e) {
+      button.disabled = false;
+      status.textContent = `Alert ${alert.id}: ${e.detail || e.message}`;
+    }
+  };
+  await load();
+}
+
+function alertCard(a, byName, decide) {
+  const cid = `comment-${a.id}`;
+  const comment = h('textarea', { id: cid, rows: 2, name: 'comment' });
+  return h(
+    'article',
+    { class: 'alert card', 'data-alert-id': a.id, 'aria-labelledby': `alert-${a.id}-title` },
+    h(
+      'div',
+      { class: 'result-head' },
+      h('h3', { id: `alert-${a.id}-title` }, h('span', { class: 'muted' }, `#${a.id} `), a.query_name, ' → ', h('a', { href: `#/entity/${encodeURIComponent(a.entity_id)}` }, a.entity_caption || a.entity_id)),
+      scoreBar(a.score, true),
+    ),
+    h('p', { class: 'detail' }, explanationText(a.explanation)),
+    h('p', { class: 'muted small' }, `raised ${fmtTime(a.created_at)}`),
+    datasetChips(a.datasets, byName),
+    h('label', { for: cid }, `Comment on alert ${a.id}`),
+    comment,
+    h(
+      'div',
+      { class: 'row verdicts', role: 'group', 'aria-label': `Decide alert ${a.id}` },
+      VERDICTS.map(([v, label]) => h('button', { type: 'button', class: `verdict verdict-${v}`, 'data-verdict': v, onclick: (ev) => decide(a, v, comment.value.trim(), ev.currentTarget) }, label)),
+    ),
+  );
+}
+
+function historyTable(alerts) {
+  if (!alerts.length) return h('p', { class: 'muted' }, 'No decisions yet.');
+  return h(
+    'table',
+    { class: 'history' },
+    h('thead', {}, h('tr', {}, ['Alert', 'Query', 'Entity', 'Decision', 'Reviewer', 'Comment', 'Decided'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      alerts.map((a) => {
+        const ds = a.decisions || [];
+        const d = ds[ds.length - 1] || {};
+        return h(
+          'tr',
+          { 'data-alert-id': a.id },
+          h('td', {}, `#${a.id}`),
+          h('td', {}, a.query_name),
+          h('td', {}, h('a', { href: `#/entity/${encodeURIComponent(a.entity_id)}` }, a.entity_caption || a.entity_id)),
+          h('td', {}, h('span', { class: `tag status-${a.status}` }, STATUS_LABEL[a.status] || a.status)),
+          h('td', {}, d.reviewer || ''),
+          h('td', {}, d.comment || ''),
+          h('td', { class: 'nowrap' }, fmtTime(d.decided_at)),
+        );
+      }),
+    ),
+  );
+}
+
+/* ---- routing and keys ------------------------------------------------------------ */
+
+async function route() {
+  const seq = ++routeSeq;
+  const hash = location.hash.replace(/^#/, '') || '/search';
+  const qi = hash.indexOf('?');
+  const path = qi >= 0 ? hash.slice(0, qi) : hash;
+  const query = qi >= 0 ? hash.slice(qi + 1) : '';
+  const [, page, ...rest] = path.split('/');
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    if (a.dataset.nav === page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.page = page;
+  if (page === 'entity' && rest.length) await renderEntity(decodeURIComponent(rest.join('/')));
+  else if (page === 'text') await renderText();
+  else if (page === 'alerts') await renderAlerts();
+  else await renderSearch(query);
+  if (seq === routeSeq) document.body.dataset.ready = hash;
+}
+
+function onKey(ev) {
+  const t = ev.target;
+  const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+  if (ev.key === '/' && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+    const q = document.getElementById('q');
+    ev.preventDefault();
+    if (q) {
+      q.focus();
+      q.select();
+    } else location.hash = '#/search';
+    return;
+  }
+  if ((ev.key === 'ArrowDown' || ev.key === 'ArrowUp') && (!typing || (t.id === 'q' && ev.key === 'ArrowDown'))) {
+    const links = [...document.querySelectorAll('#results .result-link')];
+    if (!links.length) return;
+    const i = links.indexOf(document.activeElement);
+    const next = ev.key === 'ArrowDown' ? (i < 0 ? 0 : Math.min(links.length - 1, i + 1)) : i <= 0 ? -1 : i - 1;
+    ev.preventDefault();
+    if (next < 0) document.getElementById('q').focus();
+    else links[next].focus();
+  }
+}
+
+window.addEventListener('hashchange', route);
+document.addEventListener('keydown', onKey);
+document.addEventListener('DOMContentLoaded', () => {
+  setupAuth();
+  catalog().catch(() => {});
+  route();
+});
