@@ -26,6 +26,20 @@ static void now_iso(char out[32])
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
+/* Match results carry fixed-size text that may end in a cut UTF-8
+ * sequence; PostgreSQL refuses such bytes, so store the valid prefix. */
+static const char *valid_prefix(const char *s, char *scratch, size_t size)
+{
+    size_t n = strlen(s), bad;
+    if (utf8_valid(s, n, &bad))
+        return s;
+    if (bad >= size)
+        bad = size - 1;
+    memcpy(scratch, s, bad);
+    scratch[bad] = '\0';
+    return scratch;
+}
+
 /* ---- opening and migrations --------------------------------------------- */
 
 static int migration_version(const char *name) { return atoi(name); }
@@ -281,6 +295,9 @@ struct kd_run {
     int64_t id;
     db_stmt *ins_input, *ins_result, *ins_alert;
     pair_map allow, previous;
+    /* Content hashes by index position, computed on first use: a popular
+     * listed name is hit by many inputs of a batch. */
+    char (*hashes)[65];
     size_t inputs, matches, alerts;
     char started_at[32];
 };
@@ -292,6 +309,7 @@ static void run_free(kd_run *run)
     db_finalize(run->ins_alert);
     pair_map_free(&run->allow);
     pair_map_free(&run->previous);
+    free(run->hashes);
     free(run);
 }
 
@@ -328,6 +346,10 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->ix = ix;
     run->kind = req->kind;
     now_iso(run->started_at);
+    if (!(run->hashes = calloc(kd_index_entity_count(ix) + 1, sizeof *run->hashes))) {
+        free(run);
+        return error_set(err, KD_ENOMEM, "out of memory starting a run");
+    }
     /* IMMEDIATE takes SQLite's write lock now rather than at the first
      * insert, so two runs queue instead of one failing mid-way. */
     int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
@@ -437,9 +459,12 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         kd_entity_view v;
         if (kd_index_entity(run->ix, r->entity, &v))
             return error_set(err, KD_EINDEX, "recording row %zu: result %zu is not in the index", row, i + 1);
-        char hash[65] = "";
-        if (r->match)
-            kd_entity_hash(run->ix, r->entity, hash);
+        const char *hash = "";
+        if (r->match) {
+            if (!run->hashes[r->entity][0])
+                kd_entity_hash(run->ix, r->entity, run->hashes[r->entity]);
+            hash = run->hashes[r->entity];
+        }
         char datasets[512] = "";
         size_t k = 0;
         for (uint32_t j = 0; j < v.n_datasets && k < sizeof datasets; j++) {
@@ -459,8 +484,9 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         db_bind_double(st, 8, r->score);
         db_bind_int(st, 9, r->match ? 1 : 0);
         db_bind_double(st, 10, r->name_score);
-        db_bind_text(st, 11, r->matched_name);
-        db_bind_text(st, 12, r->explanation);
+        char name_buf[sizeof r->matched_name], explanation_buf[sizeof r->explanation];
+        db_bind_text(st, 11, valid_prefix(r->matched_name, name_buf, sizeof name_buf));
+        db_bind_text(st, 12, valid_prefix(r->explanation, explanation_buf, sizeof explanation_buf));
         int64_t result_id = 0;
         if ((rc = insert_returning(st, &result_id, err)))
             return error_wrap(err, rc, "recording row %zu: ", row);
