@@ -198,6 +198,7 @@ store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
 
   # crash safety: SIGKILL in the middle of a large batch
   before=$(q "SELECT COUNT(*) FROM runs")
+  rm -f "$tmp/big.jsonl"
   "$bin" screen -i "$tmp/ofac21.kdx" "$big" --db "$db" -o "$tmp/big.jsonl" 2>/dev/null &
   pid=$!
   for _ in $(seq 1 600); do
