@@ -16,7 +16,13 @@ struct db {
     PGconn *pg;
     char target[256]; /* for messages, without a password */
     unsigned next_statement;
+    db_stmt **bulk; /* PostgreSQL bulk statements, in the order prepared */
+    size_t n_bulk;
+    size_t bulk_bytes;
 };
+
+#define DB_BULK_FLUSH_BYTES (4u << 20)
+#define DB_ID_BLOCK 4096
 
 struct db_stmt {
     db *owner;
@@ -29,6 +35,9 @@ struct db_stmt {
     PGresult *result;
     int row, rows;
     bool done;
+    /* PostgreSQL bulk statement: "table (columns)" and its COPY rows */
+    char *copy_target;
+    buf copy;
 };
 
 static bool is_pg_target(const char *target)
@@ -100,6 +109,7 @@ void db_close(db *d)
         sqlite3_close(d->lite);
     if (d->pg)
         PQfinish(d->pg);
+    free(d->bulk);
     free(d);
 }
 
@@ -213,7 +223,17 @@ void db_finalize(db_stmt *s)
     if (!s)
         return;
     db_reset(s);
-    if (s->lite) {
+    if (s->copy_target) {
+        db *d = s->owner;
+        for (size_t i = 0; i < d->n_bulk; i++)
+            if (d->bulk[i] == s) {
+                memmove(&d->bulk[i], &d->bulk[i + 1], (d->n_bulk - i - 1) * sizeof *d->bulk);
+                d->n_bulk--;
+                break;
+            }
+        free(s->copy_target);
+        buf_free(&s->copy);
+    } else if (s->lite) {
         sqlite3_finalize(s->lite);
     } else {
         char sql[64];
@@ -259,9 +279,161 @@ int db_bind_double(db_stmt *s, int i, double value)
     return pg_bind(s, i, strdup(text));
 }
 
+int db_prepare_bulk(db *d, const char *table, const char *columns, db_stmt **out, kd_error *err)
+{
+    *out = NULL;
+    int n = 1;
+    for (const char *p = columns; *p; p++)
+        n += *p == ',';
+    if (!d->pg) {
+        buf sql = {0};
+        buf_printf(&sql, "INSERT INTO %s (%s) VALUES (?", table, columns);
+        for (int i = 1; i < n; i++)
+            buf_append_str(&sql, ", ?");
+        buf_append_str(&sql, ")");
+        int rc = sql.data ? db_prepare(d, sql.data, out, err)
+                          : error_set(err, KD_ENOMEM, "out of memory preparing a statement");
+        buf_free(&sql);
+        return rc;
+    }
+    if (n > DB_MAX_PARAMS)
+        return error_set(err, KD_EUSAGE, "too many columns for a bulk insert into %s", table);
+    db_stmt *s = calloc(1, sizeof *s);
+    db_stmt **list = realloc(d->bulk, (d->n_bulk + 1) * sizeof *list);
+    buf target = {0};
+    if (!s || !list || buf_printf(&target, "%s (%s)", table, columns)) {
+        free(s);
+        buf_free(&target);
+        if (list)
+            d->bulk = list;
+        return error_set(err, KD_ENOMEM, "out of memory preparing a statement");
+    }
+    d->bulk = list;
+    d->bulk[d->n_bulk++] = s;
+    s->owner = d;
+    s->n_params = n;
+    s->copy_target = target.data;
+    *out = s;
+    return KD_OK;
+}
+
+/* One row in COPY's text format: tab-separated, \N for NULL, backslash
+ * escapes for the characters the format reserves. */
+static int copy_row(db_stmt *s)
+{
+    buf *b = &s->copy;
+    for (int i = 0; i < s->n_params; i++) {
+        if (i && buf_append_char(b, '\t'))
+            return KD_ENOMEM;
+        const char *v = s->params[i];
+        if (!v) {
+            if (buf_append_str(b, "\\N"))
+                return KD_ENOMEM;
+            continue;
+        }
+        for (; *v; v++) {
+            const char *esc = *v == '\\' ? "\\\\" : *v == '\t' ? "\\t" : *v == '\n' ? "\\n" : *v == '\r' ? "\\r" : NULL;
+            if (esc ? buf_append_str(b, esc) : buf_append_char(b, *v))
+                return KD_ENOMEM;
+        }
+    }
+    return buf_append_char(b, '\n');
+}
+
+int db_bulk_flush(db *d, kd_error *err)
+{
+    for (size_t i = 0; d->pg && i < d->n_bulk; i++) {
+        db_stmt *s = d->bulk[i];
+        if (!s->copy.len)
+            continue;
+        char sql[512];
+        snprintf(sql, sizeof sql, "COPY %s FROM STDIN", s->copy_target);
+        PGresult *r = PQexec(d->pg, sql);
+        int rc = KD_OK;
+        if (PQresultStatus(r) != PGRES_COPY_IN)
+            rc = pg_error(d, r, err, "cannot start COPY");
+        PQclear(r);
+        if (rc)
+            return rc;
+        bool sent = PQputCopyData(d->pg, s->copy.data, (int)s->copy.len) == 1;
+        PQputCopyEnd(d->pg, sent ? NULL : "client could not send the rows");
+        while ((r = PQgetResult(d->pg))) {
+            if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
+                rc = pg_error(d, r, err, "COPY failed");
+            PQclear(r);
+        }
+        buf_clear(&s->copy);
+        if (rc)
+            return rc;
+    }
+    d->bulk_bytes = 0;
+    return KD_OK;
+}
+
+int db_next_id(db *d, db_ids *ids, int64_t *out, kd_error *err)
+{
+    if (!d->pg) {
+        if (!ids->counter) {
+            char sql[128];
+            snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", ids->table);
+            db_stmt *q;
+            int rc = db_prepare(d, sql, &q, err);
+            if (rc)
+                return rc;
+            rc = db_step(q, err);
+            ids->counter = rc == 1 ? db_column_int(q, 0) : 0;
+            db_finalize(q);
+            if (rc < 0)
+                return rc;
+        }
+        *out = ++ids->counter;
+        return KD_OK;
+    }
+    if (ids->next == ids->n) {
+        if (!ids->pool && !(ids->pool = malloc(DB_ID_BLOCK * sizeof *ids->pool)))
+            return error_set(err, KD_ENOMEM, "out of memory reserving ids");
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT nextval(pg_get_serial_sequence('%s', 'id')) "
+                                  "FROM generate_series(1, %d)", ids->table, DB_ID_BLOCK);
+        PGresult *r = PQexec(d->pg, sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            int rc = pg_error(d, r, err, "cannot reserve ids");
+            PQclear(r);
+            return rc;
+        }
+        ids->n = (size_t)PQntuples(r);
+        for (size_t i = 0; i < ids->n; i++)
+            ids->pool[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+        ids->next = 0;
+        PQclear(r);
+        if (!ids->n)
+            return error_set(err, KD_EIO, "%s: no ids reserved for %s", d->target, ids->table);
+    }
+    *out = ids->pool[ids->next++];
+    return KD_OK;
+}
+
+void db_ids_free(db_ids *ids)
+{
+    free(ids->pool);
+    ids->pool = NULL;
+    ids->next = ids->n = 0;
+}
+
 int db_step(db_stmt *s, kd_error *err)
 {
     db *d = s->owner;
+    if (s->copy_target) {
+        size_t before = s->copy.len;
+        if (copy_row(s))
+            return error_set(err, KD_ENOMEM, "out of memory buffering rows");
+        for (int i = 0; i < DB_MAX_PARAMS; i++) {
+            free(s->params[i]);
+            s->params[i] = NULL;
+        }
+        d->bulk_bytes += s->copy.len - before;
+        return d->bulk_bytes > DB_BULK_FLUSH_BYTES ? db_bulk_flush(d, err) : 0;
+    }
     if (s->lite) {
         int rc = sqlite3_step(s->lite);
         if (rc == SQLITE_ROW)

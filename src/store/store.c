@@ -294,6 +294,7 @@ struct kd_run {
     kd_run_kind kind;
     int64_t id;
     db_stmt *ins_input, *ins_result, *ins_alert;
+    db_ids input_ids, result_ids;
     pair_map allow, previous;
     /* Content hashes by index position, computed on first use: a popular
      * listed name is hit by many inputs of a batch. */
@@ -309,6 +310,8 @@ static void run_free(kd_run *run)
     db_finalize(run->ins_alert);
     pair_map_free(&run->allow);
     pair_map_free(&run->previous);
+    db_ids_free(&run->input_ids);
+    db_ids_free(&run->result_ids);
     free(run->hashes);
     free(run);
 }
@@ -345,6 +348,8 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->s = s;
     run->ix = ix;
     run->kind = req->kind;
+    run->input_ids.table = "inputs";
+    run->result_ids.table = "results";
     now_iso(run->started_at);
     if (!(run->hashes = calloc(kd_index_entity_count(ix) + 1, sizeof *run->hashes))) {
         free(run);
@@ -385,17 +390,19 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
         }
         db_finalize(st);
     }
+    /* A run's rows go in bulk (COPY on PostgreSQL, see db.h), parents
+     * first; so inputs and results carry ids drawn here rather than
+     * returned by the database. */
     if (!rc)
-        rc = db_prepare(d, "INSERT INTO inputs (run_id, row_number, customer_id, name, birth_date, "
-                           "country, gender, schema, identifier, error) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &run->ins_input, err);
+        rc = db_prepare_bulk(d, "inputs", "id, run_id, row_number, customer_id, name, birth_date, country, "
+                                "gender, schema, identifier, error", &run->ins_input, err);
     if (!rc)
-        rc = db_prepare(d, "INSERT INTO results (input_id, rank, entity_id, entity_hash, caption, schema, "
-                           "datasets, score, is_match, name_score, matched_name, explanation) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &run->ins_result, err);
+        rc = db_prepare_bulk(d, "results", "id, input_id, rank, entity_id, entity_hash, caption, schema, "
+                                "datasets, score, is_match, name_score, matched_name, explanation",
+                             &run->ins_result, err);
     if (!rc)
-        rc = db_prepare(d, "INSERT INTO alerts (run_id, result_id, customer_id, entity_id, entity_hash, "
-                           "reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &run->ins_alert, err);
+        rc = db_prepare_bulk(d, "alerts", "run_id, result_id, customer_id, entity_id, entity_hash, reason, "
+                                "created_at", &run->ins_alert, err);
     if (!rc)
         rc = load_allow_list(d, &run->allow, err);
     if (!rc && run->kind == KD_RUN_MONITOR)
@@ -438,19 +445,24 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
     if (alerts_raised)
         *alerts_raised = 0;
     db_stmt *st = run->ins_input;
-    db_bind_int(st, 1, run->id);
-    db_bind_int(st, 2, (int64_t)row);
-    db_bind_text(st, 3, in->id && *in->id ? in->id : NULL);
-    db_bind_text(st, 4, in->name);
-    db_bind_text(st, 5, in->birth_date);
-    db_bind_text(st, 6, in->country);
-    db_bind_text(st, 7, in->gender);
-    db_bind_text(st, 8, in->schema);
-    db_bind_text(st, 9, in->identifier);
-    db_bind_text(st, 10, error);
     int64_t input_id = 0;
-    int rc = insert_returning(st, &input_id, err);
+    int rc = db_next_id(run->s->d, &run->input_ids, &input_id, err);
     if (rc)
+        return error_wrap(err, rc, "recording row %zu: ", row);
+    db_bind_int(st, 1, input_id);
+    db_bind_int(st, 2, run->id);
+    db_bind_int(st, 3, (int64_t)row);
+    db_bind_text(st, 4, in->id && *in->id ? in->id : NULL);
+    db_bind_text(st, 5, in->name);
+    db_bind_text(st, 6, in->birth_date);
+    db_bind_text(st, 7, in->country);
+    db_bind_text(st, 8, in->gender);
+    db_bind_text(st, 9, in->schema);
+    db_bind_text(st, 10, in->identifier);
+    db_bind_text(st, 11, error);
+    rc = db_step(st, err);
+    db_reset(st);
+    if (rc < 0)
         return error_wrap(err, rc, "recording row %zu: ", row);
     run->inputs++;
     char now[32] = "";
@@ -473,22 +485,27 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
             k += (size_t)snprintf(datasets + k, sizeof datasets - k, "%s%s", j ? "," : "", info.name);
         }
         const char *caption = kd_entity_view_first(run->ix, &v, KD_PROP_NAME);
-        st = run->ins_result;
-        db_bind_int(st, 1, input_id);
-        db_bind_int(st, 2, (int64_t)i + 1);
-        db_bind_text(st, 3, v.id);
-        db_bind_text(st, 4, hash[0] ? hash : NULL);
-        db_bind_text(st, 5, caption ? caption : v.id);
-        db_bind_text(st, 6, kd_schema_name(v.schema));
-        db_bind_text(st, 7, datasets);
-        db_bind_double(st, 8, r->score);
-        db_bind_int(st, 9, r->match ? 1 : 0);
-        db_bind_double(st, 10, r->name_score);
-        char name_buf[sizeof r->matched_name], explanation_buf[sizeof r->explanation];
-        db_bind_text(st, 11, valid_prefix(r->matched_name, name_buf, sizeof name_buf));
-        db_bind_text(st, 12, valid_prefix(r->explanation, explanation_buf, sizeof explanation_buf));
         int64_t result_id = 0;
-        if ((rc = insert_returning(st, &result_id, err)))
+        if ((rc = db_next_id(run->s->d, &run->result_ids, &result_id, err)))
+            return error_wrap(err, rc, "recording row %zu: ", row);
+        st = run->ins_result;
+        db_bind_int(st, 1, result_id);
+        db_bind_int(st, 2, input_id);
+        db_bind_int(st, 3, (int64_t)i + 1);
+        db_bind_text(st, 4, v.id);
+        db_bind_text(st, 5, hash[0] ? hash : NULL);
+        db_bind_text(st, 6, caption ? caption : v.id);
+        db_bind_text(st, 7, kd_schema_name(v.schema));
+        db_bind_text(st, 8, datasets);
+        db_bind_double(st, 9, r->score);
+        db_bind_int(st, 10, r->match ? 1 : 0);
+        db_bind_double(st, 11, r->name_score);
+        char name_buf[sizeof r->matched_name], explanation_buf[sizeof r->explanation];
+        db_bind_text(st, 12, valid_prefix(r->matched_name, name_buf, sizeof name_buf));
+        db_bind_text(st, 13, valid_prefix(r->explanation, explanation_buf, sizeof explanation_buf));
+        rc = db_step(st, err);
+        db_reset(st);
+        if (rc < 0)
             return error_wrap(err, rc, "recording row %zu: ", row);
         if (!r->match)
             continue;
@@ -522,8 +539,10 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
     db *d = run->s->d;
     char now[32];
     now_iso(now);
-    db_stmt *st;
-    int rc = db_prepare(d, "UPDATE runs SET finished_at = ?, input_count = ?, match_count = ?, "
+    db_stmt *st = NULL;
+    int rc = db_bulk_flush(d, err);
+    if (!rc)
+        rc = db_prepare(d, "UPDATE runs SET finished_at = ?, input_count = ?, match_count = ?, "
                            "alert_count = ? WHERE id = ?", &st, err);
     if (!rc) {
         db_bind_text(st, 1, now);
