@@ -962,7 +962,7 @@ static char *run_detail(db *d, db_stmt *datasets, int64_t run_id, const char *pa
         json_object_set_new(ds, db_column_text(datasets, 0), json_string(db_column_text(datasets, 1)));
     db_reset(datasets);
     json_object_set_new(o, "datasets", ds);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(o);
     return text;
 }
@@ -1068,7 +1068,7 @@ static int export_event(void *arg, const kd_audit_event *ev)
             json_object_set_new(o, "detail", detail);
         else if (ev->detail)
             json_object_set_new(o, "detail", json_string(ev->detail));
-        char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         json_decref(o);
         if (text)
             fprintf(c->out, "%s\n", text);
