@@ -14,7 +14,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "command: bench/store.sh $bin $threads${pg:+ $pg}   (lists: $data/lists)"
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
-"$bin" build "$data/lists" -o "$out/all.kdx" -q
+"$bin" build "$data/lists" -o "$out/all.kdx" -q 2>/dev/null
 { head -1 "$data/eval/negatives_global_1000.csv"
   for _ in 1 2 3 4 5 6 7 8 9 10; do
     for f in negatives_global_1000 negatives_us_1000 positives_un_untreated; do
