@@ -90,9 +90,13 @@ int db_open(const char *target, db **out, kd_error *err)
         /* WAL lets readers (alerts, audit export) work while a run writes;
          * synchronous=FULL makes a committed run survive power loss, at one
          * fsync per run since a run is one transaction. busy_timeout lets a
-         * second writer wait for the first instead of failing at once. */
+         * second writer wait for the first instead of failing at once. A
+         * run is one large transaction: with SQLite's default 2 MB page
+         * cache it would spill B-tree pages to the WAL again and again
+         * before committing, so the cache may grow to 64 MB. */
         if (db_exec(d, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                       "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;", err)) {
+                       "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; "
+                       "PRAGMA cache_size = -65536;", err)) {
             db_close(d);
             return err ? err->code : KD_EIO;
         }
