@@ -202,14 +202,15 @@ static void test_runs_commit_whole(void **state)
     /* aborted: nothing recorded */
     size_t raised = screen(&f, customers, 3, false, NULL);
     assert_true(raised >= 1);
-    assert_int_equal(kd_store_alerts(f.s, false, &list, &err), 0);
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
     assert_int_equal(list.n, 0);
     kd_alert_list_free(&list);
     /* committed: every match of a batch is an alert */
     int64_t run_id = 0;
     raised = screen(&f, customers, 3, true, &run_id);
     assert_true(run_id > 0);
-    assert_int_equal(kd_store_alerts(f.s, true, &list, &err), 0);
+    kd_alert_query open = {.open_only = true};
+    assert_int_equal(kd_store_alerts(f.s, &open, &list, &err), 0);
     assert_int_equal(list.n, raised);
     bool tantoush = false;
     for (size_t i = 0; i < list.n; i++) {
@@ -226,6 +227,28 @@ static void test_runs_commit_whole(void **state)
     }
     assert_true(tantoush);
     kd_alert_list_free(&list);
+    /* pages of one, by id; and by run */
+    int64_t second_run = 0;
+    assert_int_equal(screen(&f, customers, 3, true, &second_run), raised);
+    kd_alert_query page = {.limit = 1};
+    size_t seen = 0;
+    for (;;) {
+        assert_int_equal(kd_store_alerts(f.s, &page, &list, &err), 0);
+        if (!list.n)
+            break;
+        assert_int_equal(list.n, 1);
+        assert_true(list.items[0].id > page.after_id);
+        page.after_id = list.items[0].id;
+        seen++;
+        kd_alert_list_free(&list);
+    }
+    assert_int_equal(seen, 2 * raised);
+    kd_alert_query by_run = {.run_id = second_run};
+    assert_int_equal(kd_store_alerts(f.s, &by_run, &list, &err), 0);
+    assert_int_equal(list.n, raised);
+    for (size_t i = 0; i < list.n; i++)
+        assert_int_equal(list.items[i].run_id, second_run);
+    kd_alert_list_free(&list);
     fixture_close(&f);
 }
 
@@ -239,7 +262,8 @@ static void test_decisions_and_allow_list(void **state)
     size_t first = screen(&f, customers, 1, true, NULL);
     assert_true(first >= 1);
     kd_alert_list list;
-    assert_int_equal(kd_store_alerts(f.s, true, &list, &err), 0);
+    kd_alert_query open = {.open_only = true};
+    assert_int_equal(kd_store_alerts(f.s, &open, &list, &err), 0);
     int64_t alert_id = 0;
     for (size_t i = 0; i < list.n; i++)
         if (strcmp(list.items[i].entity_id, "unsc-111639") == 0)
@@ -316,7 +340,7 @@ static void test_monitoring(void **state)
     fixture_open(&f, db, un26);
     assert_int_equal(kd_store_monitor_run(f.s, f.ix, f.m, 0, "test", &sum, &err), 0);
     kd_alert_list list;
-    assert_int_equal(kd_store_alerts(f.s, false, &list, &err), 0);
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
     size_t changed = 0;
     for (size_t i = 0; i < list.n; i++)
         if (list.items[i].run_id == sum.run_id) {
@@ -334,6 +358,7 @@ static void test_monitoring(void **state)
 
 typedef struct counter {
     size_t runs, alerts, decisions, other, stop_after;
+    int stop_with;
 } counter;
 
 static int count_event(void *arg, const kd_audit_event *ev)
@@ -351,7 +376,7 @@ static int count_event(void *arg, const kd_audit_event *ev)
     } else {
         c->other++;
     }
-    return c->stop_after && c->runs + c->alerts + c->decisions + c->other >= c->stop_after ? 7 : 0;
+    return c->stop_after && c->runs + c->alerts + c->decisions + c->other >= c->stop_after ? c->stop_with : 0;
 }
 
 static void test_audit(void **state)
@@ -369,8 +394,12 @@ static void test_audit(void **state)
     counter none = {0};
     assert_int_equal(kd_store_audit(f.s, "2000-01-01", "2000-12-31", count_event, &none, &err), 0);
     assert_int_equal(none.runs + none.alerts, 0);
-    counter stop = {.stop_after = 2};
+    counter stop = {.stop_after = 2, .stop_with = 7};
     assert_int_equal(kd_store_audit(f.s, NULL, NULL, count_event, &stop, &err), 7);
+    assert_int_equal(stop.runs + stop.alerts, 2);
+    counter stop1 = {.stop_after = 1, .stop_with = 1};
+    assert_int_equal(kd_store_audit(f.s, NULL, NULL, count_event, &stop1, &err), 1);
+    assert_int_equal(stop1.runs, 1); /* the run comes before its alerts */
     /* the export writes one line per event */
     FILE *out = tmpfile();
     size_t n = 0;

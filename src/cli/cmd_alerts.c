@@ -65,7 +65,8 @@ int cmd_alerts(int argc, char **argv)
     kd_error err = {0};
     kd_store *store = NULL;
     kd_alert_list list;
-    if (kd_store_open(db, &store, &err) || kd_store_alerts(store, open_only, &list, &err)) {
+    kd_alert_query query = {.open_only = open_only};
+    if (kd_store_open(db, &store, &err) || kd_store_alerts(store, &query, &list, &err)) {
         kd_store_close(store);
         return cli_fail(&err);
     }

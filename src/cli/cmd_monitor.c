@@ -161,11 +161,11 @@ static int monitor_run(const char *db, const char *index_path, double threshold,
                "(%zu already seen or cleared)\n",
                (long long)sum.run_id, sum.customers, index_path, sum.matches, sum.alerts, sum.suppressed);
         kd_alert_list alerts;
-        if (sum.alerts && kd_store_alerts(store, false, &alerts, &err) == 0) {
+        kd_alert_query query = {.run_id = sum.run_id};
+        if (sum.alerts && kd_store_alerts(store, &query, &alerts, &err) == 0) {
             for (size_t i = 0; i < alerts.n; i++) {
                 const kd_alert *a = &alerts.items[i];
-                if (a->run_id == sum.run_id)
-                    printf("  alert %-5lld %-7s %-16s %s → %s %s (%.3f)\n", (long long)a->id, a->reason,
+                printf("  alert %-5lld %-7s %-16s %s → %s %s (%.3f)\n", (long long)a->id, a->reason,
                            a->customer_id ? a->customer_id : "-", a->input_name ? a->input_name : "",
                            a->entity_id, a->caption, a->score);
             }

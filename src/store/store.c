@@ -635,16 +635,26 @@ void kd_alert_list_free(kd_alert_list *list)
     list->n = 0;
 }
 
-int kd_store_alerts(kd_store *s, bool open_only, kd_alert_list *out, kd_error *err)
+int kd_store_alerts(kd_store *s, const kd_alert_query *query, kd_alert_list *out, kd_error *err)
 {
     out->items = NULL;
     out->n = 0;
+    kd_alert_query all = {0};
+    if (!query)
+        query = &all;
+    /* Filters as parameters that match everything when unset, so one
+     * statement serves every query. */
     db_stmt *q;
-    int rc = db_prepare(s->d, open_only ? ALERT_SELECT "WHERE d.verdict IS NULL OR d.verdict = 'escalate' "
-                                                      "ORDER BY a.id"
-                                        : ALERT_SELECT "ORDER BY a.id", &q, err);
+    int rc = db_prepare(s->d, ALERT_SELECT "WHERE (? = 0 OR d.verdict IS NULL OR d.verdict = 'escalate') "
+                              "AND (? <= 0 OR a.run_id = ?) AND a.id > ? ORDER BY a.id LIMIT ?",
+                        &q, err);
     if (rc)
         return rc;
+    db_bind_int(q, 1, query->open_only ? 1 : 0);
+    db_bind_int(q, 2, query->run_id);
+    db_bind_int(q, 3, query->run_id);
+    db_bind_int(q, 4, query->after_id);
+    db_bind_int(q, 5, query->limit ? (int64_t)query->limit : INT64_MAX);
     size_t cap = 0;
     while ((rc = db_step(q, err)) == 1) {
         if (out->n == cap) {
@@ -917,22 +927,24 @@ int kd_store_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double 
 
 /* ---- audit export ---------------------------------------------------------- */
 
-/* Every event kind as the same columns, ordered by time. A `to` bound is
+/* Every event kind as the same columns, ordered by time, then in the order
+ * things happen (a run, its alerts, decisions, the allow-list entries
+ * they make). A `to` bound is
  * compared on its own length, so "2026-11-29" includes that whole day. */
 static const char audit_sql[] =
     "SELECT started_at, 'run', id, id, 0, actor, CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
-    "CAST(NULL AS TEXT), CAST(NULL AS TEXT), parameters FROM runs "
+    "CAST(NULL AS TEXT), CAST(NULL AS TEXT), parameters, 1 FROM runs "
     "WHERE finished_at IS NOT NULL AND started_at >= ? AND substr(started_at, 1, ?) <= ? "
     "UNION ALL SELECT a.created_at, 'alert', a.id, a.run_id, a.id, r.actor, a.customer_id, "
-    "a.entity_id, a.entity_hash, CAST(NULL AS TEXT), a.reason FROM alerts a JOIN runs r ON r.id = a.run_id "
+    "a.entity_id, a.entity_hash, CAST(NULL AS TEXT), a.reason, 2 FROM alerts a JOIN runs r ON r.id = a.run_id "
     "WHERE a.created_at >= ? AND substr(a.created_at, 1, ?) <= ? "
     "UNION ALL SELECT d.decided_at, 'decision', d.id, a.run_id, d.alert_id, d.reviewer, a.customer_id, "
-    "a.entity_id, a.entity_hash, d.verdict, d.comment FROM decisions d JOIN alerts a ON a.id = d.alert_id "
+    "a.entity_id, a.entity_hash, d.verdict, d.comment, 3 FROM decisions d JOIN alerts a ON a.id = d.alert_id "
     "WHERE d.decided_at >= ? AND substr(d.decided_at, 1, ?) <= ? "
     "UNION ALL SELECT created_at, 'allow', id, 0, 0, actor, customer_id, entity_id, entity_hash, "
-    "CASE WHEN allowed = 1 THEN 'allow' ELSE 'revoke' END, reason FROM allow_list "
+    "CASE WHEN allowed = 1 THEN 'allow' ELSE 'revoke' END, reason, 4 FROM allow_list "
     "WHERE created_at >= ? AND substr(created_at, 1, ?) <= ? "
-    "ORDER BY 1, 2, 3";
+    "ORDER BY 1, 12, 3";
 
 /* A run's detail: its parameters, source, counts and dataset versions. */
 static char *run_detail(db *d, db_stmt *datasets, int64_t run_id, const char *parameters)
@@ -1001,13 +1013,14 @@ int kd_store_audit(kd_store *s, const char *from, const char *to,
         int stop = fn(ctx, &ev);
         free(detail);
         if (stop) {
-            rc = stop;
-            break;
+            db_finalize(datasets);
+            db_finalize(q);
+            return stop;
         }
     }
     db_finalize(datasets);
     db_finalize(q);
-    return rc < 0 || rc > 1 ? rc : 0;
+    return rc < 0 ? rc : 0;
 }
 
 typedef struct export_ctx {

@@ -117,8 +117,16 @@ typedef struct kd_alert_list {
     size_t n;
 } kd_alert_list;
 
-/* Open alerts: no decision yet, or the newest one is "escalate". */
-int kd_store_alerts(kd_store *s, bool open_only, kd_alert_list *out, kd_error *err);
+/* Which alerts to list; a zero-filled query (or NULL) lists them all, by
+ * id. Pages: pass the last id seen as after_id. */
+typedef struct kd_alert_query {
+    bool open_only;          /* no decision yet, or the newest one is "escalate" */
+    int64_t run_id;          /* only this run's, when > 0 */
+    int64_t after_id;        /* only ids greater than this */
+    size_t limit;            /* at most this many, when > 0 */
+} kd_alert_query;
+
+int kd_store_alerts(kd_store *s, const kd_alert_query *q, kd_alert_list *out, kd_error *err);
 void kd_alert_list_free(kd_alert_list *list);
 /* KD_ENOTFOUND when there is no such alert. */
 int kd_store_alert_get(kd_store *s, int64_t id, kd_alert *out, kd_error *err);
