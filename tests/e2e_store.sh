@@ -86,10 +86,10 @@ customers="$tmp/customers.csv"
 n_new=$(wc -l < "$tmp/new.list"); n_both=$(wc -l < "$tmp/both.list")
 [ "$n_new" -ge 20 ] && [ "$n_both" -ge 20 ] || fail "customer file: $n_new new, $n_both in both"
 
-# A large batch for the crash test: the labelled sets ten times over.
+# A large batch for the crash test: the labelled sets twenty times over.
 big="$tmp/big.csv"
 { head -1 "$data/eval/negatives_global_1000.csv"
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
+  for _ in $(seq 1 20); do
     for f in negatives_global_1000 negatives_us_1000 positives_un_untreated; do tail -n +2 "$data/eval/$f.csv"; done
   done; } > "$big"
 
@@ -159,6 +159,13 @@ store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
     "$matches" "$label: screen results recorded"
   expect_eq "$(q "SELECT COUNT(*) FROM run_datasets WHERE run_id = $run AND dataset = 'us_ofac_sdn' AND version LIKE 'dcecf189%'")" 1 \
     "$label: run records the dataset version"
+  # a row refused for invalid UTF-8 is recorded with its error
+  printf 'id,name\nbad-1,Ann \xc3\x28 Smith\nok-1,Ann Smith\n' > "$tmp/badutf8.csv"
+  "$bin" screen -i "$tmp/ofac21.kdx" "$tmp/badutf8.csv" --db "$db" -o /dev/null 2>"$tmp/screen.err" ||
+    fail "$label: screen --db of a file with an invalid row: $(cat "$tmp/screen.err")"
+  run=$(sed -n 's/.*recorded as run \([0-9]*\).*/\1/p' "$tmp/screen.err")
+  expect_eq "$(q "SELECT error FROM inputs WHERE run_id = $run AND customer_id = 'bad-1'")" "line 2: column 2: invalid UTF-8" \
+    "$label: the refused row is recorded with its error"
   # when the cleared entity's listing changes (2024 release) the pair alerts again
   if grep -q "^  ~ $cleared " "$tmp/diff-ofac21-ofac24.txt"; then
     out=$("$bin" monitor run -i "$tmp/ofac24.kdx" --db "$db") || fail "$label: monitor run 2024"

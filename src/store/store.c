@@ -26,6 +26,21 @@ static void now_iso(char out[32])
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
+/* Binds the valid UTF-8 prefix of s: an input row refused for invalid
+ * UTF-8 is still recorded, with its error, and PostgreSQL takes no invalid
+ * text. */
+static void bind_valid_text(db_stmt *st, int i, const char *s)
+{
+    size_t bad;
+    if (!s || utf8_valid(s, strlen(s), &bad)) {
+        db_bind_text(st, i, s);
+        return;
+    }
+    char *prefix = strndup(s, bad);
+    db_bind_text(st, i, prefix ? prefix : "");
+    free(prefix);
+}
+
 /* Match results carry fixed-size text that may end in a cut UTF-8
  * sequence; PostgreSQL refuses such bytes, so store the valid prefix. */
 static const char *valid_prefix(const char *s, char *scratch, size_t size)
@@ -452,14 +467,14 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
     db_bind_int(st, 1, input_id);
     db_bind_int(st, 2, run->id);
     db_bind_int(st, 3, (int64_t)row);
-    db_bind_text(st, 4, in->id && *in->id ? in->id : NULL);
-    db_bind_text(st, 5, in->name);
-    db_bind_text(st, 6, in->birth_date);
-    db_bind_text(st, 7, in->country);
-    db_bind_text(st, 8, in->gender);
-    db_bind_text(st, 9, in->schema);
-    db_bind_text(st, 10, in->identifier);
-    db_bind_text(st, 11, error);
+    bind_valid_text(st, 4, in->id && *in->id ? in->id : NULL);
+    bind_valid_text(st, 5, in->name);
+    bind_valid_text(st, 6, in->birth_date);
+    bind_valid_text(st, 7, in->country);
+    bind_valid_text(st, 8, in->gender);
+    bind_valid_text(st, 9, in->schema);
+    bind_valid_text(st, 10, in->identifier);
+    bind_valid_text(st, 11, error);
     rc = db_step(st, err);
     db_reset(st);
     if (rc < 0)
