@@ -321,27 +321,36 @@ int cmd_screen(int argc, char **argv)
     struct stat st;
     long input_size = stat(input, &st) == 0 ? (long)st.st_size : 0;
     double start = seconds();
-    while (!status) {
-        long n = read_batch(csv, roles, n_cols, s.rows, &row_number, &err);
-        if (n < 0) {
+    /* Batches overlap: the workers match one batch while this thread
+     * writes the one before (output, store), so recording with --db costs
+     * little wall time. Two row buffers take turns. */
+    row *buffers[2] = {s.rows, calloc(BATCH, sizeof *s.rows)};
+    row *batch = buffers[0], *prev = NULL;
+    size_t n_prev = 0;
+    if (!buffers[1] && !status) {
+        error_set(&err, KD_ENOMEM, "out of memory");
+        status = cli_fail(&err);
+    }
+    for (;;) {
+        long n = 0;
+        if (!status && (n = read_batch(csv, roles, n_cols, batch, &row_number, &err)) < 0) {
             status = cli_fail(&err);
-            break;
+            n = 0;
         }
-        if (n == 0)
-            break;
-        s.n_rows = (size_t)n;
-        s.next = 0;
         pthread_t tids[64];
         void *args[64][2];
-        for (int t = 0; t < threads; t++) {
-            args[t][0] = &s;
-            args[t][1] = s.matchers[t];
-            pthread_create(&tids[t], NULL, worker, args[t]);
+        if (n > 0) {
+            s.rows = batch;
+            s.n_rows = (size_t)n;
+            s.next = 0;
+            for (int t = 0; t < threads; t++) {
+                args[t][0] = &s;
+                args[t][1] = s.matchers[t];
+                pthread_create(&tids[t], NULL, worker, args[t]);
+            }
         }
-        for (int t = 0; t < threads; t++)
-            pthread_join(tids[t], NULL);
-        for (size_t i = 0; i < s.n_rows; i++) {
-            const row *r = &s.rows[i];
+        for (size_t i = 0; prev && i < n_prev; i++) {
+            const row *r = &prev[i];
             if (r->error) {
                 malformed++;
                 fprintf(stderr, "kordon: %s:%s (row %zu skipped)\n", input, r->error, r->number);
@@ -358,8 +367,9 @@ int cmd_screen(int argc, char **argv)
                 alerts += raised;
             }
         }
-        free_rows(s.rows, s.n_rows);
-        if (tty) {
+        if (prev)
+            free_rows(prev, n_prev);
+        if (prev && tty) {
             double t = seconds() - start;
             long done = csv_offset(csv);
             double eta = done > 0 && input_size > done ? t * (double)(input_size - done) / (double)done : 0;
@@ -371,6 +381,14 @@ int cmd_screen(int argc, char **argv)
             fprintf(stderr, "\r[%s] %zu rows, %.0f rows/s, %zu with a match, ETA %.0f s   ", bar,
                     row_number, t > 0 ? (double)row_number / t : 0.0, matched, eta);
         }
+        if (n <= 0)
+            break;
+        for (int t = 0; t < threads; t++)
+            pthread_join(tids[t], NULL);
+        row *written = prev ? prev : buffers[1];
+        prev = batch;
+        n_prev = (size_t)n;
+        batch = written;
     }
     double elapsed = seconds() - start;
     if (!status)
@@ -393,7 +411,8 @@ int cmd_screen(int argc, char **argv)
     for (int t = 0; t < threads; t++)
         kd_matcher_free(s.matchers[t]);
     free(s.matchers);
-    free(s.rows);
+    free(buffers[0]);
+    free(buffers[1]);
     pthread_mutex_destroy(&s.lock);
     if (out != stdout)
         fclose(out);
