@@ -228,6 +228,20 @@ store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
   expect_eq "$(q "SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")" "$((before + 1))" "$label: run after the crash recorded"
 }
 
+# --- refusals that say what is wrong ------------------------------------------------
+printf 'name\nAnn Smith\n' > "$tmp/noid.csv"
+"$bin" monitor add "$tmp/noid.csv" --db "$tmp/refusals.db" >/dev/null 2>"$tmp/err" && fail "monitor add without ids must fail"
+expect_in "$(cat "$tmp/err")" "noid.csv:1: monitoring needs an id column" "monitor add without an id column"
+printf 'id,name\nc-1,Ann Smith\nc-2,\n' > "$tmp/noname.csv"
+"$bin" monitor add "$tmp/noname.csv" --db "$tmp/refusals.db" >/dev/null 2>"$tmp/err" && fail "a customer without a name must fail"
+expect_in "$(cat "$tmp/err")" "noname.csv:3: a customer needs an id and a name" "monitor add row without a name"
+"$bin" monitor run -i "$tmp/ofac21.kdx" --db "$tmp/refusals.db" >/dev/null 2>"$tmp/err" && fail "monitor run with nobody to monitor"
+expect_in "$(cat "$tmp/err")" "no customers under monitoring" "monitor run on an empty store"
+"$bin" screen -i "$tmp/ofac21.kdx" "$customers" --db "$tmp/no/such/dir/k.db" -o /dev/null 2>"$tmp/err" && fail "unwritable store"
+expect_in "$(cat "$tmp/err")" "no/such/dir/k.db: cannot open the store" "unwritable store message"
+"$bin" monitor frob >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown monitor subcommand is a usage error"
+"$bin" audit export --format xml >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown audit format is a usage error"
+
 # --- SQLite ----------------------------------------------------------------------
 store_checks "$tmp/kordon.db" sqlite sqlite3 "$tmp/kordon.db"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA integrity_check')" ok "sqlite: integrity_check after the crash"
