@@ -84,7 +84,8 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
 int kd_store_run_add(kd_run *run, size_t row, const kd_customer *input, const char *error,
                      const kd_match_result *results, size_t n_results, size_t *alerts_raised,
                      kd_error *err);
-/* Commits; *run_id (may be NULL) receives the run's id. Frees run. */
+/* Commits; *run_id (may be NULL) receives the run's id. Frees run, also
+ * when it fails. After an error from kd_store_run_add, abort the run. */
 int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err);
 /* Rolls back and frees run. */
 void kd_store_run_abort(kd_run *run);
