@@ -7,6 +7,13 @@ set -uo pipefail
 bin=${KORDON_BIN:?}
 data=${KORDON_SHARED_DATA:?}
 tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_store
+# A server left running by an interrupted earlier run is stopped before its
+# directory goes.
+if [ -f "$tmp/pg/data/postmaster.pid" ]; then
+  pid=$(head -1 "$tmp/pg/data/postmaster.pid")
+  kill -QUIT "$pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
 rm -rf "$tmp" && mkdir -p "$tmp"
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
