@@ -58,6 +58,7 @@ bench: build
 	    $(EVAL)/negatives_global_1000.csv $(EVAL)/negatives_us_1000.csv
 	./$(BUILD)/bench_text_forms $(BENCH_LISTS)
 	./$(BUILD)/bench_scan_reasons $(BUILD)/bench.kdx
+	./bench/store.sh $(BUILD)/kordon
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKORDON_FUZZ=ON >/dev/null

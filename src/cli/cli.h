@@ -20,6 +20,11 @@ int cmd_scan(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
 const char *cli_default_index(void);
@@ -27,6 +32,19 @@ const char *cli_default_index(void);
  * (with details: name_score, matched_name), explanation. */
 struct json_t;
 struct json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, bool details);
+
+/* The store to use: --db, else $KORDON_DB, else ./kordon.db. */
+const char *cli_default_db(void);
+/* Who is asking, for the audit record: --user, else $KORDON_USER, else the
+ * login name. */
+const char *cli_default_actor(void);
+
+/* Customer files: what a header column holds (screen, monitor add). */
+typedef enum column_role { ROLE_NONE, ROLE_NAME, ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST, ROLE_DOB,
+                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID, ROLE_IDENTIFIER } column_role;
+column_role cli_column_role(const char *header);
+/* ',', ';' or tab, whichever the first line holds most of. */
+char cli_csv_delimiter(const char *path);
 
 /* Prints "kordon: <message>" to stderr and returns EXIT_FAILED. */
 int cli_fail(const kd_error *err);

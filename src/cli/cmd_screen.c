@@ -3,6 +3,7 @@
  * and written in input order, so memory stays bounded by one batch. */
 #include "cli.h"
 #include "lists/lists.h"
+#include "store/store.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -16,9 +17,6 @@
 
 #define BATCH 2048
 #define SCREEN_LIMIT 5
-
-typedef enum column_role { ROLE_NONE, ROLE_NAME, ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST, ROLE_DOB,
-                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID, ROLE_IDENTIFIER } column_role;
 
 typedef struct row {
     size_t number, line;
@@ -37,7 +35,7 @@ typedef struct screen {
     double threshold;
 } screen;
 
-static column_role role_of(const char *header)
+column_role cli_column_role(const char *header)
 {
     char h[64];
     size_t k = 0;
@@ -64,6 +62,14 @@ static column_role role_of(const char *header)
     return ROLE_NONE;
 }
 
+static kd_customer row_customer(const row *r)
+{
+    return (kd_customer){.id = r->fields[ROLE_ID], .name = r->fields[ROLE_NAME],
+                         .birth_date = r->fields[ROLE_DOB], .country = r->fields[ROLE_COUNTRY],
+                         .gender = r->fields[ROLE_GENDER], .schema = r->fields[ROLE_SCHEMA],
+                         .identifier = r->fields[ROLE_IDENTIFIER]};
+}
+
 static void *worker(void *arg)
 {
     void **args = arg;
@@ -78,26 +84,13 @@ static void *worker(void *arg)
         row *r = &s->rows[i];
         if (r->error)
             continue;
-        kd_match_query q = {.name = r->fields[ROLE_NAME], .schema = -1,
-                            .birth_date = r->fields[ROLE_DOB], .country = r->fields[ROLE_COUNTRY],
-                            .identifier = r->fields[ROLE_IDENTIFIER],
-                            .threshold = s->threshold, .limit = SCREEN_LIMIT};
-        const char *gender = r->fields[ROLE_GENDER];
-        if (gender && (gender[0] == 'm' || gender[0] == 'M'))
-            q.gender = "male";
-        else if (gender && (gender[0] == 'f' || gender[0] == 'F'))
-            q.gender = "female";
-        /* A birth date or a gender says the row is a person. */
-        if (r->fields[ROLE_DOB] || r->fields[ROLE_GENDER])
-            q.schema = KD_SCHEMA_PERSON;
-        if (r->fields[ROLE_SCHEMA] && *r->fields[ROLE_SCHEMA]) {
-            q.schema = kd_schema_from_name(r->fields[ROLE_SCHEMA]);
-            if (q.schema < 0) {
-                r->error = strdup("unknown schema");
-                continue;
-            }
-        }
+        kd_customer c = row_customer(r);
+        kd_match_query q;
         kd_error err = {0};
+        if (kd_customer_query(&c, s->threshold, SCREEN_LIMIT, &q, &err)) {
+            r->error = strdup(err.message);
+            continue;
+        }
         int n = kd_match(m, &q, r->results, NULL, &err);
         if (n < 0)
             r->error = strdup(err.message);
@@ -147,7 +140,7 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
     json_decref(o);
 }
 
-static char delimiter_of(const char *path)
+char cli_csv_delimiter(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -229,18 +222,19 @@ static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols,
 int cmd_screen(int argc, char **argv)
 {
     static const char *usage = "screen [-i INDEX] INPUT.csv [-o OUT] [--format jsonl|csv] "
-                               "[--threads N] [--threshold T]";
+                               "[--threads N] [--threshold T] [--db DB] [--user NAME]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},   {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},  {"threads", required_argument, NULL, 'T'},
         {"threshold", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'D'},      {"user", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
-    const char *path = cli_default_index(), *output = NULL;
+    const char *path = cli_default_index(), *output = NULL, *db = NULL, *actor = cli_default_actor();
     int csv_out = 0, threads = 1, c;
     double threshold = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:o:f:T:t:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:o:f:T:t:hD:u:", options, NULL)) != -1) {
         switch (c) {
         case 'i': path = optarg; break;
         case 'o': output = optarg; break;
@@ -253,6 +247,8 @@ int cmd_screen(int argc, char **argv)
             break;
         case 'T': threads = atoi(optarg); break;
         case 't': threshold = atof(optarg); break;
+        case 'D': db = optarg; break;
+        case 'u': actor = optarg; break;
         case 'h': printf("usage: kordon %s\n", usage); return 0;
         default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
         }
@@ -267,7 +263,7 @@ int cmd_screen(int argc, char **argv)
     if (kd_index_open(path, &ix, &err))
         return cli_fail(&err);
     csv_reader *csv;
-    if (csv_open(&csv, input, delimiter_of(input), &err)) {
+    if (csv_open(&csv, input, cli_csv_delimiter(input), &err)) {
         kd_index_close(ix);
         return cli_fail(&err);
     }
@@ -282,7 +278,7 @@ int cmd_screen(int argc, char **argv)
         n_cols = csv_field_count(csv) < 256 ? csv_field_count(csv) : 256;
         bool has_name = false;
         for (size_t i = 0; i < n_cols; i++) {
-            roles[i] = role_of(csv_field(csv, i, NULL));
+            roles[i] = cli_column_role(csv_field(csv, i, NULL));
             has_name |= roles[i] == ROLE_NAME || roles[i] == ROLE_FIRST || roles[i] == ROLE_LAST;
         }
         if (!has_name) {
@@ -303,6 +299,21 @@ int cmd_screen(int argc, char **argv)
     for (int t = 0; t < threads && !status; t++)
         if (kd_matcher_new(ix, &s.matchers[t], &err))
             status = cli_fail(&err);
+    /* With --db the whole batch is one run, committed at the end: a run in
+     * the store is always complete (see src/store/store.h). */
+    kd_store *store = NULL;
+    kd_run *run = NULL;
+    if (db && !status) {
+        char parameters[256];
+        snprintf(parameters, sizeof parameters,
+                 "{\"threshold\": %.2f, \"limit\": %d, \"threads\": %d, \"index\": \"%s\"}",
+                 threshold > 0 ? threshold : KD_MATCH_THRESHOLD, SCREEN_LIMIT, threads, path);
+        kd_run_request req = {.kind = KD_RUN_SCREEN, .actor = actor, .source = input,
+                              .parameters = parameters};
+        if (kd_store_open(db, &store, &err) || kd_store_run_begin(store, &req, ix, &run, &err))
+            status = cli_fail(&err);
+    }
+    size_t alerts = 0;
     if (csv_out && !status)
         fprintf(out, "row,entity_id,score,match,explanation\n");
     size_t row_number = 0, matched = 0, malformed = 0;
@@ -310,27 +321,36 @@ int cmd_screen(int argc, char **argv)
     struct stat st;
     long input_size = stat(input, &st) == 0 ? (long)st.st_size : 0;
     double start = seconds();
-    while (!status) {
-        long n = read_batch(csv, roles, n_cols, s.rows, &row_number, &err);
-        if (n < 0) {
+    /* Batches overlap: the workers match one batch while this thread
+     * writes the one before (output, store), so recording with --db costs
+     * little wall time. Two row buffers take turns. */
+    row *buffers[2] = {s.rows, calloc(BATCH, sizeof *s.rows)};
+    row *batch = buffers[0], *prev = NULL;
+    size_t n_prev = 0;
+    if (!buffers[1] && !status) {
+        error_set(&err, KD_ENOMEM, "out of memory");
+        status = cli_fail(&err);
+    }
+    for (;;) {
+        long n = 0;
+        if (!status && (n = read_batch(csv, roles, n_cols, batch, &row_number, &err)) < 0) {
             status = cli_fail(&err);
-            break;
+            n = 0;
         }
-        if (n == 0)
-            break;
-        s.n_rows = (size_t)n;
-        s.next = 0;
         pthread_t tids[64];
         void *args[64][2];
-        for (int t = 0; t < threads; t++) {
-            args[t][0] = &s;
-            args[t][1] = s.matchers[t];
-            pthread_create(&tids[t], NULL, worker, args[t]);
+        if (n > 0) {
+            s.rows = batch;
+            s.n_rows = (size_t)n;
+            s.next = 0;
+            for (int t = 0; t < threads; t++) {
+                args[t][0] = &s;
+                args[t][1] = s.matchers[t];
+                pthread_create(&tids[t], NULL, worker, args[t]);
+            }
         }
-        for (int t = 0; t < threads; t++)
-            pthread_join(tids[t], NULL);
-        for (size_t i = 0; i < s.n_rows; i++) {
-            const row *r = &s.rows[i];
+        for (size_t i = 0; prev && i < n_prev; i++) {
+            const row *r = &prev[i];
             if (r->error) {
                 malformed++;
                 fprintf(stderr, "kordon: %s:%s (row %zu skipped)\n", input, r->error, r->number);
@@ -338,9 +358,18 @@ int cmd_screen(int argc, char **argv)
                 matched++;
             }
             write_row(out, ix, r, csv_out);
+            if (run && !status) {
+                kd_customer cust = row_customer(r);
+                size_t raised = 0;
+                if (kd_store_run_add(run, r->number, &cust, r->error, r->results,
+                                     (size_t)r->n_results, &raised, &err))
+                    status = cli_fail(&err);
+                alerts += raised;
+            }
         }
-        free_rows(s.rows, s.n_rows);
-        if (tty) {
+        if (prev)
+            free_rows(prev, n_prev);
+        if (prev && tty) {
             double t = seconds() - start;
             long done = csv_offset(csv);
             double eta = done > 0 && input_size > done ? t * (double)(input_size - done) / (double)done : 0;
@@ -352,6 +381,14 @@ int cmd_screen(int argc, char **argv)
             fprintf(stderr, "\r[%s] %zu rows, %.0f rows/s, %zu with a match, ETA %.0f s   ", bar,
                     row_number, t > 0 ? (double)row_number / t : 0.0, matched, eta);
         }
+        if (n <= 0)
+            break;
+        for (int t = 0; t < threads; t++)
+            pthread_join(tids[t], NULL);
+        row *written = prev ? prev : buffers[1];
+        prev = batch;
+        n_prev = (size_t)n;
+        batch = written;
     }
     double elapsed = seconds() - start;
     if (!status)
@@ -359,10 +396,23 @@ int cmd_screen(int argc, char **argv)
                         "%zu malformed\n", tty ? "\n" : "", row_number, elapsed,
                 elapsed > 0 ? (double)row_number / elapsed : 0.0, threads, threads > 1 ? "s" : "",
                 matched, malformed);
+    if (run) {
+        int64_t run_id = 0;
+        if (status) {
+            kd_store_run_abort(run);
+        } else if (kd_store_run_commit(run, &run_id, &err)) {
+            status = cli_fail(&err);
+        } else {
+            fprintf(stderr, "recorded as run %lld in %s: %zu alert%s\n", (long long)run_id, db,
+                    alerts, alerts == 1 ? "" : "s");
+        }
+    }
+    kd_store_close(store);
     for (int t = 0; t < threads; t++)
         kd_matcher_free(s.matchers[t]);
     free(s.matchers);
-    free(s.rows);
+    free(buffers[0]);
+    free(buffers[1]);
     pthread_mutex_destroy(&s.lock);
     if (out != stdout)
         fclose(out);

@@ -22,8 +22,8 @@ static const command commands[] = {
     {"entity", cmd_entity, "entity [-i INDEX] ID", "print one entity as FollowTheMoney JSON"},
     {"match", cmd_match, "match [-i INDEX] [--schema S] [--birth-date D] [--country C] NAME",
      "find the listed parties a name may be, with scores and explanations"},
-    {"screen", cmd_screen, "screen [-i INDEX] INPUT.csv [-o OUT] [--threads N]",
-     "screen a customer file; JSON lines (or CSV) out, one per row"},
+    {"screen", cmd_screen, "screen [-i INDEX] INPUT.csv [-o OUT] [--threads N] [--db DB]",
+     "screen a customer file; JSON lines (or CSV) out, one per row; --db records the run"},
     {"scan", cmd_scan, "scan [-i INDEX] [FILE|-] [--json] [--threshold T]",
      "find listed and linked parties mentioned in text (plain, Markdown, HTML)"},
     {"serve", cmd_serve, "serve [-i INDEX] [--listen 127.0.0.1:8000] [--threads N]",
@@ -32,6 +32,15 @@ static const command commands[] = {
      "download the official lists; a bad download keeps the previous one and says why"},
     {"update", cmd_update, "update [--config F] [--dir D] [-o INDEX]",
      "fetch, then rebuild the index (atomically) if any list changed"},
+    {"diff", cmd_diff, "diff OLD.kdx NEW.kdx [--json]",
+     "entities added, removed and changed per dataset between two indexes"},
+    {"monitor", cmd_monitor, "monitor add FILE.csv | run | list [--db DB]",
+     "customers under monitoring; `run` alerts only on new or changed hits"},
+    {"alerts", cmd_alerts, "alerts [--open] [--json] [--db DB]", "alerts raised, with their decisions"},
+    {"decide", cmd_decide, "decide ALERT --verdict V --comment TEXT [--db DB]",
+     "record a decision: true-match, false-positive (allow-lists the pair) or escalate"},
+    {"audit", cmd_audit, "audit export [--from D] [--to D] [--format csv|jsonl] [--db DB]",
+     "runs, alerts, decisions and allow-list entries in a period"},
     {"version", cmd_version, "version", "print kordon's version"},
     {"help", cmd_help, "help", "list the commands"},
 };
@@ -44,7 +53,8 @@ static int cmd_help(int argc, char **argv)
            KORDON_VERSION_STRING);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         printf("  %-44s %s\n", commands[i].usage, commands[i].summary);
-    printf("\nThe index defaults to $KORDON_INDEX, else ./kordon.kdx.\n");
+    printf("\nThe index defaults to $KORDON_INDEX, else ./kordon.kdx; the store (--db) to $KORDON_DB,\n"
+           "else ./kordon.db (a postgresql:// URI uses PostgreSQL).\n");
     return 0;
 }
 
@@ -60,6 +70,24 @@ const char *cli_default_index(void)
 {
     const char *env = getenv("KORDON_INDEX");
     return env && *env ? env : "kordon.kdx";
+}
+
+const char *cli_default_db(void)
+{
+    const char *env = getenv("KORDON_DB");
+    return env && *env ? env : "kordon.db";
+}
+
+const char *cli_default_actor(void)
+{
+    const char *env = getenv("KORDON_USER");
+    if (env && *env)
+        return env;
+    env = getenv("USER");
+    if (env && *env)
+        return env;
+    env = getenv("LOGNAME");
+    return env && *env ? env : "unknown";
 }
 
 int cli_fail(const kd_error *err)

@@ -1,0 +1,75 @@
+/* What screening needs from a customer record and from a listed entity,
+ * shared by `kordon screen`, monitoring and the store. */
+#include "store/store.h"
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
+                      kd_error *err)
+{
+    *q = (kd_match_query){.name = c->name, .schema = -1, .birth_date = c->birth_date,
+                          .country = c->country, .identifier = c->identifier,
+                          .threshold = threshold, .limit = limit};
+    const char *gender = c->gender;
+    if (gender && (gender[0] == 'm' || gender[0] == 'M'))
+        q->gender = "male";
+    else if (gender && (gender[0] == 'f' || gender[0] == 'F'))
+        q->gender = "female";
+    /* A birth date or a gender says the customer is a person. */
+    if ((c->birth_date && *c->birth_date) || (gender && *gender))
+        q->schema = KD_SCHEMA_PERSON;
+    if (c->schema && *c->schema) {
+        q->schema = kd_schema_from_name(c->schema);
+        if (q->schema < 0)
+            return error_set(err, KD_EPARSE, "unknown schema");
+    }
+    return KD_OK;
+}
+
+typedef struct prop_value {
+    const char *prop, *value;
+} prop_value;
+
+static int compare_prop_value(const void *a, const void *b)
+{
+    const prop_value *x = a, *y = b;
+    int c = strcmp(x->prop, y->prop);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+void kd_entity_hash(const kd_index *ix, size_t position, char out[65])
+{
+    kd_entity_view v;
+    out[0] = '\0';
+    if (kd_index_entity(ix, position, &v))
+        return;
+    prop_value stack[64], *pairs = stack;
+    if (v.n_values > KD_ARRAY_LEN(stack) && !(pairs = malloc(v.n_values * sizeof *pairs)))
+        return;
+    size_t n = 0;
+    for (uint32_t i = 0; i < v.n_values; i++) {
+        kd_value_ref r = kd_entity_view_value(ix, &v, i);
+        /* first_seen, last_seen... move with every export without the
+         * listing changing. */
+        if (kd_prop_is_meta(r.prop))
+            continue;
+        pairs[n++] = (prop_value){kd_prop_name(r.prop), r.value};
+    }
+    /* Sorted by name, not enum value, so the hash survives reordering of
+     * KD_PROP_MAP and of the values in the index. */
+    qsort(pairs, n, sizeof *pairs, compare_prop_value);
+    sha256_ctx *h = sha256_new();
+    if (h) {
+        const char *schema = kd_schema_name(v.schema);
+        sha256_update(h, schema, strlen(schema) + 1);
+        for (size_t i = 0; i < n; i++) {
+            sha256_update(h, pairs[i].prop, strlen(pairs[i].prop) + 1);
+            sha256_update(h, pairs[i].value, strlen(pairs[i].value) + 1);
+        }
+        sha256_final_hex(h, out);
+    }
+    if (pairs != stack)
+        free(pairs);
+}

@@ -1,0 +1,198 @@
+/* store — the audit record of screening: runs, every input and its
+ * results, alerts, reviewers' decisions, the allow-list and the customers
+ * under monitoring. One SQLite file by default, or PostgreSQL through libpq
+ * for a URI target; the schema comes from the migrations in
+ * src/store/migrations, applied on open.
+ *
+ * Ownership: kd_store_open returns a store released with kd_store_close.
+ * Structures the store fills (kd_alert, kd_alert_list, kd_customer_list)
+ * own their strings and are released with their *_free function. Strings
+ * passed in are copied; the store keeps no pointer to them.
+ * A store is not thread-safe: one per thread (SQLite and PostgreSQL both
+ * serialise writers; WAL lets SQLite readers proceed during a run).
+ * Every function returning int returns 0 or a negative KD_E* code with a
+ * message in err. */
+#ifndef KD_STORE_H
+#define KD_STORE_H
+
+#include "kordon.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct kd_store kd_store;
+
+/* target: a file path (SQLite, created when missing) or a
+ * "postgresql://user@host/db" URI. Applies pending migrations. */
+int kd_store_open(const char *target, kd_store **out, kd_error *err);
+void kd_store_close(kd_store *s);
+/* "sqlite" or "postgresql" */
+const char *kd_store_engine(const kd_store *s);
+/* Highest migration applied. */
+int kd_store_schema_version(kd_store *s, kd_error *err);
+
+/* ---- customers and queries ----------------------------------------------
+ * A party to screen, as a customer file or an API call gives it. Every
+ * field but name is optional. */
+typedef struct kd_customer {
+    const char *id;          /* the customer's own reference; needed for monitoring */
+    const char *name;
+    const char *birth_date;
+    const char *country;
+    const char *gender;      /* anything starting with m/f */
+    const char *schema;      /* FtM schema name */
+    const char *identifier;  /* passport, IMO, INN, ... */
+} kd_customer;
+
+/* The query `kordon screen` and `kordon monitor run` both make of a
+ * customer: a birth date or a gender make it a Person, a schema column
+ * overrides. Points into c; fails only on an unknown schema. */
+int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
+                      kd_error *err);
+
+/* Content hash (SHA-256 hex) of an entity's schema and property values,
+ * independent of value order and of dataset versions; a listing "changed"
+ * when this changes. */
+void kd_entity_hash(const kd_index *ix, size_t position, char out[65]);
+
+/* ---- screening runs -------------------------------------------------------
+ * A run is written in one transaction: kd_store_run_begin opens it,
+ * kd_store_run_add records each input with its results (raising alerts),
+ * kd_store_run_commit makes it visible. A run that is not committed (an
+ * error, a crash, kd_store_run_abort) leaves nothing behind. */
+typedef enum kd_run_kind { KD_RUN_SCREEN, KD_RUN_MONITOR } kd_run_kind;
+
+typedef struct kd_run_request {
+    kd_run_kind kind;
+    const char *actor;       /* who asked: user name or API client */
+    const char *source;      /* input file, "api", "monitor" */
+    const char *parameters;  /* JSON object text: threshold, limit, ... */
+} kd_run_request;
+
+typedef struct kd_run kd_run;
+
+/* Records the request and the version of every dataset in ix. */
+int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *ix, kd_run **out,
+                       kd_error *err);
+/* One input (row is its 1-based position in the input) and its results,
+ * best first. error: why the input could not be screened, or NULL.
+ * Screening runs raise an alert for every result with match: true unless
+ * the (customer id, entity) pair is allow-listed at the entity's current
+ * content; monitoring runs only for pairs that are new since the previous
+ * monitoring run or whose entity changed. *alerts_raised (may be NULL)
+ * receives how many this input raised. */
+int kd_store_run_add(kd_run *run, size_t row, const kd_customer *input, const char *error,
+                     const kd_match_result *results, size_t n_results, size_t *alerts_raised,
+                     kd_error *err);
+/* Commits; *run_id (may be NULL) receives the run's id. Frees run, also
+ * when it fails. After an error from kd_store_run_add, abort the run. */
+int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err);
+/* Rolls back and frees run. */
+void kd_store_run_abort(kd_run *run);
+
+/* ---- alerts and decisions ------------------------------------------------ */
+typedef enum kd_verdict { KD_VERDICT_NONE = 0, KD_VERDICT_TRUE_MATCH, KD_VERDICT_FALSE_POSITIVE,
+                          KD_VERDICT_ESCALATE } kd_verdict;
+/* "true-match", "false-positive", "escalate" (and "" for none). */
+const char *kd_verdict_name(kd_verdict v);
+/* Returns the verdict for its name, or -1. */
+int kd_verdict_from_name(const char *name);
+
+typedef struct kd_alert {
+    int64_t id, run_id;
+    char *created_at;
+    char *reason;            /* "screen", "new" (monitoring), "changed" (monitoring) */
+    char *customer_id;       /* NULL when the input had none */
+    char *input_name;
+    char *entity_id, *entity_hash, *caption, *schema, *datasets;
+    double score;
+    char *explanation;
+    /* the newest decision, if any */
+    kd_verdict verdict;
+    char *reviewer, *comment, *decided_at;
+    size_t decision_count;
+} kd_alert;
+
+typedef struct kd_alert_list {
+    kd_alert *items;
+    size_t n;
+} kd_alert_list;
+
+/* Which alerts to list; a zero-filled query (or NULL) lists them all, by
+ * id. Pages: pass the last id seen as after_id. */
+typedef struct kd_alert_query {
+    bool open_only;          /* no decision yet, or the newest one is "escalate" */
+    int64_t run_id;          /* only this run's, when > 0 */
+    int64_t after_id;        /* only ids greater than this */
+    size_t limit;            /* at most this many, when > 0 */
+} kd_alert_query;
+
+int kd_store_alerts(kd_store *s, const kd_alert_query *q, kd_alert_list *out, kd_error *err);
+void kd_alert_list_free(kd_alert_list *list);
+/* KD_ENOTFOUND when there is no such alert. */
+int kd_store_alert_get(kd_store *s, int64_t id, kd_alert *out, kd_error *err);
+void kd_alert_free(kd_alert *a);
+
+/* Appends a decision (never changes an earlier one). A false-positive
+ * verdict on an alert with a customer id allow-lists the pair at the
+ * entity's current content; a later other verdict revokes that. */
+int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
+                    const char *comment, int64_t *decision_id, kd_error *err);
+
+/* Allow-lists "customer is not entity" while the entity's content hash is
+ * entity_hash (allowed = true), or revokes it (false). */
+int kd_store_allow(kd_store *s, const char *customer_id, const char *entity_id,
+                   const char *entity_hash, bool allowed, const char *actor, const char *reason,
+                   kd_error *err);
+
+/* ---- monitoring ---------------------------------------------------------- */
+/* Adds customers, or updates them by id. Every customer needs an id and a
+ * name. */
+int kd_store_monitor_add(kd_store *s, const kd_customer *customers, size_t n, kd_error *err);
+
+typedef struct kd_customer_list {
+    kd_customer *items;      /* strings owned by the list */
+    size_t n;
+} kd_customer_list;
+
+int kd_store_monitor_list(kd_store *s, kd_customer_list *out, kd_error *err);
+void kd_customer_list_free(kd_customer_list *list);
+
+typedef struct kd_monitor_summary {
+    int64_t run_id;
+    size_t customers, matches, alerts, suppressed;
+} kd_monitor_summary;
+
+/* Screens every monitored customer against ix with m (one run of kind
+ * monitor), raising alerts only for new or changed hits. threshold 0 →
+ * KD_MATCH_THRESHOLD. */
+int kd_store_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double threshold,
+                         const char *actor, kd_monitor_summary *out, kd_error *err);
+
+/* ---- audit export ---------------------------------------------------------
+ * Everything that happened in [from, to]: runs, alerts raised, decisions,
+ * allow-list entries, in time order. from and to are ISO 8601 dates or
+ * times ("2026-11-29", "2026-11-29T06:00:00Z"); a date as `to` includes
+ * that whole day; NULL leaves that end open. */
+typedef struct kd_audit_event {
+    const char *time;
+    const char *kind;        /* "run", "alert", "decision", "allow" */
+    int64_t id;              /* of the run, alert, decision or allow-list row */
+    int64_t run_id, alert_id;/* 0 when not applicable */
+    const char *actor;       /* who: the run's actor, the reviewer */
+    const char *customer_id, *entity_id, *entity_hash;
+    const char *verdict;     /* decisions; "allow"/"revoke" for the allow-list */
+    const char *detail;      /* run: parameters and dataset versions (JSON); alert: reason
+                                and score; decision, allow: the comment */
+} kd_audit_event;
+
+/* Calls fn for each event; a non-zero return stops and is returned. */
+int kd_store_audit(kd_store *s, const char *from, const char *to,
+                   int (*fn)(void *ctx, const kd_audit_event *ev), void *ctx, kd_error *err);
+
+typedef enum kd_audit_format { KD_AUDIT_CSV, KD_AUDIT_JSONL } kd_audit_format;
+/* kd_store_audit written to out as CSV (with a header) or JSON lines. */
+int kd_store_audit_export(kd_store *s, const char *from, const char *to, kd_audit_format format,
+                          FILE *out, size_t *n_events, kd_error *err);
+
+#endif

@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# End-to-end: the audit store, list diffs and monitoring on real list
+# releases, against SQLite and against a throwaway PostgreSQL server that
+# this script starts (skipped, saying so, only when the PostgreSQL server
+# binaries are not installed).
+set -uo pipefail
+bin=${KORDON_BIN:?}
+data=${KORDON_SHARED_DATA:?}
+tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_store
+# A server left running by an interrupted earlier run is stopped before its
+# directory goes.
+if [ -f "$tmp/pg/data/postmaster.pid" ]; then
+  pid=$(head -1 "$tmp/pg/data/postmaster.pid")
+  kill -QUIT "$pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
+rm -rf "$tmp" && mkdir -p "$tmp"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected \"$2\", got \"$1\""; }
+expect_in() { case "$1" in *"$2"*) ;; *) fail "$3: expected \"$2\" in: $(printf '%s' "$1" | head -c 600)";; esac; }
+export KORDON_USER=e2e-analyst
+
+# --- indexes of every release ------------------------------------------------
+build() { "$bin" build "$1" -o "$tmp/$2.kdx" -q 2>"$tmp/build.err" || { cat "$tmp/build.err"; exit 1; }; }
+build "$data/versions/ofac-2019" ofac19
+build "$data/lists/ofac" ofac21
+build "$data/versions/ofac-2024-05" ofac24
+build "$data/versions/un-2025-04-19" un25
+build "$data/versions/un-2026-01-28" un26jan
+build "$data/lists/un" un26feb
+
+# --- diff: added and removed counted from the files themselves ---------------
+ofac_ids() { tr -d '\032' < "$1" | awk -F, '$1 ~ /^[0-9]+$/ {print "ofac-" $1}' | sort -u; }
+un_ids() { grep -o '<DATAID>[0-9]*</DATAID>' "$1" | grep -o '[0-9]*' | sed 's/^/unsc-/' | sort -u; }
+ofac_ids "$data/versions/ofac-2019/sdn.csv" > "$tmp/ofac19.ids"
+ofac_ids "$data/lists/ofac/sdn.csv" > "$tmp/ofac21.ids"
+ofac_ids "$data/versions/ofac-2024-05/sdn.csv" > "$tmp/ofac24.ids"
+un_ids "$data/versions/un-2025-04-19/consolidated.xml" > "$tmp/un25.ids"
+un_ids "$data/versions/un-2026-01-28/consolidated.xml" > "$tmp/un26jan.ids"
+un_ids "$data/lists/un/consolidated.xml" > "$tmp/un26feb.ids"
+check_diff() { # check_diff OLD NEW DATASET
+  local out added removed want_added want_removed
+  out=$("$bin" diff "$tmp/$1.kdx" "$tmp/$2.kdx") || { fail "diff $1 $2 failed"; return; }
+  printf '%s\n' "$out" > "$tmp/diff-$1-$2.txt"
+  want_added=$(comm -13 "$tmp/$1.ids" "$tmp/$2.ids" | wc -l)
+  want_removed=$(comm -23 "$tmp/$1.ids" "$tmp/$2.ids" | wc -l)
+  expect_in "$out" "$3 (" "diff $1 $2 names the dataset"
+  added=$(printf '%s\n' "$out" | grep -c '^  + ')
+  removed=$(printf '%s\n' "$out" | grep -c '^  - ')
+  expect_eq "$added" "$want_added" "diff $1 $2: entries added"
+  expect_eq "$removed" "$want_removed" "diff $1 $2: entries removed"
+  expect_in "$out" "$want_added added, $want_removed removed" "diff $1 $2 summary line"
+  # every added id is one the new file has and the old one lacks
+  printf '%s\n' "$out" | awk '$1 == "+" {print $2}' | sort > "$tmp/added-$1-$2"
+  comm -13 "$tmp/$1.ids" "$tmp/$2.ids" | cmp -s - "$tmp/added-$1-$2" || fail "diff $1 $2: added ids differ from the files"
+  echo "diff $1 → $2: $(printf '%s\n' "$out" | head -1)"
+}
+check_diff ofac19 ofac21 us_ofac_sdn
+check_diff ofac21 ofac24 us_ofac_sdn
+check_diff un25 un26jan un_sc_sanctions
+check_diff un26jan un26feb un_sc_sanctions
+# changed entries name their properties with old and new values
+d=$(cat "$tmp/diff-ofac19-ofac21.txt")
+expect_in "$d" "~ ofac-10138" "OFAC 2019→2021 changed: SLIZHEVSKY"
+expect_in "$d" 'address: (none) → "Minsk, Belarus"' "OFAC 2019→2021: SLIZHEVSKY's new address"
+expect_in "$d" 'birthDate: (none) → "1972-08-16"' "OFAC 2019→2021: SLIZHEVSKY's birth date"
+d=$(cat "$tmp/diff-un25-un26jan.txt")
+expect_in "$d" "~ unsc-111639" "UN 2025→2026 changed: TANTOUSH"
+expect_in "$d" 'country: "ly" → "af"' "UN 2025→2026: TANTOUSH's country"
+changed=$(grep -c '^  ~ ' "$tmp/diff-ofac19-ofac21.txt")
+[ "$changed" -gt 100 ] || fail "OFAC 2019→2021: only $changed changed entries"
+json=$("$bin" diff --json "$tmp/un25.kdx" "$tmp/un26jan.kdx")
+expect_in "$json" '"added": 132' "diff --json counts"
+expect_in "$json" '"property": "country"' "diff --json property changes"
+"$bin" diff "$tmp/ofac19.kdx" >/dev/null 2>&1; [ $? -eq 2 ] || fail "diff with one index is a usage error"
+"$bin" diff "$tmp/ofac19.kdx" "$tmp/missing.kdx" >/dev/null 2>"$tmp/err" && fail "diff of a missing index must fail"
+expect_in "$(cat "$tmp/err")" "missing.kdx" "diff error names the file"
+
+# --- a customer file: persons listed in 2021 but not 2019, and persons listed
+# unchanged in both -------------------------------------------------------------
+persons() { tr -d '\032' < "$1" | awk -F'"' '{split($1, a, ","); if (a[1] ~ /^[0-9]+$/ && $4 == "individual") print "ofac-" a[1] "," $2}' | sort -t, -k1,1; }
+persons "$data/lists/ofac/sdn.csv" > "$tmp/persons21"
+awk '$1 == "~" {print $2}' "$tmp/diff-ofac19-ofac21.txt" | sort > "$tmp/changed-ofac19-ofac21"
+comm -12 "$tmp/ofac19.ids" "$tmp/ofac21.ids" | comm -23 - "$tmp/changed-ofac19-ofac21" > "$tmp/unchanged"
+join -t, "$tmp/added-ofac19-ofac21" "$tmp/persons21" | awk 'NR % 40 == 1' > "$tmp/new.list"
+join -t, "$tmp/unchanged" "$tmp/persons21" | awk 'NR % 80 == 1' | head -25 > "$tmp/both.list"
+customers="$tmp/customers.csv"
+{ echo "id,name"
+  awk -F, '{n = $0; sub(/^[^,]*,/, "", n); print "new-" $1 ",\"" n "\""}' "$tmp/new.list"
+  awk -F, '{n = $0; sub(/^[^,]*,/, "", n); print "both-" $1 ",\"" n "\""}' "$tmp/both.list"
+} > "$customers"
+n_new=$(wc -l < "$tmp/new.list"); n_both=$(wc -l < "$tmp/both.list")
+[ "$n_new" -ge 20 ] && [ "$n_both" -ge 20 ] || fail "customer file: $n_new new, $n_both in both"
+
+# A large batch for the crash test: the labelled sets twenty times over.
+big="$tmp/big.csv"
+{ head -1 "$data/eval/negatives_global_1000.csv"
+  for _ in $(seq 1 20); do
+    for f in negatives_global_1000 negatives_us_1000 positives_un_untreated; do tail -n +2 "$data/eval/$f.csv"; done
+  done; } > "$big"
+
+# alerts_of RUN: "customer entity reason" per alert of that run
+alerts_of() {
+  "$bin" alerts --json --db "$db" | awk -v run="\"run_id\":$1," 'index($0, run) {
+    c = $0; sub(/.*"customer_id":"/, "", c); sub(/".*/, "", c)
+    e = $0; sub(/.*"entity_id":"/, "", e); sub(/".*/, "", e)
+    r = $0; sub(/.*"reason":"/, "", r); sub(/".*/, "", r)
+    print c, e, r }'
+}
+
+store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
+  db=$1; label=$2; shift 2
+  q() { "${sqlcmd[@]}" "$1"; }
+  sqlcmd=("$@")
+  echo "--- store: $label"
+
+  # monitoring: first on the 2019 index, then on the 2021 one
+  out=$("$bin" monitor add "$customers" --db "$db") || fail "$label: monitor add"
+  expect_in "$out" "$((n_new + n_both)) customers" "$label: monitor add count"
+  "$bin" monitor run -i "$tmp/ofac19.kdx" --db "$db" > "$tmp/run1.txt" || fail "$label: monitor run 2019"
+  "$bin" monitor run -i "$tmp/ofac21.kdx" --db "$db" > "$tmp/run2.txt" || fail "$label: monitor run 2021"
+  head -1 "$tmp/run1.txt"; head -1 "$tmp/run2.txt"
+  alerts_of 1 > "$tmp/alerts1"; alerts_of 2 > "$tmp/alerts2"
+  # 2019: every customer listed then is alerted on its own entry; nobody
+  # listed only from 2021 on is
+  while IFS=, read -r id _; do
+    grep -q "^both-$id $id new$" "$tmp/alerts1" || fail "$label: 2019 run: no alert for both-$id"
+    grep -q "^both-$id $id " "$tmp/alerts2" && fail "$label: 2021 run re-alerted unchanged both-$id"
+  done < "$tmp/both.list"
+  while IFS=, read -r id _; do
+    grep -q " $id " "$tmp/alerts1" && fail "$label: 2019 run alerted on $id, listed only in 2021"
+    grep -q "^new-$id $id new$" "$tmp/alerts2" || fail "$label: 2021 run: no alert for new-$id"
+  done < "$tmp/new.list"
+  # 2021: alerts exactly for the new listings
+  awk '{print $2}' "$tmp/alerts2" | sort -u | comm -23 - "$tmp/added-ofac19-ofac21" > "$tmp/not-new"
+  [ ! -s "$tmp/not-new" ] || fail "$label: 2021 run alerted on entities not newly listed: $(tr '\n' ' ' < "$tmp/not-new")"
+  echo "$label: 2019 run $(wc -l < "$tmp/alerts1") alerts, 2021 run $(wc -l < "$tmp/alerts2") alerts ($n_new new listings)"
+
+  # clear one pair: a new customer's hit on someone else if there is one
+  pick=$("$bin" alerts --json --db "$db" | grep '"run_id":2,' | awk '{
+    c = $0; sub(/.*"customer_id":"new-/, "", c); sub(/".*/, "", c)
+    e = $0; sub(/.*"entity_id":"/, "", e); sub(/".*/, "", e)
+    a = $0; sub(/^\{"id":/, "", a); sub(/,.*/, "", a)
+    if (c != e) { print a, e; exit } }')
+  [ -n "$pick" ] || pick=$("$bin" alerts --json --db "$db" | grep '"run_id":2,' | head -1 |
+    awk '{a = $0; sub(/^\{"id":/, "", a); sub(/,.*/, "", a); e = $0; sub(/.*"entity_id":"/, "", e); sub(/".*/, "", e); print a, e}')
+  alert=${pick% *}; cleared=${pick#* }
+  out=$("$bin" decide "$alert" --verdict false-positive --comment "different person: other birth date" --db "$db") ||
+    fail "$label: decide"
+  expect_in "$out" "is not $cleared until that listing changes" "$label: decide says what it clears"
+  "$bin" alerts --open --json --db "$db" | grep -q "^{\"id\":$alert," && fail "$label: a cleared alert is still open"
+  # a re-run stays quiet: nothing new, nothing changed, the pair cleared
+  out=$("$bin" monitor run -i "$tmp/ofac21.kdx" --db "$db") || fail "$label: monitor re-run"
+  expect_in "$out" ", 0 new alerts" "$label: monitor re-run raises nothing"
+  # batch screening alerts on every match, except the cleared pair
+  "$bin" screen -i "$tmp/ofac21.kdx" "$customers" --db "$db" -o "$tmp/screen.jsonl" 2>"$tmp/screen.err" ||
+    fail "$label: screen --db: $(cat "$tmp/screen.err")"
+  run=$(sed -n 's/.*recorded as run \([0-9]*\).*/\1/p' "$tmp/screen.err")
+  matches=$(grep -o '"match":true' "$tmp/screen.jsonl" | wc -l)
+  screen_alerts=$(alerts_of "$run" | wc -l)
+  expect_eq "$screen_alerts" "$((matches - 1))" "$label: screen run alerts (every match but the cleared pair)"
+  alerts_of "$run" | grep -q " $cleared screen$" && fail "$label: cleared pair alerted in a batch"
+  expect_eq "$(q "SELECT COUNT(*) FROM inputs WHERE run_id = $run")" "$((n_new + n_both))" "$label: screen inputs recorded"
+  expect_eq "$(q "SELECT COUNT(*) FROM results r JOIN inputs i ON i.id = r.input_id WHERE i.run_id = $run AND r.is_match = 1")" \
+    "$matches" "$label: screen results recorded"
+  expect_eq "$(q "SELECT COUNT(*) FROM run_datasets WHERE run_id = $run AND dataset = 'us_ofac_sdn' AND version LIKE 'dcecf189%'")" 1 \
+    "$label: run records the dataset version"
+  # a row refused for invalid UTF-8 is recorded with its error
+  printf 'id,name\nbad-1,Ann \xc3\x28 Smith\nok-1,Ann Smith\n' > "$tmp/badutf8.csv"
+  "$bin" screen -i "$tmp/ofac21.kdx" "$tmp/badutf8.csv" --db "$db" -o /dev/null 2>"$tmp/screen.err" ||
+    fail "$label: screen --db of a file with an invalid row: $(cat "$tmp/screen.err")"
+  run=$(sed -n 's/.*recorded as run \([0-9]*\).*/\1/p' "$tmp/screen.err")
+  expect_eq "$(q "SELECT error FROM inputs WHERE run_id = $run AND customer_id = 'bad-1'")" "line 2: column 2: invalid UTF-8" \
+    "$label: the refused row is recorded with its error"
+  # when the cleared entity's listing changes (2024 release) the pair alerts again
+  if grep -q "^  ~ $cleared " "$tmp/diff-ofac21-ofac24.txt"; then
+    out=$("$bin" monitor run -i "$tmp/ofac24.kdx" --db "$db") || fail "$label: monitor run 2024"
+    last=$(q "SELECT MAX(id) FROM runs")
+    alerts_of "$last" | grep -q " $cleared changed$" || fail "$label: $cleared changed in 2024 but its cleared pair stayed quiet"
+    echo "$label: cleared pair (… → $cleared) quiet on re-runs, alerted again when the 2024 listing changed"
+  fi
+
+  # decisions are append-only: a correction is a new row
+  out=$("$bin" decide "$alert" --verdict true-match --comment "correction: same passport" --reviewer senior --db "$db") ||
+    fail "$label: correction"
+  expect_in "$out" "supersedes 1 earlier decision" "$label: correction keeps the first decision"
+  json=$("$bin" alerts --json --db "$db" | grep "^{\"id\":$alert,")
+  expect_in "$json" '"verdict":"true-match"' "$label: newest decision wins"
+  expect_in "$json" '"decisions":2' "$label: both decisions kept"
+  q "UPDATE decisions SET verdict = 'escalate'" >/dev/null 2>"$tmp/err" && fail "$label: decisions must refuse UPDATE"
+  expect_in "$(cat "$tmp/err")" "append-only" "$label: UPDATE refused with a reason"
+  q "DELETE FROM allow_list" >/dev/null 2>&1 && fail "$label: the allow-list must refuse DELETE"
+  expect_eq "$(q "SELECT COUNT(*) FROM allow_list WHERE entity_id = '$cleared'")" 2 "$label: cleared, then revoked"
+  "$bin" decide 999999 --verdict escalate --comment x --db "$db" >/dev/null 2>"$tmp/err" && fail "$label: unknown alert"
+  expect_in "$(cat "$tmp/err")" "no alert 999999" "$label: unknown alert message"
+  "$bin" decide "$alert" --verdict maybe --comment x --db "$db" >/dev/null 2>&1; [ $? -eq 2 ] || fail "$label: bad verdict is a usage error"
+
+  # audit export
+  "$bin" audit export --db "$db" --format jsonl > "$tmp/audit.jsonl" 2>/dev/null || fail "$label: audit export"
+  runs=$(q "SELECT COUNT(*) FROM runs")
+  expect_eq "$(grep -c '"kind":"run"' "$tmp/audit.jsonl")" "$runs" "$label: audit runs"
+  expect_eq "$(grep -c '"kind":"decision"' "$tmp/audit.jsonl")" 2 "$label: audit decisions"
+  expect_eq "$(grep -c '"kind":"alert"' "$tmp/audit.jsonl")" "$(q "SELECT COUNT(*) FROM alerts")" "$label: audit alerts"
+  expect_in "$(cat "$tmp/audit.jsonl")" '"datasets":{"us_ofac_sdn":"dcecf189' "$label: audit run carries dataset versions"
+  expect_in "$(cat "$tmp/audit.jsonl")" '"actor":"e2e-analyst"' "$label: audit says who"
+  expect_in "$(cat "$tmp/audit.jsonl")" '"verdict":"false-positive","detail":"different person: other birth date"' "$label: audit decision comment"
+  "$bin" audit export --db "$db" --format csv --from 2000-01-01 --to "$(date -u +%Y-%m-%d)" > "$tmp/audit.csv" 2>/dev/null
+  expect_eq "$(head -1 "$tmp/audit.csv")" "time,kind,id,run_id,alert_id,actor,customer_id,entity_id,entity_hash,verdict,detail" "$label: csv header"
+  expect_eq "$(($(wc -l < "$tmp/audit.csv") - 1))" "$(wc -l < "$tmp/audit.jsonl")" "$label: csv and jsonl hold the same events"
+  expect_eq "$("$bin" audit export --db "$db" --to 2000-01-01 2>/dev/null | wc -l)" 0 "$label: nothing before 2000"
+
+  # crash safety: SIGKILL in the middle of a large batch
+  before=$(q "SELECT COUNT(*) FROM runs")
+  rm -f "$tmp/big.jsonl"
+  "$bin" screen -i "$tmp/ofac21.kdx" "$big" --db "$db" -o "$tmp/big.jsonl" 2>/dev/null &
+  pid=$!
+  for _ in $(seq 1 600); do
+    [ "$({ wc -l < "$tmp/big.jsonl"; } 2>/dev/null || echo 0)" -ge 4096 ] && break
+    sleep 0.05
+  done
+  written=$(wc -l < "$tmp/big.jsonl")
+  kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; status=$?
+  echo "$label: killed kordon after $written of $(($(wc -l < "$big") - 1)) rows screened"
+  expect_eq "$status" 137 "$label: kordon killed mid-batch (after $written of $(($(wc -l < "$big") - 1)) rows)"
+  expect_eq "$(q "SELECT COUNT(*) FROM runs")" "$before" "$label: the killed run left no run behind"
+  expect_eq "$(q "SELECT COUNT(*) FROM runs WHERE finished_at IS NULL")" 0 "$label: no unfinished run"
+  expect_eq "$(q "SELECT COUNT(*) FROM runs r WHERE input_count <> (SELECT COUNT(*) FROM inputs i WHERE i.run_id = r.id)")" 0 \
+    "$label: every committed run has all its inputs"
+  expect_eq "$(q "SELECT COUNT(*) FROM runs r WHERE alert_count <> (SELECT COUNT(*) FROM alerts a WHERE a.run_id = r.id)")" 0 \
+    "$label: every committed run has all its alerts"
+  # restarted, it records the next batch as usual
+  "$bin" screen -i "$tmp/ofac21.kdx" "$customers" --db "$db" -o /dev/null 2>"$tmp/screen.err" ||
+    fail "$label: screen after the crash: $(cat "$tmp/screen.err")"
+  expect_eq "$(q "SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")" "$((before + 1))" "$label: run after the crash recorded"
+}
+
+# --- refusals that say what is wrong ------------------------------------------------
+printf 'name\nAnn Smith\n' > "$tmp/noid.csv"
+"$bin" monitor add "$tmp/noid.csv" --db "$tmp/refusals.db" >/dev/null 2>"$tmp/err" && fail "monitor add without ids must fail"
+expect_in "$(cat "$tmp/err")" "noid.csv:1: monitoring needs an id column" "monitor add without an id column"
+printf 'id,name\nc-1,Ann Smith\nc-2,\n' > "$tmp/noname.csv"
+"$bin" monitor add "$tmp/noname.csv" --db "$tmp/refusals.db" >/dev/null 2>"$tmp/err" && fail "a customer without a name must fail"
+expect_in "$(cat "$tmp/err")" "noname.csv:3: a customer needs an id and a name" "monitor add row without a name"
+"$bin" monitor run -i "$tmp/ofac21.kdx" --db "$tmp/refusals.db" >/dev/null 2>"$tmp/err" && fail "monitor run with nobody to monitor"
+expect_in "$(cat "$tmp/err")" "no customers under monitoring" "monitor run on an empty store"
+"$bin" screen -i "$tmp/ofac21.kdx" "$customers" --db "$tmp/no/such/dir/k.db" -o /dev/null 2>"$tmp/err" && fail "unwritable store"
+expect_in "$(cat "$tmp/err")" "no/such/dir/k.db: cannot open the store" "unwritable store message"
+"$bin" monitor frob >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown monitor subcommand is a usage error"
+"$bin" audit export --format xml >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown audit format is a usage error"
+
+# --- SQLite ----------------------------------------------------------------------
+store_checks "$tmp/kordon.db" sqlite sqlite3 "$tmp/kordon.db"
+expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA integrity_check')" ok "sqlite: integrity_check after the crash"
+expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA journal_mode')" wal "sqlite: WAL"
+expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA foreign_key_check' | wc -l)" 0 "sqlite: foreign keys hold"
+expect_eq "$(sqlite3 "$tmp/kordon.db" 'SELECT version FROM kordon_migrations')" 1 "sqlite: migration recorded"
+: > "$tmp/not-a-db"; printf 'garbage' > "$tmp/not-a-db"
+"$bin" alerts --db "$tmp/not-a-db" >/dev/null 2>"$tmp/err" && fail "a file that is not a store must be refused"
+expect_in "$(cat "$tmp/err")" "not-a-db" "bad store message names the file"
+
+# --- PostgreSQL: a throwaway server on a unix socket --------------------------------
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  echo "SKIP: PostgreSQL checks: no server binaries in /usr/lib/postgresql/*/bin (scripts/install-deps installs postgresql)"
+else
+  pgdir="$tmp/pg"; mkdir -p "$pgdir"
+  sock="$pgdir"
+  # a unix socket path must stay under ~107 bytes
+  [ ${#sock} -le 80 ] || sock=$(mktemp -d /tmp/kordon-pg.XXXXXX)
+  as_pg=()
+  if [ "$(id -u)" -eq 0 ]; then # PostgreSQL refuses to run as root
+    pg_user=postgres; id postgres >/dev/null 2>&1 || pg_user=nobody
+    chown "$pg_user" "$pgdir" "$sock"
+    as_pg=(runuser -u "$pg_user" --)
+  fi
+  port=5432
+  stop_pg() { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; [ "$sock" = "$pgdir" ] || rm -rf "$sock"; }
+  if "${as_pg[@]}" "$pg_bin/initdb" -D "$pgdir/data" -U kordon --auth=trust -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 &&
+     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -o \
+       "-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port" start >/dev/null; then
+    trap stop_pg EXIT
+    "$pg_bin/createdb" -h "$sock" -p "$port" -U kordon kordon || fail "createdb"
+    url="postgresql://kordon@/kordon?host=$sock&port=$port"
+    store_checks "$url" postgresql "$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -v ON_ERROR_STOP=1 -tAqc
+    expect_eq "$("$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -tAc 'SELECT version FROM kordon_migrations')" 1 \
+      "postgresql: migration recorded once"
+    "$bin" alerts --db "postgresql://kordon@/nosuchdb?host=$sock&port=$port" >/dev/null 2>"$tmp/err" && fail "missing database"
+    expect_in "$(cat "$tmp/err")" "cannot connect to PostgreSQL" "postgresql: connection error message"
+  else
+    fail "could not start a PostgreSQL server: $(tail -3 "$pgdir/initdb.log" "$pgdir/server.log" 2>/dev/null)"
+  fi
+fi
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "e2e_store: all checks passed"

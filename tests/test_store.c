@@ -1,0 +1,425 @@
+/* The store's API on SQLite, with real UN releases: migrations, runs that
+ * commit whole or not at all, alerts and the allow-list, decisions,
+ * content hashes, the audit callback. tests/e2e_store.sh runs the same
+ * scenarios through the binary on SQLite and PostgreSQL. */
+#include "testutil.h"
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char un25[4096], un26[4096];
+
+static int build_indexes(void **state)
+{
+    (void)state;
+    const struct {
+        const char *source;
+        char *out;
+        const char *name;
+    } builds[] = {{"versions/un-2025-04-19/consolidated.xml", un25, "store-un25.kdx"},
+                  {"versions/un-2026-01-28/consolidated.xml", un26, "store-un26.kdx"}};
+    for (size_t i = 0; i < 2; i++) {
+        char src[4096];
+        snprintf(src, sizeof src, "%s", data_path(builds[i].source));
+        snprintf(builds[i].out, 4096, "%s", tmp_path(builds[i].name));
+        const char *srcs[] = {src};
+        kd_build_options opts = {.output = builds[i].out};
+        kd_error err = {0};
+        if (kd_build(srcs, 1, &opts, &err)) {
+            fprintf(stderr, "build failed: %s\n", err.message);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const char *fresh_db(const char *name)
+{
+    const char *path = tmp_path(name);
+    char other[4200];
+    unlink(path);
+    snprintf(other, sizeof other, "%s-wal", path);
+    unlink(other);
+    snprintf(other, sizeof other, "%s-shm", path);
+    unlink(other);
+    return path;
+}
+
+static kd_index *open_index(const char *path)
+{
+    kd_index *ix;
+    kd_error err = {0};
+    if (kd_index_open(path, &ix, &err))
+        fail_msg("%s", err.message);
+    return ix;
+}
+
+static void test_migrations_once(void **state)
+{
+    (void)state;
+    const char *path = fresh_db("store-migrate.db");
+    kd_store *s;
+    kd_error err = {0};
+    assert_int_equal(kd_store_open(path, &s, &err), 0);
+    assert_string_equal(kd_store_engine(s), "sqlite");
+    assert_int_equal(kd_store_schema_version(s, &err), 1);
+    kd_store_close(s);
+    assert_int_equal(kd_store_open(path, &s, &err), 0);
+    assert_int_equal(kd_store_schema_version(s, &err), 1);
+    kd_store_close(s);
+
+    /* A store written by a newer kordon is refused, not damaged. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO kordon_migrations VALUES (99, '0099_future.sql', 'x')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(kd_store_open(path, &s, &err), KD_EUSAGE);
+    assert_non_null(strstr(err.message, "newer than this kordon knows"));
+
+    assert_int_not_equal(kd_store_open("", &s, &err), 0);
+    assert_non_null(strstr(err.message, "no store given"));
+}
+
+static void test_customer_query(void **state)
+{
+    (void)state;
+    kd_match_query q;
+    kd_error err = {0};
+    kd_customer c = {.name = "Ann Smith", .birth_date = "1970"};
+    assert_int_equal(kd_customer_query(&c, 0, 5, &q, &err), 0);
+    assert_int_equal(q.schema, KD_SCHEMA_PERSON);
+    c = (kd_customer){.name = "Acme", .schema = "Company"};
+    assert_int_equal(kd_customer_query(&c, 0.8, 3, &q, &err), 0);
+    assert_int_equal(q.schema, KD_SCHEMA_COMPANY);
+    assert_true(q.threshold == 0.8 && q.limit == 3);
+    c = (kd_customer){.name = "x", .gender = "F"};
+    assert_int_equal(kd_customer_query(&c, 0, 5, &q, &err), 0);
+    assert_string_equal(q.gender, "female");
+    c = (kd_customer){.name = "x", .schema = "Spaceship"};
+    assert_int_equal(kd_customer_query(&c, 0, 5, &q, &err), KD_EPARSE);
+    assert_string_equal(err.message, "unknown schema");
+}
+
+/* The same listing hashes the same across releases; a changed one does not. */
+static void test_entity_hash(void **state)
+{
+    (void)state;
+    kd_index *a = open_index(un25), *b = open_index(un26);
+    char ha[65], hb[65];
+    /* TANTOUSH: address dropped, country ly → af between the releases */
+    kd_entity_hash(a, (size_t)kd_index_find(a, "unsc-111639"), ha);
+    kd_entity_hash(b, (size_t)kd_index_find(b, "unsc-111639"), hb);
+    assert_int_equal(strlen(ha), 64);
+    assert_string_not_equal(ha, hb);
+    size_t same = 0, both = 0;
+    for (size_t i = 0; i < kd_index_entity_count(a); i++) {
+        kd_entity_view v;
+        kd_index_entity(a, i, &v);
+        int64_t j = kd_index_find(b, v.id);
+        if (j < 0)
+            continue;
+        both++;
+        kd_entity_hash(a, i, ha);
+        kd_entity_hash(b, (size_t)j, hb);
+        same += strcmp(ha, hb) == 0;
+    }
+    /* kordon diff counts 11 changed of the 867 in both */
+    assert_int_equal(both, 867);
+    assert_int_equal(both - same, 11);
+    kd_index_close(a);
+    kd_index_close(b);
+}
+
+typedef struct fixture {
+    kd_store *s;
+    kd_index *ix;
+    kd_matcher *m;
+} fixture;
+
+static void fixture_open(fixture *f, const char *db, const char *index)
+{
+    kd_error err = {0};
+    f->ix = open_index(index);
+    if (kd_matcher_new(f->ix, &f->m, &err) || kd_store_open(db, &f->s, &err))
+        fail_msg("%s", err.message);
+}
+
+static void fixture_close(fixture *f)
+{
+    kd_store_close(f->s);
+    kd_matcher_free(f->m);
+    kd_index_close(f->ix);
+}
+
+/* Screens customers as one run; returns alerts raised. */
+static size_t screen(fixture *f, const kd_customer *cs, size_t n, bool commit, int64_t *run_id)
+{
+    kd_error err = {0};
+    kd_run_request req = {.kind = KD_RUN_SCREEN, .actor = "test", .source = "test_store",
+                          .parameters = "{\"threshold\": 0.7}"};
+    kd_run *run;
+    if (kd_store_run_begin(f->s, &req, f->ix, &run, &err))
+        fail_msg("%s", err.message);
+    size_t alerts = 0;
+    for (size_t i = 0; i < n; i++) {
+        kd_match_query q;
+        kd_match_result results[5];
+        assert_int_equal(kd_customer_query(&cs[i], 0, 5, &q, &err), 0);
+        int k = kd_match(f->m, &q, results, NULL, &err);
+        assert_true(k >= 0);
+        size_t raised;
+        if (kd_store_run_add(run, i + 1, &cs[i], NULL, results, (size_t)k, &raised, &err))
+            fail_msg("%s", err.message);
+        alerts += raised;
+    }
+    if (!commit) {
+        kd_store_run_abort(run);
+        return alerts;
+    }
+    if (kd_store_run_commit(run, run_id, &err))
+        fail_msg("%s", err.message);
+    return alerts;
+}
+
+static const kd_customer customers[] = {
+    {.id = "c-1", .name = "IBRAHIM ALI ABU BAKR TANTOUSH"},
+    {.id = "c-2", .name = "Jimmy Cherizier"},
+    {.id = "c-3", .name = "Maria Schmidt-Oberländer"},
+};
+
+static void test_runs_commit_whole(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_open(&f, fresh_db("store-runs.db"), un25);
+    kd_alert_list list;
+    kd_error err = {0};
+    /* aborted: nothing recorded */
+    size_t raised = screen(&f, customers, 3, false, NULL);
+    assert_true(raised >= 1);
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
+    assert_int_equal(list.n, 0);
+    kd_alert_list_free(&list);
+    /* committed: every match of a batch is an alert */
+    int64_t run_id = 0;
+    raised = screen(&f, customers, 3, true, &run_id);
+    assert_true(run_id > 0);
+    kd_alert_query open = {.open_only = true};
+    assert_int_equal(kd_store_alerts(f.s, &open, &list, &err), 0);
+    assert_int_equal(list.n, raised);
+    bool tantoush = false;
+    for (size_t i = 0; i < list.n; i++) {
+        assert_int_equal(list.items[i].run_id, run_id);
+        assert_string_equal(list.items[i].reason, "screen");
+        assert_int_equal(strlen(list.items[i].entity_hash), 64);
+        assert_string_not_equal(list.items[i].customer_id, "c-3");
+        if (strcmp(list.items[i].entity_id, "unsc-111639") == 0) {
+            tantoush = true;
+            assert_string_equal(list.items[i].customer_id, "c-1");
+            assert_true(list.items[i].score >= KD_MATCH_THRESHOLD);
+            assert_int_equal(list.items[i].verdict, KD_VERDICT_NONE);
+        }
+    }
+    assert_true(tantoush);
+    kd_alert_list_free(&list);
+    /* pages of one, by id; and by run */
+    int64_t second_run = 0;
+    assert_int_equal(screen(&f, customers, 3, true, &second_run), raised);
+    kd_alert_query page = {.limit = 1};
+    size_t seen = 0;
+    for (;;) {
+        assert_int_equal(kd_store_alerts(f.s, &page, &list, &err), 0);
+        if (!list.n)
+            break;
+        assert_int_equal(list.n, 1);
+        assert_true(list.items[0].id > page.after_id);
+        page.after_id = list.items[0].id;
+        seen++;
+        kd_alert_list_free(&list);
+    }
+    assert_int_equal(seen, 2 * raised);
+    kd_alert_query by_run = {.run_id = second_run};
+    assert_int_equal(kd_store_alerts(f.s, &by_run, &list, &err), 0);
+    assert_int_equal(list.n, raised);
+    for (size_t i = 0; i < list.n; i++)
+        assert_int_equal(list.items[i].run_id, second_run);
+    kd_alert_list_free(&list);
+    fixture_close(&f);
+}
+
+static void test_decisions_and_allow_list(void **state)
+{
+    (void)state;
+    const char *db = fresh_db("store-decide.db");
+    fixture f;
+    fixture_open(&f, db, un25);
+    kd_error err = {0};
+    size_t first = screen(&f, customers, 1, true, NULL);
+    assert_true(first >= 1);
+    kd_alert_list list;
+    kd_alert_query open = {.open_only = true};
+    assert_int_equal(kd_store_alerts(f.s, &open, &list, &err), 0);
+    int64_t alert_id = 0;
+    for (size_t i = 0; i < list.n; i++)
+        if (strcmp(list.items[i].entity_id, "unsc-111639") == 0)
+            alert_id = list.items[i].id;
+    kd_alert_list_free(&list);
+    assert_true(alert_id > 0);
+
+    /* refused decisions say why */
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "ana", "", NULL, &err), KD_EUSAGE);
+    assert_non_null(strstr(err.message, "comment"));
+    assert_int_equal(kd_store_decide(f.s, 424242, KD_VERDICT_ESCALATE, "ana", "why", NULL, &err), KD_ENOTFOUND);
+    assert_non_null(strstr(err.message, "no alert 424242"));
+
+    int64_t d1 = 0, d2 = 0;
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "ana", "other person", &d1, &err), 0);
+    kd_alert a;
+    assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
+    assert_int_equal(a.verdict, KD_VERDICT_FALSE_POSITIVE);
+    assert_string_equal(a.reviewer, "ana");
+    kd_alert_free(&a);
+    /* cleared: the pair stays quiet in the next batch */
+    size_t second = screen(&f, customers, 1, true, NULL);
+    assert_int_equal(second, first - 1);
+    /* corrected: a new decision, the old one kept, the pair alerts again */
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_TRUE_MATCH, "lead", "same person", &d2, &err), 0);
+    assert_true(d2 > d1);
+    assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
+    assert_int_equal(a.verdict, KD_VERDICT_TRUE_MATCH);
+    assert_int_equal(a.decision_count, 2);
+    kd_alert_free(&a);
+    assert_int_equal(screen(&f, customers, 1, true, NULL), first);
+    /* an allow-list entry for other content of the listing suppresses nothing */
+    assert_int_equal(kd_store_allow(f.s, "c-1", "unsc-111639", "0000", true, "ana", "old listing", &err), 0);
+    assert_int_equal(screen(&f, customers, 1, true, NULL), first);
+    assert_int_equal(kd_store_allow(f.s, "c-1", "", "x", true, "ana", "", &err), KD_EUSAGE);
+    fixture_close(&f);
+
+    /* the database itself refuses to change a decision */
+    sqlite3 *sq;
+    assert_int_equal(sqlite3_open(db, &sq), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(sq, "UPDATE decisions SET verdict = 'escalate'", NULL, NULL, NULL), SQLITE_OK);
+    assert_non_null(strstr(sqlite3_errmsg(sq), "append-only"));
+    assert_int_not_equal(sqlite3_exec(sq, "DELETE FROM decisions", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(sq);
+}
+
+static void test_monitoring(void **state)
+{
+    (void)state;
+    const char *db = fresh_db("store-monitor.db");
+    kd_error err = {0};
+    fixture f;
+    fixture_open(&f, db, un25);
+    kd_customer bad = {.name = "no id"};
+    assert_int_equal(kd_store_monitor_add(f.s, &bad, 1, &err), KD_EUSAGE);
+    kd_monitor_summary sum;
+    assert_int_equal(kd_store_monitor_run(f.s, f.ix, f.m, 0, "test", &sum, &err), KD_EEMPTY);
+    assert_int_equal(kd_store_monitor_add(f.s, customers, 3, &err), 0);
+    assert_int_equal(kd_store_monitor_add(f.s, customers, 1, &err), 0); /* an update, not a duplicate */
+    kd_customer_list cl;
+    assert_int_equal(kd_store_monitor_list(f.s, &cl, &err), 0);
+    assert_int_equal(cl.n, 3);
+    kd_customer_list_free(&cl);
+    assert_int_equal(kd_store_monitor_run(f.s, f.ix, f.m, 0, "test", &sum, &err), 0);
+    assert_int_equal(sum.customers, 3);
+    assert_true(sum.alerts >= 2 && sum.alerts == sum.matches);
+    /* the same release again: nothing new */
+    assert_int_equal(kd_store_monitor_run(f.s, f.ix, f.m, 0, "test", &sum, &err), 0);
+    assert_int_equal(sum.alerts, 0);
+    assert_int_equal(sum.suppressed, sum.matches);
+    fixture_close(&f);
+    /* the next release changed TANTOUSH's and CHERIZIER's listings (kordon
+     * diff: country, address; notes): those hits alert again */
+    fixture_open(&f, db, un26);
+    assert_int_equal(kd_store_monitor_run(f.s, f.ix, f.m, 0, "test", &sum, &err), 0);
+    kd_alert_list list;
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
+    size_t changed = 0;
+    for (size_t i = 0; i < list.n; i++)
+        if (list.items[i].run_id == sum.run_id) {
+            assert_string_equal(list.items[i].reason, "changed");
+            const char *id = list.items[i].entity_id;
+            if (strcmp(id, "unsc-111639") != 0 && strcmp(id, "unsc-6908911") != 0)
+                fail_msg("alert on %s, whose listing did not change", id);
+            changed++;
+        }
+    assert_int_equal(changed, 2);
+    assert_int_equal(sum.alerts, 2);
+    kd_alert_list_free(&list);
+    fixture_close(&f);
+}
+
+typedef struct counter {
+    size_t runs, alerts, decisions, other, stop_after;
+    int stop_with;
+} counter;
+
+static int count_event(void *arg, const kd_audit_event *ev)
+{
+    counter *c = arg;
+    if (strcmp(ev->kind, "run") == 0) {
+        c->runs++;
+        assert_non_null(strstr(ev->detail, "\"un_sc_sanctions\":\""));
+        assert_string_equal(ev->actor, "test");
+    } else if (strcmp(ev->kind, "alert") == 0) {
+        c->alerts++;
+        assert_non_null(ev->entity_hash);
+    } else if (strcmp(ev->kind, "decision") == 0) {
+        c->decisions++;
+    } else {
+        c->other++;
+    }
+    return c->stop_after && c->runs + c->alerts + c->decisions + c->other >= c->stop_after ? c->stop_with : 0;
+}
+
+static void test_audit(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_open(&f, fresh_db("store-audit.db"), un25);
+    kd_error err = {0};
+    size_t alerts = screen(&f, customers, 3, true, NULL);
+    screen(&f, customers, 3, false, NULL); /* aborted: not in the record */
+    counter c = {0};
+    assert_int_equal(kd_store_audit(f.s, NULL, NULL, count_event, &c, &err), 0);
+    assert_int_equal(c.runs, 1);
+    assert_int_equal(c.alerts, alerts);
+    counter none = {0};
+    assert_int_equal(kd_store_audit(f.s, "2000-01-01", "2000-12-31", count_event, &none, &err), 0);
+    assert_int_equal(none.runs + none.alerts, 0);
+    counter stop = {.stop_after = 2, .stop_with = 7};
+    assert_int_equal(kd_store_audit(f.s, NULL, NULL, count_event, &stop, &err), 7);
+    assert_int_equal(stop.runs + stop.alerts, 2);
+    counter stop1 = {.stop_after = 1, .stop_with = 1};
+    assert_int_equal(kd_store_audit(f.s, NULL, NULL, count_event, &stop1, &err), 1);
+    assert_int_equal(stop1.runs, 1); /* the run comes before its alerts */
+    /* the export writes one line per event */
+    FILE *out = tmpfile();
+    size_t n = 0;
+    assert_int_equal(kd_store_audit_export(f.s, NULL, NULL, KD_AUDIT_JSONL, out, &n, &err), 0);
+    assert_int_equal(n, 1 + alerts);
+    assert_int_equal(ftell(out) > 0, 1);
+    fclose(out);
+    fixture_close(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrations_once),
+        cmocka_unit_test(test_customer_query),
+        cmocka_unit_test(test_entity_hash),
+        cmocka_unit_test(test_runs_commit_whole),
+        cmocka_unit_test(test_decisions_and_allow_list),
+        cmocka_unit_test(test_monitoring),
+        cmocka_unit_test(test_audit),
+    };
+    return cmocka_run_group_tests(tests, build_indexes, NULL);
+}
