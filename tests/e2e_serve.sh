@@ -47,7 +47,8 @@ expect_status() { # expect_status WANT METHOD PATH [curl args...]
   fi
 }
 
-start_server main -i "$index" --max-body 256K --max-queries 5 --request-timeout 3 --access-log "$tmp/access.log"
+start_server main -i "$index" --max-body 256K --max-queries 5 --request-timeout 3 --access-log "$tmp/access.log" \
+  --db "$tmp/audit.db"
 main_pid=$pid main_url=$url
 
 expect_status 200 GET /healthz
@@ -101,6 +102,44 @@ got=$(curl -s -X POST "$url/match/default?threshold=1.0&exclude_entity_ids=eu-oj
   -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' |
   json '[(r["id"], r["match"]) for r in d["responses"]["q"]["results"]][:2]')
 case "$got" in *1426*|*True*) fail "/match exclude_entity_ids/threshold: $got";; esac
+
+# ---- the audit store: /match is recorded, alerts are decided -----------------
+screen_c1() { curl -s -o /dev/null -w '%{http_code}' -X POST "$url/match/default" -H 'X-Kordon-User: e2e-tester' \
+  -d "{\"queries\": {\"k\": {\"id\": \"$1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Evgeny Primakov\"]}}}}"; }
+[ "$(screen_c1 c1)" = 200 ] || fail "/match with --db"
+expect_status 200 GET '/alerts?status=open'
+alert=$(json '[a["id"] for a in d["alerts"] if a["customer_id"] == "c1" and a["entity_id"] == "eu-oj-32014R0269-1426"][0]' <"$tmp/body")
+[ -n "$alert" ] || fail "no open alert for c1 / 1426: $(head -c 400 "$tmp/body")"
+expect_status 422 POST "/alerts/$alert/decision" -d '{"verdict": "maybe", "reviewer": "r"}'
+expect_status 422 POST "/alerts/$alert/decision" -d '{"verdict": "false_positive"}'
+expect_status 422 POST "/alerts/$alert/decision" -d '{"verdict": "escalate", "reviewer": "r"}'
+expect_status 404 POST /alerts/999999/decision -d '{"verdict": "escalate", "reviewer": "r", "comment": "c"}'
+expect_status 404 GET /alerts/999999
+expect_status 201 POST "/alerts/$alert/decision" -d '{"verdict": "false_positive", "reviewer": "Ada", "comment": "born 1950 per KYC"}'
+[ "$(json 'd["alert"]["status"]' <"$tmp/body")" = false_positive ] || fail "decision: $(head -c 300 "$tmp/body")"
+# the cleared pair stays quiet; another customer of the same name is alerted
+before=$(curl -s "$url/alerts?status=all" | json 'len(d["alerts"])')
+screen_c1 c1 >/dev/null; screen_c1 c2 >/dev/null
+new=$(curl -s "$url/alerts?status=all" | json '[(a["customer_id"], a["entity_id"]) for a in d["alerts"]]['"$before"':]')
+case "$new" in *"('c1', 'eu-oj-32014R0269-1426')"*) fail "allow-listed pair alerted again: $new";; esac
+case "$new" in *"('c2', 'eu-oj-32014R0269-1426')"*) ;; *) fail "c2 not alerted: $new";; esac
+# decisions are appended: a correction is a new decision, the newest is the state
+expect_status 201 POST "/alerts/$alert/decision" -d '{"verdict": "true_match", "reviewer": "Bea", "comment": "correction"}'
+expect_status 200 GET "/alerts/$alert"
+[ "$(json '(d["status"], d["decision_count"], d["decisions"][-1]["reviewer"])' <"$tmp/body")" = "('true_match', 2, 'Bea')" ] ||
+  fail "corrected decision: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/audit?format=jsonl'
+python3 -c "
+import json, sys
+ev = [json.loads(l) for l in open('$tmp/body')]
+kinds = [e['kind'] for e in ev]
+assert 'run' in kinds and 'alert' in kinds and kinds.count('decision') >= 2, kinds
+assert any(e['kind'] == 'run' and e['actor'] == 'e2e-tester' for e in ev), 'actor'
+assert any(e['kind'] == 'decision' and e.get('verdict') == 'false-positive' and 'KYC' in (e.get('detail') or '') for e in ev)
+" || fail "/audit: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/audit?format=csv&from=2000-01-01'
+head -1 "$tmp/body" | grep -q '^time,kind,' || fail "/audit csv header"
+expect_status 400 GET '/audit?format=xml'
 
 # ---- bad input: a 4xx with a JSON detail, never a crash ----------------------
 expect_status 400 POST /match/default -d '{"queries": {'
@@ -236,6 +275,7 @@ expect_status 200 POST /admin/reload
 
 # ---- not ready until an index exists ----------------------------------------
 start_server late -i "$tmp/late.kdx" --quiet
+expect_status 404 GET /alerts
 expect_status 503 GET /readyz
 [ "$(json 'd["detail"]' <"$tmp/body")" = "Index not ready." ] || fail "/readyz detail"
 expect_status 503 POST /match/default -d '{"queries": {}}'

@@ -63,12 +63,8 @@ start_server() {
   exit 1
 }
 
-# Alerts are recorded only by a server with an audit database (--db); pass
-# it when this kordon has the option, so the alerts part runs once it does.
-alert_args=()
-if "$bin" serve --help 2>&1 | grep -q -- '--db'; then
-  alert_args=(--db "$tmp/alerts.db")
-fi
+# Alerts are recorded by a server with an audit database.
+alert_args=(--db "$tmp/alerts.db")
 start_server open "${alert_args[@]}"
 open_port=$port
 

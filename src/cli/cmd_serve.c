@@ -35,21 +35,24 @@ int cmd_serve(int argc, char **argv)
     static const char *usage =
         "serve [-i INDEX] [--listen HOST:PORT] [--threads N] [--api-key-file FILE]\n"
         "       [--max-body BYTES] [--max-queries N] [--request-timeout SECONDS]\n"
-        "       [--access-log FILE|-] [--quiet] [--no-watch] [--fetch-dir DIR]";
+        "       [--access-log FILE|-] [--quiet] [--no-watch] [--fetch-dir DIR] [--db DB]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},       {"api-key-file", required_argument, NULL, 'k'},
         {"max-body", required_argument, NULL, 'b'},      {"max-queries", required_argument, NULL, 'q'},
         {"request-timeout", required_argument, NULL, 'T'}, {"access-log", required_argument, NULL, 'a'},
         {"quiet", no_argument, NULL, 'Q'},               {"no-watch", no_argument, NULL, 'W'},
-        {"fetch-dir", required_argument, NULL, 'F'},
+        {"fetch-dir", required_argument, NULL, 'F'},     {"db", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
     };
-    http_options o = {.index_path = cli_default_index(), .listen = "127.0.0.1:8000", .watch = 1};
+    /* Recording is opt-in for the server: --db, or $KORDON_DB when set. */
+    const char *db_env = getenv("KORDON_DB");
+    http_options o = {.index_path = cli_default_index(), .listen = "127.0.0.1:8000", .watch = 1,
+                      .db = db_env && *db_env ? db_env : NULL};
     int c;
     long n;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:h", options, NULL)) != -1) {
         switch (c) {
         case 'i': o.index_path = optarg; break;
         case 'l': o.listen = optarg; break;
@@ -58,6 +61,7 @@ int cmd_serve(int argc, char **argv)
         case 'Q': o.quiet = 1; break;
         case 'W': o.watch = 0; break;
         case 'F': o.fetch_dir = optarg; break;
+        case 'D': o.db = optarg; break;
         case 't':
         case 'q':
         case 'T':

@@ -22,6 +22,7 @@ typedef struct http_options {
     const char *access_log;     /* file for JSON access log lines; NULL → stderr, "-" → stdout */
     int quiet;                  /* no access log */
     int watch;                  /* reload when the index file is replaced */
+    const char *db;             /* audit store (SQLite path or postgresql:// URI); NULL: no recording */
     const char *fetch_dir;      /* where `kordon fetch` keeps fetch-state.json; NULL → $KORDON_FETCH_DIR or lists */
 } http_options;
 

@@ -17,6 +17,22 @@
 struct MHD_Connection;
 struct MHD_Response;
 
+/* ---- pools of per-request objects (live.c) ----------------------------- */
+
+/* A stack of idle objects (matchers, scanners, store connections): each
+ * request takes one, and gives it back when done. */
+typedef struct http_pool {
+    pthread_mutex_t lock;
+    void **items;
+    size_t n, cap;
+} http_pool;
+
+void http_pool_init(http_pool *p);
+void *http_pool_take(http_pool *p);            /* NULL when empty */
+bool http_pool_give(http_pool *p, void *item); /* false: not kept, free it yourself */
+/* Frees every idle item with free_item, then the pool. */
+void http_pool_destroy(http_pool *p, void (*free_item)(void *));
+
 /* ---- the live index (live.c) ------------------------------------------- */
 
 /* One loaded index file. Freed when the server has moved on to a newer one
@@ -27,11 +43,8 @@ typedef struct live_index {
     uint64_t generation;
     time_t loaded_at;
     char etag[24];              /* over dataset versions: /catalog's ETag */
-    pthread_mutex_t lock;       /* guards the pools below */
-    void **matchers;            /* idle kd_matcher, one in use per request */
-    size_t n_matchers, cap_matchers;
-    void **scanners;            /* idle kd_scanner */
-    size_t n_scanners, cap_scanners;
+    http_pool matchers;         /* idle kd_matcher, one in use per request */
+    http_pool scanners;         /* idle kd_scanner */
 } live_index;
 
 typedef struct live {
@@ -64,7 +77,8 @@ void live_give_scanner(live_index *g, kd_scanner *s);
     X(CATALOG, "catalog") X(ALGORITHMS, "algorithms") X(HEALTHZ, "healthz")    \
     X(READYZ, "readyz") X(RECONCILE, "reconcile") X(METRICS, "metrics")        \
     X(SCAN, "scan") X(SCREEN, "screen") X(OPENAPI, "openapi")                  \
-    X(ADMIN, "admin") X(WEB, "web") X(OTHER, "other")
+    X(ADMIN, "admin") X(ALERTS, "alerts") X(AUDIT, "audit") X(WEB, "web")      \
+    X(OTHER, "other")
 
 typedef enum http_route_id {
 #define HTTP_ROUTE_ENUM(name, text) ROUTE_##name,
@@ -114,6 +128,7 @@ struct http_server {
     http_connection *connections;
     pthread_t reaper;
     atomic_bool stopping;
+    http_pool stores;           /* idle kd_store connections (--db) */
 };
 
 double http_now(void); /* monotonic seconds */
@@ -173,6 +188,13 @@ void route_catalog(http_request *rq, http_response *rs);
 void route_algorithms(http_request *rq, http_response *rs);
 void route_openapi(http_request *rq, http_response *rs);
 void route_readyz(http_request *rq, http_response *rs);
+/* /alerts, /alerts/{id}, /alerts/{id}/decision, /audit (needs --db). */
+void route_alerts(http_request *rq, http_response *rs, const char *rest);
+void route_audit(http_request *rq, http_response *rs);
+/* A store connection from the pool (opened on demand), or NULL with a
+ * reason; give it back with http_store_give. */
+struct kd_store *http_store_take(http_server *s, kd_error *err);
+void http_store_give(http_server *s, struct kd_store *store);
 /* Index age and each fetched source's age and last error, for /metrics. */
 void status_render_metrics(const http_options *o, live_index *g, buf *out);
 /* Static files of the analyst web page; false when there is none at path. */
@@ -271,5 +293,18 @@ typedef struct http_asset {
     size_t size;
 } http_asset;
 const http_asset *http_asset_find(const char *path);
+
+/* Screening requests recorded as runs in the store (with --db): begin,
+ * one add per query, end (commit, or roll back on failure). */
+typedef struct http_recording {
+    struct kd_store *store;
+    struct kd_run *run;
+} http_recording;
+
+int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
+                      kd_error *err);
+int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
+                    const kd_match_result *results, size_t n, kd_error *err);
+int http_record_end(http_request *rq, http_recording *rec, bool commit, kd_error *err);
 
 #endif

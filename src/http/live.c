@@ -19,15 +19,20 @@ int live_init(live *l, const char *path)
     return l->path ? 0 : KD_ENOMEM;
 }
 
+static void free_matcher(void *m)
+{
+    kd_matcher_free(m);
+}
+
+static void free_scanner(void *s)
+{
+    kd_scanner_free(s);
+}
+
 static void generation_free(live_index *g)
 {
-    for (size_t i = 0; i < g->n_matchers; i++)
-        kd_matcher_free(g->matchers[i]);
-    for (size_t i = 0; i < g->n_scanners; i++)
-        kd_scanner_free(g->scanners[i]);
-    free(g->matchers);
-    free(g->scanners);
-    pthread_mutex_destroy(&g->lock);
+    http_pool_destroy(&g->matchers, free_matcher);
+    http_pool_destroy(&g->scanners, free_scanner);
     kd_index_close(g->index);
     free(g);
 }
@@ -80,7 +85,8 @@ int live_load(live *l, kd_error *err)
         free(g);
         return err->code;
     }
-    pthread_mutex_init(&g->lock, NULL);
+    http_pool_init(&g->matchers);
+    http_pool_init(&g->scanners);
     atomic_init(&g->refs, 1); /* the server's own reference */
     g->loaded_at = time(NULL);
     compute_etag(g);
@@ -119,40 +125,53 @@ void live_destroy(live *l)
     free(l->path);
 }
 
-/* Pools: a stack of idle objects per generation. */
-static void *pool_take(live_index *g, void ***items, size_t *n)
+void http_pool_init(http_pool *p)
 {
-    void *p = NULL;
-    pthread_mutex_lock(&g->lock);
-    if (*n)
-        p = (*items)[--*n];
-    pthread_mutex_unlock(&g->lock);
-    return p;
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->lock, NULL);
 }
 
-static bool pool_give(live_index *g, void ***items, size_t *n, size_t *cap, void *p)
+void *http_pool_take(http_pool *p)
+{
+    void *item = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (p->n)
+        item = p->items[--p->n];
+    pthread_mutex_unlock(&p->lock);
+    return item;
+}
+
+bool http_pool_give(http_pool *p, void *item)
 {
     bool kept = false;
-    pthread_mutex_lock(&g->lock);
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        void **grown = realloc(*items, c * sizeof *grown);
+    pthread_mutex_lock(&p->lock);
+    if (p->n == p->cap) {
+        size_t c = p->cap ? p->cap * 2 : 8;
+        void **grown = realloc(p->items, c * sizeof *grown);
         if (grown) {
-            *items = grown;
-            *cap = c;
+            p->items = grown;
+            p->cap = c;
         }
     }
-    if (*n < *cap) {
-        (*items)[(*n)++] = p;
+    if (p->n < p->cap) {
+        p->items[p->n++] = item;
         kept = true;
     }
-    pthread_mutex_unlock(&g->lock);
+    pthread_mutex_unlock(&p->lock);
     return kept;
+}
+
+void http_pool_destroy(http_pool *p, void (*free_item)(void *))
+{
+    for (size_t i = 0; i < p->n; i++)
+        free_item(p->items[i]);
+    free(p->items);
+    pthread_mutex_destroy(&p->lock);
 }
 
 kd_matcher *live_take_matcher(live_index *g, kd_error *err)
 {
-    kd_matcher *m = pool_take(g, &g->matchers, &g->n_matchers);
+    kd_matcher *m = http_pool_take(&g->matchers);
     if (!m && kd_matcher_new(g->index, &m, err))
         return NULL;
     return m;
@@ -160,13 +179,13 @@ kd_matcher *live_take_matcher(live_index *g, kd_error *err)
 
 void live_give_matcher(live_index *g, kd_matcher *m)
 {
-    if (!pool_give(g, &g->matchers, &g->n_matchers, &g->cap_matchers, m))
+    if (!http_pool_give(&g->matchers, m))
         kd_matcher_free(m);
 }
 
 kd_scanner *live_take_scanner(live_index *g, kd_error *err)
 {
-    kd_scanner *s = pool_take(g, &g->scanners, &g->n_scanners);
+    kd_scanner *s = http_pool_take(&g->scanners);
     if (!s && kd_scanner_new(g->index, &s, err))
         return NULL;
     return s;
@@ -174,6 +193,6 @@ kd_scanner *live_take_scanner(live_index *g, kd_error *err)
 
 void live_give_scanner(live_index *g, kd_scanner *s)
 {
-    if (!pool_give(g, &g->scanners, &g->n_scanners, &g->cap_scanners, s))
+    if (!http_pool_give(&g->scanners, s))
         kd_scanner_free(s);
 }

@@ -294,11 +294,25 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     }
     json_t *responses = json_object();
     double floor_score = cutoff < threshold ? cutoff : threshold;
+    /* With --db, the request is one screening run: every query and what it
+     * returned, in one transaction, before the client sees the answer. */
+    http_recording rec;
+    char source[160];
+    snprintf(source, sizeof source, "api /match/%.64s", dataset);
+    json_t *params = json_pack("{s:s,s:I,s:f,s:f,s:s}", "dataset", dataset, "limit", (json_int_t)limit, "threshold",
+                               threshold, "cutoff", cutoff, "algorithm", algorithm && *algorithm ? algorithm : "best");
+    status = http_record_begin(rq, source, params, &rec, &err)
+                 ? (snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message), 500)
+                 : 0;
+    json_decref(params);
+    size_t row = 0;
     http_match_found *found = malloc(HTTP_MATCH_LIMIT * HTTP_MATCH_NAMES * sizeof *found);
     kd_match_result *scratch = malloc((size_t)limit * sizeof *scratch);
     const char *key;
     json_t *q;
     json_object_foreach(queries, key, q) {
+        if (status)
+            break;
         http_match_query c;
         json_t *echo = NULL;
         status = http_match_clean(key, q, &c, &echo, why, sizeof why);
@@ -324,10 +338,26 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                 continue;
             matches += score >= threshold;
             json_array_append_new(results, http_match_result(ix, &found[i], score, threshold));
+            /* what was answered is what is recorded */
+            scratch[json_array_size(results) - 1] = found[i].r;
+            scratch[json_array_size(results) - 1].score = score;
+            scratch[json_array_size(results) - 1].match = score >= threshold;
+        }
+        const char *id = json_string_value(json_object_get(echo, "id"));
+        if (http_record_add(&rec, ++row, id ? id : key, &c, scratch, json_array_size(results), &err)) {
+            json_decref(results);
+            json_decref(echo);
+            status = 500;
+            snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message);
+            break;
         }
         json_object_set_new(responses, key,
                             json_pack("{s:i,s:o,s:{s:I,s:s},s:o}", "status", 200, "results", results, "total",
                                       "value", (json_int_t)matches, "relation", "eq", "query", echo));
+    }
+    if (http_record_end(rq, &rec, status == 0, &err) && !status) {
+        status = 500;
+        snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message);
     }
     free(found);
     free(scratch);

@@ -7,6 +7,7 @@
  * request a deadline and shuts the socket down when it passes, which makes
  * libmicrohttpd close the connection through its normal path. */
 #include "http_internal.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -280,7 +281,7 @@ static http_route_id classify(const char *path)
         {"/catalog", ROUTE_CATALOG},   {"/algorithms", ROUTE_ALGORITHMS}, {"/healthz", ROUTE_HEALTHZ},
         {"/readyz", ROUTE_READYZ},     {"/reconcile", ROUTE_RECONCILE}, {"/metrics", ROUTE_METRICS},
         {"/scan", ROUTE_SCAN},         {"/screen", ROUTE_SCREEN},       {"/openapi.json", ROUTE_OPENAPI},
-        {"/admin", ROUTE_ADMIN},
+        {"/admin", ROUTE_ADMIN},       {"/alerts", ROUTE_ALERTS},       {"/audit", ROUTE_AUDIT},
     };
     for (size_t i = 0; i < KD_ARRAY_LEN(table); i++)
         if (under(path, table[i].prefix))
@@ -404,6 +405,20 @@ static void dispatch(http_request *rq, http_response *rs, http_route_id route)
         http_reply_json(rs, 200, o);
         return;
     }
+    case ROUTE_ALERTS:
+        if (!is(m, "GET") && !is(m, "POST")) {
+            method_not_allowed(rs, "GET, POST");
+            return;
+        }
+        route_alerts(rq, rs, under(p, "/alerts"));
+        return;
+    case ROUTE_AUDIT:
+        if (!is(m, "GET")) {
+            method_not_allowed(rs, "GET");
+            return;
+        }
+        route_audit(rq, rs);
+        return;
     case ROUTE_WEB:
         if ((is(m, "GET") || is(m, "HEAD")) && route_web(rq, rs, p))
             return;
@@ -704,8 +719,14 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v
     return 0;
 }
 
+static void close_store(void *store)
+{
+    kd_store_close(store);
+}
+
 static void server_free(http_server *s)
 {
+    http_pool_destroy(&s->stores, close_store);
     for (size_t i = 0; i < s->n_api_keys; i++)
         free(s->api_keys[i]);
     free(s->api_keys);
@@ -735,8 +756,10 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
     if (!s->options.request_timeout)
         s->options.request_timeout = 10;
     pthread_mutex_init(&s->connections_lock, NULL);
+    http_pool_init(&s->stores);
     if (live_init(&s->live, options->index_path)) {
         pthread_mutex_destroy(&s->connections_lock);
+        http_pool_destroy(&s->stores, close_store);
         free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -744,6 +767,17 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
     if (rc) {
         server_free(s);
         return rc;
+    }
+    /* Open the store once now: a wrong path or URI fails the start, and
+     * migrations run before the first request. */
+    if (s->options.db) {
+        kd_store *store = http_store_take(s, err);
+        if (!store) {
+            rc = error_wrap(err, err->code ? err->code : KD_EIO, "--db %s", s->options.db);
+            server_free(s);
+            return rc;
+        }
+        http_store_give(s, store);
     }
     if (!options->quiet) {
         if (!options->access_log)

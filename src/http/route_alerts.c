@@ -1,0 +1,285 @@
+/* The audit store over HTTP (kordon serve --db): screening requests
+ * recorded as runs, the alert queue, decisions and the audit export. A
+ * store connection is not thread-safe, so requests borrow one from a pool;
+ * SQLite (WAL) and PostgreSQL serialise the writers. */
+#include "http_internal.h"
+#include "store/store.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the pool ---------------------------------------------------------- */
+
+kd_store *http_store_take(http_server *s, kd_error *err)
+{
+    if (!s->options.db) {
+        error_set(err, KD_ENOTFOUND, "This server keeps no audit store: start kordon serve with --db.");
+        return NULL;
+    }
+    kd_store *store = http_pool_take(&s->stores);
+    if (!store && kd_store_open(s->options.db, &store, err))
+        return NULL;
+    return store;
+}
+
+void http_store_give(http_server *s, kd_store *store)
+{
+    if (store && !http_pool_give(&s->stores, store))
+        kd_store_close(store);
+}
+
+/* Who asked: the client may name its user; otherwise the API. */
+static const char *actor_of(const http_request *rq)
+{
+    const char *user = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, "X-Kordon-User");
+    return user && *user && utf8_valid(user, strlen(user), NULL) ? user : "api";
+}
+
+/* ---- recording /match -------------------------------------------------- */
+
+int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
+                      kd_error *err)
+{
+    memset(rec, 0, sizeof *rec);
+    if (!rq->options->db)
+        return 0;
+    if (!(rec->store = http_store_take(rq->server, err)))
+        return err->code ? err->code : KD_EIO;
+    char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
+    kd_run_request req = {KD_RUN_SCREEN, actor_of(rq), source, params ? params : "{}"};
+    int rc = kd_store_run_begin(rec->store, &req, rq->index->index, &rec->run, err);
+    free(params);
+    if (rc) {
+        http_store_give(rq->server, rec->store);
+        rec->store = NULL;
+    }
+    return rc;
+}
+
+int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
+                    const kd_match_result *results, size_t n, kd_error *err)
+{
+    if (!rec->run)
+        return 0;
+    kd_customer customer = {.id = id,
+                            .name = c->names[0],
+                            .birth_date = c->n_dates ? c->dates[0] : NULL,
+                            .country = c->country[0] ? c->country : NULL,
+                            .gender = c->gender,
+                            .schema = c->schema >= 0 ? kd_schema_name((kd_schema)c->schema) : NULL,
+                            .identifier = c->identifier};
+    return kd_store_run_add(rec->run, row, &customer, NULL, results, n, NULL, err);
+}
+
+int http_record_end(http_request *rq, http_recording *rec, bool commit, kd_error *err)
+{
+    int rc = 0;
+    if (rec->run) {
+        if (commit)
+            rc = kd_store_run_commit(rec->run, NULL, err);
+        else
+            kd_store_run_abort(rec->run);
+    }
+    http_store_give(rq->server, rec->store);
+    memset(rec, 0, sizeof *rec);
+    return rc;
+}
+
+/* ---- alerts -------------------------------------------------------------- */
+
+/* The web page and API speak snake_case verdicts; the store, hyphens. */
+static const char *status_of(const kd_alert *a)
+{
+    switch (a->verdict) {
+    case KD_VERDICT_TRUE_MATCH: return "true_match";
+    case KD_VERDICT_FALSE_POSITIVE: return "false_positive";
+    case KD_VERDICT_ESCALATE: return "escalated";
+    default: return "open";
+    }
+}
+
+static const char *verdict_json_name(kd_verdict v)
+{
+    return v == KD_VERDICT_TRUE_MATCH ? "true_match" : v == KD_VERDICT_FALSE_POSITIVE ? "false_positive" : "escalate";
+}
+
+static json_t *alert_json(const kd_alert *a)
+{
+    json_t *datasets = json_array();
+    for (const char *p = a->datasets; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n)
+            json_array_append_new(datasets, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    json_t *decisions = json_array();
+    if (a->verdict != KD_VERDICT_NONE)
+        json_array_append_new(decisions, json_pack("{s:s,s:s?,s:s?,s:s?}", "verdict", verdict_json_name(a->verdict),
+                                                   "reviewer", a->reviewer, "comment", a->comment, "decided_at",
+                                                   a->decided_at));
+    return json_pack("{s:I,s:I,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,s:f,s:s?,s:o,s:I}", "id", (json_int_t)a->id,
+                     "run_id", (json_int_t)a->run_id, "created_at", a->created_at, "status", status_of(a), "reason",
+                     a->reason, "customer_id", a->customer_id, "query_name", a->input_name, "entity_id", a->entity_id,
+                     "entity_caption", a->caption, "schema", a->schema, "datasets", datasets, "score", a->score,
+                     "explanation", a->explanation, "decisions", decisions, "decision_count",
+                     (json_int_t)a->decision_count);
+}
+
+static void list_alerts(http_request *rq, http_response *rs, kd_store *store)
+{
+    const char *status = http_arg(rq, "status");
+    if (!status || !*status)
+        status = "open";
+    bool open = strcmp(status, "open") == 0, decided = strcmp(status, "decided") == 0;
+    if (!open && !decided && strcmp(status, "all") != 0) {
+        http_reply_error(rs, 400, "status: open, decided or all");
+        return;
+    }
+    long limit, after;
+    if (http_arg_int(rq, rs, "limit", 0, 0, 100000, &limit) || http_arg_int(rq, rs, "after", 0, 0, INT32_MAX, &after))
+        return;
+    kd_alert_query q = {.open_only = open, .after_id = after, .limit = decided ? 0 : (size_t)limit};
+    kd_alert_list list = {0};
+    kd_error err = {0};
+    if (kd_store_alerts(store, &q, &list, &err)) {
+        http_reply_error(rs, 500, "%s", err.message);
+        return;
+    }
+    json_t *alerts = json_array();
+    for (size_t i = 0; i < list.n; i++) {
+        kd_verdict v = list.items[i].verdict;
+        if (decided && (v == KD_VERDICT_NONE || v == KD_VERDICT_ESCALATE))
+            continue;
+        if (decided && limit && json_array_size(alerts) >= (size_t)limit)
+            break;
+        json_array_append_new(alerts, alert_json(&list.items[i]));
+    }
+    kd_alert_list_free(&list);
+    size_t total = json_array_size(alerts);
+    http_reply_json(rs, 200, json_pack("{s:o,s:I}", "alerts", alerts, "total", (json_int_t)total));
+}
+
+static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t id)
+{
+    json_error_t jerr;
+    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body) {
+        http_reply_error(rs, 400, "Invalid JSON body, line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        return;
+    }
+    const char *verdict = json_string_value(json_object_get(body, "verdict"));
+    const char *reviewer = json_string_value(json_object_get(body, "reviewer"));
+    const char *comment = json_string_value(json_object_get(body, "comment"));
+    char name[32] = "";
+    if (verdict && strlen(verdict) < sizeof name) {
+        for (size_t i = 0; verdict[i]; i++)
+            name[i] = verdict[i] == '_' ? '-' : verdict[i];
+        name[strlen(verdict)] = '\0';
+    }
+    int v = kd_verdict_from_name(name);
+    if (v <= KD_VERDICT_NONE && strcmp(name, "escalated") == 0)
+        v = KD_VERDICT_ESCALATE;
+    if (v <= KD_VERDICT_NONE) {
+        json_decref(body);
+        http_reply_error(rs, 422, "verdict: true_match, false_positive or escalate");
+        return;
+    }
+    if (!reviewer || !*reviewer) {
+        json_decref(body);
+        http_reply_error(rs, 422, "reviewer: field required (who decides)");
+        return;
+    }
+    if (!comment || !*comment) {
+        json_decref(body);
+        http_reply_error(rs, 422, "comment: field required (why this verdict)");
+        return;
+    }
+    kd_error err = {0};
+    int64_t decision = 0;
+    kd_alert a = {0};
+    int rc = kd_store_decide(store, id, (kd_verdict)v, reviewer, comment, &decision, &err);
+    json_decref(body);
+    if (rc == KD_ENOTFOUND) {
+        http_reply_error(rs, 404, "No alert %lld.", (long long)id);
+        return;
+    }
+    if (rc || kd_store_alert_get(store, id, &a, &err)) {
+        http_reply_error(rs, 500, "%s", err.message);
+        return;
+    }
+    http_reply_json(rs, 201, json_pack("{s:I,s:o}", "decision_id", (json_int_t)decision, "alert", alert_json(&a)));
+    kd_alert_free(&a);
+}
+
+void route_alerts(http_request *rq, http_response *rs, const char *rest)
+{
+    kd_error err = {0};
+    kd_store *store = http_store_take(rq->server, &err);
+    if (!store) {
+        http_reply_error(rs, err.code == KD_ENOTFOUND ? 404 : 500, "%s", err.message);
+        return;
+    }
+    bool post = strcmp(rq->method, "POST") == 0;
+    char *end;
+    long long id = *rest ? strtoll(rest, &end, 10) : 0;
+    if (!*rest) {
+        if (post)
+            http_reply_error(rs, 405, "Method Not Allowed (use GET)");
+        else
+            list_alerts(rq, rs, store);
+    } else if (id <= 0 || (*end && strcmp(end, "/decision") != 0)) {
+        http_reply_error(rs, 404, "use /alerts, /alerts/{id} or /alerts/{id}/decision");
+    } else if (*end) {
+        if (post)
+            decide(rq, rs, store, id);
+        else
+            http_reply_error(rs, 405, "Method Not Allowed (use POST)");
+    } else if (post) {
+        http_reply_error(rs, 405, "Method Not Allowed (use GET)");
+    } else {
+        kd_alert a = {0};
+        int rc = kd_store_alert_get(store, id, &a, &err);
+        if (rc == KD_ENOTFOUND)
+            http_reply_error(rs, 404, "No alert %lld.", id);
+        else if (rc)
+            http_reply_error(rs, 500, "%s", err.message);
+        else
+            http_reply_json(rs, 200, alert_json(&a));
+        kd_alert_free(&a);
+    }
+    http_store_give(rq->server, store);
+}
+
+/* GET /audit?from=&to=&format=jsonl|csv: the period's runs, alerts,
+ * decisions and allow-list entries, in the order they happened. */
+void route_audit(http_request *rq, http_response *rs)
+{
+    const char *format = http_arg(rq, "format");
+    bool csv = format && strcmp(format, "csv") == 0;
+    if (format && !csv && strcmp(format, "jsonl") != 0) {
+        http_reply_error(rs, 400, "format: csv or jsonl");
+        return;
+    }
+    kd_error err = {0};
+    kd_store *store = http_store_take(rq->server, &err);
+    if (!store) {
+        http_reply_error(rs, err.code == KD_ENOTFOUND ? 404 : 500, "%s", err.message);
+        return;
+    }
+    char *text = NULL;
+    size_t len = 0, n = 0;
+    FILE *out = open_memstream(&text, &len);
+    int rc = out ? kd_store_audit_export(store, http_arg(rq, "from"), http_arg(rq, "to"),
+                                         csv ? KD_AUDIT_CSV : KD_AUDIT_JSONL, out, &n, &err)
+                 : error_set(&err, KD_ENOMEM, "out of memory");
+    if (out)
+        fclose(out);
+    http_store_give(rq->server, store);
+    if (rc) {
+        free(text);
+        http_reply_error(rs, rc == KD_EUSAGE || rc == KD_EPARSE ? 400 : 500, "%s", err.message);
+        return;
+    }
+    http_reply_text(rs, 200, csv ? "text/csv; charset=utf-8" : "application/x-ndjson", text, len);
+}
