@@ -17,6 +17,13 @@ typedef struct occurrence {
     uint32_t hash, token; /* token position in `hashes` */
 } occurrence;
 
+/* One distinct word: where its run of occurrences starts in occ. A hash
+ * table rather than a binary search because the scanner asks about every
+ * capitalised word of the text, and "the" has tens of thousands. */
+typedef struct word_slot {
+    uint32_t hash, first, count;
+} word_slot;
+
 struct reason_index {
     sentence *sentences;
     size_t n_sentences, cap_sentences;
@@ -24,6 +31,8 @@ struct reason_index {
     uint32_t *token_sentence;
     size_t n_hashes, cap_hashes;
     occurrence *occ;
+    word_slot *words; /* open addressing, hash 0 = empty (hashes are odd) */
+    size_t n_slots;
 };
 
 static int compare_occ(const void *a, const void *b)
@@ -68,7 +77,7 @@ static int add_sentence(reason_index *r, uint32_t entity, const char *text, size
     *s = (sentence){entity, text, (uint32_t)len, (uint32_t)r->n_hashes, (uint32_t)toks->n};
     for (size_t i = 0; i < toks->n; i++) {
         r->token_sentence[r->n_hashes] = (uint32_t)r->n_sentences;
-        r->hashes[r->n_hashes++] = toks->items[i].hash;
+        r->hashes[r->n_hashes++] = scan_token_hash(text, &toks->items[i]);
     }
     r->n_sentences++;
     return KD_OK;
@@ -121,6 +130,26 @@ int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
     for (size_t i = 0; i < r->n_hashes; i++)
         r->occ[i] = (occurrence){r->hashes[i], (uint32_t)i};
     qsort(r->occ, r->n_hashes, sizeof *r->occ, compare_occ);
+    size_t distinct = 0;
+    for (size_t i = 0; i < r->n_hashes; i++)
+        distinct += i == 0 || r->occ[i].hash != r->occ[i - 1].hash;
+    r->n_slots = 1024;
+    while (r->n_slots < distinct * 2)
+        r->n_slots *= 2;
+    if (!(r->words = calloc(r->n_slots, sizeof *r->words))) {
+        reasons_free(r);
+        return error_set(err, KD_ENOMEM, "indexing listing reasons: out of memory");
+    }
+    for (size_t i = 0; i < r->n_hashes;) {
+        size_t end = i;
+        while (end < r->n_hashes && r->occ[end].hash == r->occ[i].hash)
+            end++;
+        size_t at = r->occ[i].hash & (r->n_slots - 1);
+        while (r->words[at].hash)
+            at = (at + 1) & (r->n_slots - 1);
+        r->words[at] = (word_slot){r->occ[i].hash, (uint32_t)i, (uint32_t)(end - i)};
+        i = end;
+    }
     *out = r;
     return KD_OK;
 }
@@ -133,30 +162,26 @@ void reasons_free(reason_index *r)
     free(r->hashes);
     free(r->token_sentence);
     free(r->occ);
+    free(r->words);
     free(r);
 }
 
 
-/* The occurrences of one word hash: [first, end) in occ. */
-static size_t occ_lower(const reason_index *r, uint32_t hash)
+static const word_slot *word_of(const reason_index *r, uint32_t hash)
 {
-    size_t lo = 0, hi = r->n_hashes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->occ[mid].hash < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t at = hash & (r->n_slots - 1);
+    while (r->words[at].hash) {
+        if (r->words[at].hash == hash)
+            return &r->words[at];
+        at = (at + 1) & (r->n_slots - 1);
     }
-    return lo;
+    return NULL;
 }
 
 size_t reasons_word_count(const reason_index *r, uint32_t hash)
 {
-    size_t first = occ_lower(r, hash), end = first;
-    while (end < r->n_hashes && r->occ[end].hash == hash)
-        end++;
-    return end - first;
+    const word_slot *w = word_of(r, hash);
+    return w ? w->count : 0;
 }
 
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
@@ -169,16 +194,14 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
      * tens of thousands of times, a surname a handful. */
     size_t anchor = 0, best_first = 0, best_count = SIZE_MAX;
     for (size_t j = 0; j < n; j++) {
-        size_t first = occ_lower(r, seq[j]), end = first;
-        while (end < r->n_hashes && r->occ[end].hash == seq[j] && end - first < best_count)
-            end++;
-        if (end - first < best_count) {
-            best_count = end - first;
-            best_first = first;
+        const word_slot *w = word_of(r, seq[j]);
+        if (!w)
+            return 0;
+        if (w->count < best_count) {
+            best_count = w->count;
+            best_first = w->first;
             anchor = j;
         }
-        if (best_count == 0)
-            return 0;
     }
     size_t count = 0;
     uint32_t last_entity = UINT32_MAX;

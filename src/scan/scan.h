@@ -7,12 +7,14 @@
 /* A word of the text, with byte offsets into the original. */
 typedef struct scan_token {
     size_t start, end;
-    uint32_t hash;     /* of its spelling-family key; words compare by it */
+    uint32_t hash;     /* of its spelling-family key, 0 until asked for a
+                          lower-case word (scan_token_hash) */
     bool capital;      /* starts with a capital (or a letter of a caseless script) */
     bool connector;    /* of, the, al, bin, von...: may sit inside a name */
     bool title;        /* Mr, President, General...: may precede a name */
     bool break_before; /* sentence punctuation or a line break precedes it */
     bool in_names;     /* its key is a word of some listed name */
+    uint32_t key;      /* that key in the index's name table, or UINT32_MAX */
     bool in_reasons;   /* it occurs in some listing's reasons */
     size_t line;
 } scan_token;
@@ -28,6 +30,8 @@ typedef struct scan_tokens {
 int scan_tokenize(const char *text, size_t len, scan_tokens *out);
 void scan_tokens_free(scan_tokens *t);
 uint32_t scan_key_hash(const char *word, size_t len);
+/* The token's key hash, computed now when the tokenizer left it out. */
+uint32_t scan_token_hash(const char *text, const scan_token *tok);
 
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */

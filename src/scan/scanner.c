@@ -26,9 +26,15 @@
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
 
+/* A key of the index's name table, found by the hash of its text. */
+typedef struct key_slot {
+    uint32_t hash; /* 0: empty (hashes are odd) */
+    uint32_t key;
+} key_slot;
+
 struct kd_scanner {
     const kd_index *ix;
-    uint32_t *name_keys; /* set of the hashes of every key of a listed name */
+    key_slot *name_keys; /* every key of a listed name, by hash */
     size_t n_slots;
     kd_matcher *matcher;
     reason_index *reasons;
@@ -59,9 +65,10 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
         uint64_t h64 = hash_bytes(key, strlen(key));
         uint32_t h = (uint32_t)(h64 ^ (h64 >> 32)) | 1u;
         size_t at = h & (s->n_slots - 1);
-        while (s->name_keys[at] && s->name_keys[at] != h)
+        while (s->name_keys[at].hash && s->name_keys[at].hash != h)
             at = (at + 1) & (s->n_slots - 1);
-        s->name_keys[at] = h;
+        if (!s->name_keys[at].hash) /* two keys, one hash: the first stands */
+            s->name_keys[at] = (key_slot){h, (uint32_t)k};
     }
     int rc = kd_matcher_new(ix, &s->matcher, err);
     if (!rc)
@@ -269,6 +276,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         return 0;
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = titled && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    /* what rules out a single word whatever it matches, known before kd_match */
+    if (b - a == 1 && !titled_surname &&
+        (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
+        return 0;
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
                         .threshold = threshold, .limit = 10};
     /* the words alone: markup, entities and possessives stay out */
@@ -372,13 +383,62 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
     return 0;
 }
 
-static bool in_name_keys(const kd_scanner *s, uint32_t h)
+/* The name-table key with this hash, or UINT32_MAX. */
+static uint32_t name_key_of(const kd_scanner *s, uint32_t h)
 {
     size_t at = h & (s->n_slots - 1);
-    while (s->name_keys[at]) {
-        if (s->name_keys[at] == h)
-            return true;
+    while (s->name_keys[at].hash) {
+        if (s->name_keys[at].hash == h)
+            return s->name_keys[at].key;
         at = (at + 1) & (s->n_slots - 1);
+    }
+    return UINT32_MAX;
+}
+
+static bool is_ascii(const char *text, const scan_token *t)
+{
+    for (size_t i = t->start; i < t->end; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Whether some listed name holds the key of every Latin word of the window
+ * [a, b): window_covered will demand it of a hit, and answering it from
+ * the postings of the rarest key costs far less than a kd_match. Titles
+ * and connectors are left to kd_match, as try_listed strips them. */
+static bool listed_possible(const kd_scanner *s, const char *text, const scan_token *tok,
+                            size_t a, size_t b)
+{
+    const kd_index *ix = s->ix;
+    uint32_t keys[MAX_WINDOW];
+    size_t n = 0;
+    for (size_t k = a; k < b; k++) {
+        if (tok[k].connector || tok[k].title || !is_ascii(text, &tok[k]))
+            continue;
+        if (tok[k].key == UINT32_MAX)
+            return false;
+        keys[n++] = tok[k].key;
+    }
+    if (n <= 1)
+        return true;
+    size_t rarest = 0;
+    for (size_t i = 1; i < n; i++)
+        if (ix->keys[keys[i]].n_postings < ix->keys[keys[rarest]].n_postings)
+            rarest = i;
+    const kdx_key *r = &ix->keys[keys[rarest]];
+    for (uint32_t p = 0; p < r->n_postings; p++) {
+        const kdx_name *name = &ix->names[ix->postings[r->postings_first + p]];
+        const kdx_token *nt = &ix->tokens[name->tokens_first];
+        bool all = true;
+        for (size_t i = 0; i < n && all; i++) {
+            bool in = false;
+            for (uint16_t t = 0; t < name->n_tokens && !in; t++)
+                in = nt[t].key == keys[i];
+            all = in;
+        }
+        if (all)
+            return true;
     }
     return false;
 }
@@ -415,7 +475,8 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     for (size_t i = 0; i < n; i++) {
         if (!tok[i].capital && !tok[i].connector)
             continue;
-        tok[i].in_names = in_name_keys(s, tok[i].hash);
+        tok[i].key = name_key_of(s, tok[i].hash);
+        tok[i].in_names = tok[i].key != UINT32_MAX;
         tok[i].in_reasons = reasons_word_count(s->reasons, tok[i].hash) > 0;
     }
     mention_list found = {0};
@@ -441,7 +502,8 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
             for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
                 if (tok[a].connector)
                     break;
-                if (window_possible(text, tok, a, a + w, true))
+                if (window_possible(text, tok, a, a + w, true) &&
+                    listed_possible(s, text, tok, a, a + w))
                     rc = try_listed(s, text, tok, a, a + w, threshold, &found, &taken, err);
                 if (!rc && !taken && w >= 2 && window_possible(text, tok, a, a + w, false))
                     rc = try_linked(s, text, tok, a, a + w, &found, &taken);

@@ -182,12 +182,15 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         scan_token *tok = &out->items[out->n++];
         tok->start = start;
         tok->end = i;
-        tok->hash = scan_key_hash(text + start, i - start);
         tok->capital = capital_at(t + start, len - start);
         tok->connector = false;
-        for (size_t k = 0; k < KD_ARRAY_LEN(connectors); k++)
+        for (size_t k = 0; k < KD_ARRAY_LEN(connectors) && i - start <= 4; k++)
             if (strlen(connectors[k]) == i - start && strncasecmp(text + start, connectors[k], i - start) == 0)
                 tok->connector = true;
+        /* Only words that can be part of a name are keyed: in prose most
+         * words are lower-case, and keying them would be most of the cost
+         * of a scan. scan_token_hash keys the others when asked. */
+        tok->hash = tok->capital || tok->connector ? scan_key_hash(text + start, i - start) : 0;
         tok->title = false;
         if (tok->capital && i - start < 32) {
             char lower[32];
@@ -195,6 +198,8 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
                 lower[k] = (char)tolower((unsigned char)text[start + k]);
             tok->title = is_title(lower, i - start);
         }
+        tok->key = UINT32_MAX;
+        tok->in_names = tok->in_reasons = false;
         tok->break_before = brk;
         tok->line = line;
         brk = false;
@@ -206,6 +211,11 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         }
     }
     return KD_OK;
+}
+
+uint32_t scan_token_hash(const char *text, const scan_token *tok)
+{
+    return tok->hash ? tok->hash : scan_key_hash(text + tok->start, tok->end - tok->start);
 }
 
 void scan_tokens_free(scan_tokens *t)
