@@ -33,7 +33,26 @@ struct reason_index {
     occurrence *occ;
     word_slot *words; /* open addressing, hash 0 = empty (hashes are odd) */
     size_t n_slots;
+    /* how the listings use words outside names (REASONS_LOWER...) */
+    word_slot *marks; /* count holds the flags */
+    size_t n_mark_slots;
+    word_slot *pending_marks;
+    size_t n_pending, cap_pending;
 };
+
+static int mark(reason_index *r, uint32_t hash, uint32_t flag)
+{
+    if (r->n_pending == r->cap_pending) {
+        size_t cap = r->cap_pending ? r->cap_pending * 2 : 65536;
+        word_slot *p = realloc(r->pending_marks, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        r->pending_marks = p;
+        r->cap_pending = cap;
+    }
+    r->pending_marks[r->n_pending++] = (word_slot){hash, 0, flag};
+    return KD_OK;
+}
 
 static int compare_occ(const void *a, const void *b)
 {
@@ -78,6 +97,9 @@ static int add_sentence(reason_index *r, uint32_t entity, const char *text, size
     for (size_t i = 0; i < toks->n; i++) {
         r->token_sentence[r->n_hashes] = (uint32_t)r->n_sentences;
         r->hashes[r->n_hashes++] = scan_token_hash(text, &toks->items[i]);
+        const scan_token *t = &toks->items[i];
+        if (!t->capital && mark(r, scan_word_hash(text + t->start, t->end - t->start), REASONS_LOWER))
+            return KD_ENOMEM;
     }
     r->n_sentences++;
     return KD_OK;
@@ -104,6 +126,51 @@ static int add_text(reason_index *r, uint32_t entity, const char *text, scan_tok
     return KD_OK;
 }
 
+/* Words of birth places and addresses: "Grozny" is a place there. */
+static int add_place(reason_index *r, const char *text, scan_tokens *toks)
+{
+    toks->n = 0;
+    if (scan_tokenize(text, strlen(text), toks))
+        return KD_ENOMEM;
+    for (size_t i = 0; i < toks->n; i++)
+        if (mark(r, scan_word_hash(text + toks->items[i].start, toks->items[i].end - toks->items[i].start),
+                 REASONS_PLACE))
+            return KD_ENOMEM;
+    return KD_OK;
+}
+
+static int index_marks(reason_index *r)
+{
+    r->n_mark_slots = 1024;
+    while (r->n_mark_slots < r->n_pending * 2)
+        r->n_mark_slots *= 2;
+    if (!(r->marks = calloc(r->n_mark_slots, sizeof *r->marks)))
+        return KD_ENOMEM;
+    for (size_t i = 0; i < r->n_pending; i++) {
+        uint32_t h = r->pending_marks[i].hash;
+        size_t at = h & (r->n_mark_slots - 1);
+        while (r->marks[at].hash && r->marks[at].hash != h)
+            at = (at + 1) & (r->n_mark_slots - 1);
+        r->marks[at].hash = h;
+        r->marks[at].count |= r->pending_marks[i].count;
+    }
+    free(r->pending_marks);
+    r->pending_marks = NULL;
+    r->n_pending = r->cap_pending = 0;
+    return KD_OK;
+}
+
+unsigned reasons_word_marks(const reason_index *r, uint32_t hash)
+{
+    size_t at = hash & (r->n_mark_slots - 1);
+    while (r->marks[at].hash) {
+        if (r->marks[at].hash == hash)
+            return r->marks[at].count;
+        at = (at + 1) & (r->n_mark_slots - 1);
+    }
+    return 0;
+}
+
 int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
 {
     reason_index *r = calloc(1, sizeof *r);
@@ -118,9 +185,13 @@ int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
             if (val->prop == KD_PROP_REASON || val->prop == KD_PROP_POSITION ||
                 val->prop == KD_PROP_NOTES || val->prop == KD_PROP_SUMMARY)
                 rc = add_text(r, (uint32_t)e, index_string(ix, val->text), &toks);
+            else if (val->prop == KD_PROP_BIRTH_PLACE || val->prop == KD_PROP_ADDRESS)
+                rc = add_place(r, index_string(ix, val->text), &toks);
         }
     }
     scan_tokens_free(&toks);
+    if (!rc)
+        rc = index_marks(r);
     if (!rc && !(r->occ = malloc((r->n_hashes ? r->n_hashes : 1) * sizeof *r->occ)))
         rc = KD_ENOMEM;
     if (rc) {
@@ -163,6 +234,8 @@ void reasons_free(reason_index *r)
     free(r->token_sentence);
     free(r->occ);
     free(r->words);
+    free(r->marks);
+    free(r->pending_marks);
     free(r);
 }
 

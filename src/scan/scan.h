@@ -30,6 +30,9 @@ typedef struct scan_tokens {
 int scan_tokenize(const char *text, size_t len, scan_tokens *out);
 void scan_tokens_free(scan_tokens *t);
 uint32_t scan_key_hash(const char *word, size_t len);
+/* A hash of the word's exact spelling, case aside: unlike keys, "Dugin"
+ * and "doing" differ. */
+uint32_t scan_word_hash(const char *word, size_t len);
 /* The token's key hash, computed now when the tokenizer left it out. */
 uint32_t scan_token_hash(const char *text, const scan_token *tok);
 
@@ -41,10 +44,44 @@ int reasons_build(const kd_index *ix, reason_index **out, kd_error *err);
 void reasons_free(reason_index *r);
 /* How often a word hash occurs in the listing sentences. */
 size_t reasons_word_count(const reason_index *r, uint32_t hash);
+/* How the listings use a word (by scan_word_hash) beyond names: written in
+ * lower case in their prose (a common word: "rage", "guy"), or in a birth
+ * place or an address (a place: "Grozny"). */
+enum { REASONS_LOWER = 1, REASONS_PLACE = 2 };
+unsigned reasons_word_marks(const reason_index *r, uint32_t hash);
 /* Calls found(ctx, entity, sentence, length) for each sentence holding the
  * hash sequence, at most once per entity; returns the number of entities. */
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx);
+
+/* ---- the EU listing reasons as a corpus (eval.c) ----------------------- */
+
+typedef enum scan_miss_cause {
+    SCAN_MISS_LINKED, /* the surname's words became a linked mention */
+    SCAN_MISS_OTHER,  /* ... a listed mention of someone else */
+    SCAN_MISS_ALONE,  /* the surname stands alone and was not taken */
+    SCAN_MISS_NAMED,  /* with a capitalised word before it, not matched */
+    SCAN_MISS_COUNT
+} scan_miss_cause;
+
+extern const char *const scan_miss_cause_names[SCAN_MISS_COUNT];
+
+typedef struct scan_eval {
+    size_t tried, found, bytes;
+    size_t misses[SCAN_MISS_COUNT];
+} scan_eval;
+
+/* Called for each reason whose own record was not found: the surname's
+ * first occurrence is reason[at, at + len). */
+typedef void (*scan_eval_miss_fn)(void *ctx, size_t entity, const char *reason, size_t at,
+                                  size_t len, scan_miss_cause cause, const kd_mention *m,
+                                  size_t n);
+
+/* Scans the reason of every EU annex Person record that names the person
+ * by the upper-case surname of the listed name, and counts how often the
+ * record itself is among the listed hits. */
+int scan_eval_reasons(kd_scanner *s, const kd_index *ix, scan_eval *out, scan_eval_miss_fn miss,
+                      void *ctx, kd_error *err);
 
 #endif

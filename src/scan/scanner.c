@@ -22,6 +22,15 @@
 /* ... and a word the listings' own prose uses often ("Federation") is a
  * common word there, not the short name of a listed body. */
 #define SINGLE_WORD_MAX_USES 60
+/* Given name and surname of a listed name with its middle names left out
+ * score lower in kd_match (0.76 for Alexander Rusakov, listed with
+ * Ilyich); in prose that is how people are named. */
+#define GIVEN_AND_SURNAME_FLOOR 0.7
+/* A surname alone names a listed person only when it is this long, at
+ * most this many records hold its spelling family (a cheap first cut) and
+ * at most three listed persons bear it spelled the same (try_listed). */
+#define BARE_SURNAME_MIN_LEN 5
+#define BARE_SURNAME_MAX_RECORDS 12
 #define MAX_RELATED 40
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
@@ -40,6 +49,19 @@ struct kd_scanner {
     reason_index *reasons;
     scan_tokens tokens;
     buf window;
+    /* Per-scan memory, valid where the stamp equals gen (one increment
+     * forgets it all, whatever the size of the index):
+     * - the first listed mention of each entity, whose related listings a
+     *   later mention reuses;
+     * - persons named in full so far, by the name-table key of the last
+     *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
+    uint32_t gen;
+    uint32_t *entity_gen, *entity_first;    /* by entity */
+    uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
+    struct named_surname {
+        uint32_t mention, next; /* next: UINT32_MAX ends the chain */
+    } *surnames;
+    size_t n_surnames, cap_surnames;
 };
 
 int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
@@ -70,6 +92,14 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
         if (!s->name_keys[at].hash) /* two keys, one hash: the first stands */
             s->name_keys[at] = (key_slot){h, (uint32_t)k};
     }
+    s->entity_gen = calloc(ix->n_entities + 1, sizeof *s->entity_gen);
+    s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
+    s->surname_gen = calloc(ix->n_keys + 1, sizeof *s->surname_gen);
+    s->surname_head = calloc(ix->n_keys + 1, sizeof *s->surname_head);
+    if (!s->entity_gen || !s->entity_first || !s->surname_gen || !s->surname_head) {
+        kd_scanner_free(s);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
     int rc = kd_matcher_new(ix, &s->matcher, err);
     if (!rc)
         rc = reasons_build(ix, &s->reasons, err);
@@ -90,6 +120,11 @@ void kd_scanner_free(kd_scanner *s)
     free(s->name_keys);
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
+    free(s->surnames);
+    free(s->entity_gen);
+    free(s->entity_first);
+    free(s->surname_gen);
+    free(s->surname_head);
     free(s);
 }
 
@@ -186,6 +221,14 @@ static void find_related(kd_scanner *s, kd_mention *m)
     }
 }
 
+static bool is_ascii(const char *text, const scan_token *t)
+{
+    for (size_t i = t->start; i < t->end; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return false;
+    return true;
+}
+
 static bool is_country(const char *text, size_t len)
 {
     char code[3];
@@ -238,6 +281,29 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
     return true;
 }
 
+/* Whether the window holds the first and the last word of the listed
+ * name (each spelled alike, window_covered checks the rest): prose writes
+ * "Konstantin Ernst" for Konstantin Lvovich ERNST, and the middle names a
+ * name field would have are missing rather than different. */
+static bool given_and_surname(const char *text, const scan_token *tok, size_t a, size_t b,
+                              const char *matched_name)
+{
+    while (a < b && (tok[a].connector || tok[a].title))
+        a++;
+    if (b - a < 2)
+        return false;
+    const char *last = strrchr(matched_name, ' ');
+    size_t first_len = strcspn(matched_name, " ");
+    if (!last)
+        return false;
+    last++;
+    const scan_token *x = &tok[a], *y = &tok[b - 1];
+    if (!is_ascii(text, x) || !is_ascii(text, y))
+        return false;
+    return scan_key_hash(matched_name, first_len) == x->hash &&
+           scan_key_hash(last, strlen(last)) == y->hash;
+}
+
 /* A surname after a title names a listed person when the listed name ends
  * with it, spelled the same, and few listed records bear it (the caller
  * counts): "Mr Govor" is Roman GOVOR; "President Aliyev" names no one
@@ -259,9 +325,88 @@ static bool titled_surname_matches(const kd_scanner *s, const char *text, const 
     return true;
 }
 
-/* Tries the window [a, b) of tokens as a listed mention. */
+static int remember_surname(kd_scanner *s, uint32_t key, size_t mention)
+{
+    if (key == UINT32_MAX)
+        return KD_OK;
+    if (s->n_surnames == s->cap_surnames) {
+        size_t cap = s->cap_surnames ? s->cap_surnames * 2 : 16;
+        struct named_surname *p = realloc(s->surnames, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        s->surnames = p;
+        s->cap_surnames = cap;
+    }
+    bool known = s->surname_gen[key] == s->gen;
+    s->surnames[s->n_surnames] = (struct named_surname){(uint32_t)mention,
+                                                        known ? s->surname_head[key] : UINT32_MAX};
+    s->surname_gen[key] = s->gen;
+    s->surname_head[key] = (uint32_t)s->n_surnames++;
+    return KD_OK;
+}
+
+/* A surname alone after the person was named in full: the same listed
+ * parties, whatever other records share the surname. */
+static int try_named_surname(kd_scanner *s, const char *text, const scan_token *t,
+                             mention_list *out, bool *taken)
+{
+    if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
+        s->surname_gen[t->key] != s->gen)
+        return 0;
+    size_t first_here = out->n;
+    for (uint32_t i = s->surname_head[t->key]; i != UINT32_MAX; i = s->surnames[i].next) {
+        uint32_t full_at = s->surnames[i].mention;
+        bool dup = false; /* one mention per entity at this place */
+        for (size_t k = first_here; k < out->n && !dup; k++)
+            dup = out->items[k].entity == out->items[full_at].entity;
+        if (dup)
+            continue;
+        kd_mention *m = push_mention(out);
+        if (!m)
+            return KD_ENOMEM;
+        const kd_mention *full = &out->items[full_at]; /* push may have moved it */
+        *m = *full;
+        m->start = t->start;
+        m->end = t->end;
+        m->line = t->line;
+        m->related = NULL;
+        m->n_related = 0;
+        if (full->n_related) {
+            m->related = malloc(full->n_related * sizeof *m->related);
+            if (!m->related)
+                return KD_ENOMEM;
+            memcpy(m->related, full->related, full->n_related * sizeof *m->related);
+            m->n_related = full->n_related;
+        }
+        snprintf(m->explanation, sizeof m->explanation, "surname of \"%.*s\" named above",
+                 (int)(full->end - full->start), text + full->start);
+        *taken = true;
+    }
+    return 0;
+}
+
+/* Whether a capitalised word standing alone may be the surname of a listed
+ * person ("Dzhabarov supported..."): a word of listed names that few
+ * records hold, never written in lower case in the listings' prose (a
+ * common word: "Rage", "Hope") and never part of a birth place or an
+ * address (a place: "Grozny"). kd_match and the bearer count decide. */
+static bool bare_surname_possible(const kd_scanner *s, const char *text, const scan_token *t)
+{
+    if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
+        t->end - t->start < BARE_SURNAME_MIN_LEN || !is_ascii(text, t))
+        return false;
+    if (s->ix->keys[t->key].entity_count > BARE_SURNAME_MAX_RECORDS)
+        return false;
+    if (reasons_word_marks(s->reasons, scan_word_hash(text + t->start, t->end - t->start)) &
+        (REASONS_LOWER | REASONS_PLACE))
+        return false;
+    return !is_country(text + t->start, t->end - t->start);
+}
+
+/* Tries the window [a, b) of tokens as a listed mention; with bare, a
+ * single word is tried as a surname standing alone. */
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
-                      double threshold, mention_list *out, bool *taken, kd_error *err)
+                      bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
 {
     /* "President X", "Brigadier-General X": the title is not the name */
     bool titled = false;
@@ -275,7 +420,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     if (is_country(text + start, end - start))
         return 0;
     /* "Mr Govor": a title and one rare surname name a person. */
-    bool titled_surname = titled && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
     /* what rules out a single word whatever it matches, known before kd_match */
     if (b - a == 1 && !titled_surname &&
         (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
@@ -306,8 +451,11 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (titled_surname) {
             if (!titled_surname_matches(s, text, &tok[a], &res[i]))
                 continue;
-        } else if (!res[i].match) {
-            break;
+        } else if (!res[i].match &&
+                   !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
+                     s->ix->entities[res[i].entity].schema == KD_SCHEMA_PERSON &&
+                     given_and_surname(text, tok, a, b, res[i].matched_name))) {
+            continue;
         }
         kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
         /* One word in prose is a place or a common noun far more often than
@@ -330,9 +478,12 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         memcpy(m->explanation, res[i].explanation, sizeof m->explanation);
         /* the same party named again: its related listings are known */
         const kd_mention *before = NULL;
-        for (size_t k = out->n - 1; k-- > 0 && !before;)
-            if (!out->items[k].linked && out->items[k].entity == m->entity)
-                before = &out->items[k];
+        if (s->entity_gen[m->entity] == s->gen) {
+            before = &out->items[s->entity_first[m->entity]];
+        } else {
+            s->entity_gen[m->entity] = s->gen;
+            s->entity_first[m->entity] = (uint32_t)(out->n - 1);
+        }
         if (before && before->n_related) {
             m->related = malloc(before->n_related * sizeof *m->related);
             if (!m->related)
@@ -342,11 +493,64 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         } else if (!before) {
             find_related(s, m);
         }
+        if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 &&
+            remember_surname(s, tok[b - 1].key, out->n - 1))
+            return KD_ENOMEM;
         added++;
     }
     if (added)
         *taken = true;
     return 0;
+}
+
+typedef struct entity_set {
+    uint32_t items[LINKED_MAX_ENTITIES];
+    size_t n;
+} entity_set;
+
+static void collect_entity(void *ctx, uint32_t entity, const char *sentence, size_t len)
+{
+    (void)sentence;
+    (void)len;
+    entity_set *set = ctx;
+    if (set->n < LINKED_MAX_ENTITIES)
+        set->items[set->n++] = entity;
+}
+
+/* Whether the last two or more words of [a, b) are all words of one name
+ * of the entity. */
+static bool ends_with_name_of(const kd_scanner *s, const char *text, const scan_token *tok,
+                              size_t a, size_t b, uint32_t entity)
+{
+    const kd_index *ix = s->ix;
+    size_t lo = 0, hi = ix->n_names;
+    while (lo < hi) { /* names are stored in entity order */
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->names[mid].entity < entity)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < ix->n_names && ix->names[i].entity == entity; i++) {
+        const kdx_name *name = &ix->names[i];
+        const kdx_token *nt = &ix->tokens[name->tokens_first];
+        size_t words = 0;
+        for (size_t k = b; k-- > a;) {
+            if (tok[k].connector)
+                continue;
+            if (!is_ascii(text, &tok[k]) || tok[k].key == UINT32_MAX)
+                break;
+            bool in = false;
+            for (uint16_t t = 0; t < name->n_tokens && !in; t++)
+                in = nt[t].key == tok[k].key;
+            if (!in)
+                break;
+            words++;
+        }
+        if (words >= 2)
+            return true;
+    }
+    return false;
 }
 
 /* Tries the window as a linked mention: a name other listings mention. */
@@ -365,9 +569,15 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
     uint32_t seq[MAX_WINDOW];
     for (size_t i = a; i < b; i++)
         seq[i - a] = tok[i].hash;
-    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, NULL, NULL);
+    entity_set named = {0};
+    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, collect_entity, &named);
     if (count == 0 || count > LINKED_MAX_ENTITIES)
         return 0;
+    /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
+     * the shorter windows will find him listed. */
+    for (size_t i = 0; i < named.n; i++)
+        if (ends_with_name_of(s, text, tok, a, b, named.items[i]))
+            return 0;
     kd_mention *m = push_mention(out);
     if (!m)
         return KD_ENOMEM;
@@ -393,14 +603,6 @@ static uint32_t name_key_of(const kd_scanner *s, uint32_t h)
         at = (at + 1) & (s->n_slots - 1);
     }
     return UINT32_MAX;
-}
-
-static bool is_ascii(const char *text, const scan_token *t)
-{
-    for (size_t i = t->start; i < t->end; i++)
-        if ((unsigned char)text[i] >= 0x80)
-            return false;
-    return true;
 }
 
 /* Whether some listed name holds the key of every Latin word of the window
@@ -452,8 +654,8 @@ static bool window_possible(const char *text, const scan_token *tok, size_t a, s
         bool ascii = true;
         for (size_t i = tok[k].start; i < tok[k].end && ascii; i++)
             ascii = (unsigned char)text[i] < 0x80;
-        if (tok[k].connector || !ascii)
-            continue;
+        if (tok[k].connector || !ascii || (listed && tok[k].title))
+            continue; /* try_listed strips titles: "Lieutenant" is no name */
         if (listed ? !tok[k].in_names : !tok[k].in_reasons)
             return false;
     }
@@ -466,6 +668,12 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     *out = NULL;
     *n_out = 0;
     s->tokens.n = 0;
+    s->n_surnames = 0;
+    if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
+        memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
+        memset(s->surname_gen, 0, (s->ix->n_keys + 1) * sizeof *s->surname_gen);
+        s->gen = 1;
+    }
     if (!utf8_valid(text, len, NULL))
         return error_set(err, KD_EUTF8, "text: invalid UTF-8");
     if (scan_tokenize(text, len, &s->tokens))
@@ -502,9 +710,13 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
             for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
                 if (tok[a].connector)
                     break;
-                if (window_possible(text, tok, a, a + w, true) &&
+                if (w == 1)
+                    rc = try_named_surname(s, text, &tok[a], &found, &taken);
+                if (!rc && !taken && window_possible(text, tok, a, a + w, true) &&
                     listed_possible(s, text, tok, a, a + w))
-                    rc = try_listed(s, text, tok, a, a + w, threshold, &found, &taken, err);
+                    rc = try_listed(s, text, tok, a, a + w, false, threshold, &found, &taken, err);
+                if (!rc && !taken && w == 1 && bare_surname_possible(s, text, &tok[a]))
+                    rc = try_listed(s, text, tok, a, a + 1, true, threshold, &found, &taken, err);
                 if (!rc && !taken && w >= 2 && window_possible(text, tok, a, a + w, false))
                     rc = try_linked(s, text, tok, a, a + w, &found, &taken);
                 if (taken)

@@ -213,6 +213,16 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
     return KD_OK;
 }
 
+uint32_t scan_word_hash(const char *word, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a over the lower-cased bytes */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)word[i];
+        h = (h ^ (c < 0x80 ? (unsigned char)tolower(c) : c)) * 1099511628211ull;
+    }
+    return (uint32_t)(h ^ (h >> 32)) | 1u;
+}
+
 uint32_t scan_token_hash(const char *text, const scan_token *tok)
 {
     return tok->hash ? tok->hash : scan_key_hash(text + tok->start, tok->end - tok->start);
