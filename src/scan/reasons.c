@@ -2,6 +2,9 @@
  * sequences, with an index from each word hash to where it occurs: finding
  * who names a party is a binary search and a few comparisons. */
 #include "scan.h"
+#include "match/match.h"
+
+#include <ctype.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +32,23 @@ struct reason_index {
     size_t n_sentences, cap_sentences;
     uint32_t *hashes;
     uint32_t *token_sentence;
+    uint8_t *token_inner_capital; /* capitalised, not first in its sentence */
+    uint32_t *token_start;        /* byte offset in its sentence */
+    uint16_t *token_len;
     size_t n_hashes, cap_hashes;
     occurrence *occ;
     word_slot *words; /* open addressing, hash 0 = empty (hashes are odd) */
     size_t n_slots;
     /* how the listings use words outside names (REASONS_LOWER...) */
-    word_slot *marks; /* count holds the flags */
+    word_slot *marks; /* count holds the flags; first: lower-case uses less
+                         capitalised ones inside a sentence, while building */
     size_t n_mark_slots;
     word_slot *pending_marks;
     size_t n_pending, cap_pending;
 };
+
+/* Only while building: a capitalised use not at the start of a sentence. */
+#define CAPITAL_INSIDE 0x100u
 
 static int mark(reason_index *r, uint32_t hash, uint32_t flag)
 {
@@ -90,15 +100,33 @@ static int add_sentence(reason_index *r, uint32_t entity, const char *text, size
         if (!s)
             return KD_ENOMEM;
         r->token_sentence = s;
+        uint8_t *c = realloc(r->token_inner_capital, cap);
+        if (!c)
+            return KD_ENOMEM;
+        r->token_inner_capital = c;
+        uint32_t *ts = realloc(r->token_start, cap * sizeof *ts);
+        if (!ts)
+            return KD_ENOMEM;
+        r->token_start = ts;
+        uint16_t *tl = realloc(r->token_len, cap * sizeof *tl);
+        if (!tl)
+            return KD_ENOMEM;
+        r->token_len = tl;
         r->cap_hashes = cap;
     }
     sentence *s = &r->sentences[r->n_sentences];
     *s = (sentence){entity, text, (uint32_t)len, (uint32_t)r->n_hashes, (uint32_t)toks->n};
     for (size_t i = 0; i < toks->n; i++) {
         r->token_sentence[r->n_hashes] = (uint32_t)r->n_sentences;
+        r->token_inner_capital[r->n_hashes] = toks->items[i].capital && !toks->items[i].break_before &&
+                                               !toks->items[i].connector;
+        r->token_start[r->n_hashes] = (uint32_t)toks->items[i].start;
+        size_t tl = toks->items[i].end - toks->items[i].start;
+        r->token_len[r->n_hashes] = (uint16_t)(tl < UINT16_MAX ? tl : UINT16_MAX);
         r->hashes[r->n_hashes++] = scan_token_hash(text, &toks->items[i]);
         const scan_token *t = &toks->items[i];
-        if (!t->capital && mark(r, scan_word_hash(text + t->start, t->end - t->start), REASONS_LOWER))
+        uint32_t how = !t->capital ? REASONS_LOWER : !t->break_before ? CAPITAL_INSIDE : 0;
+        if (how && mark(r, scan_word_hash(text + t->start, t->end - t->start), how))
             return KD_ENOMEM;
     }
     r->n_sentences++;
@@ -152,8 +180,13 @@ static int index_marks(reason_index *r)
         while (r->marks[at].hash && r->marks[at].hash != h)
             at = (at + 1) & (r->n_mark_slots - 1);
         r->marks[at].hash = h;
-        r->marks[at].count |= r->pending_marks[i].count;
+        uint32_t how = r->pending_marks[i].count;
+        r->marks[at].count |= how & ~(uint32_t)CAPITAL_INSIDE;
+        r->marks[at].first += (how & REASONS_LOWER ? 1u : 0u) - (how & CAPITAL_INSIDE ? 1u : 0u);
     }
+    for (size_t i = 0; i < r->n_mark_slots; i++)
+        if (r->marks[i].hash && (int32_t)r->marks[i].first < 0)
+            r->marks[i].count |= REASONS_MOSTLY_CAPITAL;
     free(r->pending_marks);
     r->pending_marks = NULL;
     r->n_pending = r->cap_pending = 0;
@@ -232,6 +265,9 @@ void reasons_free(reason_index *r)
     free(r->sentences);
     free(r->hashes);
     free(r->token_sentence);
+    free(r->token_inner_capital);
+    free(r->token_start);
+    free(r->token_len);
     free(r->occ);
     free(r->words);
     free(r->marks);
@@ -257,7 +293,40 @@ size_t reasons_word_count(const reason_index *r, uint32_t hash)
     return w ? w->count : 0;
 }
 
+/* Whether the sentence at token `at` writes the text's words as a name:
+ * one of them capitalised inside the sentence, and each Latin word spelled
+ * close to the text's (keys alone let "You" stand for "EU"). */
+static bool written_as_name(const reason_index *r, const sentence *s, uint32_t at,
+                            const reasons_spelling *spell, size_t n)
+{
+    if (!memchr(r->token_inner_capital + at, 1, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const scan_token *t = &spell->tokens[i];
+        size_t tl = t->end - t->start, rl = r->token_len[at + i];
+        if (t->connector || tl > 63 || rl > 63)
+            continue;
+        char a[64], b[64];
+        bool ascii = true;
+        for (size_t k = 0; k < tl && ascii; k++) {
+            unsigned char c = (unsigned char)spell->text[t->start + k];
+            ascii = c < 0x80;
+            a[k] = (char)tolower(c);
+        }
+        const char *rw = s->text + r->token_start[at + i];
+        for (size_t k = 0; k < rl && ascii; k++) {
+            unsigned char c = (unsigned char)rw[k];
+            ascii = c < 0x80;
+            b[k] = (char)tolower(c);
+        }
+        if (ascii && similarity_jaro_winkler(a, tl, b, rl) < 0.85)
+            return false;
+    }
+    return true;
+}
+
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
+                    const reasons_spelling *spell,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx)
 {
@@ -287,6 +356,8 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
         if (at < s->tok_first || at + n > s->tok_first + s->tok_count || s->entity == skip_entity)
             continue;
         if (memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
+            continue;
+        if (spell && !written_as_name(r, s, at, spell, n))
             continue;
         if (s->entity == last_entity)
             continue;

@@ -47,11 +47,24 @@ size_t reasons_word_count(const reason_index *r, uint32_t hash);
 /* How the listings use a word (by scan_word_hash) beyond names: written in
  * lower case in their prose (a common word: "rage", "guy"), or in a birth
  * place or an address (a place: "Grozny"). */
-enum { REASONS_LOWER = 1, REASONS_PLACE = 2 };
+enum {
+    REASONS_LOWER = 1,        /* written in lower case at least once */
+    REASONS_PLACE = 2,        /* a word of a birth place or an address */
+    REASONS_MOSTLY_CAPITAL = 4, /* capitalised inside a sentence more often
+                                   than in lower case ("Russian", not "license") */
+};
 unsigned reasons_word_marks(const reason_index *r, uint32_t hash);
 /* Calls found(ctx, entity, sentence, length) for each sentence holding the
- * hash sequence, at most once per entity; returns the number of entities. */
+ * hash sequence, at most once per entity; returns the number of entities.
+ * With spell (the text's words): only where the sentence writes them as a
+ * name, a word capitalised inside the sentence ("the way head" does not
+ * name "Way Head") and each spelled close to the text's. */
+typedef struct reasons_spelling {
+    const char *text;
+    const scan_token *tokens; /* tokens[i] is the word hashed as seq[i] */
+} reasons_spelling;
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
+                    const reasons_spelling *spell,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx);
 

@@ -55,6 +55,7 @@ struct kd_scanner {
      *   later mention reuses;
      * - persons named in full so far, by the name-table key of the last
      *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
+    uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
     uint32_t gen;
     uint32_t *entity_gen, *entity_first;    /* by entity */
     uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
@@ -100,6 +101,31 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
+    /* A single word is a listed hit only as the whole name of a body (one
+     * word beside legal forms and stop words): the keys of such names. */
+    s->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
+    if (!s->lone_body_key) {
+        kd_scanner_free(s);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *name = &ix->names[i];
+        kd_schema schema = (kd_schema)ix->entities[name->entity].schema;
+        if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
+            continue;
+        uint32_t key = UINT32_MAX;
+        size_t words = 0;
+        for (uint16_t t = 0; t < name->n_tokens; t++) {
+            const kdx_token *tk = &ix->tokens[name->tokens_first + t];
+            if (tk->cls == TEXT_TOKEN_LEGAL || tk->cls == TEXT_TOKEN_STOP ||
+                tk->cls == TEXT_TOKEN_PARTICLE || tk->cls == TEXT_TOKEN_HONORIFIC)
+                continue;
+            key = tk->key;
+            words++;
+        }
+        if (words == 1)
+            s->lone_body_key[key / 8] |= (uint8_t)(1u << (key % 8));
+    }
     int rc = kd_matcher_new(ix, &s->matcher, err);
     if (!rc)
         rc = reasons_build(ix, &s->reasons, err);
@@ -121,6 +147,7 @@ void kd_scanner_free(kd_scanner *s)
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
     free(s->surnames);
+    free(s->lone_body_key);
     free(s->entity_gen);
     free(s->entity_first);
     free(s->surname_gen);
@@ -213,10 +240,10 @@ static void find_related(kd_scanner *s, kd_mention *m)
             continue;
         if (n == 0)
             continue;
-        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, add_related, m);
+        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, add_related, m);
         if (person && n >= 3) {
             seq[1] = seq[n - 1];
-            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, add_related, m);
+            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, add_related, m);
         }
     }
 }
@@ -423,7 +450,12 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
     /* what rules out a single word whatever it matches, known before kd_match */
     if (b - a == 1 && !titled_surname &&
-        (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
+        (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES ||
+         /* a word the listings' prose writes in lower case is a common
+          * word, even when a body bears it ("JSC Package") */
+         (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
+         (is_ascii(text, &tok[a]) &&
+          (tok[a].key == UINT32_MAX || !(s->lone_body_key[tok[a].key / 8] & (1u << (tok[a].key % 8)))))))
         return 0;
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
                         .threshold = threshold, .limit = 10};
@@ -566,11 +598,30 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
     size_t start = tok[a].start, end = tok[b - 1].end;
     if (is_country(text + start, end - start))
         return 0;
+    /* A proper name has a word the listings write capitalised more often
+     * than not: "This License" and "OR ANY" are common words however
+     * capitalised, "Russian House" is a name. The first word of a sentence
+     * is capitalised whatever it is; a word in capitals ("LIMITED") must
+     * never be written in lower case there. */
+    bool proper = false;
+    for (size_t i = a; i < b && !proper; i++) {
+        if (tok[i].connector || tok[i].break_before)
+            continue;
+        unsigned marks = reasons_word_marks(s->reasons, scan_word_hash(text + tok[i].start,
+                                                                       tok[i].end - tok[i].start));
+        bool caps = tok[i].end - tok[i].start >= 2;
+        for (size_t k = tok[i].start; k < tok[i].end && caps; k++)
+            caps = !islower((unsigned char)text[k]);
+        proper = (marks & REASONS_MOSTLY_CAPITAL) && !(caps && (marks & REASONS_LOWER));
+    }
+    if (!proper)
+        return 0;
     uint32_t seq[MAX_WINDOW];
     for (size_t i = a; i < b; i++)
         seq[i - a] = tok[i].hash;
+    reasons_spelling spell = {text, &tok[a]};
     entity_set named = {0};
-    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, collect_entity, &named);
+    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, collect_entity, &named);
     if (count == 0 || count > LINKED_MAX_ENTITIES)
         return 0;
     /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
@@ -588,7 +639,7 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
     m->score = 1.0;
     snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
              count, count == 1 ? "y" : "ies");
-    reasons_find(s->reasons, seq, b - a, UINT32_MAX, add_related, m);
+    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, add_related, m);
     *taken = true;
     return 0;
 }

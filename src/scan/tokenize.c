@@ -22,7 +22,7 @@ static const char *const titles[] = {
 static bool is_title(const char *lower, size_t len)
 {
     for (size_t k = 0; k < KD_ARRAY_LEN(titles); k++)
-        if (strlen(titles[k]) == len && memcmp(titles[k], lower, len) == 0)
+        if (titles[k][0] == lower[0] && strlen(titles[k]) == len && memcmp(titles[k], lower, len) == 0)
             return true;
     return text_token_class_of(lower, len) == TEXT_TOKEN_HONORIFIC;
 }
@@ -192,7 +192,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
          * of a scan. scan_token_hash keys the others when asked. */
         tok->hash = tok->capital || tok->connector ? scan_key_hash(text + start, i - start) : 0;
         tok->title = false;
-        if (tok->capital && i - start < 32) {
+        if (tok->capital && i - start >= 2 && i - start < 32) {
             char lower[32];
             for (size_t k = 0; k < i - start; k++)
                 lower[k] = (char)tolower((unsigned char)text[start + k]);
