@@ -3,6 +3,7 @@
 #define KD_SCAN_H
 
 #include "index/index.h"
+#include "core/core.h"
 
 /* A word of the text, with byte offsets into the original. */
 typedef struct scan_token {
@@ -67,6 +68,25 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
                     const reasons_spelling *spell,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx);
+
+/* ---- per-scan memory of windows (memo.c) -------------------------------- */
+
+/* What a window's words (the key, under a tag saying which question was
+ * asked) gave earlier in the same text: two numbers the caller defines. */
+typedef struct scan_memo {
+    uint32_t *slots; /* entry index + 1, 0 = empty */
+    size_t n_slots;
+    struct memo_entry *entries;
+    size_t n_entries, cap_entries;
+    buf keys;
+} scan_memo;
+
+bool scan_memo_get(const scan_memo *m, int tag, const char *key, size_t len, uint32_t *first,
+                   uint32_t *count);
+int scan_memo_put(scan_memo *m, int tag, const char *key, size_t len, uint32_t first,
+                  uint32_t count);
+void scan_memo_reset(scan_memo *m);
+void scan_memo_free(scan_memo *m);
 
 /* ---- the EU listing reasons as a corpus (eval.c) ----------------------- */
 

@@ -32,6 +32,13 @@
 #define BARE_SURNAME_MIN_LEN 5
 #define BARE_SURNAME_MAX_RECORDS 12
 #define MAX_RELATED 40
+#define MATCH_LIMIT 10
+/* kd_match results remembered per text (each about 600 bytes) */
+#define MEMO_MAX_RESULTS 16384
+/* memo tags: a listed query (plus its schema) or a linked one (plus the
+ * sentence-start bits of its words, which decide it too) */
+#define MEMO_TAG_LISTED 10
+#define MEMO_TAG_LINKED 1000
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
 
@@ -56,6 +63,11 @@ struct kd_scanner {
      * - persons named in full so far, by the name-table key of the last
      *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
+    /* kd_match results and linked decisions for windows seen earlier in
+     * the text; results live in memo_results */
+    scan_memo memo;
+    kd_match_result *memo_results;
+    size_t n_memo_results, cap_memo_results;
     uint32_t gen;
     uint32_t *entity_gen, *entity_first;    /* by entity */
     uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
@@ -148,6 +160,8 @@ void kd_scanner_free(kd_scanner *s)
     buf_free(&s->window);
     free(s->surnames);
     free(s->lone_body_key);
+    scan_memo_free(&s->memo);
+    free(s->memo_results);
     free(s->entity_gen);
     free(s->entity_first);
     free(s->surname_gen);
@@ -158,7 +172,8 @@ void kd_scanner_free(kd_scanner *s)
 void kd_mentions_free(kd_mention *m, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(m[i].related);
+        if (!m[i].shared_related)
+            free(m[i].related);
     free(m);
 }
 
@@ -396,15 +411,7 @@ static int try_named_surname(kd_scanner *s, const char *text, const scan_token *
         m->start = t->start;
         m->end = t->end;
         m->line = t->line;
-        m->related = NULL;
-        m->n_related = 0;
-        if (full->n_related) {
-            m->related = malloc(full->n_related * sizeof *m->related);
-            if (!m->related)
-                return KD_ENOMEM;
-            memcpy(m->related, full->related, full->n_related * sizeof *m->related);
-            m->n_related = full->n_related;
-        }
+        m->shared_related = 1; /* full's array, or none */
         snprintf(m->explanation, sizeof m->explanation, "surname of \"%.*s\" named above",
                  (int)(full->end - full->start), text + full->start);
         *taken = true;
@@ -428,6 +435,28 @@ static bool bare_surname_possible(const kd_scanner *s, const char *text, const s
         (REASONS_LOWER | REASONS_PLACE))
         return false;
     return !is_country(text + t->start, t->end - t->start);
+}
+
+/* Remembers kd_match's answer for the window in s->window. */
+static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, size_t n)
+{
+    if (s->n_memo_results + n > MEMO_MAX_RESULTS)
+        return KD_OK; /* memory stays bounded: asked again next time */
+    if (s->n_memo_results + n > s->cap_memo_results) {
+        size_t cap = s->cap_memo_results ? s->cap_memo_results * 2 : 64;
+        while (cap < s->n_memo_results + n)
+            cap *= 2;
+        kd_match_result *p = realloc(s->memo_results, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        s->memo_results = p;
+        s->cap_memo_results = cap;
+    }
+    memcpy(s->memo_results + s->n_memo_results, res, n * sizeof *res);
+    int rc = scan_memo_put(&s->memo, tag, s->window.data, s->window.len,
+                           (uint32_t)s->n_memo_results, (uint32_t)n);
+    s->n_memo_results += n;
+    return rc;
 }
 
 /* Tries the window [a, b) of tokens as a listed mention; with bare, a
@@ -458,7 +487,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
           (tok[a].key == UINT32_MAX || !(s->lone_body_key[tok[a].key / 8] & (1u << (tok[a].key % 8)))))))
         return 0;
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
-                        .threshold = threshold, .limit = 10};
+                        .threshold = threshold, .limit = MATCH_LIMIT};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
@@ -466,10 +495,21 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             buf_append(&s->window, text + tok[k].start, tok[k].end - tok[k].start))
             return KD_ENOMEM;
     q.name = s->window.data;
-    kd_match_result res[10];
-    int n = kd_match(s->matcher, &q, res, NULL, err);
-    if (n < 0)
-        return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
+    kd_match_result res[MATCH_LIMIT];
+    int n = 0;
+    uint32_t first, count;
+    int tag = MEMO_TAG_LISTED + q.schema;
+    if (scan_memo_get(&s->memo, tag, s->window.data, s->window.len, &first, &count)) {
+        n = (int)count;
+        memcpy(res, s->memo_results + first, count * sizeof *res);
+    } else {
+        n = kd_match(s->matcher, &q, res, NULL, err);
+        if (n < 0)
+            return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
+        int rc = remember_results(s, tag, res, (size_t)n);
+        if (rc)
+            return error_set(err, rc, "out of memory");
+    }
     int added = 0;
     if (titled_surname) {
         /* the same person may be on three lists; more is a common surname */
@@ -516,13 +556,11 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             s->entity_gen[m->entity] = s->gen;
             s->entity_first[m->entity] = (uint32_t)(out->n - 1);
         }
-        if (before && before->n_related) {
-            m->related = malloc(before->n_related * sizeof *m->related);
-            if (!m->related)
-                return KD_ENOMEM;
-            memcpy(m->related, before->related, before->n_related * sizeof *m->related);
+        if (before) {
+            m->related = before->related;
             m->n_related = before->n_related;
-        } else if (!before) {
+            m->shared_related = 1;
+        } else {
             find_related(s, m);
         }
         if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 &&
@@ -585,6 +623,11 @@ static bool ends_with_name_of(const kd_scanner *s, const char *text, const scan_
     return false;
 }
 
+static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
+                         bool *taken);
+static int linked_decision(kd_scanner *s, const char *text, const scan_token *tok, size_t a,
+                           size_t b, mention_list *out, bool *taken);
+
 /* Tries the window as a linked mention: a name other listings mention. */
 static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
                       mention_list *out, bool *taken)
@@ -595,6 +638,43 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
         b--;
     if (b - a < 2)
         return 0;
+    size_t start = tok[a].start, end = tok[b - 1].end;
+    int tag = MEMO_TAG_LINKED;
+    for (size_t i = a; i < b; i++)
+        tag += tok[i].break_before ? 1 << (i - a) : 0;
+    uint32_t first, count;
+    if (scan_memo_get(&s->memo, tag, text + start, end - start, &first, &count)) {
+        if (first == UINT32_MAX)
+            return 0;
+        return repeat_linked(out, first, start, end, tok[a].line, taken);
+    }
+    int rc = linked_decision(s, text, tok, a, b, out, taken);
+    if (rc)
+        return rc;
+    return scan_memo_put(&s->memo, tag, text + start, end - start,
+                         *taken ? (uint32_t)(out->n - 1) : UINT32_MAX, 0);
+}
+
+/* The same linked name again: the same listings name it. */
+static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
+                         bool *taken)
+{
+    kd_mention *m = push_mention(out);
+    if (!m)
+        return KD_ENOMEM;
+    const kd_mention *was = &out->items[first];
+    *m = *was;
+    m->start = start;
+    m->end = end;
+    m->line = line;
+    m->shared_related = 1; /* was's array, or none */
+    *taken = true;
+    return 0;
+}
+
+static int linked_decision(kd_scanner *s, const char *text, const scan_token *tok, size_t a,
+                           size_t b, mention_list *out, bool *taken)
+{
     size_t start = tok[a].start, end = tok[b - 1].end;
     if (is_country(text + start, end - start))
         return 0;
@@ -720,6 +800,8 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     *n_out = 0;
     s->tokens.n = 0;
     s->n_surnames = 0;
+    scan_memo_reset(&s->memo);
+    s->n_memo_results = 0;
     if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
         memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
         memset(s->surname_gen, 0, (s->ix->n_keys + 1) * sizeof *s->surname_gen);
