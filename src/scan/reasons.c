@@ -326,7 +326,7 @@ static bool written_as_name(const reason_index *r, const sentence *s, uint32_t a
 }
 
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
-                    const reasons_spelling *spell,
+                    const reasons_spelling *spell, size_t limit,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx)
 {
@@ -357,12 +357,11 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
             continue;
         if (memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
             continue;
-        if (spell && !written_as_name(r, s, at, spell, n))
-            continue;
-        if (s->entity == last_entity)
+        if (s->entity == last_entity || (spell && !written_as_name(r, s, at, spell, n)))
             continue;
         last_entity = s->entity;
-        count++;
+        if (++count > limit)
+            break;
         if (found)
             found(ctx, s->entity, s->text, s->len);
     }

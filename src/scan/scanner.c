@@ -255,10 +255,10 @@ static void find_related(kd_scanner *s, kd_mention *m)
             continue;
         if (n == 0)
             continue;
-        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, add_related, m);
+        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
         if (person && n >= 3) {
             seq[1] = seq[n - 1];
-            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, add_related, m);
+            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
         }
     }
 }
@@ -701,7 +701,8 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
         seq[i - a] = tok[i].hash;
     reasons_spelling spell = {text, &tok[a]};
     entity_set named = {0};
-    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, collect_entity, &named);
+    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, LINKED_MAX_ENTITIES, collect_entity,
+                                &named);
     if (count == 0 || count > LINKED_MAX_ENTITIES)
         return 0;
     /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
@@ -719,7 +720,7 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     m->score = 1.0;
     snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
              count, count == 1 ? "y" : "ies");
-    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, add_related, m);
+    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, SIZE_MAX, add_related, m);
     *taken = true;
     return 0;
 }

@@ -77,6 +77,10 @@ static bool capital_at(const unsigned char *p, size_t left)
 /* Skips markup starting at i; returns the new position (i when none). */
 static size_t skip_markup(const char *t, size_t len, size_t i)
 {
+    switch (t[i]) { /* called at every word start and punctuation: most bytes are none */
+    case '<': case '&': case '!': case ']': case 'h': case 'w': break;
+    default: return i;
+    }
     if (t[i] == '<' && i + 1 < len && (isalpha((unsigned char)t[i + 1]) || t[i + 1] == '/' || t[i + 1] == '!')) {
         const char *close = memchr(t + i, '>', len - i);
         if (!close)
@@ -184,9 +188,15 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         tok->end = i;
         tok->capital = capital_at(t + start, len - start);
         tok->connector = false;
-        for (size_t k = 0; k < KD_ARRAY_LEN(connectors) && i - start <= 4; k++)
-            if (strlen(connectors[k]) == i - start && strncasecmp(text + start, connectors[k], i - start) == 0)
-                tok->connector = true;
+        if (i - start <= 4) {
+            char lower[4];
+            size_t n = i - start;
+            for (size_t k = 0; k < n; k++)
+                lower[k] = (char)tolower((unsigned char)text[start + k]);
+            for (size_t k = 0; k < KD_ARRAY_LEN(connectors) && !tok->connector; k++)
+                tok->connector = connectors[k][0] == lower[0] && strlen(connectors[k]) == n &&
+                                 memcmp(connectors[k], lower, n) == 0;
+        }
         /* Only words that can be part of a name are keyed: in prose most
          * words are lower-case, and keying them would be most of the cost
          * of a scan. scan_token_hash keys the others when asked. */
