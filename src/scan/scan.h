@@ -20,9 +20,20 @@ typedef struct scan_token {
     size_t line;
 } scan_token;
 
+/* What a word's spelling gives (its key hash, whether it is a title),
+ * remembered by the word: prose repeats its words, and keying one costs
+ * more than the rest of tokenizing it. Direct-mapped; a clash replaces. */
+#define SCAN_WORD_CACHE 1024
+typedef struct scan_word_info {
+    uint64_t word; /* 64-bit hash of the lower-cased spelling, 0: empty */
+    uint32_t key_hash;
+    bool title;
+} scan_word_info;
+
 typedef struct scan_tokens {
     scan_token *items;
     size_t n, cap;
+    scan_word_info cache[SCAN_WORD_CACHE];
 } scan_tokens;
 
 /* Splits text into words, skipping markup: HTML tags (and script/style

@@ -124,6 +124,29 @@ static size_t skip_markup(const char *t, size_t len, size_t i)
     return i;
 }
 
+static const scan_word_info *word_info(scan_tokens *out, const char *word, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, lower-cased */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)word[i];
+        h = (h ^ (c < 0x80 ? (unsigned char)tolower(c) : c)) * 1099511628211ull;
+    }
+    h |= 1;
+    scan_word_info *w = &out->cache[(h ^ (h >> 29)) & (SCAN_WORD_CACHE - 1)];
+    if (w->word == h)
+        return w;
+    w->word = h;
+    w->key_hash = scan_key_hash(word, len);
+    w->title = false;
+    if (len >= 2 && len < 32) {
+        char lower[32];
+        for (size_t k = 0; k < len; k++)
+            lower[k] = (char)tolower((unsigned char)word[k]);
+        w->title = is_title(lower, len);
+    }
+    return w;
+}
+
 int scan_tokenize(const char *text, size_t len, scan_tokens *out)
 {
     const unsigned char *t = (const unsigned char *)text;
@@ -200,13 +223,12 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         /* Only words that can be part of a name are keyed: in prose most
          * words are lower-case, and keying them would be most of the cost
          * of a scan. scan_token_hash keys the others when asked. */
-        tok->hash = tok->capital || tok->connector ? scan_key_hash(text + start, i - start) : 0;
+        tok->hash = 0;
         tok->title = false;
-        if (tok->capital && i - start >= 2 && i - start < 32) {
-            char lower[32];
-            for (size_t k = 0; k < i - start; k++)
-                lower[k] = (char)tolower((unsigned char)text[start + k]);
-            tok->title = is_title(lower, i - start);
+        if (tok->capital || tok->connector) {
+            const scan_word_info *w = word_info(out, text + start, i - start);
+            tok->hash = w->key_hash;
+            tok->title = tok->capital && w->title;
         }
         tok->key = UINT32_MAX;
         tok->in_names = tok->in_reasons = false;
