@@ -437,6 +437,38 @@ static bool bare_surname_possible(const kd_scanner *s, const char *text, const s
     return !is_country(text + t->start, t->end - t->start);
 }
 
+/* How many listed persons (up to 4) bear the word as the last word of a
+ * name, spelled the same: read from the postings of its key, so a
+ * surname no one or everyone bears costs no kd_match. */
+static int surname_bearers(const kd_scanner *s, const char *text, const scan_token *t)
+{
+    const kd_index *ix = s->ix;
+    size_t len = t->end - t->start;
+    if (t->key == UINT32_MAX || len > 63)
+        return 0;
+    char lower[64];
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)tolower((unsigned char)text[t->start + i]);
+    const kdx_key *k = &ix->keys[t->key];
+    uint32_t bearers[4];
+    int n = 0;
+    for (uint32_t p = 0; p < k->n_postings && n < 4; p++) {
+        const kdx_name *name = &ix->names[ix->postings[k->postings_first + p]];
+        if (ix->entities[name->entity].schema != KD_SCHEMA_PERSON || name->n_tokens == 0)
+            continue;
+        const kdx_token *last = &ix->tokens[name->tokens_first + name->n_tokens - 1];
+        if (last->key != t->key || last->len != len ||
+            memcmp(index_string(ix, last->surface), lower, len) != 0)
+            continue;
+        bool seen = false;
+        for (int i = 0; i < n && !seen; i++)
+            seen = bearers[i] == name->entity;
+        if (!seen)
+            bearers[n++] = name->entity;
+    }
+    return n;
+}
+
 /* Remembers kd_match's answer for the window in s->window. */
 static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, size_t n)
 {
@@ -486,6 +518,13 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
          (is_ascii(text, &tok[a]) &&
           (tok[a].key == UINT32_MAX || !(s->lone_body_key[tok[a].key / 8] & (1u << (tok[a].key % 8)))))))
         return 0;
+    /* the bearer count decides a lone surname (see below); with Latin
+     * letters it is known from the postings before any kd_match */
+    if (titled_surname && is_ascii(text, &tok[a])) {
+        int bearers = surname_bearers(s, text, &tok[a]);
+        if (bearers == 0 || bearers > 3)
+            return 0;
+    }
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
                         .threshold = threshold, .limit = MATCH_LIMIT};
     /* the words alone: markup, entities and possessives stay out */
