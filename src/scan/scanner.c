@@ -30,7 +30,7 @@
  * most this many records hold its spelling family (a cheap first cut) and
  * at most three listed persons bear it spelled the same (try_listed). */
 #define BARE_SURNAME_MIN_LEN 5
-#define BARE_SURNAME_MAX_RECORDS 12
+#define BARE_SURNAME_MAX_RECORDS 30
 #define MAX_RELATED 40
 #define MATCH_LIMIT 10
 /* kd_match results remembered per text (each about 600 bytes) */
@@ -56,18 +56,18 @@ struct kd_scanner {
     reason_index *reasons;
     scan_tokens tokens;
     buf window;
-    /* Per-scan memory, valid where the stamp equals gen (one increment
-     * forgets it all, whatever the size of the index):
-     * - the first listed mention of each entity, whose related listings a
-     *   later mention reuses;
-     * - persons named in full so far, by the name-table key of the last
-     *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
     /* kd_match results and linked decisions for windows seen earlier in
      * the text; results live in memo_results */
     scan_memo memo;
     kd_match_result *memo_results;
     size_t n_memo_results, cap_memo_results;
+    /* Per-scan memory, valid where the stamp equals gen (one increment
+     * forgets it all, whatever the size of the index):
+     * - the first listed mention of each entity, whose related listings a
+     *   later mention reuses;
+     * - persons named in full so far, by the name-table key of the last
+     *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
     uint32_t gen;
     uint32_t *entity_gen, *entity_first;    /* by entity */
     uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
@@ -439,7 +439,9 @@ static bool bare_surname_possible(const kd_scanner *s, const char *text, const s
 
 /* How many listed persons (up to 4) bear the word as the last word of a
  * name, spelled the same: read from the postings of its key, so a
- * surname no one or everyone bears costs no kd_match. */
+ * surname no one or everyone bears costs no kd_match. One person is on
+ * several lists (Malofeev on four): persons are told apart by the key of
+ * the name's first word, the given name. */
 static int surname_bearers(const kd_scanner *s, const char *text, const scan_token *t)
 {
     const kd_index *ix = s->ix;
@@ -460,11 +462,12 @@ static int surname_bearers(const kd_scanner *s, const char *text, const scan_tok
         if (last->key != t->key || last->len != len ||
             memcmp(index_string(ix, last->surface), lower, len) != 0)
             continue;
+        uint32_t given = name->n_tokens > 1 ? ix->tokens[name->tokens_first].key : UINT32_MAX;
         bool seen = false;
         for (int i = 0; i < n && !seen; i++)
-            seen = bearers[i] == name->entity;
+            seen = bearers[i] == given;
         if (!seen)
-            bearers[n++] = name->entity;
+            bearers[n++] = given;
     }
     return n;
 }
@@ -551,10 +554,19 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     }
     int added = 0;
     if (titled_surname) {
-        /* the same person may be on three lists; more is a common surname */
+        /* three persons may share a surname in the lists; more is a common one */
+        uint32_t given[4];
         int bearers = 0;
-        for (int i = 0; i < n; i++)
-            bearers += titled_surname_matches(s, text, &tok[a], &res[i]);
+        for (int i = 0; i < n && bearers < 4; i++) {
+            if (!titled_surname_matches(s, text, &tok[a], &res[i]))
+                continue;
+            uint32_t h = scan_key_hash(res[i].matched_name, strcspn(res[i].matched_name, " "));
+            bool seen = false;
+            for (int k = 0; k < bearers && !seen; k++)
+                seen = given[k] == h;
+            if (!seen)
+                given[bearers++] = h;
+        }
         if (bearers > 3)
             return 0;
     }
