@@ -54,6 +54,14 @@ grep -q '"text":"Dzhabarov","kind":"listed","entity_id":"eu-oj-32014R0269-10-I.P
   fail "Dzhabarov alone: $(head -c 300 "$tmp/bare.jsonl")"
 echo "Aliyev spoke. Kovalchuk said so. Grozny and Aktau agreed." | "$bin" scan -i "$index" --json - |
   grep -q '"kind":"listed"' && fail "a common surname or a place alone is not a hit"
+# a surname after someone else's given name, or a given name before an unlisted surname, is no one listed
+echo "Yesterday Krystal Miller met the press. Later Miller said the meeting went well. Osman Tlustek agreed." |
+  "$bin" scan -i "$index" --json - | grep -q '"kind":"listed"' && fail "Krystal Miller / Osman Tlustek are not listed"
+# middle names may be missing, not a different surname: Xavier Moore is not Xavier MOREAU
+echo "Xavier Moore met the press. Later Moore said so." | "$bin" scan -i "$index" --json - |
+  grep -q '"kind":"listed"' && fail "Xavier Moore is not Xavier Moreau"
+echo "Konstantin Ernst runs Channel One." | "$bin" scan -i "$index" --json - |
+  grep -q '"text":"Konstantin Ernst","kind":"listed","entity_id":"eu-oj-32014R0269-889"' || fail "Konstantin Ernst → 889"
 # after the full name, the surname alone is the same person
 echo "Evgeny Primakov arrived in Baku. Later Primakov spoke." | "$bin" scan -i "$index" --json - > "$tmp/again.jsonl"
 [ "$(grep -c '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/again.jsonl")" -eq 1 ] ||

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_WINDOW 8
 /* Prose is noisier than a name field: a listed hit needs this by default. */
@@ -57,6 +58,7 @@ struct kd_scanner {
     scan_tokens tokens;
     buf window;
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
+    uint8_t *given_key;     /* bit per key: the first word of a person's name */
     /* kd_match results and linked decisions for windows seen earlier in
      * the text; results live in memo_results */
     scan_memo memo;
@@ -71,6 +73,9 @@ struct kd_scanner {
     uint32_t gen;
     uint32_t *entity_gen, *entity_first;    /* by entity */
     uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
+    /* by key: the first token of the text with the key right after another
+     * capitalised word ("Kim Miller") */
+    uint32_t *after_name_gen, *after_name_first;
     struct named_surname {
         uint32_t mention, next; /* next: UINT32_MAX ends the chain */
     } *surnames;
@@ -109,20 +114,28 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
     s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
     s->surname_gen = calloc(ix->n_keys + 1, sizeof *s->surname_gen);
     s->surname_head = calloc(ix->n_keys + 1, sizeof *s->surname_head);
-    if (!s->entity_gen || !s->entity_first || !s->surname_gen || !s->surname_head) {
+    s->after_name_gen = calloc(ix->n_keys + 1, sizeof *s->after_name_gen);
+    s->after_name_first = calloc(ix->n_keys + 1, sizeof *s->after_name_first);
+    if (!s->entity_gen || !s->entity_first || !s->surname_gen || !s->surname_head ||
+        !s->after_name_gen || !s->after_name_first) {
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     /* A single word is a listed hit only as the whole name of a body (one
      * word beside legal forms and stop words): the keys of such names. */
     s->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
-    if (!s->lone_body_key) {
+    s->given_key = calloc(ix->n_keys / 8 + 1, 1);
+    if (!s->lone_body_key || !s->given_key) {
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
         kd_schema schema = (kd_schema)ix->entities[name->entity].schema;
+        if (schema == KD_SCHEMA_PERSON && name->n_tokens > 1) {
+            uint32_t first = ix->tokens[name->tokens_first].key;
+            s->given_key[first / 8] |= (uint8_t)(1u << (first % 8));
+        }
         if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
             continue;
         uint32_t key = UINT32_MAX;
@@ -160,12 +173,15 @@ void kd_scanner_free(kd_scanner *s)
     buf_free(&s->window);
     free(s->surnames);
     free(s->lone_body_key);
+    free(s->given_key);
     scan_memo_free(&s->memo);
     free(s->memo_results);
     free(s->entity_gen);
     free(s->entity_first);
     free(s->surname_gen);
     free(s->surname_head);
+    free(s->after_name_gen);
+    free(s->after_name_first);
     free(s);
 }
 
@@ -263,6 +279,11 @@ static void find_related(kd_scanner *s, kd_mention *m)
     }
 }
 
+static bool has_bit(const uint8_t *bits, uint32_t i)
+{
+    return bits[i / 8] & (1u << (i % 8));
+}
+
 static bool is_ascii(const char *text, const scan_token *t)
 {
     for (size_t i = t->start; i < t->end; i++)
@@ -313,10 +334,17 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         for (size_t i = tok[k].start; i < tok[k].end && ll < sizeof lower; i++)
             if ((unsigned char)text[i] < 0x80)
                 lower[ll++] = (char)tolower((unsigned char)text[i]);
+        /* a word standing alone has nothing beside it to confirm it: it
+         * must be spelled as listed, give or take one letter in a long
+         * word (Rossotrudnichestvo, Russotrudnichestvo), not "Rivera" for
+         * "Riviera" */
+        bool alone = b - a == 1;
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
             found = listed[i] == tok[k].hash &&
-                    similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85;
+                    (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
+                                 (ll >= 10 ? 1u : 0u)
+                           : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85);
         if (!found)
             return false;
     }
@@ -339,6 +367,15 @@ static bool given_and_surname(const char *text, const scan_token *tok, size_t a,
     if (!last)
         return false;
     last++;
+    /* only middle names may be missing: "Xavier Moore" is not let off the
+     * threshold against Xavier MOREAU */
+    size_t words = 0, window_words = 0;
+    for (const char *p = matched_name; *p; p++)
+        words += p[0] != ' ' && (p == matched_name || p[-1] == ' ');
+    for (size_t k = a; k < b; k++)
+        window_words += !tok[k].connector;
+    if (words <= window_words)
+        return false;
     const scan_token *x = &tok[a], *y = &tok[b - 1];
     if (!is_ascii(text, x) || !is_ascii(text, y))
         return false;
@@ -398,6 +435,13 @@ static int try_named_surname(kd_scanner *s, const char *text, const scan_token *
     size_t first_here = out->n;
     for (uint32_t i = s->surname_head[t->key]; i != UINT32_MAX; i = s->surnames[i].next) {
         uint32_t full_at = s->surnames[i].mention;
+        /* spelled as the full mention's last word: the key alone would let
+         * "Maria" follow "Xavier Moreau" */
+        const kd_mention *named = &out->items[full_at];
+        size_t len = t->end - t->start, at = named->end - len;
+        if (named->end < len || (at > named->start && text[at - 1] != ' ' && text[at - 1] != '-') ||
+            strncasecmp(text + at, text + t->start, len) != 0)
+            continue;
         bool dup = false; /* one mention per entity at this place */
         for (size_t k = first_here; k < out->n && !dup; k++)
             dup = out->items[k].entity == out->items[full_at].entity;
@@ -434,7 +478,18 @@ static bool bare_surname_possible(const kd_scanner *s, const char *text, const s
     if (reasons_word_marks(s->reasons, scan_word_hash(text + t->start, t->end - t->start)) &
         (REASONS_LOWER | REASONS_PLACE))
         return false;
-    return !is_country(text + t->start, t->end - t->start);
+    if (is_country(text + t->start, t->end - t->start))
+        return false;
+    /* "Yesterday Kim Miller met the press. Later Miller said...": the text
+     * named its Miller in full, and not as a listed person (that one
+     * try_named_surname would have taken) */
+    /* standing alone: a capitalised word beside it makes it part of a name
+     * that is not listed ("Krystal Miller", "Osman Tlustek") */
+    size_t at = (size_t)(t - s->tokens.items);
+    if ((at > 0 && !t->break_before && t[-1].capital && !t[-1].title) ||
+        (at + 1 < s->tokens.n && !t[1].break_before && t[1].capital))
+        return false;
+    return !(s->after_name_gen[t->key] == s->gen && s->after_name_first[t->key] <= at);
 }
 
 /* How many listed persons (up to 4) bear the word as the last word of a
@@ -519,7 +574,9 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
          (is_ascii(text, &tok[a]) &&
-          (tok[a].key == UINT32_MAX || !(s->lone_body_key[tok[a].key / 8] & (1u << (tok[a].key % 8)))))))
+          (tok[a].key == UINT32_MAX || !has_bit(s->lone_body_key, tok[a].key) ||
+           /* "Patricia", "Oscar": a given name, whatever body bears it */
+           has_bit(s->given_key, tok[a].key)))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
@@ -857,6 +914,7 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
         memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
         memset(s->surname_gen, 0, (s->ix->n_keys + 1) * sizeof *s->surname_gen);
+        memset(s->after_name_gen, 0, (s->ix->n_keys + 1) * sizeof *s->after_name_gen);
         s->gen = 1;
     }
     if (!utf8_valid(text, len, NULL))
@@ -870,6 +928,12 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
             continue;
         tok[i].key = name_key_of(s, tok[i].hash);
         tok[i].in_names = tok[i].key != UINT32_MAX;
+        uint32_t k = tok[i].key;
+        if (k != UINT32_MAX && i > 0 && !tok[i].break_before && tok[i - 1].capital &&
+            !tok[i - 1].title && !tok[i - 1].connector && s->after_name_gen[k] != s->gen) {
+            s->after_name_gen[k] = s->gen;
+            s->after_name_first[k] = (uint32_t)i;
+        }
         tok[i].in_reasons = reasons_word_count(s->reasons, tok[i].hash) > 0;
     }
     mention_list found = {0};
