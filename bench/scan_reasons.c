@@ -134,6 +134,16 @@ int main(int argc, char **argv)
     }
     double setup = now() - t0;
     printf("command: %s %s %s\n", argv[0], argv[1], article);
+    /* figures from a loaded machine are not comparable: say how loaded */
+    FILE *load = fopen("/proc/loadavg", "r");
+    char loadavg[64] = "?";
+    if (load) {
+        if (!fgets(loadavg, sizeof loadavg, load))
+            snprintf(loadavg, sizeof loadavg, "?");
+        loadavg[strcspn(loadavg, "\n")] = '\0';
+        fclose(load);
+    }
+    printf("load average: %s\n", loadavg);
     printf("index: %zu entities, %zu names; scanner ready in %.0f ms\n", ix->n_entities,
            ix->n_names, setup * 1e3);
 

@@ -746,6 +746,10 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
         b--;
     if (b - a < 2)
         return 0;
+    /* a name does not stop before the capitalised word that goes on with
+     * it: "Army General Oleg" of "Army General Oleg Salyukov" is no one */
+    if (b < s->tokens.n && !tok[b].break_before && tok[b].capital && !tok[b].connector)
+        return 0;
     size_t start = tok[a].start, end = tok[b - 1].end;
     int tag = MEMO_TAG_LINKED;
     for (size_t i = a; i < b; i++)
