@@ -42,6 +42,9 @@ typedef struct scan_tokens {
 int scan_tokenize(const char *text, size_t len, scan_tokens *out);
 void scan_tokens_free(scan_tokens *t);
 uint32_t scan_key_hash(const char *word, size_t len);
+/* The word's Latin letters and digits, lower-cased, Latin-1 accents
+ * folded ("Ávila" → "avila"); returns the length written to out. */
+size_t scan_fold_word(const char *word, size_t len, char *out, size_t size);
 /* A hash of the word's exact spelling, case aside: unlike keys, "Dugin"
  * and "doing" differ. */
 uint32_t scan_word_hash(const char *word, size_t len);

@@ -345,10 +345,31 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
                     (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
                                  (ll >= 10 ? 1u : 0u)
                            : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85);
+        /* "Rahmatollah" for the listed "rahmat ollah", "Abdulvahap" for
+         * "abd ul vahap": the index splits compounds the text writes whole */
+        for (size_t i = 0; i < n && !found && !alone; i++) {
+            char joined[64];
+            size_t jl = 0;
+            for (size_t w = i; w < n && w < i + 4 && jl + word_len[w] <= sizeof joined; w++) {
+                memcpy(joined + jl, word[w], word_len[w]);
+                jl += word_len[w];
+                found = w > i && jl == ll && memcmp(joined, lower, ll) == 0;
+                if (found || jl >= ll)
+                    break;
+            }
+        }
         if (!found)
             return false;
     }
     return true;
+}
+
+/* Whether the token is the word, case and Latin-1 accents aside. */
+static bool same_spelling(const char *text, const scan_token *t, const char *word, size_t len)
+{
+    char folded[64];
+    size_t n = scan_fold_word(text + t->start, t->end - t->start, folded, sizeof folded);
+    return n == len && memcmp(folded, word, len) == 0;
 }
 
 /* Whether the window holds the first and the last word of the listed
@@ -376,11 +397,10 @@ static bool given_and_surname(const char *text, const scan_token *tok, size_t a,
         window_words += !tok[k].connector;
     if (words <= window_words)
         return false;
-    const scan_token *x = &tok[a], *y = &tok[b - 1];
-    if (!is_ascii(text, x) || !is_ascii(text, y))
-        return false;
-    return scan_key_hash(matched_name, first_len) == x->hash &&
-           scan_key_hash(last, strlen(last)) == y->hash;
+    /* spelled as listed, accents aside: below the threshold a spelling
+     * family is too loose ("Antoine" for "Antonio") */
+    return same_spelling(text, &tok[a], matched_name, first_len) &&
+           same_spelling(text, &tok[b - 1], last, strlen(last));
 }
 
 /* A surname after a title names a listed person when the listed name ends

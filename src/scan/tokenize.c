@@ -27,15 +27,27 @@ static bool is_title(const char *lower, size_t len)
     return text_token_class_of(lower, len) == TEXT_TOKEN_HONORIFIC;
 }
 
+size_t scan_fold_word(const char *word, size_t len, char *out, size_t size)
+{
+    /* Latin-1 letters folded to their base letter ("Ávila" as the index's
+     * "avila"); '_': not a letter */
+    static const char latin1[] = "aaaaaaaceeeeiiiidnooooo_ouuuuy_saaaaaaaceeeeiiiidnooooo_ouuuuy_y";
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < size; i++) {
+        unsigned char c = (unsigned char)word[i];
+        if (c < 0x80 && isalnum(c))
+            out[n++] = (char)tolower(c);
+        else if (c == 0xC3 && i + 1 < len && (unsigned char)word[i + 1] >= 0x80 &&
+                 (unsigned char)word[i + 1] <= 0xBF && latin1[(unsigned char)word[i + 1] - 0x80] != '_')
+            out[n++] = latin1[(unsigned char)word[++i] - 0x80];
+    }
+    return n;
+}
+
 uint32_t scan_key_hash(const char *word, size_t len)
 {
     char lower[128], key[TEXT_KEY_SIZE(128)];
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < sizeof lower; i++) {
-        unsigned char c = (unsigned char)word[i];
-        if (c < 0x80 && isalnum(c))
-            lower[n++] = (char)tolower(c);
-    }
+    size_t n = scan_fold_word(word, len, lower, sizeof lower);
     size_t k = n ? text_token_key(lower, n, key, sizeof key) : 0;
     /* Words without Latin letters get a hash of their bytes: they compare
      * equal only to themselves. */
