@@ -48,9 +48,58 @@ static void test_eu_reasons_find_their_own_record(void **state)
     kd_index_close(ix);
 }
 
+/* Words fold as the index spells them: case and Latin-1 accents aside. */
+static void test_fold_word(void **state)
+{
+    (void)state;
+    char out[64];
+    size_t n = scan_fold_word("Ávila", strlen("Ávila"), out, sizeof out);
+    assert_int_equal(n, 5);
+    assert_memory_equal(out, "avila", 5);
+    n = scan_fold_word("Muñoz-Palacios", strlen("Muñoz-Palacios"), out, sizeof out);
+    assert_int_equal(n, 13);
+    assert_memory_equal(out, "munozpalacios", 13);
+    /* Cyrillic has no Latin letters: nothing, and the key hash falls back
+     * to the bytes, equal only to the same word */
+    assert_int_equal(scan_fold_word("Примаков", strlen("Примаков"), out, sizeof out), 0);
+    assert_int_equal(scan_key_hash("Ávila", strlen("Ávila")), scan_key_hash("AVILA", 5));
+    assert_int_not_equal(scan_key_hash("Примаков", strlen("Примаков")),
+                         scan_key_hash("Примакова", strlen("Примакова")));
+}
+
+/* The per-text memory answers what was put, under its tag only, and
+ * forgets everything on reset. */
+static void test_memo(void **state)
+{
+    (void)state;
+    scan_memo m = {0};
+    uint32_t first, count;
+    assert_false(scan_memo_get(&m, 1, "Rossotrudnichestvo", 18, &first, &count));
+    for (uint32_t i = 0; i < 1000; i++) { /* enough to grow the table a few times */
+        char key[32];
+        int len = snprintf(key, sizeof key, "window %u", i);
+        assert_int_equal(scan_memo_put(&m, 1, key, (size_t)len, i, i * 2), 0);
+    }
+    assert_int_equal(scan_memo_put(&m, 2, "window 7", 8, 70, 1), 0);
+    assert_true(scan_memo_get(&m, 1, "window 7", 8, &first, &count));
+    assert_int_equal(first, 7);
+    assert_int_equal(count, 14);
+    assert_true(scan_memo_get(&m, 2, "window 7", 8, &first, &count));
+    assert_int_equal(first, 70);
+    assert_false(scan_memo_get(&m, 3, "window 7", 8, &first, &count));
+    scan_memo_reset(&m);
+    assert_false(scan_memo_get(&m, 1, "window 7", 8, &first, &count));
+    assert_int_equal(scan_memo_put(&m, 1, "window 7", 8, 5, 5), 0);
+    assert_true(scan_memo_get(&m, 1, "window 7", 8, &first, &count));
+    assert_int_equal(first, 5);
+    scan_memo_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fold_word),
+        cmocka_unit_test(test_memo),
         cmocka_unit_test(test_eu_reasons_find_their_own_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
