@@ -583,8 +583,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     size_t start = tok[a].start, end = tok[b - 1].end;
-    if (is_country(text + start, end - start))
-        return 0;
+    int country = -1; /* "Russia", "United States": asked once a hit stands */
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
     /* what rules out a single word whatever it matches, known before kd_match */
@@ -667,6 +666,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             continue;
         if (!window_covered(text, tok, a, b, res[i].matched_name))
             continue;
+        if (country < 0)
+            country = is_country(text + start, end - start);
+        if (country)
+            return 0;
         kd_mention *m = push_mention(out);
         if (!m)
             return KD_ENOMEM;
@@ -808,8 +811,6 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
                            size_t b, mention_list *out, bool *taken)
 {
     size_t start = tok[a].start, end = tok[b - 1].end;
-    if (is_country(text + start, end - start))
-        return 0;
     /* A proper name has a word the listings write capitalised more often
      * than not: "This License" and "OR ANY" are common words however
      * capitalised, "Russian House" is a name. The first word of a sentence
@@ -835,7 +836,7 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     entity_set named = {0};
     size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, LINKED_MAX_ENTITIES, collect_entity,
                                 &named);
-    if (count == 0 || count > LINKED_MAX_ENTITIES)
+    if (count == 0 || count > LINKED_MAX_ENTITIES || is_country(text + start, end - start))
         return 0;
     /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
      * the shorter windows will find him listed. */
