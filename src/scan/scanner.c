@@ -897,6 +897,16 @@ static bool listed_possible(const kd_scanner *s, const char *text, const scan_to
     for (uint32_t p = 0; p < r->n_postings; p++) {
         const kdx_name *name = &ix->names[ix->postings[r->postings_first + p]];
         const kdx_token *nt = &ix->tokens[name->tokens_first];
+        /* two words of a twenty-word name never score a hit: "Federal
+         * Agency" of the Federal Agency for the Commonwealth of ...
+         * (particles, legal forms and stop words aside: "Abdulkhaevich"
+         * is indexed as abd ul khaevich) */
+        size_t words = 0;
+        for (uint16_t t = 0; t < name->n_tokens; t++)
+            words += nt[t].cls != TEXT_TOKEN_PARTICLE && nt[t].cls != TEXT_TOKEN_STOP &&
+                     nt[t].cls != TEXT_TOKEN_LEGAL && nt[t].cls != TEXT_TOKEN_HONORIFIC;
+        if (2 * n < words)
+            continue;
         bool all = true;
         for (size_t i = 0; i < n && all; i++) {
             bool in = false;
