@@ -62,6 +62,9 @@ echo "Xavier Moore met the press. Later Moore said so." | "$bin" scan -i "$index
   grep -q '"kind":"listed"' && fail "Xavier Moore is not Xavier Moreau"
 echo "Konstantin Ernst runs Channel One." | "$bin" scan -i "$index" --json - |
   grep -q '"text":"Konstantin Ernst","kind":"listed","entity_id":"eu-oj-32014R0269-889"' || fail "Konstantin Ernst → 889"
+# Russian inflected forms through transliteration: "Евгения Примакова" (genitive)
+echo "Заявление Евгения Примакова." | "$bin" scan -i "$index" --json - |
+  grep -q '"kind":"listed","entity_id":"eu-oj-32014R0269-1426"' || fail "Евгения Примакова → 1426"
 # after the full name, the surname alone is the same person
 echo "Evgeny Primakov arrived in Baku. Later Primakov spoke." | "$bin" scan -i "$index" --json - > "$tmp/again.jsonl"
 [ "$(grep -c '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/again.jsonl")" -eq 1 ] ||
