@@ -500,15 +500,15 @@ static bool bare_surname_possible(const kd_scanner *s, const char *text, const s
         return false;
     if (is_country(text + t->start, t->end - t->start))
         return false;
-    /* "Yesterday Kim Miller met the press. Later Miller said...": the text
-     * named its Miller in full, and not as a listed person (that one
-     * try_named_surname would have taken) */
     /* standing alone: a capitalised word beside it makes it part of a name
      * that is not listed ("Krystal Miller", "Osman Tlustek") */
     size_t at = (size_t)(t - s->tokens.items);
     if ((at > 0 && !t->break_before && t[-1].capital && !t[-1].title) ||
         (at + 1 < s->tokens.n && !t[1].break_before && t[1].capital))
         return false;
+    /* "Yesterday Kim Miller met the press. Later Miller said...": the text
+     * named its Miller in full, and not as a listed person (that one
+     * try_named_surname would have taken) */
     return !(s->after_name_gen[t->key] == s->gen && s->after_name_first[t->key] <= at);
 }
 
