@@ -57,7 +57,7 @@ bench: build
 	./$(BUILD)/bench_match $(BUILD)/bench.kdx $(EVAL)/positives_un_untreated.csv \
 	    $(EVAL)/negatives_global_1000.csv $(EVAL)/negatives_us_1000.csv
 	./$(BUILD)/bench_text_forms $(BENCH_LISTS)
-	./$(BUILD)/bench_scan_reasons $(BUILD)/bench.kdx
+	./$(BUILD)/bench_scan_reasons $(BUILD)/bench.kdx $(abspath ../shared/data/text/baku-russian-house.txt)
 	./bench/store.sh $(BUILD)/kordon
 
 fuzz: deps

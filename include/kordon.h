@@ -336,16 +336,19 @@ typedef struct kd_mention {
     char explanation[384];
     kd_related *related;
     size_t n_related;
+    int shared_related;       /* related is an earlier mention's of the same result
+                                 (a party named again), freed with that one */
 } kd_mention;
 
 typedef struct kd_scanner kd_scanner;
 
-/* Builds the scanner's index of listing reasons (tens of milliseconds on
- * all lists); one scanner per thread. */
+/* Builds the scanner's index of listing reasons (a few hundred
+ * milliseconds on all lists); one scanner per thread. */
 int kd_scanner_new(const kd_index *index, kd_scanner **out, kd_error *err);
 void kd_scanner_free(kd_scanner *s);
 /* Finds mentions in text (plain, Markdown or HTML); *out is the caller's
- * to release with kd_mentions_free. threshold 0 → KD_MATCH_THRESHOLD. */
+ * to release, all at once, with kd_mentions_free (mentions share related
+ * arrays). threshold 0 → KD_MATCH_THRESHOLD. */
 int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
             size_t *n_out, kd_error *err);
 void kd_mentions_free(kd_mention *mentions, size_t n);

@@ -48,7 +48,28 @@ echo "President Aliyev met Mr. Primakov and General Staff officers." | "$bin" sc
 grep -q '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/titles.jsonl" ||
   fail "Mr. Primakov: $(head -c 300 "$tmp/titles.jsonl")"
 grep -q 'Aliyev' "$tmp/titles.jsonl" && fail "President Aliyev must not be a hit"
-echo "Primakov spoke." | "$bin" scan -i "$index" --json - | grep -q '"kind":"listed"' && fail "a bare surname is not a hit"
+# a surname alone: a rare listed one names the person, a common one no one
+echo "Dzhabarov supported the deployment." | "$bin" scan -i "$index" --json - > "$tmp/bare.jsonl"
+grep -q '"text":"Dzhabarov","kind":"listed","entity_id":"eu-oj-32014R0269-10-I.PERSONS"' "$tmp/bare.jsonl" ||
+  fail "Dzhabarov alone: $(head -c 300 "$tmp/bare.jsonl")"
+echo "Aliyev spoke. Kovalchuk said so. Grozny and Aktau agreed." | "$bin" scan -i "$index" --json - |
+  grep -q '"kind":"listed"' && fail "a common surname or a place alone is not a hit"
+# a surname after someone else's given name, or a given name before an unlisted surname, is no one listed
+echo "Yesterday Krystal Miller met the press. Later Miller said the meeting went well. Osman Tlustek agreed." |
+  "$bin" scan -i "$index" --json - | grep -q '"kind":"listed"' && fail "Krystal Miller / Osman Tlustek are not listed"
+# middle names may be missing, not a different surname: Xavier Moore is not Xavier MOREAU
+echo "Xavier Moore met the press. Later Moore said so." | "$bin" scan -i "$index" --json - |
+  grep -q '"kind":"listed"' && fail "Xavier Moore is not Xavier Moreau"
+echo "Konstantin Ernst runs Channel One." | "$bin" scan -i "$index" --json - |
+  grep -q '"text":"Konstantin Ernst","kind":"listed","entity_id":"eu-oj-32014R0269-889"' || fail "Konstantin Ernst → 889"
+# Russian inflected forms through transliteration: "Евгения Примакова" (genitive)
+echo "Заявление Евгения Примакова." | "$bin" scan -i "$index" --json - |
+  grep -q '"kind":"listed","entity_id":"eu-oj-32014R0269-1426"' || fail "Евгения Примакова → 1426"
+# after the full name, the surname alone is the same person
+echo "Evgeny Primakov arrived in Baku. Later Primakov spoke." | "$bin" scan -i "$index" --json - > "$tmp/again.jsonl"
+[ "$(grep -c '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/again.jsonl")" -eq 1 ] ||
+  fail "Primakov after Evgeny Primakov: $(head -c 300 "$tmp/again.jsonl")"
+grep -q 'surname of \\"Evgeny Primakov\\" named above' "$tmp/again.jsonl" || fail "no explanation for the surname"
 
 # --- markup: HTML tags, scripts and entities; Markdown images ---------------
 printf '<p>Head of <b>Rossotrudnichestvo</b>, Evgeny&nbsp;Primakov&#39;s deputy.</p><script>var x = "Ali Khamenei";</script>\n![Evgeny Primakov](/img/evgeny-primakov.jpg)\n' > "$tmp/page.html"

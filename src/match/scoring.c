@@ -13,11 +13,18 @@
 
 bool match_is_patronymic(const char *s, size_t n)
 {
-    static const char *const endings[] = {"ovich", "evich", "ovna", "evna", "ogly", "oglu",
-                                          "kyzy", "qizi", "ovych", "ivna", "ichna"};
+    /* lengths stored: this runs for every token of every scored name */
+#define ENDING(e) {e, sizeof e - 1}
+    static const struct {
+        const char *text;
+        size_t len;
+    } endings[] = {ENDING("ovich"), ENDING("evich"), ENDING("ovna"), ENDING("evna"),
+                   ENDING("ogly"),  ENDING("oglu"),  ENDING("kyzy"), ENDING("qizi"),
+                   ENDING("ovych"), ENDING("ivna"),  ENDING("ichna")};
+#undef ENDING
     for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
-        size_t k = strlen(endings[i]);
-        if (n > k + 2 && memcmp(s + n - k, endings[i], k) == 0)
+        size_t k = endings[i].len;
+        if (n > k + 2 && memcmp(s + n - k, endings[i].text, k) == 0)
             return true;
     }
     return false;

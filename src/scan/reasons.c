@@ -2,6 +2,9 @@
  * sequences, with an index from each word hash to where it occurs: finding
  * who names a party is a binary search and a few comparisons. */
 #include "scan.h"
+#include "match/match.h"
+
+#include <ctype.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +20,49 @@ typedef struct occurrence {
     uint32_t hash, token; /* token position in `hashes` */
 } occurrence;
 
+/* One distinct word: where its run of occurrences starts in occ. A hash
+ * table rather than a binary search because the scanner asks about every
+ * capitalised word of the text, and "the" has tens of thousands. */
+typedef struct word_slot {
+    uint32_t hash, first, count;
+} word_slot;
+
 struct reason_index {
     sentence *sentences;
     size_t n_sentences, cap_sentences;
     uint32_t *hashes;
     uint32_t *token_sentence;
+    uint8_t *token_inner_capital; /* capitalised, not first in its sentence */
+    uint32_t *token_start;        /* byte offset in its sentence */
+    uint16_t *token_len;
     size_t n_hashes, cap_hashes;
     occurrence *occ;
+    word_slot *words; /* open addressing, hash 0 = empty (hashes are odd) */
+    size_t n_slots;
+    /* how the listings use words outside names (REASONS_LOWER...) */
+    word_slot *marks; /* count holds the flags; first: lower-case uses less
+                         capitalised ones inside a sentence, while building */
+    size_t n_mark_slots;
+    word_slot *pending_marks;
+    size_t n_pending, cap_pending;
 };
+
+/* Only while building: a capitalised use not at the start of a sentence. */
+#define CAPITAL_INSIDE 0x100u
+
+static int mark(reason_index *r, uint32_t hash, uint32_t flag)
+{
+    if (r->n_pending == r->cap_pending) {
+        size_t cap = r->cap_pending ? r->cap_pending * 2 : 65536;
+        word_slot *p = realloc(r->pending_marks, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        r->pending_marks = p;
+        r->cap_pending = cap;
+    }
+    r->pending_marks[r->n_pending++] = (word_slot){hash, 0, flag};
+    return KD_OK;
+}
 
 static int compare_occ(const void *a, const void *b)
 {
@@ -62,13 +100,34 @@ static int add_sentence(reason_index *r, uint32_t entity, const char *text, size
         if (!s)
             return KD_ENOMEM;
         r->token_sentence = s;
+        uint8_t *c = realloc(r->token_inner_capital, cap);
+        if (!c)
+            return KD_ENOMEM;
+        r->token_inner_capital = c;
+        uint32_t *ts = realloc(r->token_start, cap * sizeof *ts);
+        if (!ts)
+            return KD_ENOMEM;
+        r->token_start = ts;
+        uint16_t *tl = realloc(r->token_len, cap * sizeof *tl);
+        if (!tl)
+            return KD_ENOMEM;
+        r->token_len = tl;
         r->cap_hashes = cap;
     }
     sentence *s = &r->sentences[r->n_sentences];
     *s = (sentence){entity, text, (uint32_t)len, (uint32_t)r->n_hashes, (uint32_t)toks->n};
     for (size_t i = 0; i < toks->n; i++) {
         r->token_sentence[r->n_hashes] = (uint32_t)r->n_sentences;
-        r->hashes[r->n_hashes++] = toks->items[i].hash;
+        r->token_inner_capital[r->n_hashes] = toks->items[i].capital && !toks->items[i].break_before &&
+                                               !toks->items[i].connector;
+        r->token_start[r->n_hashes] = (uint32_t)toks->items[i].start;
+        size_t tl = toks->items[i].end - toks->items[i].start;
+        r->token_len[r->n_hashes] = (uint16_t)(tl < UINT16_MAX ? tl : UINT16_MAX);
+        r->hashes[r->n_hashes++] = scan_token_hash(text, &toks->items[i]);
+        const scan_token *t = &toks->items[i];
+        uint32_t how = !t->capital ? REASONS_LOWER : !t->break_before ? CAPITAL_INSIDE : 0;
+        if (how && mark(r, scan_word_hash(text + t->start, t->end - t->start), how))
+            return KD_ENOMEM;
     }
     r->n_sentences++;
     return KD_OK;
@@ -95,6 +154,56 @@ static int add_text(reason_index *r, uint32_t entity, const char *text, scan_tok
     return KD_OK;
 }
 
+/* Words of birth places and addresses: "Grozny" is a place there. */
+static int add_place(reason_index *r, const char *text, scan_tokens *toks)
+{
+    toks->n = 0;
+    if (scan_tokenize(text, strlen(text), toks))
+        return KD_ENOMEM;
+    for (size_t i = 0; i < toks->n; i++)
+        if (mark(r, scan_word_hash(text + toks->items[i].start, toks->items[i].end - toks->items[i].start),
+                 REASONS_PLACE))
+            return KD_ENOMEM;
+    return KD_OK;
+}
+
+static int index_marks(reason_index *r)
+{
+    r->n_mark_slots = 1024;
+    while (r->n_mark_slots < r->n_pending * 2)
+        r->n_mark_slots *= 2;
+    if (!(r->marks = calloc(r->n_mark_slots, sizeof *r->marks)))
+        return KD_ENOMEM;
+    for (size_t i = 0; i < r->n_pending; i++) {
+        uint32_t h = r->pending_marks[i].hash;
+        size_t at = h & (r->n_mark_slots - 1);
+        while (r->marks[at].hash && r->marks[at].hash != h)
+            at = (at + 1) & (r->n_mark_slots - 1);
+        r->marks[at].hash = h;
+        uint32_t how = r->pending_marks[i].count;
+        r->marks[at].count |= how & ~(uint32_t)CAPITAL_INSIDE;
+        r->marks[at].first += (how & REASONS_LOWER ? 1u : 0u) - (how & CAPITAL_INSIDE ? 1u : 0u);
+    }
+    for (size_t i = 0; i < r->n_mark_slots; i++)
+        if (r->marks[i].hash && (int32_t)r->marks[i].first < 0)
+            r->marks[i].count |= REASONS_MOSTLY_CAPITAL;
+    free(r->pending_marks);
+    r->pending_marks = NULL;
+    r->n_pending = r->cap_pending = 0;
+    return KD_OK;
+}
+
+unsigned reasons_word_marks(const reason_index *r, uint32_t hash)
+{
+    size_t at = hash & (r->n_mark_slots - 1);
+    while (r->marks[at].hash) {
+        if (r->marks[at].hash == hash)
+            return r->marks[at].count;
+        at = (at + 1) & (r->n_mark_slots - 1);
+    }
+    return 0;
+}
+
 int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
 {
     reason_index *r = calloc(1, sizeof *r);
@@ -109,9 +218,13 @@ int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
             if (val->prop == KD_PROP_REASON || val->prop == KD_PROP_POSITION ||
                 val->prop == KD_PROP_NOTES || val->prop == KD_PROP_SUMMARY)
                 rc = add_text(r, (uint32_t)e, index_string(ix, val->text), &toks);
+            else if (val->prop == KD_PROP_BIRTH_PLACE || val->prop == KD_PROP_ADDRESS)
+                rc = add_place(r, index_string(ix, val->text), &toks);
         }
     }
     scan_tokens_free(&toks);
+    if (!rc)
+        rc = index_marks(r);
     if (!rc && !(r->occ = malloc((r->n_hashes ? r->n_hashes : 1) * sizeof *r->occ)))
         rc = KD_ENOMEM;
     if (rc) {
@@ -121,6 +234,26 @@ int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
     for (size_t i = 0; i < r->n_hashes; i++)
         r->occ[i] = (occurrence){r->hashes[i], (uint32_t)i};
     qsort(r->occ, r->n_hashes, sizeof *r->occ, compare_occ);
+    size_t distinct = 0;
+    for (size_t i = 0; i < r->n_hashes; i++)
+        distinct += i == 0 || r->occ[i].hash != r->occ[i - 1].hash;
+    r->n_slots = 1024;
+    while (r->n_slots < distinct * 2)
+        r->n_slots *= 2;
+    if (!(r->words = calloc(r->n_slots, sizeof *r->words))) {
+        reasons_free(r);
+        return error_set(err, KD_ENOMEM, "indexing listing reasons: out of memory");
+    }
+    for (size_t i = 0; i < r->n_hashes;) {
+        size_t end = i;
+        while (end < r->n_hashes && r->occ[end].hash == r->occ[i].hash)
+            end++;
+        size_t at = r->occ[i].hash & (r->n_slots - 1);
+        while (r->words[at].hash)
+            at = (at + 1) & (r->n_slots - 1);
+        r->words[at] = (word_slot){r->occ[i].hash, (uint32_t)i, (uint32_t)(end - i)};
+        i = end;
+    }
     *out = r;
     return KD_OK;
 }
@@ -132,34 +265,68 @@ void reasons_free(reason_index *r)
     free(r->sentences);
     free(r->hashes);
     free(r->token_sentence);
+    free(r->token_inner_capital);
+    free(r->token_start);
+    free(r->token_len);
     free(r->occ);
+    free(r->words);
+    free(r->marks);
+    free(r->pending_marks);
     free(r);
 }
 
 
-/* The occurrences of one word hash: [first, end) in occ. */
-static size_t occ_lower(const reason_index *r, uint32_t hash)
+static const word_slot *word_of(const reason_index *r, uint32_t hash)
 {
-    size_t lo = 0, hi = r->n_hashes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->occ[mid].hash < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t at = hash & (r->n_slots - 1);
+    while (r->words[at].hash) {
+        if (r->words[at].hash == hash)
+            return &r->words[at];
+        at = (at + 1) & (r->n_slots - 1);
     }
-    return lo;
+    return NULL;
 }
 
 size_t reasons_word_count(const reason_index *r, uint32_t hash)
 {
-    size_t first = occ_lower(r, hash), end = first;
-    while (end < r->n_hashes && r->occ[end].hash == hash)
-        end++;
-    return end - first;
+    const word_slot *w = word_of(r, hash);
+    return w ? w->count : 0;
+}
+
+/* Whether the sentence at token `at` writes the text's words as a name:
+ * one of them capitalised inside the sentence, and each Latin word spelled
+ * close to the text's (keys alone let "You" stand for "EU"). */
+static bool written_as_name(const reason_index *r, const sentence *s, uint32_t at,
+                            const reasons_spelling *spell, size_t n)
+{
+    if (!memchr(r->token_inner_capital + at, 1, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const scan_token *t = &spell->tokens[i];
+        size_t tl = t->end - t->start, rl = r->token_len[at + i];
+        if (t->connector || tl > 63 || rl > 63)
+            continue;
+        char a[64], b[64];
+        bool ascii = true;
+        for (size_t k = 0; k < tl && ascii; k++) {
+            unsigned char c = (unsigned char)spell->text[t->start + k];
+            ascii = c < 0x80;
+            a[k] = (char)tolower(c);
+        }
+        const char *rw = s->text + r->token_start[at + i];
+        for (size_t k = 0; k < rl && ascii; k++) {
+            unsigned char c = (unsigned char)rw[k];
+            ascii = c < 0x80;
+            b[k] = (char)tolower(c);
+        }
+        if (ascii && similarity_jaro_winkler(a, tl, b, rl) < 0.85)
+            return false;
+    }
+    return true;
 }
 
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
+                    const reasons_spelling *spell, size_t limit,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx)
 {
@@ -169,16 +336,14 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
      * tens of thousands of times, a surname a handful. */
     size_t anchor = 0, best_first = 0, best_count = SIZE_MAX;
     for (size_t j = 0; j < n; j++) {
-        size_t first = occ_lower(r, seq[j]), end = first;
-        while (end < r->n_hashes && r->occ[end].hash == seq[j] && end - first < best_count)
-            end++;
-        if (end - first < best_count) {
-            best_count = end - first;
-            best_first = first;
+        const word_slot *w = word_of(r, seq[j]);
+        if (!w)
+            return 0;
+        if (w->count < best_count) {
+            best_count = w->count;
+            best_first = w->first;
             anchor = j;
         }
-        if (best_count == 0)
-            return 0;
     }
     size_t count = 0;
     uint32_t last_entity = UINT32_MAX;
@@ -192,10 +357,11 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
             continue;
         if (memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
             continue;
-        if (s->entity == last_entity)
+        if (s->entity == last_entity || (spell && !written_as_name(r, s, at, spell, n)))
             continue;
         last_entity = s->entity;
-        count++;
+        if (++count > limit)
+            break;
         if (found)
             found(ctx, s->entity, s->text, s->len);
     }

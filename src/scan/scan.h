@@ -3,23 +3,37 @@
 #define KD_SCAN_H
 
 #include "index/index.h"
+#include "core/core.h"
 
 /* A word of the text, with byte offsets into the original. */
 typedef struct scan_token {
     size_t start, end;
-    uint32_t hash;     /* of its spelling-family key; words compare by it */
+    uint32_t hash;     /* of its spelling-family key, 0 until asked for a
+                          lower-case word (scan_token_hash) */
     bool capital;      /* starts with a capital (or a letter of a caseless script) */
     bool connector;    /* of, the, al, bin, von...: may sit inside a name */
     bool title;        /* Mr, President, General...: may precede a name */
     bool break_before; /* sentence punctuation or a line break precedes it */
     bool in_names;     /* its key is a word of some listed name */
+    uint32_t key;      /* that key in the index's name table, or UINT32_MAX */
     bool in_reasons;   /* it occurs in some listing's reasons */
     size_t line;
 } scan_token;
 
+/* What a word's spelling gives (its key hash, whether it is a title),
+ * remembered by the word: prose repeats its words, and keying one costs
+ * more than the rest of tokenizing it. Direct-mapped; a clash replaces. */
+#define SCAN_WORD_CACHE 1024
+typedef struct scan_word_info {
+    uint64_t word; /* 64-bit hash of the lower-cased spelling, 0: empty */
+    uint32_t key_hash;
+    bool title;
+} scan_word_info;
+
 typedef struct scan_tokens {
     scan_token *items;
     size_t n, cap;
+    scan_word_info cache[SCAN_WORD_CACHE];
 } scan_tokens;
 
 /* Splits text into words, skipping markup: HTML tags (and script/style
@@ -28,6 +42,14 @@ typedef struct scan_tokens {
 int scan_tokenize(const char *text, size_t len, scan_tokens *out);
 void scan_tokens_free(scan_tokens *t);
 uint32_t scan_key_hash(const char *word, size_t len);
+/* The word's Latin letters and digits, lower-cased, Latin-1 accents
+ * folded ("Ávila" → "avila"); returns the length written to out. */
+size_t scan_fold_word(const char *word, size_t len, char *out, size_t size);
+/* A hash of the word's exact spelling, case aside: unlike keys, "Dugin"
+ * and "doing" differ. */
+uint32_t scan_word_hash(const char *word, size_t len);
+/* The token's key hash, computed now when the tokenizer left it out. */
+uint32_t scan_token_hash(const char *text, const scan_token *tok);
 
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */
@@ -37,9 +59,28 @@ int reasons_build(const kd_index *ix, reason_index **out, kd_error *err);
 void reasons_free(reason_index *r);
 /* How often a word hash occurs in the listing sentences. */
 size_t reasons_word_count(const reason_index *r, uint32_t hash);
+/* How the listings use a word (by scan_word_hash) beyond names: written in
+ * lower case in their prose (a common word: "rage", "guy"), or in a birth
+ * place or an address (a place: "Grozny"). */
+enum {
+    REASONS_LOWER = 1,        /* written in lower case at least once */
+    REASONS_PLACE = 2,        /* a word of a birth place or an address */
+    REASONS_MOSTLY_CAPITAL = 4, /* capitalised inside a sentence more often
+                                   than in lower case ("Russian", not "license") */
+};
+unsigned reasons_word_marks(const reason_index *r, uint32_t hash);
 /* Calls found(ctx, entity, sentence, length) for each sentence holding the
- * hash sequence, at most once per entity; returns the number of entities. */
+ * hash sequence, at most once per entity; returns the number of entities.
+ * With spell (the text's words): only where the sentence writes them as a
+ * name, a word capitalised inside the sentence ("the way head" does not
+ * name "Way Head") and each spelled close to the text's. Stops after
+ * limit + 1 entities: more than limit is all the caller needs to know. */
+typedef struct reasons_spelling {
+    const char *text;
+    const scan_token *tokens; /* tokens[i] is the word hashed as seq[i] */
+} reasons_spelling;
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
+                    const reasons_spelling *spell, size_t limit,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx);
 
@@ -48,5 +89,53 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
  * score, explanation, related. */
 struct json_t;
 struct json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention *m);
+
+/* ---- per-scan memory of windows (memo.c) -------------------------------- */
+
+/* What a window's words (the key, under a tag saying which question was
+ * asked) gave earlier in the same text: two numbers the caller defines. */
+typedef struct scan_memo {
+    uint32_t *slots; /* entry index + 1, 0 = empty */
+    size_t n_slots;
+    struct memo_entry *entries;
+    size_t n_entries, cap_entries;
+    buf keys;
+} scan_memo;
+
+bool scan_memo_get(const scan_memo *m, int tag, const char *key, size_t len, uint32_t *first,
+                   uint32_t *count);
+int scan_memo_put(scan_memo *m, int tag, const char *key, size_t len, uint32_t first,
+                  uint32_t count);
+void scan_memo_reset(scan_memo *m);
+void scan_memo_free(scan_memo *m);
+
+/* ---- the EU listing reasons as a corpus (eval.c) ----------------------- */
+
+typedef enum scan_miss_cause {
+    SCAN_MISS_LINKED, /* the surname's words became a linked mention */
+    SCAN_MISS_OTHER,  /* ... a listed mention of someone else */
+    SCAN_MISS_ALONE,  /* the surname stands alone and was not taken */
+    SCAN_MISS_NAMED,  /* with a capitalised word before it, not matched */
+    SCAN_MISS_COUNT
+} scan_miss_cause;
+
+extern const char *const scan_miss_cause_names[SCAN_MISS_COUNT];
+
+typedef struct scan_eval {
+    size_t tried, found, bytes;
+    size_t misses[SCAN_MISS_COUNT];
+} scan_eval;
+
+/* Called for each reason whose own record was not found: the surname's
+ * first occurrence is reason[at, at + len). */
+typedef void (*scan_eval_miss_fn)(void *ctx, size_t entity, const char *reason, size_t at,
+                                  size_t len, scan_miss_cause cause, const kd_mention *m,
+                                  size_t n);
+
+/* Scans the reason of every EU annex Person record that names the person
+ * by the upper-case surname of the listed name, and counts how often the
+ * record itself is among the listed hits. */
+int scan_eval_reasons(kd_scanner *s, const kd_index *ix, scan_eval *out, scan_eval_miss_fn miss,
+                      void *ctx, kd_error *err);
 
 #endif

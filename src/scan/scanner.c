@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_WINDOW 8
 /* Prose is noisier than a name field: a listed hit needs this by default. */
@@ -22,18 +23,63 @@
 /* ... and a word the listings' own prose uses often ("Federation") is a
  * common word there, not the short name of a listed body. */
 #define SINGLE_WORD_MAX_USES 60
+/* Given name and surname of a listed name with its middle names left out
+ * score lower in kd_match (0.76 for Alexander Rusakov, listed with
+ * Ilyich); in prose that is how people are named. */
+#define GIVEN_AND_SURNAME_FLOOR 0.7
+/* A surname alone names a listed person only when it is this long, at
+ * most this many records hold its spelling family (a cheap first cut) and
+ * at most three listed persons bear it spelled the same (try_listed). */
+#define BARE_SURNAME_MIN_LEN 5
+#define BARE_SURNAME_MAX_RECORDS 30
 #define MAX_RELATED 40
+#define MATCH_LIMIT 10
+/* kd_match results remembered per text (each about 600 bytes) */
+#define MEMO_MAX_RESULTS 16384
+/* memo tags: a listed query (plus its schema) or a linked one (plus the
+ * sentence-start bits of its words, which decide it too) */
+#define MEMO_TAG_LISTED 10
+#define MEMO_TAG_LINKED 1000
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
 
+/* A key of the index's name table, found by the hash of its text. */
+typedef struct key_slot {
+    uint32_t hash; /* 0: empty (hashes are odd) */
+    uint32_t key;
+} key_slot;
+
 struct kd_scanner {
     const kd_index *ix;
-    uint32_t *name_keys; /* set of the hashes of every key of a listed name */
+    key_slot *name_keys; /* every key of a listed name, by hash */
     size_t n_slots;
     kd_matcher *matcher;
     reason_index *reasons;
     scan_tokens tokens;
     buf window;
+    uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
+    uint8_t *given_key;     /* bit per key: the first word of a person's name */
+    /* kd_match results and linked decisions for windows seen earlier in
+     * the text; results live in memo_results */
+    scan_memo memo;
+    kd_match_result *memo_results;
+    size_t n_memo_results, cap_memo_results;
+    /* Per-scan memory, valid where the stamp equals gen (one increment
+     * forgets it all, whatever the size of the index):
+     * - the first listed mention of each entity, whose related listings a
+     *   later mention reuses;
+     * - persons named in full so far, by the name-table key of the last
+     *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
+    uint32_t gen;
+    uint32_t *entity_gen, *entity_first;    /* by entity */
+    uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
+    /* by key: the first token of the text with the key right after another
+     * capitalised word ("Kim Miller") */
+    uint32_t *after_name_gen, *after_name_first;
+    struct named_surname {
+        uint32_t mention, next; /* next: UINT32_MAX ends the chain */
+    } *surnames;
+    size_t n_surnames, cap_surnames;
 };
 
 int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
@@ -59,9 +105,51 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
         uint64_t h64 = hash_bytes(key, strlen(key));
         uint32_t h = (uint32_t)(h64 ^ (h64 >> 32)) | 1u;
         size_t at = h & (s->n_slots - 1);
-        while (s->name_keys[at] && s->name_keys[at] != h)
+        while (s->name_keys[at].hash && s->name_keys[at].hash != h)
             at = (at + 1) & (s->n_slots - 1);
-        s->name_keys[at] = h;
+        if (!s->name_keys[at].hash) /* two keys, one hash: the first stands */
+            s->name_keys[at] = (key_slot){h, (uint32_t)k};
+    }
+    s->entity_gen = calloc(ix->n_entities + 1, sizeof *s->entity_gen);
+    s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
+    s->surname_gen = calloc(ix->n_keys + 1, sizeof *s->surname_gen);
+    s->surname_head = calloc(ix->n_keys + 1, sizeof *s->surname_head);
+    s->after_name_gen = calloc(ix->n_keys + 1, sizeof *s->after_name_gen);
+    s->after_name_first = calloc(ix->n_keys + 1, sizeof *s->after_name_first);
+    if (!s->entity_gen || !s->entity_first || !s->surname_gen || !s->surname_head ||
+        !s->after_name_gen || !s->after_name_first) {
+        kd_scanner_free(s);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    /* A single word is a listed hit only as the whole name of a body (one
+     * word beside legal forms and stop words): the keys of such names. */
+    s->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
+    s->given_key = calloc(ix->n_keys / 8 + 1, 1);
+    if (!s->lone_body_key || !s->given_key) {
+        kd_scanner_free(s);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *name = &ix->names[i];
+        kd_schema schema = (kd_schema)ix->entities[name->entity].schema;
+        if (schema == KD_SCHEMA_PERSON && name->n_tokens > 1) {
+            uint32_t first = ix->tokens[name->tokens_first].key;
+            s->given_key[first / 8] |= (uint8_t)(1u << (first % 8));
+        }
+        if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
+            continue;
+        uint32_t key = UINT32_MAX;
+        size_t words = 0;
+        for (uint16_t t = 0; t < name->n_tokens; t++) {
+            const kdx_token *tk = &ix->tokens[name->tokens_first + t];
+            if (tk->cls == TEXT_TOKEN_LEGAL || tk->cls == TEXT_TOKEN_STOP ||
+                tk->cls == TEXT_TOKEN_PARTICLE || tk->cls == TEXT_TOKEN_HONORIFIC)
+                continue;
+            key = tk->key;
+            words++;
+        }
+        if (words == 1)
+            s->lone_body_key[key / 8] |= (uint8_t)(1u << (key % 8));
     }
     int rc = kd_matcher_new(ix, &s->matcher, err);
     if (!rc)
@@ -83,13 +171,25 @@ void kd_scanner_free(kd_scanner *s)
     free(s->name_keys);
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
+    free(s->surnames);
+    free(s->lone_body_key);
+    free(s->given_key);
+    scan_memo_free(&s->memo);
+    free(s->memo_results);
+    free(s->entity_gen);
+    free(s->entity_first);
+    free(s->surname_gen);
+    free(s->surname_head);
+    free(s->after_name_gen);
+    free(s->after_name_first);
     free(s);
 }
 
 void kd_mentions_free(kd_mention *m, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(m[i].related);
+        if (!m[i].shared_related)
+            free(m[i].related);
     free(m);
 }
 
@@ -171,12 +271,25 @@ static void find_related(kd_scanner *s, kd_mention *m)
             continue;
         if (n == 0)
             continue;
-        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, add_related, m);
+        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
         if (person && n >= 3) {
             seq[1] = seq[n - 1];
-            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, add_related, m);
+            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
         }
     }
+}
+
+static bool has_bit(const uint8_t *bits, uint32_t i)
+{
+    return bits[i / 8] & (1u << (i % 8));
+}
+
+static bool is_ascii(const char *text, const scan_token *t)
+{
+    for (size_t i = t->start; i < t->end; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return false;
+    return true;
 }
 
 static bool is_country(const char *text, size_t len)
@@ -221,14 +334,73 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         for (size_t i = tok[k].start; i < tok[k].end && ll < sizeof lower; i++)
             if ((unsigned char)text[i] < 0x80)
                 lower[ll++] = (char)tolower((unsigned char)text[i]);
+        /* a word standing alone has nothing beside it to confirm it: it
+         * must be spelled as listed, give or take one letter in a long
+         * word (Rossotrudnichestvo, Russotrudnichestvo), not "Rivera" for
+         * "Riviera" */
+        bool alone = b - a == 1;
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
             found = listed[i] == tok[k].hash &&
-                    similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85;
+                    (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
+                                 (ll >= 10 ? 1u : 0u)
+                           : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85);
+        /* "Rahmatollah" for the listed "rahmat ollah", "Abdulvahap" for
+         * "abd ul vahap": the index splits compounds the text writes whole */
+        for (size_t i = 0; i < n && !found && !alone; i++) {
+            char joined[64];
+            size_t jl = 0;
+            for (size_t w = i; w < n && w < i + 4 && jl + word_len[w] <= sizeof joined; w++) {
+                memcpy(joined + jl, word[w], word_len[w]);
+                jl += word_len[w];
+                found = w > i && jl == ll && memcmp(joined, lower, ll) == 0;
+                if (found || jl >= ll)
+                    break;
+            }
+        }
         if (!found)
             return false;
     }
     return true;
+}
+
+/* Whether the token is the word, case and Latin-1 accents aside. */
+static bool same_spelling(const char *text, const scan_token *t, const char *word, size_t len)
+{
+    char folded[64];
+    size_t n = scan_fold_word(text + t->start, t->end - t->start, folded, sizeof folded);
+    return n == len && memcmp(folded, word, len) == 0;
+}
+
+/* Whether the window holds the first and the last word of the listed
+ * name (each spelled alike, window_covered checks the rest): prose writes
+ * "Konstantin Ernst" for Konstantin Lvovich ERNST, and the middle names a
+ * name field would have are missing rather than different. */
+static bool given_and_surname(const char *text, const scan_token *tok, size_t a, size_t b,
+                              const char *matched_name)
+{
+    while (a < b && (tok[a].connector || tok[a].title))
+        a++;
+    if (b - a < 2)
+        return false;
+    const char *last = strrchr(matched_name, ' ');
+    size_t first_len = strcspn(matched_name, " ");
+    if (!last)
+        return false;
+    last++;
+    /* only middle names may be missing: "Xavier Moore" is not let off the
+     * threshold against Xavier MOREAU */
+    size_t words = 0, window_words = 0;
+    for (const char *p = matched_name; *p; p++)
+        words += p[0] != ' ' && (p == matched_name || p[-1] == ' ');
+    for (size_t k = a; k < b; k++)
+        window_words += !tok[k].connector;
+    if (words <= window_words)
+        return false;
+    /* spelled as listed, accents aside: below the threshold a spelling
+     * family is too loose ("Antoine" for "Antonio") */
+    return same_spelling(text, &tok[a], matched_name, first_len) &&
+           same_spelling(text, &tok[b - 1], last, strlen(last));
 }
 
 /* A surname after a title names a listed person when the listed name ends
@@ -252,9 +424,155 @@ static bool titled_surname_matches(const kd_scanner *s, const char *text, const 
     return true;
 }
 
-/* Tries the window [a, b) of tokens as a listed mention. */
+static int remember_surname(kd_scanner *s, uint32_t key, size_t mention)
+{
+    if (key == UINT32_MAX)
+        return KD_OK;
+    if (s->n_surnames == s->cap_surnames) {
+        size_t cap = s->cap_surnames ? s->cap_surnames * 2 : 16;
+        struct named_surname *p = realloc(s->surnames, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        s->surnames = p;
+        s->cap_surnames = cap;
+    }
+    bool known = s->surname_gen[key] == s->gen;
+    s->surnames[s->n_surnames] = (struct named_surname){(uint32_t)mention,
+                                                        known ? s->surname_head[key] : UINT32_MAX};
+    s->surname_gen[key] = s->gen;
+    s->surname_head[key] = (uint32_t)s->n_surnames++;
+    return KD_OK;
+}
+
+/* A surname alone after the person was named in full: the same listed
+ * parties, whatever other records share the surname. */
+static int try_named_surname(kd_scanner *s, const char *text, const scan_token *t,
+                             mention_list *out, bool *taken)
+{
+    if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
+        s->surname_gen[t->key] != s->gen)
+        return 0;
+    size_t first_here = out->n;
+    for (uint32_t i = s->surname_head[t->key]; i != UINT32_MAX; i = s->surnames[i].next) {
+        uint32_t full_at = s->surnames[i].mention;
+        /* spelled as the full mention's last word: the key alone would let
+         * "Maria" follow "Xavier Moreau" */
+        const kd_mention *named = &out->items[full_at];
+        size_t len = t->end - t->start, at = named->end - len;
+        if (named->end < len || (at > named->start && text[at - 1] != ' ' && text[at - 1] != '-') ||
+            strncasecmp(text + at, text + t->start, len) != 0)
+            continue;
+        bool dup = false; /* one mention per entity at this place */
+        for (size_t k = first_here; k < out->n && !dup; k++)
+            dup = out->items[k].entity == out->items[full_at].entity;
+        if (dup)
+            continue;
+        kd_mention *m = push_mention(out);
+        if (!m)
+            return KD_ENOMEM;
+        const kd_mention *full = &out->items[full_at]; /* push may have moved it */
+        *m = *full;
+        m->start = t->start;
+        m->end = t->end;
+        m->line = t->line;
+        m->shared_related = 1; /* full's array, or none */
+        snprintf(m->explanation, sizeof m->explanation, "surname of \"%.*s\" named above",
+                 (int)(full->end - full->start), text + full->start);
+        *taken = true;
+    }
+    return 0;
+}
+
+/* Whether a capitalised word standing alone may be the surname of a listed
+ * person ("Dzhabarov supported..."): a word of listed names that few
+ * records hold, never written in lower case in the listings' prose (a
+ * common word: "Rage", "Hope") and never part of a birth place or an
+ * address (a place: "Grozny"). kd_match and the bearer count decide. */
+static bool bare_surname_possible(const kd_scanner *s, const char *text, const scan_token *t)
+{
+    if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
+        t->end - t->start < BARE_SURNAME_MIN_LEN || !is_ascii(text, t))
+        return false;
+    if (s->ix->keys[t->key].entity_count > BARE_SURNAME_MAX_RECORDS)
+        return false;
+    if (reasons_word_marks(s->reasons, scan_word_hash(text + t->start, t->end - t->start)) &
+        (REASONS_LOWER | REASONS_PLACE))
+        return false;
+    if (is_country(text + t->start, t->end - t->start))
+        return false;
+    /* standing alone: a capitalised word beside it makes it part of a name
+     * that is not listed ("Krystal Miller", "Osman Tlustek") */
+    size_t at = (size_t)(t - s->tokens.items);
+    if ((at > 0 && !t->break_before && t[-1].capital && !t[-1].title) ||
+        (at + 1 < s->tokens.n && !t[1].break_before && t[1].capital))
+        return false;
+    /* "Yesterday Kim Miller met the press. Later Miller said...": the text
+     * named its Miller in full, and not as a listed person (that one
+     * try_named_surname would have taken) */
+    return !(s->after_name_gen[t->key] == s->gen && s->after_name_first[t->key] <= at);
+}
+
+/* How many listed persons (up to 4) bear the word as the last word of a
+ * name, spelled the same: read from the postings of its key, so a
+ * surname no one or everyone bears costs no kd_match. One person is on
+ * several lists (Malofeev on four): persons are told apart by the key of
+ * the name's first word, the given name. */
+static int surname_bearers(const kd_scanner *s, const char *text, const scan_token *t)
+{
+    const kd_index *ix = s->ix;
+    size_t len = t->end - t->start;
+    if (t->key == UINT32_MAX || len > 63)
+        return 0;
+    char lower[64];
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)tolower((unsigned char)text[t->start + i]);
+    const kdx_key *k = &ix->keys[t->key];
+    uint32_t bearers[4];
+    int n = 0;
+    for (uint32_t p = 0; p < k->n_postings && n < 4; p++) {
+        const kdx_name *name = &ix->names[ix->postings[k->postings_first + p]];
+        if (ix->entities[name->entity].schema != KD_SCHEMA_PERSON || name->n_tokens == 0)
+            continue;
+        const kdx_token *last = &ix->tokens[name->tokens_first + name->n_tokens - 1];
+        if (last->key != t->key || last->len != len ||
+            memcmp(index_string(ix, last->surface), lower, len) != 0)
+            continue;
+        uint32_t given = name->n_tokens > 1 ? ix->tokens[name->tokens_first].key : UINT32_MAX;
+        bool seen = false;
+        for (int i = 0; i < n && !seen; i++)
+            seen = bearers[i] == given;
+        if (!seen)
+            bearers[n++] = given;
+    }
+    return n;
+}
+
+/* Remembers kd_match's answer for the window in s->window. */
+static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, size_t n)
+{
+    if (s->n_memo_results + n > MEMO_MAX_RESULTS)
+        return KD_OK; /* memory stays bounded: asked again next time */
+    if (s->n_memo_results + n > s->cap_memo_results) {
+        size_t cap = s->cap_memo_results ? s->cap_memo_results * 2 : 64;
+        while (cap < s->n_memo_results + n)
+            cap *= 2;
+        kd_match_result *p = realloc(s->memo_results, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        s->memo_results = p;
+        s->cap_memo_results = cap;
+    }
+    memcpy(s->memo_results + s->n_memo_results, res, n * sizeof *res);
+    int rc = scan_memo_put(&s->memo, tag, s->window.data, s->window.len,
+                           (uint32_t)s->n_memo_results, (uint32_t)n);
+    s->n_memo_results += n;
+    return rc;
+}
+
+/* Tries the window [a, b) of tokens as a listed mention; with bare, a
+ * single word is tried as a surname standing alone. */
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
-                      double threshold, mention_list *out, bool *taken, kd_error *err)
+                      bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
 {
     /* "President X", "Brigadier-General X": the title is not the name */
     bool titled = false;
@@ -265,12 +583,29 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     size_t start = tok[a].start, end = tok[b - 1].end;
-    if (is_country(text + start, end - start))
-        return 0;
+    int country = -1; /* "Russia", "United States": asked once a hit stands */
     /* "Mr Govor": a title and one rare surname name a person. */
-    bool titled_surname = titled && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    /* what rules out a single word whatever it matches, known before kd_match */
+    if (b - a == 1 && !titled_surname &&
+        (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES ||
+         /* a word the listings' prose writes in lower case is a common
+          * word, even when a body bears it ("JSC Package") */
+         (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
+         (is_ascii(text, &tok[a]) &&
+          (tok[a].key == UINT32_MAX || !has_bit(s->lone_body_key, tok[a].key) ||
+           /* "Patricia", "Oscar": a given name, whatever body bears it */
+           has_bit(s->given_key, tok[a].key)))))
+        return 0;
+    /* the bearer count decides a lone surname (see below); with Latin
+     * letters it is known from the postings before any kd_match */
+    if (titled_surname && is_ascii(text, &tok[a])) {
+        int bearers = surname_bearers(s, text, &tok[a]);
+        if (bearers == 0 || bearers > 3)
+            return 0;
+    }
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
-                        .threshold = threshold, .limit = 10};
+                        .threshold = threshold, .limit = MATCH_LIMIT};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
@@ -278,16 +613,36 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             buf_append(&s->window, text + tok[k].start, tok[k].end - tok[k].start))
             return KD_ENOMEM;
     q.name = s->window.data;
-    kd_match_result res[10];
-    int n = kd_match(s->matcher, &q, res, NULL, err);
-    if (n < 0)
-        return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
+    kd_match_result res[MATCH_LIMIT];
+    int n = 0;
+    uint32_t first, count;
+    int tag = MEMO_TAG_LISTED + q.schema;
+    if (scan_memo_get(&s->memo, tag, s->window.data, s->window.len, &first, &count)) {
+        n = (int)count;
+        memcpy(res, s->memo_results + first, count * sizeof *res);
+    } else {
+        n = kd_match(s->matcher, &q, res, NULL, err);
+        if (n < 0)
+            return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
+        int rc = remember_results(s, tag, res, (size_t)n);
+        if (rc)
+            return error_set(err, rc, "out of memory");
+    }
     int added = 0;
     if (titled_surname) {
-        /* the same person may be on three lists; more is a common surname */
+        /* three persons may share a surname in the lists; more is a common one */
+        uint32_t given[4];
         int bearers = 0;
-        for (int i = 0; i < n; i++)
-            bearers += titled_surname_matches(s, text, &tok[a], &res[i]);
+        for (int i = 0; i < n && bearers < 4; i++) {
+            if (!titled_surname_matches(s, text, &tok[a], &res[i]))
+                continue;
+            uint32_t h = scan_key_hash(res[i].matched_name, strcspn(res[i].matched_name, " "));
+            bool seen = false;
+            for (int k = 0; k < bearers && !seen; k++)
+                seen = given[k] == h;
+            if (!seen)
+                given[bearers++] = h;
+        }
         if (bearers > 3)
             return 0;
     }
@@ -295,8 +650,11 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (titled_surname) {
             if (!titled_surname_matches(s, text, &tok[a], &res[i]))
                 continue;
-        } else if (!res[i].match) {
-            break;
+        } else if (!res[i].match &&
+                   !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
+                     s->ix->entities[res[i].entity].schema == KD_SCHEMA_PERSON &&
+                     given_and_surname(text, tok, a, b, res[i].matched_name))) {
+            continue;
         }
         kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
         /* One word in prose is a place or a common noun far more often than
@@ -308,6 +666,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             continue;
         if (!window_covered(text, tok, a, b, res[i].matched_name))
             continue;
+        if (country < 0)
+            country = is_country(text + start, end - start);
+        if (country)
+            return 0;
         kd_mention *m = push_mention(out);
         if (!m)
             return KD_ENOMEM;
@@ -319,24 +681,83 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         memcpy(m->explanation, res[i].explanation, sizeof m->explanation);
         /* the same party named again: its related listings are known */
         const kd_mention *before = NULL;
-        for (size_t k = out->n - 1; k-- > 0 && !before;)
-            if (!out->items[k].linked && out->items[k].entity == m->entity)
-                before = &out->items[k];
-        if (before && before->n_related) {
-            m->related = malloc(before->n_related * sizeof *m->related);
-            if (!m->related)
-                return KD_ENOMEM;
-            memcpy(m->related, before->related, before->n_related * sizeof *m->related);
+        if (s->entity_gen[m->entity] == s->gen) {
+            before = &out->items[s->entity_first[m->entity]];
+        } else {
+            s->entity_gen[m->entity] = s->gen;
+            s->entity_first[m->entity] = (uint32_t)(out->n - 1);
+        }
+        if (before) {
+            m->related = before->related;
             m->n_related = before->n_related;
-        } else if (!before) {
+            m->shared_related = 1;
+        } else {
             find_related(s, m);
         }
+        if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 &&
+            remember_surname(s, tok[b - 1].key, out->n - 1))
+            return KD_ENOMEM;
         added++;
     }
     if (added)
         *taken = true;
     return 0;
 }
+
+typedef struct entity_set {
+    uint32_t items[LINKED_MAX_ENTITIES];
+    size_t n;
+} entity_set;
+
+static void collect_entity(void *ctx, uint32_t entity, const char *sentence, size_t len)
+{
+    (void)sentence;
+    (void)len;
+    entity_set *set = ctx;
+    if (set->n < LINKED_MAX_ENTITIES)
+        set->items[set->n++] = entity;
+}
+
+/* Whether the last two or more words of [a, b) are all words of one name
+ * of the entity. */
+static bool ends_with_name_of(const kd_scanner *s, const char *text, const scan_token *tok,
+                              size_t a, size_t b, uint32_t entity)
+{
+    const kd_index *ix = s->ix;
+    size_t lo = 0, hi = ix->n_names;
+    while (lo < hi) { /* names are stored in entity order */
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->names[mid].entity < entity)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < ix->n_names && ix->names[i].entity == entity; i++) {
+        const kdx_name *name = &ix->names[i];
+        const kdx_token *nt = &ix->tokens[name->tokens_first];
+        size_t words = 0;
+        for (size_t k = b; k-- > a;) {
+            if (tok[k].connector)
+                continue;
+            if (!is_ascii(text, &tok[k]) || tok[k].key == UINT32_MAX)
+                break;
+            bool in = false;
+            for (uint16_t t = 0; t < name->n_tokens && !in; t++)
+                in = nt[t].key == tok[k].key;
+            if (!in)
+                break;
+            words++;
+        }
+        if (words >= 2)
+            return true;
+    }
+    return false;
+}
+
+static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
+                         bool *taken);
+static int linked_decision(kd_scanner *s, const char *text, const scan_token *tok, size_t a,
+                           size_t b, mention_list *out, bool *taken);
 
 /* Tries the window as a linked mention: a name other listings mention. */
 static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
@@ -348,15 +769,80 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
         b--;
     if (b - a < 2)
         return 0;
+    /* a name does not stop before the capitalised word that goes on with
+     * it: "Army General Oleg" of "Army General Oleg Salyukov" is no one */
+    if (b < s->tokens.n && !tok[b].break_before && tok[b].capital && !tok[b].connector)
+        return 0;
     size_t start = tok[a].start, end = tok[b - 1].end;
-    if (is_country(text + start, end - start))
+    int tag = MEMO_TAG_LINKED;
+    for (size_t i = a; i < b; i++)
+        tag += tok[i].break_before ? 1 << (i - a) : 0;
+    uint32_t first, count;
+    if (scan_memo_get(&s->memo, tag, text + start, end - start, &first, &count)) {
+        if (first == UINT32_MAX)
+            return 0;
+        return repeat_linked(out, first, start, end, tok[a].line, taken);
+    }
+    int rc = linked_decision(s, text, tok, a, b, out, taken);
+    if (rc)
+        return rc;
+    return scan_memo_put(&s->memo, tag, text + start, end - start,
+                         *taken ? (uint32_t)(out->n - 1) : UINT32_MAX, 0);
+}
+
+/* The same linked name again: the same listings name it. */
+static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
+                         bool *taken)
+{
+    kd_mention *m = push_mention(out);
+    if (!m)
+        return KD_ENOMEM;
+    const kd_mention *was = &out->items[first];
+    *m = *was;
+    m->start = start;
+    m->end = end;
+    m->line = line;
+    m->shared_related = 1; /* was's array, or none */
+    *taken = true;
+    return 0;
+}
+
+static int linked_decision(kd_scanner *s, const char *text, const scan_token *tok, size_t a,
+                           size_t b, mention_list *out, bool *taken)
+{
+    size_t start = tok[a].start, end = tok[b - 1].end;
+    /* A proper name has a word the listings write capitalised more often
+     * than not: "This License" and "OR ANY" are common words however
+     * capitalised, "Russian House" is a name. The first word of a sentence
+     * is capitalised whatever it is; a word in capitals ("LIMITED") must
+     * never be written in lower case there. */
+    bool proper = false;
+    for (size_t i = a; i < b && !proper; i++) {
+        if (tok[i].connector || tok[i].break_before)
+            continue;
+        unsigned marks = reasons_word_marks(s->reasons, scan_word_hash(text + tok[i].start,
+                                                                       tok[i].end - tok[i].start));
+        bool caps = tok[i].end - tok[i].start >= 2;
+        for (size_t k = tok[i].start; k < tok[i].end && caps; k++)
+            caps = !islower((unsigned char)text[k]);
+        proper = (marks & REASONS_MOSTLY_CAPITAL) && !(caps && (marks & REASONS_LOWER));
+    }
+    if (!proper)
         return 0;
     uint32_t seq[MAX_WINDOW];
     for (size_t i = a; i < b; i++)
         seq[i - a] = tok[i].hash;
-    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, NULL, NULL);
-    if (count == 0 || count > LINKED_MAX_ENTITIES)
+    reasons_spelling spell = {text, &tok[a]};
+    entity_set named = {0};
+    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, LINKED_MAX_ENTITIES, collect_entity,
+                                &named);
+    if (count == 0 || count > LINKED_MAX_ENTITIES || is_country(text + start, end - start))
         return 0;
+    /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
+     * the shorter windows will find him listed. */
+    for (size_t i = 0; i < named.n; i++)
+        if (ends_with_name_of(s, text, tok, a, b, named.items[i]))
+            return 0;
     kd_mention *m = push_mention(out);
     if (!m)
         return KD_ENOMEM;
@@ -367,18 +853,69 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
     m->score = 1.0;
     snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
              count, count == 1 ? "y" : "ies");
-    reasons_find(s->reasons, seq, b - a, UINT32_MAX, add_related, m);
+    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, SIZE_MAX, add_related, m);
     *taken = true;
     return 0;
 }
 
-static bool in_name_keys(const kd_scanner *s, uint32_t h)
+/* The name-table key with this hash, or UINT32_MAX. */
+static uint32_t name_key_of(const kd_scanner *s, uint32_t h)
 {
     size_t at = h & (s->n_slots - 1);
-    while (s->name_keys[at]) {
-        if (s->name_keys[at] == h)
-            return true;
+    while (s->name_keys[at].hash) {
+        if (s->name_keys[at].hash == h)
+            return s->name_keys[at].key;
         at = (at + 1) & (s->n_slots - 1);
+    }
+    return UINT32_MAX;
+}
+
+/* Whether some listed name holds the key of every Latin word of the window
+ * [a, b): window_covered will demand it of a hit, and answering it from
+ * the postings of the rarest key costs far less than a kd_match. Titles
+ * and connectors are left to kd_match, as try_listed strips them. */
+static bool listed_possible(const kd_scanner *s, const char *text, const scan_token *tok,
+                            size_t a, size_t b)
+{
+    const kd_index *ix = s->ix;
+    uint32_t keys[MAX_WINDOW];
+    size_t n = 0;
+    for (size_t k = a; k < b; k++) {
+        if (tok[k].connector || tok[k].title || !is_ascii(text, &tok[k]))
+            continue;
+        if (tok[k].key == UINT32_MAX)
+            return false;
+        keys[n++] = tok[k].key;
+    }
+    if (n <= 1)
+        return true;
+    size_t rarest = 0;
+    for (size_t i = 1; i < n; i++)
+        if (ix->keys[keys[i]].n_postings < ix->keys[keys[rarest]].n_postings)
+            rarest = i;
+    const kdx_key *r = &ix->keys[keys[rarest]];
+    for (uint32_t p = 0; p < r->n_postings; p++) {
+        const kdx_name *name = &ix->names[ix->postings[r->postings_first + p]];
+        const kdx_token *nt = &ix->tokens[name->tokens_first];
+        /* two words of a twenty-word name never score a hit: "Federal
+         * Agency" of the Federal Agency for the Commonwealth of ...
+         * (particles, legal forms and stop words aside: "Abdulkhaevich"
+         * is indexed as abd ul khaevich) */
+        size_t words = 0;
+        for (uint16_t t = 0; t < name->n_tokens; t++)
+            words += nt[t].cls != TEXT_TOKEN_PARTICLE && nt[t].cls != TEXT_TOKEN_STOP &&
+                     nt[t].cls != TEXT_TOKEN_LEGAL && nt[t].cls != TEXT_TOKEN_HONORIFIC;
+        if (2 * n < words)
+            continue;
+        bool all = true;
+        for (size_t i = 0; i < n && all; i++) {
+            bool in = false;
+            for (uint16_t t = 0; t < name->n_tokens && !in; t++)
+                in = nt[t].key == keys[i];
+            all = in;
+        }
+        if (all)
+            return true;
     }
     return false;
 }
@@ -392,8 +929,8 @@ static bool window_possible(const char *text, const scan_token *tok, size_t a, s
         bool ascii = true;
         for (size_t i = tok[k].start; i < tok[k].end && ascii; i++)
             ascii = (unsigned char)text[i] < 0x80;
-        if (tok[k].connector || !ascii)
-            continue;
+        if (tok[k].connector || !ascii || (listed && tok[k].title))
+            continue; /* try_listed strips titles: "Lieutenant" is no name */
         if (listed ? !tok[k].in_names : !tok[k].in_reasons)
             return false;
     }
@@ -406,6 +943,15 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     *out = NULL;
     *n_out = 0;
     s->tokens.n = 0;
+    s->n_surnames = 0;
+    scan_memo_reset(&s->memo);
+    s->n_memo_results = 0;
+    if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
+        memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
+        memset(s->surname_gen, 0, (s->ix->n_keys + 1) * sizeof *s->surname_gen);
+        memset(s->after_name_gen, 0, (s->ix->n_keys + 1) * sizeof *s->after_name_gen);
+        s->gen = 1;
+    }
     if (!utf8_valid(text, len, NULL))
         return error_set(err, KD_EUTF8, "text: invalid UTF-8");
     if (scan_tokenize(text, len, &s->tokens))
@@ -415,7 +961,14 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     for (size_t i = 0; i < n; i++) {
         if (!tok[i].capital && !tok[i].connector)
             continue;
-        tok[i].in_names = in_name_keys(s, tok[i].hash);
+        tok[i].key = name_key_of(s, tok[i].hash);
+        tok[i].in_names = tok[i].key != UINT32_MAX;
+        uint32_t k = tok[i].key;
+        if (k != UINT32_MAX && i > 0 && !tok[i].break_before && tok[i - 1].capital &&
+            !tok[i - 1].title && !tok[i - 1].connector && s->after_name_gen[k] != s->gen) {
+            s->after_name_gen[k] = s->gen;
+            s->after_name_first[k] = (uint32_t)i;
+        }
         tok[i].in_reasons = reasons_word_count(s->reasons, tok[i].hash) > 0;
     }
     mention_list found = {0};
@@ -441,8 +994,13 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
             for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
                 if (tok[a].connector)
                     break;
-                if (window_possible(text, tok, a, a + w, true))
-                    rc = try_listed(s, text, tok, a, a + w, threshold, &found, &taken, err);
+                if (w == 1)
+                    rc = try_named_surname(s, text, &tok[a], &found, &taken);
+                if (!rc && !taken && window_possible(text, tok, a, a + w, true) &&
+                    listed_possible(s, text, tok, a, a + w))
+                    rc = try_listed(s, text, tok, a, a + w, false, threshold, &found, &taken, err);
+                if (!rc && !taken && w == 1 && bare_surname_possible(s, text, &tok[a]))
+                    rc = try_listed(s, text, tok, a, a + 1, true, threshold, &found, &taken, err);
                 if (!rc && !taken && w >= 2 && window_possible(text, tok, a, a + w, false))
                     rc = try_linked(s, text, tok, a, a + w, &found, &taken);
                 if (taken)

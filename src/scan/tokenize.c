@@ -22,20 +22,32 @@ static const char *const titles[] = {
 static bool is_title(const char *lower, size_t len)
 {
     for (size_t k = 0; k < KD_ARRAY_LEN(titles); k++)
-        if (strlen(titles[k]) == len && memcmp(titles[k], lower, len) == 0)
+        if (titles[k][0] == lower[0] && strlen(titles[k]) == len && memcmp(titles[k], lower, len) == 0)
             return true;
     return text_token_class_of(lower, len) == TEXT_TOKEN_HONORIFIC;
+}
+
+size_t scan_fold_word(const char *word, size_t len, char *out, size_t size)
+{
+    /* Latin-1 letters folded to their base letter ("Ávila" as the index's
+     * "avila"); '_': not a letter */
+    static const char latin1[] = "aaaaaaaceeeeiiiidnooooo_ouuuuy_saaaaaaaceeeeiiiidnooooo_ouuuuy_y";
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < size; i++) {
+        unsigned char c = (unsigned char)word[i];
+        if (c < 0x80 && isalnum(c))
+            out[n++] = (char)tolower(c);
+        else if (c == 0xC3 && i + 1 < len && (unsigned char)word[i + 1] >= 0x80 &&
+                 (unsigned char)word[i + 1] <= 0xBF && latin1[(unsigned char)word[i + 1] - 0x80] != '_')
+            out[n++] = latin1[(unsigned char)word[++i] - 0x80];
+    }
+    return n;
 }
 
 uint32_t scan_key_hash(const char *word, size_t len)
 {
     char lower[128], key[TEXT_KEY_SIZE(128)];
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < sizeof lower; i++) {
-        unsigned char c = (unsigned char)word[i];
-        if (c < 0x80 && isalnum(c))
-            lower[n++] = (char)tolower(c);
-    }
+    size_t n = scan_fold_word(word, len, lower, sizeof lower);
     size_t k = n ? text_token_key(lower, n, key, sizeof key) : 0;
     /* Words without Latin letters get a hash of their bytes: they compare
      * equal only to themselves. */
@@ -77,6 +89,10 @@ static bool capital_at(const unsigned char *p, size_t left)
 /* Skips markup starting at i; returns the new position (i when none). */
 static size_t skip_markup(const char *t, size_t len, size_t i)
 {
+    switch (t[i]) { /* called at every word start and punctuation: most bytes are none */
+    case '<': case '&': case '!': case ']': case 'h': case 'w': break;
+    default: return i;
+    }
     if (t[i] == '<' && i + 1 < len && (isalpha((unsigned char)t[i + 1]) || t[i + 1] == '/' || t[i + 1] == '!')) {
         const char *close = memchr(t + i, '>', len - i);
         if (!close)
@@ -118,6 +134,29 @@ static size_t skip_markup(const char *t, size_t len, size_t i)
         return k;
     }
     return i;
+}
+
+static const scan_word_info *word_info(scan_tokens *out, const char *word, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, lower-cased */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)word[i];
+        h = (h ^ (c < 0x80 ? (unsigned char)tolower(c) : c)) * 1099511628211ull;
+    }
+    h |= 1;
+    scan_word_info *w = &out->cache[(h ^ (h >> 29)) & (SCAN_WORD_CACHE - 1)];
+    if (w->word == h)
+        return w;
+    w->word = h;
+    w->key_hash = scan_key_hash(word, len);
+    w->title = false;
+    if (len >= 2 && len < 32) {
+        char lower[32];
+        for (size_t k = 0; k < len; k++)
+            lower[k] = (char)tolower((unsigned char)word[k]);
+        w->title = is_title(lower, len);
+    }
+    return w;
 }
 
 int scan_tokenize(const char *text, size_t len, scan_tokens *out)
@@ -182,19 +221,29 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         scan_token *tok = &out->items[out->n++];
         tok->start = start;
         tok->end = i;
-        tok->hash = scan_key_hash(text + start, i - start);
         tok->capital = capital_at(t + start, len - start);
         tok->connector = false;
-        for (size_t k = 0; k < KD_ARRAY_LEN(connectors); k++)
-            if (strlen(connectors[k]) == i - start && strncasecmp(text + start, connectors[k], i - start) == 0)
-                tok->connector = true;
-        tok->title = false;
-        if (tok->capital && i - start < 32) {
-            char lower[32];
-            for (size_t k = 0; k < i - start; k++)
+        if (i - start <= 4) {
+            char lower[4];
+            size_t n = i - start;
+            for (size_t k = 0; k < n; k++)
                 lower[k] = (char)tolower((unsigned char)text[start + k]);
-            tok->title = is_title(lower, i - start);
+            for (size_t k = 0; k < KD_ARRAY_LEN(connectors) && !tok->connector; k++)
+                tok->connector = connectors[k][0] == lower[0] && strlen(connectors[k]) == n &&
+                                 memcmp(connectors[k], lower, n) == 0;
         }
+        /* Only words that can be part of a name are keyed: in prose most
+         * words are lower-case, and keying them would be most of the cost
+         * of a scan. scan_token_hash keys the others when asked. */
+        tok->hash = 0;
+        tok->title = false;
+        if (tok->capital || tok->connector) {
+            const scan_word_info *w = word_info(out, text + start, i - start);
+            tok->hash = w->key_hash;
+            tok->title = tok->capital && w->title;
+        }
+        tok->key = UINT32_MAX;
+        tok->in_names = tok->in_reasons = false;
         tok->break_before = brk;
         tok->line = line;
         brk = false;
@@ -206,6 +255,21 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         }
     }
     return KD_OK;
+}
+
+uint32_t scan_word_hash(const char *word, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a over the lower-cased bytes */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)word[i];
+        h = (h ^ (c < 0x80 ? (unsigned char)tolower(c) : c)) * 1099511628211ull;
+    }
+    return (uint32_t)(h ^ (h >> 32)) | 1u;
+}
+
+uint32_t scan_token_hash(const char *text, const scan_token *tok)
+{
+    return tok->hash ? tok->hash : scan_key_hash(text + tok->start, tok->end - tok->start);
 }
 
 void scan_tokens_free(scan_tokens *t)

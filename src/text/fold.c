@@ -28,7 +28,8 @@ static const struct {
 static const char *equivalent(const char *s, size_t n)
 {
     for (size_t i = 0; i < KD_ARRAY_LEN(equivalents); i++)
-        if (strlen(equivalents[i].from) == n && memcmp(equivalents[i].from, s, n) == 0)
+        if (n && equivalents[i].from[0] == s[0] && strlen(equivalents[i].from) == n &&
+            memcmp(equivalents[i].from, s, n) == 0) /* first letter first: called per word of text */
             return equivalents[i].to;
     return NULL;
 }

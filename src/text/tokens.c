@@ -154,7 +154,8 @@ static const char *const stopwords[] = {"the", "of", "and", "for", "und", "et"};
 
 static bool word_eq(const char *w, const char *s, size_t n)
 {
-    return strlen(w) == n && memcmp(w, s, n) == 0;
+    /* the first letter settles most comparisons without a strlen */
+    return n && w[0] == s[0] && strlen(w) == n && memcmp(w, s, n) == 0;
 }
 
 static bool in_list(const char *const *list, size_t count, const char *s, size_t n)
