@@ -70,15 +70,8 @@ static void test_schema_compatibility(void **state)
 static void test_match_on_ftm_index(void **state)
 {
     (void)state;
-    char out[4096], src[4096];
-    snprintf(out, sizeof out, "%s", tmp_path("match-ftm.kdx"));
-    snprintf(src, sizeof src, "%s", data_path("lists/ftm"));
-    const char *srcs[] = {src};
-    kd_build_options opts = {.output = out};
     kd_error err = {0};
-    assert_int_equal(kd_build(srcs, 1, &opts, &err), 0);
-    kd_index *ix;
-    assert_int_equal(kd_index_open(out, &ix, &err), 0);
+    kd_index *ix = build_open_index("lists/ftm", "match-ftm.kdx");
     kd_matcher *m;
     assert_int_equal(kd_matcher_new(ix, &m, &err), 0);
     kd_match_result r[5];

@@ -24,15 +24,8 @@ static void print_miss(void *ctx, size_t entity, const char *reason, size_t at, 
 static void test_eu_reasons_find_their_own_record(void **state)
 {
     (void)state;
-    char out[4096], src[4096];
-    snprintf(out, sizeof out, "%s", tmp_path("scan-all.kdx"));
-    snprintf(src, sizeof src, "%s", data_path("lists"));
-    const char *srcs[] = {src};
-    kd_build_options opts = {.output = out};
     kd_error err = {0};
-    assert_int_equal(kd_build(srcs, 1, &opts, &err), 0);
-    kd_index *ix;
-    assert_int_equal(kd_index_open(out, &ix, &err), 0);
+    kd_index *ix = build_open_index("lists", "scan-all.kdx");
     kd_scanner *s;
     assert_int_equal(kd_scanner_new(ix, &s, &err), 0);
     scan_eval ev;

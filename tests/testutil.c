@@ -148,3 +148,17 @@ void entity_dump(const entity *e)
     for (size_t i = 0; i < e->n_values; i++)
         fprintf(stderr, "  %s = %s\n", kd_prop_name(e->values[i].prop), entity_value_text(e, i));
 }
+
+kd_index *build_open_index(const char *lists, const char *name)
+{
+    char out[4096], src[4096];
+    snprintf(out, sizeof out, "%s", tmp_path(name));
+    snprintf(src, sizeof src, "%s", data_path(lists));
+    const char *srcs[] = {src};
+    kd_build_options opts = {.output = out};
+    kd_error err = {0};
+    kd_index *ix = NULL;
+    if (kd_build(srcs, 1, &opts, &err) || kd_index_open(out, &ix, &err))
+        fail_msg("%s: %s", lists, err.message);
+    return ix;
+}

@@ -19,6 +19,12 @@ const char *tmp_path(const char *name);
 const char *write_tmp(const char *name, const void *content, size_t n);
 const char *write_tmp_text(const char *name, const char *text);
 
+/* Builds an index of the lists under the shared data path `lists` into
+ * the scratch file `name` and opens it; fails the test on error. The
+ * caller closes it. */
+struct kd_index;
+struct kd_index *build_open_index(const char *lists, const char *name);
+
 /* Collects deep copies of every emitted entity. */
 typedef struct collected {
     entity *items;

@@ -43,6 +43,10 @@ const char *cli_default_actor(void);
 typedef enum column_role { ROLE_NONE, ROLE_NAME, ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST, ROLE_DOB,
                            ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID, ROLE_IDENTIFIER } column_role;
 column_role cli_column_role(const char *header);
+/* A row without a name column gets one from its first, middle and last
+ * names (parts indexed by role, strdup'd; scratch is working memory). */
+struct buf;
+void cli_join_name(char *parts[], struct buf *scratch);
 /* ',', ';' or tab, whichever the first line holds most of. */
 char cli_csv_delimiter(const char *path);
 

@@ -69,18 +69,8 @@ static int read_customers(const char *path, customers *out, kd_error *err)
             else if (roles[i] != ROLE_NONE && !parts[roles[i]] && len)
                 parts[roles[i]] = strndup(s, len);
         }
-        if (!rc && !parts[ROLE_NAME]) {
-            buf_clear(&name);
-            const column_role order[] = {ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST};
-            for (size_t k = 0; k < 3; k++)
-                if (parts[order[k]]) {
-                    if (name.len)
-                        buf_append_char(&name, ' ');
-                    buf_append_str(&name, parts[order[k]]);
-                }
-            if (name.len)
-                parts[ROLE_NAME] = strdup(name.data);
-        }
+        if (!rc)
+            cli_join_name(parts, &name);
         if (!rc && (!parts[ROLE_ID] || !parts[ROLE_NAME]))
             rc = error_set(err, KD_EPARSE, "%s:%zu: a customer needs an id and a name", path, csv_line(csv));
         if (!rc && out->n == out->cap) {

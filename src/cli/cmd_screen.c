@@ -62,6 +62,22 @@ column_role cli_column_role(const char *header)
     return ROLE_NONE;
 }
 
+void cli_join_name(char *parts[], buf *scratch)
+{
+    if (parts[ROLE_NAME])
+        return;
+    buf_clear(scratch);
+    const column_role order[] = {ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST};
+    for (size_t k = 0; k < 3; k++)
+        if (parts[order[k]]) {
+            if (scratch->len)
+                buf_append_char(scratch, ' ');
+            buf_append_str(scratch, parts[order[k]]);
+        }
+    if (scratch->len)
+        parts[ROLE_NAME] = strdup(scratch->data);
+}
+
 static kd_customer row_customer(const row *r)
 {
     return (kd_customer){.id = r->fields[ROLE_ID], .name = r->fields[ROLE_NAME],
@@ -196,18 +212,7 @@ static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols,
             if (roles[i] != ROLE_NONE && !parts[roles[i]] && len)
                 parts[roles[i]] = strndup(s, len);
         }
-        if (!parts[ROLE_NAME]) {
-            buf_clear(&name);
-            const column_role order[] = {ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST};
-            for (size_t k = 0; k < 3; k++)
-                if (parts[order[k]]) {
-                    if (name.len)
-                        buf_append_char(&name, ' ');
-                    buf_append_str(&name, parts[order[k]]);
-                }
-            if (name.len)
-                parts[ROLE_NAME] = strdup(name.data);
-        }
+        cli_join_name(parts, &name);
         memcpy(r->fields, parts, sizeof parts);
         if (!r->error && !r->fields[ROLE_NAME]) {
             char msg[64];
