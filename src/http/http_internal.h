@@ -128,7 +128,12 @@ struct http_server {
     http_connection *connections;
     pthread_t reaper;
     atomic_bool stopping;
-    http_pool stores;           /* idle kd_store connections (--db) */
+    http_pool stores;           /* idle kd_store connections (--db) for reading */
+    /* Screening runs are written through one connection, one at a time:
+     * SQLite has one writer anyway, and a queue on a mutex beats writers
+     * sleeping in SQLite's busy handler. */
+    pthread_mutex_t recorder_lock;
+    struct kd_store *recorder;
 };
 
 double http_now(void); /* monotonic seconds */

@@ -42,17 +42,23 @@ int http_record_begin(http_request *rq, const char *source, json_t *parameters, 
                       kd_error *err)
 {
     memset(rec, 0, sizeof *rec);
+    http_server *s = rq->server;
     if (!rq->options->db)
         return 0;
-    if (!(rec->store = http_store_take(rq->server, err)))
+    pthread_mutex_lock(&s->recorder_lock);
+    if (!s->recorder && kd_store_open(rq->options->db, &s->recorder, err)) {
+        s->recorder = NULL;
+        pthread_mutex_unlock(&s->recorder_lock);
         return err->code ? err->code : KD_EIO;
+    }
+    rec->store = s->recorder;
     char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
     kd_run_request req = {KD_RUN_SCREEN, actor_of(rq), source, params ? params : "{}"};
     int rc = kd_store_run_begin(rec->store, &req, rq->index->index, &rec->run, err);
     free(params);
     if (rc) {
-        http_store_give(rq->server, rec->store);
         rec->store = NULL;
+        pthread_mutex_unlock(&s->recorder_lock);
     }
     return rc;
 }
@@ -74,15 +80,15 @@ int http_record_add(http_recording *rec, size_t row, const char *id, const http_
 
 int http_record_end(http_request *rq, http_recording *rec, bool commit, kd_error *err)
 {
+    if (!rec->store)
+        return 0;
     int rc = 0;
-    if (rec->run) {
-        if (commit)
-            rc = kd_store_run_commit(rec->run, NULL, err);
-        else
-            kd_store_run_abort(rec->run);
-    }
-    http_store_give(rq->server, rec->store);
+    if (commit)
+        rc = kd_store_run_commit(rec->run, NULL, err);
+    else
+        kd_store_run_abort(rec->run);
     memset(rec, 0, sizeof *rec);
+    pthread_mutex_unlock(&rq->server->recorder_lock);
     return rc;
 }
 

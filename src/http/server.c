@@ -727,6 +727,8 @@ static void close_store(void *store)
 static void server_free(http_server *s)
 {
     http_pool_destroy(&s->stores, close_store);
+    kd_store_close(s->recorder);
+    pthread_mutex_destroy(&s->recorder_lock);
     for (size_t i = 0; i < s->n_api_keys; i++)
         free(s->api_keys[i]);
     free(s->api_keys);
@@ -756,9 +758,11 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
     if (!s->options.request_timeout)
         s->options.request_timeout = 10;
     pthread_mutex_init(&s->connections_lock, NULL);
+    pthread_mutex_init(&s->recorder_lock, NULL);
     http_pool_init(&s->stores);
     if (live_init(&s->live, options->index_path)) {
         pthread_mutex_destroy(&s->connections_lock);
+        pthread_mutex_destroy(&s->recorder_lock);
         http_pool_destroy(&s->stores, close_store);
         free(s);
         return error_set(err, KD_ENOMEM, "out of memory");

@@ -312,8 +312,12 @@ struct kd_run {
     db_ids input_ids, result_ids;
     pair_map allow, previous;
     /* Content hashes by index position, computed on first use: a popular
-     * listed name is hit by many inputs of a batch. */
-    char (*hashes)[65];
+     * listed name is hit by many inputs of a batch. A small open-addressed
+     * table, since an API request's run touches a handful of entities and
+     * should not pay for one slot per entity in the index. */
+    size_t *hash_keys; /* position + 1; 0 = empty */
+    char (*hash_values)[65];
+    size_t hash_cap, hash_count;
     size_t inputs, matches, alerts;
     char started_at[32];
 };
@@ -327,7 +331,8 @@ static void run_free(kd_run *run)
     pair_map_free(&run->previous);
     db_ids_free(&run->input_ids);
     db_ids_free(&run->result_ids);
-    free(run->hashes);
+    free(run->hash_keys);
+    free(run->hash_values);
     free(run);
 }
 
@@ -366,7 +371,12 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->input_ids.table = "inputs";
     run->result_ids.table = "results";
     now_iso(run->started_at);
-    if (!(run->hashes = calloc(kd_index_entity_count(ix) + 1, sizeof *run->hashes))) {
+    run->hash_cap = 64;
+    run->hash_keys = calloc(run->hash_cap, sizeof *run->hash_keys);
+    run->hash_values = malloc(run->hash_cap * sizeof *run->hash_values);
+    if (!run->hash_keys || !run->hash_values) {
+        free(run->hash_keys);
+        free(run->hash_values);
         free(run);
         return error_set(err, KD_ENOMEM, "out of memory starting a run");
     }
@@ -453,6 +463,48 @@ static const char *alert_reason(kd_run *run, const char *customer_id, const char
     return strcmp(seen->hash, hash) == 0 ? NULL : "changed";
 }
 
+static size_t hash_slot(const size_t *keys, size_t cap, size_t position)
+{
+    size_t i = (position * 0x9E3779B97F4A7C15ull) & (cap - 1);
+    while (keys[i] && keys[i] != position + 1)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* The entity's content hash, computed once per run; NULL when out of memory. */
+static const char *run_entity_hash(kd_run *run, size_t position)
+{
+    size_t i = hash_slot(run->hash_keys, run->hash_cap, position);
+    if (run->hash_keys[i])
+        return run->hash_values[i];
+    if (2 * (run->hash_count + 1) > run->hash_cap) {
+        size_t cap = run->hash_cap * 2;
+        size_t *keys = calloc(cap, sizeof *keys);
+        char(*values)[65] = malloc(cap * sizeof *values);
+        if (!keys || !values) {
+            free(keys);
+            free(values);
+            return NULL;
+        }
+        for (size_t k = 0; k < run->hash_cap; k++)
+            if (run->hash_keys[k]) {
+                size_t j = hash_slot(keys, cap, run->hash_keys[k] - 1);
+                keys[j] = run->hash_keys[k];
+                memcpy(values[j], run->hash_values[k], sizeof values[j]);
+            }
+        free(run->hash_keys);
+        free(run->hash_values);
+        run->hash_keys = keys;
+        run->hash_values = values;
+        run->hash_cap = cap;
+        i = hash_slot(keys, cap, position);
+    }
+    run->hash_keys[i] = position + 1;
+    run->hash_count++;
+    kd_entity_hash(run->ix, position, run->hash_values[i]);
+    return run->hash_values[i];
+}
+
 int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char *error,
                      const kd_match_result *results, size_t n_results, size_t *alerts_raised,
                      kd_error *err)
@@ -487,11 +539,8 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         if (kd_index_entity(run->ix, r->entity, &v))
             return error_set(err, KD_EINDEX, "recording row %zu: result %zu is not in the index", row, i + 1);
         const char *hash = "";
-        if (r->match) {
-            if (!run->hashes[r->entity][0])
-                kd_entity_hash(run->ix, r->entity, run->hashes[r->entity]);
-            hash = run->hashes[r->entity];
-        }
+        if (r->match && !(hash = run_entity_hash(run, r->entity)))
+            return error_set(err, KD_ENOMEM, "recording row %zu: out of memory", row);
         char datasets[512] = "";
         size_t k = 0;
         for (uint32_t j = 0; j < v.n_datasets && k < sizeof datasets; j++) {
