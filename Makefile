@@ -59,6 +59,7 @@ bench: build
 	./$(BUILD)/bench_text_forms $(BENCH_LISTS)
 	./$(BUILD)/bench_scan_reasons $(BUILD)/bench.kdx $(abspath ../shared/data/text/baku-russian-house.txt)
 	./bench/store.sh $(BUILD)/kordon
+	./bench/serve-load.sh $(BUILD)/kordon 60
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKORDON_FUZZ=ON >/dev/null
