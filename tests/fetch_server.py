@@ -26,7 +26,8 @@ import threading
 import time
 from email.utils import formatdate
 
-ROOT = os.path.abspath(sys.argv[1])
+# realpath: the data directory may itself be reached through a symlink
+ROOT = os.path.realpath(sys.argv[1])
 seen_flaky = set()
 seen_lock = threading.Lock()
 
