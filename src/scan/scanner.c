@@ -59,6 +59,7 @@ struct kd_scanner {
     buf window;
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
     uint8_t *given_key;     /* bit per key: the first word of a person's name */
+    uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
     /* kd_match results and linked decisions for windows seen earlier in
      * the text; results live in memo_results */
     scan_memo memo;
@@ -125,7 +126,8 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
      * word beside legal forms and stop words): the keys of such names. */
     s->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
     s->given_key = calloc(ix->n_keys / 8 + 1, 1);
-    if (!s->lone_body_key || !s->given_key) {
+    s->name_words = malloc(ix->n_names + 1);
+    if (!s->lone_body_key || !s->given_key || !s->name_words) {
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -136,8 +138,6 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
             uint32_t first = ix->tokens[name->tokens_first].key;
             s->given_key[first / 8] |= (uint8_t)(1u << (first % 8));
         }
-        if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
-            continue;
         uint32_t key = UINT32_MAX;
         size_t words = 0;
         for (uint16_t t = 0; t < name->n_tokens; t++) {
@@ -148,6 +148,9 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
             key = tk->key;
             words++;
         }
+        s->name_words[i] = (uint8_t)(words < 255 ? words : 255);
+        if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
+            continue;
         if (words == 1)
             s->lone_body_key[key / 8] |= (uint8_t)(1u << (key % 8));
     }
@@ -174,6 +177,7 @@ void kd_scanner_free(kd_scanner *s)
     free(s->surnames);
     free(s->lone_body_key);
     free(s->given_key);
+    free(s->name_words);
     scan_memo_free(&s->memo);
     free(s->memo_results);
     free(s->entity_gen);
@@ -895,18 +899,15 @@ static bool listed_possible(const kd_scanner *s, const char *text, const scan_to
             rarest = i;
     const kdx_key *r = &ix->keys[keys[rarest]];
     for (uint32_t p = 0; p < r->n_postings; p++) {
-        const kdx_name *name = &ix->names[ix->postings[r->postings_first + p]];
-        const kdx_token *nt = &ix->tokens[name->tokens_first];
+        uint32_t position = ix->postings[r->postings_first + p];
         /* two words of a twenty-word name never score a hit: "Federal
          * Agency" of the Federal Agency for the Commonwealth of ...
          * (particles, legal forms and stop words aside: "Abdulkhaevich"
          * is indexed as abd ul khaevich) */
-        size_t words = 0;
-        for (uint16_t t = 0; t < name->n_tokens; t++)
-            words += nt[t].cls != TEXT_TOKEN_PARTICLE && nt[t].cls != TEXT_TOKEN_STOP &&
-                     nt[t].cls != TEXT_TOKEN_LEGAL && nt[t].cls != TEXT_TOKEN_HONORIFIC;
-        if (2 * n < words)
+        if (2 * n < s->name_words[position])
             continue;
+        const kdx_name *name = &ix->names[position];
+        const kdx_token *nt = &ix->tokens[name->tokens_first];
         bool all = true;
         for (size_t i = 0; i < n && all; i++) {
             bool in = false;
