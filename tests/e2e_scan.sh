@@ -54,6 +54,13 @@ grep -q '"text":"Dzhabarov","kind":"listed","entity_id":"eu-oj-32014R0269-10-I.P
   fail "Dzhabarov alone: $(head -c 300 "$tmp/bare.jsonl")"
 echo "Aliyev spoke. Kovalchuk said so. Grozny and Aktau agreed." | "$bin" scan -i "$index" --json - |
   grep -q '"kind":"listed"' && fail "a common surname or a place alone is not a hit"
+# one word alone: a one-word alias is no one's surname (OFAC's weak alias MARTIN), and a short
+# word is a name only as the list spells it (Câmara is not CAMORRA, Universiteit not Universitet)
+echo "Thanks to Martin. The Câmara voted. Universiteit Leiden and Courtès agreed." | "$bin" scan -i "$index" --json - |
+  grep '"kind":"listed"' | head -3 | grep -q . && fail "one common word alone is not a listed hit"
+# ... while a long one crosses transliterations: Canada writes Russotrudnichestvo
+echo "Rossotrudnichestvo runs it." | "$bin" scan -i "$index" --json - |
+  grep -q '"entity_id":"ca-sema-russia-1-part-2-181"' || fail "Rossotrudnichestvo alone: Canada's entry missing"
 # a surname after someone else's given name, or a given name before an unlisted surname, is no one listed
 echo "Yesterday Krystal Miller met the press. Later Miller said the meeting went well. Osman Tlustek agreed." |
   "$bin" scan -i "$index" --json - | grep -q '"kind":"listed"' && fail "Krystal Miller / Osman Tlustek are not listed"

@@ -407,6 +407,29 @@ static bool given_and_surname(const char *text, const scan_token *tok, size_t a,
            same_spelling(text, &tok[b - 1], last, strlen(last));
 }
 
+/* One short word alone is a name only as written in the list: "Câmara" is
+ * not CAMORRA, nor "Courtès" CORTEZ, however close the spelling family; the
+ * word, case and accents folded, must be one of the listed name's words.
+ * A long word's spelling family is specific enough to cross
+ * transliterations (Rossotrudnichestvo, Canada's Russotrudnichestvo). */
+#define LONE_WORD_FUZZY_MIN 13
+static bool word_in_name(const char *text, const scan_token *t, const char *matched_name)
+{
+    char word[64];
+    size_t n = scan_fold_word(text + t->start, t->end - t->start, word, sizeof word);
+    if (!n || n >= sizeof word)
+        return false;
+    if (n >= LONE_WORD_FUZZY_MIN)
+        return true;
+    for (const char *p = matched_name; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && memcmp(p, word, n) == 0)
+            return true;
+        p += len + (p[len] == ' ');
+    }
+    return false;
+}
+
 /* A surname after a title names a listed person when the listed name ends
  * with it, spelled the same, and few listed records bear it (the caller
  * counts): "Mr Govor" is Roman GOVOR; "President Aliyev" names no one
@@ -417,7 +440,9 @@ static bool titled_surname_matches(const kd_scanner *s, const char *text, const 
     if (r->name_score < 0.55)
         return false;
     const char *last = strrchr(r->matched_name, ' ');
-    last = last ? last + 1 : r->matched_name;
+    if (!last)
+        return false; /* a one-word name has no surname to be called by */
+    last++;
     char lower[64];
     size_t n = 0;
     for (size_t i = t->start; i < t->end && n < sizeof lower; i++)
@@ -535,7 +560,9 @@ static int surname_bearers(const kd_scanner *s, const char *text, const scan_tok
     int n = 0;
     for (uint32_t p = 0; p < k->n_postings && n < 4; p++) {
         const kdx_name *name = &ix->names[ix->postings[k->postings_first + p]];
-        if (ix->entities[name->entity].schema != KD_SCHEMA_PERSON || name->n_tokens == 0)
+        /* a surname ends a name of two words or more: a one-word alias
+         * ("MARTIN", an OFAC weak alias) is no one's surname */
+        if (ix->entities[name->entity].schema != KD_SCHEMA_PERSON || name->n_tokens < 2)
             continue;
         const kdx_token *last = &ix->tokens[name->tokens_first + name->n_tokens - 1];
         if (last->key != t->key || last->len != len ||
@@ -654,6 +681,8 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (titled_surname) {
             if (!titled_surname_matches(s, text, &tok[a], &res[i]))
                 continue;
+        } else if (b - a == 1 && !word_in_name(text, &tok[a], res[i].matched_name)) {
+            continue;
         } else if (!res[i].match &&
                    !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
                      s->ix->entities[res[i].entity].schema == KD_SCHEMA_PERSON &&
