@@ -53,7 +53,8 @@ int http_record_begin(http_request *rq, const char *source, json_t *parameters, 
     }
     rec->store = s->recorder;
     char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
-    kd_run_request req = {KD_RUN_SCREEN, actor_of(rq), source, params ? params : "{}"};
+    kd_run_request req = {KD_RUN_SCREEN, actor_of(rq), source, params ? params : "{}",
+                          json_integer_value(json_object_get(parameters, "queries"))};
     int rc = kd_store_run_begin(rec->store, &req, rq->index->index, &rec->run, err);
     free(params);
     if (rc) {

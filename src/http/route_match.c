@@ -299,8 +299,10 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     http_recording rec;
     char source[160];
     snprintf(source, sizeof source, "api /match/%.64s", dataset);
-    json_t *params = json_pack("{s:s,s:I,s:f,s:f,s:s}", "dataset", dataset, "limit", (json_int_t)limit, "threshold",
-                               threshold, "cutoff", cutoff, "algorithm", algorithm && *algorithm ? algorithm : "best");
+    json_t *params = json_pack("{s:s,s:I,s:f,s:f,s:s,s:I}", "dataset", dataset, "limit", (json_int_t)limit,
+                               "threshold", threshold, "cutoff", cutoff, "algorithm",
+                               algorithm && *algorithm ? algorithm : "best", "queries",
+                               (json_int_t)json_object_size(queries));
     status = http_record_begin(rq, source, params, &rec, &err)
                  ? (snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message), 500)
                  : 0;

@@ -67,6 +67,10 @@ typedef struct kd_run_request {
     const char *actor;       /* who asked: user name or API client */
     const char *source;      /* input file, "api", "monitor" */
     const char *parameters;  /* JSON object text: threshold, limit, ... */
+    /* How many inputs the run will have, when known (an API request: its
+     * queries). A small screening run looks each hit's pair up in the
+     * allow-list instead of loading the whole list first. 0: unknown. */
+    size_t expected_inputs;
 } kd_run_request;
 
 typedef struct kd_run kd_run;
