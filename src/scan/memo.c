@@ -91,8 +91,18 @@ int scan_memo_put(scan_memo *m, int tag, const char *key, size_t len, uint32_t f
 
 void scan_memo_reset(scan_memo *m)
 {
-    if (m->n_entries && m->slots)
+    /* The table keeps the size the longest text gave it; a short text after
+     * it clears the slots it used rather than the whole table. */
+    if (m->n_entries && m->slots && m->n_entries * 16 < m->n_slots) {
+        for (size_t i = 0; i < m->n_entries; i++) {
+            size_t at = m->entries[i].hash & (m->n_slots - 1);
+            while (m->slots[at] != i + 1)
+                at = (at + 1) & (m->n_slots - 1);
+            m->slots[at] = 0;
+        }
+    } else if (m->n_entries && m->slots) {
         memset(m->slots, 0, m->n_slots * sizeof *m->slots);
+    }
     m->n_entries = 0;
     buf_clear(&m->keys);
 }

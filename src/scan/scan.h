@@ -7,17 +7,20 @@
 
 /* A word of the text, with byte offsets into the original. */
 typedef struct scan_token {
-    size_t start, end;
+    /* 32-bit offsets keep a token in 28 bytes: the array of a long text's
+     * tokens is written once per word and read by every window, and its
+     * size is what the cache sees (kd_scan refuses texts over 4 GiB). */
+    uint32_t start, end;
+    uint32_t line;
     uint32_t hash;     /* of its spelling-family key, 0 until asked for a
                           lower-case word (scan_token_hash) */
+    uint32_t key;      /* that key in the index's name table, or UINT32_MAX */
     bool capital;      /* starts with a capital (or a letter of a caseless script) */
     bool connector;    /* of, the, al, bin, von...: may sit inside a name */
     bool title;        /* Mr, President, General...: may precede a name */
     bool break_before; /* sentence punctuation or a line break precedes it */
     bool in_names;     /* its key is a word of some listed name */
-    uint32_t key;      /* that key in the index's name table, or UINT32_MAX */
     bool in_reasons;   /* it occurs in some listing's reasons */
-    size_t line;
 } scan_token;
 
 /* What a word's spelling gives (its key hash, whether it is a title),

@@ -16,6 +16,17 @@
 #include <strings.h>
 
 #define MAX_WINDOW 8
+/* Pairs of keys that occur together in a listed name, as bits of a hashed
+ * set (2^23 bits, 1 MiB; a few hundred thousand pairs leave few false
+ * "maybe"s): most windows of ordinary capitalised words pair two keys no
+ * listed name has together, and are ruled out without reading postings. */
+#define KEY_PAIR_BITS (1u << 23)
+static inline uint32_t key_pair_bit(uint32_t a, uint32_t b)
+{
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    uint64_t h = (lo << 32 | hi) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 41); /* top 23 bits */
+}
 /* Prose is noisier than a name field: a listed hit needs this by default. */
 #define SCAN_THRESHOLD 0.85
 /* A single word must be the listed name itself, nearly letter for letter. */
@@ -60,6 +71,7 @@ struct kd_scanner {
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
     uint8_t *given_key;     /* bit per key: the first word of a person's name */
     uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
+    uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
     /* kd_match results and linked decisions for windows seen earlier in
      * the text; results live in memo_results */
     scan_memo memo;
@@ -127,7 +139,8 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
     s->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
     s->given_key = calloc(ix->n_keys / 8 + 1, 1);
     s->name_words = malloc(ix->n_names + 1);
-    if (!s->lone_body_key || !s->given_key || !s->name_words) {
+    s->key_pairs = calloc(KEY_PAIR_BITS / 8, 1);
+    if (!s->lone_body_key || !s->given_key || !s->name_words || !s->key_pairs) {
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -149,6 +162,12 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
             words++;
         }
         s->name_words[i] = (uint8_t)(words < 255 ? words : 255);
+        for (uint16_t x = 0; x < name->n_tokens; x++)
+            for (uint16_t y = (uint16_t)(x + 1); y < name->n_tokens; y++) {
+                uint32_t bit = key_pair_bit(ix->tokens[name->tokens_first + x].key,
+                                            ix->tokens[name->tokens_first + y].key);
+                s->key_pairs[bit / 8] |= (uint8_t)(1u << (bit % 8));
+            }
         if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
             continue;
         if (words == 1)
@@ -178,6 +197,7 @@ void kd_scanner_free(kd_scanner *s)
     free(s->lone_body_key);
     free(s->given_key);
     free(s->name_words);
+    free(s->key_pairs);
     scan_memo_free(&s->memo);
     free(s->memo_results);
     free(s->entity_gen);
@@ -922,6 +942,14 @@ static bool listed_possible(const kd_scanner *s, const char *text, const scan_to
     }
     if (n <= 1)
         return true;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (keys[i] == keys[j])
+                continue;
+            uint32_t bit = key_pair_bit(keys[i], keys[j]);
+            if (!(s->key_pairs[bit / 8] & (1u << (bit % 8))))
+                return false;
+        }
     size_t rarest = 0;
     for (size_t i = 1; i < n; i++)
         if (ix->keys[keys[i]].n_postings < ix->keys[keys[rarest]].n_postings)
@@ -972,6 +1000,8 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
 {
     *out = NULL;
     *n_out = 0;
+    if (len >= UINT32_MAX)
+        return error_set(err, KD_ELIMIT, "text of %zu bytes: kd_scan takes at most 4 GiB at a time", len);
     s->tokens.n = 0;
     s->n_surnames = 0;
     scan_memo_reset(&s->memo);

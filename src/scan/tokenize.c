@@ -7,9 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const connectors[] = {"of", "the", "for", "and", "de", "del", "la", "le",
-                                          "van", "von", "der", "den", "al", "el", "bin", "ibn",
-                                          "bint", "abu", "da", "do", "dos", "du", "y"};
+/* ASCII classes without the C library's locale tables: the tokenizer asks
+ * them of every byte of the text, and the text is read as UTF-8 whatever
+ * the process locale. */
+static inline bool ascii_upper(unsigned c) { return c - 'A' < 26u; }
+static inline bool ascii_alnum(unsigned c) { return (c | 0x20u) - 'a' < 26u || c - '0' < 10u; }
+static inline unsigned ascii_lower(unsigned c) { return ascii_upper(c) ? c | 0x20u : c; }
+
+/* Words that may sit inside a name ("of", "al", "von"...), each packed
+ * little-endian into 32 bits as connector_code packs a word of up to four
+ * bytes, so a word is compared in one instruction. */
+#define C4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+static const uint32_t connectors[] = {
+    C4('o', 'f', 0, 0), C4('t', 'h', 'e', 0), C4('f', 'o', 'r', 0),
+    C4('a', 'n', 'd', 0), C4('d', 'e', 0, 0), C4('d', 'e', 'l', 0),
+    C4('l', 'a', 0, 0), C4('l', 'e', 0, 0), C4('v', 'a', 'n', 0),
+    C4('v', 'o', 'n', 0), C4('d', 'e', 'r', 0), C4('d', 'e', 'n', 0),
+    C4('a', 'l', 0, 0), C4('e', 'l', 0, 0), C4('b', 'i', 'n', 0),
+    C4('i', 'b', 'n', 0), C4('b', 'i', 'n', 't'), C4('a', 'b', 'u', 0),
+    C4('d', 'a', 0, 0), C4('d', 'o', 0, 0), C4('d', 'o', 's', 0),
+    C4('d', 'u', 0, 0), C4('y', 0, 0, 0),
+};
+#undef C4
+
+static uint32_t connector_code(const unsigned char *word, size_t n)
+{
+    uint32_t code = 0;
+    for (size_t k = 0; k < n; k++)
+        code |= (uint32_t)ascii_lower(word[k]) << (8 * k);
+    return code;
+}
 
 /* Titles and ranks that precede a name in prose, beyond the honorifics
  * the name normaliser knows. */
@@ -35,8 +62,8 @@ size_t scan_fold_word(const char *word, size_t len, char *out, size_t size)
     size_t n = 0;
     for (size_t i = 0; i < len && n < size; i++) {
         unsigned char c = (unsigned char)word[i];
-        if (c < 0x80 && isalnum(c))
-            out[n++] = (char)tolower(c);
+        if (c < 0x80 && ascii_alnum(c))
+            out[n++] = (char)ascii_lower(c);
         else if (c == 0xC3 && i + 1 < len && (unsigned char)word[i + 1] >= 0x80 &&
                  (unsigned char)word[i + 1] <= 0xBF && latin1[(unsigned char)word[i + 1] - 0x80] != '_')
             out[n++] = latin1[(unsigned char)word[++i] - 0x80];
@@ -69,14 +96,14 @@ static size_t punct_len(const unsigned char *p, size_t left)
 static bool is_word_byte(const unsigned char *p, size_t left)
 {
     if (*p < 0x80)
-        return isalnum(*p);
+        return ascii_alnum(*p);
     return punct_len(p, left) == 0;
 }
 
 static bool capital_at(const unsigned char *p, size_t left)
 {
     if (*p < 0x80)
-        return isupper(*p);
+        return ascii_upper(*p);
     if (left >= 2 && p[0] == 0xC3)
         return p[1] >= 0x80 && p[1] <= 0x9E; /* À..Þ */
     if (left >= 2 && p[0] == 0xD0)
@@ -141,7 +168,7 @@ static const scan_word_info *word_info(scan_tokens *out, const char *word, size_
     uint64_t h = 1469598103934665603ull; /* FNV-1a, lower-cased */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)word[i];
-        h = (h ^ (c < 0x80 ? (unsigned char)tolower(c) : c)) * 1099511628211ull;
+        h = (h ^ (c < 0x80 ? ascii_lower(c) : c)) * 1099511628211ull;
     }
     h |= 1;
     scan_word_info *w = &out->cache[(h ^ (h >> 29)) & (SCAN_WORD_CACHE - 1)];
@@ -153,7 +180,7 @@ static const scan_word_info *word_info(scan_tokens *out, const char *word, size_
     if (len >= 2 && len < 32) {
         char lower[32];
         for (size_t k = 0; k < len; k++)
-            lower[k] = (char)tolower((unsigned char)word[k]);
+            lower[k] = (char)ascii_lower((unsigned char)word[k]);
         w->title = is_title(lower, len);
     }
     return w;
@@ -219,18 +246,14 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
             out->cap = cap;
         }
         scan_token *tok = &out->items[out->n++];
-        tok->start = start;
-        tok->end = i;
+        tok->start = (uint32_t)start;
+        tok->end = (uint32_t)i;
         tok->capital = capital_at(t + start, len - start);
         tok->connector = false;
         if (i - start <= 4) {
-            char lower[4];
-            size_t n = i - start;
-            for (size_t k = 0; k < n; k++)
-                lower[k] = (char)tolower((unsigned char)text[start + k]);
+            uint32_t code = connector_code(t + start, i - start);
             for (size_t k = 0; k < KD_ARRAY_LEN(connectors) && !tok->connector; k++)
-                tok->connector = connectors[k][0] == lower[0] && strlen(connectors[k]) == n &&
-                                 memcmp(connectors[k], lower, n) == 0;
+                tok->connector = connectors[k] == code;
         }
         /* Only words that can be part of a name are keyed: in prose most
          * words are lower-case, and keying them would be most of the cost
@@ -245,7 +268,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         tok->key = UINT32_MAX;
         tok->in_names = tok->in_reasons = false;
         tok->break_before = brk;
-        tok->line = line;
+        tok->line = (uint32_t)line;
         brk = false;
         /* skip a possessive 's / ’s */
         if (i < len && (t[i] == '\'' || (punct_len(t + i, len - i) == 3 && t[i + 2] == 0x99))) {
@@ -262,7 +285,7 @@ uint32_t scan_word_hash(const char *word, size_t len)
     uint64_t h = 1469598103934665603ull; /* FNV-1a over the lower-cased bytes */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)word[i];
-        h = (h ^ (c < 0x80 ? (unsigned char)tolower(c) : c)) * 1099511628211ull;
+        h = (h ^ (c < 0x80 ? ascii_lower(c) : c)) * 1099511628211ull;
     }
     return (uint32_t)(h ^ (h >> 32)) | 1u;
 }
