@@ -178,6 +178,8 @@ int http_arg_int(const http_request *rq, http_response *rs, const char *key, lon
                  long lo, long hi, long *out);
 int http_arg_double(const http_request *rq, http_response *rs, const char *key, double fallback,
                     double *out);
+/* A matcher of the request's index generation, or NULL after replying 500. */
+kd_matcher *http_take_matcher(const http_request *rq, http_response *rs);
 /* Replies 503 (and returns false) when no index is loaded. */
 bool http_need_index(const http_request *rq, http_response *rs);
 

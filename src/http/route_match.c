@@ -286,10 +286,9 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         return;
     }
     kd_error err = {0};
-    kd_matcher *m = live_take_matcher(rq->index, &err);
+    kd_matcher *m = http_take_matcher(rq, rs);
     if (!m) {
         json_decref(body);
-        http_reply_error(rs, 500, "%s", err.message);
         return;
     }
     json_t *responses = json_object();

@@ -306,10 +306,9 @@ static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *
     json_t *result = json_array();
     if (strcmp(kind, "entity") == 0 && *prefix) {
         kd_error err = {0};
-        kd_matcher *m = live_take_matcher(rq->index, &err);
+        kd_matcher *m = http_take_matcher(rq, rs);
         if (!m) {
             json_decref(result);
-            http_reply_error(rs, 500, "%s", err.message);
             return;
         }
         kd_match_result results[10];
@@ -419,11 +418,9 @@ void route_reconcile(http_request *rq, http_response *rs, const char *dataset, c
         http_reply_error(rs, 400, "Too many queries: at most %zu per request", rq->options->max_queries);
         return;
     }
-    kd_error err = {0};
-    kd_matcher *m = live_take_matcher(rq->index, &err);
+    kd_matcher *m = http_take_matcher(rq, rs);
     if (!m) {
         json_decref(queries);
-        http_reply_error(rs, 500, "%s", err.message);
         return;
     }
     json_t *out = json_object();

@@ -77,6 +77,15 @@ void http_reply_error(http_response *rs, int status, const char *fmt, ...)
     http_reply_text(rs, status, "application/json", text, text ? strlen(text) : 0);
 }
 
+kd_matcher *http_take_matcher(const http_request *rq, http_response *rs)
+{
+    kd_error err = {0};
+    kd_matcher *m = live_take_matcher(rq->index, &err);
+    if (!m)
+        http_reply_error(rs, 500, "%s", err.message);
+    return m;
+}
+
 bool http_need_index(const http_request *rq, http_response *rs)
 {
     if (rq->index)
