@@ -298,6 +298,9 @@ typedef struct kd_match_query {
      * scored (the HTTP API's include/exclude datasets, schemata, ids...). */
     int (*accept)(void *context, size_t entity);
     void *accept_context;
+    /* Results scoring below this (name and final score) come without an
+     * explanation, which saves rescoring them; 0 explains every result. */
+    double explain_floor;
 } kd_match_query;
 
 typedef struct kd_match_result {

@@ -431,11 +431,21 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         size_t used = 0;
         for (uint16_t t = 0; t < name->n_tokens; t++) {
             const char *surface = index_string(ix, ix->tokens[name->tokens_first + t].surface);
-            int w = snprintf(r->matched_name + used, sizeof r->matched_name - used, "%s%s",
-                             t ? " " : "", surface);
-            if (w < 0 || (size_t)w >= sizeof r->matched_name - used)
+            size_t len = strlen(surface);
+            if (used + (t > 0) + len >= sizeof r->matched_name)
                 break;
-            used += (size_t)w;
+            if (t)
+                r->matched_name[used++] = ' ';
+            memcpy(r->matched_name + used, surface, len + 1);
+            used += len;
+        }
+        /* Explaining a score means scoring the name again with words; a
+         * caller that drops weak results (text screening) need not pay. */
+        if (query->explain_floor > 0 && best[i].score < query->explain_floor &&
+            best[i].name_score < query->explain_floor) {
+            r->score = best[i].score;
+            r->match = r->score >= threshold;
+            continue;
         }
         score_name(ix, m->token_weight, &forms[best[i].form], best[i].name, r->explanation,
                    sizeof r->explanation);

@@ -656,7 +656,9 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             return 0;
     }
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
-                        .threshold = threshold, .limit = MATCH_LIMIT};
+                        .threshold = threshold, .limit = MATCH_LIMIT,
+                        /* below what any rule below reports (a titled surname's 0.55) */
+                        .explain_floor = 0.55};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
