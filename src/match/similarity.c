@@ -48,34 +48,47 @@ double similarity_jaro_winkler(const char *a, size_t la, const char *b, size_t l
     return jaro + (double)prefix * 0.1 * (1.0 - jaro);
 }
 
+/* Only cells within `limit` of the diagonal can stay within `limit` edits,
+ * so each row computes 2 * limit + 1 of them (Ukkonen's band); anything
+ * beyond the limit reads as limit + 1. */
 size_t similarity_levenshtein(const char *a, size_t la, const char *b, size_t lb, size_t limit)
 {
+    const size_t over = limit + 1;
     if (la > SIM_MAX_LEN || lb > SIM_MAX_LEN)
-        return limit + 1;
+        return over;
     size_t diff = la > lb ? la - lb : lb - la;
     if (diff > limit)
-        return limit + 1;
+        return over;
     size_t row[SIM_MAX_LEN + 1];
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        row[j] = j <= limit ? j : over;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0], best = i;
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
+        size_t lo = i > limit ? i - limit : 1;
+        size_t hi = i + limit < lb ? i + limit : lb;
+        size_t diag = row[lo - 1];
+        size_t left = over; /* cell (i, lo - 1): outside the band unless it is column 0 */
+        if (lo == 1) {
+            left = i <= limit ? i : over;
+            row[0] = left;
+        }
+        size_t best = left;
+        for (size_t j = lo; j <= hi; j++) {
             size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = diag + cost;
+            size_t v = diag + (a[i - 1] != b[j - 1]);
             if (up + 1 < v)
                 v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
+            if (left + 1 < v)
+                v = left + 1;
+            if (v > over)
+                v = over;
             row[j] = v;
             diag = up;
+            left = v;
             if (v < best)
                 best = v;
         }
         if (best > limit)
-            return limit + 1;
+            return over;
     }
-    return row[lb];
+    return row[lb] > over ? over : row[lb];
 }
