@@ -138,6 +138,14 @@ struct http_server {
 
 double http_now(void); /* monotonic seconds */
 
+/* API keys (auth.c): loads them from the options; 0, 401 or 403. */
+int http_keys_load(http_server *s, kd_error *err);
+int http_key_check(http_server *s, struct MHD_Connection *c);
+/* Routing (router.c); http_dispatch is declared with the request type. */
+http_route_id http_route_classify(const char *path);
+/* Every query-string key and value is valid UTF-8 (request.c). */
+bool http_args_valid_utf8(struct MHD_Connection *c);
+
 typedef struct http_request {
     struct MHD_Connection *connection;
     const char *method;
@@ -160,6 +168,8 @@ typedef struct http_response {
     struct MHD_Response *stream; /* set by handlers that stream instead of body */
     bool cacheable;             /* static assets */
 } http_response;
+
+void http_dispatch(http_request *rq, http_response *rs, http_route_id route);
 
 /* A JSON body (takes the reference) with a status. */
 void http_reply_json(http_response *rs, int status, json_t *body);

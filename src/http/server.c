@@ -32,412 +32,6 @@ typedef struct request_context {
     char remote[64];
 } request_context;
 
-double http_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- replies ----------------------------------------------------------- */
-
-void http_reply_text(http_response *rs, int status, const char *content_type, char *body, size_t len)
-{
-    free(rs->body);
-    rs->status = status;
-    rs->body = body;
-    rs->body_len = len;
-    rs->content_type = content_type;
-}
-
-void http_reply_json(http_response *rs, int status, json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(body);
-    if (!text) {
-        http_reply_error(rs, 500, "could not serialise the response");
-        return;
-    }
-    http_reply_text(rs, status, "application/json", text, strlen(text));
-}
-
-void http_reply_error(http_response *rs, int status, const char *fmt, ...)
-{
-    char detail[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    json_t *o = json_object();
-    /* A message may quote invalid input; jansson refuses invalid UTF-8. */
-    json_t *d = json_string(detail);
-    json_object_set_new(o, "detail", d ? d : json_string("invalid input"));
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    http_reply_text(rs, status, "application/json", text, text ? strlen(text) : 0);
-}
-
-kd_matcher *http_take_matcher(const http_request *rq, http_response *rs)
-{
-    kd_error err = {0};
-    kd_matcher *m = live_take_matcher(rq->index, &err);
-    if (!m)
-        http_reply_error(rs, 500, "%s", err.message);
-    return m;
-}
-
-bool http_need_index(const http_request *rq, http_response *rs)
-{
-    if (rq->index)
-        return true;
-    http_reply_error(rs, 503, "Index not ready.");
-    return false;
-}
-
-/* ---- API keys ---------------------------------------------------------- */
-
-static int keys_add(http_server *s, const char *key, size_t n)
-{
-    while (n && (key[n - 1] == ' ' || key[n - 1] == '\t' || key[n - 1] == '\r'))
-        n--;
-    while (n && (*key == ' ' || *key == '\t')) {
-        key++;
-        n--;
-    }
-    if (!n || *key == '#')
-        return 0;
-    char **grown = realloc(s->api_keys, (s->n_api_keys + 1) * sizeof *grown);
-    if (!grown)
-        return KD_ENOMEM;
-    s->api_keys = grown;
-    if (!(s->api_keys[s->n_api_keys] = strndup(key, n)))
-        return KD_ENOMEM;
-    s->n_api_keys++;
-    return 0;
-}
-
-static int keys_load(http_server *s, kd_error *err)
-{
-    const char *file = s->options.api_key_file;
-    if (file) {
-        FILE *f = fopen(file, "r");
-        if (!f)
-            return error_set(err, KD_EIO, "%s: cannot open the API key file: %s", file, strerror(errno));
-        char line[1024];
-        while (fgets(line, sizeof line, f))
-            if (keys_add(s, line, strcspn(line, "\n"))) {
-                fclose(f);
-                return error_set(err, KD_ENOMEM, "out of memory");
-            }
-        fclose(f);
-        if (!s->n_api_keys)
-            return error_set(err, KD_EUSAGE, "%s: no API keys in the file", file);
-        return 0;
-    }
-    const char *env = getenv("KORDON_API_KEYS");
-    while (env && *env) {
-        size_t n = strcspn(env, ",");
-        if (keys_add(s, env, n))
-            return error_set(err, KD_ENOMEM, "out of memory");
-        env += n + (env[n] == ',');
-    }
-    return 0;
-}
-
-/* Compares in time independent of where the strings differ. */
-static bool key_equal(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    unsigned char diff = na != nb;
-    for (size_t i = 0; i < na; i++)
-        diff |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
-    return diff == 0;
-}
-
-/* 0 allowed, 401 no key, 403 wrong key. Keys come as "Authorization:
- * Bearer K", "Authorization: ApiKey K" (OpenSanctions' hosted API) or
- * "X-API-Key: K". */
-static int check_key(http_server *s, struct MHD_Connection *c)
-{
-    if (!s->n_api_keys)
-        return 0;
-    const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!key && auth) {
-        if (text_istarts(auth, strlen(auth), "Bearer "))
-            key = auth + 7;
-        else if (text_istarts(auth, strlen(auth), "ApiKey "))
-            key = auth + 7;
-        else
-            return 403;
-        while (*key == ' ')
-            key++;
-    }
-    if (!key)
-        return 401;
-    bool ok = false;
-    for (size_t i = 0; i < s->n_api_keys; i++)
-        ok |= key_equal(key, s->api_keys[i]);
-    return ok ? 0 : 403;
-}
-
-/* ---- query-string arguments ------------------------------------------- */
-
-const char *http_arg(const http_request *rq, const char *key)
-{
-    return MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, key);
-}
-
-typedef struct args_collect {
-    const char *key;
-    const char **out;
-    size_t n, max;
-} args_collect;
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    (void)kind;
-    args_collect *a = cls;
-    if (strcmp(key, a->key) == 0 && value && *value && a->n < a->max)
-        a->out[a->n++] = value;
-    return MHD_YES;
-}
-
-size_t http_args(const http_request *rq, const char *key, const char **out, size_t max)
-{
-    args_collect a = {key, out, 0, max};
-    MHD_get_connection_values(rq->connection, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
-    return a.n;
-}
-
-int http_arg_int(const http_request *rq, http_response *rs, const char *key, long fallback, long lo,
-                 long hi, long *out)
-{
-    const char *v = http_arg(rq, key);
-    *out = fallback;
-    if (!v || !*v)
-        return 0;
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || n < lo || n > hi) {
-        http_reply_error(rs, 400, "%s: expected an integer from %ld to %ld", key, lo, hi);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
-
-int http_arg_double(const http_request *rq, http_response *rs, const char *key, double fallback,
-                    double *out)
-{
-    const char *v = http_arg(rq, key);
-    *out = fallback;
-    if (!v || !*v)
-        return 0;
-    char *end;
-    double d = strtod(v, &end);
-    if (*end || !(d >= 0.0 && d <= 1.0)) {
-        http_reply_error(rs, 400, "%s: expected a number from 0 to 1", key);
-        return -1;
-    }
-    *out = d;
-    return 0;
-}
-
-static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
-{
-    (void)kind;
-    bool *ok = cls;
-    if (!utf8_valid(key, strlen(key), NULL) || (value && !utf8_valid(value, strlen(value), NULL))) {
-        *ok = false;
-        return MHD_NO;
-    }
-    return MHD_YES;
-}
-
-/* ---- dispatch ---------------------------------------------------------- */
-
-static bool is(const char *method, const char *want)
-{
-    return strcmp(method, want) == 0;
-}
-
-/* The part of path after prefix when path is prefix or prefix/..., else NULL. */
-static const char *under(const char *path, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    if (strncmp(path, prefix, n) != 0)
-        return NULL;
-    if (path[n] == '\0')
-        return path + n;
-    return path[n] == '/' ? path + n + 1 : NULL;
-}
-
-static void method_not_allowed(http_response *rs, const char *allowed)
-{
-    http_reply_error(rs, 405, "Method Not Allowed (use %s)", allowed);
-}
-
-static http_route_id classify(const char *path)
-{
-    static const struct {
-        const char *prefix;
-        http_route_id route;
-    } table[] = {
-        {"/match", ROUTE_MATCH},       {"/search", ROUTE_SEARCH},       {"/entities", ROUTE_ENTITIES},
-        {"/catalog", ROUTE_CATALOG},   {"/algorithms", ROUTE_ALGORITHMS}, {"/healthz", ROUTE_HEALTHZ},
-        {"/readyz", ROUTE_READYZ},     {"/reconcile", ROUTE_RECONCILE}, {"/metrics", ROUTE_METRICS},
-        {"/scan", ROUTE_SCAN},         {"/screen", ROUTE_SCREEN},       {"/openapi.json", ROUTE_OPENAPI},
-        {"/admin", ROUTE_ADMIN},       {"/alerts", ROUTE_ALERTS},       {"/audit", ROUTE_AUDIT},
-    };
-    for (size_t i = 0; i < KD_ARRAY_LEN(table); i++)
-        if (under(path, table[i].prefix))
-            return table[i].route;
-    return ROUTE_WEB;
-}
-
-static void dispatch(http_request *rq, http_response *rs, http_route_id route)
-{
-    const char *m = rq->method, *p = rq->path, *rest;
-    http_server *s = rq->server;
-    switch (route) {
-    case ROUTE_HEALTHZ:
-        http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
-        return;
-    case ROUTE_READYZ:
-        route_readyz(rq, rs);
-        return;
-    case ROUTE_MATCH:
-        rest = under(p, "/match");
-        if (!is(m, "POST")) {
-            method_not_allowed(rs, "POST");
-            return;
-        }
-        if (!*rest || strchr(rest, '/')) {
-            http_reply_error(rs, 404, "use /match/{dataset}, e.g. /match/default");
-            return;
-        }
-        route_match(rq, rs, rest);
-        return;
-    case ROUTE_SEARCH:
-        rest = under(p, "/search");
-        if (!is(m, "GET")) {
-            method_not_allowed(rs, "GET");
-            return;
-        }
-        if (!*rest || strchr(rest, '/')) {
-            http_reply_error(rs, 404, "use /search/{dataset}, e.g. /search/default?q=...");
-            return;
-        }
-        route_search(rq, rs, rest);
-        return;
-    case ROUTE_ENTITIES:
-        rest = under(p, "/entities");
-        if (!is(m, "GET")) {
-            method_not_allowed(rs, "GET");
-            return;
-        }
-        if (!*rest) {
-            http_reply_error(rs, 404, "use /entities/{id}");
-            return;
-        }
-        route_entities(rq, rs, rest);
-        return;
-    case ROUTE_RECONCILE: {
-        rest = under(p, "/reconcile");
-        if (!is(m, "GET") && !is(m, "POST")) {
-            method_not_allowed(rs, "GET, POST");
-            return;
-        }
-        if (!*rest) {
-            http_reply_error(rs, 404, "use /reconcile/{dataset}");
-            return;
-        }
-        char dataset[128];
-        size_t n = strcspn(rest, "/");
-        if (n >= sizeof dataset) {
-            http_reply_error(rs, 404, "no such dataset");
-            return;
-        }
-        memcpy(dataset, rest, n);
-        dataset[n] = '\0';
-        route_reconcile(rq, rs, dataset, rest[n] ? rest + n + 1 : "");
-        return;
-    }
-    case ROUTE_CATALOG:
-        is(m, "GET") ? route_catalog(rq, rs) : method_not_allowed(rs, "GET");
-        return;
-    case ROUTE_ALGORITHMS:
-        is(m, "GET") ? route_algorithms(rq, rs) : method_not_allowed(rs, "GET");
-        return;
-    case ROUTE_OPENAPI:
-        is(m, "GET") ? route_openapi(rq, rs) : method_not_allowed(rs, "GET");
-        return;
-    case ROUTE_SCAN:
-        is(m, "POST") ? route_scan(rq, rs) : method_not_allowed(rs, "POST");
-        return;
-    case ROUTE_SCREEN:
-        is(m, "POST") ? route_screen(rq, rs) : method_not_allowed(rs, "POST");
-        return;
-    case ROUTE_METRICS: {
-        if (!is(m, "GET")) {
-            method_not_allowed(rs, "GET");
-            return;
-        }
-        buf out = {0};
-        metrics_render(&s->metrics, &s->live, rq->index, &out);
-        status_render_metrics(&s->options, rq->index, &out);
-        http_reply_text(rs, 200, "text/plain; version=0.0.4", out.data, out.len);
-        return;
-    }
-    case ROUTE_ADMIN: {
-        if (strcmp(p, "/admin/reload") != 0) {
-            http_reply_error(rs, 404, "Not Found");
-            return;
-        }
-        if (!is(m, "POST")) {
-            method_not_allowed(rs, "POST");
-            return;
-        }
-        kd_error err = {0};
-        if (http_server_reload(s, &err)) {
-            http_reply_error(rs, 500, "reload failed, still serving the previous index: %s",
-                                    err.message);
-            return;
-        }
-        live_index *g = live_acquire(&s->live);
-        json_t *o = json_pack("{s:s,s:I,s:I}", "status", "ok", "generation", (json_int_t)g->generation,
-                              "entities", (json_int_t)kd_index_entity_count(g->index));
-        live_release(g);
-        http_reply_json(rs, 200, o);
-        return;
-    }
-    case ROUTE_ALERTS:
-        if (!is(m, "GET") && !is(m, "POST")) {
-            method_not_allowed(rs, "GET, POST");
-            return;
-        }
-        route_alerts(rq, rs, under(p, "/alerts"));
-        return;
-    case ROUTE_AUDIT:
-        if (!is(m, "GET")) {
-            method_not_allowed(rs, "GET");
-            return;
-        }
-        route_audit(rq, rs);
-        return;
-    case ROUTE_WEB:
-        if ((is(m, "GET") || is(m, "HEAD")) && route_web(rq, rs, p))
-            return;
-        http_reply_error(rs, 404, "Not Found");
-        return;
-    default:
-        http_reply_error(rs, 404, "Not Found");
-        return;
-    }
-}
 
 /* ---- libmicrohttpd callbacks ------------------------------------------ */
 
@@ -514,7 +108,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *context = ctx;
         atomic_fetch_add(&s->in_flight, 1);
         ctx->started = http_now();
-        ctx->route = classify(url);
+        ctx->route = http_route_classify(url);
         snprintf(ctx->method, sizeof ctx->method, "%s", method);
         snprintf(ctx->path, sizeof ctx->path, "%s", url);
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -539,7 +133,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return ok;
         }
         bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB;
-        int denied = open ? 0 : check_key(s, c);
+        int denied = open ? 0 : http_key_check(s, c);
         if (denied == 401)
             return reply_now(s, c, ctx, 401, "Missing API key: send \"Authorization: Bearer <key>\".");
         if (denied == 403)
@@ -571,8 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * the client's to read, not a deadline to enforce. */
     set_deadline(s, c, 0);
     http_response rs = {0};
-    bool args_ok = true;
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &args_ok);
+    bool args_ok = http_args_valid_utf8(c);
     ctx->index = live_acquire(&s->live);
     http_request rq = {c, method, url, ctx->body.data ? ctx->body.data : "", ctx->body.len,
                        ctx->index, &s->options, s};
@@ -581,7 +174,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     else if (!utf8_valid(url, strlen(url), NULL))
         http_reply_error(&rs, 400, "path: invalid UTF-8");
     else
-        dispatch(&rq, &rs, ctx->route);
+        http_dispatch(&rq, &rs, ctx->route);
     return queue(s, c, ctx, &rs);
 }
 
@@ -776,7 +369,7 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
         free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
-    int rc = keys_load(s, err);
+    int rc = http_keys_load(s, err);
     if (rc) {
         server_free(s);
         return rc;
