@@ -23,6 +23,20 @@ static bool valid_changed_since(const char *s)
     return false;
 }
 
+static bool dataset_known(const kd_index *ix, const char *dataset)
+{
+    if (strcmp(dataset, "default") == 0)
+        return true;
+    size_t n = kd_index_dataset_count(ix);
+    for (size_t i = 0; i < n; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        if (strcmp(d.name, dataset) == 0)
+            return true;
+    }
+    return false;
+}
+
 int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
 {
     memset(f, 0, sizeof *f);
@@ -122,4 +136,18 @@ int http_filter_accept(void *context, size_t entity)
     if (f->changed_since && (!changed || strcmp(changed, f->changed_since) < 0))
         return 0;
     return topic && country;
+}
+
+int http_filter_for(const http_request *rq, http_response *rs, const char *dataset, http_filter *f)
+{
+    if (!http_need_index(rq, rs))
+        return -1;
+    if (!dataset_known(rq->index->index, dataset)) {
+        http_reply_error(rs, 404, "No such dataset: %s", dataset);
+        return -1;
+    }
+    if (http_filter_parse(rq, rs, f))
+        return -1;
+    f->scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
+    return 0;
 }

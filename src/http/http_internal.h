@@ -101,7 +101,7 @@ void metrics_record(metrics *m, http_route_id route, int status, double seconds)
 /* A label value with Prometheus' escapes. */
 void metrics_append_label(buf *out, const char *s);
 /* Appends the Prometheus text exposition. */
-void metrics_render(const metrics *m, const live *l, live_index *g, buf *out);
+void metrics_render(const metrics *m, live_index *g, buf *out);
 
 /* ---- requests and responses ------------------------------------------- */
 
@@ -221,8 +221,6 @@ bool route_web(http_request *rq, http_response *rs, const char *path);
 
 /* The datasets of an entity as a JSON array of names. */
 json_t *http_entity_datasets(const kd_index *ix, size_t entity);
-/* 1 when the dataset name exists in the index or is "default". */
-bool http_dataset_known(const kd_index *ix, const char *dataset);
 /* Converts a JSON property value (string or list of strings) to strings;
  * returns how many, or -1 when a value has the wrong type. */
 int http_json_strings(json_t *value, const char **out, int max);
@@ -254,6 +252,10 @@ typedef struct http_filter {
 /* Reads the filter arguments of the request; replies 400 and returns -1
  * when one is invalid. Set scope and schema_only afterwards. */
 int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f);
+/* What every route scoped to /{dataset} starts with: an index loaded
+ * (else 503), the dataset known or "default" (else 404), the filter
+ * arguments valid (else 400), the scope set. 0, or -1 once answered. */
+int http_filter_for(const http_request *rq, http_response *rs, const char *dataset, http_filter *f);
 /* kd_match_query.accept for a http_filter. */
 int http_filter_accept(void *context, size_t entity);
 

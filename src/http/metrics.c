@@ -33,7 +33,7 @@ void metrics_record(metrics *m, http_route_id route, int status, double seconds)
     atomic_fetch_add(&m->duration_us[route], (unsigned long)(seconds * 1e6));
 }
 
-void metrics_render(const metrics *m, const live *l, live_index *g, buf *out)
+void metrics_render(const metrics *m, live_index *g, buf *out)
 {
     buf_append_str(out, "# HELP kordon_http_requests_total HTTP requests by route and status.\n"
                         "# TYPE kordon_http_requests_total counter\n");
@@ -79,7 +79,6 @@ void metrics_render(const metrics *m, const live *l, live_index *g, buf *out)
     buf_printf(out, "# HELP kordon_index_ready 1 when an index is loaded.\n"
                     "# TYPE kordon_index_ready gauge\nkordon_index_ready %d\n",
                g != NULL);
-    (void)l;
     if (!g)
         return;
     buf_printf(out, "# HELP kordon_index_generation Loads of the index since start.\n"

@@ -239,13 +239,10 @@ static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t 
 
 void route_match(http_request *rq, http_response *rs, const char *dataset)
 {
-    if (!http_need_index(rq, rs))
+    http_filter filter;
+    if (http_filter_for(rq, rs, dataset, &filter))
         return;
     const kd_index *ix = rq->index->index;
-    if (!http_dataset_known(ix, dataset)) {
-        http_reply_error(rs, 404, "No such dataset: %s", dataset);
-        return;
-    }
     long limit;
     double threshold, cutoff;
     if (http_arg_int(rq, rs, "limit", 5, 1, HTTP_MATCH_LIMIT, &limit) ||
@@ -257,10 +254,6 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         http_reply_error(rs, 400, "Unknown algorithm: %s (see /algorithms)", algorithm);
         return;
     }
-    http_filter filter;
-    if (http_filter_parse(rq, rs, &filter))
-        return;
-    filter.scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
 
     json_error_t jerr;
     json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
@@ -307,7 +300,9 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                  : 0;
     json_decref(params);
     size_t row = 0;
-    http_match_found *found = malloc(HTTP_MATCH_LIMIT * HTTP_MATCH_NAMES * sizeof *found);
+    /* each name and date adds at most `limit` entities to the merge */
+    size_t cap_found = (size_t)limit * HTTP_MATCH_NAMES * HTTP_MATCH_DATES;
+    http_match_found *found = malloc(cap_found * sizeof *found);
     kd_match_result *scratch = malloc((size_t)limit * sizeof *scratch);
     const char *key;
     json_t *q;
@@ -324,7 +319,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
             break;
         }
         int n = http_match_run(m, &c, &filter, (size_t)limit, threshold, scratch, found,
-                          HTTP_MATCH_LIMIT * HTTP_MATCH_NAMES, &err);
+                          cap_found, &err);
         if (n < 0) {
             json_decref(echo);
             status = err.code == KD_ENOMEM ? 500 : 400;

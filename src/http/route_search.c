@@ -13,6 +13,8 @@
 #define SEARCH_MAX_LIMIT 500
 #define SEARCH_MAX_WINDOW 1000 /* offset + limit */
 #define SEARCH_MIN_SCORE 0.30
+/* Search and reconciliation show scores, not explanations: none is built. */
+#define NO_EXPLANATIONS 2.0
 
 typedef struct facet_count {
     char name[64];
@@ -121,7 +123,8 @@ static int search_positions(http_request *rq, http_response *rs, http_filter *fi
     }
     kd_match_query query = {.name = q, .schema = filter->schema_only == KD_SCHEMA_THING ? -1 : filter->schema_only,
                             .threshold = KD_MATCH_THRESHOLD, .limit = window,
-                            .accept = http_filter_accept, .accept_context = filter};
+                            .accept = http_filter_accept, .accept_context = filter,
+                            .explain_floor = NO_EXPLANATIONS};
     int n = kd_match(m, &query, results, NULL, &err);
     live_give_matcher(rq->index, m);
     if (n < 0) {
@@ -142,13 +145,10 @@ static int search_positions(http_request *rq, http_response *rs, http_filter *fi
 
 void route_search(http_request *rq, http_response *rs, const char *dataset)
 {
-    if (!http_need_index(rq, rs))
+    http_filter filter;
+    if (http_filter_for(rq, rs, dataset, &filter))
         return;
     const kd_index *ix = rq->index->index;
-    if (!http_dataset_known(ix, dataset)) {
-        http_reply_error(rs, 404, "No such dataset: %s", dataset);
-        return;
-    }
     long limit, offset;
     if (http_arg_int(rq, rs, "limit", 10, 0, SEARCH_MAX_LIMIT, &limit) ||
         http_arg_int(rq, rs, "offset", 0, 0, SEARCH_MAX_WINDOW, &offset))
@@ -157,10 +157,6 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
         http_reply_error(rs, 400, "offset + limit: at most %d", SEARCH_MAX_WINDOW);
         return;
     }
-    http_filter filter;
-    if (http_filter_parse(rq, rs, &filter))
-        return;
-    filter.scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
     const char *schema = http_arg(rq, "schema");
     if (schema && *schema) {
         filter.schema_only = kd_schema_from_name(schema);
@@ -170,9 +166,8 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
         }
     }
     const char *q = http_arg(rq, "q");
-    size_t window = (size_t)(offset + limit) > 0 ? (size_t)(offset + limit) : 1;
     /* Facets count over everything found, so the window is the whole cap. */
-    window = SEARCH_MAX_WINDOW;
+    size_t window = SEARCH_MAX_WINDOW;
     size_t *positions = malloc(window * sizeof *positions);
     double *scores = malloc(window * sizeof *scores);
     if (!positions || !scores) {
@@ -220,8 +215,6 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
 
 static json_t *reconcile_manifest(const char *dataset)
 {
-    char space[256];
-    snprintf(space, sizeof space, "/entities/");
     json_t *types = json_array();
     static const kd_schema types_offered[] = {KD_SCHEMA_PERSON, KD_SCHEMA_ORGANIZATION, KD_SCHEMA_COMPANY,
                                               KD_SCHEMA_LEGAL_ENTITY, KD_SCHEMA_VESSEL, KD_SCHEMA_AIRPLANE};
@@ -260,7 +253,8 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
                        : 5;
     /* properties: [{"pid": "birthDate", "v": "1976"}, ...] */
     kd_match_query mq = {.name = json_string_value(q), .schema = schema == KD_SCHEMA_THING ? -1 : schema,
-                         .limit = limit, .accept = http_filter_accept, .accept_context = filter};
+                         .limit = limit, .accept = http_filter_accept, .accept_context = filter,
+                         .explain_floor = NO_EXPLANATIONS};
     json_t *props = json_object_get(query, "properties");
     size_t i;
     json_t *p;
@@ -313,7 +307,7 @@ static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *
         }
         kd_match_result results[10];
         kd_match_query mq = {.name = prefix, .schema = -1, .limit = 10, .accept = http_filter_accept,
-                             .accept_context = filter};
+                             .accept_context = filter, .explain_floor = NO_EXPLANATIONS};
         int n = kd_match(m, &mq, results, NULL, &err);
         live_give_matcher(rq->index, m);
         for (int k = 0; k < n; k++) {
@@ -381,16 +375,9 @@ static const char *form_queries(http_request *rq, char **owned)
 
 void route_reconcile(http_request *rq, http_response *rs, const char *dataset, const char *rest)
 {
-    if (!http_need_index(rq, rs))
-        return;
-    if (!http_dataset_known(rq->index->index, dataset)) {
-        http_reply_error(rs, 404, "No such dataset: %s", dataset);
-        return;
-    }
     http_filter filter;
-    if (http_filter_parse(rq, rs, &filter))
+    if (http_filter_for(rq, rs, dataset, &filter))
         return;
-    filter.scope = strcmp(dataset, "default") == 0 ? NULL : dataset;
     if (strncmp(rest, "suggest/", 8) == 0) {
         reconcile_suggest(rq, rs, &filter, rest + 8);
         return;

@@ -21,20 +21,6 @@ json_t *http_entity_datasets(const kd_index *ix, size_t entity)
     return a;
 }
 
-bool http_dataset_known(const kd_index *ix, const char *dataset)
-{
-    if (strcmp(dataset, "default") == 0)
-        return true;
-    size_t n = kd_index_dataset_count(ix);
-    for (size_t i = 0; i < n; i++) {
-        kd_dataset_info d;
-        kd_index_dataset(ix, i, &d);
-        if (strcmp(d.name, dataset) == 0)
-            return true;
-    }
-    return false;
-}
-
 int http_json_strings(json_t *value, const char **out, int max)
 {
     if (json_is_string(value)) {

@@ -51,8 +51,7 @@ static void set_deadline(http_server *s, struct MHD_Connection *c, double deadli
     pthread_mutex_unlock(&s->connections_lock);
 }
 
-static enum MHD_Result queue(http_server *s, struct MHD_Connection *c, request_context *ctx,
-                             http_response *rs)
+static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, http_response *rs)
 {
     struct MHD_Response *r = rs->stream;
     if (!r) {
@@ -81,17 +80,16 @@ static enum MHD_Result queue(http_server *s, struct MHD_Connection *c, request_c
     ctx->status = rs->status;
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
-    (void)s;
     return ok;
 }
 
-static enum MHD_Result reply_now(http_server *s, struct MHD_Connection *c, request_context *ctx, int status,
+static enum MHD_Result reply_now(struct MHD_Connection *c, request_context *ctx, int status,
                                  const char *detail)
 {
     http_response rs = {0};
     http_reply_error(&rs, status, "%s", detail);
     ctx->answered = true;
-    return queue(s, c, ctx, &rs);
+    return queue(c, ctx, &rs);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -135,15 +133,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB;
         int denied = open ? 0 : http_key_check(s, c);
         if (denied == 401)
-            return reply_now(s, c, ctx, 401, "Missing API key: send \"Authorization: Bearer <key>\".");
+            return reply_now(c, ctx, 401, "Missing API key: send \"Authorization: Bearer <key>\".");
         if (denied == 403)
-            return reply_now(s, c, ctx, 403, "Invalid API key.");
+            return reply_now(c, ctx, 403, "Invalid API key.");
         const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (length && strtoull(length, NULL, 10) > s->options.max_body) {
             char detail[128];
             snprintf(detail, sizeof detail, "Request body larger than the limit of %zu bytes.",
                      s->options.max_body);
-            return reply_now(s, c, ctx, 413, detail);
+            return reply_now(c, ctx, 413, detail);
         }
         return MHD_YES;
     }
@@ -175,7 +173,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         http_reply_error(&rs, 400, "path: invalid UTF-8");
     else
         http_dispatch(&rq, &rs, ctx->route);
-    return queue(s, c, ctx, &rs);
+    return queue(c, ctx, &rs);
 }
 
 static void append_json_string(buf *b, const char *s)
