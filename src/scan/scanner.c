@@ -222,7 +222,8 @@ typedef struct mention_list {
     size_t n, cap;
 } mention_list;
 
-static kd_mention *push_mention(mention_list *l)
+/* A new mention at [start, end) on line; NULL when out of memory. */
+static kd_mention *push_mention(mention_list *l, size_t start, size_t end, size_t line)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -234,6 +235,24 @@ static kd_mention *push_mention(mention_list *l)
     }
     kd_mention *m = &l->items[l->n++];
     memset(m, 0, sizeof *m);
+    m->start = start;
+    m->end = end;
+    m->line = line;
+    return m;
+}
+
+/* The mention at index `was` again at another place: same party, same
+ * listings (its related array shared, not copied). */
+static kd_mention *push_repeat(mention_list *l, size_t was, size_t start, size_t end, size_t line)
+{
+    kd_mention *m = push_mention(l, start, end, line);
+    if (!m)
+        return NULL;
+    *m = l->items[was]; /* after the push: it may have moved the array */
+    m->start = start;
+    m->end = end;
+    m->line = line;
+    m->shared_related = 1;
     return m;
 }
 
@@ -516,15 +535,10 @@ static int try_named_surname(kd_scanner *s, const char *text, const scan_token *
             dup = out->items[k].entity == out->items[full_at].entity;
         if (dup)
             continue;
-        kd_mention *m = push_mention(out);
+        kd_mention *m = push_repeat(out, full_at, t->start, t->end, t->line);
         if (!m)
             return KD_ENOMEM;
-        const kd_mention *full = &out->items[full_at]; /* push may have moved it */
-        *m = *full;
-        m->start = t->start;
-        m->end = t->end;
-        m->line = t->line;
-        m->shared_related = 1; /* full's array, or none */
+        const kd_mention *full = &out->items[full_at];
         snprintf(m->explanation, sizeof m->explanation, "surname of \"%.*s\" named above",
                  (int)(full->end - full->start), text + full->start);
         *taken = true;
@@ -725,12 +739,9 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             country = is_country(text + start, end - start);
         if (country)
             return 0;
-        kd_mention *m = push_mention(out);
+        kd_mention *m = push_mention(out, start, end, tok[a].line);
         if (!m)
             return KD_ENOMEM;
-        m->start = start;
-        m->end = end;
-        m->line = tok[a].line;
         m->entity = res[i].entity;
         m->score = res[i].score;
         memcpy(m->explanation, res[i].explanation, sizeof m->explanation);
@@ -849,15 +860,8 @@ static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, si
 static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
                          bool *taken)
 {
-    kd_mention *m = push_mention(out);
-    if (!m)
+    if (!push_repeat(out, first, start, end, line))
         return KD_ENOMEM;
-    const kd_mention *was = &out->items[first];
-    *m = *was;
-    m->start = start;
-    m->end = end;
-    m->line = line;
-    m->shared_related = 1; /* was's array, or none */
     *taken = true;
     return 0;
 }
@@ -898,12 +902,9 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     for (size_t i = 0; i < named.n; i++)
         if (ends_with_name_of(s, text, tok, a, b, named.items[i]))
             return 0;
-    kd_mention *m = push_mention(out);
+    kd_mention *m = push_mention(out, start, end, tok[a].line);
     if (!m)
         return KD_ENOMEM;
-    m->start = start;
-    m->end = end;
-    m->line = tok[a].line;
     m->linked = 1;
     m->score = 1.0;
     snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
