@@ -126,21 +126,16 @@ static json_t *property_changes(const kd_index *old_ix, const kd_entity_view *ov
 
 static int compute(const kd_index *old_ix, const kd_index *new_ix, diff *d)
 {
-    for (size_t i = 0; i < kd_index_dataset_count(old_ix); i++) {
-        kd_dataset_info info;
-        kd_index_dataset(old_ix, i, &info);
-        dataset_diff *s = dataset_of(d, info.name);
-        if (!s)
-            return KD_ENOMEM;
-        s->old_version = info.version;
-    }
-    for (size_t i = 0; i < kd_index_dataset_count(new_ix); i++) {
-        kd_dataset_info info;
-        kd_index_dataset(new_ix, i, &info);
-        dataset_diff *s = dataset_of(d, info.name);
-        if (!s)
-            return KD_ENOMEM;
-        s->new_version = info.version;
+    for (int side = 0; side < 2; side++) {
+        const kd_index *ix = side ? new_ix : old_ix;
+        for (size_t i = 0; i < kd_index_dataset_count(ix); i++) {
+            kd_dataset_info info;
+            kd_index_dataset(ix, i, &info);
+            dataset_diff *s = dataset_of(d, info.name);
+            if (!s)
+                return KD_ENOMEM;
+            *(side ? &s->new_version : &s->old_version) = info.version;
+        }
     }
     /* New side: added to a dataset, or changed in it. */
     for (size_t p = 0; p < kd_index_entity_count(new_ix); p++) {

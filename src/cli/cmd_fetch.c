@@ -119,15 +119,24 @@ static int run_fetch(const fetch_args *a, int *changed, size_t *failed, size_t *
     return rc ? cli_fail(&err) : 0;
 }
 
+/* The part `fetch` and `update` share: arguments, then the downloads.
+ * Returns an exit status to stop with, or -1 to go on. */
+static int fetch_step(int argc, char **argv, bool update, fetch_args *a, int *changed, size_t *failed,
+                      size_t *accepted)
+{
+    int status = parse_args(argc, argv, update, a);
+    if (status >= 0)
+        return status;
+    status = run_fetch(a, changed, failed, accepted);
+    return status ? status : -1;
+}
+
 int cmd_fetch(int argc, char **argv)
 {
     fetch_args a;
-    int status = parse_args(argc, argv, false, &a);
-    if (status >= 0)
-        return status;
-    int changed;
+    int changed, status;
     size_t failed, accepted;
-    if ((status = run_fetch(&a, &changed, &failed, &accepted)))
+    if ((status = fetch_step(argc, argv, false, &a, &changed, &failed, &accepted)) >= 0)
         return status;
     return failed ? EXIT_FAILED : 0;
 }
@@ -135,12 +144,9 @@ int cmd_fetch(int argc, char **argv)
 int cmd_update(int argc, char **argv)
 {
     fetch_args a;
-    int status = parse_args(argc, argv, true, &a);
-    if (status >= 0)
-        return status;
-    int changed;
+    int changed, status;
     size_t failed, accepted;
-    if ((status = run_fetch(&a, &changed, &failed, &accepted)))
+    if ((status = fetch_step(argc, argv, true, &a, &changed, &failed, &accepted)) >= 0)
         return status;
     bool missing = access(a.output, F_OK) != 0;
     if (!changed && !missing && !a.force) {
