@@ -165,6 +165,11 @@ expect_status 413 POST /scan --data-binary @"$tmp/big.txt"
 expect_status 405 GET /match/default
 expect_status 404 GET /no/such/route
 expect_status 404 GET /entities/no-such-entity
+# a merged id (an FtM referent) redirects to the entity it became
+expect_status 308 GET /entities/ua-nsdc-26852-zaharova-maria-oleksandrivna
+curl -s -o /dev/null -w '%{redirect_url}' "$url/entities/ua-nsdc-26852-zaharova-maria-oleksandrivna" |
+  grep -q '/entities/NK-2Tbri3s6GgNtAwsSXh4qpL$' || fail "/entities: referent redirect target"
+
 # a header flood is refused (or the connection closed) and the server stays up
 flood=(); for i in $(seq 1 200); do flood+=(-H "X-Flood-$i: $(head -c 500 /dev/zero | tr '\0' 'x')"); done
 got=$(curl -s -o /dev/null -w '%{http_code}' "${flood[@]}" "$url/healthz")

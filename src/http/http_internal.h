@@ -43,6 +43,13 @@ typedef struct live_index {
     uint64_t generation;
     time_t loaded_at;
     char etag[24];              /* over dataset versions: /catalog's ETag */
+    /* ids merged into another entity (FtM referents), sorted by id, for
+     * /entities' redirects: found once per load, not per unknown id */
+    struct live_referent {
+        const char *id;
+        uint32_t entity;
+    } *referents;
+    size_t n_referents;
     http_pool matchers;         /* idle kd_matcher, one in use per request */
     http_pool scanners;         /* idle kd_scanner */
 } live_index;
@@ -63,6 +70,8 @@ int live_init(live *l, const char *path);
 int live_load(live *l, kd_error *err);
 int live_changed(live *l);
 live_index *live_acquire(live *l);   /* NULL when no index is loaded */
+/* The entity a merged id now lives in, or -1. */
+int64_t live_referent(const live_index *g, const char *id);
 void live_release(live_index *g);
 void live_destroy(live *l);
 kd_matcher *live_take_matcher(live_index *g, kd_error *err);
@@ -264,6 +273,8 @@ int http_filter_accept(void *context, size_t entity);
 #define HTTP_MATCH_NAMES 8
 #define HTTP_MATCH_DATES 3
 #define HTTP_MATCH_LIMIT 500
+/* kd_match calls per query at most: every name with every date */
+#define HTTP_MATCH_RUNS (HTTP_MATCH_NAMES * HTTP_MATCH_DATES)
 
 typedef struct http_match_weights {
     double name_match, evidence;
@@ -292,7 +303,8 @@ typedef struct http_match_found {
 int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **echo, char *why,
                      size_t why_size);
 /* Runs every name x date of the query; each entity's best result, best
- * first. results is scratch of `limit` entries. */
+ * first. results is scratch of `limit` entries; out holds cap (up to
+ * limit * HTTP_MATCH_RUNS). */
 int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter, size_t limit,
                    double threshold, kd_match_result *results, http_match_found *out, size_t cap,
                    kd_error *err);

@@ -138,6 +138,14 @@ static int compare_merged(const void *a, const void *b)
 int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter, size_t limit,
                      double threshold, kd_match_result *results, http_match_found *out, size_t cap, kd_error *err)
 {
+    /* entity -> its row in out, so that merging stays linear however many
+     * names, dates and results a query brings */
+    size_t n_slots = 16;
+    while (n_slots < 2 * cap)
+        n_slots *= 2;
+    uint32_t *slots = calloc(n_slots, sizeof *slots); /* row + 1; 0 = empty */
+    if (!slots)
+        return error_set(err, KD_ENOMEM, "out of memory");
     size_t n_out = 0;
     int n_dates = c->n_dates ? c->n_dates : 1;
     for (int i = 0; i < c->n_names; i++)
@@ -153,22 +161,27 @@ int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter
                                 .accept = http_filter_accept,
                                 .accept_context = filter};
             int n = kd_match(m, &q, results, NULL, err);
-            if (n < 0)
+            if (n < 0) {
+                free(slots);
                 return n;
+            }
             for (int k = 0; k < n; k++) {
-                size_t j = 0;
-                while (j < n_out && out[j].r.entity != results[k].entity)
-                    j++;
+                size_t at = (results[k].entity * 0x9E3779B97F4A7C15ull) & (n_slots - 1);
+                while (slots[at] && out[slots[at] - 1].r.entity != results[k].entity)
+                    at = (at + 1) & (n_slots - 1);
+                size_t j = slots[at] ? slots[at] - 1 : n_out;
                 if (j == n_out) {
                     if (n_out == cap)
                         continue;
-                    n_out++;
-                } else if (out[j].r.score >= results[k].score)
+                    slots[at] = (uint32_t)++n_out;
+                } else if (out[j].r.score >= results[k].score) {
                     continue;
+                }
                 out[j].r = results[k];
                 out[j].query_name = c->names[i];
             }
         }
+    free(slots);
     qsort(out, n_out, sizeof *out, compare_merged);
     return (int)n_out;
 }
@@ -301,7 +314,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_decref(params);
     size_t row = 0;
     /* each name and date adds at most `limit` entities to the merge */
-    size_t cap_found = (size_t)limit * HTTP_MATCH_NAMES * HTTP_MATCH_DATES;
+    size_t cap_found = (size_t)limit * HTTP_MATCH_RUNS;
     http_match_found *found = malloc(cap_found * sizeof *found);
     kd_match_result *scratch = malloc((size_t)limit * sizeof *scratch);
     const char *key;

@@ -130,7 +130,7 @@ static void screen_query(screen_stream *st, size_t line, json_t *q)
     }
     kd_error err = {0};
     int n = http_match_run(st->matcher, &c, &st->filter, st->limit, st->threshold, st->scratch, st->found,
-                           st->limit * HTTP_MATCH_NAMES, &err);
+                           st->limit * HTTP_MATCH_RUNS, &err);
     if (n < 0) {
         json_decref(echo);
         stream_error(st, line, 400, err.message);
@@ -273,7 +273,7 @@ void route_screen(http_request *rq, http_response *rs)
     st->body_len = rq->body_len;
     st->threshold = threshold;
     st->limit = (size_t)limit;
-    st->found = malloc(st->limit * HTTP_MATCH_NAMES * sizeof *st->found);
+    st->found = malloc(st->limit * HTTP_MATCH_RUNS * sizeof *st->found);
     st->scratch = malloc(st->limit * sizeof *st->scratch);
     kd_error err = {0};
     const char *type = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);

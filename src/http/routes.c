@@ -80,22 +80,6 @@ static void nest_references(const kd_index *ix, json_t *entity)
     }
 }
 
-/* A merged id lives on as a referent of the canonical entity. */
-static int64_t find_referent(const kd_index *ix, const char *id)
-{
-    size_t n = kd_index_entity_count(ix);
-    for (size_t e = 0; e < n; e++) {
-        kd_entity_view v;
-        kd_index_entity(ix, e, &v);
-        for (uint32_t i = 0; i < v.n_values; i++) {
-            kd_value_ref r = kd_entity_view_value(ix, &v, i);
-            if (r.prop == KD_PROP_REFERENTS && strcmp(r.value, id) == 0)
-                return (int64_t)e;
-        }
-    }
-    return -1;
-}
-
 void route_entities(http_request *rq, http_response *rs, const char *id)
 {
     if (!http_need_index(rq, rs))
@@ -103,7 +87,7 @@ void route_entities(http_request *rq, http_response *rs, const char *id)
     const kd_index *ix = rq->index->index;
     int64_t pos = kd_index_find(ix, id);
     if (pos < 0) {
-        int64_t canonical = find_referent(ix, id);
+        int64_t canonical = live_referent(rq->index, id);
         if (canonical >= 0) {
             kd_entity_view v;
             kd_index_entity(ix, (size_t)canonical, &v);
