@@ -128,7 +128,7 @@ int kd_index_open(const char *path, kd_index **out, kd_error *err)
         ix->map = map;
         ix->map_size = size;
         size_t n_meta = 0;
-        const void *p;
+        const void *p = NULL;
         int bad = map_section(h, size, KDX_STRS, 1, &p, &ix->strings_size);
         ix->strings = p;
         bad = bad || map_section(h, size, KDX_DSET, sizeof(kdx_dataset), &p, &ix->n_datasets);
