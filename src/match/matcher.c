@@ -32,9 +32,12 @@ struct kd_matcher {
     uint32_t *touched;
     size_t n_touched;
     uint32_t stamp_now;
+    float top; /* highest acc of the form being looked up, so far */
     candidate *cands;
     size_t n_cands;
-    float *token_weight;   /* rarity weight of every listed token, computed once */
+    float *token_weight;   /* see listed_weights: computed once */
+    uint8_t *substantive;
+    listed_weights weights;
     struct scored *best;   /* per query: best name per candidate entity */
     size_t cap_best;
     uint32_t *entity_slot; /* entity → its place in the scored list, per query */
@@ -95,8 +98,9 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->entity_slot = calloc(ne, sizeof *m->entity_slot);
     m->entity_stamp = calloc(ne, sizeof *m->entity_stamp);
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
+    m->substantive = calloc(n, sizeof *m->substantive);
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight) {
+        !m->token_weight || !m->substantive) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -107,10 +111,16 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
             const kdx_token *t = &ix->tokens[name->tokens_first + k];
             /* "Sa", "Co", "Ao" in a person's name are names, not legal forms */
             int cls = t->cls == TEXT_TOKEN_LEGAL && person ? TEXT_TOKEN_NAME : t->cls;
-            m->token_weight[name->tokens_first + k] = (float)match_token_weight(
-                ix, (int64_t)t->key, cls, index_string(ix, t->surface), t->len);
+            const char *surface = index_string(ix, t->surface);
+            m->token_weight[name->tokens_first + k] =
+                (float)match_token_weight(ix, (int64_t)t->key, cls, surface, t->len);
+            /* score_name looks at C_TOKENS words of a name at most */
+            if (k < C_TOKENS && t->cls == TEXT_TOKEN_NAME && t->len > 1 &&
+                !match_is_patronymic(surface, t->len) && m->substantive[i] < UINT8_MAX)
+                m->substantive[i]++;
         }
     }
+    m->weights = (listed_weights){m->token_weight, m->substantive};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -132,6 +142,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->cands);
     free(m->entity_slot);
     free(m->token_weight);
+    free(m->substantive);
     free(m->best);
     free(m->entity_stamp);
     buf_free(&m->forms);
@@ -199,6 +210,8 @@ static void add_postings(kd_matcher *m, uint32_t key, double weight)
             m->touched[m->n_touched++] = name;
         m->stamp[name] = m->stamp_now;
         m->acc[name] += (float)weight;
+        if (m->acc[name] > m->top)
+            m->top = m->acc[name];
     }
 }
 
@@ -230,19 +243,66 @@ static void fuzzy_postings(kd_matcher *m, const qtoken *t)
 
 static int compare_candidates(const void *a, const void *b)
 {
-    float x = ((const candidate *)a)->acc, y = ((const candidate *)b)->acc;
+    const candidate *x = a, *y = b;
+    if (x->acc != y->acc)
+        return (x->acc < y->acc) - (x->acc > y->acc);
+    /* ties by name, so that the cut does not depend on the order in
+     * which postings were walked */
+    return (x->name > y->name) - (x->name < y->name);
+}
+
+/* Adds the weight of a query token to the names already touched that hold
+ * its key: once the tokens left cannot lift a new name to the floor, a
+ * common word ("Evgeny", "Federal") need not walk its thousands of
+ * postings. */
+static void add_to_touched(kd_matcher *m, uint32_t key, double weight)
+{
+    const kd_index *ix = m->ix;
+    for (size_t i = 0; i < m->n_touched; i++) {
+        uint32_t name = m->touched[i];
+        const kdx_name *nm = &ix->names[name];
+        for (uint16_t j = 0; j < nm->n_tokens; j++)
+            if (ix->tokens[nm->tokens_first + j].key == key) {
+                m->acc[name] += (float)weight;
+                if (m->acc[name] > m->top)
+                    m->top = m->acc[name];
+                break;
+            }
+    }
+}
+
+static int compare_weight_desc(const void *a, const void *b)
+{
+    double x = (*(const qtoken *const *)a)->weight, y = (*(const qtoken *const *)b)->weight;
     return (x < y) - (x > y);
 }
 
 static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int schema)
 {
     m->n_touched = 0;
+    m->top = 0.0f;
+    /* rarest (heaviest) tokens first: they decide which names can pass */
+    const qtoken *order[Q_TOKENS];
+    double left = 0;
     for (size_t i = 0; i < q->n; i++) {
-        const qtoken *t = &q->t[i];
+        order[i] = &q->t[i];
+        left += q->t[i].weight > 0 ? q->t[i].weight : 0;
+    }
+    qsort(order, q->n, sizeof *order, compare_weight_desc);
+    for (size_t i = 0; i < q->n; i++) {
+        const qtoken *t = order[i];
         if (t->weight <= 0)
             continue;
         m->stamp_now++;
-        if (t->key_id >= 0)
+        /* the floor below can only rise as names gain weight: a name the
+         * tokens left cannot lift to it now never becomes a candidate (a
+         * hair lower, so that float sums never cross it) */
+        double floor_now = q->total * 0.3 > m->top * 0.6 ? q->total * 0.3 : m->top * 0.6;
+        bool new_names = left >= floor_now * 0.999;
+        left -= t->weight;
+        if (t->key_id >= 0 && !new_names && m->n_touched * 8 < m->ix->keys[t->key_id].n_postings)
+            add_to_touched(m, (uint32_t)t->key_id, t->weight);
+        else if (t->key_id >= 0)
             add_postings(m, (uint32_t)t->key_id, t->weight);
         /* A token whose spelling family is listed finds its names directly;
          * one-edit neighbours are looked up only for tokens the lists do
@@ -253,13 +313,9 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
     /* Keep names that share a real part of the query's weight, and not far
      * less than the best candidate shares. */
     size_t first = m->n_cands;
-    float top = 0.0f;
-    for (size_t i = 0; i < m->n_touched; i++)
-        if (m->acc[m->touched[i]] > top)
-            top = m->acc[m->touched[i]];
     double floor = q->total * 0.3;
-    if (floor < top * 0.6)
-        floor = top * 0.6;
+    if (floor < m->top * 0.6)
+        floor = m->top * 0.6;
     for (size_t i = 0; i < m->n_touched; i++) {
         uint32_t name = m->touched[i];
         float acc = m->acc[name];
@@ -381,7 +437,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
             continue;
         if (query->accept && !query->accept(query->accept_context, entity))
             continue;
-        double s = score_name(ix, m->token_weight, &forms[c->form], c->name, NULL, 0);
+        double s = score_name(ix, &m->weights, &forms[c->form], c->name, NULL, 0);
         size_t k = n_best;
         if (m->entity_stamp[entity] == m->query_stamp)
             k = m->entity_slot[entity];
@@ -447,7 +503,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
             r->match = r->score >= threshold;
             continue;
         }
-        score_name(ix, m->token_weight, &forms[best[i].form], best[i].name, r->explanation,
+        score_name(ix, &m->weights, &forms[best[i].form], best[i].name, r->explanation,
                    sizeof r->explanation);
         r->score = match_apply_evidence(ix, query, q_date, q_country, best[i].entity, best[i].name_score,
                                   r->explanation, sizeof r->explanation);

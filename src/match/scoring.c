@@ -105,7 +105,7 @@ static void append(char *out, size_t size, const char *fmt, const char *a, const
     snprintf(out + used, size - used, fmt, used ? " · " : "", a, b, s);
 }
 
-double score_name(const kd_index *ix, const float *token_weight, const qform *q, uint32_t name_id,
+double score_name(const kd_index *ix, const listed_weights *w, const qform *q, uint32_t name_id,
                   char *why, size_t why_size)
 {
     const kdx_name *name = &ix->names[name_id];
@@ -119,7 +119,7 @@ double score_name(const kd_index *ix, const float *token_weight, const qform *q,
         c[j].len = t->len;
         c[j].key = index_string(ix, ix->keys[t->key].text);
         c[j].key_id = t->key;
-        c[j].weight = token_weight[name->tokens_first + j];
+        c[j].weight = w->token_weight[name->tokens_first + j];
         c_total += c[j].weight;
     }
     double sim[Q_TOKENS][C_TOKENS];
@@ -192,18 +192,14 @@ double score_name(const kd_index *ix, const float *token_weight, const qform *q,
     }
 
     double q_cov = 0, c_cov = 0;
-    size_t strong_matches = 0, substantive = 0;
+    size_t strong_matches = 0, substantive = w->substantive[name_id];
     for (size_t i = 0; i < q->n; i++) {
         q_cov += q->t[i].weight * q_sim[i];
         if (q_to[i] >= 0 && q->t[i].cls == TEXT_TOKEN_NAME && q->t[i].len > 1)
             strong_matches++;
     }
-    for (size_t j = 0; j < nc; j++) {
+    for (size_t j = 0; j < nc; j++)
         c_cov += c[j].weight * c_sim[j];
-        if (ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME && c[j].len > 1 &&
-            !match_is_patronymic(c[j].surface, c[j].len))
-            substantive++;
-    }
     q_cov = q->total > 0 ? q_cov / q->total : 0;
     c_cov = c_total > 0 ? c_cov / c_total : 0;
     double score = (q_cov + c_cov) > 0 ? 2 * q_cov * c_cov / (q_cov + c_cov) : 0;

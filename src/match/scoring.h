@@ -32,7 +32,15 @@ bool match_is_patronymic(const char *s, size_t n);
 /* Name score in [0, 1] of one query form against one listed name (token
  * weights precomputed per listed token); writes the token-by-token
  * explanation to why when not NULL. */
-double score_name(const kd_index *ix, const float *token_weight, const qform *q, uint32_t name_id,
+/* What scoring needs of every listed name, computed once per matcher:
+ * rarity weight per listed token, and per name the count of its words
+ * that are substantive names (not initials, patronymics, legal forms). */
+typedef struct listed_weights {
+    const float *token_weight;
+    const uint8_t *substantive;
+} listed_weights;
+
+double score_name(const kd_index *ix, const listed_weights *w, const qform *q, uint32_t name_id,
                   char *why, size_t why_size);
 
 #endif
