@@ -327,6 +327,16 @@ static bool has_bit(const uint8_t *bits, uint32_t i)
     return bits[i / 8] & (1u << (i % 8));
 }
 
+/* The first word try_listed keeps of the window from a: "President X"
+ * is asked as "X", while a title after the name's first word stays in it
+ * ("Azerbaijani President" is asked whole, and must be a listed name). */
+static size_t after_titles(const scan_token *tok, size_t a, size_t b)
+{
+    while (a < b && (tok[a].title || tok[a].connector))
+        a++;
+    return a;
+}
+
 static bool is_ascii(const char *text, const scan_token *t)
 {
     for (size_t i = t->start; i < t->end; i++)
@@ -641,14 +651,12 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
 {
     /* "President X", "Brigadier-General X": the title is not the name */
     bool titled = false;
-    while (a < b && (tok[a].title || tok[a].connector)) {
-        titled |= tok[a].title;
-        a++;
-    }
+    for (size_t k = a, first = after_titles(tok, a, b); k < first; k++)
+        titled |= tok[k].title;
+    a = after_titles(tok, a, b);
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     size_t start = tok[a].start, end = tok[b - 1].end;
-    int country = -1; /* "Russia", "United States": asked once a hit stands */
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
     /* what rules out a single word whatever it matches, known before kd_match */
@@ -680,6 +688,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             buf_append(&s->window, text + tok[k].start, tok[k].end - tok[k].start))
             return KD_ENOMEM;
     q.name = s->window.data;
+    /* "Russia", "United States", "Azerbaijan": whatever body bears the
+     * name, in prose it is the country */
+    if (is_country(q.name, s->window.len))
+        return 0;
     kd_match_result res[MATCH_LIMIT];
     int n = 0;
     uint32_t first, count;
@@ -735,10 +747,6 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             continue;
         if (!window_covered(text, tok, a, b, res[i].matched_name))
             continue;
-        if (country < 0)
-            country = is_country(text + start, end - start);
-        if (country)
-            return 0;
         kd_mention *m = push_mention(out, start, end, tok[a].line);
         if (!m)
             return KD_ENOMEM;
@@ -928,16 +936,15 @@ static uint32_t name_key_of(const kd_scanner *s, uint32_t h)
 
 /* Whether some listed name holds the key of every Latin word of the window
  * [a, b): window_covered will demand it of a hit, and answering it from
- * the postings of the rarest key costs far less than a kd_match. Titles
- * and connectors are left to kd_match, as try_listed strips them. */
+ * the postings of the rarest key costs far less than a kd_match. */
 static bool listed_possible(const kd_scanner *s, const char *text, const scan_token *tok,
                             size_t a, size_t b)
 {
     const kd_index *ix = s->ix;
     uint32_t keys[MAX_WINDOW];
     size_t n = 0;
-    for (size_t k = a; k < b; k++) {
-        if (tok[k].connector || tok[k].title || !is_ascii(text, &tok[k]))
+    for (size_t k = after_titles(tok, a, b); k < b; k++) {
+        if (tok[k].connector || !is_ascii(text, &tok[k]))
             continue;
         if (tok[k].key == UINT32_MAX)
             return false;
@@ -986,12 +993,9 @@ static bool listed_possible(const kd_scanner *s, const char *text, const scan_to
 static bool window_possible(const char *text, const scan_token *tok, size_t a, size_t b,
                             bool listed)
 {
-    for (size_t k = a; k < b; k++) {
-        bool ascii = true;
-        for (size_t i = tok[k].start; i < tok[k].end && ascii; i++)
-            ascii = (unsigned char)text[i] < 0x80;
-        if (tok[k].connector || !ascii || (listed && tok[k].title))
-            continue; /* try_listed strips titles: "Lieutenant" is no name */
+    for (size_t k = listed ? after_titles(tok, a, b) : a; k < b; k++) {
+        if (tok[k].connector || !is_ascii(text, &tok[k]))
+            continue;
         if (listed ? !tok[k].in_names : !tok[k].in_reasons)
             return false;
     }
