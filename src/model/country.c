@@ -482,17 +482,26 @@ static void build_table(void)
     }
 }
 
-static bool strip_word(const char **key, size_t *len, const char *word, bool at_end)
+typedef struct hedge {
+    const char *text;
+    size_t len;
+} hedge;
+#define HEDGE(w) {w, sizeof w - 1}
+
+/* Lengths stored and the first letter compared first: text screening asks
+ * this of every capitalised window, and almost none is a country. */
+static bool strip_word(const char **key, size_t *len, const hedge *word, bool at_end)
 {
-    size_t w = strlen(word);
+    size_t w = word->len;
     if (*len <= w + 1)
         return false;
-    if (!at_end && memcmp(*key, word, w) == 0 && (*key)[w] == ' ') {
+    if (!at_end && (*key)[0] == word->text[0] && (*key)[w] == ' ' && memcmp(*key, word->text, w) == 0) {
         *key += w + 1;
         *len -= w + 1;
         return true;
     }
-    if (at_end && (*key)[*len - w - 1] == ' ' && memcmp(*key + *len - w, word, w) == 0) {
+    if (at_end && (*key)[*len - w - 1] == ' ' && (*key)[*len - w] == word->text[0] &&
+        memcmp(*key + *len - w, word->text, w) == 0) {
         *len -= w + 1;
         return true;
     }
@@ -503,11 +512,14 @@ static bool strip_word(const char **key, size_t *len, const char *word, bool at_
  * a country ("possibly Ethiopian", "Iranian citizenship", "Region: Gaza"). */
 static int lookup_key(const char *key, size_t len)
 {
-    static const char *const lead[] = {"the", "of", "possibly", "allegedly", "assumed", "presumed", "presumably",
-                                       "reportedly", "probably", "likely", "citizen of", "national of",
-                                       "nationality", "region", "country"};
-    static const char *const tail[] = {"citizenship", "citizen", "nationality", "national", "passport",
-                                       "by birth", "presumed"};
+    static const hedge lead[] = {HEDGE("the"), HEDGE("of"), HEDGE("possibly"), HEDGE("allegedly"),
+                                 HEDGE("assumed"), HEDGE("presumed"), HEDGE("presumably"),
+                                 HEDGE("reportedly"), HEDGE("probably"), HEDGE("likely"),
+                                 HEDGE("citizen of"), HEDGE("national of"), HEDGE("nationality"),
+                                 HEDGE("region"), HEDGE("country")};
+    static const hedge tail[] = {HEDGE("citizenship"), HEDGE("citizen"), HEDGE("nationality"),
+                                 HEDGE("national"), HEDGE("passport"), HEDGE("by birth"),
+                                 HEDGE("presumed")};
     for (int round = 0; round < 8; round++) {
         int idx = find(key, len);
         if (idx >= 0)
@@ -521,9 +533,9 @@ static int lookup_key(const char *key, size_t len)
         }
         bool stripped = false;
         for (size_t i = 0; i < KD_ARRAY_LEN(lead) && !stripped; i++)
-            stripped = strip_word(&key, &len, lead[i], false);
+            stripped = strip_word(&key, &len, &lead[i], false);
         for (size_t i = 0; i < KD_ARRAY_LEN(tail) && !stripped; i++)
-            stripped = strip_word(&key, &len, tail[i], true);
+            stripped = strip_word(&key, &len, &tail[i], true);
         if (!stripped)
             break;
     }

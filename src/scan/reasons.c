@@ -352,10 +352,12 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
         if (hit < anchor)
             continue;
         uint32_t at = hit - (uint32_t)anchor;
+        /* the words first: they sit beside the anchor in memory, while its
+         * sentence is a lookup away, and most occurrences fail here */
+        if (at + n > r->n_hashes || memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
+            continue;
         const sentence *s = &r->sentences[r->token_sentence[hit]];
         if (at < s->tok_first || at + n > s->tok_first + s->tok_count || s->entity == skip_entity)
-            continue;
-        if (memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
             continue;
         if (s->entity == last_entity || (spell && !written_as_name(r, s, at, spell, n)))
             continue;

@@ -16,18 +16,29 @@ static inline unsigned ascii_lower(unsigned c) { return ascii_upper(c) ? c | 0x2
 
 /* Words that may sit inside a name ("of", "al", "von"...), each packed
  * little-endian into 32 bits as connector_code packs a word of up to four
- * bytes, so a word is compared in one instruction. */
+ * bytes, so a word is compared in one instruction; grouped by first letter,
+ * as every short word of the text is looked up. */
 #define C4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-static const uint32_t connectors[] = {
-    C4('o', 'f', 0, 0), C4('t', 'h', 'e', 0), C4('f', 'o', 'r', 0),
-    C4('a', 'n', 'd', 0), C4('d', 'e', 0, 0), C4('d', 'e', 'l', 0),
-    C4('l', 'a', 0, 0), C4('l', 'e', 0, 0), C4('v', 'a', 'n', 0),
-    C4('v', 'o', 'n', 0), C4('d', 'e', 'r', 0), C4('d', 'e', 'n', 0),
-    C4('a', 'l', 0, 0), C4('e', 'l', 0, 0), C4('b', 'i', 'n', 0),
-    C4('i', 'b', 'n', 0), C4('b', 'i', 'n', 't'), C4('a', 'b', 'u', 0),
-    C4('d', 'a', 0, 0), C4('d', 'o', 0, 0), C4('d', 'o', 's', 0),
-    C4('d', 'u', 0, 0), C4('y', 0, 0, 0),
-};
+static bool is_connector(uint32_t code)
+{
+    switch (code & 0xFFu) {
+    case 'a': return code == C4('a', 'n', 'd', 0) || code == C4('a', 'l', 0, 0) || code == C4('a', 'b', 'u', 0);
+    case 'b': return code == C4('b', 'i', 'n', 0) || code == C4('b', 'i', 'n', 't');
+    case 'd':
+        return code == C4('d', 'e', 0, 0) || code == C4('d', 'e', 'l', 0) || code == C4('d', 'e', 'r', 0) ||
+               code == C4('d', 'e', 'n', 0) || code == C4('d', 'a', 0, 0) || code == C4('d', 'o', 0, 0) ||
+               code == C4('d', 'o', 's', 0) || code == C4('d', 'u', 0, 0);
+    case 'e': return code == C4('e', 'l', 0, 0);
+    case 'f': return code == C4('f', 'o', 'r', 0);
+    case 'i': return code == C4('i', 'b', 'n', 0);
+    case 'l': return code == C4('l', 'a', 0, 0) || code == C4('l', 'e', 0, 0);
+    case 'o': return code == C4('o', 'f', 0, 0);
+    case 't': return code == C4('t', 'h', 'e', 0);
+    case 'v': return code == C4('v', 'a', 'n', 0) || code == C4('v', 'o', 'n', 0);
+    case 'y': return code == C4('y', 0, 0, 0);
+    default: return false;
+    }
+}
 #undef C4
 
 static uint32_t connector_code(const unsigned char *word, size_t n)
@@ -111,6 +122,16 @@ static bool capital_at(const unsigned char *p, size_t left)
     if (p[0] >= 0xC4 && p[0] <= 0xCF)
         return false; /* Latin Extended: cased, assume lower (rarely opens a name) */
     return p[0] >= 0xD7; /* Hebrew, Arabic, CJK...: no case */
+}
+
+/* Punctuation that ends the name in progress (a space, a hyphen or an
+ * apostrophe does not): asked of every byte between words. */
+static bool ends_name(unsigned char c)
+{
+    static const bool table[256] = {['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1,
+                                    ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1,
+                                    ['"'] = 1, ['|'] = 1, ['/'] = 1, ['\n'] = 1, [0] = 1};
+    return table[c];
 }
 
 /* Skips markup starting at i; returns the new position (i when none). */
@@ -213,7 +234,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
              * ends the name in progress */
             bool after_title = c == '.' && out->n && out->items[out->n - 1].title &&
                                out->items[out->n - 1].end == i;
-            if ((strchr(".,;:!?()[]{}\"|/\n", c) && !after_title) ||
+            if ((ends_name(c) && !after_title) ||
                 (p == 3 && t[i + 2] >= 0x9C && t[i + 2] <= 0x9F) || (p == 2 && t[i + 1] != 0xA0))
                 brk = true;
             i += step;
@@ -221,6 +242,10 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         }
         size_t start = i;
         while (i < len) {
+            while (i < len && t[i] < 0x80 && ascii_alnum(t[i]))
+                i++; /* most of a text's bytes */
+            if (i == len)
+                break;
             if (is_word_byte(t + i, len - i)) {
                 i += t[i] < 0x80 ? 1 : (t[i] >= 0xF0 ? 4 : t[i] >= 0xE0 ? 3 : 2);
                 continue;
@@ -252,8 +277,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         tok->connector = false;
         if (i - start <= 4) {
             uint32_t code = connector_code(t + start, i - start);
-            for (size_t k = 0; k < KD_ARRAY_LEN(connectors) && !tok->connector; k++)
-                tok->connector = connectors[k] == code;
+            tok->connector = is_connector(code);
         }
         /* Only words that can be part of a name are keyed: in prose most
          * words are lower-case, and keying them would be most of the cost
