@@ -79,7 +79,11 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
     if (!same_key && jw < 0.85)
         return 0.0;
-    size_t edits = similarity_levenshtein(q->surface, q->len, c->surface, c->len, 3);
+    /* the edit count decides only between different keys, and in short
+     * tokens: it is the costlier of the two measures */
+    size_t edits = !same_key || shorter <= 5
+                       ? similarity_levenshtein(q->surface, q->len, c->surface, c->len, 3)
+                       : 0;
     double sim = 0.0;
     if (same_key)
         sim = jw >= 0.9 ? 1.0 : 0.3 + 0.7 * jw; /* Yevgeny/Evgeny: one name, two romanisations */
@@ -129,10 +133,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     /* Greedy alignment: take the best remaining pair until none is left.
      * With a handful of tokens this equals the optimal assignment in
      * practice and costs nothing. */
-    double q_sim[Q_TOKENS] = {0}, c_sim[C_TOKENS] = {0};
+    /* only the first q->n and nc entries are used: a name is scored for
+     * every candidate, and clearing whole arrays was a tenth of it */
+    double q_sim[Q_TOKENS], c_sim[C_TOKENS];
     int q_to[Q_TOKENS], c_to[C_TOKENS];
-    memset(q_to, -1, sizeof q_to);
-    memset(c_to, -1, sizeof c_to);
+    for (size_t i = 0; i < q->n; i++)
+        q_sim[i] = 0, q_to[i] = -1;
+    for (size_t j = 0; j < nc; j++)
+        c_sim[j] = 0, c_to[j] = -1;
     for (;;) {
         double best = 0;
         size_t bi = 0, bj = 0;

@@ -677,10 +677,12 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (bearers == 0 || bearers > 3)
             return 0;
     }
+    /* below what any rule below reports: a titled surname's 0.55, else
+     * the threshold or a given name and surname's floor */
+    double floor = titled_surname ? 0.55 : threshold < GIVEN_AND_SURNAME_FLOOR ? threshold
+                                                                              : GIVEN_AND_SURNAME_FLOOR;
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
-                        .threshold = threshold, .limit = MATCH_LIMIT,
-                        /* below what any rule below reports (a titled surname's 0.55) */
-                        .explain_floor = 0.55};
+                        .threshold = threshold, .limit = MATCH_LIMIT, .explain_floor = floor};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
