@@ -12,6 +12,13 @@
  * the process locale. */
 static inline bool ascii_upper(unsigned c) { return c - 'A' < 26u; }
 static inline bool ascii_alnum(unsigned c) { return (c | 0x20u) - 'a' < 26u || c - '0' < 10u; }
+/* The same as a table, for the loop that reads every letter of a text. */
+#define R10(c) [c] = 1, [(c) + 1] = 1, [(c) + 2] = 1, [(c) + 3] = 1, [(c) + 4] = 1, \
+               [(c) + 5] = 1, [(c) + 6] = 1, [(c) + 7] = 1, [(c) + 8] = 1, [(c) + 9] = 1
+#define R6(c) [c] = 1, [(c) + 1] = 1, [(c) + 2] = 1, [(c) + 3] = 1, [(c) + 4] = 1, [(c) + 5] = 1
+static const bool ascii_word[256] = {R10('0'), R10('A'), R10('K'), R6('U'), R10('a'), R10('k'), R6('u')};
+#undef R10
+#undef R6
 static inline unsigned ascii_lower(unsigned c) { return ascii_upper(c) ? c | 0x20u : c; }
 
 /* Words that may sit inside a name ("of", "al", "von"...), each packed
@@ -242,7 +249,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         }
         size_t start = i;
         while (i < len) {
-            while (i < len && t[i] < 0x80 && ascii_alnum(t[i]))
+            while (i < len && ascii_word[t[i]])
                 i++; /* most of a text's bytes */
             if (i == len)
                 break;
@@ -270,29 +277,22 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
             out->items = p;
             out->cap = cap;
         }
-        scan_token *tok = &out->items[out->n++];
-        tok->start = (uint32_t)start;
-        tok->end = (uint32_t)i;
-        tok->capital = capital_at(t + start, len - start);
-        tok->connector = false;
-        if (i - start <= 4) {
-            uint32_t code = connector_code(t + start, i - start);
-            tok->connector = is_connector(code);
-        }
+        /* the token is built in a local and stored whole: reading back
+         * flags just stored byte by byte stalls the store buffer */
+        bool capital = capital_at(t + start, len - start);
+        bool connector = i - start <= 4 && is_connector(connector_code(t + start, i - start));
+        scan_token tok = {.start = (uint32_t)start, .end = (uint32_t)i, .line = (uint32_t)line,
+                          .key = UINT32_MAX, .capital = capital, .connector = connector,
+                          .break_before = brk};
         /* Only words that can be part of a name are keyed: in prose most
          * words are lower-case, and keying them would be most of the cost
          * of a scan. scan_token_hash keys the others when asked. */
-        tok->hash = 0;
-        tok->title = false;
-        if (tok->capital || tok->connector) {
+        if (capital || connector) {
             const scan_word_info *w = word_info(out, text + start, i - start);
-            tok->hash = w->key_hash;
-            tok->title = tok->capital && w->title;
+            tok.hash = w->key_hash;
+            tok.title = capital && w->title;
         }
-        tok->key = UINT32_MAX;
-        tok->in_names = tok->in_reasons = false;
-        tok->break_before = brk;
-        tok->line = (uint32_t)line;
+        out->items[out->n++] = tok;
         brk = false;
         /* skip a possessive 's / ’s */
         if (i < len && (t[i] == '\'' || (punct_len(t + i, len - i) == 3 && t[i + 2] == 0x99))) {
