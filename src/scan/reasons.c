@@ -319,7 +319,8 @@ static bool written_as_name(const reason_index *r, const sentence *s, uint32_t a
             ascii = c < 0x80;
             b[k] = (char)tolower(c);
         }
-        if (ascii && similarity_jaro_winkler(a, tl, b, rl) < 0.85)
+        /* mostly the very word: equal needs no Jaro-Winkler */
+        if (ascii && !(tl == rl && memcmp(a, b, tl) == 0) && similarity_jaro_winkler(a, tl, b, rl) < 0.85)
             return false;
     }
     return true;

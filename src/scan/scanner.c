@@ -21,6 +21,8 @@
  * "maybe"s): most windows of ordinary capitalised words pair two keys no
  * listed name has together, and are ruled out without reading postings. */
 #define KEY_PAIR_BITS (1u << 23)
+/* bits of the set of spellings of words in bodies' names */
+#define BODY_WORD_BITS (1u << 20)
 static inline uint32_t key_pair_bit(uint32_t a, uint32_t b)
 {
     uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
@@ -69,6 +71,7 @@ struct kd_scanner {
     scan_tokens tokens;
     buf window;
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
+    uint8_t *body_word;     /* bit per hashed spelling of a word of a body's name */
     uint8_t *given_key;     /* bit per key: the first word of a person's name */
     uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
     uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
@@ -140,7 +143,8 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
     s->given_key = calloc(ix->n_keys / 8 + 1, 1);
     s->name_words = malloc(ix->n_names + 1);
     s->key_pairs = calloc(KEY_PAIR_BITS / 8, 1);
-    if (!s->lone_body_key || !s->given_key || !s->name_words || !s->key_pairs) {
+    s->body_word = calloc(BODY_WORD_BITS / 8, 1);
+    if (!s->lone_body_key || !s->given_key || !s->name_words || !s->key_pairs || !s->body_word) {
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -170,6 +174,11 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
             }
         if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
             continue;
+        for (uint16_t t = 0; t < name->n_tokens; t++) {
+            const kdx_token *tk = &ix->tokens[name->tokens_first + t];
+            uint32_t bit = scan_word_hash(index_string(ix, tk->surface), tk->len) % BODY_WORD_BITS;
+            s->body_word[bit / 8] |= (uint8_t)(1u << (bit % 8));
+        }
         if (words == 1)
             s->lone_body_key[key / 8] |= (uint8_t)(1u << (key % 8));
     }
@@ -195,6 +204,7 @@ void kd_scanner_free(kd_scanner *s)
     buf_free(&s->window);
     free(s->surnames);
     free(s->lone_body_key);
+    free(s->body_word);
     free(s->given_key);
     free(s->name_words);
     free(s->key_pairs);
@@ -646,6 +656,21 @@ static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, 
 
 /* Tries the window [a, b) of tokens as a listed mention; with bare, a
  * single word is tried as a surname standing alone. */
+/* Whether word_in_name could hold for some body's name: the word spelled
+ * (case and accents folded) as a word of one, or long enough to be taken
+ * across spellings. Known from a bit set, before any kd_match. */
+static bool spelled_as_body_word(const kd_scanner *s, const char *text, const scan_token *t)
+{
+    char word[64];
+    size_t n = scan_fold_word(text + t->start, t->end - t->start, word, sizeof word);
+    if (!n || n >= sizeof word)
+        return false;
+    if (n >= LONE_WORD_FUZZY_MIN)
+        return true;
+    uint32_t bit = scan_word_hash(word, n) % BODY_WORD_BITS;
+    return has_bit(s->body_word, bit);
+}
+
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
                       bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
 {
@@ -668,7 +693,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
          (is_ascii(text, &tok[a]) &&
           (tok[a].key == UINT32_MAX || !has_bit(s->lone_body_key, tok[a].key) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
-           has_bit(s->given_key, tok[a].key)))))
+           has_bit(s->given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
