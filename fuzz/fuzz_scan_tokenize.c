@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if ((k->capital || k->connector) && k->hash == 0)
             abort();
-        if (scan_token_hash((const char *)data, k) == 0)
+        if (scan_token_hash(&t, (const char *)data, k) == 0)
             abort();
         last_end = k->end;
         last_line = k->line;

@@ -26,11 +26,11 @@ typedef struct scan_token {
 /* What a word's spelling gives (its key hash, whether it is a title),
  * remembered by the word: prose repeats its words, and keying one costs
  * more than the rest of tokenizing it. Direct-mapped; a clash replaces. */
-#define SCAN_WORD_CACHE 1024
+#define SCAN_WORD_CACHE 8192
 typedef struct scan_word_info {
     uint64_t word; /* 64-bit hash of the lower-cased spelling, 0: empty */
     uint32_t key_hash;
-    bool title;
+    int8_t title; /* -1: not asked yet */
 } scan_word_info;
 
 typedef struct scan_tokens {
@@ -51,8 +51,9 @@ size_t scan_fold_word(const char *word, size_t len, char *out, size_t size);
 /* A hash of the word's exact spelling, case aside: unlike keys, "Dugin"
  * and "doing" differ. */
 uint32_t scan_word_hash(const char *word, size_t len);
-/* The token's key hash, computed now when the tokenizer left it out. */
-uint32_t scan_token_hash(const char *text, const scan_token *tok);
+/* The token's key hash, computed now (through toks' word cache) when the
+ * tokenizer left it out. */
+uint32_t scan_token_hash(scan_tokens *toks, const char *text, const scan_token *tok);
 
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */

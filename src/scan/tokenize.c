@@ -191,7 +191,7 @@ static size_t skip_markup(const char *t, size_t len, size_t i)
     return i;
 }
 
-static const scan_word_info *word_info(scan_tokens *out, const char *word, size_t len)
+static scan_word_info *word_info(scan_tokens *out, const char *word, size_t len)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a, lower-cased */
     for (size_t i = 0; i < len; i++) {
@@ -204,14 +204,22 @@ static const scan_word_info *word_info(scan_tokens *out, const char *word, size_
         return w;
     w->word = h;
     w->key_hash = scan_key_hash(word, len);
-    w->title = false;
-    if (len >= 2 && len < 32) {
-        char lower[32];
-        for (size_t k = 0; k < len; k++)
-            lower[k] = (char)ascii_lower((unsigned char)word[k]);
-        w->title = is_title(lower, len);
-    }
+    w->title = -1; /* asked of capitalised words only: see word_is_title */
     return w;
+}
+
+static bool word_is_title(scan_word_info *w, const char *word, size_t len)
+{
+    if (w->title < 0) {
+        w->title = 0;
+        if (len >= 2 && len < 32) {
+            char lower[32];
+            for (size_t k = 0; k < len; k++)
+                lower[k] = (char)ascii_lower((unsigned char)word[k]);
+            w->title = is_title(lower, len);
+        }
+    }
+    return w->title;
 }
 
 int scan_tokenize(const char *text, size_t len, scan_tokens *out)
@@ -288,9 +296,9 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
          * words are lower-case, and keying them would be most of the cost
          * of a scan. scan_token_hash keys the others when asked. */
         if (capital || connector) {
-            const scan_word_info *w = word_info(out, text + start, i - start);
+            scan_word_info *w = word_info(out, text + start, i - start);
             tok.hash = w->key_hash;
-            tok.title = capital && w->title;
+            tok.title = capital && word_is_title(w, text + start, i - start);
         }
         out->items[out->n++] = tok;
         brk = false;
@@ -314,9 +322,9 @@ uint32_t scan_word_hash(const char *word, size_t len)
     return (uint32_t)(h ^ (h >> 32)) | 1u;
 }
 
-uint32_t scan_token_hash(const char *text, const scan_token *tok)
+uint32_t scan_token_hash(scan_tokens *toks, const char *text, const scan_token *tok)
 {
-    return tok->hash ? tok->hash : scan_key_hash(text + tok->start, tok->end - tok->start);
+    return tok->hash ? tok->hash : word_info(toks, text + tok->start, tok->end - tok->start)->key_hash;
 }
 
 void scan_tokens_free(scan_tokens *t)
