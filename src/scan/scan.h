@@ -21,6 +21,7 @@ typedef struct scan_token {
     bool break_before; /* sentence punctuation or a line break precedes it */
     bool in_names;     /* its key is a word of some listed name */
     bool in_reasons;   /* it occurs in some listing's reasons */
+    bool ascii;        /* all its bytes are ASCII */
 } scan_token;
 
 /* What a word's spelling gives (its key hash, whether it is a title),

@@ -347,14 +347,6 @@ static size_t after_titles(const scan_token *tok, size_t a, size_t b)
     return a;
 }
 
-static bool is_ascii(const char *text, const scan_token *t)
-{
-    for (size_t i = t->start; i < t->end; i++)
-        if ((unsigned char)text[i] >= 0x80)
-            return false;
-    return true;
-}
-
 static bool is_country(const char *text, size_t len)
 {
     char code[3];
@@ -385,10 +377,7 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
     for (size_t k = a; k < b; k++) {
         if (tok[k].connector)
             continue;
-        bool ascii = true;
-        for (size_t i = tok[k].start; i < tok[k].end && ascii; i++)
-            ascii = (unsigned char)text[i] < 0x80;
-        if (!ascii)
+        if (!tok[k].ascii)
             continue; /* Désiré, Примаков: kd_match's transliteration judges these */
         /* the same spelling family, and close in spelling: keys alone
          * would let "Reason" stand for "Russian" */
@@ -574,7 +563,7 @@ static int try_named_surname(kd_scanner *s, const char *text, const scan_token *
 static bool bare_surname_possible(const kd_scanner *s, const char *text, const scan_token *t)
 {
     if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
-        t->end - t->start < BARE_SURNAME_MIN_LEN || !is_ascii(text, t))
+        t->end - t->start < BARE_SURNAME_MIN_LEN || !t->ascii)
         return false;
     if (s->ix->keys[t->key].entity_count > BARE_SURNAME_MAX_RECORDS)
         return false;
@@ -690,14 +679,14 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
          /* a word the listings' prose writes in lower case is a common
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
-         (is_ascii(text, &tok[a]) &&
+         (tok[a].ascii &&
           (tok[a].key == UINT32_MAX || !has_bit(s->lone_body_key, tok[a].key) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
            has_bit(s->given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
-    if (titled_surname && is_ascii(text, &tok[a])) {
+    if (titled_surname && tok[a].ascii) {
         int bearers = surname_bearers(s, text, &tok[a]);
         if (bearers == 0 || bearers > 3)
             return 0;
@@ -821,8 +810,8 @@ static void collect_entity(void *ctx, uint32_t entity, const char *sentence, siz
 
 /* Whether the last two or more words of [a, b) are all words of one name
  * of the entity. */
-static bool ends_with_name_of(const kd_scanner *s, const char *text, const scan_token *tok,
-                              size_t a, size_t b, uint32_t entity)
+static bool ends_with_name_of(const kd_scanner *s, const scan_token *tok, size_t a, size_t b,
+                              uint32_t entity)
 {
     const kd_index *ix = s->ix;
     size_t lo = 0, hi = ix->n_names;
@@ -840,7 +829,7 @@ static bool ends_with_name_of(const kd_scanner *s, const char *text, const scan_
         for (size_t k = b; k-- > a;) {
             if (tok[k].connector)
                 continue;
-            if (!is_ascii(text, &tok[k]) || tok[k].key == UINT32_MAX)
+            if (!tok[k].ascii || tok[k].key == UINT32_MAX)
                 break;
             bool in = false;
             for (uint16_t t = 0; t < name->n_tokens && !in; t++)
@@ -935,7 +924,7 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
      * the shorter windows will find him listed. */
     for (size_t i = 0; i < named.n; i++)
-        if (ends_with_name_of(s, text, tok, a, b, named.items[i]))
+        if (ends_with_name_of(s, tok, a, b, named.items[i]))
             return 0;
     kd_mention *m = push_mention(out, start, end, tok[a].line);
     if (!m)
@@ -964,14 +953,13 @@ static uint32_t name_key_of(const kd_scanner *s, uint32_t h)
 /* Whether some listed name holds the key of every Latin word of the window
  * [a, b): window_covered will demand it of a hit, and answering it from
  * the postings of the rarest key costs far less than a kd_match. */
-static bool listed_possible(const kd_scanner *s, const char *text, const scan_token *tok,
-                            size_t a, size_t b)
+static bool listed_possible(const kd_scanner *s, const scan_token *tok, size_t a, size_t b)
 {
     const kd_index *ix = s->ix;
     uint32_t keys[MAX_WINDOW];
     size_t n = 0;
     for (size_t k = after_titles(tok, a, b); k < b; k++) {
-        if (tok[k].connector || !is_ascii(text, &tok[k]))
+        if (tok[k].connector || !tok[k].ascii)
             continue;
         if (tok[k].key == UINT32_MAX)
             return false;
@@ -1017,11 +1005,10 @@ static bool listed_possible(const kd_scanner *s, const char *text, const scan_to
 
 /* Whether every word of the window could belong to a listed name, or to a
  * name the listings mention. Words in another script are not judged. */
-static bool window_possible(const char *text, const scan_token *tok, size_t a, size_t b,
-                            bool listed)
+static bool window_possible(const scan_token *tok, size_t a, size_t b, bool listed)
 {
     for (size_t k = listed ? after_titles(tok, a, b) : a; k < b; k++) {
-        if (tok[k].connector || !is_ascii(text, &tok[k]))
+        if (tok[k].connector || !tok[k].ascii)
             continue;
         if (listed ? !tok[k].in_names : !tok[k].in_reasons)
             return false;
@@ -1090,12 +1077,12 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
                     break;
                 if (w == 1)
                     rc = try_named_surname(s, text, &tok[a], &found, &taken);
-                if (!rc && !taken && window_possible(text, tok, a, a + w, true) &&
-                    listed_possible(s, text, tok, a, a + w))
+                if (!rc && !taken && window_possible(tok, a, a + w, true) &&
+                    listed_possible(s, tok, a, a + w))
                     rc = try_listed(s, text, tok, a, a + w, false, threshold, &found, &taken, err);
                 if (!rc && !taken && w == 1 && bare_surname_possible(s, text, &tok[a]))
                     rc = try_listed(s, text, tok, a, a + 1, true, threshold, &found, &taken, err);
-                if (!rc && !taken && w >= 2 && window_possible(text, tok, a, a + w, false))
+                if (!rc && !taken && w >= 2 && window_possible(tok, a, a + w, false))
                     rc = try_linked(s, text, tok, a, a + w, &found, &taken);
                 if (taken)
                     a += w;

@@ -256,12 +256,14 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
             continue;
         }
         size_t start = i;
+        bool ascii = true;
         while (i < len) {
             while (i < len && ascii_word[t[i]])
                 i++; /* most of a text's bytes */
             if (i == len)
                 break;
             if (is_word_byte(t + i, len - i)) {
+                ascii &= t[i] < 0x80;
                 i += t[i] < 0x80 ? 1 : (t[i] >= 0xF0 ? 4 : t[i] >= 0xE0 ? 3 : 2);
                 continue;
             }
@@ -270,6 +272,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
             if (ap && i + ap < len && is_word_byte(t + i + ap, len - i - ap) &&
                 !((t[i + ap] == 's' || t[i + ap] == 'S') &&
                   (i + ap + 1 >= len || !is_word_byte(t + i + ap + 1, len - i - ap - 1)))) {
+                ascii &= ap == 1;
                 i += ap;
                 continue;
             }
@@ -290,7 +293,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         bool capital = capital_at(t + start, len - start);
         bool connector = i - start <= 4 && is_connector(connector_code(t + start, i - start));
         scan_token tok = {.start = (uint32_t)start, .end = (uint32_t)i, .line = (uint32_t)line,
-                          .key = UINT32_MAX, .capital = capital, .connector = connector,
+                          .key = UINT32_MAX, .capital = capital, .connector = connector, .ascii = ascii,
                           .break_before = brk};
         /* Only words that can be part of a name are keyed: in prose most
          * words are lower-case, and keying them would be most of the cost
