@@ -56,6 +56,41 @@ uint32_t scan_word_hash(const char *word, size_t len);
  * tokenizer left it out. */
 uint32_t scan_token_hash(scan_tokens *toks, const char *text, const scan_token *tok);
 
+/* ---- what is known of listed names before kd_match (names.c) ---------- */
+
+/* Most words of a window a name can have */
+#define SCAN_MAX_WINDOW 8
+
+typedef struct scan_names {
+    const kd_index *ix;
+    struct scan_key_slot {
+        uint32_t hash; /* of the key's text, as scan_key_hash; 0: empty */
+        uint32_t key;
+    } *slots;
+    size_t n_slots;
+    uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
+    uint8_t *given_key;     /* bit per key: the first word of a person's name */
+    uint8_t *body_word;     /* bit per hashed spelling of a word of a body's name */
+    uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
+    uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
+    /* names holding a key through words the index split (abd ullah for
+     * "Abdullah"): compound_names[compound_first[k] .. compound_first[k + 1]) */
+    uint32_t *compound_first, *compound_names;
+} scan_names;
+
+int scan_names_build(const kd_index *ix, scan_names *out); /* KD_OK or KD_ENOMEM */
+void scan_names_free(scan_names *n);
+bool scan_bit(const uint8_t *bits, uint32_t i);
+/* The index key whose text has this scan_key_hash, or UINT32_MAX. */
+uint32_t scan_names_key(const scan_names *n, uint32_t hash);
+/* Whether a body's name has a word spelled so (folded as scan_fold_word). */
+bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len);
+/* Whether some listed name holds every one of the words (keyed tokens with
+ * Latin letters) as window_covered will demand of a hit: cheaper by far
+ * than a kd_match, and most capitalised windows of prose fail it. */
+bool scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
+                         size_t count);
+
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */
 typedef struct reason_index reason_index;

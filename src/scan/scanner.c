@@ -15,20 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_WINDOW 8
-/* Pairs of keys that occur together in a listed name, as bits of a hashed
- * set (2^23 bits, 1 MiB; a few hundred thousand pairs leave few false
- * "maybe"s): most windows of ordinary capitalised words pair two keys no
- * listed name has together, and are ruled out without reading postings. */
-#define KEY_PAIR_BITS (1u << 23)
-/* bits of the set of spellings of words in bodies' names */
-#define BODY_WORD_BITS (1u << 20)
-static inline uint32_t key_pair_bit(uint32_t a, uint32_t b)
-{
-    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
-    uint64_t h = (lo << 32 | hi) * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(h >> 41); /* top 23 bits */
-}
 /* Prose is noisier than a name field: a listed hit needs this by default. */
 #define SCAN_THRESHOLD 0.85
 /* A single word must be the listed name itself, nearly letter for letter. */
@@ -56,25 +42,13 @@ static inline uint32_t key_pair_bit(uint32_t a, uint32_t b)
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
 
-/* A key of the index's name table, found by the hash of its text. */
-typedef struct key_slot {
-    uint32_t hash; /* 0: empty (hashes are odd) */
-    uint32_t key;
-} key_slot;
-
 struct kd_scanner {
     const kd_index *ix;
-    key_slot *name_keys; /* every key of a listed name, by hash */
-    size_t n_slots;
+    scan_names names;
     kd_matcher *matcher;
     reason_index *reasons;
     scan_tokens tokens;
     buf window;
-    uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
-    uint8_t *body_word;     /* bit per hashed spelling of a word of a body's name */
-    uint8_t *given_key;     /* bit per key: the first word of a person's name */
-    uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
-    uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
     /* kd_match results and linked decisions for windows seen earlier in
      * the text; results live in memo_results */
     scan_memo memo;
@@ -107,24 +81,10 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
     s->ix = ix;
     /* Every word of a listed mention must be a word of the listed name, so
      * a word whose key no listed name has rules its windows out at once:
-     * this set is what lets a scan skip most of a text cheaply. */
-    s->n_slots = 1024;
-    while (s->n_slots < ix->n_keys * 2 + 2)
-        s->n_slots *= 2;
-    s->name_keys = calloc(s->n_slots, sizeof *s->name_keys);
-    if (!s->name_keys) {
+     * this is what lets a scan skip most of a text cheaply. */
+    if (scan_names_build(ix, &s->names)) {
         free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
-    }
-    for (size_t k = 0; k < ix->n_keys; k++) {
-        const char *key = index_string(ix, ix->keys[k].text);
-        uint64_t h64 = hash_bytes(key, strlen(key));
-        uint32_t h = (uint32_t)(h64 ^ (h64 >> 32)) | 1u;
-        size_t at = h & (s->n_slots - 1);
-        while (s->name_keys[at].hash && s->name_keys[at].hash != h)
-            at = (at + 1) & (s->n_slots - 1);
-        if (!s->name_keys[at].hash) /* two keys, one hash: the first stands */
-            s->name_keys[at] = (key_slot){h, (uint32_t)k};
     }
     s->entity_gen = calloc(ix->n_entities + 1, sizeof *s->entity_gen);
     s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
@@ -136,51 +96,6 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
         !s->after_name_gen || !s->after_name_first) {
         kd_scanner_free(s);
         return error_set(err, KD_ENOMEM, "out of memory");
-    }
-    /* A single word is a listed hit only as the whole name of a body (one
-     * word beside legal forms and stop words): the keys of such names. */
-    s->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
-    s->given_key = calloc(ix->n_keys / 8 + 1, 1);
-    s->name_words = malloc(ix->n_names + 1);
-    s->key_pairs = calloc(KEY_PAIR_BITS / 8, 1);
-    s->body_word = calloc(BODY_WORD_BITS / 8, 1);
-    if (!s->lone_body_key || !s->given_key || !s->name_words || !s->key_pairs || !s->body_word) {
-        kd_scanner_free(s);
-        return error_set(err, KD_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < ix->n_names; i++) {
-        const kdx_name *name = &ix->names[i];
-        kd_schema schema = (kd_schema)ix->entities[name->entity].schema;
-        if (schema == KD_SCHEMA_PERSON && name->n_tokens > 1) {
-            uint32_t first = ix->tokens[name->tokens_first].key;
-            s->given_key[first / 8] |= (uint8_t)(1u << (first % 8));
-        }
-        uint32_t key = UINT32_MAX;
-        size_t words = 0;
-        for (uint16_t t = 0; t < name->n_tokens; t++) {
-            const kdx_token *tk = &ix->tokens[name->tokens_first + t];
-            if (tk->cls == TEXT_TOKEN_LEGAL || tk->cls == TEXT_TOKEN_STOP ||
-                tk->cls == TEXT_TOKEN_PARTICLE || tk->cls == TEXT_TOKEN_HONORIFIC)
-                continue;
-            key = tk->key;
-            words++;
-        }
-        s->name_words[i] = (uint8_t)(words < 255 ? words : 255);
-        for (uint16_t x = 0; x < name->n_tokens; x++)
-            for (uint16_t y = (uint16_t)(x + 1); y < name->n_tokens; y++) {
-                uint32_t bit = key_pair_bit(ix->tokens[name->tokens_first + x].key,
-                                            ix->tokens[name->tokens_first + y].key);
-                s->key_pairs[bit / 8] |= (uint8_t)(1u << (bit % 8));
-            }
-        if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
-            continue;
-        for (uint16_t t = 0; t < name->n_tokens; t++) {
-            const kdx_token *tk = &ix->tokens[name->tokens_first + t];
-            uint32_t bit = scan_word_hash(index_string(ix, tk->surface), tk->len) % BODY_WORD_BITS;
-            s->body_word[bit / 8] |= (uint8_t)(1u << (bit % 8));
-        }
-        if (words == 1)
-            s->lone_body_key[key / 8] |= (uint8_t)(1u << (key % 8));
     }
     int rc = kd_matcher_new(ix, &s->matcher, err);
     if (!rc)
@@ -199,15 +114,10 @@ void kd_scanner_free(kd_scanner *s)
         return;
     kd_matcher_free(s->matcher);
     reasons_free(s->reasons);
-    free(s->name_keys);
+    scan_names_free(&s->names);
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
     free(s->surnames);
-    free(s->lone_body_key);
-    free(s->body_word);
-    free(s->given_key);
-    free(s->name_words);
-    free(s->key_pairs);
     scan_memo_free(&s->memo);
     free(s->memo_results);
     free(s->entity_gen);
@@ -330,11 +240,6 @@ static void find_related(kd_scanner *s, kd_mention *m)
             reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
         }
     }
-}
-
-static bool has_bit(const uint8_t *bits, uint32_t i)
-{
-    return bits[i / 8] & (1u << (i % 8));
 }
 
 /* The first word try_listed keeps of the window from a: "President X"
@@ -654,10 +559,7 @@ static bool spelled_as_body_word(const kd_scanner *s, const char *text, const sc
     size_t n = scan_fold_word(text + t->start, t->end - t->start, word, sizeof word);
     if (!n || n >= sizeof word)
         return false;
-    if (n >= LONE_WORD_FUZZY_MIN)
-        return true;
-    uint32_t bit = scan_word_hash(word, n) % BODY_WORD_BITS;
-    return has_bit(s->body_word, bit);
+    return n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(&s->names, word, n);
 }
 
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
@@ -680,9 +582,9 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
          (tok[a].ascii &&
-          (tok[a].key == UINT32_MAX || !has_bit(s->lone_body_key, tok[a].key) ||
+          (tok[a].key == UINT32_MAX || !scan_bit(s->names.lone_body_key, tok[a].key) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
-           has_bit(s->given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
+           scan_bit(s->names.given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
@@ -912,7 +814,7 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     }
     if (!proper)
         return 0;
-    uint32_t seq[MAX_WINDOW];
+    uint32_t seq[SCAN_MAX_WINDOW];
     for (size_t i = a; i < b; i++)
         seq[i - a] = tok[i].hash;
     reasons_spelling spell = {text, &tok[a]};
@@ -938,69 +840,18 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     return 0;
 }
 
-/* The name-table key with this hash, or UINT32_MAX. */
-static uint32_t name_key_of(const kd_scanner *s, uint32_t h)
-{
-    size_t at = h & (s->n_slots - 1);
-    while (s->name_keys[at].hash) {
-        if (s->name_keys[at].hash == h)
-            return s->name_keys[at].key;
-        at = (at + 1) & (s->n_slots - 1);
-    }
-    return UINT32_MAX;
-}
 
-/* Whether some listed name holds the key of every Latin word of the window
- * [a, b): window_covered will demand it of a hit, and answering it from
- * the postings of the rarest key costs far less than a kd_match. */
-static bool listed_possible(const kd_scanner *s, const scan_token *tok, size_t a, size_t b)
+/* Whether some listed name holds every Latin word of the window [a, b)
+ * (titles leading it aside) as window_covered will demand of a hit. */
+static bool listed_possible(const kd_scanner *s, const char *text, const scan_token *tok, size_t a,
+                            size_t b)
 {
-    const kd_index *ix = s->ix;
-    uint32_t keys[MAX_WINDOW];
+    const scan_token *words[SCAN_MAX_WINDOW];
     size_t n = 0;
-    for (size_t k = after_titles(tok, a, b); k < b; k++) {
-        if (tok[k].connector || !tok[k].ascii)
-            continue;
-        if (tok[k].key == UINT32_MAX)
-            return false;
-        keys[n++] = tok[k].key;
-    }
-    if (n <= 1)
-        return true;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) {
-            if (keys[i] == keys[j])
-                continue;
-            uint32_t bit = key_pair_bit(keys[i], keys[j]);
-            if (!(s->key_pairs[bit / 8] & (1u << (bit % 8))))
-                return false;
-        }
-    size_t rarest = 0;
-    for (size_t i = 1; i < n; i++)
-        if (ix->keys[keys[i]].n_postings < ix->keys[keys[rarest]].n_postings)
-            rarest = i;
-    const kdx_key *r = &ix->keys[keys[rarest]];
-    for (uint32_t p = 0; p < r->n_postings; p++) {
-        uint32_t position = ix->postings[r->postings_first + p];
-        /* two words of a twenty-word name never score a hit: "Federal
-         * Agency" of the Federal Agency for the Commonwealth of ...
-         * (particles, legal forms and stop words aside: "Abdulkhaevich"
-         * is indexed as abd ul khaevich) */
-        if (2 * n < s->name_words[position])
-            continue;
-        const kdx_name *name = &ix->names[position];
-        const kdx_token *nt = &ix->tokens[name->tokens_first];
-        bool all = true;
-        for (size_t i = 0; i < n && all; i++) {
-            bool in = false;
-            for (uint16_t t = 0; t < name->n_tokens && !in; t++)
-                in = nt[t].key == keys[i];
-            all = in;
-        }
-        if (all)
-            return true;
-    }
-    return false;
+    for (size_t k = after_titles(tok, a, b); k < b; k++)
+        if (!tok[k].connector && tok[k].ascii)
+            words[n++] = &tok[k];
+    return scan_names_possible(&s->names, text, words, n);
 }
 
 /* Whether every word of the window could belong to a listed name, or to a
@@ -1042,7 +893,7 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     for (size_t i = 0; i < n; i++) {
         if (!tok[i].capital && !tok[i].connector)
             continue;
-        tok[i].key = name_key_of(s, tok[i].hash);
+        tok[i].key = scan_names_key(&s->names, tok[i].hash);
         tok[i].in_names = tok[i].key != UINT32_MAX;
         uint32_t k = tok[i].key;
         if (k != UINT32_MAX && i > 0 && !tok[i].break_before && tok[i - 1].capital &&
@@ -1071,14 +922,14 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
         size_t a = i;
         while (a < j && !rc) {
             bool taken = false;
-            size_t longest = j - a < MAX_WINDOW ? j - a : MAX_WINDOW;
+            size_t longest = j - a < SCAN_MAX_WINDOW ? j - a : SCAN_MAX_WINDOW;
             for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
                 if (tok[a].connector)
                     break;
                 if (w == 1)
                     rc = try_named_surname(s, text, &tok[a], &found, &taken);
                 if (!rc && !taken && window_possible(tok, a, a + w, true) &&
-                    listed_possible(s, tok, a, a + w))
+                    listed_possible(s, text, tok, a, a + w))
                     rc = try_listed(s, text, tok, a, a + w, false, threshold, &found, &taken, err);
                 if (!rc && !taken && w == 1 && bare_surname_possible(s, text, &tok[a]))
                     rc = try_listed(s, text, tok, a, a + 1, true, threshold, &found, &taken, err);

@@ -1,0 +1,278 @@
+/* What the scanner knows of the listed names before any kd_match: which
+ * keys a listed name has, which pairs of keys share one, which words stand
+ * alone as a body's name, and the words the index split into parts
+ * ("Abdullah" is indexed as abd ullah). Built once per scanner; read-only
+ * while scanning. */
+#include "scan.h"
+#include "match/match.h"
+#include "text/text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Pairs of keys that occur together in a listed name, as bits of a hashed
+ * set (2^23 bits, 1 MiB; a few hundred thousand pairs leave few false
+ * "maybe"s): most windows of ordinary capitalised words pair two keys no
+ * listed name has together, and are ruled out without reading postings. */
+#define KEY_PAIR_BITS (1u << 23)
+/* bits of the set of spellings of words in bodies' names */
+#define BODY_WORD_BITS (1u << 20)
+/* a split word joins at most this many index tokens */
+#define COMPOUND_PARTS 4
+
+static inline uint32_t key_pair_bit(uint32_t a, uint32_t b)
+{
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    uint64_t h = (lo << 32 | hi) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 41); /* top 23 bits */
+}
+
+static inline void set_bit(uint8_t *bits, uint32_t i) { bits[i / 8] |= (uint8_t)(1u << (i % 8)); }
+
+bool scan_bit(const uint8_t *bits, uint32_t i) { return bits[i / 8] & (1u << (i % 8)); }
+
+uint32_t scan_names_key(const scan_names *n, uint32_t hash)
+{
+    size_t at = hash & (n->n_slots - 1);
+    while (n->slots[at].hash) {
+        if (n->slots[at].hash == hash)
+            return n->slots[at].key;
+        at = (at + 1) & (n->n_slots - 1);
+    }
+    return UINT32_MAX;
+}
+
+static int index_keys(const kd_index *ix, scan_names *n)
+{
+    n->n_slots = 1024;
+    while (n->n_slots < ix->n_keys * 2 + 2)
+        n->n_slots *= 2;
+    if (!(n->slots = calloc(n->n_slots, sizeof *n->slots)))
+        return KD_ENOMEM;
+    for (size_t k = 0; k < ix->n_keys; k++) {
+        const char *key = index_string(ix, ix->keys[k].text);
+        uint64_t h64 = hash_bytes(key, strlen(key));
+        uint32_t h = (uint32_t)(h64 ^ (h64 >> 32)) | 1u;
+        size_t at = h & (n->n_slots - 1);
+        while (n->slots[at].hash && n->slots[at].hash != h)
+            at = (at + 1) & (n->n_slots - 1);
+        if (!n->slots[at].hash) /* two keys, one hash: the first stands */
+            n->slots[at] = (struct scan_key_slot){h, (uint32_t)k};
+    }
+    return KD_OK;
+}
+
+/* Calls add(n, name, key) for every listed key the joined spelling of two
+ * to COMPOUND_PARTS consecutive tokens of the name has: text writes
+ * "Abdullah" where the index holds abd ullah. */
+static void each_compound(const kd_index *ix, scan_names *n, uint32_t name_id,
+                          void (*add)(scan_names *n, uint32_t name, uint32_t key, void *ctx), void *ctx)
+{
+    const kdx_name *name = &ix->names[name_id];
+    const kdx_token *nt = &ix->tokens[name->tokens_first];
+    for (uint16_t x = 0; x + 1 < name->n_tokens; x++) {
+        char joined[64];
+        size_t jl = 0;
+        for (uint16_t y = x; y < name->n_tokens && y < x + COMPOUND_PARTS; y++) {
+            if (jl + nt[y].len > sizeof joined)
+                break;
+            memcpy(joined + jl, index_string(ix, nt[y].surface), nt[y].len);
+            jl += nt[y].len;
+            if (y == x)
+                continue;
+            uint32_t key = scan_names_key(n, scan_key_hash(joined, jl));
+            if (key != UINT32_MAX)
+                add(n, name_id, key, ctx);
+        }
+    }
+}
+
+static void count_compound(scan_names *n, uint32_t name, uint32_t key, void *ctx)
+{
+    (void)name;
+    (void)ctx;
+    n->compound_first[key + 1]++;
+}
+
+static void place_compound(scan_names *n, uint32_t name, uint32_t key, void *ctx)
+{
+    uint32_t *next = ctx;
+    n->compound_names[next[key]++] = name;
+}
+
+/* The compound's key pairs with every key of its name */
+static void pair_compound(scan_names *n, uint32_t name, uint32_t key, void *ctx)
+{
+    const kd_index *ix = ctx;
+    const kdx_name *nm = &ix->names[name];
+    for (uint16_t t = 0; t < nm->n_tokens; t++)
+        set_bit(n->key_pairs, key_pair_bit(key, ix->tokens[nm->tokens_first + t].key));
+}
+
+/* Names holding a key through a split word, by key (CSR). */
+static int index_compounds(const kd_index *ix, scan_names *n)
+{
+    if (!(n->compound_first = calloc(ix->n_keys + 2, sizeof *n->compound_first)))
+        return KD_ENOMEM;
+    for (size_t i = 0; i < ix->n_names; i++)
+        each_compound(ix, n, (uint32_t)i, count_compound, NULL);
+    for (size_t k = 1; k <= ix->n_keys + 1; k++)
+        n->compound_first[k] += n->compound_first[k - 1];
+    uint32_t *next = malloc((ix->n_keys + 1) * sizeof *next);
+    n->compound_names = malloc((n->compound_first[ix->n_keys] + 1) * sizeof *n->compound_names);
+    if (!next || !n->compound_names) {
+        free(next);
+        return KD_ENOMEM;
+    }
+    memcpy(next, n->compound_first, (ix->n_keys + 1) * sizeof *next);
+    for (size_t i = 0; i < ix->n_names; i++) {
+        each_compound(ix, n, (uint32_t)i, place_compound, next);
+        each_compound(ix, n, (uint32_t)i, pair_compound, (void *)ix);
+    }
+    free(next);
+    return KD_OK;
+}
+
+int scan_names_build(const kd_index *ix, scan_names *n)
+{
+    memset(n, 0, sizeof *n);
+    n->ix = ix;
+    n->lone_body_key = calloc(ix->n_keys / 8 + 1, 1);
+    n->given_key = calloc(ix->n_keys / 8 + 1, 1);
+    n->name_words = malloc(ix->n_names + 1);
+    n->key_pairs = calloc(KEY_PAIR_BITS / 8, 1);
+    n->body_word = calloc(BODY_WORD_BITS / 8, 1);
+    if (!n->lone_body_key || !n->given_key || !n->name_words || !n->key_pairs || !n->body_word ||
+        index_keys(ix, n)) {
+        scan_names_free(n);
+        return KD_ENOMEM;
+    }
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *name = &ix->names[i];
+        const kdx_token *nt = &ix->tokens[name->tokens_first];
+        kd_schema schema = (kd_schema)ix->entities[name->entity].schema;
+        if (schema == KD_SCHEMA_PERSON && name->n_tokens > 1)
+            set_bit(n->given_key, nt[0].key);
+        uint32_t key = UINT32_MAX;
+        size_t words = 0;
+        for (uint16_t t = 0; t < name->n_tokens; t++) {
+            if (nt[t].cls == TEXT_TOKEN_LEGAL || nt[t].cls == TEXT_TOKEN_STOP ||
+                nt[t].cls == TEXT_TOKEN_PARTICLE || nt[t].cls == TEXT_TOKEN_HONORIFIC)
+                continue;
+            key = nt[t].key;
+            words++;
+        }
+        n->name_words[i] = (uint8_t)(words < 255 ? words : 255);
+        for (uint16_t x = 0; x < name->n_tokens; x++)
+            for (uint16_t y = (uint16_t)(x + 1); y < name->n_tokens; y++)
+                set_bit(n->key_pairs, key_pair_bit(nt[x].key, nt[y].key));
+        if (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE)
+            continue;
+        for (uint16_t t = 0; t < name->n_tokens; t++)
+            set_bit(n->body_word,
+                    scan_word_hash(index_string(ix, nt[t].surface), nt[t].len) % BODY_WORD_BITS);
+        /* A single word is a listed hit only as the whole name of a body
+         * (one word beside legal forms and stop words) */
+        if (words == 1)
+            set_bit(n->lone_body_key, key);
+    }
+    if (index_compounds(ix, n)) {
+        scan_names_free(n);
+        return KD_ENOMEM;
+    }
+    return KD_OK;
+}
+
+void scan_names_free(scan_names *n)
+{
+    free(n->slots);
+    free(n->lone_body_key);
+    free(n->given_key);
+    free(n->name_words);
+    free(n->key_pairs);
+    free(n->body_word);
+    free(n->compound_first);
+    free(n->compound_names);
+    memset(n, 0, sizeof *n);
+}
+
+bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len)
+{
+    return scan_bit(n->body_word, scan_word_hash(folded, len) % BODY_WORD_BITS);
+}
+
+/* Whether the name holds the word as window_covered will ask it of a
+ * matched name: a word with its key spelled close to it, or words that
+ * joined spell it. */
+static bool name_covers(const kd_index *ix, const kdx_name *name, uint32_t key, const char *lower,
+                        size_t len)
+{
+    const kdx_token *nt = &ix->tokens[name->tokens_first];
+    for (uint16_t t = 0; t < name->n_tokens; t++)
+        if (nt[t].key == key &&
+            similarity_jaro_winkler(lower, len, index_string(ix, nt[t].surface), nt[t].len) >= 0.85)
+            return true;
+    for (uint16_t x = 0; x + 1 < name->n_tokens; x++) {
+        size_t jl = 0;
+        for (uint16_t y = x; y < name->n_tokens && y < x + COMPOUND_PARTS; y++) {
+            if (jl + nt[y].len > len || memcmp(lower + jl, index_string(ix, nt[y].surface), nt[y].len))
+                break;
+            jl += nt[y].len;
+            if (jl == len && y > x)
+                return true;
+        }
+    }
+    return false;
+}
+
+bool scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
+                         size_t count)
+{
+    const kd_index *ix = n->ix;
+    uint32_t keys[SCAN_MAX_WINDOW];
+    for (size_t i = 0; i < count; i++) {
+        keys[i] = words[i]->key;
+        if (keys[i] == UINT32_MAX)
+            return false;
+    }
+    if (count <= 1)
+        return true; /* one word: try_listed has rules of its own */
+    for (size_t i = 0; i < count; i++)
+        for (size_t j = i + 1; j < count; j++)
+            if (keys[i] != keys[j] && !scan_bit(n->key_pairs, key_pair_bit(keys[i], keys[j])))
+                return false;
+    char lower[SCAN_MAX_WINDOW][64];
+    size_t lower_len[SCAN_MAX_WINDOW];
+    for (size_t i = 0; i < count; i++) {
+        lower_len[i] = 0;
+        for (size_t c = words[i]->start; c < words[i]->end && lower_len[i] < sizeof lower[i]; c++)
+            lower[i][lower_len[i]++] = (char)tolower((unsigned char)text[c]);
+    }
+    /* the names of the rarest key, whole or split */
+    size_t rarest = 0, fewest = SIZE_MAX;
+    for (size_t i = 0; i < count; i++) {
+        size_t names = ix->keys[keys[i]].n_postings + n->compound_first[keys[i] + 1] -
+                       n->compound_first[keys[i]];
+        if (names < fewest)
+            fewest = names, rarest = i;
+    }
+    const kdx_key *r = &ix->keys[keys[rarest]];
+    uint32_t split_first = n->compound_first[keys[rarest]];
+    for (size_t p = 0; p < fewest; p++) {
+        uint32_t position = p < r->n_postings ? ix->postings[r->postings_first + p]
+                                              : n->compound_names[split_first + p - r->n_postings];
+        /* two words of a twenty-word name never score a hit: "Federal
+         * Agency" of the Federal Agency for the Commonwealth of ...
+         * (particles, legal forms and stop words aside) */
+        if (2 * count < n->name_words[position])
+            continue;
+        const kdx_name *name = &ix->names[position];
+        bool all = true;
+        for (size_t i = 0; i < count && all; i++)
+            all = name_covers(ix, name, keys[i], lower[i], lower_len[i]);
+        if (all)
+            return true;
+    }
+    return false;
+}
