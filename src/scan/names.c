@@ -19,7 +19,7 @@
 /* bits of the set of spellings of words in bodies' names */
 #define BODY_WORD_BITS (1u << 20)
 /* a split word joins at most this many index tokens */
-#define COMPOUND_PARTS 4
+#define COMPOUND_PARTS 3
 
 static inline uint32_t key_pair_bit(uint32_t a, uint32_t b)
 {
@@ -63,11 +63,20 @@ static int index_keys(const kd_index *ix, scan_names *n)
     return KD_OK;
 }
 
-/* Calls add(n, name, key) for every listed key the joined spelling of two
- * to COMPOUND_PARTS consecutive tokens of the name has: text writes
- * "Abdullah" where the index holds abd ullah. */
-static void each_compound(const kd_index *ix, scan_names *n, uint32_t name_id,
-                          void (*add)(scan_names *n, uint32_t name, uint32_t key, void *ctx), void *ctx)
+typedef struct compound {
+    uint32_t key, name;
+} compound;
+
+typedef struct compound_list {
+    compound *items;
+    size_t n, cap;
+} compound_list;
+
+/* Notes every listed key that the joined spelling of two to COMPOUND_PARTS
+ * consecutive tokens of the name has: text writes "Abdullah" where the
+ * index holds abd ullah. */
+static int find_compounds(const kd_index *ix, const scan_names *n, uint32_t name_id, scan_tokens *cache,
+                          compound_list *out)
 {
     const kdx_name *name = &ix->names[name_id];
     const kdx_token *nt = &ix->tokens[name->tokens_first];
@@ -81,56 +90,59 @@ static void each_compound(const kd_index *ix, scan_names *n, uint32_t name_id,
             jl += nt[y].len;
             if (y == x)
                 continue;
-            uint32_t key = scan_names_key(n, scan_key_hash(joined, jl));
-            if (key != UINT32_MAX)
-                add(n, name_id, key, ctx);
+            /* the same parts recur in many names: keyed through a cache */
+            uint32_t key = scan_names_key(n, scan_cached_key_hash(cache, joined, jl));
+            if (key == UINT32_MAX)
+                continue;
+            if (out->n == out->cap) {
+                size_t cap = out->cap ? 2 * out->cap : 4096;
+                compound *p = realloc(out->items, cap * sizeof *p);
+                if (!p)
+                    return KD_ENOMEM;
+                out->items = p;
+                out->cap = cap;
+            }
+            out->items[out->n++] = (compound){key, name_id};
         }
     }
+    return KD_OK;
 }
 
-static void count_compound(scan_names *n, uint32_t name, uint32_t key, void *ctx)
-{
-    (void)name;
-    (void)ctx;
-    n->compound_first[key + 1]++;
-}
-
-static void place_compound(scan_names *n, uint32_t name, uint32_t key, void *ctx)
-{
-    uint32_t *next = ctx;
-    n->compound_names[next[key]++] = name;
-}
-
-/* The compound's key pairs with every key of its name */
-static void pair_compound(scan_names *n, uint32_t name, uint32_t key, void *ctx)
-{
-    const kd_index *ix = ctx;
-    const kdx_name *nm = &ix->names[name];
-    for (uint16_t t = 0; t < nm->n_tokens; t++)
-        set_bit(n->key_pairs, key_pair_bit(key, ix->tokens[nm->tokens_first + t].key));
-}
-
-/* Names holding a key through a split word, by key (CSR). */
+/* Names holding a key through a split word, by key (CSR); the compound's
+ * key pairs with every key of its name. */
 static int index_compounds(const kd_index *ix, scan_names *n)
 {
-    if (!(n->compound_first = calloc(ix->n_keys + 2, sizeof *n->compound_first)))
+    compound_list list = {0};
+    scan_tokens *cache = calloc(1, sizeof *cache);
+    for (size_t i = 0; cache && i < ix->n_names; i++)
+        if (find_compounds(ix, n, (uint32_t)i, cache, &list)) {
+            free(list.items);
+            free(cache);
+            return KD_ENOMEM;
+        }
+    if (!cache)
         return KD_ENOMEM;
-    for (size_t i = 0; i < ix->n_names; i++)
-        each_compound(ix, n, (uint32_t)i, count_compound, NULL);
-    for (size_t k = 1; k <= ix->n_keys + 1; k++)
+    free(cache);
+    n->compound_first = calloc(ix->n_keys + 2, sizeof *n->compound_first);
+    n->compound_names = malloc((list.n + 1) * sizeof *n->compound_names);
+    if (!n->compound_first || !n->compound_names) {
+        free(list.items);
+        return KD_ENOMEM;
+    }
+    for (size_t i = 0; i < list.n; i++)
+        n->compound_first[list.items[i].key + 2]++;
+    for (size_t k = 2; k <= ix->n_keys + 1; k++)
         n->compound_first[k] += n->compound_first[k - 1];
-    uint32_t *next = malloc((ix->n_keys + 1) * sizeof *next);
-    n->compound_names = malloc((n->compound_first[ix->n_keys] + 1) * sizeof *n->compound_names);
-    if (!next || !n->compound_names) {
-        free(next);
-        return KD_ENOMEM;
+    /* compound_first[k + 1] runs as the next free place of key k, and
+     * ends as the start of key k + 1 */
+    for (size_t i = 0; i < list.n; i++) {
+        const compound *c = &list.items[i];
+        n->compound_names[n->compound_first[c->key + 1]++] = c->name;
+        const kdx_name *nm = &ix->names[c->name];
+        for (uint16_t t = 0; t < nm->n_tokens; t++)
+            set_bit(n->key_pairs, key_pair_bit(c->key, ix->tokens[nm->tokens_first + t].key));
     }
-    memcpy(next, n->compound_first, (ix->n_keys + 1) * sizeof *next);
-    for (size_t i = 0; i < ix->n_names; i++) {
-        each_compound(ix, n, (uint32_t)i, place_compound, next);
-        each_compound(ix, n, (uint32_t)i, pair_compound, (void *)ix);
-    }
-    free(next);
+    free(list.items);
     return KD_OK;
 }
 
@@ -202,6 +214,17 @@ bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t le
     return scan_bit(n->body_word, scan_word_hash(folded, len) % BODY_WORD_BITS);
 }
 
+/* Whether a token of the name has the key, or tokens of it joined spell
+ * the word: the cheap half of name_covers, asked of every word first. */
+static bool name_may_cover(const kd_index *ix, const kdx_name *name, uint32_t key)
+{
+    const kdx_token *nt = &ix->tokens[name->tokens_first];
+    for (uint16_t t = 0; t < name->n_tokens; t++)
+        if (nt[t].key == key)
+            return true;
+    return false;
+}
+
 /* Whether the name holds the word as window_covered will ask it of a
  * matched name: a word with its key spelled close to it, or words that
  * joined spell it. */
@@ -226,8 +249,8 @@ static bool name_covers(const kd_index *ix, const kdx_name *name, uint32_t key, 
     return false;
 }
 
-bool scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
-                         size_t count)
+int scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
+                        size_t count, size_t max_walk)
 {
     const kd_index *ix = n->ix;
     uint32_t keys[SCAN_MAX_WINDOW];
@@ -257,6 +280,8 @@ bool scan_names_possible(const scan_names *n, const char *text, const scan_token
         if (names < fewest)
             fewest = names, rarest = i;
     }
+    if (fewest > max_walk)
+        return SCAN_NAMES_COSTLY;
     const kdx_key *r = &ix->keys[keys[rarest]];
     uint32_t split_first = n->compound_first[keys[rarest]];
     for (size_t p = 0; p < fewest; p++) {
@@ -268,7 +293,11 @@ bool scan_names_possible(const scan_names *n, const char *text, const scan_token
         if (2 * count < n->name_words[position])
             continue;
         const kdx_name *name = &ix->names[position];
+        /* names from the split words' postings hold the key through them */
         bool all = true;
+        for (size_t i = 0; i < count && all && p < r->n_postings; i++)
+            all = name_may_cover(ix, name, keys[i]) ||
+                  n->compound_first[keys[i] + 1] > n->compound_first[keys[i]];
         for (size_t i = 0; i < count && all; i++)
             all = name_covers(ix, name, keys[i], lower[i], lower_len[i]);
         if (all)

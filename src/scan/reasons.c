@@ -387,7 +387,12 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
         uint32_t at = hit - (uint32_t)anchor;
         /* the words first: they sit beside the anchor in memory, while its
          * sentence is a lookup away, and most occurrences fail here */
-        if (at + n > r->n_hashes || memcmp(r->hashes + at, seq, n * sizeof *seq) != 0)
+        if (at + n > r->n_hashes)
+            continue;
+        size_t same = 0; /* inline: a libc call per occurrence cost more than the compare */
+        while (same < n && r->hashes[at + same] == seq[same])
+            same++;
+        if (same < n)
             continue;
         const sentence *s = &r->sentences[r->token_sentence[hit]];
         if (at < s->tok_first || at + n > s->tok_first + s->tok_count || s->entity == skip_entity)

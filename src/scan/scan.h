@@ -52,6 +52,8 @@ size_t scan_fold_word(const char *word, size_t len, char *out, size_t size);
 /* A hash of the word's exact spelling, case aside: unlike keys, "Dugin"
  * and "doing" differ. */
 uint32_t scan_word_hash(const char *word, size_t len);
+/* scan_key_hash through toks' word cache */
+uint32_t scan_cached_key_hash(scan_tokens *toks, const char *word, size_t len);
 /* The token's key hash, computed now (through toks' word cache) when the
  * tokenizer left it out. */
 uint32_t scan_token_hash(scan_tokens *toks, const char *text, const scan_token *tok);
@@ -87,9 +89,12 @@ uint32_t scan_names_key(const scan_names *n, uint32_t hash);
 bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len);
 /* Whether some listed name holds every one of the words (keyed tokens with
  * Latin letters) as window_covered will demand of a hit: cheaper by far
- * than a kd_match, and most capitalised windows of prose fail it. */
-bool scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
-                         size_t count);
+ * than a kd_match, and most capitalised windows of prose fail it. Returns
+ * 1 or 0, or SCAN_NAMES_COSTLY without an answer when that would mean
+ * reading the words of more than max_walk names. */
+enum { SCAN_NAMES_COSTLY = -1 };
+int scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
+                        size_t count, size_t max_walk);
 
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */

@@ -37,6 +37,9 @@
 #define MEMO_MAX_RESULTS 16384
 /* memo tags: a listed query (plus its schema) or a linked one (plus the
  * sentence-start bits of its words, which decide it too) */
+#define MEMO_TAG_POSSIBLE 2
+/* names listed_possible reads before its answer is worth remembering */
+#define POSSIBLE_WALK_MAX 64
 #define MEMO_TAG_LISTED 10
 #define MEMO_TAG_LINKED 1000
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
@@ -843,15 +846,26 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
 
 /* Whether some listed name holds every Latin word of the window [a, b)
  * (titles leading it aside) as window_covered will demand of a hit. */
-static bool listed_possible(const kd_scanner *s, const char *text, const scan_token *tok, size_t a,
-                            size_t b)
+static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b)
 {
     const scan_token *words[SCAN_MAX_WINDOW];
     size_t n = 0;
     for (size_t k = after_titles(tok, a, b); k < b; k++)
         if (!tok[k].connector && tok[k].ascii)
             words[n++] = &tok[k];
-    return scan_names_possible(&s->names, text, words, n);
+    int possible = scan_names_possible(&s->names, text, words, n, POSSIBLE_WALK_MAX);
+    if (possible != SCAN_NAMES_COSTLY)
+        return possible;
+    /* common words that share keys with many names ("If You" in a licence)
+     * walk thousands of postings, and recur in the text: remembered */
+    uint32_t first, count;
+    size_t start = words[0]->start, end = words[n - 1]->end;
+    if (scan_memo_get(&s->memo, MEMO_TAG_POSSIBLE, text + start, end - start, &first, &count))
+        return first;
+    possible = scan_names_possible(&s->names, text, words, n, SIZE_MAX);
+    /* a full memory only means asking again */
+    (void)scan_memo_put(&s->memo, MEMO_TAG_POSSIBLE, text + start, end - start, (uint32_t)possible, 0);
+    return possible;
 }
 
 /* Whether every word of the window could belong to a listed name, or to a

@@ -325,6 +325,11 @@ uint32_t scan_word_hash(const char *word, size_t len)
     return (uint32_t)(h ^ (h >> 32)) | 1u;
 }
 
+uint32_t scan_cached_key_hash(scan_tokens *toks, const char *word, size_t len)
+{
+    return word_info(toks, word, len)->key_hash;
+}
+
 uint32_t scan_token_hash(scan_tokens *toks, const char *text, const scan_token *tok)
 {
     return tok->hash ? tok->hash : word_info(toks, text + tok->start, tok->end - tok->start)->key_hash;
