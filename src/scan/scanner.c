@@ -37,9 +37,10 @@
 #define MEMO_MAX_RESULTS 16384
 /* memo tags: a listed query (plus its schema) or a linked one (plus the
  * sentence-start bits of its words, which decide it too) */
-#define MEMO_TAG_POSSIBLE 2
-/* names listed_possible reads before its answer is worth remembering */
+/* names listed_possible reads before its answer is worth remembering, and
+ * how many such answers are kept (direct-mapped) */
 #define POSSIBLE_WALK_MAX 64
+#define POSSIBLE_CACHE 4096
 #define MEMO_TAG_LISTED 10
 #define MEMO_TAG_LINKED 1000
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
@@ -55,6 +56,12 @@ struct kd_scanner {
     /* kd_match results and linked decisions for windows seen earlier in
      * the text; results live in memo_results */
     scan_memo memo;
+    /* listed_possible's costly answers: facts of the index, not of a text,
+     * so kept from one text to the next ("If You" in every licence) */
+    struct possible_answer {
+        uint64_t window; /* hash of the words as spelled, case aside; 0: empty */
+        bool possible;
+    } possible_cache[POSSIBLE_CACHE];
     kd_match_result *memo_results;
     size_t n_memo_results, cap_memo_results;
     /* Per-scan memory, valid where the stamp equals gen (one increment
@@ -857,15 +864,18 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
     if (possible != SCAN_NAMES_COSTLY)
         return possible;
     /* common words that share keys with many names ("If You" in a licence)
-     * walk thousands of postings, and recur in the text: remembered */
-    uint32_t first, count;
-    size_t start = words[0]->start, end = words[n - 1]->end;
-    if (scan_memo_get(&s->memo, MEMO_TAG_POSSIBLE, text + start, end - start, &first, &count))
-        return first;
-    possible = scan_names_possible(&s->names, text, words, n, SIZE_MAX);
-    /* a full memory only means asking again */
-    (void)scan_memo_put(&s->memo, MEMO_TAG_POSSIBLE, text + start, end - start, (uint32_t)possible, 0);
-    return possible;
+     * walk thousands of postings, and recur: remembered */
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ scan_word_hash(text + words[i]->start, words[i]->end - words[i]->start)) *
+            1099511628211ull;
+    h |= 1;
+    struct possible_answer *cached = &s->possible_cache[(h ^ (h >> 31)) % POSSIBLE_CACHE];
+    if (cached->window != h) {
+        cached->window = h;
+        cached->possible = scan_names_possible(&s->names, text, words, n, SIZE_MAX) == 1;
+    }
+    return cached->possible;
 }
 
 /* Whether every word of the window could belong to a listed name, or to a
