@@ -71,6 +71,7 @@ struct kd_scanner {
      * - persons named in full so far, by the name-table key of the last
      *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
     uint32_t gen;
+    double min_score; /* the caller's threshold: no listed mention below it */
     uint32_t *entity_gen, *entity_first;    /* by entity */
     uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
     /* by key: the first token of the text with the key right after another
@@ -673,7 +674,8 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
                            res[i].score < SINGLE_WORD_THRESHOLD ||
                            reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
             continue;
-        if (!window_covered(text, tok, a, b, res[i].matched_name))
+        /* a threshold the caller chose holds for the rules too */
+        if (res[i].score < s->min_score || !window_covered(text, tok, a, b, res[i].matched_name))
             continue;
         kd_mention *m = push_mention(out, start, end, tok[a].line);
         if (!m)
@@ -929,6 +931,7 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     }
     mention_list found = {0};
     int rc = KD_OK;
+    s->min_score = threshold > 0 ? threshold : 0;
     if (threshold <= 0)
         threshold = SCAN_THRESHOLD;
     for (size_t i = 0; i < n && !rc;) {
