@@ -6,6 +6,8 @@ set -euo pipefail
 build=${1:-build-fuzz}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
+# fuzz_scan builds its index from the shared lists
+export KORDON_SHARED_DATA=${KORDON_SHARED_DATA:-$(cd "$here/../../shared/data" 2>/dev/null && pwd)}
 for bin in "$build"/fuzz_*; do
   name=$(basename "$bin")
   corpus="$here/corpus/$name"

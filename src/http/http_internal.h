@@ -52,6 +52,10 @@ typedef struct live_index {
     size_t n_referents;
     http_pool matchers;         /* idle kd_matcher, one in use per request */
     http_pool scanners;         /* idle kd_scanner */
+    /* what every scanner of this generation reads: built by the first
+     * /scan or /screen of text, under tables_lock */
+    struct scan_tables *scan_tables;
+    pthread_mutex_t tables_lock;
 } live_index;
 
 typedef struct live {

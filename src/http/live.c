@@ -3,8 +3,10 @@
  * response is sent; the server drops its own reference when it swaps, and
  * whoever drops the last one unmaps the file. Matchers and scanners hold
  * per-thread scratch memory bound to one index, so they are pooled per
- * generation and die with it. */
+ * generation and die with it; the scanners share the generation's tables
+ * of names and reasons. */
 #include "http_internal.h"
+#include "scan/scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,8 @@ static void generation_free(live_index *g)
 {
     http_pool_destroy(&g->matchers, free_matcher);
     http_pool_destroy(&g->scanners, free_scanner);
+    scan_tables_release(g->scan_tables);
+    pthread_mutex_destroy(&g->tables_lock);
     free(g->referents);
     kd_index_close(g->index);
     free(g);
@@ -132,6 +136,7 @@ int live_load(live *l, kd_error *err)
     }
     http_pool_init(&g->matchers);
     http_pool_init(&g->scanners);
+    pthread_mutex_init(&g->tables_lock, NULL);
     atomic_init(&g->refs, 1); /* the server's own reference */
     g->loaded_at = time(NULL);
     compute_etag(g);
@@ -231,7 +236,14 @@ void live_give_matcher(live_index *g, kd_matcher *m)
 kd_scanner *live_take_scanner(live_index *g, kd_error *err)
 {
     kd_scanner *s = http_pool_take(&g->scanners);
-    if (!s && kd_scanner_new(g->index, &s, err))
+    if (s)
+        return s;
+    /* the tables are built once per generation, however many scanners
+     * concurrent requests need */
+    pthread_mutex_lock(&g->tables_lock);
+    int rc = g->scan_tables ? KD_OK : scan_tables_new(g->index, &g->scan_tables, err);
+    pthread_mutex_unlock(&g->tables_lock);
+    if (rc || scan_scanner_new(g->scan_tables, &s, err))
         return NULL;
     return s;
 }

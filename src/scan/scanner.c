@@ -10,6 +10,7 @@
 #include "text/text.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,19 @@
 /* A phrase named in more listings than this is generic ("Armed Forces"). */
 #define LINKED_MAX_ENTITIES 25
 
-struct kd_scanner {
+struct scan_tables {
+    atomic_int refs;
     const kd_index *ix;
     scan_names names;
-    kd_matcher *matcher;
     reason_index *reasons;
+};
+
+struct kd_scanner {
+    const kd_index *ix;
+    scan_tables *tables;
+    const scan_names *names;     /* tables->names */
+    const reason_index *reasons; /* tables->reasons */
+    kd_matcher *matcher;
     scan_tokens tokens;
     buf window;
     /* kd_match results and linked decisions for windows seen earlier in
@@ -83,20 +92,52 @@ struct kd_scanner {
     size_t n_surnames, cap_surnames;
 };
 
-int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
+int scan_tables_new(const kd_index *ix, scan_tables **out, kd_error *err)
 {
     *out = NULL;
-    kd_scanner *s = calloc(1, sizeof *s);
-    if (!s)
+    scan_tables *t = calloc(1, sizeof *t);
+    if (!t)
         return error_set(err, KD_ENOMEM, "out of memory");
-    s->ix = ix;
+    atomic_init(&t->refs, 1);
+    t->ix = ix;
     /* Every word of a listed mention must be a word of the listed name, so
      * a word whose key no listed name has rules its windows out at once:
      * this is what lets a scan skip most of a text cheaply. */
-    if (scan_names_build(ix, &s->names)) {
-        free(s);
+    if (scan_names_build(ix, &t->names)) {
+        free(t);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
+    int rc = reasons_build(ix, &t->reasons, err);
+    if (rc) {
+        scan_names_free(&t->names);
+        free(t);
+        return rc;
+    }
+    *out = t;
+    return KD_OK;
+}
+
+void scan_tables_release(scan_tables *t)
+{
+    if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
+        return;
+    scan_names_free(&t->names);
+    reasons_free(t->reasons);
+    free(t);
+}
+
+int scan_scanner_new(scan_tables *t, kd_scanner **out, kd_error *err)
+{
+    *out = NULL;
+    const kd_index *ix = t->ix;
+    kd_scanner *s = calloc(1, sizeof *s);
+    if (!s)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    atomic_fetch_add(&t->refs, 1);
+    s->tables = t;
+    s->ix = ix;
+    s->names = &t->names;
+    s->reasons = t->reasons;
     s->entity_gen = calloc(ix->n_entities + 1, sizeof *s->entity_gen);
     s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
     s->surname_gen = calloc(ix->n_keys + 1, sizeof *s->surname_gen);
@@ -109,8 +150,6 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     int rc = kd_matcher_new(ix, &s->matcher, err);
-    if (!rc)
-        rc = reasons_build(ix, &s->reasons, err);
     if (rc) {
         kd_scanner_free(s);
         return rc;
@@ -119,13 +158,23 @@ int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
     return KD_OK;
 }
 
+int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
+{
+    scan_tables *t;
+    int rc = scan_tables_new(ix, &t, err);
+    if (rc)
+        return rc;
+    rc = scan_scanner_new(t, out, err);
+    scan_tables_release(t); /* the scanner holds its own reference */
+    return rc;
+}
+
 void kd_scanner_free(kd_scanner *s)
 {
     if (!s)
         return;
     kd_matcher_free(s->matcher);
-    reasons_free(s->reasons);
-    scan_names_free(&s->names);
+    scan_tables_release(s->tables);
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
     free(s->surnames);
@@ -570,7 +619,7 @@ static bool spelled_as_body_word(const kd_scanner *s, const char *text, const sc
     size_t n = scan_fold_word(text + t->start, t->end - t->start, word, sizeof word);
     if (!n || n >= sizeof word)
         return false;
-    return n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(&s->names, word, n);
+    return n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(s->names, word, n);
 }
 
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
@@ -593,9 +642,9 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
          (tok[a].ascii &&
-          (tok[a].key == UINT32_MAX || !scan_bit(s->names.lone_body_key, tok[a].key) ||
+          (tok[a].key == UINT32_MAX || !scan_bit(s->names->lone_body_key, tok[a].key) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
-           scan_bit(s->names.given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
+           scan_bit(s->names->given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
@@ -862,7 +911,7 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
     for (size_t k = after_titles(tok, a, b); k < b; k++)
         if (!tok[k].connector && tok[k].ascii)
             words[n++] = &tok[k];
-    int possible = scan_names_possible(&s->names, text, words, n, POSSIBLE_WALK_MAX);
+    int possible = scan_names_possible(s->names, text, words, n, POSSIBLE_WALK_MAX);
     if (possible != SCAN_NAMES_COSTLY)
         return possible;
     /* common words that share keys with many names ("If You" in a licence)
@@ -875,7 +924,7 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
     struct possible_answer *cached = &s->possible_cache[(h ^ (h >> 31)) % POSSIBLE_CACHE];
     if (cached->window != h) {
         cached->window = h;
-        cached->possible = scan_names_possible(&s->names, text, words, n, SIZE_MAX) == 1;
+        cached->possible = scan_names_possible(s->names, text, words, n, SIZE_MAX) == 1;
     }
     return cached->possible;
 }
@@ -919,7 +968,7 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     for (size_t i = 0; i < n; i++) {
         if (!tok[i].capital && !tok[i].connector)
             continue;
-        tok[i].key = scan_names_key(&s->names, tok[i].hash);
+        tok[i].key = scan_names_key(s->names, tok[i].hash);
         tok[i].in_names = tok[i].key != UINT32_MAX;
         uint32_t k = tok[i].key;
         if (k != UINT32_MAX && i > 0 && !tok[i].break_before && tok[i - 1].capital &&
