@@ -60,6 +60,34 @@ static void test_fold_word(void **state)
                          scan_key_hash("Примакова", strlen("Примакова")));
 }
 
+/* Words as Unicode has them: arrows, guillemets and CJK brackets are no
+ * part of a word and end a name; Persian joiners and Arabic vowel marks
+ * are inside one; a typographic apostrophe joins, a possessive is left out. */
+static void test_tokenize(void **state)
+{
+    (void)state;
+    scan_tokens t = {0};
+    const char *text = "Evgeny Primakov \xe2\x86\x92 Yevgeny \xc2\xabRossotrudnichestvo\xc2\xbb "
+                       "\xe3\x80\x8c" "Aliyev\xe3\x80\x8d \xd8\xb9\xd9\x84\xdb\x8c\xe2\x80\x8c\xd8\xa7\xda\xa9\xd8\xa8\xd8\xb1 "
+                       "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x91\xd9\x8e\xd8\xaf d\xe2\x80\x99" "Estaing Primakov\xe2\x80\x99s";
+    assert_int_equal(scan_tokenize(text, strlen(text), &t), 0);
+    const char *want[] = {"Evgeny", "Primakov", "Yevgeny", "Rossotrudnichestvo", "Aliyev",
+                          "\xd8\xb9\xd9\x84\xdb\x8c\xe2\x80\x8c\xd8\xa7\xda\xa9\xd8\xa8\xd8\xb1",
+                          "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x91\xd9\x8e\xd8\xaf",
+                          "d\xe2\x80\x99" "Estaing", "Primakov"};
+    assert_int_equal(t.n, KD_ARRAY_LEN(want));
+    for (size_t i = 0; i < t.n; i++) {
+        assert_int_equal(t.items[i].end - t.items[i].start, strlen(want[i]));
+        assert_memory_equal(text + t.items[i].start, want[i], strlen(want[i]));
+    }
+    assert_false(t.items[1].break_before); /* Evgeny Primakov: one name */
+    assert_true(t.items[2].break_before);  /* after the arrow */
+    assert_true(t.items[3].break_before);  /* after « */
+    assert_true(t.items[4].break_before);  /* after 「 */
+    assert_true(t.items[0].ascii && !t.items[5].ascii);
+    scan_tokens_free(&t);
+}
+
 /* The per-text memory answers what was put, under its tag only, and
  * forgets everything on reset. */
 static void test_memo(void **state)
@@ -92,6 +120,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_word),
+        cmocka_unit_test(test_tokenize),
         cmocka_unit_test(test_memo),
         cmocka_unit_test(test_eu_reasons_find_their_own_record),
     };

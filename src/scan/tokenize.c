@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* ASCII classes without the C library's locale tables: the tokenizer asks
  * them of every byte of the text, and the text is read as UTF-8 whatever
@@ -100,22 +102,39 @@ uint32_t scan_key_hash(const char *word, size_t len)
     return (uint32_t)(h ^ (h >> 32)) | 1u;
 }
 
-/* Length of the UTF-8 sequence at p that is punctuation or a space rather
- * than a letter: quotes, dashes, ellipsis (U+2000–U+206F), NBSP, «». */
-static size_t punct_len(const unsigned char *p, size_t left)
+/* Length of the character at p when it is no part of a word, 0 when it
+ * is: ASCII by table; beyond ASCII, ICU's word: a letter, a digit or a
+ * combining mark (Arabic harakat, Devanagari vowel signs), and the joiners
+ * Persian writes inside words. Quotes, dashes, NBSP, arrows, CJK
+ * punctuation are not words. */
+static size_t nonword_len(const unsigned char *p, size_t left, UChar32 *cp)
 {
-    if (left >= 3 && p[0] == 0xE2 && (p[1] == 0x80 || p[1] == 0x81))
-        return 3;
-    if (left >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0xAB || p[1] == 0xBB))
-        return 2;
-    return 0;
+    if (*p < 0x80) {
+        *cp = *p;
+        return ascii_word[*p] ? 0 : 1;
+    }
+    int32_t n = 0, max = left < 4 ? (int32_t)left : 4;
+    U8_NEXT(p, n, max, *cp);
+    if (*cp < 0)
+        return 1; /* not UTF-8 (kd_scan refuses such text; reasons are valid) */
+    if (*cp == 0x200C || *cp == 0x200D || u_isalnum(*cp))
+        return 0;
+    int8_t type = u_charType(*cp);
+    return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK
+               ? 0
+               : (size_t)n;
 }
 
 static bool is_word_byte(const unsigned char *p, size_t left)
 {
-    if (*p < 0x80)
-        return ascii_alnum(*p);
-    return punct_len(p, left) == 0;
+    UChar32 cp;
+    return *p < 0x80 ? ascii_word[*p] : nonword_len(p, left, &cp) == 0;
+}
+
+/* ’ (U+2019), the typographic apostrophe */
+static bool right_quote(const unsigned char *p, size_t left)
+{
+    return left >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99;
 }
 
 static bool capital_at(const unsigned char *p, size_t left)
@@ -239,9 +258,9 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
             i = skip;
             continue;
         }
-        if (!is_word_byte(t + i, len - i)) {
-            size_t p = punct_len(t + i, len - i);
-            size_t step = p ? p : 1;
+        UChar32 cp;
+        size_t step = nonword_len(t + i, len - i, &cp);
+        if (step) {
             unsigned char c = t[i];
             if (c == '\n')
                 line++;
@@ -249,8 +268,9 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
              * ends the name in progress */
             bool after_title = c == '.' && out->n && out->items[out->n - 1].title &&
                                out->items[out->n - 1].end == i;
-            if ((ends_name(c) && !after_title) ||
-                (p == 3 && t[i + 2] >= 0x9C && t[i + 2] <= 0x9F) || (p == 2 && t[i + 1] != 0xA0))
+            if (c < 0x80 ? ends_name(c) && !after_title
+                         : !(u_isUWhiteSpace(cp) || u_charType(cp) == U_DASH_PUNCTUATION || cp == 0x2018 ||
+                             cp == 0x2019))
                 brk = true;
             i += step;
             continue;
@@ -268,7 +288,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
                 continue;
             }
             /* O'Brien, d’Estaing: an apostrophe between letters, but not 's */
-            size_t ap = t[i] == '\'' ? 1 : (punct_len(t + i, len - i) == 3 && t[i + 2] == 0x99 ? 3 : 0);
+            size_t ap = t[i] == '\'' ? 1 : right_quote(t + i, len - i) ? 3 : 0;
             if (ap && i + ap < len && is_word_byte(t + i + ap, len - i - ap) &&
                 !((t[i + ap] == 's' || t[i + ap] == 'S') &&
                   (i + ap + 1 >= len || !is_word_byte(t + i + ap + 1, len - i - ap - 1)))) {
@@ -306,7 +326,7 @@ int scan_tokenize(const char *text, size_t len, scan_tokens *out)
         out->items[out->n++] = tok;
         brk = false;
         /* skip a possessive 's / ’s */
-        if (i < len && (t[i] == '\'' || (punct_len(t + i, len - i) == 3 && t[i + 2] == 0x99))) {
+        if (i < len && (t[i] == '\'' || right_quote(t + i, len - i))) {
             size_t ap = t[i] == '\'' ? 1 : 3;
             if (i + ap < len && (t[i + ap] == 's' || t[i + ap] == 'S'))
                 i += ap + 1;
