@@ -84,6 +84,15 @@ echo "Konstantin Ernst runs Channel One." | "$bin" scan -i "$index" --json - |
 # Russian inflected forms through transliteration: "Евгения Примакова" (genitive)
 echo "Заявление Евгения Примакова." | "$bin" scan -i "$index" --json - |
   grep -q '"kind":"listed","entity_id":"eu-oj-32014R0269-1426"' || fail "Евгения Примакова → 1426"
+# a body's one-word name in Cyrillic, inflected (genitive), through its Latin reading; and a
+# Cyrillic surname after the full name
+echo "Руководитель Россотрудничества прибыл в Баку. Евгений Примаков выступил. Позже Примаков уехал." |
+  "$bin" scan -i "$index" --json - > "$tmp/ru.jsonl"
+grep -q '"text":"Россотрудничества","kind":"listed","entity_id":"eu-oj-32014R0269-105"' "$tmp/ru.jsonl" ||
+  fail "Россотрудничества → 105: $(head -c 300 "$tmp/ru.jsonl")"
+grep -q '"text":"Примаков","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/ru.jsonl" ||
+  fail "Примаков after Евгений Примаков: $(head -c 300 "$tmp/ru.jsonl")"
+grep -q '"text":"Баку","kind":"listed"' "$tmp/ru.jsonl" && fail "Баку is a city"
 # after the full name, the surname alone is the same person
 echo "Evgeny Primakov arrived in Baku. Later Primakov spoke." | "$bin" scan -i "$index" --json - > "$tmp/again.jsonl"
 [ "$(grep -c '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/again.jsonl")" -eq 1 ] ||

@@ -7,7 +7,6 @@
 #include "match/match.h"
 #include "text/text.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,62 +227,52 @@ static bool name_may_cover(const kd_index *ix, const kdx_name *name, uint32_t ke
 /* Whether the name holds the word as window_covered will ask it of a
  * matched name: a word with its key spelled close to it, or words that
  * joined spell it. */
-static bool name_covers(const kd_index *ix, const kdx_name *name, uint32_t key, const char *lower,
-                        size_t len)
+static bool name_covers(const kd_index *ix, const kdx_name *name, const scan_word *w)
 {
     const kdx_token *nt = &ix->tokens[name->tokens_first];
     for (uint16_t t = 0; t < name->n_tokens; t++)
-        if (nt[t].key == key &&
-            similarity_jaro_winkler(lower, len, index_string(ix, nt[t].surface), nt[t].len) >= 0.85)
+        if (nt[t].key == w->key &&
+            (!w->spelled || similarity_jaro_winkler(w->spelling, w->len, index_string(ix, nt[t].surface),
+                                                    nt[t].len) >= 0.85))
             return true;
     for (uint16_t x = 0; x + 1 < name->n_tokens; x++) {
         size_t jl = 0;
         for (uint16_t y = x; y < name->n_tokens && y < x + COMPOUND_PARTS; y++) {
-            if (jl + nt[y].len > len || memcmp(lower + jl, index_string(ix, nt[y].surface), nt[y].len))
+            if (jl + nt[y].len > w->len || memcmp(w->spelling + jl, index_string(ix, nt[y].surface), nt[y].len))
                 break;
             jl += nt[y].len;
-            if (jl == len && y > x)
+            if (jl == w->len && y > x)
                 return true;
         }
     }
     return false;
 }
 
-int scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
-                        size_t count, size_t max_walk)
+int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk)
 {
     const kd_index *ix = n->ix;
-    uint32_t keys[SCAN_MAX_WINDOW];
-    for (size_t i = 0; i < count; i++) {
-        keys[i] = words[i]->key;
-        if (keys[i] == UINT32_MAX)
+    for (size_t i = 0; i < count; i++)
+        if (words[i].key == UINT32_MAX)
             return false;
-    }
     if (count <= 1)
         return true; /* one word: try_listed has rules of its own */
     for (size_t i = 0; i < count; i++)
         for (size_t j = i + 1; j < count; j++)
-            if (keys[i] != keys[j] && !scan_bit(n->key_pairs, key_pair_bit(keys[i], keys[j])))
+            if (words[i].key != words[j].key &&
+                !scan_bit(n->key_pairs, key_pair_bit(words[i].key, words[j].key)))
                 return false;
-    char lower[SCAN_MAX_WINDOW][64];
-    size_t lower_len[SCAN_MAX_WINDOW];
-    for (size_t i = 0; i < count; i++) {
-        lower_len[i] = 0;
-        for (size_t c = words[i]->start; c < words[i]->end && lower_len[i] < sizeof lower[i]; c++)
-            lower[i][lower_len[i]++] = (char)tolower((unsigned char)text[c]);
-    }
     /* the names of the rarest key, whole or split */
     size_t rarest = 0, fewest = SIZE_MAX;
     for (size_t i = 0; i < count; i++) {
-        size_t names = ix->keys[keys[i]].n_postings + n->compound_first[keys[i] + 1] -
-                       n->compound_first[keys[i]];
+        uint32_t k = words[i].key;
+        size_t names = ix->keys[k].n_postings + n->compound_first[k + 1] - n->compound_first[k];
         if (names < fewest)
             fewest = names, rarest = i;
     }
     if (fewest > max_walk)
         return SCAN_NAMES_COSTLY;
-    const kdx_key *r = &ix->keys[keys[rarest]];
-    uint32_t split_first = n->compound_first[keys[rarest]];
+    const kdx_key *r = &ix->keys[words[rarest].key];
+    uint32_t split_first = n->compound_first[words[rarest].key];
     for (size_t p = 0; p < fewest; p++) {
         uint32_t position = p < r->n_postings ? ix->postings[r->postings_first + p]
                                               : n->compound_names[split_first + p - r->n_postings];
@@ -293,13 +282,14 @@ int scan_names_possible(const scan_names *n, const char *text, const scan_token 
         if (2 * count < n->name_words[position])
             continue;
         const kdx_name *name = &ix->names[position];
-        /* names from the split words' postings hold the key through them */
+        /* the cheap half first: a key of the name, or one that split words
+         * of some name hold */
         bool all = true;
         for (size_t i = 0; i < count && all && p < r->n_postings; i++)
-            all = name_may_cover(ix, name, keys[i]) ||
-                  n->compound_first[keys[i] + 1] > n->compound_first[keys[i]];
+            all = name_may_cover(ix, name, words[i].key) ||
+                  n->compound_first[words[i].key + 1] > n->compound_first[words[i].key];
         for (size_t i = 0; i < count && all; i++)
-            all = name_covers(ix, name, keys[i], lower[i], lower_len[i]);
+            all = name_covers(ix, name, &words[i]);
         if (all)
             return true;
     }

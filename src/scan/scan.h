@@ -7,21 +7,23 @@
 
 /* A word of the text, with byte offsets into the original. */
 typedef struct scan_token {
-    /* 32-bit offsets keep a token in 28 bytes: the array of a long text's
-     * tokens is written once per word and read by every window, and its
-     * size is what the cache sees (kd_scan refuses texts over 4 GiB). */
+    /* 32-bit offsets and one-bit flags keep a token in 24 bytes: the array
+     * of a long text's tokens is written once per word and read by every
+     * window, and its size is what the cache sees (kd_scan refuses texts
+     * over 4 GiB). */
     uint32_t start, end;
     uint32_t line;
     uint32_t hash;     /* of its spelling-family key, 0 until asked for a
                           lower-case word (scan_token_hash) */
     uint32_t key;      /* that key in the index's name table, or UINT32_MAX */
-    bool capital;      /* starts with a capital (or a letter of a caseless script) */
-    bool connector;    /* of, the, al, bin, von...: may sit inside a name */
-    bool title;        /* Mr, President, General...: may precede a name */
-    bool break_before; /* sentence punctuation or a line break precedes it */
-    bool in_names;     /* its key is a word of some listed name */
-    bool in_reasons;   /* it occurs in some listing's reasons */
-    bool ascii;        /* all its bytes are ASCII */
+    bool capital : 1;      /* starts with a capital (or a letter of a caseless script) */
+    bool connector : 1;    /* of, the, al, bin, von...: may sit inside a name */
+    bool title : 1;        /* Mr, President, General...: may precede a name */
+    bool break_before : 1; /* sentence punctuation or a line break precedes it */
+    bool in_names : 1;     /* its key is a word of some listed name */
+    bool in_reasons : 1;   /* it occurs in some listing's reasons */
+    bool ascii : 1;        /* all its bytes are ASCII */
+    bool romanised : 1;    /* in another script, key from its Latin reading (scan_roman) */
 } scan_token;
 
 /* What a word's spelling gives (its key hash, whether it is a title),
@@ -87,14 +89,45 @@ bool scan_bit(const uint8_t *bits, uint32_t i);
 uint32_t scan_names_key(const scan_names *n, uint32_t hash);
 /* Whether a body's name has a word spelled so (folded as scan_fold_word). */
 bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len);
-/* Whether some listed name holds every one of the words (keyed tokens with
- * Latin letters) as window_covered will demand of a hit: cheaper by far
+/* Whether some listed name holds every one of the words as window_covered
+ * will demand of a hit (by key alone where it will not check the spelling,
+ * words of other scripts in their Latin reading): cheaper by far
  * than a kd_match, and most capitalised windows of prose fail it. Returns
  * 1 or 0, or SCAN_NAMES_COSTLY without an answer when that would mean
  * reading the words of more than max_walk names. */
 enum { SCAN_NAMES_COSTLY = -1 };
-int scan_names_possible(const scan_names *n, const char *text, const scan_token *const *words,
-                        size_t count, size_t max_walk);
+typedef struct scan_word {
+    uint32_t key;
+    const char *spelling; /* lower-case Latin letters */
+    size_t len;
+    bool spelled; /* window_covered will check the spelling too (Latin words) */
+} scan_word;
+int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk);
+
+/* ---- words of other scripts in Latin letters (roman.c) ----------------- */
+
+typedef struct scan_roman_word {
+    uint64_t hash;  /* of the word's bytes */
+    uint32_t key;   /* the reading's key in the index's name table, or UINT32_MAX */
+    uint8_t len;    /* of latin; 0: no single-word reading */
+    char latin[63]; /* lower-case ASCII, as kd_match's first form */
+} scan_roman_word;
+
+typedef struct scan_roman {
+    struct text_normaliser *tn;
+    uint32_t *slots; /* word index + 1, 0 = empty */
+    size_t n_slots;
+    scan_roman_word *words;
+    size_t n_words, cap_words;
+    buf forms;
+} scan_roman;
+
+int scan_roman_init(scan_roman *r, kd_error *err);
+void scan_roman_free(scan_roman *r);
+/* The word's reading, worked out on first sight; NULL when out of memory.
+ * Valid until the next call. */
+const scan_roman_word *scan_roman_get(scan_roman *r, const scan_names *names, const char *word,
+                                      size_t len);
 
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */

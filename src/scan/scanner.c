@@ -60,6 +60,7 @@ struct kd_scanner {
     const scan_names *names;     /* tables->names */
     const reason_index *reasons; /* tables->reasons */
     kd_matcher *matcher;
+    scan_roman roman; /* Latin readings of words in other scripts */
     scan_tokens tokens;
     buf window;
     /* kd_match results and linked decisions for windows seen earlier in
@@ -150,6 +151,8 @@ int scan_scanner_new(scan_tables *t, kd_scanner **out, kd_error *err)
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     int rc = kd_matcher_new(ix, &s->matcher, err);
+    if (!rc)
+        rc = scan_roman_init(&s->roman, err);
     if (rc) {
         kd_scanner_free(s);
         return rc;
@@ -174,6 +177,7 @@ void kd_scanner_free(kd_scanner *s)
     if (!s)
         return;
     kd_matcher_free(s->matcher);
+    scan_roman_free(&s->roman);
     scan_tables_release(s->tables);
     scan_tokens_free(&s->tokens);
     buf_free(&s->window);
@@ -426,11 +430,9 @@ static bool given_and_surname(const char *text, const scan_token *tok, size_t a,
  * A long word's spelling family is specific enough to cross
  * transliterations (Rossotrudnichestvo, Canada's Russotrudnichestvo). */
 #define LONE_WORD_FUZZY_MIN 13
-static bool word_in_name(const char *text, const scan_token *t, const char *matched_name)
+static bool word_in_name(const char *word, size_t n, const char *matched_name)
 {
-    char word[64];
-    size_t n = scan_fold_word(text + t->start, t->end - t->start, word, sizeof word);
-    if (!n || n >= sizeof word)
+    if (!n)
         return false;
     if (n >= LONE_WORD_FUZZY_MIN)
         return true;
@@ -441,6 +443,22 @@ static bool word_in_name(const char *text, const scan_token *t, const char *matc
         p += len + (p[len] == ' ');
     }
     return false;
+}
+
+/* The word as the index spells words: its Latin letters folded to lower
+ * case, or the Latin reading of another script (scan_roman); 0 when it has
+ * neither. */
+static size_t token_spelling(kd_scanner *s, const char *text, const scan_token *t, char out[64])
+{
+    if (t->romanised) {
+        const scan_roman_word *w = scan_roman_get(&s->roman, s->names, text + t->start, t->end - t->start);
+        if (!w || !w->len)
+            return 0;
+        memcpy(out, w->latin, w->len);
+        return w->len;
+    }
+    size_t n = scan_fold_word(text + t->start, t->end - t->start, out, 64);
+    return n < 64 ? n : 0;
 }
 
 /* A surname after a title names a listed person when the listed name ends
@@ -613,13 +631,9 @@ static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, 
 /* Whether word_in_name could hold for some body's name: the word spelled
  * (case and accents folded) as a word of one, or long enough to be taken
  * across spellings. Known from a bit set, before any kd_match. */
-static bool spelled_as_body_word(const kd_scanner *s, const char *text, const scan_token *t)
+static bool spelled_as_body_word(const char *word, size_t n, const scan_names *names)
 {
-    char word[64];
-    size_t n = scan_fold_word(text + t->start, t->end - t->start, word, sizeof word);
-    if (!n || n >= sizeof word)
-        return false;
-    return n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(s->names, word, n);
+    return n && (n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(names, word, n));
 }
 
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
@@ -635,16 +649,21 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     size_t start = tok[a].start, end = tok[b - 1].end;
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    char spelling[64];
+    size_t spelled = b - a == 1 ? token_spelling(s, text, &tok[a], spelling) : 0;
     /* what rules out a single word whatever it matches, known before kd_match */
     if (b - a == 1 && !titled_surname &&
         (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES ||
          /* a word the listings' prose writes in lower case is a common
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
-         (tok[a].ascii &&
+         /* word_in_name below needs Latin letters or a reading */
+         !spelled ||
+         ((tok[a].ascii || tok[a].romanised) &&
           (tok[a].key == UINT32_MAX || !scan_bit(s->names->lone_body_key, tok[a].key) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
-           scan_bit(s->names->given_key, tok[a].key) || !spelled_as_body_word(s, text, &tok[a])))))
+           scan_bit(s->names->given_key, tok[a].key) ||
+           !spelled_as_body_word(spelling, spelled, s->names)))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
@@ -707,7 +726,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (titled_surname) {
             if (!titled_surname_matches(s, text, &tok[a], &res[i]))
                 continue;
-        } else if (b - a == 1 && !word_in_name(text, &tok[a], res[i].matched_name)) {
+        } else if (b - a == 1 && !word_in_name(spelling, spelled, res[i].matched_name)) {
             continue;
         } else if (!res[i].match &&
                    !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
@@ -906,25 +925,35 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
  * (titles leading it aside) as window_covered will demand of a hit. */
 static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b)
 {
-    const scan_token *words[SCAN_MAX_WINDOW];
+    scan_word words[SCAN_MAX_WINDOW];
+    char lower[SCAN_MAX_WINDOW][64];
     size_t n = 0;
-    for (size_t k = after_titles(tok, a, b); k < b; k++)
-        if (!tok[k].connector && tok[k].ascii)
-            words[n++] = &tok[k];
-    int possible = scan_names_possible(s->names, text, words, n, POSSIBLE_WALK_MAX);
+    /* Words of other scripts are left to kd_match: it reads them in
+     * several ways, inflected forms included ("Примакова" for Primakov),
+     * where one reading's key would rule out real names. */
+    for (size_t k = after_titles(tok, a, b); k < b; k++) {
+        if (tok[k].connector || !tok[k].ascii)
+            continue;
+        /* window_covered checks the spelling of Latin words, as written */
+        size_t len = 0;
+        for (size_t c = tok[k].start; c < tok[k].end && len < sizeof lower[n]; c++)
+            lower[n][len++] = (char)tolower((unsigned char)text[c]);
+        words[n] = (scan_word){tok[k].key, lower[n], len, true};
+        n++;
+    }
+    int possible = scan_names_possible(s->names, words, n, POSSIBLE_WALK_MAX);
     if (possible != SCAN_NAMES_COSTLY)
         return possible;
     /* common words that share keys with many names ("If You" in a licence)
      * walk thousands of postings, and recur: remembered */
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ scan_word_hash(text + words[i]->start, words[i]->end - words[i]->start)) *
-            1099511628211ull;
+        h = (h ^ scan_word_hash(words[i].spelling, words[i].len)) * 1099511628211ull;
     h |= 1;
     struct possible_answer *cached = &s->possible_cache[(h ^ (h >> 31)) % POSSIBLE_CACHE];
     if (cached->window != h) {
         cached->window = h;
-        cached->possible = scan_names_possible(s->names, text, words, n, SIZE_MAX) == 1;
+        cached->possible = scan_names_possible(s->names, words, n, SIZE_MAX) == 1;
     }
     return cached->possible;
 }
@@ -969,6 +998,17 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
         if (!tok[i].capital && !tok[i].connector)
             continue;
         tok[i].key = scan_names_key(s->names, tok[i].hash);
+        if (!tok[i].ascii && tok[i].key == UINT32_MAX) {
+            /* a word of another script: its key is that of its reading */
+            char folded[64];
+            const scan_roman_word *w;
+            if (scan_fold_word(text + tok[i].start, tok[i].end - tok[i].start, folded, sizeof folded) == 0 &&
+                (w = scan_roman_get(&s->roman, s->names, text + tok[i].start, tok[i].end - tok[i].start)) &&
+                w->len) {
+                tok[i].key = w->key;
+                tok[i].romanised = true;
+            }
+        }
         tok[i].in_names = tok[i].key != UINT32_MAX;
         uint32_t k = tok[i].key;
         if (k != UINT32_MAX && i > 0 && !tok[i].break_before && tok[i - 1].capital &&
