@@ -3,6 +3,9 @@
  * 1. Recall: every EU annex Person record whose reason names the person
  *    by the upper-case surname is scanned (scan_eval_reasons); prints the
  *    rate at which the record itself is found, and the misses by cause.
+ *    Then every Cyrillic name of a listed person in a Russian sentence of
+ *    its own (scan_eval_cyrillic): the rate at which the person is found,
+ *    and the speed of such name-dense Russian text.
  * 2. Speed, in MB/s on one core:
  *    - news prose: the Baku article of the shared data, repeated to 4 MB
  *      and scanned as one text (names every few hundred bytes, as in news;
@@ -230,6 +233,19 @@ int main(int argc, char **argv)
            ev.tried ? 100.0 * (double)ev.found / (double)ev.tried : 0.0);
     for (int c = 0; c < SCAN_MISS_COUNT; c++)
         printf("  %4zu misses: %s\n", ev.misses[c], scan_miss_cause_names[c]);
+
+    /* the same in Russian: listed persons' Cyrillic names in a sentence each */
+    scan_eval cy;
+    double t_cy = now();
+    if (scan_eval_cyrillic(s, ix, &cy, &err)) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    t_cy = now() - t_cy;
+    printf("Cyrillic names of listed persons in a Russian sentence each: %zu of %zu found (%.1f%%), "
+           "%.2f MB/s\n",
+           cy.found, cy.tried, cy.tried ? 100.0 * (double)cy.found / (double)cy.tried : 0.0,
+           (double)cy.bytes / 1e6 / t_cy);
 
     /* speed */
     buf news = {0}, reasons = {0};

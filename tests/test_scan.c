@@ -41,6 +41,25 @@ static void test_eu_reasons_find_their_own_record(void **state)
     kd_index_close(ix);
 }
 
+/* Listed persons' Cyrillic names in Russian prose are found (their
+ * scripts read as kd_match reads them, inflections left to it). */
+static void test_cyrillic_names_in_russian_prose(void **state)
+{
+    (void)state;
+    kd_error err = {0};
+    kd_index *ix = build_open_index("lists", "scan-cyrillic.kdx");
+    kd_scanner *s;
+    assert_int_equal(kd_scanner_new(ix, &s, &err), 0);
+    scan_eval ev;
+    assert_int_equal(scan_eval_cyrillic(s, ix, &ev, &err), 0);
+    fprintf(stderr, "Cyrillic names: found %zu of %zu (%.1f%%)\n", ev.found, ev.tried,
+            100.0 * (double)ev.found / (double)ev.tried);
+    assert_true(ev.tried >= 4000); /* EU and Canada write thousands of names in Cyrillic */
+    assert_true(ev.found * 100 >= ev.tried * 99);
+    kd_scanner_free(s);
+    kd_index_close(ix);
+}
+
 /* Words fold as the index spells them: case and Latin-1 accents aside. */
 static void test_fold_word(void **state)
 {
@@ -123,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_tokenize),
         cmocka_unit_test(test_memo),
         cmocka_unit_test(test_eu_reasons_find_their_own_record),
+        cmocka_unit_test(test_cyrillic_names_in_russian_prose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,3 +108,54 @@ int scan_eval_reasons(kd_scanner *s, const kd_index *ix, scan_eval *out, scan_ev
     }
     return KD_OK;
 }
+
+/* Two to four words, most of them Cyrillic: a person's name as Russian,
+ * Ukrainian or Belarusian prose writes it. */
+static bool cyrillic_name(const char *name)
+{
+    size_t cyrillic = 0, spaces = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        cyrillic += *p == 0xD0 || *p == 0xD1;
+        spaces += *p == ' ';
+        if (*p == '\n' || *p == ',' || *p == '(')
+            return false;
+    }
+    return cyrillic > 3 && spaces >= 1 && spaces <= 3;
+}
+
+int scan_eval_cyrillic(kd_scanner *s, const kd_index *ix, scan_eval *out, kd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    buf sentence = {0};
+    int rc = KD_OK;
+    for (size_t e = 0; e < ix->n_entities && !rc; e++) {
+        kd_entity_view v;
+        kd_index_entity(ix, e, &v);
+        if (v.schema != KD_SCHEMA_PERSON)
+            continue;
+        for (uint32_t i = 0; i < v.n_values && !rc; i++) {
+            kd_value_ref r = kd_entity_view_value(ix, &v, i);
+            if ((r.prop != KD_PROP_NAME && r.prop != KD_PROP_ALIAS) || !cyrillic_name(r.value))
+                continue;
+            buf_clear(&sentence);
+            if (buf_append_str(&sentence, "Вчера ") || buf_append_str(&sentence, r.value) ||
+                buf_append_str(&sentence, " заявил журналистам, что не согласен с решением.")) {
+                rc = error_set(err, KD_ENOMEM, "out of memory");
+                break;
+            }
+            kd_mention *m;
+            size_t n;
+            if ((rc = kd_scan(s, sentence.data, sentence.len, 0, &m, &n, err)))
+                break;
+            out->tried++;
+            out->bytes += sentence.len;
+            bool self = false;
+            for (size_t k = 0; k < n && !self; k++)
+                self = !m[k].linked && m[k].entity == e;
+            out->found += self;
+            kd_mentions_free(m, n);
+        }
+    }
+    buf_free(&sentence);
+    return rc;
+}

@@ -229,4 +229,9 @@ typedef void (*scan_eval_miss_fn)(void *ctx, size_t entity, const char *reason, 
 int scan_eval_reasons(kd_scanner *s, const kd_index *ix, scan_eval *out, scan_eval_miss_fn miss,
                       void *ctx, kd_error *err);
 
+/* Every Cyrillic name or alias of a listed person (two to four words) in a
+ * Russian sentence ("Вчера Евгений Александрович Примаков заявил ..."):
+ * counts how often the person is among the listed hits. */
+int scan_eval_cyrillic(kd_scanner *s, const kd_index *ix, scan_eval *out, kd_error *err);
+
 #endif
