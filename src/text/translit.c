@@ -100,8 +100,24 @@ typedef struct han_entry {
     char latin[14];
 } han_entry;
 
+/* Transliterations of single words, by chain: names repeat their words
+ * (a text scanner asks for every window of a run of capitalised words,
+ * a screening batch for the same given names), and ICU's rules cost
+ * microseconds a word. Direct-mapped; a clash replaces. */
+#define WORD_CACHE 1024
+#define WORD_CACHE_IN 24
+#define WORD_CACHE_OUT 64
+typedef struct word_entry {
+    uint64_t hash; /* of chain and input, 0 = empty */
+    uint16_t in_len, out_len;
+    UChar in[WORD_CACHE_IN], out[WORD_CACHE_OUT];
+} word_entry;
+
 struct text_normaliser {
     UTransliterator *chain[CH_COUNT];
+    word_entry *words; /* WORD_CACHE entries, allocated on first use */
+    UChar *trans;      /* the chain's output, built word by word */
+    int32_t trans_cap;
     han_entry *han;
     const UNormalizer2 *nfkc_cf; /* owned by ICU */
     UChar *norm, *work;
@@ -156,6 +172,8 @@ void text_normaliser_free(text_normaliser *n)
     for (int c = 0; c < CH_COUNT; c++)
         if (n->chain[c])
             utrans_close(n->chain[c]);
+    free(n->words);
+    free(n->trans);
     free(n->han);
     free(n->norm);
     free(n->work);
@@ -265,26 +283,94 @@ static int to_ascii(const UChar *u, int32_t len, buf *out)
 
 /* Runs one chain over n->norm (nlen units) and appends the resulting form
  * to out unless empty or already there. Returns 1 when added, 0 if not. */
+/* Transliterates u[0, *len) in place (u holds cap units); KD_ELIMIT when
+ * the result would not fit. */
+static int translit(UTransliterator *t, UChar *u, int32_t *len, int32_t cap)
+{
+    int32_t limit = *len;
+    UErrorCode st = U_ZERO_ERROR;
+    utrans_transUChars(t, u, len, cap, 0, &limit, &st);
+    return st == U_BUFFER_OVERFLOW_ERROR ? KD_ELIMIT : U_FAILURE(st) ? KD_EPARSE : KD_OK;
+}
+
+static uint64_t word_hash(enum chain c, const UChar *u, int32_t len)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)c;
+    for (int32_t i = 0; i < len; i++)
+        h = (h ^ u[i]) * 1099511628211ull;
+    return h | 1;
+}
+
+/* Appends the word's transliteration to n->trans at *at. The chains'
+ * rules read no context across a space, so a name transliterates word by
+ * word as it does whole. */
+static int trans_word(text_normaliser *n, enum chain c, UTransliterator *t, const UChar *w, int32_t wlen,
+                      int32_t *at)
+{
+    word_entry *e = NULL;
+    uint64_t h = 0;
+    if (wlen <= WORD_CACHE_IN) {
+        if (!n->words && !(n->words = calloc(WORD_CACHE, sizeof *n->words)))
+            return KD_ENOMEM;
+        h = word_hash(c, w, wlen);
+        e = &n->words[(h ^ (h >> 29)) % WORD_CACHE];
+        if (e->hash == h && e->in_len == wlen && memcmp(e->in, w, (size_t)wlen * sizeof *w) == 0) {
+            int rc = grow_uchars(&n->trans, &n->trans_cap, (int64_t)*at + e->out_len + 1);
+            if (rc)
+                return rc;
+            memcpy(n->trans + *at, e->out, (size_t)e->out_len * sizeof *e->out);
+            *at += e->out_len;
+            return KD_OK;
+        }
+    }
+    for (int64_t cap = (int64_t)wlen * 4 + 16;; cap *= 2) {
+        int rc = grow_uchars(&n->trans, &n->trans_cap, (int64_t)*at + cap);
+        if (rc)
+            return rc;
+        int32_t len = wlen;
+        memcpy(n->trans + *at, w, (size_t)wlen * sizeof *w);
+        rc = translit(t, n->trans + *at, &len, (int32_t)cap);
+        if (rc == KD_ELIMIT)
+            continue;
+        if (rc)
+            return rc;
+        if (e && len <= WORD_CACHE_OUT) {
+            e->hash = h;
+            e->in_len = (uint16_t)wlen;
+            e->out_len = (uint16_t)len;
+            memcpy(e->in, w, (size_t)wlen * sizeof *w);
+            memcpy(e->out, n->trans + *at, (size_t)len * sizeof *e->out);
+        }
+        *at += len;
+        return KD_OK;
+    }
+}
+
 static int run_chain(text_normaliser *n, enum chain c, const digraph *dg, int32_t nlen, buf *out)
 {
     UTransliterator *t = chain_get(n, c);
     if (!t)
         return KD_EPARSE;
-    int32_t len;
-    for (int64_t cap = (int64_t)nlen * 4 + 64;; cap *= 2) {
-        int rc = chain_input(n, nlen, dg, cap, &len);
-        if (rc)
+    int32_t in_len;
+    int rc = chain_input(n, nlen, dg, (int64_t)nlen * 4 + 64, &in_len);
+    if (rc)
+        return rc;
+    /* word by word, spaces kept as they are */
+    int32_t len = 0;
+    for (int32_t i = 0; i < in_len;) {
+        int32_t j = i;
+        while (j < in_len && n->work[j] != ' ')
+            j++;
+        if (j > i && (rc = trans_word(n, c, t, n->work + i, j - i, &len)))
             return rc;
-        int32_t limit = len;
-        UErrorCode st = U_ZERO_ERROR;
-        utrans_transUChars(t, n->work, &len, n->work_cap, 0, &limit, &st);
-        if (st == U_BUFFER_OVERFLOW_ERROR)
-            continue;
-        if (U_FAILURE(st))
-            return KD_EPARSE;
-        break;
+        for (; j < in_len && n->work[j] == ' '; j++) {
+            if ((rc = grow_uchars(&n->trans, &n->trans_cap, (int64_t)len + 1)))
+                return rc;
+            n->trans[len++] = ' ';
+        }
+        i = j;
     }
-    if (to_ascii(n->work, len, &n->aux) ||
+    if (to_ascii(n->trans, len, &n->aux) ||
         text__ascii_form(n->aux.data, n->aux.len, &n->legal, &n->form, &n->tmp))
         return KD_ENOMEM;
     if (n->form.len == 0)
