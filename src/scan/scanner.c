@@ -619,7 +619,8 @@ static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, 
         s->memo_results = p;
         s->cap_memo_results = cap;
     }
-    memcpy(s->memo_results + s->n_memo_results, res, n * sizeof *res);
+    if (n) /* nothing yet is a NULL array: no pointer arithmetic on it */
+        memcpy(s->memo_results + s->n_memo_results, res, n * sizeof *res);
     int rc = scan_memo_put(&s->memo, tag, s->window.data, s->window.len,
                            (uint32_t)s->n_memo_results, (uint32_t)n);
     s->n_memo_results += n;
