@@ -93,6 +93,14 @@ grep -q '"text":"Россотрудничества","kind":"listed","entity_id"
 grep -q '"text":"Примаков","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/ru.jsonl" ||
   fail "Примаков after Евгений Примаков: $(head -c 300 "$tmp/ru.jsonl")"
 grep -q '"text":"Баку","kind":"listed"' "$tmp/ru.jsonl" && fail "Баку is a city"
+# the Baku story in Russian (bench/texts/baku-ru.txt): the agency, inflected, and its head
+"$bin" scan -i "$index" --json "$(dirname "$0")/../bench/texts/baku-ru.txt" > "$tmp/baku-ru.jsonl"
+grep -q '"text":"Россотрудничества","kind":"listed","entity_id":"eu-oj-32014R0269-105"' "$tmp/baku-ru.jsonl" ||
+  fail "Russian article: Россотрудничества → 105"
+grep -q '"text":"Евгений Примаков","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/baku-ru.jsonl" ||
+  fail "Russian article: Евгений Примаков → 1426"
+grep -E '"text":"[^"]*(Алиев|Баку|Азербайджан|Актау|Грозн)[^"]*","kind":"listed"' "$tmp/baku-ru.jsonl" &&
+  fail "Russian article: Aliyev, Baku, Azerbaijan, Aktau or Grozny must not be listed hits"
 # after the full name, the surname alone is the same person
 echo "Evgeny Primakov arrived in Baku. Later Primakov spoke." | "$bin" scan -i "$index" --json - > "$tmp/again.jsonl"
 [ "$(grep -c '"text":"Primakov","kind":"listed","entity_id":"eu-oj-32014R0269-1426"' "$tmp/again.jsonl")" -eq 1 ] ||
