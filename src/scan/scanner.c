@@ -627,16 +627,17 @@ static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, 
     return rc;
 }
 
-/* Tries the window [a, b) of tokens as a listed mention; with bare, a
- * single word is tried as a surname standing alone. */
 /* Whether word_in_name could hold for some body's name: the word spelled
- * (case and accents folded) as a word of one, or long enough to be taken
- * across spellings. Known from a bit set, before any kd_match. */
+ * (case and accents folded, or read in Latin letters) as a word of one, or
+ * long enough to be taken across spellings. Known from a bit set, before
+ * any kd_match. */
 static bool spelled_as_body_word(const char *word, size_t n, const scan_names *names)
 {
     return n && (n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(names, word, n));
 }
 
+/* Tries the window [a, b) of tokens as a listed mention; with bare, a
+ * single word is tried as a surname standing alone. */
 static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
                       bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
 {
