@@ -5,93 +5,15 @@
  *   linked  — when listing reasons, positions or notes name it
  * and then its words are taken, so "Evgeny Primakov Children's Aid
  * Foundation" is one linked name, not a mention of Evgeny Primakov. */
-#include "scan.h"
+#include "scanner_internal.h"
 #include "match/match.h"
 #include "text/text.h"
 
 #include <ctype.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Prose is noisier than a name field: a listed hit needs this by default. */
-#define SCAN_THRESHOLD 0.85
-/* A single word must be the listed name itself, nearly letter for letter. */
-#define SINGLE_WORD_THRESHOLD 0.9
-/* ... and a word the listings' own prose uses often ("Federation") is a
- * common word there, not the short name of a listed body. */
-#define SINGLE_WORD_MAX_USES 60
-/* Given name and surname of a listed name with its middle names left out
- * score lower in kd_match (0.76 for Alexander Rusakov, listed with
- * Ilyich); in prose that is how people are named. */
-#define GIVEN_AND_SURNAME_FLOOR 0.7
-/* A surname alone names a listed person only when it is this long, at
- * most this many records hold its spelling family (a cheap first cut) and
- * at most three listed persons bear it spelled the same (try_listed). */
-#define BARE_SURNAME_MIN_LEN 5
-#define BARE_SURNAME_MAX_RECORDS 30
-#define MAX_RELATED 40
-#define MATCH_LIMIT 10
-/* kd_match results remembered per text (each about 600 bytes) */
-#define MEMO_MAX_RESULTS 16384
-/* memo tags: a listed query (plus its schema) or a linked one (plus the
- * sentence-start bits of its words, which decide it too) */
-/* names listed_possible reads before its answer is worth remembering, and
- * how many such answers are kept (direct-mapped) */
-#define POSSIBLE_WALK_MAX 64
-#define POSSIBLE_CACHE 4096
-#define MEMO_TAG_LISTED 10
-#define MEMO_TAG_LINKED 1000
-/* A phrase named in more listings than this is generic ("Armed Forces"). */
-#define LINKED_MAX_ENTITIES 25
-
-struct scan_tables {
-    atomic_int refs;
-    const kd_index *ix;
-    scan_names names;
-    reason_index *reasons;
-};
-
-struct kd_scanner {
-    const kd_index *ix;
-    scan_tables *tables;
-    const scan_names *names;     /* tables->names */
-    const reason_index *reasons; /* tables->reasons */
-    kd_matcher *matcher;
-    scan_roman roman; /* Latin readings of words in other scripts */
-    scan_tokens tokens;
-    buf window;
-    /* kd_match results and linked decisions for windows seen earlier in
-     * the text; results live in memo_results */
-    scan_memo memo;
-    /* listed_possible's costly answers: facts of the index, not of a text,
-     * so kept from one text to the next ("If You" in every licence) */
-    struct possible_answer {
-        uint64_t window; /* hash of the words as spelled, case aside; 0: empty */
-        bool possible;
-    } possible_cache[POSSIBLE_CACHE];
-    kd_match_result *memo_results;
-    size_t n_memo_results, cap_memo_results;
-    /* Per-scan memory, valid where the stamp equals gen (one increment
-     * forgets it all, whatever the size of the index):
-     * - the first listed mention of each entity, whose related listings a
-     *   later mention reuses;
-     * - persons named in full so far, by the name-table key of the last
-     *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
-    uint32_t gen;
-    double min_score; /* the caller's threshold: no listed mention below it */
-    uint32_t *entity_gen, *entity_first;    /* by entity */
-    uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
-    /* by key: the first token of the text with the key right after another
-     * capitalised word ("Kim Miller") */
-    uint32_t *after_name_gen, *after_name_first;
-    struct named_surname {
-        uint32_t mention, next; /* next: UINT32_MAX ends the chain */
-    } *surnames;
-    size_t n_surnames, cap_surnames;
-};
 
 int scan_tables_new(const kd_index *ix, scan_tables **out, kd_error *err)
 {
@@ -201,13 +123,7 @@ void kd_mentions_free(kd_mention *m, size_t n)
     free(m);
 }
 
-typedef struct mention_list {
-    kd_mention *items;
-    size_t n, cap;
-} mention_list;
-
-/* A new mention at [start, end) on line; NULL when out of memory. */
-static kd_mention *push_mention(mention_list *l, size_t start, size_t end, size_t line)
+kd_mention *scan_push_mention(mention_list *l, size_t start, size_t end, size_t line)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -225,11 +141,9 @@ static kd_mention *push_mention(mention_list *l, size_t start, size_t end, size_
     return m;
 }
 
-/* The mention at index `was` again at another place: same party, same
- * listings (its related array shared, not copied). */
-static kd_mention *push_repeat(mention_list *l, size_t was, size_t start, size_t end, size_t line)
+kd_mention *scan_push_repeat(mention_list *l, size_t was, size_t start, size_t end, size_t line)
 {
-    kd_mention *m = push_mention(l, start, end, line);
+    kd_mention *m = scan_push_mention(l, start, end, line);
     if (!m)
         return NULL;
     *m = l->items[was]; /* after the push: it may have moved the array */
@@ -240,8 +154,7 @@ static kd_mention *push_repeat(mention_list *l, size_t was, size_t start, size_t
     return m;
 }
 
-/* Collects related entities (with their sentence) into a mention. */
-static void add_related(void *ctx, uint32_t entity, const char *sentence, size_t len)
+void scan_add_related(void *ctx, uint32_t entity, const char *sentence, size_t len)
 {
     kd_mention *m = ctx;
     if (m->n_related >= MAX_RELATED)
@@ -298,10 +211,10 @@ static void find_related(kd_scanner *s, kd_mention *m)
             continue;
         if (n == 0)
             continue;
-        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
+        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, SIZE_MAX, scan_add_related, m);
         if (person && n >= 3) {
             seq[1] = seq[n - 1];
-            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, SIZE_MAX, add_related, m);
+            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, SIZE_MAX, scan_add_related, m);
         }
     }
 }
@@ -316,7 +229,7 @@ static size_t after_titles(const scan_token *tok, size_t a, size_t b)
     return a;
 }
 
-static bool is_country(const char *text, size_t len)
+bool scan_is_country(const char *text, size_t len)
 {
     char code[3];
     return country_code(text, len, code);
@@ -461,149 +374,6 @@ static size_t token_spelling(kd_scanner *s, const char *text, const scan_token *
     return n < 64 ? n : 0;
 }
 
-/* A surname after a title names a listed person when the listed name ends
- * with it, spelled the same, and few listed records bear it (the caller
- * counts): "Mr Govor" is Roman GOVOR; "President Aliyev" names no one
- * listed. */
-static bool titled_surname_matches(const kd_scanner *s, const char *text, const scan_token *t,
-                                   const kd_match_result *r)
-{
-    if (r->name_score < 0.55)
-        return false;
-    const char *last = strrchr(r->matched_name, ' ');
-    if (!last)
-        return false; /* a one-word name has no surname to be called by */
-    last++;
-    char lower[64];
-    size_t n = 0;
-    for (size_t i = t->start; i < t->end && n < sizeof lower; i++)
-        lower[n++] = (char)tolower((unsigned char)text[i]);
-    if (strlen(last) != n || memcmp(last, lower, n) != 0)
-        return false;
-    (void)s;
-    return true;
-}
-
-static int remember_surname(kd_scanner *s, uint32_t key, size_t mention)
-{
-    if (key == UINT32_MAX)
-        return KD_OK;
-    if (s->n_surnames == s->cap_surnames) {
-        size_t cap = s->cap_surnames ? s->cap_surnames * 2 : 16;
-        struct named_surname *p = realloc(s->surnames, cap * sizeof *p);
-        if (!p)
-            return KD_ENOMEM;
-        s->surnames = p;
-        s->cap_surnames = cap;
-    }
-    bool known = s->surname_gen[key] == s->gen;
-    s->surnames[s->n_surnames] = (struct named_surname){(uint32_t)mention,
-                                                        known ? s->surname_head[key] : UINT32_MAX};
-    s->surname_gen[key] = s->gen;
-    s->surname_head[key] = (uint32_t)s->n_surnames++;
-    return KD_OK;
-}
-
-/* A surname alone after the person was named in full: the same listed
- * parties, whatever other records share the surname. */
-static int try_named_surname(kd_scanner *s, const char *text, const scan_token *t,
-                             mention_list *out, bool *taken)
-{
-    if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
-        s->surname_gen[t->key] != s->gen)
-        return 0;
-    size_t first_here = out->n;
-    for (uint32_t i = s->surname_head[t->key]; i != UINT32_MAX; i = s->surnames[i].next) {
-        uint32_t full_at = s->surnames[i].mention;
-        /* spelled as the full mention's last word: the key alone would let
-         * "Maria" follow "Xavier Moreau" */
-        const kd_mention *named = &out->items[full_at];
-        size_t len = t->end - t->start, at = named->end - len;
-        if (named->end < len || (at > named->start && text[at - 1] != ' ' && text[at - 1] != '-') ||
-            strncasecmp(text + at, text + t->start, len) != 0)
-            continue;
-        bool dup = false; /* one mention per entity at this place */
-        for (size_t k = first_here; k < out->n && !dup; k++)
-            dup = out->items[k].entity == out->items[full_at].entity;
-        if (dup)
-            continue;
-        kd_mention *m = push_repeat(out, full_at, t->start, t->end, t->line);
-        if (!m)
-            return KD_ENOMEM;
-        const kd_mention *full = &out->items[full_at];
-        snprintf(m->explanation, sizeof m->explanation, "surname of \"%.*s\" named above",
-                 (int)(full->end - full->start), text + full->start);
-        *taken = true;
-    }
-    return 0;
-}
-
-/* Whether a capitalised word standing alone may be the surname of a listed
- * person ("Dzhabarov supported..."): a word of listed names that few
- * records hold, never written in lower case in the listings' prose (a
- * common word: "Rage", "Hope") and never part of a birth place or an
- * address (a place: "Grozny"). kd_match and the bearer count decide. */
-static bool bare_surname_possible(const kd_scanner *s, const char *text, const scan_token *t)
-{
-    if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
-        t->end - t->start < BARE_SURNAME_MIN_LEN || !t->ascii)
-        return false;
-    if (s->ix->keys[t->key].entity_count > BARE_SURNAME_MAX_RECORDS)
-        return false;
-    if (reasons_word_marks(s->reasons, scan_word_hash(text + t->start, t->end - t->start)) &
-        (REASONS_LOWER | REASONS_PLACE))
-        return false;
-    if (is_country(text + t->start, t->end - t->start))
-        return false;
-    /* standing alone: a capitalised word beside it makes it part of a name
-     * that is not listed ("Krystal Miller", "Osman Tlustek") */
-    size_t at = (size_t)(t - s->tokens.items);
-    if ((at > 0 && !t->break_before && t[-1].capital && !t[-1].title) ||
-        (at + 1 < s->tokens.n && !t[1].break_before && t[1].capital))
-        return false;
-    /* "Yesterday Kim Miller met the press. Later Miller said...": the text
-     * named its Miller in full, and not as a listed person (that one
-     * try_named_surname would have taken) */
-    return !(s->after_name_gen[t->key] == s->gen && s->after_name_first[t->key] <= at);
-}
-
-/* How many listed persons (up to 4) bear the word as the last word of a
- * name, spelled the same: read from the postings of its key, so a
- * surname no one or everyone bears costs no kd_match. One person is on
- * several lists (Malofeev on four): persons are told apart by the key of
- * the name's first word, the given name. */
-static int surname_bearers(const kd_scanner *s, const char *text, const scan_token *t)
-{
-    const kd_index *ix = s->ix;
-    size_t len = t->end - t->start;
-    if (t->key == UINT32_MAX || len > 63)
-        return 0;
-    char lower[64];
-    for (size_t i = 0; i < len; i++)
-        lower[i] = (char)tolower((unsigned char)text[t->start + i]);
-    const kdx_key *k = &ix->keys[t->key];
-    uint32_t bearers[4];
-    int n = 0;
-    for (uint32_t p = 0; p < k->n_postings && n < 4; p++) {
-        const kdx_name *name = &ix->names[ix->postings[k->postings_first + p]];
-        /* a surname ends a name of two words or more: a one-word alias
-         * ("MARTIN", an OFAC weak alias) is no one's surname */
-        if (ix->entities[name->entity].schema != KD_SCHEMA_PERSON || name->n_tokens < 2)
-            continue;
-        const kdx_token *last = &ix->tokens[name->tokens_first + name->n_tokens - 1];
-        if (last->key != t->key || last->len != len ||
-            memcmp(index_string(ix, last->surface), lower, len) != 0)
-            continue;
-        uint32_t given = name->n_tokens > 1 ? ix->tokens[name->tokens_first].key : UINT32_MAX;
-        bool seen = false;
-        for (int i = 0; i < n && !seen; i++)
-            seen = bearers[i] == given;
-        if (!seen)
-            bearers[n++] = given;
-    }
-    return n;
-}
-
 /* Remembers kd_match's answer for the window in s->window. */
 static int remember_results(kd_scanner *s, int tag, const kd_match_result *res, size_t n)
 {
@@ -670,7 +440,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
     if (titled_surname && tok[a].ascii) {
-        int bearers = surname_bearers(s, text, &tok[a]);
+        int bearers = scan_surname_bearers(s, text, &tok[a]);
         if (bearers == 0 || bearers > 3)
             return 0;
     }
@@ -689,7 +459,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     q.name = s->window.data;
     /* "Russia", "United States", "Azerbaijan": whatever body bears the
      * name, in prose it is the country */
-    if (is_country(q.name, s->window.len))
+    if (scan_is_country(q.name, s->window.len))
         return 0;
     kd_match_result res[MATCH_LIMIT];
     int n = 0;
@@ -712,7 +482,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         uint32_t given[4];
         int bearers = 0;
         for (int i = 0; i < n && bearers < 4; i++) {
-            if (!titled_surname_matches(s, text, &tok[a], &res[i]))
+            if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
                 continue;
             uint32_t h = scan_key_hash(res[i].matched_name, strcspn(res[i].matched_name, " "));
             bool seen = false;
@@ -726,7 +496,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     }
     for (int i = 0; i < n; i++) {
         if (titled_surname) {
-            if (!titled_surname_matches(s, text, &tok[a], &res[i]))
+            if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
                 continue;
         } else if (b - a == 1 && !word_in_name(spelling, spelled, res[i].matched_name)) {
             continue;
@@ -747,7 +517,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         /* a threshold the caller chose holds for the rules too */
         if (res[i].score < s->min_score || !window_covered(text, tok, a, b, res[i].matched_name))
             continue;
-        kd_mention *m = push_mention(out, start, end, tok[a].line);
+        kd_mention *m = scan_push_mention(out, start, end, tok[a].line);
         if (!m)
             return KD_ENOMEM;
         m->entity = res[i].entity;
@@ -769,7 +539,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
             find_related(s, m);
         }
         if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 &&
-            remember_surname(s, tok[b - 1].key, out->n - 1))
+            scan_remember_surname(s, tok[b - 1].key, out->n - 1))
             return KD_ENOMEM;
         added++;
     }
@@ -777,151 +547,6 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         *taken = true;
     return 0;
 }
-
-typedef struct entity_set {
-    uint32_t items[LINKED_MAX_ENTITIES];
-    size_t n;
-} entity_set;
-
-static void collect_entity(void *ctx, uint32_t entity, const char *sentence, size_t len)
-{
-    (void)sentence;
-    (void)len;
-    entity_set *set = ctx;
-    if (set->n < LINKED_MAX_ENTITIES)
-        set->items[set->n++] = entity;
-}
-
-/* Whether the last two or more words of [a, b) are all words of one name
- * of the entity. */
-static bool ends_with_name_of(const kd_scanner *s, const scan_token *tok, size_t a, size_t b,
-                              uint32_t entity)
-{
-    const kd_index *ix = s->ix;
-    size_t lo = 0, hi = ix->n_names;
-    while (lo < hi) { /* names are stored in entity order */
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->names[mid].entity < entity)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < ix->n_names && ix->names[i].entity == entity; i++) {
-        const kdx_name *name = &ix->names[i];
-        const kdx_token *nt = &ix->tokens[name->tokens_first];
-        size_t words = 0;
-        for (size_t k = b; k-- > a;) {
-            if (tok[k].connector)
-                continue;
-            if (!tok[k].ascii || tok[k].key == UINT32_MAX)
-                break;
-            bool in = false;
-            for (uint16_t t = 0; t < name->n_tokens && !in; t++)
-                in = nt[t].key == tok[k].key;
-            if (!in)
-                break;
-            words++;
-        }
-        if (words >= 2)
-            return true;
-    }
-    return false;
-}
-
-static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
-                         bool *taken);
-static int linked_decision(kd_scanner *s, const char *text, const scan_token *tok, size_t a,
-                           size_t b, mention_list *out, bool *taken);
-
-/* Tries the window as a linked mention: a name other listings mention. */
-static int try_linked(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
-                      mention_list *out, bool *taken)
-{
-    while (a < b && (tok[a].connector || tok[a].title))
-        a++;
-    while (b > a && tok[b - 1].connector)
-        b--;
-    if (b - a < 2)
-        return 0;
-    /* a name does not stop before the capitalised word that goes on with
-     * it: "Army General Oleg" of "Army General Oleg Salyukov" is no one */
-    if (b < s->tokens.n && !tok[b].break_before && tok[b].capital && !tok[b].connector)
-        return 0;
-    size_t start = tok[a].start, end = tok[b - 1].end;
-    int tag = MEMO_TAG_LINKED;
-    for (size_t i = a; i < b; i++)
-        tag += tok[i].break_before ? 1 << (i - a) : 0;
-    uint32_t first, count;
-    if (scan_memo_get(&s->memo, tag, text + start, end - start, &first, &count)) {
-        if (first == UINT32_MAX)
-            return 0;
-        return repeat_linked(out, first, start, end, tok[a].line, taken);
-    }
-    int rc = linked_decision(s, text, tok, a, b, out, taken);
-    if (rc)
-        return rc;
-    return scan_memo_put(&s->memo, tag, text + start, end - start,
-                         *taken ? (uint32_t)(out->n - 1) : UINT32_MAX, 0);
-}
-
-/* The same linked name again: the same listings name it. */
-static int repeat_linked(mention_list *out, uint32_t first, size_t start, size_t end, size_t line,
-                         bool *taken)
-{
-    if (!push_repeat(out, first, start, end, line))
-        return KD_ENOMEM;
-    *taken = true;
-    return 0;
-}
-
-static int linked_decision(kd_scanner *s, const char *text, const scan_token *tok, size_t a,
-                           size_t b, mention_list *out, bool *taken)
-{
-    size_t start = tok[a].start, end = tok[b - 1].end;
-    /* A proper name has a word the listings write capitalised more often
-     * than not: "This License" and "OR ANY" are common words however
-     * capitalised, "Russian House" is a name. The first word of a sentence
-     * is capitalised whatever it is; a word in capitals ("LIMITED") must
-     * never be written in lower case there. */
-    bool proper = false;
-    for (size_t i = a; i < b && !proper; i++) {
-        if (tok[i].connector || tok[i].break_before)
-            continue;
-        unsigned marks = reasons_word_marks(s->reasons, scan_word_hash(text + tok[i].start,
-                                                                       tok[i].end - tok[i].start));
-        bool caps = tok[i].end - tok[i].start >= 2;
-        for (size_t k = tok[i].start; k < tok[i].end && caps; k++)
-            caps = !islower((unsigned char)text[k]);
-        proper = (marks & REASONS_MOSTLY_CAPITAL) && !(caps && (marks & REASONS_LOWER));
-    }
-    if (!proper)
-        return 0;
-    uint32_t seq[SCAN_MAX_WINDOW];
-    for (size_t i = a; i < b; i++)
-        seq[i - a] = tok[i].hash;
-    reasons_spelling spell = {text, &tok[a]};
-    entity_set named = {0};
-    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, LINKED_MAX_ENTITIES, collect_entity,
-                                &named);
-    if (count == 0 || count > LINKED_MAX_ENTITIES || is_country(text + start, end - start))
-        return 0;
-    /* "Army General Oleg Salyukov" in Salyukov's own listing is Salyukov:
-     * the shorter windows will find him listed. */
-    for (size_t i = 0; i < named.n; i++)
-        if (ends_with_name_of(s, tok, a, b, named.items[i]))
-            return 0;
-    kd_mention *m = push_mention(out, start, end, tok[a].line);
-    if (!m)
-        return KD_ENOMEM;
-    m->linked = 1;
-    m->score = 1.0;
-    snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
-             count, count == 1 ? "y" : "ies");
-    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, SIZE_MAX, add_related, m);
-    *taken = true;
-    return 0;
-}
-
 
 /* Whether some listed name holds every Latin word of the window [a, b)
  * (titles leading it aside) as window_covered will demand of a hit. */
@@ -1045,14 +670,14 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
                 if (tok[a].connector)
                     break;
                 if (w == 1)
-                    rc = try_named_surname(s, text, &tok[a], &found, &taken);
+                    rc = scan_try_named_surname(s, text, &tok[a], &found, &taken);
                 if (!rc && !taken && window_possible(tok, a, a + w, true) &&
                     listed_possible(s, text, tok, a, a + w))
                     rc = try_listed(s, text, tok, a, a + w, false, threshold, &found, &taken, err);
-                if (!rc && !taken && w == 1 && bare_surname_possible(s, text, &tok[a]))
+                if (!rc && !taken && w == 1 && scan_bare_surname_possible(s, text, &tok[a]))
                     rc = try_listed(s, text, tok, a, a + 1, true, threshold, &found, &taken, err);
                 if (!rc && !taken && w >= 2 && window_possible(tok, a, a + w, false))
-                    rc = try_linked(s, text, tok, a, a + w, &found, &taken);
+                    rc = scan_try_linked(s, text, tok, a, a + w, &found, &taken);
                 if (taken)
                     a += w;
             }
