@@ -243,6 +243,13 @@ import json
 for l in open('$tmp/screen.out'):
     d = json.loads(l); print(d['line'], d['status'], d['results'][0]['id'] if d.get('results') else '-')")
 [ "$got" = "$(printf '1 200 eu-oj-32014R0269-1426\n2 400 -\n3 200 unsc-6907993')" ] || fail "/screen JSON lines: $got"
+# with --db the batch is recorded before it is answered: one run, its two screened records
+expect_status 200 GET '/audit?format=jsonl'
+python3 -c "
+import json
+runs = [e for e in map(json.loads, open('$tmp/body')) if e['kind'] == 'run' and e['detail']['source'] == 'api /screen']
+assert runs and runs[-1]['detail']['inputs'] == 2 and runs[-1]['detail']['matches'] >= 2, runs[-1:]
+" || fail "/screen not recorded: $(grep -m2 'api /screen' "$tmp/body" | head -c 400)"
 printf 'id,name,birth_date,nationality\n1,Evgeny Primakov,1976,Russia\n2,"Badege, Eric",,\n' >"$tmp/batch.csv"
 got=$(curl -s -X POST "$url/screen" -H 'Content-Type: text/csv' --data-binary @"$tmp/batch.csv" |
   python3 -c "import json,sys; print([json.loads(l)['results'][0]['id'] for l in sys.stdin])")

@@ -334,12 +334,19 @@ const http_asset *http_asset_find(const char *path);
 typedef struct http_recording {
     struct kd_store *store;
     struct kd_run *run;
+    http_server *server; /* whose recorder lock is held while a run is open */
 } http_recording;
 
+/* Who asked: the client may name its user (X-Kordon-User); otherwise "api". */
+const char *http_actor_of(const http_request *rq);
+/* With --db, opens a screening run and holds the server's one writer until
+ * http_record_end; without, does nothing (rec->run stays NULL). */
 int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
                       kd_error *err);
+int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
+                         json_t *parameters, http_recording *rec, kd_error *err);
 int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
                     const kd_match_result *results, size_t n, kd_error *err);
-int http_record_end(http_request *rq, http_recording *rec, bool commit, kd_error *err);
+int http_record_end(http_recording *rec, bool commit, kd_error *err);
 
 #endif

@@ -29,39 +29,45 @@ void http_store_give(http_server *s, kd_store *store)
         kd_store_close(store);
 }
 
-/* Who asked: the client may name its user; otherwise the API. */
-static const char *actor_of(const http_request *rq)
+const char *http_actor_of(const http_request *rq)
 {
     const char *user = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, "X-Kordon-User");
     return user && *user && utf8_valid(user, strlen(user), NULL) ? user : "api";
 }
 
-/* ---- recording /match -------------------------------------------------- */
+/* ---- recording /match and /screen --------------------------------------- */
 
-int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
-                      kd_error *err)
+int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
+                         json_t *parameters, http_recording *rec, kd_error *err)
 {
     memset(rec, 0, sizeof *rec);
-    http_server *s = rq->server;
-    if (!rq->options->db)
+    if (!s->options.db)
         return 0;
     pthread_mutex_lock(&s->recorder_lock);
-    if (!s->recorder && kd_store_open(rq->options->db, &s->recorder, err)) {
+    if (!s->recorder && kd_store_open(s->options.db, &s->recorder, err)) {
         s->recorder = NULL;
         pthread_mutex_unlock(&s->recorder_lock);
         return err->code ? err->code : KD_EIO;
     }
     rec->store = s->recorder;
+    rec->server = s;
     char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
-    kd_run_request req = {KD_RUN_SCREEN, actor_of(rq), source, params ? params : "{}",
+    kd_run_request req = {KD_RUN_SCREEN, actor, source, params ? params : "{}",
                           json_integer_value(json_object_get(parameters, "queries"))};
-    int rc = kd_store_run_begin(rec->store, &req, rq->index->index, &rec->run, err);
+    int rc = kd_store_run_begin(rec->store, &req, ix, &rec->run, err);
     free(params);
     if (rc) {
-        rec->store = NULL;
+        memset(rec, 0, sizeof *rec);
         pthread_mutex_unlock(&s->recorder_lock);
     }
     return rc;
+}
+
+int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
+                      kd_error *err)
+{
+    return http_record_begin_as(rq->server, http_actor_of(rq), rq->index->index, source, parameters, rec,
+                                err);
 }
 
 int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
@@ -79,7 +85,7 @@ int http_record_add(http_recording *rec, size_t row, const char *id, const http_
     return kd_store_run_add(rec->run, row, &customer, NULL, results, n, NULL, err);
 }
 
-int http_record_end(http_request *rq, http_recording *rec, bool commit, kd_error *err)
+int http_record_end(http_recording *rec, bool commit, kd_error *err)
 {
     if (!rec->store)
         return 0;
@@ -88,8 +94,9 @@ int http_record_end(http_request *rq, http_recording *rec, bool commit, kd_error
         rc = kd_store_run_commit(rec->run, NULL, err);
     else
         kd_store_run_abort(rec->run);
+    http_server *s = rec->server;
     memset(rec, 0, sizeof *rec);
-    pthread_mutex_unlock(&rq->server->recorder_lock);
+    pthread_mutex_unlock(&s->recorder_lock);
     return rc;
 }
 

@@ -364,7 +364,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                             json_pack("{s:i,s:o,s:{s:I,s:s},s:o}", "status", 200, "results", results, "total",
                                       "value", (json_int_t)matches, "relation", "eq", "query", echo));
     }
-    if (http_record_end(rq, &rec, status == 0, &err) && !status) {
+    if (http_record_end(&rec, status == 0, &err) && !status) {
         status = 500;
         snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message);
     }

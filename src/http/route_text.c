@@ -97,7 +97,18 @@ typedef struct screen_stream {
     bool done;
     http_match_found *found;
     kd_match_result *scratch;
+    /* with --db: records go out in blocks, each block a screening run
+     * committed before its lines are handed to the network */
+    http_server *server;
+    char *actor;
+    http_recording rec;
+    size_t blocks;
+    bool record_failed;
+    char record_error[512];
 } screen_stream;
+
+/* records in one recorded run of /screen */
+#define SCREEN_BLOCK 500
 
 static void stream_line(screen_stream *st, json_t *o)
 {
@@ -143,8 +154,32 @@ static void screen_query(screen_stream *st, size_t line, json_t *q)
         double score = http_match_reweigh(&st->found[i].r, &w);
         matches += score >= st->threshold;
         json_array_append_new(results, http_match_result(st->index->index, &st->found[i], score, st->threshold));
+        /* what was answered is what is recorded */
+        st->scratch[i] = st->found[i].r;
+        st->scratch[i].score = score;
+        st->scratch[i].match = score >= st->threshold;
     }
     json_t *id = json_object_get(echo, "id");
+    if (st->server && !st->record_failed) {
+        char id_text[32];
+        snprintf(id_text, sizeof id_text, "%zu", line);
+        if (!st->rec.run) {
+            json_t *params = json_pack("{s:I,s:f,s:s,s:I}", "limit", (json_int_t)st->limit, "threshold",
+                                       st->threshold, "format", st->csv ? "csv" : "jsonl", "block",
+                                       (json_int_t)++st->blocks);
+            if (http_record_begin_as(st->server, st->actor, st->index->index, "api /screen", params, &st->rec,
+                                     &err))
+                st->record_failed = true;
+            json_decref(params);
+        }
+        if (!st->record_failed &&
+            http_record_add(&st->rec, line, json_is_string(id) ? json_string_value(id) : id_text, &c, st->scratch,
+                            json_array_size(results), &err))
+            st->record_failed = true;
+        if (st->record_failed)
+            snprintf(st->record_error, sizeof st->record_error, "cannot record the screening: %.400s",
+                     err.message);
+    }
     stream_line(st, json_pack("{s:I,s:O?,s:i,s:o,s:{s:I,s:s},s:o}", "line", (json_int_t)line, "id", id, "status",
                               200, "results", results, "total", "value", (json_int_t)matches, "relation", "eq",
                               "query", echo));
@@ -209,6 +244,30 @@ static bool screen_next(screen_stream *st)
     return false;
 }
 
+/* The next lines to send: one record's, or with --db a block of records
+ * recorded as one run, committed first. A block that cannot be recorded
+ * is not sent: its lines give way to one error line, and the stream ends. */
+static bool screen_more(screen_stream *st)
+{
+    if (!st->server)
+        return screen_next(st);
+    bool more = true;
+    for (size_t i = 0; i < SCREEN_BLOCK && more && !st->record_failed; i++)
+        more = screen_next(st);
+    kd_error err = {0};
+    if (!st->record_failed && http_record_end(&st->rec, true, &err)) {
+        st->record_failed = true;
+        snprintf(st->record_error, sizeof st->record_error, "cannot record the screening: %.400s", err.message);
+    }
+    if (st->record_failed) {
+        http_record_end(&st->rec, false, &err);
+        buf_clear(&st->out);
+        stream_error(st, st->record, 500, st->record_error);
+        return false;
+    }
+    return more;
+}
+
 static ssize_t screen_read(void *cls, uint64_t pos, char *out, size_t max)
 {
     (void)pos;
@@ -216,7 +275,7 @@ static ssize_t screen_read(void *cls, uint64_t pos, char *out, size_t max)
     while (st->out_pos == st->out.len) {
         buf_clear(&st->out);
         st->out_pos = 0;
-        if (st->done || !screen_next(st)) {
+        if (st->done || !screen_more(st)) {
             st->done = true;
             if (st->out.len == 0)
                 return MHD_CONTENT_READER_END_OF_STREAM;
@@ -233,6 +292,9 @@ static ssize_t screen_read(void *cls, uint64_t pos, char *out, size_t max)
 static void screen_free(void *cls)
 {
     screen_stream *st = cls;
+    kd_error err = {0};
+    http_record_end(&st->rec, false, &err); /* a client gone mid-block: that run is not kept */
+    free(st->actor);
     if (st->reader)
         csv_close(st->reader);
     if (st->matcher)
@@ -269,6 +331,10 @@ void route_screen(http_request *rq, http_response *rs)
     }
     st->index = rq->index;
     atomic_fetch_add(&st->index->refs, 1); /* the stream outlives this call */
+    if (rq->options->db) {
+        st->server = rq->server;
+        st->actor = strdup(http_actor_of(rq)); /* the request's headers go with the call */
+    }
     st->body = rq->body;
     st->body_len = rq->body_len;
     st->threshold = threshold;
@@ -281,7 +347,8 @@ void route_screen(http_request *rq, http_response *rs)
     while (skip < st->body_len && isspace((unsigned char)st->body[skip]))
         skip++;
     st->csv = type ? strstr(type, "csv") != NULL : (skip < st->body_len && st->body[skip] != '{');
-    if (!st->found || !st->scratch || !(st->matcher = live_take_matcher(st->index, &err))) {
+    if (!st->found || !st->scratch || (st->server && !st->actor) ||
+        !(st->matcher = live_take_matcher(st->index, &err))) {
         screen_free(st);
         http_reply_error(rs, 500, "%s", err.message[0] ? err.message : "out of memory");
         return;
