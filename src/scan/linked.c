@@ -94,7 +94,7 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
         seq[i - a] = tok[i].hash;
     reasons_spelling spell = {text, &tok[a]};
     entity_set named = {0};
-    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, LINKED_MAX_ENTITIES, collect_entity,
+    size_t count = reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, false, LINKED_MAX_ENTITIES, collect_entity,
                                 &named);
     if (count == 0 || count > LINKED_MAX_ENTITIES || scan_is_country(text + start, end - start))
         return 0;
@@ -110,7 +110,7 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     m->score = 1.0;
     snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
              count, count == 1 ? "y" : "ies");
-    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, SIZE_MAX, scan_add_related, m);
+    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, false, SIZE_MAX, scan_add_related, m);
     *taken = true;
     return 0;
 }

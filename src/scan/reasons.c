@@ -358,8 +358,21 @@ static bool written_as_name(const reason_index *r, const sentence *s, uint32_t a
     return true;
 }
 
+/* Whether the token at `next` goes on with the name that ends before it:
+ * a capitalised word after nothing but spaces ("Evgeny Primakov Children's
+ * Aid Foundation"; not "Rossotrudnichestvo (Federal Agency ...)"). */
+static bool continues_name(const reason_index *r, const sentence *s, uint32_t next)
+{
+    if (next >= s->tok_first + s->tok_count || !r->token_inner_capital[next])
+        return false;
+    for (uint32_t c = r->token_start[next - 1] + r->token_len[next - 1]; c < r->token_start[next]; c++)
+        if (s->text[c] != ' ')
+            return false;
+    return true;
+}
+
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
-                    const reasons_spelling *spell, size_t limit,
+                    const reasons_spelling *spell, bool standalone, size_t limit,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx)
 {
@@ -397,7 +410,8 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
         const sentence *s = &r->sentences[r->token_sentence[hit]];
         if (at < s->tok_first || at + n > s->tok_first + s->tok_count || s->entity == skip_entity)
             continue;
-        if (s->entity == last_entity || (spell && !written_as_name(r, s, at, spell, n)))
+        if (s->entity == last_entity || (spell && !written_as_name(r, s, at, spell, n)) ||
+            (standalone && continues_name(r, s, at + (uint32_t)n)))
             continue;
         last_entity = s->entity;
         if (++count > limit)

@@ -151,14 +151,16 @@ unsigned reasons_word_marks(const reason_index *r, uint32_t hash);
  * hash sequence, at most once per entity; returns the number of entities.
  * With spell (the text's words): only where the sentence writes them as a
  * name, a word capitalised inside the sentence ("the way head" does not
- * name "Way Head") and each spelled close to the text's. Stops after
+ * name "Way Head") and each spelled close to the text's. With standalone:
+ * not where a capitalised word goes on with it, as part of a longer name
+ * (a foundation named after a person does not name the person). Stops after
  * limit + 1 entities: more than limit is all the caller needs to know. */
 typedef struct reasons_spelling {
     const char *text;
     const scan_token *tokens; /* tokens[i] is the word hashed as seq[i] */
 } reasons_spelling;
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,
-                    const reasons_spelling *spell, size_t limit,
+                    const reasons_spelling *spell, bool standalone, size_t limit,
                     void (*found)(void *ctx, uint32_t entity, const char *sentence, size_t len),
                     void *ctx);
 
