@@ -358,9 +358,12 @@ static bool written_as_name(const reason_index *r, const sentence *s, uint32_t a
     return true;
 }
 
-/* Whether the token at `next` goes on with the name that ends before it:
- * a capitalised word after nothing but spaces ("Evgeny Primakov Children's
- * Aid Foundation"; not "Rossotrudnichestvo (Federal Agency ...)"). */
+/* Whether the token at `next` makes the name that ends before it part of
+ * a longer name of something else: a capitalised word right after it (only
+ * spaces between) that the listings otherwise write in lower case — "Evgeny
+ * Primakov Children's Aid Foundation" — while more of a person's name
+ * ("Mohammad Naim Barich Khudaidad") or a bracket ("Rossotrudnichestvo
+ * (Federal Agency ...)") leaves it the name. */
 static bool continues_name(const reason_index *r, const sentence *s, uint32_t next)
 {
     if (next >= s->tok_first + s->tok_count || !r->token_inner_capital[next])
@@ -368,7 +371,8 @@ static bool continues_name(const reason_index *r, const sentence *s, uint32_t ne
     for (uint32_t c = r->token_start[next - 1] + r->token_len[next - 1]; c < r->token_start[next]; c++)
         if (s->text[c] != ' ')
             return false;
-    return true;
+    const char *word = s->text + r->token_start[next];
+    return reasons_word_marks(r, scan_word_hash(word, r->token_len[next])) & REASONS_LOWER;
 }
 
 size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32_t skip_entity,

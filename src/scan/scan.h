@@ -152,8 +152,8 @@ unsigned reasons_word_marks(const reason_index *r, uint32_t hash);
  * With spell (the text's words): only where the sentence writes them as a
  * name, a word capitalised inside the sentence ("the way head" does not
  * name "Way Head") and each spelled close to the text's. With standalone:
- * not where a capitalised word goes on with it, as part of a longer name
- * (a foundation named after a person does not name the person). Stops after
+ * not where a capitalised common word goes on with it, as part of a longer
+ * name (a foundation named after a person does not name the person). Stops after
  * limit + 1 entities: more than limit is all the caller needs to know. */
 typedef struct reasons_spelling {
     const char *text;

@@ -211,10 +211,10 @@ static void find_related(kd_scanner *s, kd_mention *m)
             continue;
         if (n == 0)
             continue;
-        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, true, SIZE_MAX, scan_add_related, m);
+        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, person, SIZE_MAX, scan_add_related, m);
         if (person && n >= 3) {
             seq[1] = seq[n - 1];
-            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, true, SIZE_MAX, scan_add_related, m);
+            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, person, SIZE_MAX, scan_add_related, m);
         }
     }
 }
