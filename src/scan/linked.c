@@ -103,6 +103,12 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     for (size_t i = 0; i < named.n; i++)
         if (ends_with_name_of(s, tok, a, b, named.items[i]))
             return 0;
+    /* "Russian President Vladimir Putin", "Defence Minister Sergei Shoigu":
+     * however often the listings write the whole phrase, a listed name at
+     * its end is the name, the words before it say who he is */
+    for (size_t k = a + 1; k + 2 <= b; k++)
+        if (scan_listed_within(s, text, tok, k, b))
+            return 0;
     kd_mention *m = scan_push_mention(out, start, end, tok[a].line);
     if (!m)
         return KD_ENOMEM;

@@ -406,21 +406,30 @@ static bool spelled_as_body_word(const char *word, size_t n, const scan_names *n
     return n && (n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(names, word, n));
 }
 
-/* Tries the window [a, b) of tokens as a listed mention; with bare, a
- * single word is tried as a surname standing alone. */
-static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
-                      bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
+static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b);
+static bool window_possible(const scan_token *tok, size_t a, size_t b, bool listed);
+
+/* The listed parties the window [*a, b) names (titles leading it
+ * stripped: *a moves past them): kd_match's results in res[0, *n), hit[i]
+ * set for those the prose rules accept. Changes nothing but the per-text
+ * memory of kd_match results. */
+static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, size_t *win_a, size_t b,
+                       bool bare, double threshold, kd_match_result *res, bool *hit, int *n_res,
+                       bool *titled_out, kd_error *err)
 {
+    *n_res = 0;
+    size_t a = *win_a;
     /* "President X", "Brigadier-General X": the title is not the name */
     bool titled = false;
     for (size_t k = a, first = after_titles(tok, a, b); k < first; k++)
         titled |= tok[k].title;
-    a = after_titles(tok, a, b);
+    a = *win_a = after_titles(tok, a, b);
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     size_t start = tok[a].start, end = tok[b - 1].end;
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    *titled_out = titled_surname;
     char spelling[64];
     size_t spelled = b - a == 1 ? token_spelling(s, text, &tok[a], spelling) : 0;
     /* what rules out a single word whatever it matches, known before kd_match */
@@ -461,7 +470,6 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
      * name, in prose it is the country */
     if (scan_is_country(q.name, s->window.len))
         return 0;
-    kd_match_result res[MATCH_LIMIT];
     int n = 0;
     uint32_t first, count;
     int tag = MEMO_TAG_LISTED + q.schema;
@@ -476,7 +484,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (rc)
             return error_set(err, rc, "out of memory");
     }
-    int added = 0;
+    *n_res = n;
     if (titled_surname) {
         /* three persons may share a surname in the lists; more is a common one */
         uint32_t given[4];
@@ -492,9 +500,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
                 given[bearers++] = h;
         }
         if (bearers > 3)
-            return 0;
+            n = *n_res = 0;
     }
     for (int i = 0; i < n; i++) {
+        hit[i] = false;
         if (titled_surname) {
             if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
                 continue;
@@ -515,8 +524,45 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
                            reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
             continue;
         /* a threshold the caller chose holds for the rules too */
-        if (res[i].score < s->min_score || !window_covered(text, tok, a, b, res[i].matched_name))
+        hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name);
+    }
+    return 0;
+}
+
+bool scan_listed_within(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b)
+{
+    if (!window_possible(tok, a, b, true) || !listed_possible(s, text, tok, a, b))
+        return false;
+    kd_match_result res[MATCH_LIMIT];
+    bool hit[MATCH_LIMIT], titled;
+    int n;
+    kd_error err = {0};
+    if (listed_hits(s, text, tok, &a, b, false, s->threshold, res, hit, &n, &titled, &err))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (hit[i])
+            return true;
+    return false;
+}
+
+/* Tries the window [a, b) of tokens as a listed mention; with bare, a
+ * single word is tried as a surname standing alone. */
+static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b,
+                      bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
+{
+    kd_match_result res[MATCH_LIMIT];
+    bool hit[MATCH_LIMIT], titled_surname;
+    int n;
+    int rc = listed_hits(s, text, tok, &a, b, bare, threshold, res, hit, &n, &titled_surname, err);
+    if (rc || n == 0)
+        return rc;
+    (void)titled_surname;
+    size_t start = tok[a].start, end = tok[b - 1].end;
+    int added = 0;
+    for (int i = 0; i < n; i++) {
+        if (!hit[i])
             continue;
+        kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
         kd_mention *m = scan_push_mention(out, start, end, tok[a].line);
         if (!m)
             return KD_ENOMEM;
@@ -558,7 +604,7 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
     /* Words of other scripts are left to kd_match: it reads them in
      * several ways, inflected forms included ("Примакова" for Primakov),
      * where one reading's key would rule out real names. */
-    for (size_t k = after_titles(tok, a, b); k < b; k++) {
+    for (size_t k = after_titles(tok, a, b); k < b && n < SCAN_MAX_WINDOW; k++) {
         if (tok[k].connector || !tok[k].ascii)
             continue;
         /* window_covered checks the spelling of Latin words, as written */
@@ -568,6 +614,8 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
         words[n] = (scan_word){tok[k].key, lower[n], len, true};
         n++;
     }
+    if (n == 0)
+        return true; /* titles and connectors only: try_listed decides */
     int possible = scan_names_possible(s->names, words, n, POSSIBLE_WALK_MAX);
     if (possible != SCAN_NAMES_COSTLY)
         return possible;
@@ -650,6 +698,7 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     s->min_score = threshold > 0 ? threshold : 0;
     if (threshold <= 0)
         threshold = SCAN_THRESHOLD;
+    s->threshold = threshold;
     for (size_t i = 0; i < n && !rc;) {
         if (!tok[i].capital) {
             i++;

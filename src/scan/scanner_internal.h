@@ -73,6 +73,7 @@ struct kd_scanner {
      *   word as the text spells it: "Primakov" after "Evgeny Primakov". */
     uint32_t gen;
     double min_score; /* the caller's threshold: no listed mention below it */
+    double threshold; /* what names matched whole need in this scan */
     uint32_t *entity_gen, *entity_first;    /* by entity */
     uint32_t *surname_gen, *surname_head;   /* by key, into surnames */
     /* by key: the first token of the text with the key right after another
@@ -98,6 +99,9 @@ kd_mention *scan_push_repeat(mention_list *l, size_t was, size_t start, size_t e
 void scan_add_related(void *ctx, uint32_t entity, const char *sentence, size_t len);
 /* Whether the text is a country's name ("Russia", "United States"). */
 bool scan_is_country(const char *text, size_t len);
+/* Whether the window [a, b) names a listed party as try_listed would
+ * report it (nothing is reported). */
+bool scan_listed_within(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b);
 
 /* ---- linked mentions (linked.c) ---------------------------------------- */
 

@@ -57,6 +57,13 @@ int scan_try_named_surname(kd_scanner *s, const char *text, const scan_token *t,
     if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
         s->surname_gen[t->key] != s->gen)
         return 0;
+    /* one Han or Hangul syllable (박, 郭) stands for too many people, and
+     * for more than names, to be taken alone */
+    size_t chars = 0;
+    for (size_t i = t->start; i < t->end; i++)
+        chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+    if (t->romanised && chars < 2)
+        return 0;
     size_t first_here = out->n;
     for (uint32_t i = s->surname_head[t->key]; i != UINT32_MAX; i = s->surnames[i].next) {
         uint32_t full_at = s->surnames[i].mention;
