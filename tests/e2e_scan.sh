@@ -63,6 +63,14 @@ grep -q '"text":"Amir Abdullah","kind":"listed","entity_id":"unsc-2913551"' "$tm
 # common words in capitals are no name, however many listed names share their keys
 printf 'THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND. IF YOU USE IT, TO YOU ALONE.\n' |
   "$bin" scan -i "$index" --json - | grep -q . && fail "a licence disclaimer names no one"
+# a description before the name does not hide it, however often the listings write the whole phrase
+echo "Russian President Vladimir Putin met Russian Foreign Minister Sergei Lavrov and Defence Minister Sergei Shoigu." |
+  "$bin" scan -i "$index" --json - > "$tmp/officials.jsonl"
+for pair in "Vladimir Putin:eu-oj-32014R0269-669-I.PERSONS" "Sergei Lavrov:eu-oj-32014R0269-670-I.PERSONS" \
+            "Sergei Shoigu:eu-oj-32014R0269-212-I.PERSONS"; do
+  grep -q "\"text\":\"${pair%%:*}\",\"kind\":\"listed\",\"entity_id\":\"${pair#*:}\"" "$tmp/officials.jsonl" ||
+    fail "${pair%%:*} after a description: $(head -c 300 "$tmp/officials.jsonl")"
+done
 # a surname alone: a rare listed one names the person, a common one no one
 echo "Dzhabarov supported the deployment." | "$bin" scan -i "$index" --json - > "$tmp/bare.jsonl"
 grep -q '"text":"Dzhabarov","kind":"listed","entity_id":"eu-oj-32014R0269-10-I.PERSONS"' "$tmp/bare.jsonl" ||
