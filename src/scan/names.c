@@ -42,11 +42,30 @@ uint32_t scan_names_key(const scan_names *n, uint32_t hash)
     return UINT32_MAX;
 }
 
+/* The key of a split word that no listed name has whole ("nasrallah",
+ * listed as nasr allah): an id past the index's keys, for the scanner's
+ * checks only. */
+static uint32_t virtual_key(scan_names *n, uint32_t hash)
+{
+    size_t at = hash & (n->n_slots - 1);
+    while (n->slots[at].hash) {
+        if (n->slots[at].hash == hash)
+            return n->slots[at].key;
+        at = (at + 1) & (n->n_slots - 1);
+    }
+    if (2 * (n->n_keys_all + 1) > n->n_slots)
+        return UINT32_MAX; /* sized for it (keys and names); never here in practice */
+    n->slots[at] = (struct scan_key_slot){hash, (uint32_t)n->n_keys_all};
+    return (uint32_t)n->n_keys_all++;
+}
+
 static int index_keys(const kd_index *ix, scan_names *n)
 {
+    /* room for the keys of split words too (see find_compounds) */
     n->n_slots = 1024;
-    while (n->n_slots < ix->n_keys * 2 + 2)
+    while (n->n_slots < (ix->n_keys + ix->n_names) * 2 + 2)
         n->n_slots *= 2;
+    n->n_keys_all = ix->n_keys;
     if (!(n->slots = calloc(n->n_slots, sizeof *n->slots)))
         return KD_ENOMEM;
     for (size_t k = 0; k < ix->n_keys; k++) {
@@ -74,7 +93,7 @@ typedef struct compound_list {
 /* Notes every listed key that the joined spelling of two to COMPOUND_PARTS
  * consecutive tokens of the name has: text writes "Abdullah" where the
  * index holds abd ullah. */
-static int find_compounds(const kd_index *ix, const scan_names *n, uint32_t name_id, scan_tokens *cache,
+static int find_compounds(const kd_index *ix, scan_names *n, uint32_t name_id, scan_tokens *cache,
                           compound_list *out)
 {
     const kdx_name *name = &ix->names[name_id];
@@ -90,8 +109,9 @@ static int find_compounds(const kd_index *ix, const scan_names *n, uint32_t name
             if (y == x)
                 continue;
             /* the same parts recur in many names: keyed through a cache */
-            uint32_t key = scan_names_key(n, scan_cached_key_hash(cache, joined, jl));
-            if (key == UINT32_MAX)
+            uint32_t hash = scan_cached_key_hash(cache, joined, jl);
+            uint32_t key = scan_names_key(n, hash);
+            if (key == UINT32_MAX && (key = virtual_key(n, hash)) == UINT32_MAX)
                 continue;
             if (out->n == out->cap) {
                 size_t cap = out->cap ? 2 * out->cap : 4096;
@@ -122,7 +142,7 @@ static int index_compounds(const kd_index *ix, scan_names *n)
     if (!cache)
         return KD_ENOMEM;
     free(cache);
-    n->compound_first = calloc(ix->n_keys + 2, sizeof *n->compound_first);
+    n->compound_first = calloc(n->n_keys_all + 2, sizeof *n->compound_first);
     n->compound_names = malloc((list.n + 1) * sizeof *n->compound_names);
     if (!n->compound_first || !n->compound_names) {
         free(list.items);
@@ -130,7 +150,7 @@ static int index_compounds(const kd_index *ix, scan_names *n)
     }
     for (size_t i = 0; i < list.n; i++)
         n->compound_first[list.items[i].key + 2]++;
-    for (size_t k = 2; k <= ix->n_keys + 1; k++)
+    for (size_t k = 2; k <= n->n_keys_all + 1; k++)
         n->compound_first[k] += n->compound_first[k - 1];
     /* compound_first[k + 1] runs as the next free place of key k, and
      * ends as the start of key k + 1 */
@@ -154,7 +174,9 @@ int scan_names_build(const kd_index *ix, scan_names *n)
     n->name_words = malloc(ix->n_names + 1);
     n->key_pairs = calloc(KEY_PAIR_BITS / 8, 1);
     n->body_word = calloc(BODY_WORD_BITS / 8, 1);
+    n->body_name = calloc(BODY_WORD_BITS / 8, 1);
     if (!n->lone_body_key || !n->given_key || !n->name_words || !n->key_pairs || !n->body_word ||
+        !n->body_name ||
         index_keys(ix, n)) {
         scan_names_free(n);
         return KD_ENOMEM;
@@ -187,6 +209,24 @@ int scan_names_build(const kd_index *ix, scan_names *n)
          * (one word beside legal forms and stop words) */
         if (words == 1)
             set_bit(n->lone_body_key, key);
+        /* ... and spelled as the whole name ("Hamas", "Taliban"; "Hizballah"
+         * split as hizb allah), the word is that name however often the
+         * listings' prose uses it */
+        if (words >= 1 && words <= 3) {
+            char joined[64];
+            size_t jl = 0;
+            bool fits = true;
+            for (uint16_t t = 0; t < name->n_tokens && fits; t++) {
+                if (nt[t].cls == TEXT_TOKEN_LEGAL || nt[t].cls == TEXT_TOKEN_STOP ||
+                    nt[t].cls == TEXT_TOKEN_PARTICLE || nt[t].cls == TEXT_TOKEN_HONORIFIC)
+                    continue;
+                fits = jl + nt[t].len <= sizeof joined;
+                if (fits)
+                    memcpy(joined + jl, index_string(ix, nt[t].surface), nt[t].len), jl += nt[t].len;
+            }
+            if (fits && jl)
+                set_bit(n->body_name, scan_word_hash(joined, jl) % BODY_WORD_BITS);
+        }
     }
     if (index_compounds(ix, n)) {
         scan_names_free(n);
@@ -203,6 +243,7 @@ void scan_names_free(scan_names *n)
     free(n->name_words);
     free(n->key_pairs);
     free(n->body_word);
+    free(n->body_name);
     free(n->compound_first);
     free(n->compound_names);
     memset(n, 0, sizeof *n);
@@ -211,6 +252,11 @@ void scan_names_free(scan_names *n)
 bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len)
 {
     return scan_bit(n->body_word, scan_word_hash(folded, len) % BODY_WORD_BITS);
+}
+
+bool scan_names_body_name(const scan_names *n, const char *folded, size_t len)
+{
+    return scan_bit(n->body_name, scan_word_hash(folded, len) % BODY_WORD_BITS);
 }
 
 /* Whether a token of the name has the key, or tokens of it joined spell
@@ -265,17 +311,19 @@ int scan_names_possible(const scan_names *n, const scan_word *words, size_t coun
     size_t rarest = 0, fewest = SIZE_MAX;
     for (size_t i = 0; i < count; i++) {
         uint32_t k = words[i].key;
-        size_t names = ix->keys[k].n_postings + n->compound_first[k + 1] - n->compound_first[k];
+        size_t names = (k < ix->n_keys ? ix->keys[k].n_postings : 0) + n->compound_first[k + 1] -
+                       n->compound_first[k];
         if (names < fewest)
             fewest = names, rarest = i;
     }
     if (fewest > max_walk)
         return SCAN_NAMES_COSTLY;
-    const kdx_key *r = &ix->keys[words[rarest].key];
-    uint32_t split_first = n->compound_first[words[rarest].key];
+    uint32_t rk = words[rarest].key;
+    uint32_t whole = rk < ix->n_keys ? ix->keys[rk].n_postings : 0; /* names with the key as a word */
+    uint32_t split_first = n->compound_first[rk];
     for (size_t p = 0; p < fewest; p++) {
-        uint32_t position = p < r->n_postings ? ix->postings[r->postings_first + p]
-                                              : n->compound_names[split_first + p - r->n_postings];
+        uint32_t position = p < whole ? ix->postings[ix->keys[rk].postings_first + p]
+                                      : n->compound_names[split_first + p - whole];
         /* two words of a twenty-word name never score a hit: "Federal
          * Agency" of the Federal Agency for the Commonwealth of ...
          * (particles, legal forms and stop words aside) */
@@ -285,7 +333,7 @@ int scan_names_possible(const scan_names *n, const scan_word *words, size_t coun
         /* the cheap half first: a key of the name, or one that split words
          * of some name hold */
         bool all = true;
-        for (size_t i = 0; i < count && all && p < r->n_postings; i++)
+        for (size_t i = 0; i < count && all && p < whole; i++)
             all = name_may_cover(ix, name, words[i].key) ||
                   n->compound_first[words[i].key + 1] > n->compound_first[words[i].key];
         for (size_t i = 0; i < count && all; i++)

@@ -234,6 +234,17 @@ unsigned reasons_word_marks(const reason_index *r, uint32_t hash)
     return 0;
 }
 
+unsigned reasons_name_uses(const reason_index *r, uint32_t hash)
+{
+    size_t at = hash & (r->n_mark_slots - 1);
+    while (r->marks[at].hash) {
+        if (r->marks[at].hash == hash) /* first: lower-case uses less capitalised ones */
+            return (int32_t)r->marks[at].first < 0 ? (unsigned)-(int32_t)r->marks[at].first : 0;
+        at = (at + 1) & (r->n_mark_slots - 1);
+    }
+    return 0;
+}
+
 int reasons_build(const kd_index *ix, reason_index **out, kd_error *err)
 {
     reason_index *r = calloc(1, sizeof *r);

@@ -72,9 +72,12 @@ typedef struct scan_names {
         uint32_t key;
     } *slots;
     size_t n_slots;
+    /* keys past the index's own: split words no name has whole */
+    size_t n_keys_all;
     uint8_t *lone_body_key; /* bit per key: the one word of a body's name */
     uint8_t *given_key;     /* bit per key: the first word of a person's name */
     uint8_t *body_word;     /* bit per hashed spelling of a word of a body's name */
+    uint8_t *body_name;     /* ... of a body's whole name, its words joined (legal forms aside) */
     uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
     uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
     /* names holding a key through words the index split (abd ullah for
@@ -85,10 +88,13 @@ typedef struct scan_names {
 int scan_names_build(const kd_index *ix, scan_names *out); /* KD_OK or KD_ENOMEM */
 void scan_names_free(scan_names *n);
 bool scan_bit(const uint8_t *bits, uint32_t i);
-/* The index key whose text has this scan_key_hash, or UINT32_MAX. */
+/* The index key whose text has this scan_key_hash (or, past the index's
+ * keys, a split word's: < n_keys_all), or UINT32_MAX. */
 uint32_t scan_names_key(const scan_names *n, uint32_t hash);
 /* Whether a body's name has a word spelled so (folded as scan_fold_word). */
 bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len);
+/* Whether a body's whole name, legal forms aside, is spelled so ("hamas"). */
+bool scan_names_body_name(const scan_names *n, const char *folded, size_t len);
 /* Whether some listed name holds every one of the words as window_covered
  * will demand of a hit (by key alone where it will not check the spelling,
  * words of other scripts in their Latin reading): cheaper by far
@@ -147,6 +153,10 @@ enum {
                                    than in lower case ("Russian", not "license") */
 };
 unsigned reasons_word_marks(const reason_index *r, uint32_t hash);
+/* How many more times the listings' prose writes the word (by
+ * scan_word_hash) capitalised inside a sentence than in lower case: the
+ * listings' own names for the parties they talk about ("Taliban"). */
+unsigned reasons_name_uses(const reason_index *r, uint32_t hash);
 /* Calls found(ctx, entity, sentence, length) for each sentence holding the
  * hash sequence, at most once per entity; returns the number of entities.
  * With spell (the text's words): only where the sentence writes them as a

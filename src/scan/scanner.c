@@ -63,10 +63,11 @@ int scan_scanner_new(scan_tables *t, kd_scanner **out, kd_error *err)
     s->reasons = t->reasons;
     s->entity_gen = calloc(ix->n_entities + 1, sizeof *s->entity_gen);
     s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
-    s->surname_gen = calloc(ix->n_keys + 1, sizeof *s->surname_gen);
-    s->surname_head = calloc(ix->n_keys + 1, sizeof *s->surname_head);
-    s->after_name_gen = calloc(ix->n_keys + 1, sizeof *s->after_name_gen);
-    s->after_name_first = calloc(ix->n_keys + 1, sizeof *s->after_name_first);
+    size_t keys = t->names.n_keys_all + 1; /* the index's keys and split words' */
+    s->surname_gen = calloc(keys, sizeof *s->surname_gen);
+    s->surname_head = calloc(keys, sizeof *s->surname_head);
+    s->after_name_gen = calloc(keys, sizeof *s->after_name_gen);
+    s->after_name_first = calloc(keys, sizeof *s->after_name_first);
     if (!s->entity_gen || !s->entity_first || !s->surname_gen || !s->surname_head ||
         !s->after_name_gen || !s->after_name_first) {
         kd_scanner_free(s);
@@ -280,8 +281,9 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
                                  (ll >= 10 ? 1u : 0u)
                            : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85);
         /* "Rahmatollah" for the listed "rahmat ollah", "Abdulvahap" for
-         * "abd ul vahap": the index splits compounds the text writes whole */
-        for (size_t i = 0; i < n && !found && !alone; i++) {
+         * "abd ul vahap", "Hizballah" for "hizb allah": the index splits
+         * compounds the text writes whole (spelled exactly, even alone) */
+        for (size_t i = 0; i < n && !found; i++) {
             char joined[64];
             size_t jl = 0;
             for (size_t w = i; w < n && w < i + 4 && jl + word_len[w] <= sizeof joined; w++) {
@@ -349,9 +351,18 @@ static bool word_in_name(const char *word, size_t n, const char *matched_name)
         return false;
     if (n >= LONE_WORD_FUZZY_MIN)
         return true;
+    /* a word of the name, or words of it joined ("hizb allah") */
     for (const char *p = matched_name; *p;) {
         size_t len = strcspn(p, " ");
-        if (len == n && memcmp(p, word, n) == 0)
+        size_t joined = 0;
+        for (const char *q = p; joined < n && *q;) {
+            size_t part = strcspn(q, " ");
+            if (joined + part > n || memcmp(q, word + joined, part) != 0)
+                break;
+            joined += part;
+            q += part + (q[part] == ' ');
+        }
+        if (joined == n)
             return true;
         p += len + (p[len] == ' ');
     }
@@ -406,6 +417,21 @@ static bool spelled_as_body_word(const char *word, size_t n, const scan_names *n
     return n && (n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(names, word, n));
 }
 
+/* Whether the text wrote the word earlier after a given name (a word that
+ * begins listed persons' names, or none of the lists' words: "Yesterday
+ * Krystal Wagner met ... Later Wagner said"), as a surname; "State Company
+ * Avtodor" is no such thing. */
+static bool surname_earlier(const kd_scanner *s, const scan_token *t)
+{
+    uint32_t k = t->key;
+    if (k == UINT32_MAX || s->after_name_gen[k] != s->gen ||
+        s->after_name_first[k] >= (uint32_t)(t - s->tokens.items))
+        return false;
+    const scan_token *given = &s->tokens.items[s->after_name_first[k] - 1];
+    return given->key == UINT32_MAX ||
+           (given->key < s->ix->n_keys && scan_bit(s->names->given_key, given->key));
+}
+
 static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b);
 static bool window_possible(const scan_token *tok, size_t a, size_t b, bool listed);
 
@@ -432,16 +458,28 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
     *titled_out = titled_surname;
     char spelling[64];
     size_t spelled = b - a == 1 ? token_spelling(s, text, &tok[a], spelling) : 0;
+    /* A body's whole name as listed that the listings themselves write as a
+     * name again and again ("Taliban", "Hamas", "Hizballah") is that body,
+     * however often their prose uses the word or persons' names share its
+     * spelling family; a listed company's one word ("Drake", "Gauss") that
+     * they do not is left to the rules below. */
+    bool whole_name = spelled && !titled_surname && scan_names_body_name(s->names, spelling, spelled) &&
+                      reasons_name_uses(s->reasons, scan_word_hash(text + start, end - start)) >=
+                          NOTABLE_NAME_USES;
     /* what rules out a single word whatever it matches, known before kd_match */
     if (b - a == 1 && !titled_surname &&
-        (end - start < 5 || reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES ||
+        (end - start < 5 ||
+         (!whole_name && reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES) ||
+         /* the text wrote it earlier as someone's surname ("Krystal Wagner
+          * ... Later Wagner said"): that person again, not a body */
+         surname_earlier(s, &tok[a]) ||
          /* a word the listings' prose writes in lower case is a common
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
          /* word_in_name below needs Latin letters or a reading */
          !spelled ||
-         ((tok[a].ascii || tok[a].romanised) &&
-          (tok[a].key == UINT32_MAX || !scan_bit(s->names->lone_body_key, tok[a].key) ||
+         (!whole_name && (tok[a].ascii || tok[a].romanised) &&
+          (tok[a].key >= s->ix->n_keys || !scan_bit(s->names->lone_body_key, tok[a].key) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
            scan_bit(s->names->given_key, tok[a].key) ||
            !spelled_as_body_word(spelling, spelled, s->names)))))
@@ -521,7 +559,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
         if (b - a == 1 && !titled_surname && (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL ||
                            schema == KD_SCHEMA_AIRPLANE || end - start < 5 ||
                            res[i].score < SINGLE_WORD_THRESHOLD ||
-                           reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES))
+                           (!whole_name && reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES)))
             continue;
         /* a threshold the caller chose holds for the rules too */
         hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name);
@@ -659,8 +697,8 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     s->n_memo_results = 0;
     if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
         memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
-        memset(s->surname_gen, 0, (s->ix->n_keys + 1) * sizeof *s->surname_gen);
-        memset(s->after_name_gen, 0, (s->ix->n_keys + 1) * sizeof *s->after_name_gen);
+        memset(s->surname_gen, 0, (s->names->n_keys_all + 1) * sizeof *s->surname_gen);
+        memset(s->after_name_gen, 0, (s->names->n_keys_all + 1) * sizeof *s->after_name_gen);
         s->gen = 1;
     }
     if (!utf8_valid(text, len, NULL))

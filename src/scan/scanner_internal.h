@@ -14,6 +14,9 @@
 /* ... and a word the listings' own prose uses often ("Federation") is a
  * common word there, not the short name of a listed body. */
 #define SINGLE_WORD_MAX_USES 60
+/* ... unless it is a body's whole name that the listings' prose writes as
+ * a name at least this often */
+#define NOTABLE_NAME_USES 10
 /* Given name and surname of a listed name with its middle names left out
  * score lower in kd_match (0.76 for Alexander Rusakov, listed with
  * Ilyich); in prose that is how people are named. */

@@ -100,7 +100,7 @@ bool scan_bare_surname_possible(const kd_scanner *s, const char *text, const sca
     if (!t->capital || t->title || t->connector || t->key == UINT32_MAX ||
         t->end - t->start < BARE_SURNAME_MIN_LEN || !t->ascii)
         return false;
-    if (s->ix->keys[t->key].entity_count > BARE_SURNAME_MAX_RECORDS)
+    if (t->key >= s->ix->n_keys || s->ix->keys[t->key].entity_count > BARE_SURNAME_MAX_RECORDS)
         return false;
     if (reasons_word_marks(s->reasons, scan_word_hash(text + t->start, t->end - t->start)) &
         (REASONS_LOWER | REASONS_PLACE))
@@ -128,7 +128,7 @@ int scan_surname_bearers(const kd_scanner *s, const char *text, const scan_token
 {
     const kd_index *ix = s->ix;
     size_t len = t->end - t->start;
-    if (t->key == UINT32_MAX || len > 63)
+    if (t->key >= ix->n_keys || len > 63) /* a split word's key has no postings of its own */
         return 0;
     char lower[64];
     for (size_t i = 0; i < len; i++)
