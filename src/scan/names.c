@@ -175,8 +175,9 @@ int scan_names_build(const kd_index *ix, scan_names *n)
     n->key_pairs = calloc(KEY_PAIR_BITS / 8, 1);
     n->body_word = calloc(BODY_WORD_BITS / 8, 1);
     n->body_name = calloc(BODY_WORD_BITS / 8, 1);
+    n->given_word = calloc(BODY_WORD_BITS / 8, 1);
     if (!n->lone_body_key || !n->given_key || !n->name_words || !n->key_pairs || !n->body_word ||
-        !n->body_name ||
+        !n->body_name || !n->given_word ||
         index_keys(ix, n)) {
         scan_names_free(n);
         return KD_ENOMEM;
@@ -185,8 +186,10 @@ int scan_names_build(const kd_index *ix, scan_names *n)
         const kdx_name *name = &ix->names[i];
         const kdx_token *nt = &ix->tokens[name->tokens_first];
         kd_schema schema = (kd_schema)ix->entities[name->entity].schema;
-        if (schema == KD_SCHEMA_PERSON && name->n_tokens > 1)
+        if (schema == KD_SCHEMA_PERSON && name->n_tokens > 1) {
             set_bit(n->given_key, nt[0].key);
+            set_bit(n->given_word, scan_word_hash(index_string(ix, nt[0].surface), nt[0].len) % BODY_WORD_BITS);
+        }
         uint32_t key = UINT32_MAX;
         size_t words = 0;
         for (uint16_t t = 0; t < name->n_tokens; t++) {
@@ -244,6 +247,7 @@ void scan_names_free(scan_names *n)
     free(n->key_pairs);
     free(n->body_word);
     free(n->body_name);
+    free(n->given_word);
     free(n->compound_first);
     free(n->compound_names);
     memset(n, 0, sizeof *n);
@@ -252,6 +256,11 @@ void scan_names_free(scan_names *n)
 bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len)
 {
     return scan_bit(n->body_word, scan_word_hash(folded, len) % BODY_WORD_BITS);
+}
+
+bool scan_names_given_word(const scan_names *n, const char *folded, size_t len)
+{
+    return scan_bit(n->given_word, scan_word_hash(folded, len) % BODY_WORD_BITS);
 }
 
 bool scan_names_body_name(const scan_names *n, const char *folded, size_t len)

@@ -78,6 +78,7 @@ typedef struct scan_names {
     uint8_t *given_key;     /* bit per key: the first word of a person's name */
     uint8_t *body_word;     /* bit per hashed spelling of a word of a body's name */
     uint8_t *body_name;     /* ... of a body's whole name, its words joined (legal forms aside) */
+    uint8_t *given_word;    /* ... of the first word of a person's name */
     uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
     uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
     /* names holding a key through words the index split (abd ullah for
@@ -93,6 +94,8 @@ bool scan_bit(const uint8_t *bits, uint32_t i);
 uint32_t scan_names_key(const scan_names *n, uint32_t hash);
 /* Whether a body's name has a word spelled so (folded as scan_fold_word). */
 bool scan_names_body_spelling(const scan_names *n, const char *folded, size_t len);
+/* Whether a listed person's name begins with a word spelled so ("patricia"). */
+bool scan_names_given_word(const scan_names *n, const char *folded, size_t len);
 /* Whether a body's whole name, legal forms aside, is spelled so ("hamas"). */
 bool scan_names_body_name(const scan_names *n, const char *folded, size_t len);
 /* Whether some listed name holds every one of the words as window_covered

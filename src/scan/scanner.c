@@ -417,19 +417,20 @@ static bool spelled_as_body_word(const char *word, size_t n, const scan_names *n
     return n && (n >= LONE_WORD_FUZZY_MIN || scan_names_body_spelling(names, word, n));
 }
 
-/* Whether the text wrote the word earlier after a given name (a word that
- * begins listed persons' names, or none of the lists' words: "Yesterday
- * Krystal Wagner met ... Later Wagner said"), as a surname; "State Company
- * Avtodor" is no such thing. */
-static bool surname_earlier(const kd_scanner *s, const scan_token *t)
+/* Whether the text wrote the word earlier after a given name (spelled as
+ * the first word of listed persons' names: "Yesterday Patricia Wagner met
+ * ... Later Wagner said"), as a surname; "The Federal Agency
+ * Rossotrudnichestvo" is no such thing. */
+static bool surname_earlier(const kd_scanner *s, const char *text, const scan_token *t)
 {
     uint32_t k = t->key;
     if (k == UINT32_MAX || s->after_name_gen[k] != s->gen ||
         s->after_name_first[k] >= (uint32_t)(t - s->tokens.items))
         return false;
     const scan_token *given = &s->tokens.items[s->after_name_first[k] - 1];
-    return given->key == UINT32_MAX ||
-           (given->key < s->ix->n_keys && scan_bit(s->names->given_key, given->key));
+    char folded[64];
+    size_t n = scan_fold_word(text + given->start, given->end - given->start, folded, sizeof folded);
+    return n && n < sizeof folded && scan_names_given_word(s->names, folded, n);
 }
 
 static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b);
@@ -472,7 +473,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
          (!whole_name && reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES) ||
          /* the text wrote it earlier as someone's surname ("Krystal Wagner
           * ... Later Wagner said"): that person again, not a body */
-         surname_earlier(s, &tok[a]) ||
+         surname_earlier(s, text, &tok[a]) ||
          /* a word the listings' prose writes in lower case is a common
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
