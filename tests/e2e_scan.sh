@@ -73,9 +73,10 @@ for pair in "Vladimir Putin:eu-oj-32014R0269-669-I.PERSONS" "Sergei Lavrov:eu-oj
 done
 # the listings' own names for the bodies they talk about most, however often their prose uses
 # the word; and a name the index holds split (nasr allah, hizb allah) written whole
-echo "Yesterday Hamas fired rockets. Hezbollah leader Hassan Nasrallah replied. Yesterday the Taliban took Kabul. Hizballah fired." |
+echo "Yesterday Hamas fired rockets. Hezbollah leader Hassan Nasrallah replied. Yesterday the Taliban took Kabul. Hizballah fired. Al-Qaeda claimed it." |
   "$bin" scan -i "$index" --json - > "$tmp/bodies.jsonl"
-for pair in "Hamas:eu-oj-32001R2580-10" "Hassan Nasrallah:ofac-2686" "Taliban:ofac-6636" "Hizballah:ofac-4697"; do
+for pair in "Hamas:eu-oj-32001R2580-10" "Hassan Nasrallah:ofac-2686" "Taliban:ofac-6636" "Hizballah:ofac-4697" \
+            "Al-Qaeda:unsc-113458"; do
   grep -q "\"text\":\"${pair%%:*}\",\"kind\":\"listed\",\"entity_id\":\"${pair#*:}\"" "$tmp/bodies.jsonl" ||
     fail "${pair%%:*}: $(head -c 300 "$tmp/bodies.jsonl")"
 done

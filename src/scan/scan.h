@@ -24,6 +24,7 @@ typedef struct scan_token {
     bool in_reasons : 1;   /* it occurs in some listing's reasons */
     bool ascii : 1;        /* all its bytes are ASCII */
     bool romanised : 1;    /* in another script, key from its Latin reading (scan_roman) */
+    bool prefix : 1;       /* a particle a hyphen joins to the next word ("Al-" of "Al-Qaeda") */
 } scan_token;
 
 /* What a word's spelling gives (its key hash, whether it is a title),

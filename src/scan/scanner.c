@@ -555,12 +555,14 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
             continue;
         }
         kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
-        /* One word in prose is a place or a common noun far more often than
-         * a vessel, an aircraft or a person: only bodies qualify. */
-        if (b - a == 1 && !titled_surname && (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL ||
-                           schema == KD_SCHEMA_AIRPLANE || end - start < 5 ||
-                           res[i].score < SINGLE_WORD_THRESHOLD ||
-                           (!whole_name && reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES)))
+        /* One word in prose ("Al-Assad" is one, with its particle) is a place
+         * or a common noun far more often than a vessel, an aircraft or a
+         * person: only bodies qualify. */
+        if (b - a - tok[a].prefix == 1 && !titled_surname &&
+            (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE ||
+             res[i].score < SINGLE_WORD_THRESHOLD ||
+             (b - a == 1 && (end - start < 5 || (!whole_name && reasons_word_count(s->reasons, tok[a].hash) >
+                                                                   SINGLE_WORD_MAX_USES)))))
             continue;
         /* a threshold the caller chose holds for the rules too */
         hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name);
@@ -711,6 +713,13 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
     for (size_t i = 0; i < n; i++) {
         if (!tok[i].capital && !tok[i].connector)
             continue;
+        /* "Al-Qaeda", "El-Sisi": a capitalised particle a hyphen joins to
+         * the next capitalised word begins the name, as listed */
+        if (tok[i].connector && tok[i].capital && i + 1 < n && tok[i + 1].capital &&
+            tok[i].end + 1 == tok[i + 1].start && text[tok[i].end] == '-') {
+            tok[i].connector = false;
+            tok[i].prefix = true;
+        }
         tok[i].key = scan_names_key(s->names, tok[i].hash);
         if (!tok[i].ascii && tok[i].key == UINT32_MAX) {
             /* a word of another script: its key is that of its reading */
