@@ -377,7 +377,7 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
     if (s->options.db) {
         kd_store *store = http_store_take(s, err);
         if (!store) {
-            rc = error_wrap(err, err->code ? err->code : KD_EIO, "--db %s", s->options.db);
+            rc = error_wrap(err, err->code ? err->code : KD_EIO, "--db: ");
             server_free(s);
             return rc;
         }
