@@ -81,6 +81,12 @@ for pair in "Hamas:eu-oj-32001R2580-10" "Hassan Nasrallah:ofac-2686" "Taliban:of
     fail "${pair%%:*}: $(head -c 300 "$tmp/bodies.jsonl")"
 done
 grep -q '"text":"Kabul","kind":"listed"' "$tmp/bodies.jsonl" && fail "Kabul is a city"
+# Spanish and Latin American names in prose: the given name and the first of two surnames
+echo "Nicolás Maduro and Diosdado Cabello met." | "$bin" scan -i "$index" --json - > "$tmp/ve.jsonl"
+for pair in "Nicolás Maduro:ofac-22790" "Diosdado Cabello:ofac-24424"; do
+  grep -q "\"text\":\"${pair%%:*}\",\"kind\":\"listed\",\"entity_id\":\"${pair#*:}\"" "$tmp/ve.jsonl" ||
+    fail "${pair%%:*}: $(head -c 300 "$tmp/ve.jsonl")"
+done
 # a surname alone: a rare listed one names the person, a common one no one
 echo "Dzhabarov supported the deployment." | "$bin" scan -i "$index" --json - > "$tmp/bare.jsonl"
 grep -q '"text":"Dzhabarov","kind":"listed","entity_id":"eu-oj-32014R0269-10-I.PERSONS"' "$tmp/bare.jsonl" ||

@@ -126,9 +126,9 @@ int scan_try_linked(kd_scanner *s, const char *text, const scan_token *tok, size
 {
     while (a < b && (tok[a].connector || tok[a].title))
         a++;
-    while (b > a && tok[b - 1].connector)
-        b--;
-    if (b - a < 2)
+    /* "Nicolás Maduro and": the window without "and" comes next, and is
+     * tried as a listed name before it is tried as a linked one */
+    if (b - a < 2 || tok[b - 1].connector)
         return 0;
     /* a name does not stop before the capitalised word that goes on with
      * it: "Army General Oleg" of "Army General Oleg Salyukov" is no one */

@@ -7,6 +7,7 @@
  * Foundation" is one linked name, not a mention of Evgeny Primakov. */
 #include "scanner_internal.h"
 #include "match/match.h"
+#include "model/model.h"
 #include "text/text.h"
 
 #include <ctype.h>
@@ -312,8 +313,26 @@ static bool same_spelling(const char *text, const scan_token *t, const char *wor
  * name (each spelled alike, window_covered checks the rest): prose writes
  * "Konstantin Ernst" for Konstantin Lvovich ERNST, and the middle names a
  * name field would have are missing rather than different. */
-static bool given_and_surname(const char *text, const scan_token *tok, size_t a, size_t b,
-                              const char *matched_name)
+/* Whether the person is of a country whose people carry two surnames, the
+ * father's then the mother's, and are named in prose by the first. */
+static bool two_surnames(const kd_index *ix, uint32_t entity)
+{
+    static const char countries[] = "ar bo cl co cr cu do ec es gt hn mx ni pa pe pr py sv uy ve";
+    kd_entity_view v;
+    if (kd_index_entity(ix, entity, &v))
+        return false;
+    for (uint32_t i = 0; i < v.n_values; i++) {
+        kd_value_ref r = kd_entity_view_value(ix, &v, i);
+        char code[3];
+        if ((r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP || r.prop == KD_PROP_COUNTRY) &&
+            country_code(r.value, strlen(r.value), code) && strstr(countries, code))
+            return true;
+    }
+    return false;
+}
+
+static bool given_and_surname(const kd_index *ix, uint32_t entity, const char *text, const scan_token *tok,
+                              size_t a, size_t b, const char *matched_name)
 {
     while (a < b && (tok[a].connector || tok[a].title))
         a++;
@@ -335,8 +354,18 @@ static bool given_and_surname(const char *text, const scan_token *tok, size_t a,
         return false;
     /* spelled as listed, accents aside: below the threshold a spelling
      * family is too loose ("Antoine" for "Antonio") */
-    return same_spelling(text, &tok[a], matched_name, first_len) &&
-           same_spelling(text, &tok[b - 1], last, strlen(last));
+    if (!same_spelling(text, &tok[a], matched_name, first_len))
+        return false;
+    if (same_spelling(text, &tok[b - 1], last, strlen(last)))
+        return true;
+    /* "Nicolás Maduro", "Diosdado Cabello": the given name and the first
+     * of two surnames (MADURO MOROS, CABELLO RONDÓN) */
+    if (window_words != 2 || words < 3 || !two_surnames(ix, entity))
+        return false;
+    const char *father = last - 1;
+    while (father > matched_name && father[-1] != ' ')
+        father--;
+    return same_spelling(text, &tok[b - 1], father, (size_t)(last - 1 - father));
 }
 
 /* One short word alone is a name only as written in the list: "Câmara" is
@@ -551,7 +580,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
         } else if (!res[i].match &&
                    !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
                      s->ix->entities[res[i].entity].schema == KD_SCHEMA_PERSON &&
-                     given_and_surname(text, tok, a, b, res[i].matched_name))) {
+                     given_and_surname(s->ix, res[i].entity, text, tok, a, b, res[i].matched_name))) {
             continue;
         }
         kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
