@@ -346,7 +346,7 @@ typedef struct kd_mention {
 typedef struct kd_scanner kd_scanner;
 
 /* Builds the scanner's index of listing reasons and listed names (about
- * 150 ms on all lists); one scanner per thread, reused from text to text. */
+ * 200 ms on all lists); one scanner per thread, reused from text to text. */
 int kd_scanner_new(const kd_index *index, kd_scanner **out, kd_error *err);
 void kd_scanner_free(kd_scanner *s);
 /* Finds mentions in text (plain, Markdown or HTML); *out is the caller's

@@ -181,7 +181,7 @@ size_t reasons_find(const reason_index *r, const uint32_t *seq, size_t n, uint32
 /* ---- what scanners of one index share (scanner.c) ---------------------- */
 
 /* The read-only tables of listed names and listing reasons for an index:
- * built once (about 150 ms and 25 MB on all lists) and shared by every
+ * built once (about 200 ms and 25 MB on all lists) and shared by every
  * scanner of the index, each holding a reference. */
 typedef struct scan_tables scan_tables;
 
