@@ -237,6 +237,31 @@ bool scan_is_country(const char *text, size_t len)
     return country_code(text, len, code);
 }
 
+/* Whether one word of the name, or up to four in a row joined, is spelled
+ * exactly as the word: "Abdulvahap" for the listed "abd ul vahap",
+ * "Hizballah" for "hizb allah" (the index splits compounds the text
+ * writes whole). */
+static bool spelled_by_name(const char *matched_name, const char *word, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (const char *p = matched_name; *p;) {
+        size_t joined = 0, parts = 0;
+        for (const char *q = p; joined < n && *q && parts < 4; parts++) {
+            size_t part = strcspn(q, " ");
+            if (joined + part > n || memcmp(q, word + joined, part) != 0)
+                break;
+            joined += part;
+            q += part + (q[part] == ' ');
+        }
+        if (joined == n)
+            return true;
+        size_t len = strcspn(p, " ");
+        p += len + (p[len] == ' ');
+    }
+    return false;
+}
+
 /* In prose every word of the window must be a word of the listed name
  * (same spelling family): "Team Eye" is not the company "Team", even if a
  * name field would score it high. Words without Latin letters are taken
@@ -281,21 +306,8 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
                     (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
                                  (ll >= 10 ? 1u : 0u)
                            : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85);
-        /* "Rahmatollah" for the listed "rahmat ollah", "Abdulvahap" for
-         * "abd ul vahap", "Hizballah" for "hizb allah": the index splits
-         * compounds the text writes whole (spelled exactly, even alone) */
-        for (size_t i = 0; i < n && !found; i++) {
-            char joined[64];
-            size_t jl = 0;
-            for (size_t w = i; w < n && w < i + 4 && jl + word_len[w] <= sizeof joined; w++) {
-                memcpy(joined + jl, word[w], word_len[w]);
-                jl += word_len[w];
-                found = w > i && jl == ll && memcmp(joined, lower, ll) == 0;
-                if (found || jl >= ll)
-                    break;
-            }
-        }
-        if (!found)
+        /* "Rahmatollah" for the listed "rahmat ollah" (even alone) */
+        if (!found && !spelled_by_name(matched_name, lower, ll))
             return false;
     }
     return true;
@@ -376,28 +388,8 @@ static bool given_and_surname(const kd_index *ix, uint32_t entity, const char *t
 #define LONE_WORD_FUZZY_MIN 13
 static bool word_in_name(const char *word, size_t n, const char *matched_name)
 {
-    if (!n)
-        return false;
-    if (n >= LONE_WORD_FUZZY_MIN)
-        return true;
-    /* a word of the name, or words of it joined ("hizb allah") */
-    for (const char *p = matched_name; *p;) {
-        size_t len = strcspn(p, " ");
-        size_t joined = 0;
-        for (const char *q = p; joined < n && *q;) {
-            size_t part = strcspn(q, " ");
-            if (joined + part > n || memcmp(q, word + joined, part) != 0)
-                break;
-            joined += part;
-            q += part + (q[part] == ' ');
-        }
-        if (joined == n)
-            return true;
-        p += len + (p[len] == ' ');
-    }
-    return false;
+    return n && (n >= LONE_WORD_FUZZY_MIN || spelled_by_name(matched_name, word, n));
 }
-
 /* The word as the index spells words: its Latin letters folded to lower
  * case, or the Latin reading of another script (scan_roman); 0 when it has
  * neither. */
@@ -471,7 +463,7 @@ static bool window_possible(const scan_token *tok, size_t a, size_t b, bool list
  * memory of kd_match results. */
 static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, size_t *win_a, size_t b,
                        bool bare, double threshold, kd_match_result *res, bool *hit, int *n_res,
-                       bool *titled_out, kd_error *err)
+                       kd_error *err)
 {
     *n_res = 0;
     size_t a = *win_a;
@@ -485,7 +477,6 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
     size_t start = tok[a].start, end = tok[b - 1].end;
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
-    *titled_out = titled_surname;
     char spelling[64];
     size_t spelled = b - a == 1 ? token_spelling(s, text, &tok[a], spelling) : 0;
     /* A body's whole name as listed that the listings themselves write as a
@@ -493,9 +484,9 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
      * however often their prose uses the word or persons' names share its
      * spelling family; a listed company's one word ("Drake", "Gauss") that
      * they do not is left to the rules below. */
+    uint32_t as_written = b - a == 1 ? scan_word_hash(text + start, end - start) : 0;
     bool whole_name = spelled && !titled_surname && scan_names_body_name(s->names, spelling, spelled) &&
-                      reasons_name_uses(s->reasons, scan_word_hash(text + start, end - start)) >=
-                          NOTABLE_NAME_USES;
+                      reasons_name_uses(s->reasons, as_written) >= NOTABLE_NAME_USES;
     /* what rules out a single word whatever it matches, known before kd_match */
     if (b - a == 1 && !titled_surname &&
         (end - start < 5 ||
@@ -505,7 +496,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
          surname_earlier(s, text, &tok[a]) ||
          /* a word the listings' prose writes in lower case is a common
           * word, even when a body bears it ("JSC Package") */
-         (reasons_word_marks(s->reasons, scan_word_hash(text + start, end - start)) & REASONS_LOWER) ||
+         (reasons_word_marks(s->reasons, as_written) & REASONS_LOWER) ||
          /* word_in_name below needs Latin letters or a reading */
          !spelled ||
          (!whole_name && (tok[a].ascii || tok[a].romanised) &&
@@ -604,10 +595,10 @@ bool scan_listed_within(kd_scanner *s, const char *text, const scan_token *tok, 
     if (!window_possible(tok, a, b, true) || !listed_possible(s, text, tok, a, b))
         return false;
     kd_match_result res[MATCH_LIMIT];
-    bool hit[MATCH_LIMIT], titled;
+    bool hit[MATCH_LIMIT];
     int n;
     kd_error err = {0};
-    if (listed_hits(s, text, tok, &a, b, false, s->threshold, res, hit, &n, &titled, &err))
+    if (listed_hits(s, text, tok, &a, b, false, s->threshold, res, hit, &n, &err))
         return false;
     for (int i = 0; i < n; i++)
         if (hit[i])
@@ -621,12 +612,11 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
                       bool bare, double threshold, mention_list *out, bool *taken, kd_error *err)
 {
     kd_match_result res[MATCH_LIMIT];
-    bool hit[MATCH_LIMIT], titled_surname;
+    bool hit[MATCH_LIMIT];
     int n;
-    int rc = listed_hits(s, text, tok, &a, b, bare, threshold, res, hit, &n, &titled_surname, err);
+    int rc = listed_hits(s, text, tok, &a, b, bare, threshold, res, hit, &n, err);
     if (rc || n == 0)
         return rc;
-    (void)titled_surname;
     size_t start = tok[a].start, end = tok[b - 1].end;
     int added = 0;
     for (int i = 0; i < n; i++) {
