@@ -42,6 +42,20 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Resident memory of this process, KiB (Linux), 0 when unknown. */
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kib = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
 static void print_miss(void *ctx, size_t entity, const char *reason, size_t at, size_t len,
                        scan_miss_cause cause, const kd_mention *m, size_t n)
 {
@@ -199,14 +213,31 @@ int main(int argc, char **argv)
         snprintf(article, sizeof article, "%s/text/baku-russian-house.txt",
                  getenv("KORDON_SHARED_DATA") ? getenv("KORDON_SHARED_DATA") : "../shared/data");
     kd_index *ix;
-    kd_scanner *s;
+    kd_scanner *s, *second;
+    scan_tables *tables;
     kd_error err;
+    if (kd_index_open(argv[1], &ix, &err)) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    /* the tables every scanner of the index shares, then two scanners on
+     * them (what a server with two busy threads holds) */
+    long rss0 = rss_kib();
     double t0 = now();
-    if (kd_index_open(argv[1], &ix, &err) || kd_scanner_new(ix, &s, &err)) {
+    if (scan_tables_new(ix, &tables, &err) || scan_scanner_new(tables, &s, &err)) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
     double setup = now() - t0;
+    long rss1 = rss_kib();
+    double t1 = now();
+    if (scan_scanner_new(tables, &second, &err)) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    double another = now() - t1;
+    long rss2 = rss_kib();
+    scan_tables_release(tables); /* the scanners hold their own references */
     printf("command: %s %s %s\n", argv[0], argv[1], article);
     /* figures from a loaded machine are not comparable: say how loaded */
     FILE *load = fopen("/proc/loadavg", "r");
@@ -218,8 +249,11 @@ int main(int argc, char **argv)
         fclose(load);
     }
     printf("load average: %s\n", loadavg);
-    printf("index: %zu entities, %zu names; scanner ready in %.0f ms\n", ix->n_entities,
-           ix->n_names, setup * 1e3);
+    printf("index: %zu entities, %zu names; scanner ready in %.0f ms (+%ld MiB resident); "
+           "another scanner on the same tables %.1f ms (+%.1f MiB)\n",
+           ix->n_entities, ix->n_names, setup * 1e3, (rss1 - rss0) / 1024, another * 1e3,
+           (double)(rss2 - rss1) / 1024.0);
+    kd_scanner_free(second);
 
     /* recall */
     size_t shown = 0;
