@@ -42,7 +42,7 @@ end
 EOF
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
-curl -s -o /dev/null -X POST "$url/match/default" -d '{"queries":{"q":{"schema":"Person","properties":{"name":["warm up"]}}}}'
+curl -s -o /dev/null -X POST "$url/match/default" -H 'Content-Type: application/json' -d '{"queries":{"q":{"schema":"Person","properties":{"name":["warm up"]}}}}'
 echo "== baseline: GET /healthz, ${threads} server threads, wrk -t2 -c${connections}, 10 s"
 wrk -t2 -c"$connections" -d10s --latency "$url/healthz" | tee "$tmp/healthz.out" | grep -E "Requests/sec|50%|99%"
 rss_start=$(rss)

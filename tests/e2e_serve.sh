@@ -34,9 +34,19 @@ start_server() {
 # json EXPR: evaluates a Python expression over the JSON on stdin (as d)
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # status METHOD PATH [curl args...] → prints the HTTP status, body in $tmp/body
+# A POST says what it sends, as the server requires: JSON, except text for
+# /scan and forms for /reconcile, unless the caller gives a Content-Type.
 status() {
   local method=$1 path=$2; shift 2
-  curl -s -o "$tmp/body" -w '%{http_code}' -X "$method" "$@" "$url$path"
+  local type=()
+  if [ "$method" = POST ] && ! printf '%s\n' "$@" | grep -qi '^content-type:'; then
+    case "$path" in
+      /scan*) type=(-H 'Content-Type: text/plain') ;;
+      /reconcile*) ;;
+      *) type=(-H 'Content-Type: application/json') ;;
+    esac
+  fi
+  curl -s -o "$tmp/body" -w '%{http_code}' -X "$method" "${type[@]}" "$@" "$url$path"
 }
 expect_status() { # expect_status WANT METHOD PATH [curl args...]
   local want=$1; shift
@@ -92,19 +102,20 @@ got=$(json 'd["responses"]["cust-1"]["results"][0]["explanations"]["name_match"]
 [ "$got" = "yevgeny alexandrovich primakov" ] || [ "$got" = "evgeny alexandrovich primakov" ] ||
   fail "/match explanation candidate: $got"
 # filters: excluding EU leaves Canada's entry first; a threshold of 1.0 leaves no match
-got=$(curl -s -X POST "$url/match/default?limit=1&exclude_dataset=eu_journal_sanctions" \
+got=$(curl -s -X POST "$url/match/default?limit=1&exclude_dataset=eu_journal_sanctions" -H 'Content-Type: application/json' \
   -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' | json 'd["responses"]["q"]["results"][0]["id"]')
 [ "$got" = ca-sema-russia-1-part-1-1358 ] || fail "/match exclude_dataset: $got"
-got=$(curl -s -X POST "$url/match/un_sc_sanctions?limit=5" \
+got=$(curl -s -X POST "$url/match/un_sc_sanctions?limit=5" -H 'Content-Type: application/json' \
   -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' | json 'd["responses"]["q"]["total"]["value"]')
 [ "$got" = 0 ] || fail "/match/un_sc_sanctions Primakov: $got matches, want 0"
-got=$(curl -s -X POST "$url/match/default?threshold=1.0&exclude_entity_ids=eu-oj-32014R0269-1426" \
+got=$(curl -s -X POST "$url/match/default?threshold=1.0&exclude_entity_ids=eu-oj-32014R0269-1426" -H 'Content-Type: application/json' \
   -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' |
   json '[(r["id"], r["match"]) for r in d["responses"]["q"]["results"]][:2]')
 case "$got" in *1426*|*True*) fail "/match exclude_entity_ids/threshold: $got";; esac
 
 # ---- the audit store: /match is recorded, alerts are decided -----------------
 screen_c1() { curl -s -o /dev/null -w '%{http_code}' -X POST "$url/match/default" -H 'X-Kordon-User: e2e-tester' \
+  -H 'Content-Type: application/json' \
   -d "{\"queries\": {\"k\": {\"id\": \"$1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Evgeny Primakov\"]}}}}"; }
 [ "$(screen_c1 c1)" = 200 ] || fail "/match with --db"
 expect_status 200 GET '/alerts?status=open'
@@ -296,19 +307,19 @@ for _ in $(seq 1 100); do [ "$(status GET /readyz)" = 200 ] && break; sleep 0.2;
 expect_status 200 GET /readyz
 
 # ---- API keys ------------------------------------------------------------------
-printf '# keys\nsecret-one\n  secret-two  \n' >"$tmp/keys"
+printf '# keys\nsecret-one-0123456789\n  secret-two-0123456789  \n' >"$tmp/keys"
 start_server keys -i "$index" --api-key-file "$tmp/keys" --quiet
 expect_status 200 GET /healthz
 expect_status 401 GET /catalog
 expect_status 403 GET /catalog -H 'Authorization: Bearer wrong'
 expect_status 403 GET /catalog -H 'Authorization: Basic c2VjcmV0LW9uZQ=='
-expect_status 200 GET /catalog -H 'Authorization: Bearer secret-one'
-expect_status 200 GET /catalog -H 'Authorization: ApiKey secret-two'
-expect_status 200 GET /catalog -H 'X-API-Key: secret-two'
+expect_status 200 GET /catalog -H 'Authorization: Bearer secret-one-0123456789'
+expect_status 200 GET /catalog -H 'Authorization: ApiKey secret-two-0123456789'
+expect_status 200 GET /catalog -H 'X-API-Key: secret-two-0123456789'
 expect_status 401 POST /match/default -d '{"queries": {}}'
-KORDON_API_KEYS=k1,k2 start_server envkeys -i "$index" --quiet
-expect_status 403 GET /readyz -H 'X-API-Key: k3'
-expect_status 200 GET /readyz -H 'X-API-Key: k2'
+KORDON_API_KEYS=key-one-0123456789,key-two-0123456789 start_server envkeys -i "$index" --quiet
+expect_status 403 GET /readyz -H 'X-API-Key: key-three-0123456789'
+expect_status 200 GET /readyz -H 'X-API-Key: key-two-0123456789'
 
 # ---- graceful shutdown: a request in flight completes ---------------------------
 url=$main_url

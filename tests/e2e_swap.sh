@@ -27,7 +27,7 @@ url="http://127.0.0.1:$port"
 
 # HAKIMZADA, Harmohan Singh: OFAC entry 21844, added after the 2019 release
 query='{"queries": {"q": {"schema": "Person", "properties": {"name": ["Harmohan Singh Hakimzada"]}}}}'
-top() { curl -s -X POST "$url/match/default?limit=1" -d "$query" |
+top() { curl -s -X POST "$url/match/default?limit=1" -H "Content-Type: application/json" -d "$query" |
   python3 -c "import json,sys; r=json.load(sys.stdin)['responses']['q']['results']; print(r[0]['id'] if r and r[0]['match'] else '-')"; }
 [ "$(top)" = - ] || fail "2019 index: Hakimzada found before being listed"
 
@@ -35,7 +35,7 @@ top() { curl -s -X POST "$url/match/default?limit=1" -d "$query" |
 # every status it gets.
 for c in 1 2 3 4; do
   ( while [ ! -e "$tmp/stop" ]; do
-      curl -s -o /dev/null -w '%{http_code}\n' -X POST "$url/match/default" -d "$query" || echo "curl-failed"
+      curl -s -o /dev/null -w '%{http_code}\n' -X POST "$url/match/default" -H "Content-Type: application/json" -d "$query" || echo "curl-failed"
     done >"$tmp/client$c.status" ) &
   pids+=($!)
 done

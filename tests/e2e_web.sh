@@ -68,7 +68,7 @@ alert_args=(--db "$tmp/alerts.db")
 start_server open "${alert_args[@]}"
 open_port=$port
 
-key="e2e-web-$RANDOM$RANDOM"
+key="e2e-web-key-$RANDOM-$RANDOM-$RANDOM"
 printf '%s\n' "$key" >"$tmp/keys"
 start_server keyed --api-key-file "$tmp/keys"
 keyed_port=$port

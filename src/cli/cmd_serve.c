@@ -35,7 +35,10 @@ int cmd_serve(int argc, char **argv)
     static const char *usage =
         "serve [-i INDEX] [--listen HOST:PORT] [--threads N] [--api-key-file FILE]\n"
         "       [--max-body BYTES] [--max-queries N] [--request-timeout SECONDS]\n"
-        "       [--access-log FILE|-] [--quiet] [--no-watch] [--fetch-dir DIR] [--db DB]";
+        "       [--access-log FILE|-] [--quiet] [--no-watch] [--fetch-dir DIR] [--db DB]\n"
+        "       [--cors-origin ORIGIN]... [--public-url URL] [--insecure-no-auth]\n"
+        "       [--scan-max-mentions N] [--scan-max-related N] [--scan-max-response BYTES]\n"
+        "       [--scan-timeout SECONDS] [--scan-concurrency N]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},       {"api-key-file", required_argument, NULL, 'k'},
@@ -43,6 +46,10 @@ int cmd_serve(int argc, char **argv)
         {"request-timeout", required_argument, NULL, 'T'}, {"access-log", required_argument, NULL, 'a'},
         {"quiet", no_argument, NULL, 'Q'},               {"no-watch", no_argument, NULL, 'W'},
         {"fetch-dir", required_argument, NULL, 'F'},     {"db", required_argument, NULL, 'D'},
+        {"cors-origin", required_argument, NULL, 'C'},   {"public-url", required_argument, NULL, 'P'},
+        {"insecure-no-auth", no_argument, NULL, 'I'},    {"scan-max-mentions", required_argument, NULL, 'M'},
+        {"scan-max-related", required_argument, NULL, 'R'}, {"scan-max-response", required_argument, NULL, 'S'},
+        {"scan-timeout", required_argument, NULL, 'O'},  {"scan-concurrency", required_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
     };
     /* Recording is opt-in for the server: --db, or $KORDON_DB when set. */
@@ -51,8 +58,9 @@ int cmd_serve(int argc, char **argv)
                       .db = db_env && *db_env ? db_env : NULL};
     int c;
     long n;
+    char *end_of_number;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:hC:P:IM:R:S:O:N:", options, NULL)) != -1) {
         switch (c) {
         case 'i': o.index_path = optarg; break;
         case 'l': o.listen = optarg; break;
@@ -62,11 +70,52 @@ int cmd_serve(int argc, char **argv)
         case 'W': o.watch = 0; break;
         case 'F': o.fetch_dir = optarg; break;
         case 'D': o.db = optarg; break;
+        case 'P': o.public_url = optarg; break;
+        case 'I': o.insecure_no_auth = 1; break;
+        case 'C':
+            if (o.n_cors_origins == (sizeof o.cors_origins / sizeof o.cors_origins[0])) {
+                fprintf(stderr, "kordon serve: --cors-origin: at most %zu origins\n", (sizeof o.cors_origins / sizeof o.cors_origins[0]));
+                return EXIT_USAGE;
+            }
+            o.cors_origins[o.n_cors_origins++] = optarg;
+            break;
+        case 'O': {
+            char *end;
+            double seconds = strtod(optarg, &end);
+            if (end == optarg || *end || !(seconds > 0 && seconds <= 3600)) {
+                fprintf(stderr, "kordon serve: --scan-timeout: expected seconds, more than 0 and at most 3600\n");
+                return EXIT_USAGE;
+            }
+            o.scan_timeout = seconds;
+            break;
+        }
+        case 'M':
+        case 'R':
+        case 'N':
+            n = strtol(optarg, &end_of_number, 10);
+            if (end_of_number == optarg || *end_of_number || n <= 0 || n > 10000000) {
+                fprintf(stderr, "kordon serve: --%s must be a positive number\n",
+                        c == 'M' ? "scan-max-mentions" : c == 'R' ? "scan-max-related" : "scan-concurrency");
+                return EXIT_USAGE;
+            }
+            if (c == 'M')
+                o.scan_max_mentions = (size_t)n;
+            else if (c == 'R')
+                o.scan_max_related = (size_t)n;
+            else
+                o.scan_concurrency = (unsigned)n;
+            break;
+        case 'S':
+            if (parse_size(optarg, &o.scan_max_response)) {
+                fprintf(stderr, "kordon serve: --scan-max-response: expected bytes, e.g. 4M\n");
+                return EXIT_USAGE;
+            }
+            break;
         case 't':
         case 'q':
         case 'T':
-            n = strtol(optarg, NULL, 10);
-            if (n <= 0 || n > 100000) {
+            n = strtol(optarg, &end_of_number, 10);
+            if (end_of_number == optarg || *end_of_number || n <= 0 || n > 100000) {
                 fprintf(stderr, "kordon serve: --%s must be a positive number\n",
                         c == 't' ? "threads" : c == 'q' ? "max-queries" : "request-timeout");
                 return EXIT_USAGE;
@@ -107,6 +156,10 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     printf("kordon serve: listening on http://%s (port %u), index %s\n", o.listen, http_server_port(server),
            o.index_path);
+    if (!http_server_key_count(server))
+        fprintf(stderr, "kordon serve: no API keys: every client that can reach %s may read alerts and record "
+                        "decisions%s\n",
+                o.listen, o.insecure_no_auth ? " (--insecure-no-auth)" : "; this is why it listens on loopback only");
     fflush(stdout);
     for (;;) {
         struct timespec second = {1, 0};
@@ -115,15 +168,22 @@ int cmd_serve(int argc, char **argv)
             fprintf(stderr, "kordon serve: stopping (requests in flight get up to %d s)\n", GRACE_SECONDS);
             break;
         }
+        /* One line per event: the watcher tries a file once per change, so a
+         * bad file is reported once, not every second. */
         int rc = 0;
         if (sig == SIGHUP)
             rc = http_server_reload(server, &err) ? -1 : 1;
         else if (o.watch)
             rc = http_server_poll_index(server, &err);
-        if (rc > 0)
-            fprintf(stderr, "kordon serve: loaded %s\n", o.index_path);
+        if (rc == 1)
+            fprintf(stderr, "kordon serve: loaded %s%s\n", o.index_path, sig == SIGHUP ? " (SIGHUP)" : "");
+        else if (rc == 2)
+            fprintf(stderr, "kordon serve: %s\n", err.message);
         else if (rc < 0)
-            fprintf(stderr, "kordon serve: reload failed, still serving the previous index: %s\n", err.message);
+            fprintf(stderr,
+                    "kordon serve: reload failed: %s (the index loaded before, if any, is still served; "
+                    "/readyz reports the failure until a good file is loaded)\n",
+                    err.message);
     }
     http_server_stop(server, GRACE_SECONDS);
     return 0;

@@ -9,7 +9,12 @@
 
 /* ---- API keys ---------------------------------------------------------- */
 
-static int keys_add(http_server *s, const char *key, size_t n)
+/* A key shorter than this is guessable by brute force over the network. */
+#define KEY_MIN_BYTES 16
+
+/* Adds the key in key[0..n) once trimmed; blank lines and '#' comments are
+ * skipped. where names the source for messages ("keys.txt:3"). */
+static int keys_add(http_server *s, const char *key, size_t n, const char *where, kd_error *err)
 {
     while (n && (key[n - 1] == ' ' || key[n - 1] == '\t' || key[n - 1] == '\r'))
         n--;
@@ -19,12 +24,19 @@ static int keys_add(http_server *s, const char *key, size_t n)
     }
     if (!n || *key == '#')
         return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)key[i] <= ' ' || key[i] == 0x7f)
+            return error_set(err, KD_EUSAGE, "%s: an API key may not contain spaces or control characters",
+                             where);
+    if (n < KEY_MIN_BYTES)
+        return error_set(err, KD_EUSAGE, "%s: API key of %zu bytes is too short (at least %d; e.g. `openssl rand -hex 32`)",
+                         where, n, KEY_MIN_BYTES);
     char **grown = realloc(s->api_keys, (s->n_api_keys + 1) * sizeof *grown);
     if (!grown)
-        return KD_ENOMEM;
+        return error_set(err, KD_ENOMEM, "out of memory");
     s->api_keys = grown;
     if (!(s->api_keys[s->n_api_keys] = strndup(key, n)))
-        return KD_ENOMEM;
+        return error_set(err, KD_ENOMEM, "out of memory");
     s->n_api_keys++;
     return 0;
 }
@@ -32,26 +44,39 @@ static int keys_add(http_server *s, const char *key, size_t n)
 int http_keys_load(http_server *s, kd_error *err)
 {
     const char *file = s->options.api_key_file;
+    char where[512];
     if (file) {
         FILE *f = fopen(file, "r");
         if (!f)
             return error_set(err, KD_EIO, "%s: cannot open the API key file: %s", file, strerror(errno));
-        char line[1024];
-        while (fgets(line, sizeof line, f))
-            if (keys_add(s, line, strcspn(line, "\n"))) {
-                fclose(f);
-                return error_set(err, KD_ENOMEM, "out of memory");
-            }
+        /* getline: a key of any length is one key, never split in two */
+        char *line = NULL;
+        size_t cap = 0, number = 0;
+        ssize_t len;
+        int rc = 0;
+        while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+            number++;
+            snprintf(where, sizeof where, "%s:%zu", file, number);
+            if (memchr(line, '\0', (size_t)len))
+                rc = error_set(err, KD_EUSAGE, "%s: a NUL byte in the API key file", where);
+            else
+                rc = keys_add(s, line, strcspn(line, "\n"), where, err);
+        }
+        if (!rc && ferror(f))
+            rc = error_set(err, KD_EIO, "%s: cannot read the API key file: %s", file, strerror(errno));
+        free(line);
         fclose(f);
-        if (!s->n_api_keys)
-            return error_set(err, KD_EUSAGE, "%s: no API keys in the file", file);
-        return 0;
+        if (!rc && !s->n_api_keys)
+            rc = error_set(err, KD_EUSAGE, "%s: no API keys in the file", file);
+        return rc;
     }
     const char *env = getenv("KORDON_API_KEYS");
-    while (env && *env) {
+    for (size_t number = 1; env && *env; number++) {
         size_t n = strcspn(env, ",");
-        if (keys_add(s, env, n))
-            return error_set(err, KD_ENOMEM, "out of memory");
+        snprintf(where, sizeof where, "KORDON_API_KEYS, key %zu", number);
+        int rc = keys_add(s, env, n, where, err);
+        if (rc)
+            return rc;
         env += n + (env[n] == ',');
     }
     return 0;

@@ -6,23 +6,6 @@
 #include <ctype.h>
 #include <string.h>
 
-static bool valid_changed_since(const char *s)
-{
-    /* YYYY-MM-DD[THH[:MM[:SS]]] */
-    static const char *const shapes[] = {"dddd-dd-dd", "dddd-dd-ddTdd", "dddd-dd-ddTdd:dd",
-                                         "dddd-dd-ddTdd:dd:dd"};
-    for (size_t i = 0; i < KD_ARRAY_LEN(shapes); i++) {
-        const char *p = shapes[i], *q = s;
-        while (*p && *q && (*p == 'd' ? isdigit((unsigned char)*q) : *p == *q)) {
-            p++;
-            q++;
-        }
-        if (!*p && !*q)
-            return true;
-    }
-    return false;
-}
-
 static bool dataset_known(const kd_index *ix, const char *dataset)
 {
     if (strcmp(dataset, "default") == 0)
@@ -66,8 +49,8 @@ int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
         f->n_countries++;
     }
     f->changed_since = http_arg(rq, "changed_since");
-    if (f->changed_since && *f->changed_since && !valid_changed_since(f->changed_since)) {
-        http_reply_error(rs, 400, "changed_since: expected YYYY-MM-DD[THH[:MM[:SS]]]");
+    if (f->changed_since && *f->changed_since && !timestamp_valid(f->changed_since)) {
+        http_reply_error(rs, 400, "changed_since: expected a date and time YYYY-MM-DD[THH[:MM[:SS]]]");
         return -1;
     }
     if (f->changed_since && !*f->changed_since)

@@ -24,6 +24,18 @@ typedef struct http_options {
     int watch;                  /* reload when the index file is replaced */
     const char *db;             /* audit store (SQLite path or postgresql:// URI); NULL: no recording */
     const char *fetch_dir;      /* where `kordon fetch` keeps fetch-state.json; NULL → $KORDON_FETCH_DIR or lists */
+    /* Browser safety: origins allowed to call the API from a web page
+     * (CORS); none by default, so only the page kordon serves itself. */
+    const char *cors_origins[16];
+    size_t n_cors_origins;
+    const char *public_url;     /* the URL users reach the server by ("https://kordon.example"); its host is accepted */
+    int insecure_no_auth;       /* allow listening beyond loopback without API keys */
+    /* /scan's limits: 0 → the defaults in server.c */
+    size_t scan_max_mentions;   /* mentions in one answer (422 beyond) */
+    size_t scan_max_related;    /* related entries per mention (the rest are counted, not listed) */
+    size_t scan_max_response;   /* bytes of one answer (422 beyond) */
+    double scan_timeout;        /* seconds of work for one /scan (503 beyond) */
+    unsigned scan_concurrency;  /* /scan and text requests running at once (503 when busy) */
 } http_options;
 
 typedef struct http_server http_server;
@@ -32,11 +44,15 @@ typedef struct http_server http_server;
  * http_server_port, useful with port 0). */
 int http_server_start(const http_options *options, http_server **out, kd_error *err);
 unsigned http_server_port(const http_server *server);
+/* How many API keys the server wants one of (0: it is open). */
+size_t http_server_key_count(const http_server *server);
 /* Loads the index file again and swaps it in (requests in flight finish on
  * the old one). */
 int http_server_reload(http_server *server, kd_error *err);
 /* Reloads when the file at index_path has been replaced or appeared since
- * the last load; returns 1 if it reloaded, 0 if unchanged, <0 on error. */
+ * the last load; returns 1 if it reloaded, 0 if unchanged, <0 on error, and
+ * 2 when it has just noticed the file being modified in place (the notice
+ * is in err->message; it is loaded on a later call once it stops changing). */
 int http_server_poll_index(http_server *server, kd_error *err);
 /* Stops accepting, lets requests in flight finish (at most grace_seconds),
  * then frees everything. */

@@ -58,21 +58,61 @@ typedef struct live_index {
     pthread_mutex_t tables_lock;
 } live_index;
 
-typedef struct live {
-    pthread_mutex_t lock;
-    live_index *current;        /* NULL until a file could be loaded */
-    char *path;
+/* Which version of the index file: a new file renamed into place has a new
+ * inode; one rewritten in place keeps its inode but changes size or mtime. */
+typedef struct live_file_id {
     dev_t dev;
     ino_t ino;
+    off_t size;
     struct timespec mtime;
+} live_file_id;
+
+typedef struct live {
+    pthread_mutex_t lock;       /* current, and the state of the last reload below */
+    pthread_mutex_t load_lock;  /* one load at a time: watcher, SIGHUP and /admin/reload */
+    live_index *current;        /* NULL until a file could be loaded */
+    char *path;
     uint64_t generations;
+    /* The file current was read from, held open so its inode number is not
+     * reused by the next file and mistaken for the same one (-1: none). */
+    live_file_id loaded;
+    int loaded_fd;
+    /* The last reload attempt failed: /readyz says "degraded" (or 503 with
+     * no index at all) until one succeeds, and the watcher leaves the file
+     * alone until it changes again. */
+    bool failing;
+    live_file_id failed;
+    int failed_fd;
+    time_t failed_at;
     char last_error[1024];
+    /* A file modified in place is loaded once it has stopped changing for a
+     * second, so the watcher does not read it while cp is still writing. */
+    bool pending;
+    live_file_id pending_id;
+    double pending_since;       /* http_now() when pending_id was first seen */
 } live;
 
+/* What the watcher makes of the file at the path. */
+typedef enum live_change {
+    LIVE_SAME,           /* the file loaded, or the one that failed: nothing to do */
+    LIVE_REPLACED,       /* another file (renamed into place): load it now */
+    LIVE_IN_PLACE,       /* the same file modified in place, just noticed: wait for writes to stop */
+    LIVE_IN_PLACE_READY, /* ... and it has not changed for a second: load it */
+} live_change;
+
+/* The state of the last reload, for /readyz. */
+typedef struct live_reload_state {
+    bool failing;
+    time_t failed_at;
+    char error[1024];
+} live_reload_state;
+
 int live_init(live *l, const char *path);
-/* (Re)loads the file; on failure the current generation stays. */
+/* (Re)loads the file, whatever the watcher thinks of it; on failure the
+ * current generation stays and the failure is remembered. */
 int live_load(live *l, kd_error *err);
-int live_changed(live *l);
+live_change live_changed(live *l);
+void live_reload_status(live *l, live_reload_state *out);
 live_index *live_acquire(live *l);   /* NULL when no index is loaded */
 /* The entity a merged id now lives in, or -1. */
 int64_t live_referent(const live_index *g, const char *id);
@@ -147,7 +187,47 @@ struct http_server {
      * sleeping in SQLite's busy handler. */
     pthread_mutex_t recorder_lock;
     struct kd_store *recorder;
+    /* names and origins the server answers to (guard.c) */
+    char public_host[256];      /* host of --public-url, lower case */
+    char public_origin[512];    /* scheme://host[:port] of --public-url */
+    char listen_host[128];      /* host of --listen */
+    bool any_host;              /* listening everywhere with keys and no --public-url */
+    struct http_workers *workers; /* threads for deferred work (workers.c) */
 };
+
+/* ---- request guard (guard.c) -------------------------------------------- */
+
+/* Query arguments one request may carry (414 beyond). */
+#define HTTP_MAX_ARGS 256
+
+typedef struct http_guard {
+    int status;                 /* 0: go on; else refuse with detail */
+    char detail[512];
+    bool close;                 /* close the connection after the refusal */
+    bool has_body;
+    bool discard_body;          /* the route reads no body: drop what comes */
+} http_guard;
+
+struct sockaddr;
+/* Checks the options against the address the server listens on: without
+ * API keys only loopback, unless --insecure-no-auth; --cors-origin and
+ * --public-url well-formed. Call after the keys are loaded. */
+int http_guard_init(http_server *s, const struct sockaddr *listen_address, kd_error *err);
+/* Host, Origin, body framing and Content-Type of a request
+ * whose headers are in. Returns g->status. */
+int http_guard_check(const http_server *s, struct MHD_Connection *c, const char *method, http_route_id route,
+                     http_guard *g);
+/* The configured CORS origin the request comes from, or NULL. */
+const char *http_guard_cors_origin(const http_server *s, struct MHD_Connection *c);
+
+/* ---- worker threads for deferred requests (workers.c) ------------------- */
+
+struct http_workers;
+int http_workers_start(unsigned n, struct http_workers **out, kd_error *err);
+/* Hands work to an idle worker; false when every worker is busy. */
+bool http_workers_submit(struct http_workers *w, void (*work)(void *arg), void *arg);
+/* Lets running jobs finish, then joins the threads. */
+void http_workers_stop(struct http_workers *w);
 
 double http_now(void); /* monotonic seconds */
 
@@ -170,6 +250,8 @@ typedef struct http_request {
     http_server *server;
 } http_request;
 
+struct http_deferred;
+
 typedef struct http_response {
     int status;
     char *body;                 /* owned (malloc) */
@@ -178,9 +260,28 @@ typedef struct http_response {
     char etag[32];
     char location[512];
     char batch_size[24];        /* yente's x-batch-size */
+    char retry_after[16];       /* seconds, with 503 */
     struct MHD_Response *stream; /* set by handlers that stream instead of body */
     bool cacheable;             /* static assets */
+    struct http_deferred *deferred; /* set by handlers whose work runs on a worker thread */
 } http_response;
+
+/* Work too long for a network thread (a /scan of megabytes): the handler
+ * validates the request, then sets rs->deferred instead of answering. The
+ * server suspends the connection, a worker thread calls run, which writes
+ * the answer into its own http_response, and the connection resumes with
+ * it. Workers are few (--scan-concurrency); when every one is busy the
+ * request gets 503 at once and free is called without run. The request's
+ * body and index stay valid until free has been called. */
+typedef struct http_deferred {
+    void (*run)(struct http_deferred *job, http_response *rs);
+    void (*free)(struct http_deferred *job);
+    struct MHD_Connection *connection; /* set by the server before run */
+} http_deferred;
+
+/* True once the client of a connection has closed or reset its end: run
+ * polls it to stop work nobody will read. */
+bool http_client_gone(struct MHD_Connection *c);
 
 void http_dispatch(http_request *rq, http_response *rs, http_route_id route);
 

@@ -236,7 +236,8 @@ void route_alerts(http_request *rq, http_response *rs, const char *rest)
     }
     bool post = strcmp(rq->method, "POST") == 0;
     char *end;
-    long long id = *rest ? strtoll(rest, &end, 10) : 0;
+    /* digits only: strtoll would skip spaces ("/alerts/%20%201" is not alert 1) and take a sign */
+    long long id = *rest >= '1' && *rest <= '9' ? strtoll(rest, &end, 10) : 0;
     if (!*rest) {
         if (post)
             http_reply_error(rs, 405, "Method Not Allowed (use GET)");

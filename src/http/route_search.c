@@ -424,11 +424,13 @@ void route_reconcile(http_request *rq, http_response *rs, const char *dataset, c
         json_object_set_new(out, key, r);
     }
     live_give_matcher(rq->index, m);
-    json_decref(queries);
+    /* the message quotes a key of queries: write it before freeing them */
     if (why[0]) {
-        json_decref(out);
         http_reply_error(rs, 400, "queries.%s: %s", key ? key : "?", why);
+        json_decref(out);
+        json_decref(queries);
         return;
     }
+    json_decref(queries);
     http_reply_json(rs, 200, out);
 }

@@ -51,10 +51,16 @@ void http_dispatch(http_request *rq, http_response *rs, http_route_id route)
     http_server *s = rq->server;
     switch (route) {
     case ROUTE_HEALTHZ:
-        http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
-        return;
     case ROUTE_READYZ:
-        route_readyz(rq, rs);
+        /* probes answer their own path only, and only to reads */
+        if (strcmp(p, route == ROUTE_HEALTHZ ? "/healthz" : "/readyz") != 0)
+            http_reply_error(rs, 404, "Not Found");
+        else if (!is(m, "GET") && !is(m, "HEAD"))
+            method_not_allowed(rs, "GET");
+        else if (route == ROUTE_HEALTHZ)
+            http_reply_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+        else
+            route_readyz(rq, rs);
         return;
     case ROUTE_MATCH:
         rest = under(p, "/match");

@@ -6,6 +6,7 @@
  * one byte a second would hold a connection for ever; the reaper gives every
  * request a deadline and shuts the socket down when it passes, which makes
  * libmicrohttpd close the connection through its normal path. */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include "http_internal.h"
 #include "store/store.h"
 
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,18 @@
 
 typedef struct request_context {
     buf body;
+    http_server *server;
+    struct MHD_Connection *connection;
+    bool discard_body;          /* the route reads no body: what comes is dropped */
+    size_t discarded;
+    bool close;                 /* refused before its body was read: close after answering */
+    /* a deferred request: run on a worker while the connection is
+     * suspended; the answer waits here until the connection resumes */
+    http_deferred *job;
+    bool headers_seen;          /* on_request has run once */
+    bool too_many_args;         /* seen in the request line, dropped before parsing */
+    http_response job_answer;
+    atomic_bool job_done;
     double started;
     http_route_id route;
     int status;
@@ -75,7 +89,18 @@ static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, htt
         MHD_add_response_header(r, "x-batch-size", rs->batch_size);
     if (rs->status == 401)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+    if (rs->status == 503 && rs->retry_after[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, rs->retry_after);
+    /* CORS only for the origins the operator named */
+    const char *origin = http_guard_cors_origin(ctx->server, c);
+    if (origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Location, x-batch-size");
+    }
+    MHD_add_response_header(r, "Vary", "Origin");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (ctx->close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cacheable ? "max-age=300" : "no-store");
     ctx->status = rs->status;
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
@@ -92,6 +117,94 @@ static enum MHD_Result reply_now(struct MHD_Connection *c, request_context *ctx,
     return queue(c, ctx, &rs);
 }
 
+/* Called with the request line before libmicrohttpd parses its query
+ * arguments. libmicrohttpd 0.9.75 keeps the arguments in the connection's
+ * fixed memory pool and, when a thousand of them overflow it, neither
+ * answers nor calls a handler: the client hangs until the timeout. So the
+ * arguments are counted here, and when there are too many the query string
+ * is cut right after its '?' — the line is libmicrohttpd's writable read
+ * buffer, handed over as const — and the request is answered 414. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    request_context *ctx = calloc(1, sizeof *ctx);
+    const char *query = strchr(uri, '?');
+    if (!ctx || !query)
+        return ctx;
+    size_t args = 1;
+    for (const char *p = query + 1; *p && *p != ' '; p++)
+        args += *p == '&';
+    if (args > HTTP_MAX_ARGS) {
+        ctx->too_many_args = true;
+        ((char *)query)[1] = '\0';
+    }
+    return ctx;
+}
+
+/* The answer to a CORS preflight: allowed for the configured origins only
+ * (the guard has refused other origins already). */
+static enum MHD_Result preflight(struct MHD_Connection *c, request_context *ctx)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    const char *origin = http_guard_cors_origin(ctx->server, c);
+    if (origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        MHD_add_response_header(r, "Access-Control-Allow-Headers",
+                                "Content-Type, Authorization, X-API-Key, X-Kordon-User");
+        MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+    }
+    MHD_add_response_header(r, "Vary", "Origin");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, POST, OPTIONS");
+    ctx->status = 204;
+    ctx->answered = true;
+    enum MHD_Result ok = MHD_queue_response(c, 204, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* On a worker thread: runs the deferred request, then wakes its connection. */
+static void deferred_work(void *arg)
+{
+    request_context *ctx = arg;
+    ctx->job->run(ctx->job, &ctx->job_answer);
+    ctx->job->free(ctx->job);
+    atomic_store(&ctx->job_done, true);
+    MHD_resume_connection(ctx->connection);
+}
+
+/* Suspends the connection and hands its work to a worker; a busy server
+ * answers 503 at once. The connection is suspended before the worker can
+ * resume it. */
+static enum MHD_Result defer(struct MHD_Connection *c, request_context *ctx, http_deferred *job)
+{
+    job->connection = c;
+    ctx->job = job;
+    MHD_suspend_connection(c);
+    if (http_workers_submit(ctx->server->workers, deferred_work, ctx))
+        return MHD_YES;
+    job->free(job);
+    http_reply_error(&ctx->job_answer, 503,
+                     "Every text screening worker is busy (--scan-concurrency %u); try again shortly.",
+                     ctx->server->options.scan_concurrency);
+    snprintf(ctx->job_answer.retry_after, sizeof ctx->job_answer.retry_after, "1");
+    atomic_store(&ctx->job_done, true);
+    MHD_resume_connection(c);
+    return MHD_YES;
+}
+
+bool http_client_gone(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info)
+        return true;
+    struct pollfd p = {.fd = info->connect_fd, .events = POLLRDHUP};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size,
                                   void **context)
@@ -99,11 +212,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     http_server *s = cls;
     request_context *ctx = *context;
-    if (!ctx) {
+    if (!ctx || !ctx->headers_seen) {
         /* First call: headers are in, nothing of the body yet. */
-        if (!(ctx = calloc(1, sizeof *ctx)))
+        if (!ctx && !(ctx = calloc(1, sizeof *ctx)))
             return MHD_NO;
         *context = ctx;
+        ctx->headers_seen = true;
         atomic_fetch_add(&s->in_flight, 1);
         ctx->started = http_now();
         ctx->route = http_route_classify(url);
@@ -119,35 +233,41 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           sizeof ctx->remote);
         }
         set_deadline(s, c, ctx->started + s->options.request_timeout);
-        if (strcmp(method, "OPTIONS") == 0) {
-            struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-            MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
-            MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-            MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key");
-            ctx->status = 204;
-            ctx->answered = true;
-            enum MHD_Result ok = MHD_queue_response(c, 204, r);
-            MHD_destroy_response(r);
-            return ok;
+        ctx->server = s;
+        ctx->connection = c;
+        http_guard g;
+        if (ctx->too_many_args) {
+            ctx->close = true;
+            char detail[96];
+            snprintf(detail, sizeof detail, "More than %d query arguments.", HTTP_MAX_ARGS);
+            return reply_now(c, ctx, 414, detail);
         }
+        if (http_guard_check(s, c, method, ctx->route, &g)) {
+            ctx->close = g.close;
+            return reply_now(c, ctx, g.status, g.detail);
+        }
+        ctx->discard_body = g.discard_body;
+        if (strcmp(method, "OPTIONS") == 0)
+            return preflight(c, ctx);
         bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB;
         int denied = open ? 0 : http_key_check(s, c);
-        if (denied == 401)
-            return reply_now(c, ctx, 401, "Missing API key: send \"Authorization: Bearer <key>\".");
-        if (denied == 403)
-            return reply_now(c, ctx, 403, "Invalid API key.");
-        const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (length && strtoull(length, NULL, 10) > s->options.max_body) {
-            char detail[128];
-            snprintf(detail, sizeof detail, "Request body larger than the limit of %zu bytes.",
-                     s->options.max_body);
-            return reply_now(c, ctx, 413, detail);
+        if (denied) {
+            /* nobody reads the body of a refused request */
+            ctx->close = g.has_body;
+            return reply_now(c, ctx, denied,
+                             denied == 401 ? "Missing API key: send \"Authorization: Bearer <key>\"."
+                                           : "Invalid API key.");
         }
         return MHD_YES;
     }
     if (ctx->answered) {
         *upload_size = 0; /* discard: the answer is already queued */
         return MHD_YES;
+    }
+    if (*upload_size && ctx->discard_body) {
+        ctx->discarded += *upload_size;
+        *upload_size = 0;
+        return ctx->discarded > 64 * 1024 ? MHD_NO : MHD_YES;
     }
     if (*upload_size) {
         if (http_now() > ctx->started + s->options.request_timeout)
@@ -158,6 +278,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (ctx->job) {
+        /* resumed: the worker has answered */
+        if (!atomic_load(&ctx->job_done))
+            return MHD_YES;
+        http_response answer = ctx->job_answer;
+        memset(&ctx->job_answer, 0, sizeof ctx->job_answer);
+        return queue(c, ctx, &answer);
     }
     /* The whole request is in: answer it. Streams may take long, which is
      * the client's to read, not a deadline to enforce. */
@@ -173,6 +301,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         http_reply_error(&rs, 400, "path: invalid UTF-8");
     else
         http_dispatch(&rq, &rs, ctx->route);
+    if (rs.deferred)
+        return defer(c, ctx, rs.deferred);
     return queue(c, ctx, &rs);
 }
 
@@ -192,6 +322,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **context,
     request_context *ctx = *context;
     if (!ctx)
         return;
+    if (!ctx->headers_seen) { /* refused by libmicrohttpd before any handler ran */
+        free(ctx);
+        *context = NULL;
+        return;
+    }
     double seconds = http_now() - ctx->started;
     int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ctx->status : 0;
     metrics_record(&s->metrics, ctx->route, status ? status : 499, seconds);
@@ -216,6 +351,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **context,
         buf_free(&line);
     }
     live_release(ctx->index);
+    free(ctx->job_answer.body); /* a deferred answer the client left before */
     buf_free(&ctx->body);
     free(ctx);
     *context = NULL;
@@ -326,6 +462,7 @@ static void close_store(void *store)
 
 static void server_free(http_server *s)
 {
+    http_workers_stop(s->workers);
     http_pool_destroy(&s->stores, close_store);
     kd_store_close(s->recorder);
     pthread_mutex_destroy(&s->recorder_lock);
@@ -357,6 +494,10 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
         s->options.max_queries = 100;
     if (!s->options.request_timeout)
         s->options.request_timeout = 10;
+    /* long text screening gets its own threads, as many as leave the
+     * network threads a core when the cores are few */
+    if (!s->options.scan_concurrency)
+        s->options.scan_concurrency = s->options.threads > 2 ? s->options.threads / 2 : 1;
     pthread_mutex_init(&s->connections_lock, NULL);
     pthread_mutex_init(&s->recorder_lock, NULL);
     http_pool_init(&s->stores);
@@ -403,19 +544,21 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
 
     struct sockaddr_storage ss;
     bool v6 = false;
-    if ((rc = parse_listen(s->options.listen, &ss, &v6, err))) {
+    if ((rc = parse_listen(s->options.listen, &ss, &v6, err)) ||
+        (rc = http_guard_init(s, (struct sockaddr *)&ss, err)) ||
+        (rc = http_workers_start(s->options.scan_concurrency, &s->workers, err))) {
         server_free(s);
         return rc;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     (v6 ? MHD_USE_IPv6 : 0);
+                     MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0);
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, s->options.threads, MHD_OPTION_CONNECTION_TIMEOUT,
         s->options.request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1024u,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s, MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
     if (!s->daemon) {
         rc = error_set(err, KD_EIO, "cannot listen on %s (address in use, or not allowed)",
                        s->options.listen);
@@ -438,6 +581,11 @@ unsigned http_server_port(const http_server *s)
     return s->port;
 }
 
+size_t http_server_key_count(const http_server *s)
+{
+    return s->n_api_keys;
+}
+
 int http_server_reload(http_server *s, kd_error *err)
 {
     int rc = live_load(&s->live, err);
@@ -447,8 +595,20 @@ int http_server_reload(http_server *s, kd_error *err)
 
 int http_server_poll_index(http_server *s, kd_error *err)
 {
-    if (!live_changed(&s->live))
+    switch (live_changed(&s->live)) {
+    case LIVE_SAME:
         return 0;
+    case LIVE_IN_PLACE:
+        error_set(err, KD_OK,
+                  "%s was modified in place, not replaced by rename: it is loaded once it stops "
+                  "changing and only if complete; to swap an index safely, write a new file and "
+                  "rename it into place",
+                  s->options.index_path);
+        return 2;
+    case LIVE_REPLACED:
+    case LIVE_IN_PLACE_READY:
+        break;
+    }
     return http_server_reload(s, err) ? err->code : 1;
 }
 
@@ -465,6 +625,10 @@ void http_server_stop(http_server *s, unsigned grace_seconds)
         struct timespec pause = {0, 20 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
+    /* deferred work ends by its own deadline and resumes its connection,
+     * which the daemon must still be running to answer */
+    http_workers_stop(s->workers);
+    s->workers = NULL;
     atomic_store(&s->stopping, true);
     pthread_join(s->reaper, NULL);
     MHD_stop_daemon(s->daemon);

@@ -300,3 +300,47 @@ bool date_normalise(const char *s, size_t n, char *out, size_t out_size)
     memcpy(out, tmp, (size_t)len + 1);
     return true;
 }
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool timestamp_valid(const char *s)
+{
+    int y, m, d, v;
+    if (!s || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
+        !digits(s + 8, 2, &d))
+        return false;
+    static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || d < 1 || d > month_days[m - 1] || (m == 2 && d == 29 && !leap))
+        return false;
+    s += 10;
+    if (!*s)
+        return true;
+    if (*s != 'T' || !digits(s + 1, 2, &v) || v > 23)
+        return false;
+    s += 3;
+    /* minutes and seconds, each optional but in order */
+    for (int part = 0; part < 2 && *s == ':'; part++, s += 3)
+        if (!digits(s + 1, 2, &v) || v > 59)
+            return false;
+    if (*s == '.') {
+        const char *f = ++s;
+        while (*s >= '0' && *s <= '9')
+            s++;
+        if (s == f)
+            return false;
+    }
+    if (*s == 'Z')
+        s++;
+    return *s == '\0';
+}

@@ -64,5 +64,9 @@ const char *country_name(const char *code);
  * Day-first is assumed for ambiguous numeric dates. Returns false when the
  * text is not a date. */
 bool date_normalise(const char *s, size_t n, char *out, size_t out_size);
+/* A strict ISO 8601 time as bounds of a period are written:
+ * YYYY-MM-DD[THH[:MM[:SS[.fff]]]][Z], with real months, days and hours
+ * ("2026-13-45" is not one). */
+bool timestamp_valid(const char *s);
 
 #endif

@@ -3,6 +3,7 @@
 #include "store/store.h"
 #include "store/db.h"
 #include "store/migrations.h"
+#include "model/model.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -1066,6 +1067,10 @@ static char *run_detail(db *d, db_stmt *datasets, int64_t run_id, const char *pa
 int kd_store_audit(kd_store *s, const char *from, const char *to,
                    int (*fn)(void *ctx, const kd_audit_event *ev), void *ctx, kd_error *err)
 {
+    if (from && *from && !timestamp_valid(from))
+        return error_set(err, KD_EUSAGE, "from: %.64s is not a date YYYY-MM-DD[THH:MM:SS]", from);
+    if (to && *to && !timestamp_valid(to))
+        return error_set(err, KD_EUSAGE, "to: %.64s is not a date YYYY-MM-DD[THH:MM:SS]", to);
     db *d = s->d;
     db_stmt *q, *datasets;
     int rc = db_prepare(d, audit_sql, &q, err);
