@@ -34,7 +34,9 @@ index="$tmp/all.kdx"
 "$bin" build "$data/lists" -o "$index" -q 2>"$tmp/build.err" || { cat "$tmp/build.err" >&2; exit 1; }
 
 pids=()
+attacker_pid=""
 cleanup() {
+  [ -n "$attacker_pid" ] && kill "$attacker_pid" 2>/dev/null
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null
   done
@@ -63,9 +65,26 @@ start_server() {
   exit 1
 }
 
+# A static server for the cross-origin test's pages, reached as
+# http://127.0.0.1:PORT (an origin the open server allows) and as
+# http://localhost:PORT (one it does not).
+python3 - "$here/web/attacker" >"$tmp/attacker.out" 2>"$tmp/attacker.err" <<'PY' &
+import functools, http.server, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+print("port", server.server_address[1], flush=True)
+server.serve_forever()
+PY
+attacker_pid=$!
+attacker_port=""
+for _ in $(seq 1 100); do
+  attacker_port=$(sed -n 's/^port \([0-9]*\)$/\1/p' "$tmp/attacker.out"); [ -n "$attacker_port" ] && break; sleep 0.1
+done
+[ -n "$attacker_port" ] || { echo "e2e_web: the static server did not start" >&2; cat "$tmp/attacker.err" >&2; exit 1; }
+
 # Alerts are recorded by a server with an audit database.
 alert_args=(--db "$tmp/alerts.db")
-start_server open "${alert_args[@]}"
+start_server open "${alert_args[@]}" --cors-origin "http://127.0.0.1:$attacker_port"
 open_port=$port
 
 key="e2e-web-key-$RANDOM-$RANDOM-$RANDOM"
@@ -82,6 +101,12 @@ KORDON_CHROMIUM="$chromium" \
 KORDON_SCREENSHOTS="${KORDON_SCREENSHOTS:-$repo/docs/screenshots}" \
   timeout 1200 node "$web/e2e.mjs"
 rc=$?
+
+KORDON_URL="http://127.0.0.1:$open_port" \
+KORDON_ATTACKER="http://localhost:$attacker_port" \
+KORDON_ALLOWED_ORIGIN="http://127.0.0.1:$attacker_port" \
+KORDON_CHROMIUM="$chromium" \
+  timeout 600 node "$web/cross_origin.mjs" || rc=1
 
 # The servers stop cleanly on SIGTERM, with nothing from the sanitizers.
 failures=0
