@@ -1,6 +1,7 @@
 # kordon — the two set-up commands are `make run` and `make check`.
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
+BUILD_TSAN  ?= build-tsan
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 KORDON_INDEX ?= kordon.kdx
 # Lists to index: KORDON_LISTS when set; else `make run` fetches the official
@@ -9,7 +10,7 @@ KORDON_INDEX ?= kordon.kdx
 SHARED_LISTS := $(abspath ../shared/data/lists)
 KORDON_FETCH_DIR ?= lists
 
-.PHONY: all deps build check check-asan run bench fuzz clean
+.PHONY: all deps build check check-asan check-tsan run bench fuzz clean
 
 all: build
 
@@ -30,6 +31,18 @@ check-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DKORDON_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
+# The tests of the server's shared state (index generations swapped under
+# load, pools of matchers and scanners, deferred /scan workers, /screen
+# streams, graceful shutdown) under ThreadSanitizer. Address-space layout
+# randomisation is turned off for the run: clang 14's ThreadSanitizer
+# cannot map its shadow memory on kernels with high mmap entropy.
+TSAN_TESTS ?= test_http|e2e_serve|e2e_swap|e2e_security|e2e_index_integrity|e2e_scan_limits
+check-tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DKORDON_TSAN=ON >/dev/null
+	cmake --build $(BUILD_TSAN) -j$(JOBS) --target kordon $(shell ls tests/test_http*.c 2>/dev/null | xargs -rn1 basename | sed 's/\.c$$//')
+	cd $(BUILD_TSAN) && TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
+	    setarch $$(uname -m) -R ctest --output-on-failure -j$(JOBS) -R '$(TSAN_TESTS)'
 
 KORDON_LISTEN ?= 127.0.0.1:8000
 # Builds the index, then serves it (Ctrl-C stops; the web page is at /).
@@ -67,4 +80,4 @@ fuzz: deps
 	./fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-60}
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz
