@@ -63,7 +63,7 @@ except socket.timeout:
 print(out.decode("latin1"))
 EOF
 }
-first_status() { head -1 | tr -d '\r'; }
+first_status() { sed -n 1p | tr -d '\r'; }
 
 start_server main -i "$index" --db "$tmp/audit.db" --quiet
 main_pid=$pid
