@@ -30,7 +30,8 @@ extern "C" {
     X(NOTFOUND, -7, "not found")                                               \
     X(USAGE, -8, "invalid usage")                                              \
     X(UTF8, -9, "invalid UTF-8")                                               \
-    X(EMPTY, -10, "no records found")
+    X(EMPTY, -10, "no records found")                                          \
+    X(CANCELED, -11, "cancelled")
 
 enum {
     KD_OK = 0,
@@ -245,6 +246,12 @@ typedef struct kd_dataset_info {
     uint32_t schema_counts[KD_SCHEMA_COUNT];
 } kd_dataset_info;
 
+/* Reads the whole file into memory of the index's own (a few ms for tens
+ * of MB) and checks its checksum and every table once, so what the file
+ * becomes afterwards (rewritten in place, truncated, deleted) never
+ * affects an open index. A file that is damaged, cut short or was being
+ * rewritten while read is refused with KD_EINDEX and a message saying so;
+ * publish a new index by writing a new file and renaming it into place. */
 int kd_index_open(const char *path, kd_index **out, kd_error *err);
 void kd_index_close(kd_index *index);
 
@@ -341,6 +348,8 @@ typedef struct kd_mention {
     size_t n_related;
     int shared_related;       /* related is an earlier mention's of the same result
                                  (a party named again), freed with that one */
+    size_t n_related_total;   /* related entities found, n_related of them kept in
+                                 related: more means some were left out */
 } kd_mention;
 
 typedef struct kd_scanner kd_scanner;
@@ -358,6 +367,29 @@ void kd_scanner_free(kd_scanner *s);
 int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
             size_t *n_out, kd_error *err);
 void kd_mentions_free(kd_mention *mentions, size_t n);
+
+/* Bounds on one scan, for text from callers not trusted to send little
+ * (a server): zero in a field means that bound is off. */
+typedef struct kd_scan_options {
+    double threshold;         /* as kd_scan's */
+    /* more mentions than this: the scan stops, returns KD_ELIMIT and no
+     * mentions (a text naming that many parties is not prose to screen) */
+    size_t max_mentions;
+    /* related entries kept per mention, the first found; n_related_total
+     * still counts them all. 0: every one, up to the library's own 40. */
+    size_t max_related;
+    /* Asked, from the scanning thread, about every 5 ms of scanning work
+     * (never in a tight loop): non-zero stops the scan, which returns
+     * KD_ECANCELED and no mentions. A deadline is a cancel that reads the
+     * clock. */
+    int (*cancel)(void *context);
+    void *cancel_context;
+} kd_scan_options;
+
+/* kd_scan with bounds (options may be NULL: none). On any error *out is
+ * NULL and *n_out 0: there is nothing to free. */
+int kd_scan_with(kd_scanner *s, const char *text, size_t len, const kd_scan_options *options,
+                 kd_mention **out, size_t *n_out, kd_error *err);
 
 #ifdef __cplusplus
 }

@@ -181,9 +181,9 @@ int cmd_serve(int argc, char **argv)
             fprintf(stderr, "kordon serve: %s\n", err.message);
         else if (rc < 0)
             fprintf(stderr,
-                    "kordon serve: reload failed: %s (the index loaded before, if any, is still served; "
+                    "kordon serve: reload%s failed: %s (the index loaded before, if any, is still served; "
                     "/readyz reports the failure until a good file is loaded)\n",
-                    err.message);
+                    sig == SIGHUP ? " on SIGHUP" : "", err.message);
     }
     http_server_stop(server, GRACE_SECONDS);
     return 0;

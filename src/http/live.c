@@ -1,22 +1,32 @@
 /* The live index: reference-counted generations so that a reload never
  * fails a request. A request holds the generation it started with until its
  * response is sent; the server drops its own reference when it swaps, and
- * whoever drops the last one unmaps the file. Matchers and scanners hold
+ * whoever drops the last one frees the index. Matchers and scanners hold
  * per-thread scratch memory bound to one index, so they are pooled per
  * generation and die with it; the scanners share the generation's tables
- * of names and reasons. */
+ * of names and reasons.
+ *
+ * Each generation is a private, checksummed copy of the file (reader.c), so
+ * nothing done to the file afterwards (rewritten in place, truncated,
+ * damaged) reaches what requests read; a file read while being rewritten is
+ * refused and the previous generation stays. */
 #include "http_internal.h"
+#include "index/index.h"
 #include "scan/scan.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int live_init(live *l, const char *path)
 {
     memset(l, 0, sizeof *l);
     pthread_mutex_init(&l->lock, NULL);
+    pthread_mutex_init(&l->load_lock, NULL);
+    l->loaded_fd = l->failed_fd = -1;
     l->path = strdup(path);
     return l->path ? 0 : KD_ENOMEM;
 }
@@ -112,27 +122,76 @@ int64_t live_referent(const live_index *g, const char *id)
     return r ? (int64_t)r->entity : -1;
 }
 
+static live_file_id file_id(const struct stat *st)
+{
+    return (live_file_id){st->st_dev, st->st_ino, st->st_size, st->st_mtim};
+}
+
+static bool same_inode(const live_file_id *a, const live_file_id *b)
+{
+    return a->dev == b->dev && a->ino == b->ino;
+}
+
+static bool same_file(const live_file_id *a, const live_file_id *b)
+{
+    return same_inode(a, b) && a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+           a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* A descriptor on the inode that was read (id), or -1 when the path already
+ * names another one: held, it keeps that inode's number from being given to
+ * the next file written, which would then pass for the same file. */
+static int hold(const char *path, const live_file_id *id)
+{
+    if (!id->ino)
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != id->dev || st.st_ino != id->ino)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static void drop(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
 int live_load(live *l, kd_error *err)
 {
+    /* one load at a time: two would race to set loaded/failed, and each
+     * holds a full copy of the index while it checks it */
+    pthread_mutex_lock(&l->load_lock);
     struct stat st;
-    if (stat(l->path, &st) != 0) {
-        int rc = error_set(err, KD_EIO, "%s: cannot read the index (not built yet?)", l->path);
-        snprintf(l->last_error, sizeof l->last_error, "%s", err->message);
-        return rc;
-    }
+    memset(&st, 0, sizeof st); /* ino 0: the file could not even be opened */
     live_index *g = calloc(1, sizeof *g);
-    if (!g)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    if (kd_index_open(l->path, &g->index, err)) {
+    int rc = g ? index_open_stat(l->path, &g->index, &st, err)
+               : error_set(err, KD_ENOMEM, "%s: out of memory", l->path);
+    if (!rc && find_referents(g))
+        rc = error_set(err, KD_ENOMEM, "out of memory loading %s", l->path);
+    live_file_id id = file_id(&st);
+    int fd = hold(l->path, &id);
+    if (rc) {
+        if (g) {
+            kd_index_close(g->index);
+            free(g->referents);
+            free(g);
+        }
+        pthread_mutex_lock(&l->lock);
+        l->failing = true;
+        l->failed = id;
+        drop(&l->failed_fd);
+        l->failed_fd = fd;
+        l->failed_at = time(NULL);
         snprintf(l->last_error, sizeof l->last_error, "%s", err->message);
-        free(g);
-        return err->code;
-    }
-    if (find_referents(g)) {
-        kd_index_close(g->index);
-        free(g->referents);
-        free(g);
-        return error_set(err, KD_ENOMEM, "out of memory loading %s", l->path);
+        l->pending = false;
+        pthread_mutex_unlock(&l->lock);
+        pthread_mutex_unlock(&l->load_lock);
+        return rc;
     }
     http_pool_init(&g->matchers);
     http_pool_init(&g->scanners);
@@ -144,34 +203,74 @@ int live_load(live *l, kd_error *err)
     live_index *old = l->current;
     g->generation = ++l->generations;
     l->current = g;
-    l->dev = st.st_dev;
-    l->ino = st.st_ino;
-    l->mtime = st.st_mtim;
+    l->loaded = id;
+    drop(&l->loaded_fd);
+    l->loaded_fd = fd;
+    l->failing = false;
+    drop(&l->failed_fd);
     l->last_error[0] = '\0';
+    l->pending = false;
     pthread_mutex_unlock(&l->lock);
+    pthread_mutex_unlock(&l->load_lock);
     live_release(old);
     return KD_OK;
 }
 
-/* A new index is renamed into place, so a new inode (or mtime, for tools
- * that rewrite in place) means a new file. */
-int live_changed(live *l)
+/* The right way to publish an index is a new file renamed over the path: a
+ * new inode, complete from its first byte, loaded at once. A file changed
+ * in place (cp over it, dd) keeps its inode: it is loaded too, but only
+ * after it has stayed the same for a second, since cp may still be writing
+ * it; a copy caught mid-write is refused by the checksum anyway and the
+ * watcher tries again when the file next changes. A file that failed is
+ * not tried again until it changes (a new file, or new size or mtime):
+ * retrying the same bad bytes every second only repeats the error. */
+live_change live_changed(live *l)
 {
     struct stat st;
     if (stat(l->path, &st) != 0)
-        return 0;
+        return LIVE_SAME; /* gone: keep serving what we have; a new file will show up */
+    live_file_id id = file_id(&st);
+    live_change change;
+    double now = http_now();
     pthread_mutex_lock(&l->lock);
-    int changed = !l->current || st.st_ino != l->ino || st.st_dev != l->dev ||
-                  st.st_mtim.tv_sec != l->mtime.tv_sec || st.st_mtim.tv_nsec != l->mtime.tv_nsec;
+    if ((l->current && same_file(&id, &l->loaded)) || (l->failing && same_file(&id, &l->failed))) {
+        change = LIVE_SAME;
+    } else if (!(l->current && same_inode(&id, &l->loaded)) && !(l->failing && same_inode(&id, &l->failed))) {
+        change = LIVE_REPLACED;
+    } else if (!l->pending) {
+        l->pending = true;
+        l->pending_id = id;
+        l->pending_since = now;
+        change = LIVE_IN_PLACE;
+    } else if (!same_file(&id, &l->pending_id)) {
+        l->pending_id = id; /* still being written: wait on */
+        l->pending_since = now;
+        change = LIVE_SAME;
+    } else {
+        /* 0.9: the polls are a second apart, give or take the clock */
+        change = now - l->pending_since >= 0.9 ? LIVE_IN_PLACE_READY : LIVE_SAME;
+    }
     pthread_mutex_unlock(&l->lock);
-    return changed;
+    return change;
+}
+
+void live_reload_status(live *l, live_reload_state *out)
+{
+    pthread_mutex_lock(&l->lock);
+    out->failing = l->failing;
+    out->failed_at = l->failed_at;
+    snprintf(out->error, sizeof out->error, "%s", l->last_error);
+    pthread_mutex_unlock(&l->lock);
 }
 
 void live_destroy(live *l)
 {
     live_release(l->current);
     l->current = NULL;
+    drop(&l->loaded_fd);
+    drop(&l->failed_fd);
     pthread_mutex_destroy(&l->lock);
+    pthread_mutex_destroy(&l->load_lock);
     free(l->path);
 }
 

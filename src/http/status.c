@@ -31,12 +31,46 @@ static const char *fetch_dir(const http_options *o)
     return env && *env ? env : "lists";
 }
 
+static json_t *iso_time(time_t t)
+{
+    struct tm tm;
+    char text[32];
+    gmtime_r(&t, &tm);
+    strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(text);
+}
+
+/* The last reload attempt: {"failed": false}, or when it failed why and
+ * when, until a later one succeeds. */
+static json_t *reload_state(http_request *rq, live_reload_state *st, int64_t now)
+{
+    live_reload_status(&rq->server->live, st);
+    if (!st->failing)
+        return json_pack("{s:b}", "failed", 0);
+    /* the message names the index path, whose bytes need not be UTF-8 */
+    json_t *error = json_string(st->error);
+    return json_pack("{s:b,s:o,s:o,s:I}", "failed", 1, "error",
+                     error ? error : json_string("(the reason is not valid UTF-8; see the server's log)"),
+                     "failed_at", iso_time(st->failed_at), "failed_age_seconds", (json_int_t)(now - st->failed_at));
+}
+
+/* A failed reload leaves the previous index served and the answer 200 with
+ * "status": "degraded" rather than 503: the replica still screens against
+ * a complete, checked index, and a bad file published to every replica
+ * would otherwise make the load balancer drop all of them at once, turning
+ * a stale list into an outage. Monitoring sees "degraded" here and
+ * kordon_index_reloads_total{result="failed"} in /metrics. Only with no
+ * index at all is the answer 503. */
 void route_readyz(http_request *rq, http_response *rs)
 {
-    if (!http_need_index(rq, rs))
-        return;
-    const kd_index *ix = rq->index->index;
     int64_t now = (int64_t)time(NULL);
+    live_reload_state st;
+    json_t *reload = reload_state(rq, &st, now);
+    if (!rq->index) {
+        http_reply_json(rs, 503, json_pack("{s:s,s:o}", "detail", "Index not ready.", "reload", reload));
+        return;
+    }
+    const kd_index *ix = rq->index->index;
     int64_t built = iso_seconds(kd_index_built_at(ix));
     json_t *datasets = json_array();
     size_t n = kd_index_dataset_count(ix);
@@ -70,11 +104,15 @@ void route_readyz(http_request *rq, http_response *rs)
         }
         kd_fetch_state_free(&state);
     }
-    http_reply_json(rs, 200,
-                    json_pack("{s:s,s:{s:I,s:s,s:I},s:o,s:o}", "status", "ok", "index", "generation",
-                              (json_int_t)rq->index->generation, "built_at", kd_index_built_at(ix),
-                              "age_seconds", (json_int_t)(built ? now - built : 0), "datasets", datasets,
-                              "sources", sources));
+    json_t *body = json_pack("{s:s,s:{s:I,s:s,s:I,s:o},s:o,s:o,s:o}", "status", st.failing ? "degraded" : "ok",
+                             "index", "generation", (json_int_t)rq->index->generation, "built_at",
+                             kd_index_built_at(ix), "age_seconds", (json_int_t)(built ? now - built : 0),
+                             "loaded_at", iso_time(rq->index->loaded_at), "reload", reload, "datasets",
+                             datasets, "sources", sources);
+    if (st.failing)
+        json_object_set_new(body, "detail",
+                            json_string("the last reload failed; still serving the index loaded before it"));
+    http_reply_json(rs, 200, body);
 }
 
 /* Prometheus label values escape backslash, quote and newline. */

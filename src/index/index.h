@@ -5,14 +5,17 @@
  *   VALS property values | DSID dataset indices per entity | META
  * Strings are NUL-terminated and deduplicated; tables refer to them by
  * 32-bit offset. An index is immutable once written: a new list version
- * means a new file, renamed into place, so readers never see a torn write. */
+ * means a new file, renamed into place, so readers never see a torn write.
+ * Someone may still rewrite the file in place (cp over it, a damaged
+ * copy), so the header carries a checksum of the whole file and a reader
+ * works on its own copy, checked once: see reader.c. */
 #ifndef KD_INDEX_H
 #define KD_INDEX_H
 
 #include "model/model.h"
 
 #define KDX_MAGIC "KORDONX"
-#define KDX_VERSION 3u
+#define KDX_VERSION 4u
 #define KDX_MAX_SECTIONS 16
 
 enum kdx_tag {
@@ -40,8 +43,16 @@ typedef struct kdx_header {
     uint32_t section_count;
     uint32_t schema_count, prop_count; /* enums the file was written with */
     uint64_t file_size;
+    uint64_t checksum; /* kdx_checksum of the file, this field read as 0 */
     kdx_section sections[KDX_MAX_SECTIONS];
 } kdx_header;
+
+/* XXH64 (seed 0) of a whole index file with its header's checksum field
+ * taken as zero. The field is zeroed while hashing and then restored,
+ * hence the mutable pointer; size must be at least sizeof(kdx_header). */
+uint64_t kdx_checksum(void *file, size_t size);
+/* XXH64 of any bytes, seed 0 (the checksum's hash, exposed for its test). */
+uint64_t kdx_xxh64(const void *data, size_t size);
 
 typedef struct kdx_dataset {
     uint32_t name, version, newest_date, entity_count;
@@ -117,9 +128,19 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err);
 
 /* ---- reading: see kd_index_* in kordon.h; internals for other modules -- */
 
+/* Like kd_index_open; st receives the fstat of the file descriptor the
+ * copy was read from, so a caller that watches the path (the server) knows
+ * which version of the file it holds, not what the path points at now. */
+struct stat;
+int index_open_stat(const char *path, kd_index **out, struct stat *st, kd_error *err);
+/* Opens an index from bytes already in memory (the fuzz harness): copies
+ * them and checks them exactly as a file's. name is used in messages. */
+int index_open_bytes(const void *data, size_t size, const char *name, kd_index **out, kd_error *err);
+
 struct kd_index {
-    void *map;
-    size_t map_size;
+    void *map;                  /* private anonymous copy of the file, read-only */
+    size_t map_size;            /* the file's size */
+    size_t map_capacity;        /* of the mapping (whole pages) */
     const char *strings;
     size_t strings_size;
     const kdx_dataset *datasets;

@@ -1,6 +1,19 @@
-/* Opens a .kdx by mapping it; nothing is parsed or copied, so opening costs
- * one validation pass over the tables. Every offset is checked here once,
- * which lets the accessors trust them afterwards. */
+/* Opens a .kdx by reading it whole into private anonymous memory, checking
+ * its checksum, then every offset of its tables once, which lets the
+ * accessors trust them afterwards.
+ *
+ * Why a copy and not a mapping of the file: a mapping is only as stable as
+ * the file. `cp other.kdx kordon.kdx` rewrites the same inode in place;
+ * pages of a MAP_PRIVATE mapping that were never written still follow the
+ * file, so a server that validated the index once would read the new bytes
+ * later (a crash in whatever reads them next) or SIGBUS on pages past a
+ * shortened end. Every open is made safe, not only the server's: a long
+ * `kordon screen` is exposed the same way, and silently wrong results are
+ * worse than a crash for a screening tool. The price is a few milliseconds
+ * per open: for the 15 MB index of all the shared lists, 5.6 ms instead of
+ * 0.7 ms (bench/open_index.c, median), about a quarter of a `kordon match`.
+ * The checksum catches what the copy alone cannot: a file read while it was
+ * being rewritten (torn), or damaged on disk. */
 #include "index.h"
 
 #include <errno.h>
@@ -68,9 +81,14 @@ static int validate(kd_index *ix)
             n->n_tokens > ix->n_tokens - n->tokens_first)
             return KD_EINDEX;
     }
-    for (size_t i = 0; i < ix->n_tokens; i++)
-        if (ix->tokens[i].key >= ix->n_keys || !STR_OK(ix->tokens[i].surface))
+    for (size_t i = 0; i < ix->n_tokens; i++) {
+        /* readers take a token's length from len instead of strlen: it must
+         * end at a NUL inside the strings */
+        const kdx_token *t = &ix->tokens[i];
+        if (t->key >= ix->n_keys || !STR_OK(t->surface) || !STR_OK((size_t)t->surface + t->len) ||
+            ix->strings[t->surface + t->len] != '\0')
             return KD_EINDEX;
+    }
     for (size_t i = 0; i < ix->n_keys; i++) {
         const kdx_key *k = &ix->keys[i];
         if (!STR_OK(k->text) || k->postings_first > ix->n_postings ||
@@ -87,7 +105,107 @@ static int validate(kd_index *ix)
     return KD_OK;
 }
 
-int kd_index_open(const char *path, kd_index **out, kd_error *err)
+/* What a writer must do instead of rewriting the file in place. */
+#define SAFE_SWAP "write a new file and rename it into place"
+#define IN_PLACE_HINT "; if it is being rewritten in place, " SAFE_SWAP " instead"
+
+/* Whole pages of private anonymous memory: sections stay 8-byte aligned,
+ * and the copy can be made read-only once checked. */
+static void *alloc_copy(size_t size, size_t *capacity)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    size_t p = page > 0 ? (size_t)page : 4096;
+    if (size > SIZE_MAX - p)
+        return NULL;
+    *capacity = (size + p - 1) / p * p;
+    /* MAP_POPULATE: faulting the pages in one call instead of one fault per
+     * page as read() fills them halves the cost of the copy (15 MB: 3 ms
+     * instead of 6) */
+    void *m = mmap(NULL, *capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                   -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+/* Checks the copy and points the index's tables into it; on failure the
+ * copy stays the caller's. name is the path, or a label, for messages. */
+static int open_copy(void *copy, size_t size, size_t capacity, const char *name, kd_index **out,
+                     kd_error *err)
+{
+    if (size < sizeof(kdx_header))
+        return error_set(err, KD_EINDEX, "%s: not a kordon index (too short: %zu bytes)" IN_PLACE_HINT, name,
+                         size);
+    kdx_header *h = copy;
+    if (memcmp(h->magic, KDX_MAGIC, sizeof KDX_MAGIC) != 0)
+        return error_set(err, KD_EINDEX, "%s: not a kordon index", name);
+    if (h->version != KDX_VERSION || h->schema_count != KD_SCHEMA_COUNT || h->prop_count != KD_PROP_COUNT)
+        return error_set(err, KD_EINDEX,
+                         "%s: index format %u was written by another kordon version; rebuild it", name,
+                         h->version);
+    if (h->file_size != size || h->section_count > KDX_MAX_SECTIONS)
+        return error_set(err, KD_EINDEX,
+                         "%s: truncated or damaged index (size %zu, expected %llu)" IN_PLACE_HINT,
+                         name, size, (unsigned long long)h->file_size);
+    uint64_t sum = kdx_checksum(copy, size);
+    if (sum != h->checksum)
+        return error_set(err, KD_EINDEX,
+                         "%s: checksum mismatch: the index is damaged or changed while being read "
+                         "(rewritten in place?); " SAFE_SWAP,
+                         name);
+    kd_index *ix = calloc(1, sizeof *ix);
+    if (!ix)
+        return error_set(err, KD_ENOMEM, "%s: out of memory", name);
+    ix->map = copy;
+    ix->map_size = size;
+    ix->map_capacity = capacity;
+    size_t n_meta = 0;
+    const void *p = NULL;
+    int bad = map_section(h, size, KDX_STRS, 1, &p, &ix->strings_size);
+    ix->strings = p;
+    bad = bad || map_section(h, size, KDX_DSET, sizeof(kdx_dataset), &p, &ix->n_datasets);
+    ix->datasets = p;
+    bad = bad || map_section(h, size, KDX_ENTS, sizeof(kdx_entity), &p, &ix->n_entities);
+    ix->entities = p;
+    bad = bad || map_section(h, size, KDX_VALS, sizeof(kdx_value), &p, &ix->n_values);
+    ix->values = p;
+    bad = bad || map_section(h, size, KDX_DSID, sizeof(uint16_t), &p, &ix->n_dataset_ids);
+    ix->dataset_ids = p;
+    bad = bad || map_section(h, size, KDX_META, sizeof(kdx_meta), &p, &n_meta);
+    ix->meta = p;
+    bad = bad || map_section(h, size, KDX_NAMS, sizeof(kdx_name), &p, &ix->n_names);
+    ix->names = p;
+    bad = bad || map_section(h, size, KDX_NTOK, sizeof(kdx_token), &p, &ix->n_tokens);
+    ix->tokens = p;
+    bad = bad || map_section(h, size, KDX_KEYS, sizeof(kdx_key), &p, &ix->n_keys);
+    ix->keys = p;
+    bad = bad || map_section(h, size, KDX_POST, sizeof(uint32_t), &p, &ix->n_postings);
+    ix->postings = p;
+    bad = bad || map_section(h, size, KDX_DELS, sizeof(kdx_deletion), &p, &ix->n_deletions);
+    ix->deletions = p;
+    if (bad || n_meta != 1 || validate(ix)) {
+        free(ix);
+        /* the checksum matched, so the file is as its writer made it */
+        return error_set(err, KD_EINDEX,
+                         "%s: damaged index (a table points outside the file) although its checksum "
+                         "matches: it was written by a faulty kordon; rebuild it",
+                         name);
+    }
+    /* Nothing writes to an index: a stray write now faults at its source
+     * instead of corrupting what every request reads. */
+    mprotect(copy, capacity, PROT_READ);
+    *out = ix;
+    return KD_OK;
+}
+
+/* True when the file at fd is no longer the one fstat'ed as before. */
+static int changed_since(int fd, const struct stat *before)
+{
+    struct stat now;
+    return fstat(fd, &now) != 0 || now.st_size != before->st_size ||
+           now.st_mtim.tv_sec != before->st_mtim.tv_sec || now.st_mtim.tv_nsec != before->st_mtim.tv_nsec ||
+           now.st_ctim.tv_sec != before->st_ctim.tv_sec || now.st_ctim.tv_nsec != before->st_ctim.tv_nsec;
+}
+
+int index_open_stat(const char *path, kd_index **out, struct stat *st_out, kd_error *err)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -99,76 +217,80 @@ int kd_index_open(const char *path, kd_index **out, kd_error *err)
         close(fd);
         return error_set(err, KD_EIO, "%s: not a regular file", path);
     }
+    if (st_out)
+        *st_out = st;
     size_t size = (size_t)st.st_size;
     if (size < sizeof(kdx_header)) {
         close(fd);
-        return error_set(err, KD_EINDEX, "%s: not a kordon index (too short)", path);
+        return error_set(err, KD_EINDEX, "%s: not a kordon index (too short: %zu bytes)" IN_PLACE_HINT, path,
+                         size);
     }
-    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
-        return error_set(err, KD_EIO, "%s: cannot map: %s", path, strerror(errno));
-    const kdx_header *h = map;
-    int rc = KD_OK;
-    if (memcmp(h->magic, KDX_MAGIC, sizeof KDX_MAGIC) != 0) {
-        rc = error_set(err, KD_EINDEX, "%s: not a kordon index", path);
-    } else if (h->version != KDX_VERSION || h->schema_count != KD_SCHEMA_COUNT ||
-               h->prop_count != KD_PROP_COUNT) {
+    size_t capacity = 0;
+    void *copy = alloc_copy(size, &capacity);
+    if (!copy) {
+        close(fd);
+        return error_set(err, KD_ENOMEM, "%s: out of memory for a copy of the index (%zu MB)", path,
+                         size >> 20);
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = pread(fd, (char *)copy + got, size - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            munmap(copy, capacity);
+            return error_set(err, KD_EIO, "%s: cannot read the index: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    int rc;
+    if (got < size)
         rc = error_set(err, KD_EINDEX,
-                       "%s: index format %u was written by another kordon version; rebuild it",
-                       path, h->version);
-    } else if (h->file_size != size || h->section_count > KDX_MAX_SECTIONS) {
-        rc = error_set(err, KD_EINDEX, "%s: truncated or damaged index (size %zu, expected %llu)",
-                       path, size, (unsigned long long)h->file_size);
-    }
-    kd_index *ix = rc ? NULL : calloc(1, sizeof *ix);
-    if (!rc && !ix)
-        rc = error_set(err, KD_ENOMEM, "%s: out of memory", path);
-    if (!rc) {
-        ix->map = map;
-        ix->map_size = size;
-        size_t n_meta = 0;
-        const void *p = NULL;
-        int bad = map_section(h, size, KDX_STRS, 1, &p, &ix->strings_size);
-        ix->strings = p;
-        bad = bad || map_section(h, size, KDX_DSET, sizeof(kdx_dataset), &p, &ix->n_datasets);
-        ix->datasets = p;
-        bad = bad || map_section(h, size, KDX_ENTS, sizeof(kdx_entity), &p, &ix->n_entities);
-        ix->entities = p;
-        bad = bad || map_section(h, size, KDX_VALS, sizeof(kdx_value), &p, &ix->n_values);
-        ix->values = p;
-        bad = bad || map_section(h, size, KDX_DSID, sizeof(uint16_t), &p, &ix->n_dataset_ids);
-        ix->dataset_ids = p;
-        bad = bad || map_section(h, size, KDX_META, sizeof(kdx_meta), &p, &n_meta);
-        ix->meta = p;
-        bad = bad || map_section(h, size, KDX_NAMS, sizeof(kdx_name), &p, &ix->n_names);
-        ix->names = p;
-        bad = bad || map_section(h, size, KDX_NTOK, sizeof(kdx_token), &p, &ix->n_tokens);
-        ix->tokens = p;
-        bad = bad || map_section(h, size, KDX_KEYS, sizeof(kdx_key), &p, &ix->n_keys);
-        ix->keys = p;
-        bad = bad || map_section(h, size, KDX_POST, sizeof(uint32_t), &p, &ix->n_postings);
-        ix->postings = p;
-        bad = bad || map_section(h, size, KDX_DELS, sizeof(kdx_deletion), &p, &ix->n_deletions);
-        ix->deletions = p;
-        if (bad || n_meta != 1 || validate(ix))
-            rc = error_set(err, KD_EINDEX, "%s: damaged index (a table points outside the file)",
-                           path);
-    }
-    if (rc) {
-        free(ix);
-        munmap(map, size);
-        return rc;
-    }
-    *out = ix;
-    return KD_OK;
+                       "%s: index changed while being read (it became shorter: %zu of %zu bytes); " SAFE_SWAP,
+                       path, got, size);
+    else
+        rc = open_copy(copy, size, capacity, path, out, err);
+    /* A refusal caused by a rewrite under us says so: "damaged" would send
+     * the operator looking for a bad disk instead of a bad deployment. */
+    if (rc == KD_EINDEX && got == size && changed_since(fd, &st))
+        rc = error_set(err, KD_EINDEX,
+                       "%s: index changed while being read (rewritten in place); " SAFE_SWAP, path);
+    close(fd);
+    if (rc)
+        munmap(copy, capacity);
+    return rc;
+}
+
+int kd_index_open(const char *path, kd_index **out, kd_error *err)
+{
+    struct stat st;
+    return index_open_stat(path, out, &st, err);
+}
+
+int index_open_bytes(const void *data, size_t size, const char *name, kd_index **out, kd_error *err)
+{
+    *out = NULL;
+    size_t capacity = 0;
+    void *copy = alloc_copy(size ? size : 1, &capacity);
+    if (!copy)
+        return error_set(err, KD_ENOMEM, "%s: out of memory", name);
+    if (size)
+        memcpy(copy, data, size);
+    int rc = open_copy(copy, size, capacity, name, out, err);
+    if (rc)
+        munmap(copy, capacity);
+    return rc;
 }
 
 void kd_index_close(kd_index *ix)
 {
     if (!ix)
         return;
-    munmap(ix->map, ix->map_size);
+    munmap(ix->map, ix->map_capacity);
     free(ix);
 }
 

@@ -2,10 +2,12 @@
 #include "index.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,7 +107,7 @@ static int write_file(const char *path, const section_data *sections, size_t n, 
 
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0644); /* read back for the checksum */
     if (fd < 0)
         return error_set(err, KD_EIO, "%s: cannot create: %s", tmp, strerror(errno));
     static const char zeros[8];
@@ -115,6 +117,19 @@ static int write_file(const char *path, const section_data *sections, size_t n, 
         bad = write_all(fd, zeros, h.sections[i].offset - at);
         bad = bad || write_all(fd, sections[i].data, sections[i].size);
         at = h.sections[i].offset + sections[i].size;
+    }
+    /* The checksum is taken over the bytes as written, read back through a
+     * private mapping (kdx_checksum zeroes its own field while hashing, which
+     * must not reach the file), then stored into the header. */
+    if (!bad) {
+        void *map = mmap(NULL, (size_t)h.file_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            bad = 1;
+        } else {
+            uint64_t sum = kdx_checksum(map, (size_t)h.file_size);
+            munmap(map, (size_t)h.file_size);
+            bad = pwrite(fd, &sum, sizeof sum, offsetof(kdx_header, checksum)) != (ssize_t)sizeof sum;
+        }
     }
     /* fsync before rename: after a crash the name points at either the old
      * complete index or the new complete one. */
