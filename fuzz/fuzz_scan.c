@@ -2,7 +2,8 @@
  * $KORDON_SHARED_DATA/lists/eu_oj or ../shared/data/lists/eu_oj): invalid
  * UTF-8 is refused with KD_EUTF8, anything else scans, and every mention
  * lies within the text, on character boundaries, with a score in [0, 1]
- * and, when listed, a real entity. */
+ * and, when listed, a real entity. kd_scan_with's bounds cut the same
+ * result, never change it. */
 #include "kordon.h"
 
 #include <stdio.h>
@@ -58,6 +59,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t k = 0; k < x->n_related; k++)
             if (x->related[k].entity >= kd_index_entity_count(ix))
                 abort();
+        if (x->n_related > x->n_related_total)
+            abort();
+    }
+    /* With bounds: the same mentions up to max_mentions (else KD_ELIMIT
+     * and none), related lists cut to max_related and counted alike. */
+    if (!rc) {
+        kd_scan_options o = {.max_mentions = 3, .max_related = 1};
+        kd_mention *b = NULL;
+        size_t nb = 0;
+        int rb = kd_scan_with(s, (const char *)data, size, &o, &b, &nb, &err);
+        if (n > 3 ? rb != KD_ELIMIT || b || nb : rb || nb != n)
+            abort();
+        for (size_t i = 0; i < nb; i++)
+            if (b[i].start != m[i].start || b[i].entity != m[i].entity || b[i].n_related > 1 ||
+                b[i].n_related_total != m[i].n_related_total)
+                abort();
+        kd_mentions_free(b, nb);
     }
     kd_mentions_free(m, n);
     return 0;

@@ -10,6 +10,157 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- /scan ---------------------------------------------------------------- */
+
+/* /scan's bounds where the server's options leave them 0. A text naming
+ * ten thousand parties is a list, not prose (/screen is for lists); twenty
+ * related listings per mention say who else is concerned without a
+ * snippet flood; 16 MiB is far beyond any real article's answer. */
+#define SCAN_DEFAULT_MAX_MENTIONS 10000
+#define SCAN_DEFAULT_MAX_RELATED 20
+#define SCAN_DEFAULT_MAX_RESPONSE ((size_t)16 << 20)
+#define SCAN_DEFAULT_TIMEOUT 30.0
+/* mentions serialised between two looks at the deadline and the client */
+#define SCAN_JSON_POLL 64
+
+typedef enum scan_stop { SCAN_RUNNING, SCAN_DEADLINE, SCAN_CLIENT_GONE } scan_stop;
+
+/* One /scan, run on a worker thread (http_deferred). */
+typedef struct scan_job {
+    http_deferred base; /* first: the server hands this pointer back */
+    live_index *index;
+    const char *body;   /* the request's: valid until free */
+    size_t body_len;
+    double threshold;
+    size_t max_mentions, max_related, max_response;
+    double timeout, deadline;
+    scan_stop stop;
+} scan_job;
+
+/* One mention as http_reply_json would write it (takes the reference). */
+static char *mention_text(json_t *o)
+{
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
+    json_decref(o);
+    return text;
+}
+
+static size_t option_or(size_t value, size_t fallback)
+{
+    return value ? value : fallback;
+}
+
+/* kd_scan_options.cancel: the deadline has passed, or nobody is waiting. */
+static int scan_cancel(void *context)
+{
+    scan_job *job = context;
+    if (http_now() >= job->deadline)
+        job->stop = SCAN_DEADLINE;
+    else if (http_client_gone(job->base.connection))
+        job->stop = SCAN_CLIENT_GONE;
+    return job->stop != SCAN_RUNNING;
+}
+
+static void scan_reply_stopped(scan_job *job, http_response *rs)
+{
+    if (job->stop == SCAN_DEADLINE)
+        http_reply_error(rs, 503,
+                         "text screening stopped after %g s, the longest one /scan may take (--scan-timeout); "
+                         "send a shorter text",
+                         job->timeout);
+    else /* the client left: no one reads this */
+        http_reply_error(rs, 503, "text screening stopped: the client closed the connection");
+}
+
+/* The answer {"mentions": [...], "listed": L, "linked": K}, written one
+ * mention at a time so that an answer over max_response is refused when
+ * it gets there, not after a gigabyte has been built; or the reason why
+ * not. */
+static void scan_answer(scan_job *job, const kd_mention *m, size_t n, http_response *rs)
+{
+    const kd_index *ix = job->index->index;
+    static const char head[] = "{\"mentions\":[";
+    char tail[96];
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++)
+        listed += !m[i].linked;
+    int tail_len = snprintf(tail, sizeof tail, "],\"listed\":%zu,\"linked\":%zu}", listed, n - listed);
+    buf out = {0};
+    bool ok = buf_append(&out, head, sizeof head - 1) == KD_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (i % SCAN_JSON_POLL == SCAN_JSON_POLL - 1 && scan_cancel(job)) {
+            buf_free(&out);
+            scan_reply_stopped(job, rs);
+            return;
+        }
+        char *text = mention_text(scan_mention_json(ix, job->body, &m[i]));
+        ok = text && (i == 0 || buf_append_char(&out, ',') == KD_OK) && buf_append_str(&out, text) == KD_OK;
+        free(text);
+        if (ok && out.len + (size_t)tail_len > job->max_response) {
+            buf_free(&out);
+            http_reply_error(rs, 422,
+                             "the answer would be larger than %zu bytes, the most /scan sends "
+                             "(--scan-max-response), by mention %zu of %zu; send a shorter text",
+                             job->max_response, i + 1, n);
+            return;
+        }
+    }
+    if (!ok || buf_append(&out, tail, (size_t)tail_len)) {
+        buf_free(&out);
+        http_reply_error(rs, 500, "out of memory");
+        return;
+    }
+    if (out.len > job->max_response) { /* a cap smaller than an answer without mentions */
+        buf_free(&out);
+        http_reply_error(rs, 422, "the answer would be larger than %zu bytes, the most /scan sends "
+                                  "(--scan-max-response)", job->max_response);
+        return;
+    }
+    http_reply_text(rs, 200, "application/json", out.data, out.len);
+}
+
+static void scan_run(http_deferred *base, http_response *rs)
+{
+    scan_job *job = (scan_job *)base;
+    kd_error err = {0};
+    kd_scanner *s = live_take_scanner(job->index, &err);
+    if (!s) {
+        http_reply_error(rs, 500, "%s", err.message);
+        return;
+    }
+    /* from here: the first scan of an index builds the tables every later
+     * one shares, which is the index's cost, not the text's */
+    job->deadline = http_now() + job->timeout;
+    kd_scan_options o = {.threshold = job->threshold, .max_mentions = job->max_mentions,
+                         .max_related = job->max_related, .cancel = scan_cancel, .cancel_context = job};
+    kd_mention *m = NULL;
+    size_t n = 0;
+    int rc = kd_scan_with(s, job->body, job->body_len, &o, &m, &n, &err);
+    live_give_scanner(job->index, s);
+    if (rc == KD_ECANCELED) {
+        scan_reply_stopped(job, rs);
+    } else if (rc == KD_ELIMIT) {
+        http_reply_error(rs, 422,
+                         "the text names more than %zu parties, the most one /scan reports "
+                         "(--scan-max-mentions); send a shorter text, or a list to /screen",
+                         job->max_mentions);
+    } else if (rc) {
+        http_reply_error(rs, rc == KD_ENOMEM ? 500 : 400, "%s", err.message);
+    } else {
+        scan_answer(job, m, n, rs);
+    }
+    kd_mentions_free(m, n);
+}
+
+static void scan_job_free(http_deferred *base)
+{
+    scan_job *job = (scan_job *)base;
+    live_release(job->index);
+    free(job);
+}
+
+/* Checks the request here, on the network thread; the scan runs on a
+ * worker (--scan-concurrency of them), bounded by the --scan-* options. */
 void route_scan(http_request *rq, http_response *rs)
 {
     if (!http_need_index(rq, rs))
@@ -22,30 +173,30 @@ void route_scan(http_request *rq, http_response *rs)
         http_reply_error(rs, 400, "body: invalid UTF-8 at byte %zu", bad);
         return;
     }
-    kd_error err = {0};
-    kd_scanner *s = live_take_scanner(rq->index, &err);
-    if (!s) {
-        http_reply_error(rs, 500, "%s", err.message);
+    /* kd_scan's own size limit, so that its KD_ELIMIT can only mean
+     * too many mentions */
+    if (rq->body_len >= UINT32_MAX) {
+        http_reply_error(rs, 413, "body: %zu bytes, /scan takes less than 4 GiB", rq->body_len);
         return;
     }
-    kd_mention *m = NULL;
-    size_t n = 0;
-    if (kd_scan(s, rq->body, rq->body_len, threshold, &m, &n, &err)) {
-        live_give_scanner(rq->index, s);
-        http_reply_error(rs, err.code == KD_ENOMEM ? 500 : 400, "%s", err.message);
+    scan_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        http_reply_error(rs, 500, "out of memory");
         return;
     }
-    live_give_scanner(rq->index, s);
-    json_t *mentions = json_array();
-    size_t listed = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(mentions, scan_mention_json(rq->index->index, rq->body, &m[i]));
-        listed += !m[i].linked;
-    }
-    kd_mentions_free(m, n);
-    http_reply_json(rs, 200,
-                    json_pack("{s:o,s:I,s:I}", "mentions", mentions, "listed", (json_int_t)listed, "linked",
-                              (json_int_t)(n - listed)));
+    const http_options *o = rq->options;
+    job->base.run = scan_run;
+    job->base.free = scan_job_free;
+    job->index = rq->index;
+    atomic_fetch_add(&job->index->refs, 1); /* held until free, whatever the server does */
+    job->body = rq->body;
+    job->body_len = rq->body_len;
+    job->threshold = threshold;
+    job->max_mentions = option_or(o->scan_max_mentions, SCAN_DEFAULT_MAX_MENTIONS);
+    job->max_related = option_or(o->scan_max_related, SCAN_DEFAULT_MAX_RELATED);
+    job->max_response = option_or(o->scan_max_response, SCAN_DEFAULT_MAX_RESPONSE);
+    job->timeout = o->scan_timeout > 0 ? o->scan_timeout : SCAN_DEFAULT_TIMEOUT;
+    rs->deferred = &job->base;
 }
 
 /* ---- /screen -------------------------------------------------------------- */
@@ -86,7 +237,7 @@ typedef struct screen_stream {
     size_t body_len, pos;
     bool csv;
     csv_reader *reader;
-    const char *columns[64];    /* property per CSV column, or NULL */
+    const char **columns;       /* property per CSV column, or NULL: as many as the header has */
     size_t n_columns;
     size_t record;
     http_filter filter;
@@ -303,6 +454,7 @@ static void screen_free(void *cls)
     buf_free(&st->out);
     free(st->found);
     free(st->scratch);
+    free(st->columns);
     free(st);
 }
 
@@ -360,15 +512,20 @@ void route_screen(http_request *rq, http_response *rs)
             http_reply_error(rs, 400, "%s", err.message);
             return;
         }
-        st->n_columns = csv_field_count(st->reader);
+        /* a column per header field, however many: the body bounds them */
+        size_t n_columns = csv_field_count(st->reader);
+        if (n_columns && !(st->columns = calloc(n_columns, sizeof *st->columns))) {
+            screen_free(st);
+            http_reply_error(rs, 500, "out of memory");
+            return;
+        }
+        st->n_columns = n_columns;
         bool has_name = false;
-        for (size_t i = 0; i < st->n_columns && i < KD_ARRAY_LEN(st->columns); i++) {
+        for (size_t i = 0; i < st->n_columns; i++) {
             st->columns[i] = header_property(csv_field(st->reader, i, NULL));
             has_name |= st->columns[i] && (strcmp(st->columns[i], "name") == 0 ||
                                            strcmp(st->columns[i], "lastName") == 0);
         }
-        if (st->n_columns > KD_ARRAY_LEN(st->columns))
-            st->n_columns = KD_ARRAY_LEN(st->columns);
         if (!has_name) {
             screen_free(st);
             http_reply_error(rs, 400, "CSV header: needs a name (or lastName) column; columns are FtM "

@@ -116,7 +116,11 @@ static int linked_decision(kd_scanner *s, const char *text, const scan_token *to
     m->score = 1.0;
     snprintf(m->explanation, sizeof m->explanation, "named in the listings of %zu listed part%s",
              count, count == 1 ? "y" : "ies");
-    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, false, SIZE_MAX, scan_add_related, m);
+    related_sink sink;
+    scan_related_begin(s, m, &sink);
+    reasons_find(s->reasons, seq, b - a, UINT32_MAX, &spell, false, SIZE_MAX, scan_add_related, &sink);
+    if (sink.failed)
+        return KD_ENOMEM;
     *taken = true;
     return 0;
 }

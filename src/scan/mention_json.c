@@ -47,6 +47,10 @@ json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention
         json_array_append_new(related, r);
     }
     json_object_set_new(o, "related", related);
+    /* only when some were left out: a reader of "related" alone misses
+     * nothing otherwise */
+    if (m->n_related_total > m->n_related)
+        json_object_set_new(o, "related_total", json_integer((json_int_t)m->n_related_total));
     return o;
 }
 

@@ -61,6 +61,7 @@ static void read_word(scan_roman *r, const scan_names *names, const char *word, 
 {
     w->key = UINT32_MAX;
     w->len = 0;
+    w->reaches = -1;
     buf_clear(&r->forms);
     if (text_name_forms(r->tn, word, len, &r->forms) <= 0)
         return;
@@ -73,8 +74,7 @@ static void read_word(scan_roman *r, const scan_names *names, const char *word, 
     w->key = scan_names_key(names, scan_key_hash(form, n));
 }
 
-const scan_roman_word *scan_roman_get(scan_roman *r, const scan_names *names, const char *word,
-                                      size_t len)
+scan_roman_word *scan_roman_get(scan_roman *r, const scan_names *names, const char *word, size_t len)
 {
     uint64_t h = word_hash(word, len);
     for (size_t at = r->n_slots ? h & (r->n_slots - 1) : 0; r->n_slots && r->slots[at];

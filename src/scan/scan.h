@@ -25,6 +25,8 @@ typedef struct scan_token {
     bool ascii : 1;        /* all its bytes are ASCII */
     bool romanised : 1;    /* in another script, key from its Latin reading (scan_roman) */
     bool prefix : 1;       /* a particle a hyphen joins to the next word ("Al-" of "Al-Qaeda") */
+    bool reach_known : 1;  /* reaches is set (long runs only: see scanner.c) */
+    bool reaches : 1;      /* kd_match finds some listed name for the word alone */
 } scan_token;
 
 /* What a word's spelling gives (its key hash, whether it is a title),
@@ -47,6 +49,11 @@ typedef struct scan_tokens {
  * contents), entities, Markdown images and link targets, URLs. Possessive
  * 's and ’s are left out of the word. */
 int scan_tokenize(const char *text, size_t len, scan_tokens *out);
+/* scan_tokenize calling poll(ctx, byte) every SCAN_TOKENIZE_POLL bytes (a
+ * millisecond or two of work): a non-zero answer stops it and is returned. */
+#define SCAN_TOKENIZE_POLL ((size_t)64 << 10)
+int scan_tokenize_polled(const char *text, size_t len, scan_tokens *out, int (*poll)(void *ctx, size_t at),
+                         void *ctx);
 void scan_tokens_free(scan_tokens *t);
 uint32_t scan_key_hash(const char *word, size_t len);
 /* The word's Latin letters and digits, lower-cased, Latin-1 accents
@@ -120,6 +127,7 @@ typedef struct scan_roman_word {
     uint64_t hash;  /* of the word's bytes */
     uint32_t key;   /* the reading's key in the index's name table, or UINT32_MAX */
     uint8_t len;    /* of latin; 0: no single-word reading */
+    int8_t reaches; /* -1: not asked; else whether kd_match finds a listed name for the word alone */
     char latin[63]; /* lower-case ASCII, as kd_match's first form */
 } scan_roman_word;
 
@@ -135,9 +143,8 @@ typedef struct scan_roman {
 int scan_roman_init(scan_roman *r, kd_error *err);
 void scan_roman_free(scan_roman *r);
 /* The word's reading, worked out on first sight; NULL when out of memory.
- * Valid until the next call. */
-const scan_roman_word *scan_roman_get(scan_roman *r, const scan_names *names, const char *word,
-                                      size_t len);
+ * Valid until the next call; the caller may set its `reaches`. */
+scan_roman_word *scan_roman_get(scan_roman *r, const scan_names *names, const char *word, size_t len);
 
 /* Sentences of listing reasons, positions and notes, searchable by word
  * sequence: who names "Rossotrudnichestvo" in their reasons. */
@@ -193,7 +200,8 @@ int scan_scanner_new(scan_tables *t, kd_scanner **out, kd_error *err);
 
 /* One mention as the JSON object `kordon scan --json` prints and POST /scan
  * returns: start, end, line, text, kind, entity_id, caption, datasets,
- * score, explanation, related. */
+ * score, explanation, related, and related_total when related lists fewer
+ * than were found. */
 struct json_t;
 struct json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention *m);
 

@@ -4,7 +4,12 @@
  *   listed — when kd_match finds a listed party for it, or
  *   linked  — when listing reasons, positions or notes name it
  * and then its words are taken, so "Evgeny Primakov Children's Aid
- * Foundation" is one linked name, not a mention of Evgeny Primakov. */
+ * Foundation" is one linked name, not a mention of Evgeny Primakov.
+ *
+ * The cost is linear in the text: at most SCAN_MAX_WINDOW windows per
+ * word, each bounded by the index, not the text (per-text memories are
+ * capped). kd_scan_with bounds a scan for untrusted callers: mentions,
+ * related entries kept, and a cancel asked every few milliseconds. */
 #include "scanner_internal.h"
 #include "match/match.h"
 #include "model/model.h"
@@ -15,211 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-int scan_tables_new(const kd_index *ix, scan_tables **out, kd_error *err)
-{
-    *out = NULL;
-    scan_tables *t = calloc(1, sizeof *t);
-    if (!t)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    atomic_init(&t->refs, 1);
-    t->ix = ix;
-    /* Every word of a listed mention must be a word of the listed name, so
-     * a word whose key no listed name has rules its windows out at once:
-     * this is what lets a scan skip most of a text cheaply. */
-    if (scan_names_build(ix, &t->names)) {
-        free(t);
-        return error_set(err, KD_ENOMEM, "out of memory");
-    }
-    int rc = reasons_build(ix, &t->reasons, err);
-    if (rc) {
-        scan_names_free(&t->names);
-        free(t);
-        return rc;
-    }
-    *out = t;
-    return KD_OK;
-}
-
-void scan_tables_release(scan_tables *t)
-{
-    if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
-        return;
-    scan_names_free(&t->names);
-    reasons_free(t->reasons);
-    free(t);
-}
-
-int scan_scanner_new(scan_tables *t, kd_scanner **out, kd_error *err)
-{
-    *out = NULL;
-    const kd_index *ix = t->ix;
-    kd_scanner *s = calloc(1, sizeof *s);
-    if (!s)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    atomic_fetch_add(&t->refs, 1);
-    s->tables = t;
-    s->ix = ix;
-    s->names = &t->names;
-    s->reasons = t->reasons;
-    s->entity_gen = calloc(ix->n_entities + 1, sizeof *s->entity_gen);
-    s->entity_first = calloc(ix->n_entities + 1, sizeof *s->entity_first);
-    size_t keys = t->names.n_keys_all + 1; /* the index's keys and split words' */
-    s->surname_gen = calloc(keys, sizeof *s->surname_gen);
-    s->surname_head = calloc(keys, sizeof *s->surname_head);
-    s->after_name_gen = calloc(keys, sizeof *s->after_name_gen);
-    s->after_name_first = calloc(keys, sizeof *s->after_name_first);
-    if (!s->entity_gen || !s->entity_first || !s->surname_gen || !s->surname_head ||
-        !s->after_name_gen || !s->after_name_first) {
-        kd_scanner_free(s);
-        return error_set(err, KD_ENOMEM, "out of memory");
-    }
-    int rc = kd_matcher_new(ix, &s->matcher, err);
-    if (!rc)
-        rc = scan_roman_init(&s->roman, err);
-    if (rc) {
-        kd_scanner_free(s);
-        return rc;
-    }
-    *out = s;
-    return KD_OK;
-}
-
-int kd_scanner_new(const kd_index *ix, kd_scanner **out, kd_error *err)
-{
-    scan_tables *t;
-    int rc = scan_tables_new(ix, &t, err);
-    if (rc)
-        return rc;
-    rc = scan_scanner_new(t, out, err);
-    scan_tables_release(t); /* the scanner holds its own reference */
-    return rc;
-}
-
-void kd_scanner_free(kd_scanner *s)
-{
-    if (!s)
-        return;
-    kd_matcher_free(s->matcher);
-    scan_roman_free(&s->roman);
-    scan_tables_release(s->tables);
-    scan_tokens_free(&s->tokens);
-    buf_free(&s->window);
-    free(s->surnames);
-    scan_memo_free(&s->memo);
-    free(s->memo_results);
-    free(s->entity_gen);
-    free(s->entity_first);
-    free(s->surname_gen);
-    free(s->surname_head);
-    free(s->after_name_gen);
-    free(s->after_name_first);
-    free(s);
-}
-
-void kd_mentions_free(kd_mention *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!m[i].shared_related)
-            free(m[i].related);
-    free(m);
-}
-
-kd_mention *scan_push_mention(mention_list *l, size_t start, size_t end, size_t line)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        kd_mention *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        l->items = p;
-        l->cap = cap;
-    }
-    kd_mention *m = &l->items[l->n++];
-    memset(m, 0, sizeof *m);
-    m->start = start;
-    m->end = end;
-    m->line = line;
-    return m;
-}
-
-kd_mention *scan_push_repeat(mention_list *l, size_t was, size_t start, size_t end, size_t line)
-{
-    kd_mention *m = scan_push_mention(l, start, end, line);
-    if (!m)
-        return NULL;
-    *m = l->items[was]; /* after the push: it may have moved the array */
-    m->start = start;
-    m->end = end;
-    m->line = line;
-    m->shared_related = 1;
-    return m;
-}
-
-void scan_add_related(void *ctx, uint32_t entity, const char *sentence, size_t len)
-{
-    kd_mention *m = ctx;
-    if (m->n_related >= MAX_RELATED)
-        return;
-    for (size_t i = 0; i < m->n_related; i++)
-        if (m->related[i].entity == entity)
-            return;
-    kd_related *p = realloc(m->related, (m->n_related + 1) * sizeof *p);
-    if (!p)
-        return;
-    m->related = p;
-    kd_related *r = &p[m->n_related++];
-    r->entity = entity;
-    size_t n = len < sizeof r->snippet - 1 ? len : sizeof r->snippet - 1;
-    while (n > 0 && n < len && ((unsigned char)sentence[n] & 0xC0) == 0x80)
-        n--; /* never cut a character in half */
-    memcpy(r->snippet, sentence, n);
-    r->snippet[n] = '\0';
-}
-
-/* The hash sequence of one of the index's names. */
-static size_t name_hashes(const kd_index *ix, const kdx_name *name, uint32_t *out, size_t max)
-{
-    size_t n = 0;
-    for (uint16_t t = 0; t < name->n_tokens && n < max; t++) {
-        const char *key = index_string(ix, ix->keys[ix->tokens[name->tokens_first + t].key].text);
-        uint64_t h = hash_bytes(key, strlen(key));
-        out[n++] = (uint32_t)(h ^ (h >> 32)) | 1u;
-    }
-    return n;
-}
-
-/* Other listed entities whose reasons name this one: by any of its names,
- * and for a person by first and last name alone. Single-word names count
- * only when the word is rare in the lists (an agency's short name, not a
- * common surname). */
-static void find_related(kd_scanner *s, kd_mention *m)
-{
-    const kd_index *ix = s->ix;
-    size_t lo = 0, hi = ix->n_names;
-    while (lo < hi) { /* names are stored in entity order */
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->names[mid].entity < m->entity)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    bool person = ix->entities[m->entity].schema == KD_SCHEMA_PERSON;
-    uint32_t seq[32];
-    for (size_t i = lo; i < ix->n_names && ix->names[i].entity == m->entity; i++) {
-        const kdx_name *name = &ix->names[i];
-        size_t n = name_hashes(ix, name, seq, 32);
-        if (n == 1 && ix->keys[ix->tokens[name->tokens_first].key].entity_count > 3)
-            continue;
-        if (n == 0)
-            continue;
-        reasons_find(s->reasons, seq, n, (uint32_t)m->entity, NULL, person, SIZE_MAX, scan_add_related, m);
-        if (person && n >= 3) {
-            seq[1] = seq[n - 1];
-            reasons_find(s->reasons, seq, 2, (uint32_t)m->entity, NULL, person, SIZE_MAX, scan_add_related, m);
-        }
-    }
-}
+#include <time.h>
 
 /* The first word try_listed keeps of the window from a: "President X"
  * is asked as "X", while a title after the name's first word stays in it
@@ -640,9 +441,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (before) {
             m->related = before->related;
             m->n_related = before->n_related;
+            m->n_related_total = before->n_related_total;
             m->shared_related = 1;
-        } else {
-            find_related(s, m);
+        } else if (scan_find_related(s, m)) {
+            return KD_ENOMEM;
         }
         if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 &&
             scan_remember_surname(s, tok[b - 1].key, out->n - 1))
@@ -706,32 +508,69 @@ static bool window_possible(const scan_token *tok, size_t a, size_t b, bool list
     return true;
 }
 
-int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
-            size_t *n_out, kd_error *err)
+/* The caller's cancel is asked when this much time has passed since it
+ * was last asked; the clock is read every POLL_WINDOWS windows (or
+ * POLL_TOKENS words of the first pass), which even the costliest windows
+ * (kd_match on eight words of another script) get through in a few
+ * milliseconds, while reading it at every window would cost a tenth of a
+ * scan of plain prose. */
+#define POLL_SECONDS 0.005
+#define POLL_WINDOWS 16
+#define POLL_TOKENS 256
+
+static double monotonic_now(void)
 {
-    *out = NULL;
-    *n_out = 0;
-    if (len >= UINT32_MAX)
-        return error_set(err, KD_ELIMIT, "text of %zu bytes: kd_scan takes at most 4 GiB at a time", len);
-    s->tokens.n = 0;
-    s->n_surnames = 0;
-    scan_memo_reset(&s->memo);
-    s->n_memo_results = 0;
-    if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
-        memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
-        memset(s->surname_gen, 0, (s->names->n_keys_all + 1) * sizeof *s->surname_gen);
-        memset(s->after_name_gen, 0, (s->names->n_keys_all + 1) * sizeof *s->after_name_gen);
-        s->gen = 1;
-    }
-    if (!utf8_valid(text, len, NULL))
-        return error_set(err, KD_EUTF8, "text: invalid UTF-8");
-    if (scan_tokenize(text, len, &s->tokens))
-        return error_set(err, KD_ENOMEM, "out of memory");
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether the scan must stop at byte `at`: more mentions than the caller
+ * allows, or the caller cancels. `every` is how many calls pass between
+ * readings of the clock. */
+static int scan_bounds(kd_scanner *s, size_t n_found, size_t at, size_t len, unsigned every, kd_error *err)
+{
+    if (s->max_mentions && n_found > s->max_mentions)
+        return error_set(err, KD_ELIMIT,
+                         "the text names more than %zu parties (the limit max_mentions), by byte %zu of %zu",
+                         s->max_mentions, at, len);
+    if (!s->cancel || --s->poll_countdown > 0)
+        return KD_OK;
+    s->poll_countdown = every;
+    double now = monotonic_now();
+    if (now < s->poll_at)
+        return KD_OK;
+    s->poll_at = now + POLL_SECONDS;
+    if (s->cancel(s->cancel_context))
+        return error_set(err, KD_ECANCELED, "scan cancelled by the caller at byte %zu of %zu", at, len);
+    return KD_OK;
+}
+
+/* Context of scan_tokenize_polled's poll. */
+typedef struct tokenize_poll {
+    kd_scanner *s;
+    size_t len;
+    kd_error *err;
+} tokenize_poll;
+
+static int poll_tokenizing(void *ctx, size_t at)
+{
+    tokenize_poll *p = ctx;
+    return scan_bounds(p->s, 0, at, p->len, 1, p->err);
+}
+
+/* The first pass over the words: keys, readings of other scripts, what
+ * the listings' reasons hold. */
+static int scan_words(kd_scanner *s, const char *text, size_t len, kd_error *err)
+{
     scan_token *tok = s->tokens.items;
     size_t n = s->tokens.n;
     for (size_t i = 0; i < n; i++) {
         if (!tok[i].capital && !tok[i].connector)
             continue;
+        int rc = scan_bounds(s, 0, tok[i].start, len, POLL_TOKENS, err);
+        if (rc)
+            return rc;
         /* "Al-Qaeda", "El-Sisi": a capitalised particle a hyphen joins to
          * the next capitalised word begins the name, as listed */
         if (tok[i].connector && tok[i].capital && i + 1 < n && tok[i + 1].capital &&
@@ -760,24 +599,93 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
         }
         tok[i].in_reasons = reasons_word_count(s->reasons, tok[i].hash) > 0;
     }
-    mention_list found = {0};
+    return KD_OK;
+}
+
+/* A run of capitalised words this long is no prose: a list of names, a
+ * text in capitals, or one built to be costly. Prose writes a few names in
+ * a row between punctuation; news in Arabic script (no case: every word
+ * counts as capitalised) writes twenty-odd words between commas. */
+#define LONG_RUN_WORDS 32
+
+/* kd_match's accept: nothing is scored, the candidates are counted. */
+static int score_none(void *context, size_t entity)
+{
+    (void)context;
+    (void)entity;
+    return 0;
+}
+
+/* Whether kd_match, asked about the word alone, finds any listed name
+ * with a word of its spelling family or one letter off it, in any of its
+ * readings: a word that reaches none has nothing to add to a window but
+ * weight kd_match finds unmatched. Asked of words in other scripts (Latin
+ * words have in_names) once per scanner, and remembered with their reading. */
+static bool word_reaches(kd_scanner *s, const char *text, scan_token *t)
+{
+    if (t->in_names || t->ascii || t->connector || t->title)
+        return true;
+    if (t->reach_known)
+        return t->reaches;
+    scan_roman_word *w = scan_roman_get(&s->roman, s->names, text + t->start, t->end - t->start);
+    if (!w)
+        return true; /* out of memory: left to kd_match */
+    if (w->reaches < 0) {
+        /* a title kd_match weighs nothing, and finds no names for */
+        w->reaches = w->len && text_token_class_of(w->latin, w->len) == TEXT_TOKEN_HONORIFIC;
+        buf_clear(&s->window);
+        size_t candidates = 0;
+        kd_error err = {0};
+        kd_match_result res[1];
+        kd_match_query q = {.schema = -1, .threshold = s->threshold, .limit = 1, .accept = score_none};
+        if (!w->reaches && buf_append(&s->window, text + t->start, t->end - t->start) == KD_OK) {
+            q.name = s->window.data;
+            /* an error (a word over a kilobyte) leaves the windows to kd_match */
+            w->reaches = kd_match(s->matcher, &q, res, &candidates, &err) < 0 || candidates > 0;
+        } else {
+            w->reaches = 1;
+        }
+    }
+    t->reach_known = true;
+    t->reaches = w->reaches;
+    return t->reaches;
+}
+
+/* In a long run, where a window's kd_match costs the most and finds the
+ * least, a window is asked of kd_match only when each of its words
+ * reaches some listed name alone: as a Latin word must have a listed
+ * name's key (window_possible). Random capitalised Cyrillic costs a third
+ * as much: half its words reach none, and few windows are left. */
+static bool words_reach(kd_scanner *s, const char *text, scan_token *tok, size_t a, size_t b)
+{
+    for (size_t k = after_titles(tok, a, b); k < b; k++)
+        if (!word_reaches(s, text, &tok[k]))
+            return false;
+    return true;
+}
+
+/* Every run of capitalised words (connectors inside), each window from
+ * the longest, leftmost first; taken words are skipped. */
+static int scan_runs(kd_scanner *s, const char *text, size_t len, double threshold, mention_list *found,
+                     kd_error *err)
+{
+    scan_token *tok = s->tokens.items;
+    size_t n = s->tokens.n;
     int rc = KD_OK;
-    s->min_score = threshold > 0 ? threshold : 0;
-    if (threshold <= 0)
-        threshold = SCAN_THRESHOLD;
-    s->threshold = threshold;
     for (size_t i = 0; i < n && !rc;) {
         if (!tok[i].capital) {
             i++;
             continue;
         }
-        /* the run of capitalised words (connectors inside) from i */
         size_t j = i + 1;
         while (j < n && !tok[j].break_before &&
                (tok[j].capital || (tok[j].connector && j + 1 < n && tok[j + 1].capital &&
                                    !tok[j + 1].break_before)))
             j++;
-        /* longest window first, leftmost first; taken words are skipped */
+        /* Latin words are judged by window_possible already */
+        bool long_run = false;
+        for (size_t k = i; j - i > LONG_RUN_WORDS && k < j && !long_run; k++)
+            long_run = !tok[k].ascii;
         size_t a = i;
         while (a < j && !rc) {
             bool taken = false;
@@ -785,15 +693,18 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
             for (size_t w = longest; w >= 1 && !taken && !rc; w--) {
                 if (tok[a].connector)
                     break;
+                if ((rc = scan_bounds(s, found->n, tok[a].start, len, POLL_WINDOWS, err)))
+                    break;
                 if (w == 1)
-                    rc = scan_try_named_surname(s, text, &tok[a], &found, &taken);
+                    rc = scan_try_named_surname(s, text, &tok[a], found, &taken);
                 if (!rc && !taken && window_possible(tok, a, a + w, true) &&
+                    (!long_run || w == 1 || words_reach(s, text, tok, a, a + w)) &&
                     listed_possible(s, text, tok, a, a + w))
-                    rc = try_listed(s, text, tok, a, a + w, false, threshold, &found, &taken, err);
+                    rc = try_listed(s, text, tok, a, a + w, false, threshold, found, &taken, err);
                 if (!rc && !taken && w == 1 && scan_bare_surname_possible(s, text, &tok[a]))
-                    rc = try_listed(s, text, tok, a, a + 1, true, threshold, &found, &taken, err);
+                    rc = try_listed(s, text, tok, a, a + 1, true, threshold, found, &taken, err);
                 if (!rc && !taken && w >= 2 && window_possible(tok, a, a + w, false))
-                    rc = scan_try_linked(s, text, tok, a, a + w, &found, &taken);
+                    rc = scan_try_linked(s, text, tok, a, a + w, found, &taken);
                 if (taken)
                     a += w;
             }
@@ -802,11 +713,69 @@ int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_me
         }
         i = j;
     }
+    /* the last window's mentions count too */
+    return rc ? rc : scan_bounds(s, found->n, len, len, 1, err);
+}
+
+int kd_scan_with(kd_scanner *s, const char *text, size_t len, const kd_scan_options *options,
+                 kd_mention **out, size_t *n_out, kd_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    kd_scan_options none = {0};
+    const kd_scan_options *o = options ? options : &none;
+    if (len >= UINT32_MAX)
+        return error_set(err, KD_ELIMIT, "text of %zu bytes: kd_scan takes at most 4 GiB at a time", len);
+    s->tokens.n = 0;
+    s->n_surnames = 0;
+    scan_memo_reset(&s->memo);
+    s->n_memo_results = 0;
+    if (++s->gen == 0) { /* after 4 billion scans the stamps wrap: forget them */
+        memset(s->entity_gen, 0, (s->ix->n_entities + 1) * sizeof *s->entity_gen);
+        memset(s->surname_gen, 0, (s->names->n_keys_all + 1) * sizeof *s->surname_gen);
+        memset(s->after_name_gen, 0, (s->names->n_keys_all + 1) * sizeof *s->after_name_gen);
+        s->gen = 1;
+    }
+    s->related_cap = o->max_related && o->max_related < MAX_RELATED ? o->max_related : MAX_RELATED;
+    s->max_mentions = o->max_mentions;
+    s->cancel = o->cancel;
+    s->cancel_context = o->cancel_context;
+    s->poll_countdown = 1; /* asked before the first word */
+    s->poll_at = 0;
+    if (err) { /* a message below is this scan's */
+        err->code = 0;
+        err->message[0] = '\0';
+    }
+    if (!utf8_valid(text, len, NULL))
+        return error_set(err, KD_EUTF8, "text: invalid UTF-8");
+    tokenize_poll poll = {s, len, err};
+    int rc = scan_tokenize_polled(text, len, &s->tokens, s->cancel ? poll_tokenizing : NULL, &poll);
+    if (rc)
+        return rc == KD_ENOMEM ? error_set(err, rc, "out of memory") : rc;
+    rc = scan_words(s, text, len, err);
+    if (rc)
+        return rc;
+    double threshold = o->threshold;
+    s->min_score = threshold > 0 ? threshold : 0;
+    if (threshold <= 0)
+        threshold = SCAN_THRESHOLD;
+    s->threshold = threshold;
+    mention_list found = {0};
+    s->poll_countdown = 1;
+    rc = scan_runs(s, text, len, threshold, &found, err);
     if (rc) {
         kd_mentions_free(found.items, found.n);
-        return rc;
+        /* the steps that run out of memory return the code alone */
+        return err && err->code == rc ? rc : error_set(err, rc, "%s", kd_strerror(rc));
     }
     *out = found.items;
     *n_out = found.n;
     return KD_OK;
+}
+
+int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
+            size_t *n_out, kd_error *err)
+{
+    kd_scan_options o = {.threshold = threshold};
+    return kd_scan_with(s, text, len, &o, out, n_out, err);
 }

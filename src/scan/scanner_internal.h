@@ -26,6 +26,8 @@
  * at most three listed persons bear it spelled the same (try_listed). */
 #define BARE_SURNAME_MIN_LEN 5
 #define BARE_SURNAME_MAX_RECORDS 30
+/* related entries a mention keeps at most (kd_scan_options.max_related
+ * lowers it); the rest are counted */
 #define MAX_RELATED 40
 #define MATCH_LIMIT 10
 /* kd_match results remembered per text (each about 600 bytes) */
@@ -86,6 +88,16 @@ struct kd_scanner {
         uint32_t mention, next; /* next: UINT32_MAX ends the chain */
     } *surnames;
     size_t n_surnames, cap_surnames;
+    /* by entity: counted among the related entities of the mention being
+     * filled, where the stamp equals related_stamp */
+    uint32_t *related_gen, related_stamp;
+    /* this scan's bounds (kd_scan_with) */
+    size_t related_cap;  /* related entries kept per mention */
+    size_t max_mentions; /* 0: none */
+    int (*cancel)(void *context);
+    void *cancel_context;
+    unsigned poll_countdown; /* windows until the clock is read again */
+    double poll_at;          /* monotonic seconds: cancel is asked from then on */
 };
 
 typedef struct mention_list {
@@ -98,8 +110,22 @@ kd_mention *scan_push_mention(mention_list *l, size_t start, size_t end, size_t 
 /* The mention at index `was` again at another place: same party, same
  * listings (its related array shared, not copied). */
 kd_mention *scan_push_repeat(mention_list *l, size_t was, size_t start, size_t end, size_t line);
-/* reasons_find's callback: collects related entities (with their sentence) into a mention. */
+/* ---- related listings (related.c) ------------------------------------- */
+
+/* Where reasons_find's callback collects a mention's related entities. */
+typedef struct related_sink {
+    kd_scanner *s;
+    kd_mention *m;
+    bool failed; /* out of memory: the caller fails the scan */
+} related_sink;
+
+/* Starts collecting the mention's related entities (none counted yet). */
+void scan_related_begin(kd_scanner *s, kd_mention *m, related_sink *sink);
+/* reasons_find's callback (ctx: a related_sink): counts each related
+ * entity once, keeps it with its sentence up to the scan's cap. */
 void scan_add_related(void *ctx, uint32_t entity, const char *sentence, size_t len);
+/* The listings that name a listed mention's entity; KD_OK or KD_ENOMEM. */
+int scan_find_related(kd_scanner *s, kd_mention *m);
 /* Whether the text is a country's name ("Russia", "United States"). */
 bool scan_is_country(const char *text, size_t len);
 /* Whether the window [a, b) names a listed party as try_listed would

@@ -243,10 +243,23 @@ static bool word_is_title(scan_word_info *w, const char *word, size_t len)
 
 int scan_tokenize(const char *text, size_t len, scan_tokens *out)
 {
+    return scan_tokenize_polled(text, len, out, NULL, NULL);
+}
+
+int scan_tokenize_polled(const char *text, size_t len, scan_tokens *out, int (*poll)(void *ctx, size_t at),
+                         void *ctx)
+{
     const unsigned char *t = (const unsigned char *)text;
     size_t line = 1;
     bool brk = true;
+    size_t next_poll = poll ? SCAN_TOKENIZE_POLL : SIZE_MAX;
     for (size_t i = 0; i < len;) {
+        if (i >= next_poll) {
+            int rc = poll(ctx, i);
+            if (rc)
+                return rc;
+            next_poll = i + SCAN_TOKENIZE_POLL;
+        }
         size_t skip = skip_markup(text, len, i);
         if (skip != i) {
             for (size_t k = i; k < skip; k++)
