@@ -73,6 +73,9 @@ bench: build
 	./$(BUILD)/bench_scan_reasons $(BUILD)/bench.kdx $(abspath ../shared/data/text/baku-russian-house.txt)
 	./bench/store.sh $(BUILD)/kordon
 	./bench/serve-load.sh $(BUILD)/kordon 60
+	./bench/scan-hostile.sh -b $(BUILD) 8Mi -- --no-json
+	./bench/scan-pressure.sh $(BUILD)/kordon 8Mi
+	./bench/reload-stress.sh $(BUILD)/kordon 1000
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKORDON_FUZZ=ON >/dev/null
