@@ -30,6 +30,20 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
+/* A whole number from 1 to max for --name; says why not. */
+static int parse_count(const char *name, const char *text, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    if (errno || end == text || *end || n <= 0 || n > max) {
+        fprintf(stderr, "kordon serve: --%s: expected a whole number from 1 to %ld, not \"%s\"\n", name, max, text);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const char *usage =
@@ -58,7 +72,6 @@ int cmd_serve(int argc, char **argv)
                       .db = db_env && *db_env ? db_env : NULL};
     int c;
     long n;
-    char *end_of_number;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:hC:P:IM:R:S:O:N:", options, NULL)) != -1) {
         switch (c) {
@@ -90,20 +103,19 @@ int cmd_serve(int argc, char **argv)
             break;
         }
         case 'M':
-        case 'R':
-        case 'N':
-            n = strtol(optarg, &end_of_number, 10);
-            if (end_of_number == optarg || *end_of_number || n <= 0 || n > 10000000) {
-                fprintf(stderr, "kordon serve: --%s must be a positive number\n",
-                        c == 'M' ? "scan-max-mentions" : c == 'R' ? "scan-max-related" : "scan-concurrency");
+            if (parse_count("scan-max-mentions", optarg, 10000000, &n))
                 return EXIT_USAGE;
-            }
-            if (c == 'M')
-                o.scan_max_mentions = (size_t)n;
-            else if (c == 'R')
-                o.scan_max_related = (size_t)n;
-            else
-                o.scan_concurrency = (unsigned)n;
+            o.scan_max_mentions = (size_t)n;
+            break;
+        case 'R':
+            if (parse_count("scan-max-related", optarg, 10000, &n))
+                return EXIT_USAGE;
+            o.scan_max_related = (size_t)n;
+            break;
+        case 'N':
+            if (parse_count("scan-concurrency", optarg, 1000, &n))
+                return EXIT_USAGE;
+            o.scan_concurrency = (unsigned)n;
             break;
         case 'S':
             if (parse_size(optarg, &o.scan_max_response)) {
@@ -112,20 +124,19 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case 't':
-        case 'q':
-        case 'T':
-            n = strtol(optarg, &end_of_number, 10);
-            if (end_of_number == optarg || *end_of_number || n <= 0 || n > 100000) {
-                fprintf(stderr, "kordon serve: --%s must be a positive number\n",
-                        c == 't' ? "threads" : c == 'q' ? "max-queries" : "request-timeout");
+            if (parse_count("threads", optarg, 1000, &n))
                 return EXIT_USAGE;
-            }
-            if (c == 't')
-                o.threads = (unsigned)n;
-            else if (c == 'q')
-                o.max_queries = (size_t)n;
-            else
-                o.request_timeout = (unsigned)n;
+            o.threads = (unsigned)n;
+            break;
+        case 'q':
+            if (parse_count("max-queries", optarg, 100000, &n))
+                return EXIT_USAGE;
+            o.max_queries = (size_t)n;
+            break;
+        case 'T':
+            if (parse_count("request-timeout", optarg, 100000, &n))
+                return EXIT_USAGE;
+            o.request_timeout = (unsigned)n;
             break;
         case 'b':
             if (parse_size(optarg, &o.max_body)) {
