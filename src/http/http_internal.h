@@ -224,8 +224,10 @@ const char *http_guard_cors_origin(const http_server *s, struct MHD_Connection *
 
 struct http_workers;
 int http_workers_start(unsigned n, struct http_workers **out, kd_error *err);
-/* Hands work to an idle worker; false when every worker is busy. */
-bool http_workers_submit(struct http_workers *w, void (*work)(void *arg), void *arg);
+/* Promises the caller an idle worker; false when every worker is busy
+ * or promised. A promise is kept by one http_workers_submit. */
+bool http_workers_reserve(struct http_workers *w);
+void http_workers_submit(struct http_workers *w, void (*work)(void *arg), void *arg);
 /* Lets running jobs finish, then joins the threads. */
 void http_workers_stop(struct http_workers *w);
 

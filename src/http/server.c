@@ -176,23 +176,25 @@ static void deferred_work(void *arg)
     MHD_resume_connection(ctx->connection);
 }
 
-/* Suspends the connection and hands its work to a worker; a busy server
- * answers 503 at once. The connection is suspended before the worker can
- * resume it. */
+/* Hands the request's work to a worker, its connection suspended until the
+ * worker resumes it; a busy server answers 503 at once. A worker is
+ * promised before the connection is suspended, so that the work cannot
+ * finish (and resume) before the suspension. */
 static enum MHD_Result defer(struct MHD_Connection *c, request_context *ctx, http_deferred *job)
 {
+    if (!http_workers_reserve(ctx->server->workers)) {
+        job->free(job);
+        http_response busy = {0};
+        http_reply_error(&busy, 503,
+                         "Every text screening worker is busy (--scan-concurrency %u); try again shortly.",
+                         ctx->server->options.scan_concurrency);
+        snprintf(busy.retry_after, sizeof busy.retry_after, "1");
+        return queue(c, ctx, &busy);
+    }
     job->connection = c;
     ctx->job = job;
     MHD_suspend_connection(c);
-    if (http_workers_submit(ctx->server->workers, deferred_work, ctx))
-        return MHD_YES;
-    job->free(job);
-    http_reply_error(&ctx->job_answer, 503,
-                     "Every text screening worker is busy (--scan-concurrency %u); try again shortly.",
-                     ctx->server->options.scan_concurrency);
-    snprintf(ctx->job_answer.retry_after, sizeof ctx->job_answer.retry_after, "1");
-    atomic_store(&ctx->job_done, true);
-    MHD_resume_connection(c);
+    http_workers_submit(ctx->server->workers, deferred_work, ctx);
     return MHD_YES;
 }
 

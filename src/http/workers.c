@@ -25,6 +25,7 @@ struct http_workers {
     unsigned n, started, idle;
     worker_job *queue;          /* ring of n jobs */
     unsigned head, queued;
+    unsigned reserved;          /* promised to callers that will submit */
     bool stopping;
 };
 
@@ -39,7 +40,8 @@ static void *worker_main(void *arg)
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICENESS);
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!w->queued && !w->stopping)
+        /* stopping, a worker still waits for work already promised */
+        while (!w->queued && (!w->stopping || w->reserved))
             pthread_cond_wait(&w->wake, &w->lock);
         if (!w->queued)
             break;
@@ -78,17 +80,25 @@ int http_workers_start(unsigned n, struct http_workers **out, kd_error *err)
     return 0;
 }
 
-bool http_workers_submit(struct http_workers *w, void (*work)(void *arg), void *arg)
+bool http_workers_reserve(struct http_workers *w)
 {
     pthread_mutex_lock(&w->lock);
-    bool taken = !w->stopping && w->queued < w->idle;
-    if (taken) {
-        w->queue[(w->head + w->queued) % w->n] = (worker_job){work, arg};
-        w->queued++;
-        pthread_cond_signal(&w->wake);
-    }
+    bool taken = !w->stopping && w->queued + w->reserved < w->idle;
+    w->reserved += taken;
     pthread_mutex_unlock(&w->lock);
     return taken;
+}
+
+void http_workers_submit(struct http_workers *w, void (*work)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&w->lock);
+    /* a reservation holds a place even once stopping: running it is how
+     * the suspended connection gets its answer */
+    w->reserved--;
+    w->queue[(w->head + w->queued) % w->n] = (worker_job){work, arg};
+    w->queued++;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
 }
 
 void http_workers_stop(struct http_workers *w)
