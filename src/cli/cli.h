@@ -21,6 +21,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_xref(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_decide(int argc, char **argv);

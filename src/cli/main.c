@@ -34,6 +34,8 @@ static const command commands[] = {
      "fetch, then rebuild the index (atomically) if any list changed"},
     {"diff", cmd_diff, "diff OLD.kdx NEW.kdx [--json]",
      "entities added, removed and changed per dataset between two indexes"},
+    {"xref", cmd_xref, "xref [-i INDEX] [--json]",
+     "which records of different lists are the same party, with the evidence (for review)"},
     {"monitor", cmd_monitor, "monitor add FILE.csv | run | list [--db DB]",
      "customers under monitoring; `run` alerts only on new or changed hits"},
     {"alerts", cmd_alerts, "alerts [--open] [--json] [--db DB]", "alerts raised, with their decisions"},

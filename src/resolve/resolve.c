@@ -1,0 +1,712 @@
+/* Finding the parties of an index: candidate links from shared identifiers
+ * and from kd_match over each record's own name, each judged by rules
+ * written down in README (Parties across lists), then joined strongest
+ * first, never across a pair known to be two parties. */
+#include "resolve/resolve.h"
+#include "core/core.h"
+#include "model/model.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A person's name must match this well (kd_match's name score, across
+ * scripts) before birth dates are even compared; a body's, with a country
+ * in common, this well. Below, a name alone proves nothing. */
+#define PERSON_NAME_FLOOR 0.90
+#define BODY_NAME_FLOOR 0.95
+/* Names this alike with birth dates that disagree are two people. */
+#define APART_NAME_FLOOR 0.97
+/* Names of records that share an identifier must not contradict it. A
+ * passport or ID number is short and issued by many countries: the names
+ * must match. A registry number (INN, OGRN, LEI, BIC...) is unique where it
+ * is issued: names need only have something in common ("Federal State
+ * Unitary Enterprise 'Crimea Railway'" and "CRIMEAN RAILWAY"). */
+#define DOCUMENT_NAME_FLOOR KD_MATCH_THRESHOLD
+#define REGISTRY_NAME_FLOOR 0.50
+#define MAX_DATES 6
+#define MAX_CODES 6
+#define CANDIDATES 10
+
+enum family { FAMILY_NONE, FAMILY_PERSON, FAMILY_BODY, FAMILY_VESSEL, FAMILY_AIRPLANE };
+
+typedef struct record {
+    int family;
+    uint16_t dataset;
+    const char *id, *name, *gender;
+    const char *dates[MAX_DATES];
+    int n_dates;
+    char nationality[MAX_CODES][3];
+    int n_nationality;
+    char country[MAX_CODES][3];
+    int n_country;
+    char imo[2][8];
+    int n_imo;
+} record;
+
+typedef struct state {
+    const kd_index *ix;
+    record *records;
+    size_t n;
+    uint32_t *parent;
+    resolve_link *candidates;
+    size_t n_candidates, cap_candidates;
+    resolve_link *kept_apart;   /* every pair known to be two parties */
+    size_t n_kept_apart, cap_kept_apart;
+} state;
+
+static int family_of(kd_schema s)
+{
+    switch (s) {
+    case KD_SCHEMA_PERSON: return FAMILY_PERSON;
+    case KD_SCHEMA_ORGANIZATION:
+    case KD_SCHEMA_COMPANY:
+    case KD_SCHEMA_LEGAL_ENTITY:
+    case KD_SCHEMA_PUBLIC_BODY: return FAMILY_BODY;
+    case KD_SCHEMA_VESSEL: return FAMILY_VESSEL;
+    case KD_SCHEMA_AIRPLANE: return FAMILY_AIRPLANE;
+    default: return FAMILY_NONE;
+    }
+}
+
+const char *resolve_kind_name(resolve_kind kind)
+{
+    static const char *const names[] = {"identifier", "name+birth date", "name+birth day (year differs)",
+                                        "name+country"};
+    return kind < RESOLVE_KIND_COUNT ? names[kind] : "?";
+}
+
+const char *resolve_refusal_name(resolve_refusal refusal)
+{
+    static const char *const names[] = {"-", "birth dates differ", "gender differs", "no nationality in common",
+                                        "names differ", "identifiers differ", "kept apart by a list"};
+    return refusal < REFUSED_COUNT ? names[refusal] : "?";
+}
+
+/* ---- what each record says -------------------------------------------- */
+
+/* The length of s cut to at most max bytes on a character boundary. */
+static size_t utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return n;
+    while (max && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+static void add_code(char codes[][3], int *n, const char *v)
+{
+    if (*n >= MAX_CODES || strlen(v) != 2)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (strcmp(codes[i], v) == 0)
+            return;
+    memcpy(codes[(*n)++], v, 3);
+}
+
+/* Upper-case letters and digits of an identifier ("AB 12-345" → AB12345). */
+static size_t identifier_key(const char *v, char *out, size_t size)
+{
+    size_t k = 0;
+    for (; *v && k + 1 < size; v++)
+        if (isalnum((unsigned char)*v))
+            out[k++] = (char)toupper((unsigned char)*v);
+    out[k] = '\0';
+    return k;
+}
+
+/* The seven digits of an IMO number ("IMO 9187629"), or false. */
+static bool imo_digits(const char *v, char out[8])
+{
+    size_t k = 0;
+    for (; *v; v++)
+        if (isdigit((unsigned char)*v)) {
+            if (k == 7)
+                return false;
+            out[k++] = *v;
+        }
+    out[k] = '\0';
+    return k == 7;
+}
+
+/* The countries an address names in one of its comma-separated parts
+ * ("Russian Federation, 119019, Moscow, ..."): many lists give a body's
+ * address but no country. */
+static void address_countries(const char *address, record *r)
+{
+    for (const char *p = address; *p;) {
+        size_t n = strcspn(p, ",;");
+        while (n && *p == ' ')
+            p++, n--;
+        size_t m = n;
+        while (m && p[m - 1] == ' ')
+            m--;
+        char code[3];
+        if (m >= 4 && country_code(p, m, code))
+            add_code(r->country, &r->n_country, code);
+        p += n;
+        if (*p)
+            p++;
+    }
+}
+
+static void read_record(const kd_index *ix, size_t e, record *r)
+{
+    memset(r, 0, sizeof *r);
+    kd_entity_view v;
+    kd_index_entity(ix, e, &v);
+    r->id = v.id;
+    r->family = family_of(v.schema);
+    r->dataset = v.n_datasets ? v.datasets[0] : 0;
+    for (uint32_t i = 0; i < v.n_values; i++) {
+        kd_value_ref x = kd_entity_view_value(ix, &v, i);
+        switch (x.prop) {
+        case KD_PROP_NAME:
+            if (!r->name)
+                r->name = x.value;
+            break;
+        case KD_PROP_BIRTH_DATE:
+            if (r->n_dates < MAX_DATES)
+                r->dates[r->n_dates++] = x.value;
+            break;
+        case KD_PROP_GENDER: r->gender = x.value; break;
+        case KD_PROP_NATIONALITY:
+        case KD_PROP_CITIZENSHIP: add_code(r->nationality, &r->n_nationality, x.value); break;
+        case KD_PROP_COUNTRY:
+        case KD_PROP_JURISDICTION:
+        case KD_PROP_FLAG: add_code(r->country, &r->n_country, x.value); break;
+        case KD_PROP_ADDRESS:
+            address_countries(x.value, r);
+            break;
+        case KD_PROP_IMO_NUMBER:
+            if (r->n_imo < 2 && imo_digits(x.value, r->imo[r->n_imo]))
+                r->n_imo++;
+            break;
+        default: break;
+        }
+    }
+}
+
+/* ---- the rules ---------------------------------------------------------- */
+
+/* The date part of a birth date value: "1955~" and "1960/1962" are read
+ * by their first date. */
+static size_t date_part(const char *d)
+{
+    return strcspn(d, "~/");
+}
+
+/* 2: a date in common (or one a more precise form of the other: "1976" and
+ * "1976-04-29"); 1: only the same day and month in other years (lists
+ * differ by a year's typing slip: 1957-03-01 and 1967-03-01); 0: dates
+ * that disagree; -1: one side has none. */
+static int dates_agree(const record *a, const record *b, char *which, size_t size)
+{
+    if (!a->n_dates || !b->n_dates)
+        return -1;
+    int best = 0;
+    for (int i = 0; i < a->n_dates; i++)
+        for (int j = 0; j < b->n_dates; j++) {
+            const char *x = a->dates[i], *y = b->dates[j];
+            size_t nx = date_part(x), ny = date_part(y), n = nx < ny ? nx : ny;
+            if (n >= 4 && strncmp(x, y, n) == 0) {
+                snprintf(which, size, "born %.*s on both", (int)(nx > ny ? nx : ny), nx > ny ? x : y);
+                return 2;
+            }
+            if (nx == 10 && ny == 10 && strncmp(x + 4, y + 4, 6) == 0 && best < 1) {
+                snprintf(which, size, "born %.10s and %.10s (same day and month)", x, y);
+                best = 1;
+            }
+        }
+    if (!best)
+        snprintf(which, size, "born %.10s, other record %.10s", a->dates[0], b->dates[0]);
+    return best;
+}
+
+static bool codes_meet(const char a[][3], int na, const char b[][3], int nb)
+{
+    if (!na || !nb)
+        return true; /* one says nothing: no contradiction */
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            if (strcmp(a[i], b[j]) == 0)
+                return true;
+    return false;
+}
+
+static bool codes_shared(const char a[][3], int na, const char b[][3], int nb, char out[3])
+{
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            if (strcmp(a[i], b[j]) == 0) {
+                memcpy(out, a[i], 3);
+                return true;
+            }
+    return false;
+}
+
+/* ---- candidates --------------------------------------------------------- */
+
+static int add_candidate(state *s, resolve_link *l)
+{
+    resolve_link **list = &s->candidates;
+    size_t *n = &s->n_candidates, *cap = &s->cap_candidates;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 1024;
+        resolve_link *p = realloc(*list, c * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        *list = p;
+        *cap = c;
+    }
+    if (l->a > l->b) {
+        uint32_t t = l->a;
+        l->a = l->b;
+        l->b = t;
+    }
+    (*list)[(*n)++] = *l;
+    return KD_OK;
+}
+
+static int keep_apart(state *s, const resolve_link *l)
+{
+    if (s->n_kept_apart == s->cap_kept_apart) {
+        size_t c = s->cap_kept_apart ? s->cap_kept_apart * 2 : 256;
+        resolve_link *p = realloc(s->kept_apart, c * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        s->kept_apart = p;
+        s->cap_kept_apart = c;
+    }
+    s->kept_apart[s->n_kept_apart++] = *l;
+    return KD_OK;
+}
+
+typedef struct accept_context {
+    const state *s;
+    size_t self;
+    int family;
+    int64_t only;               /* >= 0: no other entity */
+} accept_context;
+
+static int accept_other(void *context, size_t e)
+{
+    const accept_context *c = context;
+    if (c->only >= 0)
+        return (int64_t)e == c->only;
+    return e != c->self && c->s->records[e].family == c->family;
+}
+
+/* Persons: the record's name with its first birth date; every other person
+ * whose name matches confidently is a candidate, judged by the dates. */
+static int person_candidates(state *s, kd_matcher *m, size_t e, kd_error *err)
+{
+    const record *r = &s->records[e];
+    accept_context ac = {s, e, FAMILY_PERSON, -1};
+    kd_match_query q = {.name = r->name, .schema = KD_SCHEMA_PERSON, .birth_date = r->dates[0],
+                        .limit = CANDIDATES, .accept = accept_other, .accept_context = &ac, .explain_floor = 1.0};
+    kd_match_result results[CANDIDATES];
+    int n = kd_match(m, &q, results, NULL, err);
+    if (n < 0)
+        return n;
+    for (int i = 0; i < n; i++) {
+        const record *o = &s->records[results[i].entity];
+        if (results[i].name_score < PERSON_NAME_FLOOR)
+            continue;
+        resolve_link l = {(uint32_t)e, (uint32_t)results[i].entity, RESOLVE_BIRTH_DATE, REFUSED_NONE,
+                          results[i].name_score, ""};
+        int agree = dates_agree(r, o, l.detail, sizeof l.detail);
+        if (agree == 1)
+            l.kind = RESOLVE_BIRTH_YEAR;
+        if (agree <= 0) {
+            /* one authority listing the name twice with other dates has
+             * listed two people: no list may join them; across lists,
+             * other dates only mean this is no evidence */
+            if (agree == 0 && results[i].name_score >= APART_NAME_FLOOR && r->dataset == o->dataset) {
+                l.refused = REFUSED_BIRTH_DATE;
+                if (keep_apart(s, &l))
+                    return KD_ENOMEM;
+            }
+            continue; /* without two birth dates, a name proves nothing */
+        }
+        if (r->dataset == o->dataset)
+            continue; /* one list, one record a person: its own duplicates are not ours to judge */
+        if (r->gender && o->gender && strcmp(r->gender, o->gender) != 0)
+            l.refused = REFUSED_GENDER;
+        else if (!codes_meet(r->nationality, r->n_nationality, o->nationality, o->n_nationality))
+            l.refused = REFUSED_NATIONALITY;
+        if (add_candidate(s, &l))
+            return KD_ENOMEM;
+    }
+    return 0;
+}
+
+static double name_score_against(state *s, kd_matcher *m, size_t a, size_t b, kd_error *err);
+
+/* Bodies and vessels: a confident name match both ways (a body's short
+ * name is often one word of another's long one) with a country, flag or
+ * address country in common; two different IMO numbers forbid it. */
+static int body_candidates(state *s, kd_matcher *m, size_t e, kd_error *err)
+{
+    const record *r = &s->records[e];
+    if (!r->n_country)
+        return 0;
+    accept_context ac = {s, e, r->family, -1};
+    kd_entity_view v;
+    kd_index_entity(s->ix, e, &v);
+    int tried = 0;
+    for (uint32_t k = 0; k < v.n_values && tried < 4; k++) {
+        kd_value_ref x = kd_entity_view_value(s->ix, &v, k);
+        if (x.prop != KD_PROP_NAME && x.prop != KD_PROP_ALIAS)
+            continue;
+        tried++;
+        kd_match_query q = {.name = x.value, .schema = -1, .limit = CANDIDATES, .accept = accept_other,
+                            .accept_context = &ac, .explain_floor = 1.0};
+        kd_match_result results[CANDIDATES];
+        int n = kd_match(m, &q, results, NULL, err);
+        if (n < 0)
+            return n;
+        for (int i = 0; i < n; i++) {
+            const record *o = &s->records[results[i].entity];
+            char shared[3];
+            if (results[i].name_score < BODY_NAME_FLOOR || o->dataset == r->dataset ||
+                !codes_shared(r->country, r->n_country, o->country, o->n_country, shared))
+                continue;
+            double back = name_score_against(s, m, results[i].entity, e, err);
+            if (back < BODY_NAME_FLOOR)
+                continue;
+            resolve_link l = {(uint32_t)e, (uint32_t)results[i].entity, RESOLVE_COUNTRY, REFUSED_NONE,
+                              results[i].name_score < back ? results[i].name_score : back, ""};
+            snprintf(l.detail, sizeof l.detail, "\"%.*s\" %.2f both ways, country %s on both",
+                     (int)utf8_prefix(x.value, 120), x.value, l.name_score, shared);
+            if (r->n_imo && o->n_imo && strcmp(r->imo[0], o->imo[0]) != 0)
+                l.refused = REFUSED_IDENTIFIER;
+            if (add_candidate(s, &l))
+                return KD_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/* ---- shared identifiers ------------------------------------------------- */
+
+typedef struct id_entry {
+    char key[40];               /* class letter + normalised value */
+    uint32_t entity;
+} id_entry;
+
+static int compare_id_entry(const void *a, const void *b)
+{
+    const id_entry *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/* The class of an identifier property: numbers of one class may be
+ * compared with each other (a passport with a national ID card, a tax
+ * number with an INN). 0: not a strong identifier. */
+static char identifier_class(kd_prop p)
+{
+    switch (p) {
+    case KD_PROP_IMO_NUMBER: return 'I';
+    case KD_PROP_PASSPORT_NUMBER:
+    case KD_PROP_ID_NUMBER: return 'D';
+    case KD_PROP_TAX_NUMBER:
+    case KD_PROP_INN_CODE: return 'T';
+    case KD_PROP_OGRN_CODE:
+    case KD_PROP_REGISTRATION_NUMBER: return 'R';
+    case KD_PROP_LEI_CODE: return 'L';
+    case KD_PROP_SWIFT_BIC: return 'S';
+    default: return 0;
+    }
+}
+
+static int collect_identifiers(state *s, id_entry **out, size_t *n_out)
+{
+    size_t n = 0, cap = 0;
+    id_entry *list = NULL;
+    for (size_t e = 0; e < s->n; e++) {
+        if (!s->records[e].family)
+            continue;
+        kd_entity_view v;
+        kd_index_entity(s->ix, e, &v);
+        for (uint32_t i = 0; i < v.n_values; i++) {
+            kd_value_ref x = kd_entity_view_value(s->ix, &v, i);
+            char cls = identifier_class(x.prop);
+            if (!cls)
+                continue;
+            id_entry entry = {.entity = (uint32_t)e};
+            entry.key[0] = cls;
+            size_t len;
+            if (cls == 'I')
+                len = imo_digits(x.value, entry.key + 1) ? 7 : 0;
+            else
+                len = identifier_key(x.value, entry.key + 1, sizeof entry.key - 1);
+            /* short numbers ("1", "123") are shared by chance */
+            if (len < 5)
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 4096;
+                id_entry *p = realloc(list, cap * sizeof *p);
+                if (!p) {
+                    free(list);
+                    return KD_ENOMEM;
+                }
+                list = p;
+            }
+            list[n++] = entry;
+        }
+    }
+    if (n)
+        qsort(list, n, sizeof *list, compare_id_entry);
+    *out = list;
+    *n_out = n;
+    return 0;
+}
+
+/* The best name score of a's names against b alone. */
+static double name_score_against(state *s, kd_matcher *m, size_t a, size_t b, kd_error *err)
+{
+    accept_context ac = {s, a, s->records[a].family, (int64_t)b};
+    kd_entity_view v;
+    kd_index_entity(s->ix, a, &v);
+    double best = 0;
+    int tried = 0;
+    for (uint32_t i = 0; i < v.n_values && tried < 8; i++) {
+        kd_value_ref x = kd_entity_view_value(s->ix, &v, i);
+        if (x.prop != KD_PROP_NAME && x.prop != KD_PROP_ALIAS)
+            continue;
+        tried++;
+        kd_match_query q = {.name = x.value, .schema = -1, .limit = 1, .accept = accept_other,
+                            .accept_context = &ac, .explain_floor = 1.0};
+        kd_match_result r;
+        if (kd_match(m, &q, &r, NULL, err) == 1 && r.name_score > best)
+            best = r.name_score;
+    }
+    return best;
+}
+
+static int identifier_candidates(state *s, kd_matcher *m, resolve_result *out, kd_error *err)
+{
+    id_entry *ids;
+    size_t n;
+    if (collect_identifiers(s, &ids, &n))
+        return error_set(err, KD_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        for (size_t j = i + 1; j < n && !rc && strcmp(ids[i].key, ids[j].key) == 0; j++) {
+            const record *a = &s->records[ids[i].entity], *b = &s->records[ids[j].entity];
+            if (ids[i].entity == ids[j].entity || a->family != b->family || a->dataset == b->dataset)
+                continue;
+            char cls = ids[i].key[0];
+            bool document = cls == 'I' || cls == 'D';
+            out->document_pairs += document;
+            resolve_link l = {ids[i].entity, ids[j].entity, RESOLVE_IDENTIFIER, REFUSED_NONE, 1.0, ""};
+            static const struct { char cls; const char *label; } labels[] = {
+                {'I', "IMO"}, {'D', "passport/ID"}, {'T', "tax number/INN"}, {'R', "registration number/OGRN"},
+                {'L', "LEI"}, {'S', "SWIFT/BIC"}};
+            const char *label = "identifier";
+            for (size_t k = 0; k < KD_ARRAY_LEN(labels); k++)
+                if (labels[k].cls == cls)
+                    label = labels[k].label;
+            snprintf(l.detail, sizeof l.detail, "%s %s on both", label, ids[i].key + 1);
+            /* a vessel keeps its IMO number through renaming: the number
+             * decides; other numbers need names that match */
+            if (cls != 'I') {
+                double score = name_score_against(s, m, ids[i].entity, ids[j].entity, err);
+                double back = name_score_against(s, m, ids[j].entity, ids[i].entity, err);
+                l.name_score = score > back ? score : back;
+                /* birth dates are not asked: lists that share a passport
+                 * number and a name disagree on dates more often than on
+                 * who the person is */
+                if (l.name_score < (cls == 'D' ? DOCUMENT_NAME_FLOOR : REGISTRY_NAME_FLOOR))
+                    l.refused = REFUSED_NAME;
+            }
+            rc = add_candidate(s, &l) ? error_set(err, KD_ENOMEM, "out of memory") : 0;
+        }
+    free(ids);
+    return rc;
+}
+
+/* ---- joining ------------------------------------------------------------ */
+
+static uint32_t find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+/* Identifiers first, then exact birth dates, then the rest. */
+static int compare_candidate(const void *a, const void *b)
+{
+    const resolve_link *x = a, *y = b;
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    if (x->b != y->b)
+        return x->b < y->b ? -1 : 1;
+    return (y->name_score > x->name_score) - (y->name_score < x->name_score);
+}
+
+static bool joins_kept_apart(state *s, uint32_t ra, uint32_t rb)
+{
+    for (size_t i = 0; i < s->n_kept_apart; i++) {
+        uint32_t x = find(s->parent, s->kept_apart[i].a), y = find(s->parent, s->kept_apart[i].b);
+        if ((x == ra && y == rb) || (x == rb && y == ra))
+            return true;
+    }
+    return false;
+}
+
+static int push(resolve_link **list, size_t *n, const resolve_link *l)
+{
+    resolve_link *p = realloc(*list, (*n + 1) * sizeof *p);
+    if (!p)
+        return KD_ENOMEM;
+    p[(*n)++] = *l;
+    *list = p;
+    return KD_OK;
+}
+
+/* UN, EU, OFAC, UK, Canada, then the others: whose record id names the
+ * party (stable across rebuilds while that record exists). */
+static int authority_rank(const kd_index *ix, uint16_t dataset)
+{
+    kd_dataset_info d;
+    if (kd_index_dataset(ix, dataset, &d))
+        return 9;
+    static const char *const prefixes[] = {"un_", "eu_", "us_ofac", "gb_", "ca_"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(prefixes); i++)
+        if (strncmp(d.name, prefixes[i], strlen(prefixes[i])) == 0)
+            return (int)i;
+    return 5;
+}
+
+static int join(state *s, resolve_result *out)
+{
+    if (s->n_candidates)
+        qsort(s->candidates, s->n_candidates, sizeof *s->candidates, compare_candidate);
+    for (size_t i = 0; i < s->n_candidates; i++) {
+        resolve_link *l = &s->candidates[i];
+        /* the same pair found again from its other side: sorted next to it */
+        const resolve_link *prev = i ? &s->candidates[i - 1] : NULL;
+        if (prev && prev->kind == l->kind && prev->a == l->a && prev->b == l->b)
+            continue;
+        uint32_t ra = find(s->parent, l->a), rb = find(s->parent, l->b);
+        if (ra == rb)
+            continue; /* in one party already, by stronger evidence */
+        if (!l->refused && joins_kept_apart(s, ra, rb))
+            l->refused = REFUSED_KEPT_APART;
+        if (l->refused) {
+            if (push(&out->refused, &out->n_refused, l))
+                return KD_ENOMEM;
+            continue;
+        }
+        s->parent[ra] = rb;
+        if (push(&out->links, &out->n_links, l))
+            return KD_ENOMEM;
+    }
+    /* the representative: the record of the highest authority, then the
+     * smallest id */
+    uint32_t *best = malloc(s->n * sizeof *best);
+    if (!best)
+        return KD_ENOMEM;
+    for (size_t e = 0; e < s->n; e++)
+        best[e] = UINT32_MAX;
+    for (size_t e = 0; e < s->n; e++) {
+        uint32_t root = find(s->parent, (uint32_t)e), *b = &best[root];
+        if (*b == UINT32_MAX) {
+            *b = (uint32_t)e;
+            continue;
+        }
+        int re = authority_rank(s->ix, s->records[e].dataset), rb = authority_rank(s->ix, s->records[*b].dataset);
+        if (re < rb || (re == rb && strcmp(s->records[e].id, s->records[*b].id) < 0))
+            *b = (uint32_t)e;
+    }
+    for (size_t e = 0; e < s->n; e++) {
+        out->party[e] = best[find(s->parent, (uint32_t)e)];
+        out->parties += s->records[e].family && out->party[e] == e;
+    }
+    free(best);
+    return 0;
+}
+
+int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    state s = {.ix = ix, .n = kd_index_entity_count(ix)};
+    s.records = calloc(s.n ? s.n : 1, sizeof *s.records);
+    s.parent = malloc((s.n ? s.n : 1) * sizeof *s.parent);
+    out->party = malloc((s.n ? s.n : 1) * sizeof *out->party);
+    out->n_entities = s.n;
+    kd_matcher *m = NULL;
+    int rc = !s.records || !s.parent || !out->party ? error_set(err, KD_ENOMEM, "out of memory")
+                                                    : kd_matcher_new(ix, &m, err);
+    for (size_t e = 0; !rc && e < s.n; e++) {
+        read_record(ix, e, &s.records[e]);
+        s.parent[e] = (uint32_t)e;
+    }
+    if (!rc)
+        rc = identifier_candidates(&s, m, out, err);
+    for (size_t e = 0; !rc && e < s.n; e++) {
+        const record *r = &s.records[e];
+        if (!r->name)
+            continue;
+        if (r->family == FAMILY_PERSON && r->n_dates)
+            rc = person_candidates(&s, m, e, err);
+        else if (r->family == FAMILY_BODY || r->family == FAMILY_VESSEL)
+            rc = body_candidates(&s, m, e, err);
+    }
+    if (rc < 0 && !err->message[0])
+        error_set(err, rc, "out of memory");
+    if (!rc && join(&s, out))
+        rc = error_set(err, KD_ENOMEM, "out of memory");
+    /* pairs one authority keeps apart, as found (each once) */
+    for (size_t i = 0; !rc && i < s.n_kept_apart; i++) {
+        const resolve_link *l = &s.kept_apart[i];
+        if (l->a > l->b)
+            continue;
+        if (push(&out->apart, &out->n_apart, l))
+            rc = error_set(err, KD_ENOMEM, "out of memory");
+    }
+    if (!rc) {
+        /* how many document pairs ended in one party */
+        id_entry *ids;
+        size_t n;
+        if (collect_identifiers(&s, &ids, &n))
+            rc = error_set(err, KD_ENOMEM, "out of memory");
+        for (size_t i = 0; !rc && i < n; i++)
+            for (size_t j = i + 1; j < n && strcmp(ids[i].key, ids[j].key) == 0; j++) {
+                const record *a = &s.records[ids[i].entity], *b = &s.records[ids[j].entity];
+                if (ids[i].entity != ids[j].entity && a->family == b->family && a->dataset != b->dataset &&
+                    (ids[i].key[0] == 'I' || ids[i].key[0] == 'D'))
+                    out->document_pairs_joined += out->party[ids[i].entity] == out->party[ids[j].entity];
+            }
+        if (!rc)
+            free(ids);
+    }
+    kd_matcher_free(m);
+    free(s.records);
+    free(s.parent);
+    free(s.candidates);
+    free(s.kept_apart);
+    if (rc)
+        resolve_result_free(out);
+    return rc;
+}
+
+void resolve_result_free(resolve_result *r)
+{
+    free(r->party);
+    free(r->links);
+    free(r->refused);
+    free(r->apart);
+    memset(r, 0, sizeof *r);
+}
