@@ -250,39 +250,35 @@ static bool codes_shared(const char a[][3], int na, const char b[][3], int nb, c
 
 /* ---- candidates --------------------------------------------------------- */
 
-static int add_candidate(state *s, resolve_link *l)
+/* Appends to a growing array of links. */
+static int links_append(resolve_link **list, size_t *n, size_t *cap, const resolve_link *l)
 {
-    resolve_link **list = &s->candidates;
-    size_t *n = &s->n_candidates, *cap = &s->cap_candidates;
     if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 1024;
+        size_t c = *cap ? *cap * 2 : 256;
         resolve_link *p = realloc(*list, c * sizeof *p);
         if (!p)
             return KD_ENOMEM;
         *list = p;
         *cap = c;
     }
+    (*list)[(*n)++] = *l;
+    return KD_OK;
+}
+
+/* A candidate, its pair in order (a < b) so that both finds of it meet. */
+static int add_candidate(state *s, resolve_link *l)
+{
     if (l->a > l->b) {
         uint32_t t = l->a;
         l->a = l->b;
         l->b = t;
     }
-    (*list)[(*n)++] = *l;
-    return KD_OK;
+    return links_append(&s->candidates, &s->n_candidates, &s->cap_candidates, l);
 }
 
 static int keep_apart(state *s, const resolve_link *l)
 {
-    if (s->n_kept_apart == s->cap_kept_apart) {
-        size_t c = s->cap_kept_apart ? s->cap_kept_apart * 2 : 256;
-        resolve_link *p = realloc(s->kept_apart, c * sizeof *p);
-        if (!p)
-            return KD_ENOMEM;
-        s->kept_apart = p;
-        s->cap_kept_apart = c;
-    }
-    s->kept_apart[s->n_kept_apart++] = *l;
-    return KD_OK;
+    return links_append(&s->kept_apart, &s->n_kept_apart, &s->cap_kept_apart, l);
 }
 
 typedef struct accept_context {
@@ -565,16 +561,6 @@ static bool joins_kept_apart(state *s, uint32_t ra, uint32_t rb)
     return false;
 }
 
-static int push(resolve_link **list, size_t *n, const resolve_link *l)
-{
-    resolve_link *p = realloc(*list, (*n + 1) * sizeof *p);
-    if (!p)
-        return KD_ENOMEM;
-    p[(*n)++] = *l;
-    *list = p;
-    return KD_OK;
-}
-
 /* UN, EU, OFAC, UK, Canada, then the others: whose record id names the
  * party (stable across rebuilds while that record exists). */
 static int authority_rank(const kd_index *ix, uint16_t dataset)
@@ -591,6 +577,7 @@ static int authority_rank(const kd_index *ix, uint16_t dataset)
 
 static int join(state *s, resolve_result *out)
 {
+    size_t cap_links = 0, cap_refused = 0;
     if (s->n_candidates)
         qsort(s->candidates, s->n_candidates, sizeof *s->candidates, compare_candidate);
     for (size_t i = 0; i < s->n_candidates; i++) {
@@ -605,12 +592,12 @@ static int join(state *s, resolve_result *out)
         if (!l->refused && joins_kept_apart(s, ra, rb))
             l->refused = REFUSED_KEPT_APART;
         if (l->refused) {
-            if (push(&out->refused, &out->n_refused, l))
+            if (links_append(&out->refused, &out->n_refused, &cap_refused, l))
                 return KD_ENOMEM;
             continue;
         }
         s->parent[ra] = rb;
-        if (push(&out->links, &out->n_links, l))
+        if (links_append(&out->links, &out->n_links, &cap_links, l))
             return KD_ENOMEM;
     }
     /* the representative: the record of the highest authority, then the
@@ -669,11 +656,12 @@ int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
     if (!rc && join(&s, out))
         rc = error_set(err, KD_ENOMEM, "out of memory");
     /* pairs one authority keeps apart, as found (each once) */
+    size_t cap_apart = 0;
     for (size_t i = 0; !rc && i < s.n_kept_apart; i++) {
         const resolve_link *l = &s.kept_apart[i];
         if (l->a > l->b)
             continue;
-        if (push(&out->apart, &out->n_apart, l))
+        if (links_append(&out->apart, &out->n_apart, &cap_apart, l))
             rc = error_set(err, KD_ENOMEM, "out of memory");
     }
     if (!rc) {
