@@ -227,6 +227,9 @@ int kd_prop_is_meta(kd_prop prop);
 typedef struct kd_build_options {
     const char *output;        /* index file to write (renamed into place) */
     int verbose;               /* print one line per source file to stderr */
+    /* Where to write the report of which records of different lists were
+     * found to be one party, with the evidence (NULL: none). */
+    const char *report;
 } kd_build_options;
 
 /* Parses every list found under the given files or directories (format
@@ -256,6 +259,15 @@ int kd_index_open(const char *path, kd_index **out, kd_error *err);
 void kd_index_close(kd_index *index);
 
 size_t kd_index_entity_count(const kd_index *index);
+/* The entity naming the party an entity belongs to (itself when it is the
+ * only record of its party, or when the index was built without parties):
+ * records of several lists that are the same person, body or vessel share
+ * one (see `kordon xref`). */
+size_t kd_index_party(const kd_index *index, size_t entity);
+/* How many parties (persons, bodies, vessels, aircraft) the index holds;
+ * per_dataset, when not NULL, gets for each dataset the number of parties
+ * its records belong to (kd_index_dataset_count entries). */
+size_t kd_index_party_counts(const kd_index *index, size_t *per_dataset);
 size_t kd_index_dataset_count(const kd_index *index);
 int kd_index_dataset(const kd_index *index, size_t i, kd_dataset_info *out);
 const char *kd_index_built_at(const kd_index *index);

@@ -107,6 +107,25 @@ static void test_every_link_has_evidence(void **state)
         assert_int_not_equal(result.refused[i].refused, REFUSED_NONE);
 }
 
+static void test_build_stores_parties(void **state)
+{
+    (void)state;
+    /* kd_build resolved the index this test opened: the parties are in it */
+    for (size_t e = 0; e < kd_index_entity_count(ix); e++)
+        assert_int_equal(kd_index_party(ix, e), result.party[e]);
+    size_t per_dataset[64];
+    assert_true(kd_index_dataset_count(ix) <= 64);
+    size_t parties = kd_index_party_counts(ix, per_dataset);
+    assert_int_equal(parties, result.parties);
+    for (size_t d = 0; d < kd_index_dataset_count(ix); d++) {
+        kd_dataset_info info;
+        kd_index_dataset(ix, d, &info);
+        assert_true(per_dataset[d] <= info.entity_count);
+    }
+    int64_t primakov = kd_index_find(ix, "ca-sema-russia-1-part-1-1358");
+    assert_int_equal(kd_index_party(ix, (size_t)primakov), (size_t)kd_index_find(ix, "eu-oj-32014R0269-1426"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +134,7 @@ int main(void)
         cmocka_unit_test(test_one_list_two_people),
         cmocka_unit_test(test_documents_join),
         cmocka_unit_test(test_every_link_has_evidence),
+        cmocka_unit_test(test_build_stores_parties),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

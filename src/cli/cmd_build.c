@@ -16,24 +16,26 @@ int cmd_build(int argc, char **argv)
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"report", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     kd_build_options opts = {.output = "kordon.kdx", .verbose = 1};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qr:h", options, NULL)) != -1) {
         switch (c) {
         case 'o': opts.output = optarg; break;
         case 'q': opts.verbose = 0; break;
+        case 'r': opts.report = optarg; break;
         case 'h':
-            printf("usage: kordon build SOURCE... [-o kordon.kdx] [-q]\n");
+            printf("usage: kordon build SOURCE... [-o kordon.kdx] [-q] [--report PARTIES.txt]\n");
             return 0;
         default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "usage: kordon build SOURCE... [-o kordon.kdx] [-q]\n");
+        fprintf(stderr, "usage: kordon build SOURCE... [-o kordon.kdx] [-q] [--report PARTIES.txt]\n");
         return EXIT_USAGE;
     }
     double start = now_seconds();

@@ -35,6 +35,8 @@ static void print_json(const kd_index *ix, const char *path)
     json_object_set_new(root, "index", json_string(path));
     json_object_set_new(root, "built_at", json_string(kd_index_built_at(ix)));
     json_object_set_new(root, "entities", json_integer((json_int_t)kd_index_entity_count(ix)));
+    size_t parties[UINT16_MAX];
+    json_object_set_new(root, "parties", json_integer((json_int_t)kd_index_party_counts(ix, parties)));
     json_t *list = json_array();
     for (size_t i = 0; i < kd_index_dataset_count(ix); i++) {
         kd_dataset_info d;
@@ -44,6 +46,7 @@ static void print_json(const kd_index *ix, const char *path)
         json_object_set_new(o, "version", json_string(d.version));
         json_object_set_new(o, "newest_date", json_string(d.newest_date));
         json_object_set_new(o, "entities", json_integer(d.entity_count));
+        json_object_set_new(o, "parties", json_integer((json_int_t)parties[i]));
         json_t *schemata = json_object();
         for (int s = 0; s < KD_SCHEMA_COUNT; s++)
             if (d.schema_counts[s])
@@ -60,14 +63,16 @@ static void print_json(const kd_index *ix, const char *path)
 
 static void print_text(const kd_index *ix, const char *path)
 {
-    printf("index %s: %zu entities, built %s\n\n", path, kd_index_entity_count(ix),
+    size_t parties[UINT16_MAX];
+    size_t all = kd_index_party_counts(ix, parties);
+    printf("index %s: %zu entities, %zu parties, built %s\n\n", path, kd_index_entity_count(ix), all,
            kd_index_built_at(ix));
-    printf("%-24s %8s  %-10s  %-12s  %s\n", "dataset", "entities", "newest", "version",
+    printf("%-24s %8s %8s  %-10s  %-12s  %s\n", "dataset", "entities", "parties", "newest", "version",
            "schemata");
     for (size_t i = 0; i < kd_index_dataset_count(ix); i++) {
         kd_dataset_info d;
         kd_index_dataset(ix, i, &d);
-        printf("%-24s %8u  %-10s  %.12s ", d.name, d.entity_count,
+        printf("%-24s %8u %8zu  %-10s  %.12s ", d.name, d.entity_count, parties[i],
                d.newest_date[0] ? d.newest_date : "-", d.version);
         const char *sep = " ";
         for (int s = 0; s < KD_SCHEMA_COUNT; s++)

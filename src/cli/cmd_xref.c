@@ -11,38 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *dataset_name(const kd_index *ix, size_t e)
-{
-    kd_entity_view v;
-    kd_dataset_info d;
-    kd_index_entity(ix, e, &v);
-    return v.n_datasets && !kd_index_dataset(ix, v.datasets[0], &d) ? d.name : "?";
-}
-
-static const char *caption(const kd_index *ix, size_t e)
-{
-    kd_entity_view v;
-    kd_index_entity(ix, e, &v);
-    const char *name = kd_entity_view_first(ix, &v, KD_PROP_NAME);
-    return name ? name : v.id;
-}
-
 static const char *id_of(const kd_index *ix, size_t e)
 {
     kd_entity_view v;
     kd_index_entity(ix, e, &v);
     return v.id;
-}
-
-static void print_link(const kd_index *ix, const resolve_link *l, const char *why)
-{
-    printf("    %s ~ %s: %s: %s%s%s\n", id_of(ix, l->a), id_of(ix, l->b), resolve_kind_name(l->kind), l->detail,
-           why ? " — " : "", why ? why : "");
-}
-
-static void print_record(const kd_index *ix, uint32_t e)
-{
-    printf("  - %-34s %-26s \"%s\"\n", id_of(ix, e), dataset_name(ix, e), caption(ix, e));
 }
 
 static json_t *link_json(const kd_index *ix, const resolve_link *l)
@@ -75,65 +48,6 @@ static void print_json(const kd_index *ix, const resolve_result *r)
             free(t);
             json_decref(o);
         }
-}
-
-static void print_text(const kd_index *ix, const resolve_result *r)
-{
-    /* each party of several records: its records, then the links that
-     * joined them */
-    size_t n = r->n_entities;
-    bool *shown = calloc(n ? n : 1, sizeof *shown);
-    for (size_t i = 0; shown && i < r->n_links; i++) {
-        uint32_t party = r->party[r->links[i].a];
-        if (shown[party])
-            continue;
-        shown[party] = true;
-        printf("PARTY %s\n", id_of(ix, party));
-        for (size_t e = 0; e < n; e++)
-            if (r->party[e] == party)
-                print_record(ix, (uint32_t)e);
-        for (size_t k = 0; k < r->n_links; k++)
-            if (r->party[r->links[k].a] == party)
-                print_link(ix, &r->links[k], NULL);
-    }
-    free(shown);
-    if (r->n_refused)
-        printf("\nREFUSED (candidate links not made)\n");
-    for (size_t i = 0; i < r->n_refused; i++)
-        print_link(ix, &r->refused[i], resolve_refusal_name(r->refused[i].refused));
-    if (r->n_apart)
-        printf("\nKEPT APART (one list, names this alike, other birth dates: two people)\n");
-    for (size_t i = 0; i < r->n_apart; i++)
-        print_link(ix, &r->apart[i], NULL);
-}
-
-static void print_summary(const kd_index *ix, const resolve_result *r)
-{
-    size_t screenable = 0, by_kind[RESOLVE_KIND_COUNT] = {0}, by_refusal[REFUSED_COUNT] = {0};
-    for (size_t e = 0; e < r->n_entities; e++) {
-        kd_entity_view v;
-        kd_index_entity(ix, e, &v);
-        screenable += v.schema == KD_SCHEMA_PERSON || v.schema == KD_SCHEMA_ORGANIZATION ||
-                      v.schema == KD_SCHEMA_COMPANY || v.schema == KD_SCHEMA_LEGAL_ENTITY ||
-                      v.schema == KD_SCHEMA_PUBLIC_BODY || v.schema == KD_SCHEMA_VESSEL ||
-                      v.schema == KD_SCHEMA_AIRPLANE;
-    }
-    for (size_t i = 0; i < r->n_links; i++)
-        by_kind[r->links[i].kind]++;
-    for (size_t i = 0; i < r->n_refused; i++)
-        by_refusal[r->refused[i].refused]++;
-    fprintf(stderr, "records %zu (parties' records %zu) → parties %zu; links made %zu:", r->n_entities, screenable,
-            r->parties, r->n_links);
-    for (int k = 0; k < RESOLVE_KIND_COUNT; k++)
-        fprintf(stderr, "%s %s %zu", k ? "," : "", resolve_kind_name((resolve_kind)k), by_kind[k]);
-    fprintf(stderr, "\nrefused %zu:", r->n_refused);
-    for (int k = 1; k < REFUSED_COUNT; k++)
-        fprintf(stderr, "%s %s %zu", k > 1 ? "," : "", resolve_refusal_name((resolve_refusal)k), by_refusal[k]);
-    fprintf(stderr, "\nrecords of different lists sharing an IMO or passport/ID number: %zu pairs, %zu in one party",
-            r->document_pairs, r->document_pairs_joined);
-    if (r->document_pairs)
-        fprintf(stderr, " (%.1f%%)", 100.0 * (double)r->document_pairs_joined / (double)r->document_pairs);
-    fprintf(stderr, "\nkept apart (one list, the same name, other birth dates): %zu pairs\n", r->n_apart);
 }
 
 int cmd_xref(int argc, char **argv)
@@ -171,8 +85,8 @@ int cmd_xref(int argc, char **argv)
     if (json)
         print_json(ix, &r);
     else
-        print_text(ix, &r);
-    print_summary(ix, &r);
+        resolve_report(ix, &r, stdout);
+    resolve_report_summary(ix, &r, stderr);
     resolve_result_free(&r);
     kd_index_close(ix);
     return 0;

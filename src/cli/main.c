@@ -15,7 +15,7 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const command commands[] = {
-    {"build", cmd_build, "build SOURCE... [-o kordon.kdx] [-q]",
+    {"build", cmd_build, "build SOURCE... [-o kordon.kdx] [-q] [--report F]",
      "parse lists (files or directories, format detected from content) into an index"},
     {"info", cmd_info, "info [-i INDEX] [--json]",
      "datasets in an index: version, newest date, counts per schema"},

@@ -142,6 +142,8 @@ void route_catalog(http_request *rq, http_response *rs)
     json_t *datasets = json_array(), *current = json_array(), *children = json_array();
     size_t n = kd_index_dataset_count(ix);
     size_t all_entities = 0, all_targets = 0;
+    size_t *parties = calloc(n ? n : 1, sizeof *parties);
+    size_t all_parties = kd_index_party_counts(ix, parties);
     for (size_t i = 0; i < n; i++) {
         kd_dataset_info d;
         kd_index_dataset(ix, i, &d);
@@ -155,6 +157,10 @@ void route_catalog(http_request *rq, http_response *rs)
                               "updated_at", d.newest_date && *d.newest_date ? d.newest_date : kd_index_built_at(ix),
                               "entity_count", (json_int_t)d.entity_count, "target_count",
                               (json_int_t)targets, "children");
+        /* kordon's own: the parties (one per real person, body or vessel
+         * however many lists name it) this dataset's records belong to */
+        if (parties)
+            json_object_set_new(o, "party_count", json_integer((json_int_t)parties[i]));
         json_array_append_new(datasets, o);
         json_array_append_new(current, json_string(d.name));
         json_array_append_new(children, json_string(d.name));
@@ -167,6 +173,9 @@ void route_catalog(http_request *rq, http_response *rs)
                                     "updated_at", kd_index_built_at(ix), "entity_count",
                                     (json_int_t)all_entities, "target_count", (json_int_t)all_targets,
                                     "children", children));
+    json_object_set_new(json_array_get(datasets, json_array_size(datasets) - 1), "party_count",
+                        json_integer((json_int_t)all_parties));
+    free(parties);
     json_array_append_new(current, json_string("default"));
     http_reply_json(rs, 200,
                     json_pack("{s:o,s:o,s:[],s:b}", "datasets", datasets, "current", current, "outdated",

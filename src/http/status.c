@@ -74,11 +74,15 @@ void route_readyz(http_request *rq, http_response *rs)
     int64_t built = iso_seconds(kd_index_built_at(ix));
     json_t *datasets = json_array();
     size_t n = kd_index_dataset_count(ix);
+    size_t *parties = calloc(n ? n : 1, sizeof *parties);
+    size_t all_parties = kd_index_party_counts(ix, parties);
     for (size_t i = 0; i < n; i++) {
         kd_dataset_info d;
         kd_index_dataset(ix, i, &d);
         json_t *o = json_pack("{s:s,s:s,s:I}", "name", d.name, "version", d.version, "entity_count",
                               (json_int_t)d.entity_count);
+        if (parties)
+            json_object_set_new(o, "party_count", json_integer((json_int_t)parties[i]));
         if (d.newest_date && *d.newest_date) {
             json_object_set_new(o, "newest_listing", json_string(d.newest_date));
             int64_t t = iso_seconds(d.newest_date);
@@ -104,11 +108,13 @@ void route_readyz(http_request *rq, http_response *rs)
         }
         kd_fetch_state_free(&state);
     }
-    json_t *body = json_pack("{s:s,s:{s:I,s:s,s:I,s:o},s:o,s:o,s:o}", "status", st.failing ? "degraded" : "ok",
-                             "index", "generation", (json_int_t)rq->index->generation, "built_at",
-                             kd_index_built_at(ix), "age_seconds", (json_int_t)(built ? now - built : 0),
-                             "loaded_at", iso_time(rq->index->loaded_at), "reload", reload, "datasets",
-                             datasets, "sources", sources);
+    free(parties);
+    json_t *body = json_pack("{s:s,s:{s:I,s:s,s:I,s:o,s:I,s:I},s:o,s:o,s:o}", "status",
+                             st.failing ? "degraded" : "ok", "index", "generation",
+                             (json_int_t)rq->index->generation, "built_at", kd_index_built_at(ix), "age_seconds",
+                             (json_int_t)(built ? now - built : 0), "loaded_at", iso_time(rq->index->loaded_at),
+                             "entity_count", (json_int_t)kd_index_entity_count(ix), "party_count",
+                             (json_int_t)all_parties, "reload", reload, "datasets", datasets, "sources", sources);
     if (st.failing)
         json_object_set_new(body, "detail",
                             json_string("the last reload failed; still serving the index loaded before it"));

@@ -2,6 +2,7 @@
  * completes or leaves the previous index untouched; one bad source fails
  * the build, because an index silently missing a list is worse than none. */
 #include "index.h"
+#include "resolve/resolve.h"
 #include "lists/lists.h"
 
 #include <dirent.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct source_file {
     char *path;
@@ -151,6 +153,40 @@ static int hash_source(const source_file *s, char out[65], kd_error *err)
     return rc;
 }
 
+/* Finds the parties of the records in the index at path (see resolve.h)
+ * and writes the index with them to options->output, and the report of
+ * the evidence to options->report when asked. Matching the records with
+ * each other needs the index's own name tables, hence the second write. */
+static int write_parties(const char *path, const kd_build_options *options, kd_error *err)
+{
+    kd_index *ix;
+    int rc = kd_index_open(path, &ix, err);
+    if (rc)
+        return rc;
+    resolve_result r;
+    if ((rc = resolve_run(ix, &r, err))) {
+        kd_index_close(ix);
+        return rc;
+    }
+    if (options->report) {
+        FILE *out = fopen(options->report, "w");
+        if (!out) {
+            rc = error_set(err, KD_EIO, "%s: cannot write the report: %s", options->report, strerror(errno));
+        } else {
+            resolve_report(ix, &r, out);
+            fputc('\n', out);
+            resolve_report_summary(ix, &r, out);
+            if (fclose(out) != 0)
+                rc = error_set(err, KD_EIO, "%s: cannot write the report: %s", options->report, strerror(errno));
+        }
+    }
+    if (!rc)
+        rc = index_write_with_section(ix, options->output, KDX_PRTY, r.party, r.n_entities * sizeof *r.party, err);
+    resolve_result_free(&r);
+    kd_index_close(ix);
+    return rc;
+}
+
 static int emit_to_builder(void *ctx, const entity *e, kd_error *err)
 {
     return index_builder_add(ctx, e, err);
@@ -185,9 +221,16 @@ int kd_build(const char *const *sources, size_t n_sources, const kd_build_option
             fprintf(stderr, "  %-60s %-32s %6zu entities\n", s->path, list_format_name(s->format),
                     index_builder_count(b) - before);
     }
+    /* the records as parsed, then the same file with their parties */
+    char records[4096];
+    snprintf(records, sizeof records, "%s.records-%ld", options->output, (long)getpid());
     if (!rc)
-        rc = index_builder_write(b, options->output, err);
+        rc = index_builder_write(b, records, err);
     index_builder_free(b);
+    if (!rc) {
+        rc = write_parties(records, options, err);
+        unlink(records);
+    }
     for (size_t i = 0; i < files.n; i++)
         free(files.items[i].path);
     free(files.items);

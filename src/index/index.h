@@ -30,6 +30,7 @@ enum kdx_tag {
     KDX_KEYS = 0x5359454b, /* "KEYS" */
     KDX_POST = 0x54534f50, /* "POST" */
     KDX_DELS = 0x534c4544, /* "DELS" */
+    KDX_PRTY = 0x59545250, /* "PRTY": per entity, the entity naming its party (optional) */
 };
 
 typedef struct kdx_section {
@@ -162,7 +163,13 @@ struct kd_index {
     size_t n_postings;
     const kdx_deletion *deletions;
     size_t n_deletions;
+    const uint32_t *parties;    /* NULL: every record its own party */
 };
+
+/* Writes a copy of an open index with one more section (replacing one of
+ * the same tag), checksummed, to path (temp file and rename). */
+int index_write_with_section(const kd_index *ix, const char *path, uint32_t tag, const void *data, size_t size,
+                             kd_error *err);
 
 static inline const char *index_string(const kd_index *ix, uint32_t offset)
 {

@@ -181,6 +181,16 @@ static int open_copy(void *copy, size_t size, size_t capacity, const char *name,
     ix->postings = p;
     bad = bad || map_section(h, size, KDX_DELS, sizeof(kdx_deletion), &p, &ix->n_deletions);
     ix->deletions = p;
+    /* parties, written by a build that resolved them: each entry an
+     * entity that names itself */
+    size_t n_parties = 0;
+    if (!bad && find_section(h, KDX_PRTY)) {
+        bad = map_section(h, size, KDX_PRTY, sizeof(uint32_t), &p, &n_parties);
+        ix->parties = p;
+        bad = bad || n_parties != ix->n_entities;
+        for (size_t i = 0; !bad && i < n_parties; i++)
+            bad = ix->parties[i] >= n_parties || ix->parties[ix->parties[i]] != ix->parties[i];
+    }
     if (bad || n_meta != 1 || validate(ix)) {
         free(ix);
         /* the checksum matched, so the file is as its writer made it */
@@ -295,6 +305,45 @@ void kd_index_close(kd_index *ix)
 }
 
 size_t kd_index_entity_count(const kd_index *ix) { return ix->n_entities; }
+
+size_t kd_index_party(const kd_index *ix, size_t entity)
+{
+    return ix->parties && entity < ix->n_entities ? ix->parties[entity] : entity;
+}
+
+/* The schemata kordon screens (Person .. Airplane) are parties; addresses,
+ * payments and sanctions are not. */
+static bool is_party_schema(uint16_t schema)
+{
+    return schema <= KD_SCHEMA_AIRPLANE;
+}
+
+size_t kd_index_party_counts(const kd_index *ix, size_t *per_dataset)
+{
+    size_t total = 0;
+    for (size_t e = 0; e < ix->n_entities; e++)
+        total += is_party_schema(ix->entities[e].schema) && kd_index_party(ix, e) == e;
+    if (!per_dataset)
+        return total;
+    /* stamp[p] = d + 1 once party p has been counted for dataset d */
+    uint16_t *stamp = calloc(ix->n_entities ? ix->n_entities : 1, sizeof *stamp);
+    for (size_t d = 0; d < ix->n_datasets; d++) {
+        per_dataset[d] = 0;
+        for (size_t e = 0; stamp && e < ix->n_entities; e++) {
+            const kdx_entity *x = &ix->entities[e];
+            bool in = false;
+            for (uint32_t k = 0; k < x->n_datasets && !in; k++)
+                in = ix->dataset_ids[x->datasets_first + k] == d;
+            size_t p = kd_index_party(ix, e);
+            if (in && is_party_schema(x->schema) && stamp[p] != d + 1) {
+                stamp[p] = (uint16_t)(d + 1);
+                per_dataset[d]++;
+            }
+        }
+    }
+    free(stamp);
+    return total;
+}
 size_t kd_index_dataset_count(const kd_index *ix) { return ix->n_datasets; }
 const char *kd_index_built_at(const kd_index *ix) { return index_string(ix, ix->meta->built_at); }
 

@@ -235,3 +235,19 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err)
     buf_free(&strings.blob);
     return rc;
 }
+
+int index_write_with_section(const kd_index *ix, const char *path, uint32_t tag, const void *data, size_t size,
+                             kd_error *err)
+{
+    const kdx_header *h = ix->map;
+    section_data sections[KDX_MAX_SECTIONS];
+    size_t n = 0;
+    for (uint32_t i = 0; i < h->section_count; i++)
+        if (h->sections[i].tag != tag)
+            sections[n++] = (section_data){h->sections[i].tag, (const char *)ix->map + h->sections[i].offset,
+                                           h->sections[i].size};
+    if (n == KDX_MAX_SECTIONS)
+        return error_set(err, KD_ELIMIT, "%s: no room for another section in the index", path);
+    sections[n++] = (section_data){tag, data, size};
+    return write_file(path, sections, n, err);
+}

@@ -17,6 +17,7 @@
 #include "kordon.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,10 @@ int resolve_run(const kd_index *index, resolve_result *out, kd_error *err);
 void resolve_result_free(resolve_result *r);
 
 const char *resolve_kind_name(resolve_kind kind);
+/* The report for review: parties of several records with their links,
+ * refusals and pairs kept apart; and a summary of the counts. */
+void resolve_report(const kd_index *index, const resolve_result *r, FILE *out);
+void resolve_report_summary(const kd_index *index, const resolve_result *r, FILE *out);
 const char *resolve_refusal_name(resolve_refusal refusal);
 
 #endif
