@@ -34,6 +34,32 @@ json=$("$bin" info -i "$index" --json)
 expect_in "$json" '"name": "un_sc_sanctions"' "info --json"
 expect_in "$json" '"newest_date": "20' "info --json newest date"
 
+# --- parties across lists: the build finds them, xref and --report show why --
+expect_in "$info" "parties" "info counts parties"
+[ "$(printf '%s\n' "$info" | awk '$1 == "un_sc_sanctions" {print $3}')" = 1001 ] ||
+  fail "un_sc_sanctions: expected 1001 parties: $(printf '%s\n' "$info" | awk '$1 == "un_sc_sanctions"')"
+"$bin" build "$data/lists/un" "$data/lists/ofac" "$data/lists/eu_oj" -o "$tmp/three.kdx" -q \
+  --report "$tmp/parties.txt" || fail "build --report"
+report=$(cat "$tmp/parties.txt")
+expect_in "$report" "PARTY unsc-6907993" "report: Badege's party named by the UN record"
+expect_in "$report" "eu-oj-32005R1183-1-I.a ~ ofac-15718: name+birth date: born 1971 on both" "report: Badege's evidence"
+expect_in "$report" "in one party" "report summary"
+xref=$("$bin" xref -i "$tmp/three.kdx" 2>"$tmp/xref.err")
+expect_in "$xref" "PARTY unsc-6907993" "xref"
+expect_in "$(cat "$tmp/xref.err")" "parties" "xref summary"
+"$bin" xref -i "$tmp/three.kdx" --json 2>/dev/null | python3 -c "
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+apart = [(l['a'], l['b']) for l in lines if l['kind'] == 'apart']
+assert ('ofac-6706', 'ofac-8234') in apart or ('ofac-8234', 'ofac-6706') in apart, apart
+assert all(l['evidence'] for l in lines)
+" || fail "xref --json: the ARELLANO FELIX brothers kept apart, every line with evidence"
+"$bin" xref -i "$tmp/no-such.kdx" >/dev/null 2>"$tmp/xref-missing.err" && fail "xref of a missing index succeeded"
+expect_in "$(cat "$tmp/xref-missing.err")" "no-such.kdx" "xref names the missing index"
+"$bin" build "$data/lists/un" -o "$tmp/un.kdx" -q --report /no/such/dir/report.txt 2>"$tmp/report.err" &&
+  fail "build --report into a missing directory succeeded"
+expect_in "$(cat "$tmp/report.err")" "cannot write the report" "build --report error"
+
 # --- spot checks, field by field --------------------------------------------
 e=$("$bin" entity -i "$index" unsc-6907993)
 expect_in "$e" '"ERIC BADEGE"' "unsc-6907993 name"
