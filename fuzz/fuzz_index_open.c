@@ -5,7 +5,7 @@
  * `kordon serve` reads it; then with its checksum recomputed, as a faulty
  * writer would leave it, because random damage otherwise never gets past
  * the checksum to the table checks of reader.c's validate(). Seeds are
- * small real indexes (valid_*.kdx in its corpus) and damaged
+ * small real indexes (valid_* in its corpus: not named .kdx, which git ignores) and damaged
  * copies of them. */
 #include "fuzz_common.h"
 #include "index/index.h"
