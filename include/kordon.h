@@ -342,6 +342,10 @@ void kd_matcher_free(kd_matcher *m);
  * *candidates when it is not NULL (to measure candidate recall). */
 int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
              size_t *candidates, kd_error *err);
+/* How well a name matches one entity's own names (the best name score
+ * kd_match would give it), without searching the index for candidates:
+ * for comparing two known records. */
+int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name_score, kd_error *err);
 
 /* ---- text screening -------------------------------------------------- */
 

@@ -512,3 +512,36 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
     }
     return (int)n;
 }
+
+/* Names are stored in entity order: the first name of an entity by binary
+ * search, then the run of its names. */
+int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name_score, kd_error *err)
+{
+    const kd_index *ix = m->ix;
+    *name_score = 0;
+    if (!name || !*name)
+        return error_set(err, KD_EUSAGE, "name: empty");
+    if (strlen(name) > 1024)
+        return error_set(err, KD_ELIMIT, "name: longer than 1024 bytes");
+    if (!utf8_valid(name, strlen(name), NULL))
+        return error_set(err, KD_EUTF8, "name: invalid UTF-8");
+    if (entity >= ix->n_entities)
+        return error_set(err, KD_ENOTFOUND, "entity %zu: not in the index", entity);
+    qform forms[4];
+    size_t nf = prepare_forms(m, name, -1, forms, 4);
+    size_t lo = 0, hi = ix->n_names;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->names[mid].entity < entity)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t n = lo; n < ix->n_names && ix->names[n].entity == entity; n++)
+        for (size_t f = 0; f < nf; f++) {
+            double s = score_name(ix, &m->weights, &forms[f], (uint32_t)n, NULL, 0);
+            if (s > *name_score)
+                *name_score = s;
+        }
+    return 0;
+}

@@ -476,7 +476,6 @@ static int collect_identifiers(state *s, id_entry **out, size_t *n_out)
 /* The best name score of a's names against b alone. */
 static double name_score_against(const state *s, kd_matcher *m, size_t a, size_t b, kd_error *err)
 {
-    accept_context ac = {s, a, s->records[a].family, (int64_t)b};
     kd_entity_view v;
     kd_index_entity(s->ix, a, &v);
     double best = 0;
@@ -486,11 +485,9 @@ static double name_score_against(const state *s, kd_matcher *m, size_t a, size_t
         if (x.prop != KD_PROP_NAME && x.prop != KD_PROP_ALIAS)
             continue;
         tried++;
-        kd_match_query q = {.name = x.value, .schema = -1, .limit = 1, .accept = accept_other,
-                            .accept_context = &ac, .explain_floor = 1.0};
-        kd_match_result r;
-        if (kd_match(m, &q, &r, NULL, err) == 1 && r.name_score > best)
-            best = r.name_score;
+        double score;
+        if (kd_match_entity(m, x.value, b, &score, err) == 0 && score > best)
+            best = score;
     }
     return best;
 }
