@@ -94,6 +94,19 @@ static void test_match_on_ftm_index(void **state)
     assert_int_equal(kd_match(m, &q, r, NULL, &err), KD_EUSAGE);
     q.name = "\xc3\x28";
     assert_int_equal(kd_match(m, &q, r, NULL, &err), KD_EUTF8);
+
+    /* one known entity: the score kd_match gives its name, and a low one
+     * for a name it does not have */
+    q.name = "Inter Tobacco LLC";
+    q.schema = KD_SCHEMA_ORGANIZATION;
+    assert_true(kd_match(m, &q, r, NULL, &err) >= 1);
+    double score;
+    assert_int_equal(kd_match_entity(m, "Inter Tobacco LLC", r[0].entity, &score, &err), 0);
+    assert_true(score >= r[0].name_score - 1e-9);
+    assert_int_equal(kd_match_entity(m, "Wilhelmina Bartholomew-Ngozi", r[0].entity, &score, &err), 0);
+    assert_true(score < 0.5);
+    assert_int_equal(kd_match_entity(m, "Inter Tobacco", kd_index_entity_count(ix), &score, &err), KD_ENOTFOUND);
+    assert_int_equal(kd_match_entity(m, "\xc3\x28", r[0].entity, &score, &err), KD_EUTF8);
     kd_matcher_free(m);
     kd_index_close(ix);
 }
