@@ -166,6 +166,12 @@ struct kd_index {
     const uint32_t *parties;    /* NULL: every record its own party */
 };
 
+/* The rank of the authority that lists an entity, lowest first: the UN
+ * designates; the EU, the UK and the US implement; Canada and the others
+ * follow. Ties between records are shown, and a party is named, in this
+ * order. */
+int index_authority_rank(const kd_index *ix, size_t entity);
+
 /* Writes a copy of an open index with one more section (replacing one of
  * the same tag), checksummed, to path (temp file and rename). */
 int index_write_with_section(const kd_index *ix, const char *path, uint32_t tag, const void *data, size_t size,

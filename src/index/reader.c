@@ -311,6 +311,20 @@ size_t kd_index_party(const kd_index *ix, size_t entity)
     return ix->parties && entity < ix->n_entities ? ix->parties[entity] : entity;
 }
 
+int index_authority_rank(const kd_index *ix, size_t entity)
+{
+    static const char *const order[] = {"un_", "eu_", "gb_", "us_", "ca_"};
+    const kdx_entity *e = &ix->entities[entity];
+    int best = (int)KD_ARRAY_LEN(order);
+    for (uint16_t i = 0; i < e->n_datasets; i++) {
+        const char *name = index_string(ix, ix->datasets[ix->dataset_ids[e->datasets_first + i]].name);
+        for (int k = 0; k < best; k++)
+            if (strncmp(name, order[k], strlen(order[k])) == 0)
+                best = k;
+    }
+    return best;
+}
+
 /* The schemata kordon screens (Person .. Airplane) are parties; addresses,
  * payments and sanctions are not. */
 static bool is_party_schema(uint16_t schema)

@@ -102,9 +102,7 @@ date_verdict match_compare_dates(const char *query, const char *listed)
     return (q.day && l.day && q.month == l.month) ? DATE_EXACT : DATE_SAME_YEAR;
 }
 
-/* Identifiers compare on letters and digits only, case-folded:
- * "AB 123-456" = "ab123456". Returns the length written. */
-static size_t identifier_key(const char *s, char *out, size_t size)
+size_t match_identifier_key(const char *s, char *out, size_t size)
 {
     size_t k = 0;
     for (; *s && k + 1 < size; s++) {
@@ -149,7 +147,7 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
     bool has_country = false, country_hit = false;
     const char *gender = NULL;
     char q_id[64], listed_id[64];
-    size_t q_id_len = q->identifier ? identifier_key(q->identifier, q_id, sizeof q_id) : 0;
+    size_t q_id_len = q->identifier ? match_identifier_key(q->identifier, q_id, sizeof q_id) : 0;
     if (q_id_len > 3 && memcmp(q_id, "IMO", 3) == 0) /* "IMO 9187629" */
         memmove(q_id, q_id + 3, (q_id_len -= 3) + 1);
     bool id_hit = false, has_imo = false, imo_hit = false; /* imo: or INN */
@@ -171,7 +169,7 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
         } else if (r.prop == KD_PROP_GENDER) {
             gender = r.value;
         } else if (q_id_len >= 4 && identifier_prop(r.prop)) {
-            size_t listed_len = identifier_key(r.value, listed_id, sizeof listed_id);
+            size_t listed_len = match_identifier_key(r.value, listed_id, sizeof listed_id);
             const char *l = listed_id;
             if (listed_len > 3 && memcmp(l, "IMO", 3) == 0)
                 l += 3, listed_len -= 3;

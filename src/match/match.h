@@ -20,6 +20,10 @@ bool match_schema_compatible(int query, kd_schema listed);
 typedef enum date_verdict { DATE_UNKNOWN, DATE_EXACT, DATE_SAME_YEAR, DATE_NEAR, DATE_CONFLICT } date_verdict;
 date_verdict match_compare_dates(const char *query, const char *listed);
 
+/* Identifiers compare on letters and digits only, case-folded:
+ * "AB 123-456" = "ab123456". Returns the length written. */
+size_t match_identifier_key(const char *s, char *out, size_t size);
+
 /* Moves a name score by the evidence beside the name — birth dates,
  * countries, gender, identifiers — and appends what it found to why.
  * q_date and q_country are the query's, normalised (or NULL). */

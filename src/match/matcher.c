@@ -361,23 +361,6 @@ static bool in_dataset(const kd_index *ix, uint32_t entity, const char *dataset)
     return false;
 }
 
-/* Equal scores are common: the same person is on several lists under the
- * same name. They are then shown in order of the list's authority (the UN
- * designates, the EU, UK and US implement, others follow), then by id. */
-static int authority_rank(const kd_index *ix, uint32_t entity)
-{
-    static const char *const order[] = {"un_", "eu_", "gb_", "us_", "ca_"};
-    const kdx_entity *e = &ix->entities[entity];
-    int best = (int)KD_ARRAY_LEN(order);
-    for (uint16_t i = 0; i < e->n_datasets; i++) {
-        const char *name = index_string(ix, ix->datasets[ix->dataset_ids[e->datasets_first + i]].name);
-        for (int k = 0; k < best; k++)
-            if (strncmp(name, order[k], strlen(order[k])) == 0)
-                best = k;
-    }
-    return best;
-}
-
 static int compare_scored(const void *a, const void *b)
 {
     const scored *x = a, *y = b;
@@ -467,7 +450,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
                                   sizeof why);
         /* compare rounded scores, as they are shown */
         b->score = floor(b->score * 1000 + 0.5) / 1000;
-        b->rank = authority_rank(ix, b->entity);
+        b->rank = index_authority_rank(ix, b->entity);
         if (evaluated + 1 == limit || (evaluated >= limit && b->score > kth)) {
             /* recompute the limit-th best among those evaluated */
             qsort(best, evaluated + 1, sizeof *best, compare_scored);

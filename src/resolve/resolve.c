@@ -4,6 +4,7 @@
  * first, never across a pair known to be two parties. */
 #include "resolve/resolve.h"
 #include "core/core.h"
+#include "match/match.h"
 #include "model/model.h"
 
 #include <ctype.h>
@@ -64,6 +65,10 @@ typedef struct state {
     size_t n;
     uint32_t *parent;
     found all;
+    /* pairs of records on different lists sharing an IMO or passport/ID
+     * number, to count how many end in one party */
+    resolve_link *documents;
+    size_t n_documents, cap_documents;
 } state;
 
 static int family_of(kd_schema s)
@@ -115,17 +120,6 @@ static void add_code(char codes[][3], int *n, const char *v)
         if (strcmp(codes[i], v) == 0)
             return;
     memcpy(codes[(*n)++], v, 3);
-}
-
-/* Upper-case letters and digits of an identifier ("AB 12-345" → AB12345). */
-static size_t identifier_key(const char *v, char *out, size_t size)
-{
-    size_t k = 0;
-    for (; *v && k + 1 < size; v++)
-        if (isalnum((unsigned char)*v))
-            out[k++] = (char)toupper((unsigned char)*v);
-    out[k] = '\0';
-    return k;
 }
 
 /* The seven digits of an IMO number ("IMO 9187629"), or false. */
@@ -202,15 +196,9 @@ static void read_record(const kd_index *ix, size_t e, record *r)
 
 /* ---- the rules ---------------------------------------------------------- */
 
-/* The date part of a birth date value: "1955~" and "1960/1962" are read
- * by their first date. */
-static size_t date_part(const char *d)
-{
-    return strcspn(d, "~/");
-}
-
-/* 2: a date in common (or one a more precise form of the other: "1976" and
- * "1976-04-29"); 1: only the same day and month in other years (lists
+/* 2: a birth date in common, as kd_match compares them (the same date, or
+ * one a less precise form of the other: "1976" and "1976-04-29", "1964~"
+ * and "1963/1965"); 1: only the same day and month in other years (lists
  * differ by a year's typing slip: 1957-03-01 and 1967-03-01); 0: dates
  * that disagree; -1: one side has none. */
 static int dates_agree(const record *a, const record *b, char *which, size_t size)
@@ -221,12 +209,15 @@ static int dates_agree(const record *a, const record *b, char *which, size_t siz
     for (int i = 0; i < a->n_dates; i++)
         for (int j = 0; j < b->n_dates; j++) {
             const char *x = a->dates[i], *y = b->dates[j];
-            size_t nx = date_part(x), ny = date_part(y), n = nx < ny ? nx : ny;
-            if (n >= 4 && strncmp(x, y, n) == 0) {
-                snprintf(which, size, "born %.*s on both", (int)(nx > ny ? nx : ny), nx > ny ? x : y);
+            date_verdict v = match_compare_dates(x, y);
+            if (v == DATE_EXACT || v == DATE_SAME_YEAR) {
+                /* the more precise of the two */
+                snprintf(which, size, "born %s on both", strlen(x) >= strlen(y) ? x : y);
+                if (v == DATE_SAME_YEAR && strcmp(x, y) != 0)
+                    snprintf(which, size, "born %s and %s", x, y);
                 return 2;
             }
-            if (nx == 10 && ny == 10 && strncmp(x + 4, y + 4, 6) == 0 && best < 1) {
+            if (strlen(x) == 10 && strlen(y) == 10 && strncmp(x + 4, y + 4, 6) == 0 && best < 1) {
                 snprintf(which, size, "born %.10s and %.10s (same day and month)", x, y);
                 best = 1;
             }
@@ -450,7 +441,7 @@ static int collect_identifiers(state *s, id_entry **out, size_t *n_out)
             if (cls == 'I')
                 len = imo_digits(x.value, entry.key + 1) ? 7 : 0;
             else
-                len = identifier_key(x.value, entry.key + 1, sizeof entry.key - 1);
+                len = match_identifier_key(x.value, entry.key + 1, sizeof entry.key - 1);
             /* short numbers ("1", "123") are shared by chance */
             if (len < 5)
                 continue;
@@ -492,7 +483,7 @@ static double name_score_against(const state *s, kd_matcher *m, size_t a, size_t
     return best;
 }
 
-static int identifier_candidates(state *s, kd_matcher *m, resolve_result *out, kd_error *err)
+static int identifier_candidates(state *s, kd_matcher *m, kd_error *err)
 {
     id_entry *ids;
     size_t n;
@@ -505,9 +496,11 @@ static int identifier_candidates(state *s, kd_matcher *m, resolve_result *out, k
             if (ids[i].entity == ids[j].entity || a->family != b->family || a->dataset == b->dataset)
                 continue;
             char cls = ids[i].key[0];
-            bool document = cls == 'I' || cls == 'D';
-            out->document_pairs += document;
             resolve_link l = {ids[i].entity, ids[j].entity, RESOLVE_IDENTIFIER, REFUSED_NONE, 1.0, ""};
+            if ((cls == 'I' || cls == 'D') && links_append(&s->documents, &s->n_documents, &s->cap_documents, &l)) {
+                rc = error_set(err, KD_ENOMEM, "out of memory");
+                break;
+            }
             static const struct { char cls; const char *label; } labels[] = {
                 {'I', "IMO"}, {'D', "passport/ID"}, {'T', "tax number/INN"}, {'R', "registration number/OGRN"},
                 {'L', "LEI"}, {'S', "SWIFT/BIC"}};
@@ -570,20 +563,6 @@ static bool joins_kept_apart(state *s, uint32_t ra, uint32_t rb)
     return false;
 }
 
-/* UN, EU, OFAC, UK, Canada, then the others: whose record id names the
- * party (stable across rebuilds while that record exists). */
-static int authority_rank(const kd_index *ix, uint16_t dataset)
-{
-    kd_dataset_info d;
-    if (kd_index_dataset(ix, dataset, &d))
-        return 9;
-    static const char *const prefixes[] = {"un_", "eu_", "us_ofac", "gb_", "ca_"};
-    for (size_t i = 0; i < KD_ARRAY_LEN(prefixes); i++)
-        if (strncmp(d.name, prefixes[i], strlen(prefixes[i])) == 0)
-            return (int)i;
-    return 5;
-}
-
 static int join(state *s, resolve_result *out)
 {
     size_t cap_links = 0, cap_refused = 0;
@@ -609,8 +588,9 @@ static int join(state *s, resolve_result *out)
         if (links_append(&out->links, &out->n_links, &cap_links, l))
             return KD_ENOMEM;
     }
-    /* the representative: the record of the highest authority, then the
-     * smallest id */
+    /* the representative: the record of the highest authority (the order
+     * kd_match shows ties in), then the smallest id; stable across rebuilds
+     * while that record exists */
     uint32_t *best = malloc(s->n * sizeof *best);
     if (!best)
         return KD_ENOMEM;
@@ -622,7 +602,7 @@ static int join(state *s, resolve_result *out)
             *b = (uint32_t)e;
             continue;
         }
-        int re = authority_rank(s->ix, s->records[e].dataset), rb = authority_rank(s->ix, s->records[*b].dataset);
+        int re = index_authority_rank(s->ix, e), rb = index_authority_rank(s->ix, *b);
         if (re < rb || (re == rb && strcmp(s->records[e].id, s->records[*b].id) < 0))
             *b = (uint32_t)e;
     }
@@ -719,7 +699,7 @@ int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
         s.parent[e] = (uint32_t)e;
     }
     if (!rc)
-        rc = identifier_candidates(&s, m, out, err);
+        rc = identifier_candidates(&s, m, err);
     if (!rc)
         rc = match_records(&s, err);
     if (!rc && join(&s, out))
@@ -733,27 +713,16 @@ int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
         if (links_append(&out->apart, &out->n_apart, &cap_apart, l))
             rc = error_set(err, KD_ENOMEM, "out of memory");
     }
-    if (!rc) {
-        /* how many document pairs ended in one party */
-        id_entry *ids;
-        size_t n;
-        if (collect_identifiers(&s, &ids, &n))
-            rc = error_set(err, KD_ENOMEM, "out of memory");
-        for (size_t i = 0; !rc && i < n; i++)
-            for (size_t j = i + 1; j < n && strcmp(ids[i].key, ids[j].key) == 0; j++) {
-                const record *a = &s.records[ids[i].entity], *b = &s.records[ids[j].entity];
-                if (ids[i].entity != ids[j].entity && a->family == b->family && a->dataset != b->dataset &&
-                    (ids[i].key[0] == 'I' || ids[i].key[0] == 'D'))
-                    out->document_pairs_joined += out->party[ids[i].entity] == out->party[ids[j].entity];
-            }
-        if (!rc)
-            free(ids);
-    }
+    /* how many document pairs ended in one party */
+    out->document_pairs = s.n_documents;
+    for (size_t i = 0; !rc && i < s.n_documents; i++)
+        out->document_pairs_joined += out->party[s.documents[i].a] == out->party[s.documents[i].b];
     kd_matcher_free(m);
     free(s.records);
     free(s.parent);
     free(s.all.candidates);
     free(s.all.kept_apart);
+    free(s.documents);
     if (rc)
         resolve_result_free(out);
     return rc;
