@@ -264,10 +264,11 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   echo "SKIP: PostgreSQL checks: no server binaries in /usr/lib/postgresql/*/bin (scripts/install-deps installs postgresql)"
 else
-  pgdir="$tmp/pg"; mkdir -p "$pgdir"
+  # Its own directory under /tmp, not under $tmp: the server runs as another
+  # user, who cannot enter a checkout below a private directory (a clone
+  # in `mktemp -d`), and a unix socket path must stay under ~107 bytes.
+  pgdir=$(mktemp -d /tmp/kordon-pg.XXXXXX)
   sock="$pgdir"
-  # a unix socket path must stay under ~107 bytes
-  [ ${#sock} -le 80 ] || sock=$(mktemp -d /tmp/kordon-pg.XXXXXX)
   as_pg=()
   if [ "$(id -u)" -eq 0 ]; then # PostgreSQL refuses to run as root
     pg_user=postgres; id postgres >/dev/null 2>&1 || pg_user=nobody
@@ -275,7 +276,7 @@ else
     as_pg=(runuser -u "$pg_user" --)
   fi
   port=5432
-  stop_pg() { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; [ "$sock" = "$pgdir" ] || rm -rf "$sock"; }
+  stop_pg() { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pgdir"; }
   if "${as_pg[@]}" "$pg_bin/initdb" -D "$pgdir/data" -U kordon --auth=trust -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 &&
      "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -o \
        "-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port" start >/dev/null; then
@@ -289,6 +290,7 @@ else
     expect_in "$(cat "$tmp/err")" "cannot connect to PostgreSQL" "postgresql: connection error message"
   else
     fail "could not start a PostgreSQL server: $(tail -3 "$pgdir/initdb.log" "$pgdir/server.log" 2>/dev/null)"
+    rm -rf "$pgdir"
   fi
 fi
 
