@@ -264,6 +264,11 @@ size_t kd_index_entity_count(const kd_index *index);
  * records of several lists that are the same person, body or vessel share
  * one (see `kordon xref`). */
 size_t kd_index_party(const kd_index *index, size_t entity);
+/* The records of the party an entity belongs to, its representative first,
+ * then by authority (UN, EU, UK, US, Canada, others) and id: up to cap
+ * positions into members; returns how many there are (1 for a record that
+ * is its own party, 0 for a position outside the index). */
+size_t kd_index_party_members(const kd_index *index, size_t entity, size_t *members, size_t cap);
 /* How many parties (persons, bodies, vessels, aircraft) the index holds;
  * per_dataset, when not NULL, gets for each dataset the number of parties
  * its records belong to (kd_index_dataset_count entries). */
@@ -274,8 +279,21 @@ const char *kd_index_built_at(const kd_index *index);
 
 /* Finds an entity by id; returns its position or KD_ENOTFOUND. */
 int64_t kd_index_find(const kd_index *index, const char *id);
-/* The entity at a position as FtM JSON (caller frees). */
+/* The record at a position, as its list states it, as FtM JSON (caller
+ * frees). */
 char *kd_index_entity_json(const kd_index *index, size_t position, int pretty);
+enum { KD_JSON_PRETTY = 1, KD_JSON_PROVENANCE = 2 };
+/* The party of the record at a position as one FtM entity (caller frees):
+ * the canonical record's id, caption and values, its other records' values
+ * and datasets added, their ids in `referents`, and `listings`, one per
+ * record (id, authority, datasets, program, listingDate, reason,
+ * sourceUrl). KD_JSON_PROVENANCE adds `provenance`: for each property and
+ * value, the ids of the records that state it. */
+char *kd_index_party_json(const kd_index *index, size_t position, int flags);
+/* "EU since 2023-02-25 (EU-UKR) · Canada since 2023-09-20 (SEMA - Russia -
+ * Schedule 1, Part 1)": the listings of a party, one line, cut to size;
+ * returns the number of records of the party. */
+size_t kd_index_party_summary(const kd_index *index, size_t position, char *out, size_t size);
 
 typedef struct kd_value_ref {
     kd_prop prop;
@@ -320,10 +338,16 @@ typedef struct kd_match_query {
     /* Results scoring below this (name and final score) come without an
      * explanation, which saves rescoring them; 0 explains every result. */
     double explain_floor;
+    /* Results are parties (kd_index_party): the records of one party count
+     * once, as their best-scoring member. Non-zero: every record is a
+     * result of its own (resolution itself compares records). */
+    int by_record;
 } kd_match_query;
 
 typedef struct kd_match_result {
-    size_t entity;           /* position in the index (kd_index_entity) */
+    size_t entity;           /* position in the index (kd_index_entity): the
+                                record that matched best */
+    size_t party;            /* the party it belongs to (kd_index_party) */
     double score;            /* [0, 1] */
     int match;               /* score >= threshold */
     double name_score;       /* the name alone, before dates and countries */
@@ -357,7 +381,8 @@ typedef struct kd_related {
 typedef struct kd_mention {
     size_t start, end, line;  /* byte offsets into the scanned text; 1-based line */
     int linked;               /* 0: the text names a listed party; 1: a party named by listings */
-    size_t entity;            /* the listed entity (when !linked) */
+    size_t entity;            /* the listed record that matched (when !linked) */
+    size_t party;             /* its party (kd_index_party): all its listings */
     double score;
     char explanation[384];
     kd_related *related;

@@ -107,15 +107,31 @@ int cmd_info(int argc, char **argv)
     return 0;
 }
 
+/* kordon entity: a party as one entity (any of its records' ids finds
+ * it), with --provenance which record says what; --record prints the
+ * record itself as its list states it. */
 int cmd_entity(int argc, char **argv)
 {
-    const char *path;
-    int json = 0;
-    int rc = parse_index_option(argc, argv, &path, &json, "entity [-i INDEX] ID...");
-    if (rc >= 0)
-        return rc;
-    if (optind >= argc) {
-        fprintf(stderr, "usage: kordon entity [-i INDEX] ID...\n");
+    static const char *usage = "entity [-i INDEX] [--provenance | --record] ID...";
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'}, {"provenance", no_argument, NULL, 'p'},
+        {"record", no_argument, NULL, 'r'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *path = cli_default_index();
+    int flags = KD_JSON_PRETTY, record = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:prh", options, NULL)) != -1) {
+        switch (c) {
+        case 'i': path = optarg; break;
+        case 'p': flags |= KD_JSON_PROVENANCE; break;
+        case 'r': record = 1; break;
+        case 'h': printf("usage: kordon %s\n", usage); return 0;
+        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc || (record && (flags & KD_JSON_PROVENANCE))) {
+        fprintf(stderr, "usage: kordon %s\n", usage);
         return EXIT_USAGE;
     }
     kd_index *ix;
@@ -130,7 +146,7 @@ int cmd_entity(int argc, char **argv)
             status = EXIT_FAILED;
             continue;
         }
-        char *text = kd_index_entity_json(ix, (size_t)pos, 1);
+        char *text = record ? kd_index_entity_json(ix, (size_t)pos, 1) : kd_index_party_json(ix, (size_t)pos, flags);
         if (text)
             puts(text);
         free(text);

@@ -8,7 +8,10 @@
 
 static const char *usage =
     "match [-i INDEX] [--schema S] [--birth-date D] [--country C] [--gender G]\n"
-    "             [--id PASSPORT|IMO|INN|...] [--threshold T] [--limit N] [--dataset D] [--json] NAME";
+    "             [--id PASSPORT|IMO|INN|...] [--threshold T] [--limit N] [--dataset D]\n"
+    "             [--records] [--json] NAME\n"
+    "  one result per party (the records of several lists that are one person, body or vessel);\n"
+    "  --records: one per record";
 
 int cmd_match(int argc, char **argv)
 {
@@ -19,6 +22,7 @@ int cmd_match(int argc, char **argv)
         {"id", required_argument, NULL, 'I'},
         {"limit", required_argument, NULL, 'n'},   {"dataset", required_argument, NULL, 'd'},
         {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
+        {"records", no_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     const char *path = cli_default_index();
@@ -44,6 +48,7 @@ int cmd_match(int argc, char **argv)
         case 'n': q.limit = (size_t)atoi(optarg); break;
         case 'd': q.dataset = optarg; break;
         case 'j': json = 1; break;
+        case 'R': q.by_record = 1; break;
         case 'h': printf("usage: kordon %s\n", usage); return 0;
         default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
         }
@@ -81,14 +86,17 @@ int cmd_match(int argc, char **argv)
         printf("no candidates for \"%s\"\n", q.name);
     } else {
         for (int i = 0; i < n; i++) {
-            kd_entity_view v;
-            kd_index_entity(ix, results[i].entity, &v);
+            kd_entity_view v, matched;
+            kd_index_entity(ix, results[i].party, &v);
+            kd_index_entity(ix, results[i].entity, &matched);
             const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
-            kd_dataset_info d;
-            kd_index_dataset(ix, v.n_datasets ? v.datasets[0] : 0, &d);
-            printf("%s %.3f  %-28s %-12s %s\n   %s\n   %s\n", results[i].match ? "MATCH" : "     ",
-                   results[i].score, v.id, kd_schema_name(v.schema), d.name,
-                   caption ? caption : v.id, results[i].explanation);
+            char listed[1024];
+            size_t records = kd_index_party_summary(ix, results[i].party, listed, sizeof listed);
+            printf("%s %.3f  %-28s %-12s %s\n   listed: %s\n", results[i].match ? "MATCH" : "     ",
+                   results[i].score, v.id, kd_schema_name(v.schema), caption ? caption : v.id, listed);
+            if (records > 1)
+                printf("   matched %s, one of %zu records\n", matched.id, records);
+            printf("   %s\n", results[i].explanation);
         }
     }
     kd_matcher_free(m);

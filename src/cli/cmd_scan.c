@@ -99,12 +99,17 @@ int cmd_scan(int argc, char **argv)
             printf("line %zu  %-7s \"%.*s\"", m[i].line, m[i].linked ? "LINKED" : "LISTED",
                    (int)(m[i].end - m[i].start), text.data + m[i].start);
             if (!m[i].linked) {
-                const char *caption = caption_of(ix, m[i].entity, &v);
+                const char *caption = caption_of(ix, m[i].party, &v);
                 printf("  → %s %s (%.3f)", caption, v.id, m[i].score);
             }
             printf("\n         %s\n", m[i].explanation);
+            if (!m[i].linked) {
+                char listed[1024];
+                kd_index_party_summary(ix, m[i].party, listed, sizeof listed);
+                printf("         listed: %s\n", listed);
+            }
             for (size_t r = 0; r < m[i].n_related; r++) {
-                const char *caption = caption_of(ix, m[i].related[r].entity, &v);
+                const char *caption = caption_of(ix, kd_index_party(ix, m[i].related[r].entity), &v);
                 printf("         named by %s (%s): %.160s%s\n", caption, v.id, m[i].related[r].snippet,
                        strlen(m[i].related[r].snippet) > 160 ? "…" : "");
             }

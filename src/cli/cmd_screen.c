@@ -123,7 +123,7 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
         const kd_match_result *b = r->n_results ? &r->results[0] : NULL;
         kd_entity_view v = {0};
         if (b)
-            kd_index_entity(ix, b->entity, &v);
+            kd_index_entity(ix, b->party, &v);
         fprintf(out, "%zu,%s,%.3f,%s,\"", r->number, b ? v.id : "", b ? b->score : 0.0,
                 b && b->match ? "true" : "false");
         for (const char *p = b ? b->explanation : (r->error ? r->error : ""); *p; p++)

@@ -1,7 +1,9 @@
 /* POST /match/{dataset}: yente's batch matching API. Each query is an FtM
  * entity fragment; its names (or first/last names), dates, countries,
  * gender and identifiers become kd_match queries, and the best result per
- * listed entity is returned in yente's shape with kordon's explanation. */
+ * party (the records of several lists that are one person, body or vessel)
+ * is returned in yente's shape — the party's canonical id, its referents and
+ * one listing per record — with kordon's explanation. */
 #include "http_internal.h"
 #include "index/index.h"
 
@@ -134,11 +136,11 @@ static int compare_merged(const void *a, const void *b)
     return (x->r.score < y->r.score) - (x->r.score > y->r.score);
 }
 
-/* Runs every name × birth date of the query and keeps each entity's best. */
+/* Runs every name × birth date of the query and keeps each party's best. */
 int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter, size_t limit,
                      double threshold, kd_match_result *results, http_match_found *out, size_t cap, kd_error *err)
 {
-    /* entity -> its row in out, so that merging stays linear however many
+    /* party -> its row in out, so that merging stays linear however many
      * names, dates and results a query brings */
     size_t n_slots = 16;
     while (n_slots < 2 * cap)
@@ -166,8 +168,8 @@ int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter
                 return n;
             }
             for (int k = 0; k < n; k++) {
-                size_t at = (results[k].entity * 0x9E3779B97F4A7C15ull) & (n_slots - 1);
-                while (slots[at] && out[slots[at] - 1].r.entity != results[k].entity)
+                size_t at = (results[k].party * 0x9E3779B97F4A7C15ull) & (n_slots - 1);
+                while (slots[at] && out[slots[at] - 1].r.party != results[k].party)
                     at = (at + 1) & (n_slots - 1);
                 size_t j = slots[at] ? slots[at] - 1 : n_out;
                 if (j == n_out) {
@@ -196,7 +198,11 @@ double http_match_reweigh(const kd_match_result *r, const http_match_weights *w)
 json_t *http_match_result(const kd_index *ix, const http_match_found *mr, double score, double threshold)
 {
     const kd_match_result *r = &mr->r;
-    json_t *o = index_entity_object(ix, r->entity);
+    json_t *o = index_party_object(ix, r->party, false);
+    kd_entity_view matched;
+    kd_index_entity(ix, r->entity, &matched);
+    /* which of the party's records the query matched best */
+    json_object_set_new(o, "matched_record", json_string(matched.id));
     json_object_set_new(o, "score", json_real(score));
     json_object_set_new(o, "match", json_boolean(score >= threshold));
     json_t *explanations = json_object(), *features = json_object();

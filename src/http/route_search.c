@@ -101,15 +101,23 @@ static int search_positions(http_request *rq, http_response *rs, http_filter *fi
     const kd_index *ix = rq->index->index;
     *capped = false;
     if (!q || !*q) {
+        /* every party with an accepted record, once, in index order */
         size_t n = kd_index_entity_count(ix), found = 0;
+        unsigned char *seen = calloc(n ? n : 1, 1);
+        if (!seen) {
+            http_reply_error(rs, 500, "out of memory");
+            return -1;
+        }
         for (size_t e = 0; e < n; e++)
-            if (http_filter_accept(filter, e)) {
+            if (http_filter_accept(filter, e) && !seen[kd_index_party(ix, e)]) {
+                seen[kd_index_party(ix, e)] = 1;
                 if (found < window) {
-                    out[found] = e;
+                    out[found] = kd_index_party(ix, e);
                     scores[found] = 1.0;
                 }
                 found++;
             }
+        free(seen);
         return (int)found;
     }
     kd_error err = {0};
@@ -135,7 +143,7 @@ static int search_positions(http_request *rq, http_response *rs, http_filter *fi
     size_t kept = 0;
     for (int i = 0; i < n; i++)
         if (results[i].score >= SEARCH_MIN_SCORE) {
-            out[kept] = results[i].entity;
+            out[kept] = results[i].party;
             scores[kept++] = results[i].score;
         }
     *capped = (size_t)n == window;
@@ -190,7 +198,7 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
         if (f)
             facets_add_entity(ix, positions[i], &f[0], &f[1], &f[2], &f[3]);
         if (i >= (size_t)offset && i < (size_t)(offset + limit)) {
-            json_t *o = index_entity_object(ix, positions[i]);
+            json_t *o = index_party_object(ix, positions[i], false);
             json_object_set_new(o, "score", json_real(scores[i]));
             json_array_append_new(results, o);
         }
@@ -282,7 +290,7 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
     json_t *out = json_array();
     for (int k = 0; k < n; k++) {
         kd_entity_view v;
-        kd_index_entity(ix, results[k].entity, &v);
+        kd_index_entity(ix, results[k].party, &v);
         const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
         json_array_append_new(out, json_pack("{s:s,s:s,s:f,s:b,s:[{s:s,s:s}]}", "id", v.id, "name",
                                              caption ? caption : v.id, "score", results[k].score * 100.0,
@@ -312,7 +320,7 @@ static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *
         live_give_matcher(rq->index, m);
         for (int k = 0; k < n; k++) {
             kd_entity_view v;
-            kd_index_entity(rq->index->index, results[k].entity, &v);
+            kd_index_entity(rq->index->index, results[k].party, &v);
             const char *caption = kd_entity_view_first(rq->index->index, &v, KD_PROP_NAME);
             json_array_append_new(result, json_pack("{s:s,s:s,s:s}", "id", v.id, "name", caption ? caption : v.id,
                                                     "n:type", kd_schema_name(v.schema)));

@@ -72,10 +72,33 @@ static void nest_references(const kd_index *ix, json_t *entity)
         json_array_foreach(values, i, v) {
             int64_t pos = json_is_string(v) ? kd_index_find(ix, json_string_value(v)) : -1;
             if (pos >= 0) {
-                json_t *nested = index_entity_object(ix, (size_t)pos);
+                json_t *nested = index_party_object(ix, (size_t)pos, false);
                 if (nested)
                     json_array_set_new(values, i, nested);
             }
+        }
+    }
+}
+
+static bool flag_value(const char *v)
+{
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "1") == 0 ||
+                 strcmp(v, "0") == 0);
+}
+
+/* /entities/ID of a party's canonical record, with the view options the
+ * client asked for (a flag's value is one of four words: nothing else of
+ * the request is echoed into the header). */
+static void party_location(const http_request *rq, const char *id, char *out, size_t size)
+{
+    static const char *const options[] = {"provenance", "nested"};
+    int n = snprintf(out, size, "/entities/%s", id);
+    const char *separator = "?";
+    for (size_t k = 0; k < KD_ARRAY_LEN(options) && n > 0 && (size_t)n < size; k++) {
+        const char *v = http_arg(rq, options[k]);
+        if (flag_value(v)) {
+            n += snprintf(out + n, size - (size_t)n, "%s%s=%s", separator, options[k], v);
+            separator = "&";
         }
     }
 }
@@ -86,6 +109,15 @@ void route_entities(http_request *rq, http_response *rs, const char *id)
         return;
     const kd_index *ix = rq->index->index;
     int64_t pos = kd_index_find(ix, id);
+    if (pos >= 0 && kd_index_party(ix, (size_t)pos) != (size_t)pos) {
+        /* a record of a party that another record names: yente answers a
+         * referent with a permanent redirect to the canonical entity */
+        kd_entity_view v;
+        kd_index_entity(ix, kd_index_party(ix, (size_t)pos), &v);
+        party_location(rq, v.id, rs->location, sizeof rs->location);
+        http_reply_error(rs, 308, "%s is a record of the party %s", id, v.id);
+        return;
+    }
     if (pos < 0) {
         int64_t canonical = live_referent(rq->index, id);
         if (canonical >= 0) {
@@ -98,7 +130,9 @@ void route_entities(http_request *rq, http_response *rs, const char *id)
         http_reply_error(rs, 404, "No entity with id \"%s\".", id);
         return;
     }
-    json_t *o = index_entity_object(ix, (size_t)pos);
+    const char *provenance = http_arg(rq, "provenance");
+    json_t *o = index_party_object(ix, (size_t)pos, provenance && (strcmp(provenance, "true") == 0 ||
+                                                                   strcmp(provenance, "1") == 0));
     const char *nested = http_arg(rq, "nested");
     if (nested && (strcmp(nested, "true") == 0 || strcmp(nested, "1") == 0))
         nest_references(ix, o);

@@ -14,6 +14,8 @@
 
 #include "model/model.h"
 
+#include <stdbool.h>
+
 #define KDX_MAGIC "KORDONX"
 #define KDX_VERSION 4u
 #define KDX_MAX_SECTIONS 16
@@ -164,6 +166,12 @@ struct kd_index {
     const kdx_deletion *deletions;
     size_t n_deletions;
     const uint32_t *parties;    /* NULL: every record its own party */
+    /* The members of each party of several records, built at open (owned):
+     * members[member_first[p] .. + member_count[p]) for a party p, its
+     * representative first, then by authority and id. NULL when parties is. */
+    uint32_t *members;
+    uint32_t *member_first;
+    uint32_t *member_count;
 };
 
 /* The rank of the authority that lists an entity, lowest first: the UN
@@ -171,6 +179,8 @@ struct kd_index {
  * follow. Ties between records are shown, and a party is named, in this
  * order. */
 int index_authority_rank(const kd_index *ix, size_t entity);
+/* Fills members, member_first and member_count from parties (at open). */
+int index_group_members(kd_index *ix);
 
 /* Writes a copy of an open index with one more section (replacing one of
  * the same tag), checksummed, to path (temp file and rename). */
@@ -185,5 +195,19 @@ static inline const char *index_string(const kd_index *ix, uint32_t offset)
  * modules that add fields before serialising (the HTTP API's scores). */
 struct json_t;
 struct json_t *index_entity_object(const kd_index *ix, size_t position);
+/* The most records one party shows (the shared lists' largest has 9). */
+#define INDEX_PARTY_MAX 64
+/* The party of the entity at a position as one FtM entity: the
+ * representative's id, caption and values, the other members' values,
+ * datasets and ids (referents) added; `listings`, one per member (id,
+ * authority, datasets, program, listingDate, reason, sourceUrl), the
+ * representative's first; with provenance, `provenance` maps each property
+ * and value to the ids of the records that state it. */
+struct json_t *index_party_object(const kd_index *ix, size_t position, bool provenance);
+/* One record's listing, as in index_party_object's listings. */
+struct json_t *index_listing_object(const kd_index *ix, size_t position);
+/* The authority that lists an entity, as an analyst says it: "UN", "EU",
+ * "UK", "US", "Canada", else the first dataset's name. */
+void index_authority_label(const kd_index *ix, size_t entity, char *out, size_t size);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -199,6 +200,10 @@ static int open_copy(void *copy, size_t size, size_t capacity, const char *name,
                          "matches: it was written by a faulty kordon; rebuild it",
                          name);
     }
+    if (ix->parties && index_group_members(ix)) {
+        free(ix);
+        return error_set(err, KD_ENOMEM, "%s: out of memory", name);
+    }
     /* Nothing writes to an index: a stray write now faults at its source
      * instead of corrupting what every request reads. */
     mprotect(copy, capacity, PROT_READ);
@@ -301,6 +306,9 @@ void kd_index_close(kd_index *ix)
     if (!ix)
         return;
     munmap(ix->map, ix->map_capacity);
+    free(ix->members);
+    free(ix->member_first);
+    free(ix->member_count);
     free(ix);
 }
 
@@ -311,11 +319,92 @@ size_t kd_index_party(const kd_index *ix, size_t entity)
     return ix->parties && entity < ix->n_entities ? ix->parties[entity] : entity;
 }
 
+size_t kd_index_party_members(const kd_index *ix, size_t party, size_t *members, size_t cap)
+{
+    if (party >= ix->n_entities)
+        return 0;
+    party = kd_index_party(ix, party);
+    if (!ix->members) {
+        if (cap)
+            members[0] = party;
+        return 1;
+    }
+    size_t n = ix->member_count[party];
+    const uint32_t *m = ix->members + ix->member_first[party];
+    for (size_t i = 0; i < n && i < cap; i++)
+        members[i] = m[i];
+    return n;
+}
+
+/* A record as its party's members are ordered: its representative first,
+ * then by authority (index_authority_rank) and id, the order in which
+ * listings are shown. */
+typedef struct member_key {
+    uint32_t party, entity;
+    int not_representative, rank;
+    const char *id;
+} member_key;
+
+static int compare_member_keys(const void *a, const void *b)
+{
+    const member_key *x = a, *y = b;
+    if (x->party != y->party)
+        return x->party < y->party ? -1 : 1;
+    if (x->not_representative != y->not_representative)
+        return x->not_representative - y->not_representative;
+    if (x->rank != y->rank)
+        return x->rank - y->rank;
+    return strcmp(x->id, y->id);
+}
+
+int index_group_members(kd_index *ix)
+{
+    size_t n = ix->n_entities;
+    member_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    ix->members = malloc((n ? n : 1) * sizeof *ix->members);
+    ix->member_first = calloc(n ? n : 1, sizeof *ix->member_first);
+    ix->member_count = calloc(n ? n : 1, sizeof *ix->member_count);
+    if (!keys || !ix->members || !ix->member_first || !ix->member_count) {
+        free(keys);
+        free(ix->members);
+        free(ix->member_first);
+        free(ix->member_count);
+        ix->members = ix->member_first = ix->member_count = NULL;
+        return KD_ENOMEM;
+    }
+    for (size_t e = 0; e < n; e++)
+        keys[e] = (member_key){ix->parties[e], (uint32_t)e, ix->parties[e] != e,
+                               index_authority_rank(ix, e), index_string(ix, ix->entities[e].id)};
+    qsort(keys, n, sizeof *keys, compare_member_keys);
+    for (size_t i = 0; i < n; i++) {
+        ix->members[i] = keys[i].entity;
+        if (ix->member_count[keys[i].party]++ == 0)
+            ix->member_first[keys[i].party] = (uint32_t)i;
+    }
+    free(keys);
+    return 0;
+}
+
+static const char *const authority_prefixes[] = {"un_", "eu_", "gb_", "us_", "ca_"};
+
+void index_authority_label(const kd_index *ix, size_t entity, char *out, size_t size)
+{
+    static const char *const labels[] = {"UN", "EU", "UK", "US", "Canada"};
+    int rank = index_authority_rank(ix, entity);
+    const kdx_entity *e = &ix->entities[entity];
+    if (rank < (int)KD_ARRAY_LEN(labels))
+        snprintf(out, size, "%s", labels[rank]);
+    else if (e->n_datasets)
+        snprintf(out, size, "%s", index_string(ix, ix->datasets[ix->dataset_ids[e->datasets_first]].name));
+    else
+        snprintf(out, size, "?");
+}
+
 int index_authority_rank(const kd_index *ix, size_t entity)
 {
-    static const char *const order[] = {"un_", "eu_", "gb_", "us_", "ca_"};
+    const char *const *order = authority_prefixes;
     const kdx_entity *e = &ix->entities[entity];
-    int best = (int)KD_ARRAY_LEN(order);
+    int best = (int)KD_ARRAY_LEN(authority_prefixes);
     for (uint16_t i = 0; i < e->n_datasets; i++) {
         const char *name = index_string(ix, ix->datasets[ix->dataset_ids[e->datasets_first + i]].name);
         for (int k = 0; k < best; k++)

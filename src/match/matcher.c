@@ -43,6 +43,10 @@ struct kd_matcher {
     uint32_t *entity_slot; /* entity → its place in the scored list, per query */
     uint32_t *entity_stamp;
     uint32_t query_stamp;
+    uint32_t *party_slot;  /* party → its place in party_score, per query */
+    uint32_t *party_stamp;
+    double *party_score;   /* best final score of each party evaluated */
+    double *kth_scratch;
     buf forms;
     double log_n;
 };
@@ -97,10 +101,15 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     size_t ne = ix->n_entities ? ix->n_entities : 1;
     m->entity_slot = calloc(ne, sizeof *m->entity_slot);
     m->entity_stamp = calloc(ne, sizeof *m->entity_stamp);
+    m->party_slot = calloc(ne, sizeof *m->party_slot);
+    m->party_stamp = calloc(ne, sizeof *m->party_stamp);
+    m->party_score = malloc(ne * sizeof *m->party_score);
+    m->kth_scratch = malloc(ne * sizeof *m->kth_scratch);
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
     m->substantive = calloc(n, sizeof *m->substantive);
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive) {
+        !m->token_weight || !m->substantive || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -145,6 +154,10 @@ void kd_matcher_free(kd_matcher *m)
     free(m->substantive);
     free(m->best);
     free(m->entity_stamp);
+    free(m->party_slot);
+    free(m->party_stamp);
+    free(m->party_score);
+    free(m->kth_scratch);
     buf_free(&m->forms);
     free(m);
 }
@@ -361,6 +374,12 @@ static bool in_dataset(const kd_index *ix, uint32_t entity, const char *dataset)
     return false;
 }
 
+static int compare_double_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
 static int compare_scored(const void *a, const void *b)
 {
     const scored *x = a, *y = b;
@@ -369,6 +388,18 @@ static int compare_scored(const void *a, const void *b)
     if (x->rank != y->rank)
         return x->rank - y->rank;
     return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/* A new stamp for the per-entity and per-party marks; when the counter
+ * wraps, old marks could pass for new ones: they are cleared. */
+static void next_query_stamp(kd_matcher *m)
+{
+    if (++m->query_stamp == 0) {
+        size_t ne = m->ix->n_entities ? m->ix->n_entities : 1;
+        memset(m->entity_stamp, 0, ne * sizeof *m->entity_stamp);
+        memset(m->party_stamp, 0, ne * sizeof *m->party_stamp);
+        m->query_stamp = 1;
+    }
 }
 
 int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
@@ -403,7 +434,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         *candidates = m->n_cands;
 
     /* Best name per entity. Candidates are few (hundreds): sort by entity. */
-    m->query_stamp++;
+    next_query_stamp(m);
     if (m->n_cands > m->cap_best) {
         scored *p = realloc(m->best, m->n_cands * sizeof *p);
         if (!p)
@@ -438,12 +469,15 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         best[i].score = best[i].name_score;
     if (n_best) /* best is NULL until a query has had candidates */
         qsort(best, n_best, sizeof *best, compare_scored);
+    /* Results are parties: the records of one party (kd_index_party) count
+     * once, as their best-scoring member, so that one person listed by three
+     * authorities is one result and leaves room for the next party. */
     char why[384];
-    size_t evaluated = 0;
-    double kth = -1.0; /* lowest final score among the best `limit` so far */
+    size_t evaluated = 0, n_parties = 0;
+    double kth = -1.0; /* lowest final score among the best `limit` parties so far */
     for (; evaluated < n_best; evaluated++) {
         scored *b = &best[evaluated];
-        if (evaluated >= limit && !query->identifier && b->name_score + EVIDENCE_LIFT < kth)
+        if (n_parties >= limit && !query->identifier && b->name_score + EVIDENCE_LIFT < kth)
             break;
         why[0] = '\0';
         b->score = match_apply_evidence(ix, query, q_date, q_country, b->entity, b->name_score, why,
@@ -451,20 +485,41 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         /* compare rounded scores, as they are shown */
         b->score = floor(b->score * 1000 + 0.5) / 1000;
         b->rank = index_authority_rank(ix, b->entity);
-        if (evaluated + 1 == limit || (evaluated >= limit && b->score > kth)) {
-            /* recompute the limit-th best among those evaluated */
-            qsort(best, evaluated + 1, sizeof *best, compare_scored);
-            kth = best[limit - 1].score;
+        size_t p = query->by_record ? b->entity : kd_index_party(ix, b->entity);
+        bool raised = true;
+        if (m->party_stamp[p] != m->query_stamp) {
+            m->party_stamp[p] = m->query_stamp;
+            m->party_slot[p] = (uint32_t)n_parties;
+            m->party_score[n_parties++] = b->score;
+        } else if (b->score > m->party_score[m->party_slot[p]]) {
+            m->party_score[m->party_slot[p]] = b->score;
+        } else {
+            raised = false;
+        }
+        if (n_parties >= limit && raised && (n_parties == limit || b->score > kth)) {
+            /* recompute the limit-th best party among those evaluated */
+            memcpy(m->kth_scratch, m->party_score, n_parties * sizeof *m->kth_scratch);
+            qsort(m->kth_scratch, n_parties, sizeof *m->kth_scratch, compare_double_desc);
+            kth = m->kth_scratch[limit - 1];
         }
     }
-    n_best = evaluated;
-    if (n_best)
-        qsort(best, n_best, sizeof *best, compare_scored);
-    size_t n = n_best < limit ? n_best : limit;
+    if (evaluated)
+        qsort(best, evaluated, sizeof *best, compare_scored);
+    /* the best member of each party, best first; best[0, n) keeps them */
+    next_query_stamp(m);
+    size_t n = 0;
+    for (size_t i = 0; i < evaluated && n < limit; i++) {
+        size_t p = query->by_record ? best[i].entity : kd_index_party(ix, best[i].entity);
+        if (m->party_stamp[p] == m->query_stamp)
+            continue;
+        m->party_stamp[p] = m->query_stamp;
+        best[n++] = best[i];
+    }
     for (size_t i = 0; i < n; i++) {
         kd_match_result *r = &results[i];
         memset(r, 0, sizeof *r);
         r->entity = best[i].entity;
+        r->party = query->by_record ? best[i].entity : kd_index_party(ix, best[i].entity);
         r->name_score = best[i].name_score;
         const kdx_name *name = &ix->names[best[i].name];
         size_t used = 0;

@@ -303,7 +303,7 @@ static int person_candidates(const state *s, found *f, kd_matcher *m, size_t e, 
 {
     const record *r = &s->records[e];
     accept_context ac = {s, e, FAMILY_PERSON, -1};
-    kd_match_query q = {.name = r->name, .schema = KD_SCHEMA_PERSON, .birth_date = r->dates[0],
+    kd_match_query q = {.by_record = 1, .name = r->name, .schema = KD_SCHEMA_PERSON, .birth_date = r->dates[0],
                         .limit = CANDIDATES, .accept = accept_other, .accept_context = &ac, .explain_floor = 1.0};
     kd_match_result results[CANDIDATES];
     int n = kd_match(m, &q, results, NULL, err);
@@ -360,7 +360,7 @@ static int body_candidates(const state *s, found *f, kd_matcher *m, size_t e, kd
         if (x.prop != KD_PROP_NAME && x.prop != KD_PROP_ALIAS)
             continue;
         tried++;
-        kd_match_query q = {.name = x.value, .schema = -1, .limit = CANDIDATES, .accept = accept_other,
+        kd_match_query q = {.by_record = 1, .name = x.value, .schema = -1, .limit = CANDIDATES, .accept = accept_other,
                             .accept_context = &ac, .explain_floor = 1.0};
         kd_match_result results[CANDIDATES];
         int n = kd_match(m, &q, results, NULL, err);

@@ -95,7 +95,7 @@ int scan_eval_reasons(kd_scanner *s, const kd_index *ix, scan_eval *out, scan_ev
         out->bytes += len;
         bool self = false;
         for (size_t i = 0; i < n && !self; i++)
-            self = !m[i].linked && m[i].entity == e;
+            self = !m[i].linked && m[i].party == kd_index_party(ix, e);
         if (self) {
             out->found++;
         } else {
@@ -151,7 +151,7 @@ int scan_eval_cyrillic(kd_scanner *s, const kd_index *ix, scan_eval *out, kd_err
             out->bytes += sentence.len;
             bool self = false;
             for (size_t k = 0; k < n && !self; k++)
-                self = !m[k].linked && m[k].entity == e;
+                self = !m[k].linked && m[k].party == kd_index_party(ix, e);
             out->found += self;
             kd_mentions_free(m, n);
         }

@@ -3,6 +3,8 @@
 #include "scan.h"
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <string.h>
 
 static const char *caption_of(const kd_index *ix, size_t entity, kd_entity_view *v)
 {
@@ -21,26 +23,51 @@ json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention
     json_object_set_new(o, "kind", json_string(m->linked ? "linked" : "listed"));
     kd_entity_view v = {0};
     json_t *datasets = json_array();
+    json_t *referents = NULL;
     if (!m->linked) {
-        const char *caption = caption_of(ix, m->entity, &v);
+        /* the party, named by its canonical record, with every listing */
+        const char *caption = caption_of(ix, m->party, &v);
         json_object_set_new(o, "entity_id", json_string(v.id));
         json_object_set_new(o, "caption", json_string(caption));
-        for (uint32_t i = 0; i < v.n_datasets; i++) {
-            kd_dataset_info d;
-            kd_index_dataset(ix, v.datasets[i], &d);
-            json_array_append_new(datasets, json_string(d.name));
+        size_t members[64];
+        size_t n = kd_index_party_members(ix, m->party, members, 64);
+        referents = json_array();
+        for (size_t k = 0; k < n && k < 64; k++) {
+            kd_entity_view x;
+            kd_index_entity(ix, members[k], &x);
+            if (k)
+                json_array_append_new(referents, json_string(x.id));
+            for (uint32_t i = 0; i < x.n_datasets; i++) {
+                kd_dataset_info d;
+                kd_index_dataset(ix, x.datasets[i], &d);
+                bool have = false;
+                size_t j;
+                json_t *seen;
+                json_array_foreach(datasets, j, seen) have = have || strcmp(json_string_value(seen), d.name) == 0;
+                if (!have)
+                    json_array_append_new(datasets, json_string(d.name));
+            }
         }
     } else {
         json_object_set_new(o, "entity_id", json_string(""));
         json_object_set_new(o, "caption", json_stringn(text + m->start, m->end - m->start));
     }
     json_object_set_new(o, "datasets", datasets);
+    if (referents) {
+        char listed[1024];
+        kd_index_party_summary(ix, m->party, listed, sizeof listed);
+        json_object_set_new(o, "referents", referents);
+        json_object_set_new(o, "listed", json_string(listed));
+        kd_entity_view matched;
+        kd_index_entity(ix, m->entity, &matched);
+        json_object_set_new(o, "matched_record", json_string(matched.id));
+    }
     json_object_set_new(o, "score", json_real(m->score));
     json_object_set_new(o, "explanation", json_string(m->explanation));
     json_t *related = json_array();
     for (size_t i = 0; i < m->n_related; i++) {
         json_t *r = json_object();
-        const char *caption = caption_of(ix, m->related[i].entity, &v);
+        const char *caption = caption_of(ix, kd_index_party(ix, m->related[i].entity), &v);
         json_object_set_new(r, "entity_id", json_string(v.id));
         json_object_set_new(r, "caption", json_string(caption));
         json_object_set_new(r, "snippet", json_string(m->related[i].snippet));

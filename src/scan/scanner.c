@@ -428,15 +428,16 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         if (!m)
             return KD_ENOMEM;
         m->entity = res[i].entity;
+        m->party = res[i].party;
         m->score = res[i].score;
         memcpy(m->explanation, res[i].explanation, sizeof m->explanation);
         /* the same party named again: its related listings are known */
         const kd_mention *before = NULL;
-        if (s->entity_gen[m->entity] == s->gen) {
-            before = &out->items[s->entity_first[m->entity]];
+        if (s->entity_gen[m->party] == s->gen) {
+            before = &out->items[s->entity_first[m->party]];
         } else {
-            s->entity_gen[m->entity] = s->gen;
-            s->entity_first[m->entity] = (uint32_t)(out->n - 1);
+            s->entity_gen[m->party] = s->gen;
+            s->entity_first[m->party] = (uint32_t)(out->n - 1);
         }
         if (before) {
             m->related = before->related;

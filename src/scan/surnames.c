@@ -76,7 +76,7 @@ int scan_try_named_surname(kd_scanner *s, const char *text, const scan_token *t,
             continue;
         bool dup = false; /* one mention per entity at this place */
         for (size_t k = first_here; k < out->n && !dup; k++)
-            dup = out->items[k].entity == out->items[full_at].entity;
+            dup = out->items[k].party == out->items[full_at].party;
         if (dup)
             continue;
         kd_mention *m = scan_push_repeat(out, full_at, t->start, t->end, t->line);

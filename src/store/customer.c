@@ -73,3 +73,27 @@ void kd_entity_hash(const kd_index *ix, size_t position, char out[65])
     if (pairs != stack)
         free(pairs);
 }
+
+void kd_party_hash(const kd_index *ix, size_t position, char out[65])
+{
+    size_t members[64];
+    size_t n = kd_index_party_members(ix, position, members, 64);
+    out[0] = '\0';
+    if (n <= 1) { /* a record alone: its own hash, as before parties */
+        if (n)
+            kd_entity_hash(ix, members[0], out);
+        return;
+    }
+    sha256_ctx *h = sha256_new();
+    if (!h)
+        return;
+    for (size_t m = 0; m < n && m < 64; m++) {
+        kd_entity_view v;
+        char member[65];
+        kd_index_entity(ix, members[m], &v);
+        kd_entity_hash(ix, members[m], member);
+        sha256_update(h, v.id, strlen(v.id) + 1);
+        sha256_update(h, member, strlen(member) + 1);
+    }
+    sha256_final_hex(h, out);
+}

@@ -262,7 +262,21 @@ static void pair_map_free(pair_map *m)
 }
 
 /* The allow-list as it stands: the newest row for each pair. */
-static int load_allow_list(db *d, pair_map *out, kd_error *err)
+/* The id of the party a stored entity id belongs to in this index: alerts
+ * and decisions recorded against one record of a party (or before records
+ * were resolved into parties) hold for the whole party. An id no longer in
+ * the index stays as it is. */
+static const char *party_id(const kd_index *ix, const char *id)
+{
+    int64_t pos = id ? kd_index_find(ix, id) : -1;
+    if (pos < 0)
+        return id ? id : "";
+    kd_entity_view v;
+    kd_index_entity(ix, kd_index_party(ix, (size_t)pos), &v);
+    return v.id;
+}
+
+static int load_allow_list(db *d, const kd_index *ix, pair_map *out, kd_error *err)
 {
     db_stmt *q;
     int rc = db_prepare(d, "SELECT customer_id, entity_id, entity_hash, allowed FROM allow_list ORDER BY id",
@@ -270,7 +284,7 @@ static int load_allow_list(db *d, pair_map *out, kd_error *err)
     if (rc)
         return rc;
     while ((rc = db_step(q, err)) == 1)
-        if (pair_put(out, pair_key(db_column_text(q, 0), db_column_text(q, 1)), db_column_text(q, 2),
+        if (pair_put(out, pair_key(db_column_text(q, 0), party_id(ix, db_column_text(q, 1))), db_column_text(q, 2),
                      db_column_int(q, 3) != 0)) {
             rc = error_set(err, KD_ENOMEM, "out of memory loading the allow-list");
             break;
@@ -280,7 +294,7 @@ static int load_allow_list(db *d, pair_map *out, kd_error *err)
 }
 
 /* Matches of the newest committed monitoring run, by pair. */
-static int load_previous_hits(db *d, pair_map *out, kd_error *err)
+static int load_previous_hits(db *d, const kd_index *ix, pair_map *out, kd_error *err)
 {
     db_stmt *q;
     int rc = db_prepare(d,
@@ -293,7 +307,7 @@ static int load_previous_hits(db *d, pair_map *out, kd_error *err)
     if (rc)
         return rc;
     while ((rc = db_step(q, err)) == 1)
-        if (pair_put(out, pair_key(db_column_text(q, 0), db_column_text(q, 1)), db_column_text(q, 2),
+        if (pair_put(out, pair_key(db_column_text(q, 0), party_id(ix, db_column_text(q, 1))), db_column_text(q, 2),
                      true)) {
             rc = error_set(err, KD_ENOMEM, "out of memory loading the previous monitoring run");
             break;
@@ -435,13 +449,13 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
      * costs less than reading an allow-list that only grows. */
     bool small = req->kind == KD_RUN_SCREEN && req->expected_inputs && req->expected_inputs <= 64;
     if (!rc && small)
-        rc = db_prepare(d, "SELECT entity_hash, allowed FROM allow_list WHERE customer_id = ? AND entity_id = ? "
+        rc = db_prepare(d, "SELECT entity_hash, allowed, id FROM allow_list WHERE customer_id = ? AND entity_id = ? "
                            "ORDER BY id DESC LIMIT 1",
                         &run->allow_query, err);
     else if (!rc)
-        rc = load_allow_list(d, &run->allow, err);
+        rc = load_allow_list(d, ix, &run->allow, err);
     if (!rc && run->kind == KD_RUN_MONITOR)
-        rc = load_previous_hits(d, &run->previous, err);
+        rc = load_previous_hits(d, ix, &run->previous, err);
     if (rc) {
         error_wrap(err, rc, "cannot start a run: ");
         kd_store_run_abort(run);
@@ -452,7 +466,53 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
 }
 
 /* Decides whether a hit raises an alert, and why. */
-static const char *alert_reason(kd_run *run, const char *customer_id, const char *entity_id,
+/* The datasets of a party's records, comma-separated, each once. */
+static void party_datasets(const kd_index *ix, size_t party, char *out, size_t size)
+{
+    size_t members[64], k = 0;
+    size_t n = kd_index_party_members(ix, party, members, 64);
+    out[0] = '\0';
+    for (size_t m = 0; m < n && m < 64; m++) {
+        kd_entity_view v;
+        kd_index_entity(ix, members[m], &v);
+        for (uint32_t j = 0; j < v.n_datasets && k < size; j++) {
+            kd_dataset_info info;
+            kd_index_dataset(ix, v.datasets[j], &info);
+            size_t len = strlen(info.name);
+            const char *at = strstr(out, info.name);
+            if (at && (at == out || at[-1] == ',') && (at[len] == ',' || at[len] == '\0'))
+                continue;
+            k += (size_t)snprintf(out + k, size - k, "%s%s", k ? "," : "", info.name);
+        }
+    }
+}
+
+/* The newest allow-list row of a customer for any record of a party (a
+ * decision taken on one record holds for the party): whether it clears
+ * the pair at this hash. */
+static bool cleared_in_store(kd_run *run, const char *customer_id, size_t party, const char *hash)
+{
+    size_t members[64];
+    size_t n = kd_index_party_members(run->ix, party, members, 64);
+    int64_t newest = -1;
+    bool cleared = false;
+    for (size_t m = 0; m < n && m < 64; m++) {
+        kd_entity_view v;
+        kd_index_entity(run->ix, members[m], &v);
+        db_bind_text(run->allow_query, 1, customer_id);
+        db_bind_text(run->allow_query, 2, v.id);
+        /* a failed lookup raises the alert: silence needs a clearing */
+        if (db_step(run->allow_query, NULL) == 1 && db_column_int(run->allow_query, 2) > newest) {
+            newest = db_column_int(run->allow_query, 2);
+            cleared = db_column_int(run->allow_query, 1) != 0 && db_column_text(run->allow_query, 0) &&
+                      strcmp(db_column_text(run->allow_query, 0), hash) == 0;
+        }
+        db_reset(run->allow_query);
+    }
+    return cleared;
+}
+
+static const char *alert_reason(kd_run *run, const char *customer_id, size_t party, const char *entity_id,
                                 const char *hash)
 {
     if (!customer_id || !*customer_id)
@@ -466,17 +526,8 @@ static const char *alert_reason(kd_run *run, const char *customer_id, const char
     /* A cleared pair stays quiet until the listing itself changes. */
     if (allowed && allowed->allowed && strcmp(allowed->hash, hash) == 0)
         return NULL;
-    if (run->allow_query) {
-        db_bind_text(run->allow_query, 1, customer_id);
-        db_bind_text(run->allow_query, 2, entity_id);
-        /* a failed lookup raises the alert: silence needs a clearing */
-        bool cleared = db_step(run->allow_query, NULL) == 1 && db_column_int(run->allow_query, 1) != 0 &&
-                       db_column_text(run->allow_query, 0) &&
-                       strcmp(db_column_text(run->allow_query, 0), hash) == 0;
-        db_reset(run->allow_query);
-        if (cleared)
-            return NULL;
-    }
+    if (run->allow_query && cleared_in_store(run, customer_id, party, hash))
+        return NULL;
     if (run->kind == KD_RUN_SCREEN)
         return "screen";
     if (!seen)
@@ -492,7 +543,7 @@ static size_t hash_slot(const size_t *keys, size_t cap, size_t position)
     return i;
 }
 
-/* The entity's content hash, computed once per run; NULL when out of memory. */
+/* A party's content hash, computed once per run; NULL when out of memory. */
 static const char *run_entity_hash(kd_run *run, size_t position)
 {
     size_t i = hash_slot(run->hash_keys, run->hash_cap, position);
@@ -522,7 +573,7 @@ static const char *run_entity_hash(kd_run *run, size_t position)
     }
     run->hash_keys[i] = position + 1;
     run->hash_count++;
-    kd_entity_hash(run->ix, position, run->hash_values[i]);
+    kd_party_hash(run->ix, position, run->hash_values[i]);
     return run->hash_values[i];
 }
 
@@ -557,18 +608,15 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
     for (size_t i = 0; i < n_results && !error; i++) {
         const kd_match_result *r = &results[i];
         kd_entity_view v;
-        if (kd_index_entity(run->ix, r->entity, &v))
+        /* results, alerts and decisions are about parties, named by their
+         * canonical record */
+        if (kd_index_entity(run->ix, r->party, &v))
             return error_set(err, KD_EINDEX, "recording row %zu: result %zu is not in the index", row, i + 1);
         const char *hash = "";
-        if (r->match && !(hash = run_entity_hash(run, r->entity)))
+        if (r->match && !(hash = run_entity_hash(run, r->party)))
             return error_set(err, KD_ENOMEM, "recording row %zu: out of memory", row);
-        char datasets[512] = "";
-        size_t k = 0;
-        for (uint32_t j = 0; j < v.n_datasets && k < sizeof datasets; j++) {
-            kd_dataset_info info;
-            kd_index_dataset(run->ix, v.datasets[j], &info);
-            k += (size_t)snprintf(datasets + k, sizeof datasets - k, "%s%s", j ? "," : "", info.name);
-        }
+        char datasets[512];
+        party_datasets(run->ix, r->party, datasets, sizeof datasets);
         const char *caption = kd_entity_view_first(run->ix, &v, KD_PROP_NAME);
         int64_t result_id = 0;
         if ((rc = db_next_id(run->s->d, &run->result_ids, &result_id, err)))
@@ -595,7 +643,7 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         if (!r->match)
             continue;
         run->matches++;
-        const char *reason = alert_reason(run, in->id, v.id, hash);
+        const char *reason = alert_reason(run, in->id, r->party, v.id, hash);
         if (!reason)
             continue;
         if (!now[0])

@@ -54,6 +54,10 @@ int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_m
  * independent of value order and of dataset versions; a listing "changed"
  * when this changes. */
 void kd_entity_hash(const kd_index *ix, size_t position, char out[65]);
+/* The same for a party: a record alone hashes as kd_entity_hash; a party
+ * of several records hashes their ids and hashes, so that a listing added,
+ * changed or dropped by any authority is a change of the party. */
+void kd_party_hash(const kd_index *ix, size_t position, char out[65]);
 
 /* ---- screening runs -------------------------------------------------------
  * A run is written in one transaction: kd_store_run_begin opens it,
