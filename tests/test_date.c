@@ -165,10 +165,18 @@ static void test_entity_add_date_keeps_unparsable_text(void **state)
     (void)state;
     entity e;
     entity_init(&e);
-    static const char *const values[] = {"29.4.1976", "1976-04-29", "Circa 1946 or 1949", "1960 to 1962"};
+    static const char *const values[] = {"29.4.1976", "1976-04-29", "Circa 1946 or 1949", "1960 to 1962",
+                                         /* remarks after a date in the same field (EU) */
+                                         "7.10.1952 POB: Leningrad (now Saint-Petersburg)",
+                                         "3.5.1977 (15.4.1974 for the alias Mikhail Stepanov)",
+                                         "Leningrad, USSR"};
     for (size_t i = 0; i < KD_ARRAY_LEN(values); i++)
         assert_int_equal(entity_add_date(&e, KD_PROP_BIRTH_DATE, values[i], strlen(values[i])), 0);
-    assert_int_equal(entity_count(&e, KD_PROP_BIRTH_DATE), 3);
+    assert_int_equal(entity_count(&e, KD_PROP_BIRTH_DATE), 7);
+    assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1952-10-07"));
+    assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1977-05-03"));
+    assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1974-04-15"));
+    assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "Leningrad, USSR"));
     assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1976-04-29"));
     assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "Circa 1946 or 1949"));
     assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1960/1962"));

@@ -85,6 +85,25 @@ static void test_one_list_two_people(void **state)
         assert_int_not_equal(result.party[result.apart[i].a], result.party[result.apart[i].b]);
 }
 
+/* A list that names two bodies separately has listed two bodies: the UN's
+ * Afghan Support Committee and Revival of Islamic Heritage Society stay
+ * apart although one OFAC record bears names of both; while the EU's
+ * regulations are lists of their own (the same company in the sectoral
+ * and in the asset-freeze regulation may be one). */
+static void test_one_list_two_bodies(void **state)
+{
+    (void)state;
+    assert_int_not_equal(party_of("unsc-113226"), party_of("unsc-113994"));
+    size_t refused = 0;
+    for (size_t i = 0; i < result.n_refused; i++)
+        refused += result.refused[i].refused == REFUSED_SAME_LIST;
+    assert_true(refused > 0);
+    /* a person listed twice by one list under two regimes is one person */
+    assert_one_party("unsc-111944", "unsc-6908034");
+    /* a birth date written with remarks in the EU's field still counts */
+    assert_one_party("eu-oj-32014R0269-669-I.PERSONS", "ca-sema-russia-1-part-1-503");
+}
+
 static void test_documents_join(void **state)
 {
     (void)state;
@@ -132,6 +151,7 @@ int main(void)
         cmocka_unit_test(test_one_person_on_two_lists),
         cmocka_unit_test(test_one_body_on_two_lists),
         cmocka_unit_test(test_one_list_two_people),
+        cmocka_unit_test(test_one_list_two_bodies),
         cmocka_unit_test(test_documents_join),
         cmocka_unit_test(test_every_link_has_evidence),
         cmocka_unit_test(test_build_stores_parties),

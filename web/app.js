@@ -302,12 +302,20 @@ async function renderSearch(query) {
   list.replaceChildren(...results.map((r, i) => resultItem(r, i, byName)));
 }
 
+/* "EU since 2023-02-25 (EU-UKR) · Canada since 2023-09-20 (SEMA …)": a
+ * party's listings, one per list that names it. */
+function listingsLine(r) {
+  return (r.listings || [])
+    .map((l) => `${l.authority}${l.listingDate ? ` since ${l.listingDate}` : ''}${l.program ? ` (${l.program.join(', ')})` : ''}`)
+    .join(' · ');
+}
+
 function resultItem(r, i, byName) {
   const ex = r.explanations || {};
   const nm = ex.name_match || {};
-  const listed = values(r, 'listingDate');
+  const listed = listingsLine(r) || values(r, 'listingDate').join(', ');
   const facts = [
-    ['Listed', listed.join(', ')],
+    ['Listed', listed],
     ['Born', values(r, 'birthDate').join(', ')],
     ['Countries', [...values(r, 'nationality'), ...values(r, 'country')].filter((v, j, a) => a.indexOf(v) === j).map(countryLabel).join(', ')],
     ['Program', values(r, 'program').join(', ')],
@@ -507,7 +515,31 @@ async function renderEntity(id) {
     ),
   );
 
-  const listing = propList(entity, LISTING_PROPS, shown, 'listing');
+  /* one row per list that names the party, its own words */
+  const listings = entity.listings || [];
+  const listing = listings.length
+    ? (LISTING_PROPS.forEach(([p]) => shown.add(p)),
+      h(
+        'table',
+        { class: 'listings' },
+        h('thead', {}, h('tr', {}, ['Authority', 'Since', 'Program', 'Reason', 'Record'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          {},
+          listings.map((l) =>
+            h(
+              'tr',
+              { 'data-record': l.id },
+              h('td', {}, l.authority),
+              h('td', {}, l.listingDate || l.startDate || '–'),
+              h('td', {}, (l.program || []).join(', ') || '–'),
+              h('td', { class: 'reason' }, l.reason || '–'),
+              h('td', {}, l.sourceUrl && safeUrl(l.sourceUrl) ? h('a', { href: safeUrl(l.sourceUrl), rel: 'noopener noreferrer', target: '_blank' }, h('code', {}, l.id)) : h('code', {}, l.id)),
+            ),
+          ),
+        ),
+      ))
+    : propList(entity, LISTING_PROPS, shown, 'listing');
   const dates = propList(entity, DATE_PROPS, shown);
   const countries = propList(entity, COUNTRY_PROPS, shown);
   const ids = propList(entity, ID_PROPS, shown);
@@ -530,7 +562,7 @@ async function renderEntity(id) {
       'div',
       { class: 'entity-grid' },
       section('Names and aliases', nameGroups.length ? h('div', { class: 'script-groups' }, nameGroups) : null, 'names'),
-      section('Listing', listing, 'listing'),
+      section(listings.length > 1 ? `Listings (${listings.length} lists)` : 'Listing', listing, 'listing'),
       section('Dates', dates, 'dates'),
       section('Countries', countries, 'countries'),
       section('Identifiers', ids, 'identifiers'),

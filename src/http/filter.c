@@ -61,7 +61,13 @@ int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
         http_reply_error(rs, 400, "exclude_entity_ids: at most %d ids", HTTP_FILTER_MAX_IDS);
         return -1;
     }
-    memcpy(f->exclude_ids, ids, f->n_exclude_ids * sizeof *ids);
+    size_t n = f->n_exclude_ids;
+    f->n_exclude_ids = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t pos = kd_index_find(f->ix, ids[i]);
+        if (pos >= 0)
+            f->exclude_parties[f->n_exclude_ids++] = kd_index_party(f->ix, (size_t)pos);
+    }
     return 0;
 }
 
@@ -84,8 +90,9 @@ int http_filter_accept(void *context, size_t entity)
             return 0;
     if (f->schema_only >= 0 && f->schema_only != KD_SCHEMA_THING && (int)v.schema != f->schema_only)
         return 0;
-    if (f->n_exclude_ids && in_list(v.id, f->exclude_ids, f->n_exclude_ids))
-        return 0;
+    for (size_t i = 0; i < f->n_exclude_ids; i++)
+        if (f->exclude_parties[i] == kd_index_party(f->ix, entity))
+            return 0;
     if (f->n_include || f->n_exclude || f->scope) {
         bool included = !f->n_include, in_scope = !f->scope;
         for (uint32_t i = 0; i < v.n_datasets; i++) {

@@ -361,7 +361,9 @@ typedef struct http_filter {
     char countries[HTTP_FILTER_MAX][3];
     size_t n_countries;
     const char *changed_since;
-    const char *exclude_ids[HTTP_FILTER_MAX_IDS];
+    /* exclude_entity_ids, as the parties they name: any record's id
+     * excludes its whole party (unknown ids exclude nothing) */
+    size_t exclude_parties[HTTP_FILTER_MAX_IDS];
     size_t n_exclude_ids;
 } http_filter;
 

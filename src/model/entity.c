@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void entity_init(entity *e)
 {
@@ -135,12 +136,69 @@ int entity_add_country(entity *e, kd_prop prop, const char *s, size_t n)
     return entity_add(e, prop, s, n);
 }
 
+/* The longest start of s, cut before a space or '(', that reads as a
+ * date: lists write remarks after the date in the same field ("7.10.1952
+ * POB: Leningrad ...", "8.5.1967 Gender: female", "10.2.1983 (or
+ * 10.3.1983)"). Returns the length of that start, 0 when none reads. */
+static bool starts_alternative(const char *s, size_t n)
+{
+    static const char *const words[] = {"or ", "and ", "to ", "until ", "till ", "through ", "- ", "/"};
+    while (n && *s == ' ')
+        s++, n--;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (n >= strlen(words[i]) && strncasecmp(s, words[i], strlen(words[i])) == 0)
+            return true;
+    return false;
+}
+
+static size_t leading_date(const char *s, size_t n, char *iso, size_t size)
+{
+    for (size_t cut = n; cut > 0; cut--) {
+        /* "Circa 1946 or 1949" is two dates the parser did not read as
+         * such, not a date and a remark: it stays text */
+        if ((cut < n && s[cut] != ' ' && s[cut] != '(') || starts_alternative(s + cut, n - cut))
+            continue;
+        size_t len = cut;
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ',' || s[len - 1] == ';'))
+            len--;
+        if (len && date_normalise(s, len, iso, size))
+            return cut;
+    }
+    return 0;
+}
+
+/* A day.month.year in the remarks after a date ("(or 10.3.1983)",
+ * "(15.4.1974 for the alias ...)") is another date the list gives. */
+static int add_remark_dates(entity *e, kd_prop prop, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(s[i] >= '0' && s[i] <= '9') || (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9'))
+            continue;
+        size_t j = i, dots = 0;
+        while (j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.'))
+            dots += s[j++] == '.';
+        char iso[64];
+        if (dots == 2 && j - i >= 8 && s[j - 1] != '.' && date_normalise(s + i, j - i, iso, sizeof iso)) {
+            int rc = entity_add(e, prop, iso, strlen(iso));
+            if (rc)
+                return rc;
+        }
+        i = j;
+    }
+    return 0;
+}
+
 int entity_add_date(entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     char iso[64];
     if (n && date_normalise(s, n, iso, sizeof iso))
         return entity_add(e, prop, iso, strlen(iso));
+    size_t cut = n ? leading_date(s, n, iso, sizeof iso) : 0;
+    if (cut) {
+        int rc = entity_add(e, prop, iso, strlen(iso));
+        return rc ? rc : add_remark_dates(e, prop, s + cut, n - cut);
+    }
     return entity_add(e, prop, s, n);
 }
 

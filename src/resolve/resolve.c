@@ -40,6 +40,7 @@ typedef struct record {
     int family;
     uint16_t dataset;
     const char *id, *name, *gender;
+    const char *source;         /* the list document: first sourceUrl, or "" */
     const char *dates[MAX_DATES];
     int n_dates;
     char nationality[MAX_CODES][3];
@@ -64,6 +65,7 @@ typedef struct state {
     record *records;
     size_t n;
     uint32_t *parent;
+    uint32_t *ring;             /* next record of the same party, circular */
     found all;
     /* pairs of records on different lists sharing an IMO or passport/ID
      * number, to count how many end in one party */
@@ -95,7 +97,8 @@ const char *resolve_kind_name(resolve_kind kind)
 const char *resolve_refusal_name(resolve_refusal refusal)
 {
     static const char *const names[] = {"-", "birth dates differ", "gender differs", "no nationality in common",
-                                        "names differ", "identifiers differ", "kept apart by a list"};
+                                        "names differ", "identifiers differ", "kept apart by a list",
+                                        "one list holds both as two bodies"};
     return refusal < REFUSED_COUNT ? names[refusal] : "?";
 }
 
@@ -165,6 +168,7 @@ static void read_record(const kd_index *ix, size_t e, record *r)
     r->id = v.id;
     r->family = family_of(v.schema);
     r->dataset = v.n_datasets ? v.datasets[0] : 0;
+    r->source = "";
     for (uint32_t i = 0; i < v.n_values; i++) {
         kd_value_ref x = kd_entity_view_value(ix, &v, i);
         switch (x.prop) {
@@ -177,6 +181,10 @@ static void read_record(const kd_index *ix, size_t e, record *r)
                 r->dates[r->n_dates++] = x.value;
             break;
         case KD_PROP_GENDER: r->gender = x.value; break;
+        case KD_PROP_SOURCE_URL:
+            if (!*r->source)
+                r->source = x.value;
+            break;
         case KD_PROP_NATIONALITY:
         case KD_PROP_CITIZENSHIP: add_code(r->nationality, &r->n_nationality, x.value); break;
         case KD_PROP_COUNTRY:
@@ -563,6 +571,29 @@ static bool joins_kept_apart(state *s, uint32_t ra, uint32_t rb)
     return false;
 }
 
+/* Whether the parties of records a and b each hold a record of one list
+ * (one dataset, one published document: the EU's regulations are lists of
+ * their own): a list that names two bodies separately has listed two bodies, and a
+ * third list's aliases (the UN's Afghan Support Committee and Revival of
+ * Islamic Heritage Society, both under one OFAC record's names) do not
+ * make them one. Persons are not judged so: one list's records of one name
+ * and one birth date are one person listed under two regimes. */
+static bool one_list_holds_both(const state *s, uint32_t a, uint32_t b)
+{
+    uint32_t x = a;
+    do {
+        uint32_t y = b;
+        do {
+            if (s->records[x].dataset == s->records[y].dataset &&
+                strcmp(s->records[x].source, s->records[y].source) == 0)
+                return true;
+            y = s->ring[y];
+        } while (y != b);
+        x = s->ring[x];
+    } while (x != a);
+    return false;
+}
+
 static int join(state *s, resolve_result *out)
 {
     size_t cap_links = 0, cap_refused = 0;
@@ -579,12 +610,17 @@ static int join(state *s, resolve_result *out)
             continue; /* in one party already, by stronger evidence */
         if (!l->refused && joins_kept_apart(s, ra, rb))
             l->refused = REFUSED_KEPT_APART;
+        if (!l->refused && l->kind == RESOLVE_COUNTRY && one_list_holds_both(s, l->a, l->b))
+            l->refused = REFUSED_SAME_LIST;
         if (l->refused) {
             if (links_append(&out->refused, &out->n_refused, &cap_refused, l))
                 return KD_ENOMEM;
             continue;
         }
         s->parent[ra] = rb;
+        uint32_t next = s->ring[l->a]; /* splice the two rings into one */
+        s->ring[l->a] = s->ring[l->b];
+        s->ring[l->b] = next;
         if (links_append(&out->links, &out->n_links, &cap_links, l))
             return KD_ENOMEM;
     }
@@ -689,14 +725,15 @@ int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
     state s = {.ix = ix, .n = kd_index_entity_count(ix)};
     s.records = calloc(s.n ? s.n : 1, sizeof *s.records);
     s.parent = malloc((s.n ? s.n : 1) * sizeof *s.parent);
+    s.ring = malloc((s.n ? s.n : 1) * sizeof *s.ring);
     out->party = malloc((s.n ? s.n : 1) * sizeof *out->party);
     out->n_entities = s.n;
     kd_matcher *m = NULL;
-    int rc = !s.records || !s.parent || !out->party ? error_set(err, KD_ENOMEM, "out of memory")
+    int rc = !s.records || !s.parent || !s.ring || !out->party ? error_set(err, KD_ENOMEM, "out of memory")
                                                     : kd_matcher_new(ix, &m, err);
     for (size_t e = 0; !rc && e < s.n; e++) {
         read_record(ix, e, &s.records[e]);
-        s.parent[e] = (uint32_t)e;
+        s.parent[e] = s.ring[e] = (uint32_t)e;
     }
     if (!rc)
         rc = identifier_candidates(&s, m, err);
@@ -720,6 +757,7 @@ int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
     kd_matcher_free(m);
     free(s.records);
     free(s.parent);
+    free(s.ring);
     free(s.all.candidates);
     free(s.all.kept_apart);
     free(s.documents);

@@ -38,6 +38,7 @@ typedef enum resolve_refusal {
     REFUSED_NAME,           /* a shared identifier, names that do not match */
     REFUSED_IDENTIFIER,     /* both have an identifier of the kind, none shared */
     REFUSED_KEPT_APART,     /* would join records known to be different parties */
+    REFUSED_SAME_LIST,      /* bodies by name: both parties hold a record of one list */
     REFUSED_COUNT
 } resolve_refusal;
 

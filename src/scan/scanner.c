@@ -317,8 +317,12 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
      * the threshold or a given name and surname's floor */
     double floor = titled_surname ? 0.55 : threshold < GIVEN_AND_SURNAME_FLOOR ? threshold
                                                                               : GIVEN_AND_SURNAME_FLOOR;
+    /* records, not parties: the rules below judge how a list spells the
+     * name (one list's "RONDÓN" may fail where another's "RONDON" passes);
+     * try_listed reports each party once */
     kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
-                        .threshold = threshold, .limit = MATCH_LIMIT, .explain_floor = floor};
+                        .threshold = threshold, .limit = MATCH_LIMIT, .explain_floor = floor,
+                        .by_record = 1};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
     for (size_t k = a; k < b; k++)
@@ -422,6 +426,13 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
     int added = 0;
     for (int i = 0; i < n; i++) {
         if (!hit[i])
+            continue;
+        /* the party's best record that passed the rules, once */
+        res[i].party = kd_index_party(s->ix, res[i].entity);
+        bool named = false;
+        for (int k = 0; k < i && !named; k++)
+            named = hit[k] && res[k].party == res[i].party;
+        if (named)
             continue;
         kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
         kd_mention *m = scan_push_mention(out, start, end, tok[a].line);

@@ -92,6 +92,11 @@ await step('search: typing a name screens it, Primakov first, URL holds the quer
   check(/\d\.\d{3}/.test(await first.locator('.score-num').textContent()), 'no score number');
   check((await first.locator('.explain').textContent()).includes('primakov=primakov'), 'no name explanation');
   check((await first.locator('.explain').textContent()).includes('2023-02-25'), 'no listing date');
+  /* one card per party: the EU's and Canada's records of Primakov are one result with both listings */
+  const ids = await page.locator('#results > li').evaluateAll((items) => items.map((li) => li.dataset.entityId));
+  check(!ids.includes('ca-sema-russia-1-part-1-1358'), `Canada's record of Primakov is a card of its own: ${ids}`);
+  const listed = await first.locator('.explain').textContent();
+  check(/EU since 2023-02-25 \(EU-UKR\) · Canada since 2023-09-20/.test(listed), `listings of the party: ${listed}`);
   check((await first.locator('.chip').allTextContents()).some((t) => /EU sanctions/.test(t)), 'no dataset');
 });
 
@@ -128,8 +133,11 @@ await step('entity: names grouped by script with the Cyrillic alias, reason, pro
   check(cyrNames.includes('Евгений Александрович ПРИМАКОВ'), `Cyrillic names: ${cyrNames}`);
   const latNames = await page.locator('[data-script="Latin"] .name').allTextContents();
   check(latNames.includes('Yevgeny Primakov Jr.') && !latNames.some((n) => /\p{Script=Cyrillic}/u.test(n)), `Latin names: ${latNames}`);
-  check((await page.locator('dd[data-prop="reason"]').textContent()).includes('Rossotrudnichestvo'), 'no reason');
-  check((await page.locator('dd[data-prop="program"]').textContent()).includes('EU-UKR'), 'no program');
+  /* one row per list, each with its own words */
+  const rows = await page.locator('table.listings tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.record, tr.textContent]));
+  check(rows.length === 2 && rows[0][0] === PRIMAKOV && rows[1][0] === 'ca-sema-russia-1-part-1-1358', `listings: ${JSON.stringify(rows).slice(0, 300)}`);
+  check(rows[0][1].includes('Rossotrudnichestvo') && rows[0][1].includes('EU-UKR'), 'no EU reason or program');
+  check(rows[1][1].includes('Canada') && rows[1][1].includes('2023-09-20'), 'no Canadian listing');
   check((await page.locator('dd[data-prop="birthDate"]').textContent()).includes('1976-04-29'), 'no birth date');
   check((await page.locator('dd[data-prop="nationality"]').textContent()).includes('Russia'), 'no nationality');
   const catalog = (await api('GET', '/catalog')).json;
@@ -233,11 +241,13 @@ async function alertsAgainstStub(takeShot) {
     queries: {
       p: { schema: 'Person', properties: { name: ['Evgeny Primakov'], birthDate: ['1976'], nationality: ['ru'] } },
       o: { schema: 'Organization', properties: { name: ['Rossotrudnichestvo'] } },
+      b: { schema: 'Person', properties: { name: ['Eric Badege'] } },
     },
   })).json;
   const results = [
-    ...match.responses.p.results.map((r) => [r, 'Evgeny Primakov']),
+    ...match.responses.p.results.slice(0, 1).map((r) => [r, 'Evgeny Primakov']),
     ...match.responses.o.results.slice(0, 1).map((r) => [r, 'Rossotrudnichestvo']),
+    ...match.responses.b.results.slice(0, 1).map((r) => [r, 'Eric Badege']),
   ];
   check(results.length === 3 && results[0][0].id === PRIMAKOV, `match for the stub: ${JSON.stringify(match).slice(0, 300)}`);
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
