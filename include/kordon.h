@@ -224,12 +224,25 @@ int kd_prop_is_meta(kd_prop prop);
 
 /* ---- building an index ------------------------------------------------- */
 
+/* An analyst's correction of the parties the build finds (see `kordon
+ * resolve`): merge says two records are one party, split that they are
+ * two, whatever the rules say. */
+typedef enum kd_party_judgment_kind { KD_PARTY_MERGE = 1, KD_PARTY_SPLIT = 2 } kd_party_judgment_kind;
+typedef struct kd_party_judgment {
+    kd_party_judgment_kind kind;
+    const char *record_a, *record_b; /* record ids */
+    const char *note;                /* who, when and why: shown as the evidence */
+} kd_party_judgment;
+
 typedef struct kd_build_options {
     const char *output;        /* index file to write (renamed into place) */
     int verbose;               /* print one line per source file to stderr */
     /* Where to write the report of which records of different lists were
      * found to be one party, with the evidence (NULL: none). */
     const char *report;
+    /* Analysts' judgments to apply (records no longer listed are skipped). */
+    const kd_party_judgment *judgments;
+    size_t n_judgments;
 } kd_build_options;
 
 /* Parses every list found under the given files or directories (format

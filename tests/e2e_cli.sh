@@ -113,6 +113,66 @@ check_bad prose.txt "prose.txt:1: not a list format"
 "$bin" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown command must exit 2"
 "$bin" help | grep -q "build SOURCE" || fail "help lists build"
 
+# --- a party is one entity: any record's id prints it, --provenance says who said what --
+e=$("$bin" entity -i "$index" ca-sema-russia-1-part-1-1358)
+expect_in "$e" '"id": "eu-oj-32014R0269-1426"' "entity MEMBER prints the party"
+expect_in "$e" '"ca-sema-russia-1-part-1-1358"' "the party's referents"
+expect_in "$e" '"authority": "Canada"' "one listing per record"
+"$bin" entity -i "$index" --provenance eu-oj-32014R0269-1426 | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d['provenance']['program']['SEMA - Russia - Schedule 1, Part 1'] == ['ca-sema-russia-1-part-1-1358'], d['provenance']['program']
+assert d['provenance']['birthDate']['1976-04-29'] == ['eu-oj-32014R0269-1426', 'ca-sema-russia-1-part-1-1358']
+" || fail "entity --provenance"
+e=$("$bin" entity -i "$index" --record ca-sema-russia-1-part-1-1358)
+expect_in "$e" '"id": "ca-sema-russia-1-part-1-1358"' "entity --record prints the record itself"
+
+# --- analysts correct parties: judgments in the store, applied by the next build --
+db="$tmp/judgments.db"
+rm -f "$db"
+judge() { "$bin" resolve "$@" -i "$index" --db "$db" --user anna; }
+judge split eu-oj-32014R0269-1426 ca-sema-russia-1-part-1-1358 --reason "our KYC says two people" >/dev/null ||
+  fail "resolve split"
+judge merge ca-sema-venezuela-10 ofac-24424 --reason "same man; Canada gives no birth date" >/dev/null ||
+  fail "resolve merge"
+# bad judgments: each refused with its reason, nothing recorded
+bad() { # bad WHY NEEDLE ARGS...
+  local why=$1 needle=$2; shift 2
+  judge "$@" >/dev/null 2>"$tmp/judge.err" && fail "resolve $why succeeded"
+  expect_in "$(cat "$tmp/judge.err")" "$needle" "resolve $why: message"
+}
+bad "of an unknown id" 'no record "no-such-record"' merge eu-oj-32014R0269-1426 no-such-record --reason r
+bad "of a record with itself" "one party with itself" merge ofac-6706 ofac-6706 --reason r
+bad "of one party" "already one party" merge unsc-6907993 ofac-15718 --reason r
+bad "split of two parties" "nothing to split" split ofac-6706 ofac-8234 --reason r
+bad "across kinds" "not one kind of party" merge eu-oj-32014R0269-1426 eu-oj-32014R0269-105 --reason r
+bad "without a reason" "--reason" merge ofac-6706 ofac-8234
+bad "twice" "already recorded" merge ca-sema-venezuela-10 ofac-24424 --reason again
+bad "revoke of nothing" "to revoke" revoke ofac-6706 ofac-8234 --reason r
+[ "$("$bin" resolve list --db "$db" | grep -c '^[0-9]')" = 2 ] || fail "resolve list: $("$bin" resolve list --db "$db")"
+"$bin" resolve list --json --db "$db" | grep -q '"actor":"anna","reason":"same man; Canada gives no birth date"' ||
+  fail "resolve list --json: who and why"
+"$bin" build "$data/lists" -o "$tmp/judged.kdx" -q --db "$db" --report "$tmp/judged.txt" || fail "build --db"
+m=$("$bin" match -i "$tmp/judged.kdx" "Evgeny Primakov")
+expect_in "$m" "ca-sema-russia-1-part-1-1358" "a split holds where the rules would merge"
+m=$("$bin" match -i "$tmp/judged.kdx" "Diosdado Cabello" --limit 3)
+expect_in "$m" "Canada since 2017-09-22" "a merge joins Canada's Cabello to his EU and OFAC records"
+expect_in "$(cat "$tmp/judged.txt")" "analyst: merged by anna on" "the report shows the analyst's evidence"
+expect_in "$(cat "$tmp/judged.txt")" "analyst: split by anna on" "the report shows the split"
+# revoked, the rules decide again
+judge revoke ca-sema-russia-1-part-1-1358 eu-oj-32014R0269-1426 --reason "checked again: one man" >/dev/null ||
+  fail "resolve revoke"
+"$bin" build "$data/lists" -o "$tmp/judged.kdx" -q --db "$db" || fail "build --db after revoke"
+"$bin" match -i "$tmp/judged.kdx" "Evgeny Primakov" | grep -q "^MATCH.*ca-sema-russia-1-part-1-1358" &&
+  fail "a revoked split still holds"
+# a corrupt store: a clear error and no index written
+printf 'this is not a database, just text that is long enough to be read as one\n%.0s' $(seq 1 100) >"$tmp/bad.db"
+rm -f "$tmp/never.kdx"
+"$bin" build "$data/lists/un" -o "$tmp/never.kdx" -q --db "$tmp/bad.db" 2>"$tmp/bad-db.err" &&
+  fail "build with a corrupt store succeeded"
+expect_in "$(cat "$tmp/bad-db.err")" "bad.db" "corrupt store: the message names the file"
+[ -e "$tmp/never.kdx" ] && fail "build with a corrupt store wrote an index"
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -169,10 +169,12 @@ static void test_entity_add_date_keeps_unparsable_text(void **state)
                                          /* remarks after a date in the same field (EU) */
                                          "7.10.1952 POB: Leningrad (now Saint-Petersburg)",
                                          "3.5.1977 (15.4.1974 for the alias Mikhail Stepanov)",
-                                         "Leningrad, USSR"};
+                                         "Leningrad, USSR", "6.3.1955 or 15.3.1955"};
     for (size_t i = 0; i < KD_ARRAY_LEN(values); i++)
         assert_int_equal(entity_add_date(&e, KD_PROP_BIRTH_DATE, values[i], strlen(values[i])), 0);
-    assert_int_equal(entity_count(&e, KD_PROP_BIRTH_DATE), 7);
+    assert_int_equal(entity_count(&e, KD_PROP_BIRTH_DATE), 9);
+    assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1955-03-06"));
+    assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1955-03-15"));
     assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1952-10-07"));
     assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1977-05-03"));
     assert_true(entity_has(&e, KD_PROP_BIRTH_DATE, "1974-04-15"));

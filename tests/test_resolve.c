@@ -16,7 +16,7 @@ static int setup(void **state)
     (void)state;
     ix = build_open_index("lists", "resolve-all.kdx");
     kd_error err = {0};
-    if (resolve_run(ix, &result, &err)) {
+    if (resolve_run(ix, NULL, 0, &result, &err)) {
         fprintf(stderr, "resolve_run: %s\n", err.message);
         return -1;
     }

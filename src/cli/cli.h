@@ -26,6 +26,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 /* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
 const char *cli_default_index(void);
@@ -50,6 +51,13 @@ struct buf;
 void cli_join_name(char *parts[], struct buf *scratch);
 /* ',', ';' or tab, whichever the first line holds most of. */
 char cli_csv_delimiter(const char *path);
+
+/* The standing judgments on parties in the store at db_path, for
+ * kd_build_options (a missing SQLite file holds none and is not created);
+ * free *out with free() before kd_judgment_list_free(list). */
+struct kd_judgment_list;
+int cli_load_judgments(const char *db_path, struct kd_judgment_list *list, kd_party_judgment **out,
+                       kd_error *err);
 
 /* Prints "kordon: <message>" to stderr and returns EXIT_FAILED. */
 int cli_fail(const kd_error *err);

@@ -1,6 +1,7 @@
 /* kordon fetch / kordon update: download the official lists (src/fetch) and,
  * for update, rebuild the index when something changed. */
 #include "cli.h"
+#include "store/store.h"
 #include "fetch/fetch.h"
 
 #include <getopt.h>
@@ -168,7 +169,17 @@ int cmd_update(int argc, char **argv)
     kd_build_options opts = {.output = a.output, .verbose = !a.quiet};
     const char *dirs[] = {a.dir};
     kd_error err = {0};
-    if (kd_build(dirs, 1, &opts, &err))
+    /* analysts' judgments on parties hold across list updates */
+    kd_judgment_list judged;
+    kd_party_judgment *judgments;
+    if (cli_load_judgments(cli_default_db(), &judged, &judgments, &err))
+        return cli_fail(&err);
+    opts.judgments = judgments;
+    opts.n_judgments = judged.n;
+    int rc = kd_build(dirs, 1, &opts, &err);
+    free(judgments);
+    kd_judgment_list_free(&judged);
+    if (rc)
         return cli_fail(&err);
     kd_index *ix;
     if (kd_index_open(a.output, &ix, &err))

@@ -1,9 +1,11 @@
 /* kordon xref: the parties of an index — which records of different lists
  * are the same real person, body or vessel, with the evidence of every
  * link, the candidate links refused and why, and the records one list
- * keeps apart. A report for review; the build does not merge them yet. */
+ * keeps apart, analysts' judgments (kordon resolve) applied. A report for
+ * review: the build makes the same parties. */
 #include "cli.h"
 #include "resolve/resolve.h"
+#include "store/store.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -52,18 +54,20 @@ static void print_json(const kd_index *ix, const resolve_result *r)
 
 int cmd_xref(int argc, char **argv)
 {
-    static const char *usage = "xref [-i INDEX] [--json]";
+    static const char *usage = "xref [-i INDEX] [--json] [--db DB]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'}, {"json", no_argument, NULL, 'j'},
+        {"db", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
-    const char *path = cli_default_index();
+    const char *path = cli_default_index(), *db_path = cli_default_db();
     bool json = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:d:jh", options, NULL)) != -1) {
         switch (c) {
         case 'i': path = optarg; break;
+        case 'd': db_path = optarg; break;
         case 'j': json = true; break;
         case 'h': printf("usage: kordon %s\n", usage); return 0;
         default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
@@ -77,8 +81,17 @@ int cmd_xref(int argc, char **argv)
     kd_index *ix;
     if (kd_index_open(path, &ix, &err))
         return cli_fail(&err);
+    kd_judgment_list judged;
+    kd_party_judgment *judgments;
+    if (cli_load_judgments(db_path, &judged, &judgments, &err)) {
+        kd_index_close(ix);
+        return cli_fail(&err);
+    }
     resolve_result r;
-    if (resolve_run(ix, &r, &err)) {
+    int rc = resolve_run(ix, judgments, judged.n, &r, &err);
+    free(judgments);
+    kd_judgment_list_free(&judged);
+    if (rc) {
         kd_index_close(ix);
         return cli_fail(&err);
     }

@@ -35,6 +35,8 @@ static const command commands[] = {
      "fetch, then rebuild the index (atomically) if any list changed"},
     {"diff", cmd_diff, "diff OLD.kdx NEW.kdx [--json]",
      "entities added, removed and changed per dataset between two indexes"},
+    {"resolve", cmd_resolve, "resolve merge|split|revoke A B --reason R | list [--db DB]",
+     "analysts' judgments on parties: these records are one party, or two"},
     {"xref", cmd_xref, "xref [-i INDEX] [--json]",
      "which records of different lists are the same party, with the evidence (for review)"},
     {"monitor", cmd_monitor, "monitor add FILE.csv | run | list [--db DB]",

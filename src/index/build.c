@@ -164,7 +164,7 @@ static int write_parties(const char *path, const kd_build_options *options, kd_e
     if (rc)
         return rc;
     resolve_result r;
-    if ((rc = resolve_run(ix, &r, err))) {
+    if ((rc = resolve_run(ix, options->judgments, options->n_judgments, &r, err))) {
         kd_index_close(ix);
         return rc;
     }

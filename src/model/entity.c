@@ -188,15 +188,48 @@ static int add_remark_dates(entity *e, kd_prop prop, const char *s, size_t n)
     return 0;
 }
 
+/* "6.3.1955 or 15.3.1955", "1965 or 1966": alternatives, each a date the
+ * list gives. Only when every part reads and the first starts with a digit
+ * ("Circa 1946 or 1949" would have to guess whether the circa holds for
+ * both: it stays text). Returns 1 when added, 0 when not alternatives. */
+static int add_alternatives(entity *e, kd_prop prop, const char *s, size_t n, int *rc)
+{
+    char iso[64];
+    size_t parts = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t start = 0;
+        for (size_t i = 0; i <= n; i++) {
+            if (i < n && !(i + 4 <= n && strncmp(s + i, " or ", 4) == 0))
+                continue;
+            const char *part = s + start;
+            size_t len = text_trim(&part, i - start);
+            if (pass == 0 && (!len || !(part[0] >= '0' && part[0] <= '9') || !date_normalise(part, len, iso, sizeof iso)))
+                return 0;
+            if (pass == 0)
+                parts++;
+            else if (date_normalise(part, len, iso, sizeof iso) && (*rc = entity_add(e, prop, iso, strlen(iso))))
+                return 1;
+            start = i + 4;
+            i += 3;
+        }
+        if (parts < 2)
+            return 0;
+    }
+    return 1;
+}
+
 int entity_add_date(entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     char iso[64];
     if (n && date_normalise(s, n, iso, sizeof iso))
         return entity_add(e, prop, iso, strlen(iso));
+    int rc = 0;
+    if (n && add_alternatives(e, prop, s, n, &rc))
+        return rc;
     size_t cut = n ? leading_date(s, n, iso, sizeof iso) : 0;
     if (cut) {
-        int rc = entity_add(e, prop, iso, strlen(iso));
+        rc = entity_add(e, prop, iso, strlen(iso));
         return rc ? rc : add_remark_dates(e, prop, s + cut, n - cut);
     }
     return entity_add(e, prop, s, n);

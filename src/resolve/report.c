@@ -104,7 +104,8 @@ void resolve_report(const kd_index *ix, const resolve_result *r, FILE *out)
     for (size_t i = 0; i < r->n_refused; i++)
         print_link(out, ix, &r->refused[i], resolve_refusal_name(r->refused[i].refused));
     if (r->n_apart)
-        fprintf(out, "\nKEPT APART (one list, names this alike, other birth dates: two people)\n");
+        fprintf(out, "\nKEPT APART (one list, names this alike, other birth dates: two people; or split by an "
+                     "analyst)\n");
     for (size_t i = 0; i < r->n_apart; i++)
         print_link(out, ix, &r->apart[i], NULL);
 }
@@ -135,6 +136,10 @@ void resolve_report_summary(const kd_index *ix, const resolve_result *r, FILE *o
             r->document_pairs, r->document_pairs_joined);
     if (r->document_pairs)
         fprintf(out, " (%.1f%%)", 100.0 * (double)r->document_pairs_joined / (double)r->document_pairs);
-    fprintf(out, "\nkept apart (one list, the same name, other birth dates): %zu pairs\n", r->n_apart);
+    fprintf(out, "\nkept apart (one list, the same name, other birth dates; or an analyst's split): %zu pairs\n",
+            r->n_apart);
+    if (r->judgments_skipped)
+        fprintf(out, "analysts' judgments naming records this index does not hold (delisted?): %zu, not applied\n",
+                r->judgments_skipped);
 }
 

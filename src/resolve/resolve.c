@@ -89,8 +89,8 @@ static int family_of(kd_schema s)
 
 const char *resolve_kind_name(resolve_kind kind)
 {
-    static const char *const names[] = {"identifier", "name+birth date", "name+birth day (year differs)",
-                                        "name+country"};
+    static const char *const names[] = {"analyst", "identifier", "name+birth date",
+                                        "name+birth day (year differs)", "name+country"};
     return kind < RESOLVE_KIND_COUNT ? names[kind] : "?";
 }
 
@@ -98,7 +98,7 @@ const char *resolve_refusal_name(resolve_refusal refusal)
 {
     static const char *const names[] = {"-", "birth dates differ", "gender differs", "no nationality in common",
                                         "names differ", "identifiers differ", "kept apart by a list",
-                                        "one list holds both as two bodies"};
+                                        "one list holds both as two bodies", "split by an analyst"};
     return refusal < REFUSED_COUNT ? names[refusal] : "?";
 }
 
@@ -609,7 +609,7 @@ static int join(state *s, resolve_result *out)
         if (ra == rb)
             continue; /* in one party already, by stronger evidence */
         if (!l->refused && joins_kept_apart(s, ra, rb))
-            l->refused = REFUSED_KEPT_APART;
+            l->refused = l->kind == RESOLVE_ANALYST ? REFUSED_SPLIT : REFUSED_KEPT_APART;
         if (!l->refused && l->kind == RESOLVE_COUNTRY && one_list_holds_both(s, l->a, l->b))
             l->refused = REFUSED_SAME_LIST;
         if (l->refused) {
@@ -719,7 +719,70 @@ static int match_records(state *s, kd_error *err)
     return rc;
 }
 
-int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
+/* Judgments become links before the rules' (merges, strongest of all) and
+ * pairs kept apart (splits). */
+static int add_judgments(state *s, const kd_party_judgment *judgments, size_t n, resolve_result *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        const kd_party_judgment *j = &judgments[i];
+        int64_t a = j->record_a ? kd_index_find(s->ix, j->record_a) : -1;
+        int64_t b = j->record_b ? kd_index_find(s->ix, j->record_b) : -1;
+        if (a < 0 || b < 0 || a == b) {
+            out->judgments_skipped++;
+            continue;
+        }
+        resolve_link l = {(uint32_t)(a < b ? a : b), (uint32_t)(a < b ? b : a), RESOLVE_ANALYST, REFUSED_NONE,
+                          1.0, ""};
+        snprintf(l.detail, sizeof l.detail, "%s %s", j->kind == KD_PARTY_MERGE ? "merged" : "split",
+                 j->note && *j->note ? j->note : "by an analyst");
+        int rc;
+        if (j->kind == KD_PARTY_MERGE) {
+            rc = links_append(&s->all.candidates, &s->all.n_candidates, &s->all.cap_candidates, &l);
+        } else {
+            l.refused = REFUSED_SPLIT;
+            rc = links_append(&s->all.kept_apart, &s->all.n_kept_apart, &s->all.cap_kept_apart, &l);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int resolve_check_judgment(const kd_index *ix, kd_party_judgment_kind kind, const char *record_a,
+                           const char *record_b, kd_error *err)
+{
+    if (kind != KD_PARTY_MERGE && kind != KD_PARTY_SPLIT)
+        return error_set(err, KD_EUSAGE, "a judgment is a merge or a split");
+    const char *ids[2] = {record_a, record_b};
+    int64_t at[2];
+    for (int k = 0; k < 2; k++) {
+        if (!ids[k] || !*ids[k])
+            return error_set(err, KD_EUSAGE, "a judgment names two records");
+        if ((at[k] = kd_index_find(ix, ids[k])) < 0)
+            return error_set(err, KD_ENOTFOUND, "no record \"%.200s\" in the index", ids[k]);
+    }
+    if (at[0] == at[1])
+        return error_set(err, KD_EUSAGE, "\"%.200s\" twice: a record is one party with itself", ids[0]);
+    kd_entity_view va, vb;
+    kd_index_entity(ix, (size_t)at[0], &va);
+    kd_index_entity(ix, (size_t)at[1], &vb);
+    if (!family_of(va.schema) || family_of(va.schema) != family_of(vb.schema))
+        return error_set(err, KD_EUSAGE, "%.200s is a %s and %.200s a %s: not one kind of party", ids[0],
+                         kd_schema_name(va.schema), ids[1], kd_schema_name(vb.schema));
+    bool together = kd_index_party(ix, (size_t)at[0]) == kd_index_party(ix, (size_t)at[1]);
+    kd_entity_view party;
+    kd_index_entity(ix, kd_index_party(ix, (size_t)at[0]), &party);
+    if (kind == KD_PARTY_MERGE && together)
+        return error_set(err, KD_EUSAGE, "%.200s and %.200s are already one party (%.200s)", ids[0], ids[1],
+                         party.id);
+    if (kind == KD_PARTY_SPLIT && !together)
+        return error_set(err, KD_EUSAGE, "%.200s and %.200s are not one party: there is nothing to split", ids[0],
+                         ids[1]);
+    return 0;
+}
+
+int resolve_run(const kd_index *ix, const kd_party_judgment *judgments, size_t n_judgments, resolve_result *out,
+                kd_error *err)
 {
     memset(out, 0, sizeof *out);
     state s = {.ix = ix, .n = kd_index_entity_count(ix)};
@@ -735,6 +798,8 @@ int resolve_run(const kd_index *ix, resolve_result *out, kd_error *err)
         read_record(ix, e, &s.records[e]);
         s.parent[e] = s.ring[e] = (uint32_t)e;
     }
+    if (!rc && add_judgments(&s, judgments, n_judgments, out))
+        rc = error_set(err, KD_ENOMEM, "out of memory");
     if (!rc)
         rc = identifier_candidates(&s, m, err);
     if (!rc)

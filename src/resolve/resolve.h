@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 typedef enum resolve_kind {
+    RESOLVE_ANALYST,        /* an analyst's merge (or split, among pairs kept apart) */
     RESOLVE_IDENTIFIER,     /* a shared strong identifier */
     RESOLVE_BIRTH_DATE,     /* person: name and the same birth date */
     RESOLVE_BIRTH_YEAR,     /* person: name, same day and month, another year */
@@ -39,6 +40,7 @@ typedef enum resolve_refusal {
     REFUSED_IDENTIFIER,     /* both have an identifier of the kind, none shared */
     REFUSED_KEPT_APART,     /* would join records known to be different parties */
     REFUSED_SAME_LIST,      /* bodies by name: both parties hold a record of one list */
+    REFUSED_SPLIT,          /* would join records an analyst split */
     REFUSED_COUNT
 } resolve_refusal;
 
@@ -62,10 +64,22 @@ typedef struct resolve_result {
     size_t parties;         /* distinct parties among the screenable records */
     /* records on different lists that share an IMO or a passport / ID number */
     size_t document_pairs, document_pairs_joined;
+    size_t judgments_skipped;   /* naming a record the index does not hold */
 } resolve_result;
 
-/* Finds the parties of an index (a few seconds for all the shared lists). */
-int resolve_run(const kd_index *index, resolve_result *out, kd_error *err);
+/* Finds the parties of an index (a few seconds for all the shared lists),
+ * with analysts' judgments applied: a merge joins two records before any
+ * rule, a split keeps two records in different parties whatever joins
+ * them. Judgments naming records not in the index are skipped (counted in
+ * out->judgments_skipped). */
+int resolve_run(const kd_index *index, const kd_party_judgment *judgments, size_t n_judgments,
+                resolve_result *out, kd_error *err);
+/* Whether a judgment can be recorded against this index: both records
+ * exist, are not one record, are of one family (a vessel is no company);
+ * a merge joins two parties, a split divides one. KD_ENOTFOUND for an
+ * unknown record, KD_EUSAGE otherwise, with the reason in err. */
+int resolve_check_judgment(const kd_index *index, kd_party_judgment_kind kind, const char *record_a,
+                           const char *record_b, kd_error *err);
 void resolve_result_free(resolve_result *r);
 
 const char *resolve_kind_name(resolve_kind kind);

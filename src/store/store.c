@@ -1,7 +1,6 @@
 /* The audit store (see store.h): migrations, runs, alerts, decisions,
  * allow-list, monitoring and the audit export, over db.h. */
-#include "store/store.h"
-#include "store/db.h"
+#include "store/store_internal.h"
 #include "store/migrations.h"
 #include "model/model.h"
 
@@ -10,12 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-struct kd_store {
-    db *d;
-};
 
 /* ISO 8601 UTC with milliseconds: sorts as text, as the audit export needs. */
-static void now_iso(char out[32])
+void store_now_iso(char out[32])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -98,7 +94,7 @@ static int migrate(kd_store *s, kd_error *err)
             break;
         }
         char now[32];
-        now_iso(now);
+        store_now_iso(now);
         db_stmt *ins;
         if (!(rc = db_prepare(d, "INSERT INTO kordon_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                               &ins, err))) {
@@ -362,7 +358,7 @@ void kd_store_run_abort(kd_run *run)
 }
 
 /* Steps an INSERT ... RETURNING id. */
-static int insert_returning(db_stmt *st, int64_t *id, kd_error *err)
+int store_insert_returning(db_stmt *st, int64_t *id, kd_error *err)
 {
     int rc = db_step(st, err);
     if (rc == 1) {
@@ -387,7 +383,7 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->kind = req->kind;
     run->input_ids.table = "inputs";
     run->result_ids.table = "results";
-    now_iso(run->started_at);
+    store_now_iso(run->started_at);
     run->hash_cap = 64;
     run->hash_keys = calloc(run->hash_cap, sizeof *run->hash_keys);
     run->hash_values = malloc(run->hash_cap * sizeof *run->hash_values);
@@ -414,7 +410,7 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
         db_bind_text(st, 4, req->parameters && *req->parameters ? req->parameters : "{}");
         db_bind_text(st, 5, kd_index_built_at(ix));
         db_bind_text(st, 6, run->started_at);
-        rc = insert_returning(st, &run->id, err);
+        rc = store_insert_returning(st, &run->id, err);
         db_finalize(st);
     }
     if (!rc && !(rc = db_prepare(d, "INSERT INTO run_datasets (run_id, dataset, version, newest_date, "
@@ -647,7 +643,7 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         if (!reason)
             continue;
         if (!now[0])
-            now_iso(now);
+            store_now_iso(now);
         st = run->ins_alert;
         db_bind_int(st, 1, run->id);
         db_bind_int(st, 2, result_id);
@@ -671,7 +667,7 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
 {
     db *d = run->s->d;
     char now[32];
-    now_iso(now);
+    store_now_iso(now);
     db_stmt *st = NULL;
     int rc = db_bulk_flush(d, err);
     if (!rc)
@@ -832,7 +828,7 @@ static int insert_allow(db *d, const char *customer_id, const char *entity_id, c
                         kd_error *err)
 {
     char now[32];
-    now_iso(now);
+    store_now_iso(now);
     db_stmt *st;
     int rc = db_prepare(d, "INSERT INTO allow_list (customer_id, entity_id, entity_hash, allowed, "
                            "decision_id, actor, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -869,7 +865,7 @@ int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const cha
     kd_alert a;
     rc = kd_store_alert_get(s, alert_id, &a, err);
     char now[32];
-    now_iso(now);
+    store_now_iso(now);
     int64_t id = 0;
     db_stmt *st = NULL;
     if (!rc && !(rc = db_prepare(d, "INSERT INTO decisions (alert_id, reviewer, verdict, comment, decided_at) "
@@ -879,7 +875,7 @@ int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const cha
         db_bind_text(st, 3, kd_verdict_name(verdict));
         db_bind_text(st, 4, comment);
         db_bind_text(st, 5, now);
-        rc = insert_returning(st, &id, err);
+        rc = store_insert_returning(st, &id, err);
         db_finalize(st);
     }
     /* The allow-list follows the newest decision on the pair: clearing a
@@ -932,7 +928,7 @@ int kd_store_monitor_add(kd_store *s, const kd_customer *customers, size_t n, kd
                        "identifier = excluded.identifier, updated_at = excluded.updated_at",
                     &st, err);
     char now[32];
-    now_iso(now);
+    store_now_iso(now);
     for (size_t i = 0; !rc && i < n; i++) {
         const kd_customer *c = &customers[i];
         db_bind_text(st, 1, c->id);

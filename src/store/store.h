@@ -18,6 +18,7 @@
 #include "kordon.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct kd_store kd_store;
@@ -202,5 +203,40 @@ typedef enum kd_audit_format { KD_AUDIT_CSV, KD_AUDIT_JSONL } kd_audit_format;
 /* kd_store_audit written to out as CSV (with a header) or JSON lines. */
 int kd_store_audit_export(kd_store *s, const char *from, const char *to, kd_audit_format format,
                           FILE *out, size_t *n_events, kd_error *err);
+
+/* ---- analysts' judgments on parties ----------------------------------------
+ * "These two records are one party" (merge), "are two" (split), or the end
+ * of an earlier judgment on the pair (revoke). Append-only; the newest row
+ * of a pair is its state. Check a merge or split against the index first
+ * (resolve_check_judgment): the store only knows its own rows. */
+typedef enum kd_judgment_kind { KD_JUDGMENT_MERGE = 1, KD_JUDGMENT_SPLIT, KD_JUDGMENT_REVOKE } kd_judgment_kind;
+const char *kd_judgment_kind_name(kd_judgment_kind kind);
+int kd_judgment_kind_from_name(const char *name); /* -1 when unknown */
+
+typedef struct kd_judgment {
+    int64_t id;
+    kd_judgment_kind kind;
+    char *record_a, *record_b; /* record_a sorts first */
+    char *actor, *reason, *created_at;
+    char *note;                /* set by kd_judgments_for_build */
+} kd_judgment;
+
+typedef struct kd_judgment_list {
+    kd_judgment *items;
+    size_t n;
+} kd_judgment_list;
+
+/* Records a judgment (KD_EUSAGE: the same judgment already stands, or
+ * fields missing; KD_ENOTFOUND: a revoke with nothing to revoke). */
+int kd_store_judge(kd_store *s, kd_judgment_kind kind, const char *record_a, const char *record_b,
+                   const char *actor, const char *reason, int64_t *id, kd_error *err);
+/* Every judgment in order, or (current_only) the standing merges and
+ * splits, one per pair. */
+int kd_store_judgments(kd_store *s, bool current_only, kd_judgment_list *out, kd_error *err);
+void kd_judgment_list_free(kd_judgment_list *list);
+/* The standing judgments of a list (kd_store_judgments with current_only)
+ * as kd_build_options wants them, pointing into the list (free *out with
+ * free(), before the list). */
+int kd_judgments_for_build(kd_judgment_list *list, kd_party_judgment **out, kd_error *err);
 
 #endif
