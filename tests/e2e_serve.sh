@@ -146,6 +146,35 @@ screen_c1 c1 >/dev/null; screen_c1 c2 >/dev/null
 new=$(curl -s "$url/alerts?status=all" | json '[(a["customer_id"], a["entity_id"]) for a in d["alerts"]]['"$before"':]')
 case "$new" in *"('c1', 'eu-oj-32014R0269-1426')"*) fail "allow-listed pair alerted again: $new";; esac
 case "$new" in *"('c2', 'eu-oj-32014R0269-1426')"*) ;; *) fail "c2 not alerted: $new";; esac
+# ---- analysts correct parties: a judgment applies at once, and to every index loaded later
+primakov_ids() { curl -s -X POST "$url/match/default" -H 'Content-Type: application/json' \
+  -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' |
+  json '[r["id"] for r in d["responses"]["q"]["results"] if r["match"]]'; }
+judge() { expect_status "$1" POST /resolve/judgments -H 'X-Kordon-User: ada' -d "$2"; }
+judge 404 '{"kind": "split", "records": ["eu-oj-32014R0269-1426", "no-such-record"], "reason": "r"}'
+judge 422 '{"kind": "split", "records": ["eu-oj-32014R0269-1426", "eu-oj-32014R0269-1426"], "reason": "r"}'
+judge 422 '{"kind": "merge", "records": ["eu-oj-32014R0269-1426", "ca-sema-russia-1-part-1-1358"], "reason": "r"}'
+judge 422 '{"kind": "split", "records": ["eu-oj-32014R0269-1426", "ca-sema-russia-1-part-1-1358"]}'
+judge 422 '{"kind": "divorce", "records": ["eu-oj-32014R0269-1426", "ca-sema-russia-1-part-1-1358"], "reason": "r"}'
+judge 404 '{"kind": "revoke", "records": ["eu-oj-32014R0269-1426", "ca-sema-russia-1-part-1-1358"], "reason": "r"}'
+expect_status 415 POST /resolve/judgments -H 'Content-Type: text/plain' \
+  -d '{"kind": "split", "records": ["eu-oj-32014R0269-1426", "ca-sema-russia-1-part-1-1358"], "reason": "r"}'
+expect_status 200 GET /resolve/judgments
+[ "$(json 'd["judgments"]' <"$tmp/body")" = "[]" ] || fail "refused judgments were recorded: $(head -c 300 "$tmp/body")"
+judge 201 '{"kind": "split", "records": ["eu-oj-32014R0269-1426", "ca-sema-russia-1-part-1-1358"], "reason": "two men per our KYC"}'
+[ "$(json '(d["applied"], d["parties"])' <"$tmp/body")" = "(True, ['eu-oj-32014R0269-1426', 'ca-sema-russia-1-part-1-1358'])" ] ||
+  fail "split: $(head -c 300 "$tmp/body")"
+[ "$(primakov_ids)" = "['eu-oj-32014R0269-1426', 'ca-sema-russia-1-part-1-1358']" ] || fail "after the split: $(primakov_ids)"
+expect_status 200 POST /admin/reload
+[ "$(primakov_ids)" = "['eu-oj-32014R0269-1426', 'ca-sema-russia-1-part-1-1358']" ] || fail "the split lost on reload: $(primakov_ids)"
+expect_status 200 GET /readyz
+[ "$(json 'd["index"]["judgments_applied"]' <"$tmp/body")" = 1 ] || fail "/readyz judgments_applied: $(head -c 300 "$tmp/body")"
+judge 201 '{"kind": "revoke", "records": ["ca-sema-russia-1-part-1-1358", "eu-oj-32014R0269-1426"], "reason": "one man after all"}'
+[ "$(primakov_ids)" = "['eu-oj-32014R0269-1426']" ] || fail "after the revoke: $(primakov_ids)"
+expect_status 200 GET '/resolve/judgments?all=true'
+[ "$(json '[(j["kind"], j["actor"]) for j in d["judgments"]]' <"$tmp/body")" = "[('split', 'ada'), ('revoke', 'ada')]" ] ||
+  fail "/resolve/judgments?all=true: $(head -c 300 "$tmp/body")"
+
 # decisions are appended: a correction is a new decision, the newest is the state
 expect_status 201 POST "/alerts/$alert/decision" -d '{"verdict": "true_match", "reviewer": "Bea", "comment": "correction"}'
 expect_status 200 GET "/alerts/$alert"

@@ -186,6 +186,7 @@ static const char *const *route_types(http_route_id route)
     case ROUTE_MATCH:
     case ROUTE_ALERTS:
     case ROUTE_ADMIN:
+    case ROUTE_RESOLVE:
         return json;
     case ROUTE_SCREEN:
         return screen;

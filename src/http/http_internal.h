@@ -56,6 +56,7 @@ typedef struct live_index {
      * /scan or /screen of text, under tables_lock */
     struct scan_tables *scan_tables;
     pthread_mutex_t tables_lock;
+    size_t judgments;           /* analysts' judgments on parties applied to it */
 } live_index;
 
 /* Which version of the index file: a new file renamed into place has a new
@@ -90,6 +91,10 @@ typedef struct live {
     bool pending;
     live_file_id pending_id;
     double pending_since;       /* http_now() when pending_id was first seen */
+    /* Called on every generation loaded, before it is served (the server
+     * applies the store's judgments on parties); non-zero refuses it. */
+    int (*prepare)(void *context, live_index *g, kd_error *err);
+    void *prepare_context;
 } live;
 
 /* What the watcher makes of the file at the path. */
@@ -130,8 +135,8 @@ void live_give_scanner(live_index *g, kd_scanner *s);
     X(CATALOG, "catalog") X(ALGORITHMS, "algorithms") X(HEALTHZ, "healthz")    \
     X(READYZ, "readyz") X(RECONCILE, "reconcile") X(METRICS, "metrics")        \
     X(SCAN, "scan") X(SCREEN, "screen") X(OPENAPI, "openapi")                  \
-    X(ADMIN, "admin") X(ALERTS, "alerts") X(AUDIT, "audit") X(WEB, "web")      \
-    X(OTHER, "other")
+    X(ADMIN, "admin") X(ALERTS, "alerts") X(AUDIT, "audit")                    \
+    X(RESOLVE, "resolve") X(WEB, "web") X(OTHER, "other")
 
 typedef enum http_route_id {
 #define HTTP_ROUTE_ENUM(name, text) ROUTE_##name,
@@ -324,6 +329,12 @@ void route_readyz(http_request *rq, http_response *rs);
 /* /alerts, /alerts/{id}, /alerts/{id}/decision, /audit (needs --db). */
 void route_alerts(http_request *rq, http_response *rs, const char *rest);
 void route_audit(http_request *rq, http_response *rs);
+/* /resolve/judgments: analysts' judgments on parties (GET lists, POST
+ * records one and reloads the index so that it applies). */
+void route_resolve(http_request *rq, http_response *rs, const char *rest);
+/* live.prepare of a server with a store: the standing judgments applied
+ * to a generation's parties. */
+int http_apply_judgments(void *server, live_index *g, kd_error *err);
 /* A store connection from the pool (opened on demand), or NULL with a
  * reason; give it back with http_store_give. */
 struct kd_store *http_store_take(http_server *s, kd_error *err);

@@ -173,6 +173,8 @@ int live_load(live *l, kd_error *err)
                : error_set(err, KD_ENOMEM, "%s: out of memory", l->path);
     if (!rc && find_referents(g))
         rc = error_set(err, KD_ENOMEM, "out of memory loading %s", l->path);
+    if (!rc && l->prepare)
+        rc = l->prepare(l->prepare_context, g, err);
     live_file_id id = file_id(&st);
     int fd = hold(l->path, &id);
     if (rc) {

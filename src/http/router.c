@@ -38,6 +38,7 @@ http_route_id http_route_classify(const char *path)
         {"/readyz", ROUTE_READYZ},     {"/reconcile", ROUTE_RECONCILE}, {"/metrics", ROUTE_METRICS},
         {"/scan", ROUTE_SCAN},         {"/screen", ROUTE_SCREEN},       {"/openapi.json", ROUTE_OPENAPI},
         {"/admin", ROUTE_ADMIN},       {"/alerts", ROUTE_ALERTS},       {"/audit", ROUTE_AUDIT},
+        {"/resolve", ROUTE_RESOLVE},
     };
     for (size_t i = 0; i < KD_ARRAY_LEN(table); i++)
         if (under(path, table[i].prefix))
@@ -173,6 +174,13 @@ void http_dispatch(http_request *rq, http_response *rs, http_route_id route)
             return;
         }
         route_alerts(rq, rs, under(p, "/alerts"));
+        return;
+    case ROUTE_RESOLVE:
+        if (!is(m, "GET") && !is(m, "POST")) {
+            method_not_allowed(rs, "GET, POST");
+            return;
+        }
+        route_resolve(rq, rs, under(p, "/resolve"));
         return;
     case ROUTE_AUDIT:
         if (!is(m, "GET")) {

@@ -525,6 +525,9 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
             return rc;
         }
         http_store_give(s, store);
+        /* every index loaded gets the analysts' judgments on parties */
+        s->live.prepare = http_apply_judgments;
+        s->live.prepare_context = s;
     }
     if (!options->quiet) {
         if (!options->access_log)

@@ -115,6 +115,8 @@ void route_readyz(http_request *rq, http_response *rs)
                              (json_int_t)(built ? now - built : 0), "loaded_at", iso_time(rq->index->loaded_at),
                              "entity_count", (json_int_t)kd_index_entity_count(ix), "party_count",
                              (json_int_t)all_parties, "reload", reload, "datasets", datasets, "sources", sources);
+    /* parties as analysts corrected them (kordon resolve, /resolve/judgments) */
+    json_object_set_new(json_object_get(body, "index"), "judgments_applied", json_integer((json_int_t)rq->index->judgments));
     if (st.failing)
         json_object_set_new(body, "detail",
                             json_string("the last reload failed; still serving the index loaded before it"));

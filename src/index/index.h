@@ -172,6 +172,7 @@ struct kd_index {
     uint32_t *members;
     uint32_t *member_first;
     uint32_t *member_count;
+    uint32_t *own_parties;      /* parties when index_set_parties gave them */
 };
 
 /* The rank of the authority that lists an entity, lowest first: the UN
@@ -181,6 +182,11 @@ struct kd_index {
 int index_authority_rank(const kd_index *ix, size_t entity);
 /* Fills members, member_first and member_count from parties (at open). */
 int index_group_members(kd_index *ix);
+/* Replaces the parties the file holds (an analyst's judgment applied after
+ * the build), before the index is shared: takes parties (one entry per
+ * entity, each naming a record that names itself), freed with the index.
+ * KD_EINDEX when the table is not one; KD_ENOMEM. */
+int index_set_parties(kd_index *ix, uint32_t *parties, kd_error *err);
 
 /* Writes a copy of an open index with one more section (replacing one of
  * the same tag), checksummed, to path (temp file and rename). */

@@ -309,7 +309,34 @@ void kd_index_close(kd_index *ix)
     free(ix->members);
     free(ix->member_first);
     free(ix->member_count);
+    free(ix->own_parties);
     free(ix);
+}
+
+int index_set_parties(kd_index *ix, uint32_t *parties, kd_error *err)
+{
+    for (size_t i = 0; i < ix->n_entities; i++)
+        if (parties[i] >= ix->n_entities || parties[parties[i]] != parties[i]) {
+            free(parties);
+            return error_set(err, KD_EINDEX, "a party table where entity %zu names no party", i);
+        }
+    const uint32_t *was = ix->parties;
+    uint32_t *members = ix->members, *first = ix->member_first, *count = ix->member_count;
+    ix->parties = parties;
+    if (index_group_members(ix)) {
+        ix->parties = was;
+        ix->members = members;
+        ix->member_first = first;
+        ix->member_count = count;
+        free(parties);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    free(members);
+    free(first);
+    free(count);
+    free(ix->own_parties);
+    ix->own_parties = parties;
+    return 0;
 }
 
 size_t kd_index_entity_count(const kd_index *ix) { return ix->n_entities; }
