@@ -66,10 +66,10 @@ static void test_migrations_once(void **state)
     kd_error err = {0};
     assert_int_equal(kd_store_open(path, &s, &err), 0);
     assert_string_equal(kd_store_engine(s), "sqlite");
-    assert_int_equal(kd_store_schema_version(s, &err), 1);
+    assert_int_equal(kd_store_schema_version(s, &err), 2);
     kd_store_close(s);
     assert_int_equal(kd_store_open(path, &s, &err), 0);
-    assert_int_equal(kd_store_schema_version(s, &err), 1);
+    assert_int_equal(kd_store_schema_version(s, &err), 2);
     kd_store_close(s);
 
     /* A store written by a newer kordon is refused, not damaged. */
@@ -379,6 +379,61 @@ static int count_event(void *arg, const kd_audit_event *ev)
     return c->stop_after && c->runs + c->alerts + c->decisions + c->other >= c->stop_after ? c->stop_with : 0;
 }
 
+/* Judgments on parties: append-only, the newest row of a pair its state,
+ * the pair stored in one order whichever way it was named. */
+static void test_judgments(void **state)
+{
+    (void)state;
+    const char *path = fresh_db("store-judgments.db");
+    kd_store *s;
+    kd_error err = {0};
+    assert_int_equal(kd_store_open(path, &s, &err), 0);
+    int64_t id = 0;
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_SPLIT, "z-record", "a-record", "ada", "two people", &id, &err), 0);
+    assert_true(id > 0);
+    /* the same judgment again, a revoke of nothing, bad fields */
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_SPLIT, "a-record", "z-record", "ada", "again", NULL, &err),
+                     KD_EUSAGE);
+    assert_non_null(strstr(err.message, "already recorded"));
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_REVOKE, "a-record", "b-record", "ada", "r", NULL, &err),
+                     KD_ENOTFOUND);
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_MERGE, "a-record", "a-record", "ada", "r", NULL, &err), KD_EUSAGE);
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_MERGE, "a-record", "b-record", "ada", "", NULL, &err), KD_EUSAGE);
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_MERGE, "a-record", "b-record", "", "r", NULL, &err), KD_EUSAGE);
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_MERGE, "a-record", "b\xff", "ada", "r", NULL, &err), KD_EUTF8);
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_MERGE, "a-record", "b-record", "bea", "one party", NULL, &err), 0);
+    kd_judgment_list l;
+    assert_int_equal(kd_store_judgments(s, true, &l, &err), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.items[0].kind, KD_JUDGMENT_SPLIT);
+    assert_string_equal(l.items[0].record_a, "a-record");
+    assert_string_equal(l.items[0].record_b, "z-record");
+    kd_party_judgment *build = NULL;
+    assert_int_equal(kd_judgments_for_build(&l, &build, &err), 0);
+    assert_int_equal(build[1].kind, KD_PARTY_MERGE);
+    assert_non_null(strstr(build[1].note, "by bea on "));
+    assert_non_null(strstr(build[1].note, "one party"));
+    free(build);
+    kd_judgment_list_free(&l);
+    /* revoked, the split no longer stands; every row is still there */
+    assert_int_equal(kd_store_judge(s, KD_JUDGMENT_REVOKE, "a-record", "z-record", "ada", "one after all", NULL, &err),
+                     0);
+    assert_int_equal(kd_store_judgments(s, true, &l, &err), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].kind, KD_JUDGMENT_MERGE);
+    kd_judgment_list_free(&l);
+    assert_int_equal(kd_store_judgments(s, false, &l, &err), 0);
+    assert_int_equal(l.n, 3);
+    kd_judgment_list_free(&l);
+    kd_store_close(s);
+    /* append-only in the database itself */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM party_judgments", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE party_judgments SET kind = 'merge'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
 static void test_audit(void **state)
 {
     (void)state;
@@ -419,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_runs_commit_whole),
         cmocka_unit_test(test_decisions_and_allow_list),
         cmocka_unit_test(test_monitoring),
+        cmocka_unit_test(test_judgments),
         cmocka_unit_test(test_audit),
     };
     return cmocka_run_group_tests(tests, build_indexes, NULL);
