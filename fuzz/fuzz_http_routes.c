@@ -33,11 +33,15 @@ static const route routes[] = {
     {"POST", "/scan", "text/plain", 0},
     {"POST", "/reconcile/default", "application/x-www-form-urlencoded", 0},
     {"POST", "/alerts/1/decision", "application/json", 0},
+    /* a body that records a judgment reloads the index: slow, but that is
+     * the path a hostile body takes */
+    {"POST", "/resolve/judgments", "application/json", 0},
     {"GET", "/search/default?q=", NULL, 1},
     {"GET", "/reconcile/default?queries=", NULL, 1},
     {"GET", "/reconcile/default/suggest/entity?prefix=", NULL, 1},
     {"GET", "/audit?from=", NULL, 1},
     {"GET", "/entities/", NULL, 1},
+    {"GET", "/resolve/judgments?all=", NULL, 1},
 };
 
 static unsigned port_once(void)
