@@ -573,20 +573,28 @@ static bool joins_kept_apart(state *s, uint32_t ra, uint32_t rb)
 
 /* Whether the parties of records a and b each hold a record of one list
  * (one dataset, one published document: the EU's regulations are lists of
- * their own): a list that names two bodies separately has listed two bodies, and a
- * third list's aliases (the UN's Afghan Support Committee and Revival of
- * Islamic Heritage Society, both under one OFAC record's names) do not
- * make them one. Persons are not judged so: one list's records of one name
- * and one birth date are one person listed under two regimes. */
-static bool one_list_holds_both(const state *s, uint32_t a, uint32_t b)
+ * their own) and those two records are not the list's own duplicates (their
+ * main names matching each other both ways). A list that names two bodies
+ * separately, under different names, has listed two bodies, and a third
+ * list's aliases (the UN's Afghan Support Committee and Revival of Islamic
+ * Heritage Society, both under one OFAC record's names) do not make them
+ * one; Canada listing "Uralvagonzavod" twice has listed it twice. Persons
+ * are not judged so: one list's records of one name and one birth date are
+ * one person listed under two regimes. */
+static bool one_list_holds_both(const state *s, kd_matcher *m, uint32_t a, uint32_t b)
 {
     uint32_t x = a;
     do {
         uint32_t y = b;
         do {
-            if (s->records[x].dataset == s->records[y].dataset &&
-                strcmp(s->records[x].source, s->records[y].source) == 0)
-                return true;
+            const record *rx = &s->records[x], *ry = &s->records[y];
+            if (rx->dataset == ry->dataset && strcmp(rx->source, ry->source) == 0) {
+                double there = 0, back = 0;
+                if (!rx->name || !ry->name || kd_match_entity(m, rx->name, y, &there, NULL) ||
+                    kd_match_entity(m, ry->name, x, &back, NULL) || there < BODY_NAME_FLOOR ||
+                    back < BODY_NAME_FLOOR)
+                    return true;
+            }
             y = s->ring[y];
         } while (y != b);
         x = s->ring[x];
@@ -594,7 +602,7 @@ static bool one_list_holds_both(const state *s, uint32_t a, uint32_t b)
     return false;
 }
 
-static int join(state *s, resolve_result *out)
+static int join(state *s, kd_matcher *m, resolve_result *out)
 {
     size_t cap_links = 0, cap_refused = 0;
     if (s->all.n_candidates)
@@ -610,7 +618,7 @@ static int join(state *s, resolve_result *out)
             continue; /* in one party already, by stronger evidence */
         if (!l->refused && joins_kept_apart(s, ra, rb))
             l->refused = l->kind == RESOLVE_ANALYST ? REFUSED_SPLIT : REFUSED_KEPT_APART;
-        if (!l->refused && l->kind == RESOLVE_COUNTRY && one_list_holds_both(s, l->a, l->b))
+        if (!l->refused && l->kind == RESOLVE_COUNTRY && one_list_holds_both(s, m, l->a, l->b))
             l->refused = REFUSED_SAME_LIST;
         if (l->refused) {
             if (links_append(&out->refused, &out->n_refused, &cap_refused, l))
@@ -804,7 +812,7 @@ int resolve_run(const kd_index *ix, const kd_party_judgment *judgments, size_t n
         rc = identifier_candidates(&s, m, err);
     if (!rc)
         rc = match_records(&s, err);
-    if (!rc && join(&s, out))
+    if (!rc && join(&s, m, out))
         rc = error_set(err, KD_ENOMEM, "out of memory");
     /* pairs one authority keeps apart, as found (each once) */
     size_t cap_apart = 0;
