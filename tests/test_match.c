@@ -111,12 +111,37 @@ static void test_match_on_ftm_index(void **state)
     kd_index_close(ix);
 }
 
+/* Identifiers compare on their letters and digits; remarks the lists
+ * write beside a number in the same field are not part of it. */
+static void test_identifier_keys(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"AB 123-456", "AB123456"},
+        {"290320764 (issued by the DPRK)", "290320764"},
+        {"Yemen number 05274639, issued on 7.10.2013", "05274639"},
+        {"IMO 9187629", "9187629"},
+        {"no. 12 34", "NO1234"},
+        {"unknown", "UNKNOWN"},
+        {"", ""},
+    };
+    char key[64];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        match_identifier_key(cases[i][0], key, sizeof key);
+        assert_string_equal(key, cases[i][1]);
+    }
+    /* a key never overruns its buffer */
+    assert_int_equal(match_identifier_key("1234567890", key, 5), 4);
+    assert_string_equal(key, "1234");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jaro_winkler_published_values),
         cmocka_unit_test(test_levenshtein_with_limit),
         cmocka_unit_test(test_birth_dates),
+        cmocka_unit_test(test_identifier_keys),
         cmocka_unit_test(test_schema_compatibility),
         cmocka_unit_test(test_match_on_ftm_index),
     };

@@ -102,15 +102,39 @@ date_verdict match_compare_dates(const char *query, const char *listed)
     return (q.day && l.day && q.month == l.month) ? DATE_EXACT : DATE_SAME_YEAR;
 }
 
+/* Lists write remarks beside a number in the same field: "290320764
+ * (issued by the DPRK)", "Yemen number 05274639, issued on 7.10.2013".
+ * The number is what comes before the first '(', ',' or ';', without the
+ * words of three letters or more that carry no digit ("Yemen", "number");
+ * a short prefix stays ("AB 123456"). A value without digits is kept whole. */
 size_t match_identifier_key(const char *s, char *out, size_t size)
 {
+    size_t n = strcspn(s, "(,;");
+    bool digits = false;
+    for (size_t i = 0; i < n && !digits; i++)
+        digits = s[i] >= '0' && s[i] <= '9';
+    if (!digits)
+        n = strlen(s);
     size_t k = 0;
-    for (; *s && k + 1 < size; s++) {
-        char c = *s;
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 32);
-        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            out[k++] = c;
+    for (size_t i = 0; i < n && k + 1 < size;) {
+        size_t end = i;
+        bool word_digits = false;
+        size_t letters = 0;
+        while (end < n && s[end] != ' ' && s[end] != '\t') {
+            word_digits |= s[end] >= '0' && s[end] <= '9';
+            letters += (s[end] >= 'a' && s[end] <= 'z') || (s[end] >= 'A' && s[end] <= 'Z');
+            end++;
+        }
+        bool remark = digits && !word_digits && letters >= 3;
+        for (; i < end && k + 1 < size; i++) {
+            char c = s[i];
+            if (c >= 'a' && c <= 'z')
+                c = (char)(c - 32);
+            if (!remark && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+                out[k++] = c;
+        }
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
     }
     out[k] = '\0';
     return k;

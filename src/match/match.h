@@ -21,7 +21,9 @@ typedef enum date_verdict { DATE_UNKNOWN, DATE_EXACT, DATE_SAME_YEAR, DATE_NEAR,
 date_verdict match_compare_dates(const char *query, const char *listed);
 
 /* Identifiers compare on letters and digits only, case-folded:
- * "AB 123-456" = "ab123456". Returns the length written. */
+ * "AB 123-456" = "ab123456"; remarks beside the number are left out
+ * ("290320764 (issued by the DPRK)" = "290320764"). Returns the length
+ * written. */
 size_t match_identifier_key(const char *s, char *out, size_t size);
 
 /* Moves a name score by the evidence beside the name — birth dates,
