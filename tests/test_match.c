@@ -121,6 +121,7 @@ static void test_identifier_keys(void **state)
         {"290320764 (issued by the DPRK)", "290320764"},
         {"Yemen number 05274639, issued on 7.10.2013", "05274639"},
         {"IMO 9187629", "9187629"},
+        {"12/SAKHANA(N)020199", "12SAKHANAN020199"},
         {"no. 12 34", "NO1234"},
         {"unknown", "UNKNOWN"},
         {"", ""},

@@ -102,14 +102,25 @@ date_verdict match_compare_dates(const char *query, const char *listed)
     return (q.day && l.day && q.month == l.month) ? DATE_EXACT : DATE_SAME_YEAR;
 }
 
+/* Where the remarks beside a number start: a ',' or ';', or a '(' after a
+ * space (one inside the number is part of it: Myanmar's "12/SAKHANA(N)020199"). */
+static size_t remarks_at(const char *s)
+{
+    size_t i = 0;
+    for (; s[i]; i++)
+        if (s[i] == ',' || s[i] == ';' || (s[i] == '(' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')))
+            break;
+    return i;
+}
+
 /* Lists write remarks beside a number in the same field: "290320764
  * (issued by the DPRK)", "Yemen number 05274639, issued on 7.10.2013".
- * The number is what comes before the first '(', ',' or ';', without the
- * words of three letters or more that carry no digit ("Yemen", "number");
- * a short prefix stays ("AB 123456"). A value without digits is kept whole. */
+ * The number is what comes before the remarks, without the words of three
+ * letters or more that carry no digit ("Yemen", "number"); a short prefix
+ * stays ("AB 123456"). A value without digits is kept whole. */
 size_t match_identifier_key(const char *s, char *out, size_t size)
 {
-    size_t n = strcspn(s, "(,;");
+    size_t n = remarks_at(s);
     bool digits = false;
     for (size_t i = 0; i < n && !digits; i++)
         digits = s[i] >= '0' && s[i] <= '9';

@@ -103,6 +103,12 @@ void resolve_report(const kd_index *ix, const resolve_result *r, FILE *out)
         fprintf(out, "\nREFUSED (candidate links not made)\n");
     for (size_t i = 0; i < r->n_refused; i++)
         print_link(out, ix, &r->refused[i], resolve_refusal_name(r->refused[i].refused));
+    if (r->n_documents_apart)
+        fprintf(out, "\nSHARING AN IMO OR PASSPORT/ID NUMBER, NOT ONE PARTY\n");
+    for (size_t i = 0; i < r->n_documents_apart; i++)
+        print_link(out, ix, &r->documents_apart[i],
+                   r->documents_apart[i].refused ? resolve_refusal_name(r->documents_apart[i].refused)
+                                                 : "not refused: the records joined other parties first");
     if (r->n_apart)
         fprintf(out, "\nKEPT APART (one list, names this alike, other birth dates: two people; or split by an "
                      "analyst)\n");

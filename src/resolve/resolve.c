@@ -529,10 +529,6 @@ static int identifier_candidates(state *s, kd_matcher *m, kd_error *err)
                 continue;
             char cls = ids[i].key[0];
             resolve_link l = {ids[i].entity, ids[j].entity, RESOLVE_IDENTIFIER, REFUSED_NONE, 1.0, ""};
-            if ((cls == 'I' || cls == 'D') && links_append(&s->documents, &s->n_documents, &s->cap_documents, &l)) {
-                rc = error_set(err, KD_ENOMEM, "out of memory");
-                break;
-            }
             static const struct { char cls; const char *label; } labels[] = {
                 {'I', "IMO"}, {'D', "passport/ID"}, {'T', "tax number/INN"}, {'R', "registration number/OGRN"},
                 {'L', "LEI"}, {'S', "SWIFT/BIC"}};
@@ -555,7 +551,10 @@ static int identifier_candidates(state *s, kd_matcher *m, kd_error *err)
                 if (l.name_score < (cls == 'D' ? DOCUMENT_NAME_FLOOR : REGISTRY_NAME_FLOOR))
                     l.refused = REFUSED_NAME;
             }
-            rc = add_candidate(&s->all, &l) ? error_set(err, KD_ENOMEM, "out of memory") : 0;
+            if ((cls == 'I' || cls == 'D') && links_append(&s->documents, &s->n_documents, &s->cap_documents, &l))
+                rc = error_set(err, KD_ENOMEM, "out of memory");
+            if (!rc)
+                rc = add_candidate(&s->all, &l) ? error_set(err, KD_ENOMEM, "out of memory") : 0;
         }
     free(ids);
     return rc;
@@ -782,6 +781,14 @@ static int add_judgments(state *s, const kd_party_judgment *judgments, size_t n,
     return 0;
 }
 
+static int compare_pair(const void *x, const void *y)
+{
+    const resolve_link *a = x, *b = y;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
 int resolve_check_judgment(const kd_index *ix, kd_party_judgment_kind kind, const char *record_a,
                            const char *record_b, kd_error *err)
 {
@@ -854,9 +861,25 @@ int resolve_run(const kd_index *ix, const kd_party_judgment *judgments, size_t n
             rc = error_set(err, KD_ENOMEM, "out of memory");
     }
     /* how many document pairs ended in one party */
-    out->document_pairs = s.n_documents;
-    for (size_t i = 0; !rc && i < s.n_documents; i++)
-        out->document_pairs_joined += out->party[s.documents[i].a] == out->party[s.documents[i].b];
+    /* a pair sharing two numbers (a passport also given as an ID) counts once */
+    if (s.n_documents)
+        qsort(s.documents, s.n_documents, sizeof *s.documents, compare_pair);
+    size_t cap_documents = 0;
+    for (size_t i = 0; !rc && i < s.n_documents; i++) {
+        resolve_link l = s.documents[i];
+        if (i && l.a == s.documents[i - 1].a && l.b == s.documents[i - 1].b)
+            continue;
+        out->document_pairs++;
+        if (out->party[l.a] == out->party[l.b]) {
+            out->document_pairs_joined++;
+            continue;
+        }
+        for (size_t k = 0; k < out->n_refused; k++)
+            if (out->refused[k].a == l.a && out->refused[k].b == l.b && out->refused[k].kind == RESOLVE_IDENTIFIER)
+                l = out->refused[k];
+        if (links_append(&out->documents_apart, &out->n_documents_apart, &cap_documents, &l))
+            rc = error_set(err, KD_ENOMEM, "out of memory");
+    }
     kd_matcher_free(m);
     free(s.records);
     free(s.parent);
@@ -876,5 +899,6 @@ void resolve_result_free(resolve_result *r)
     free(r->links);
     free(r->refused);
     free(r->apart);
+    free(r->documents_apart);
     memset(r, 0, sizeof *r);
 }

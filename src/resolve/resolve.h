@@ -64,6 +64,10 @@ typedef struct resolve_result {
     size_t parties;         /* distinct parties among the screenable records */
     /* records on different lists that share an IMO or a passport / ID number */
     size_t document_pairs, document_pairs_joined;
+    /* those not in one party, each with the refusal that kept them apart
+     * (REFUSED_NONE: the other record had been joined elsewhere first) */
+    resolve_link *documents_apart;
+    size_t n_documents_apart;
     size_t judgments_skipped;   /* naming a record the index does not hold */
 } resolve_result;
 
