@@ -173,6 +173,15 @@ static void test_aksyonov_scripts(void **state)
     assert_has(e, KD_PROP_NAME, "Dmitry Nikolayevich KOZAK");
     assert_has(e, KD_PROP_ALIAS, "Дмитрий Николаевич КОЗАК");
     assert_int_equal(entity_count(e, KD_PROP_NAME), 1);
+    /* spellings of one name in one field, " / " between them: each its own
+     * value, a language marker ("укр.") left out */
+    e = collected_find(&c, "eu-oj-32014R0269-1000");
+    assert_non_null(e);
+    assert_has(e, KD_PROP_ALIAS, "Юрий Иванович ПОКИНТЕЛИЦА");
+    assert_has(e, KD_PROP_ALIAS, "Юрiй Iванович ПОКIНТЕЛИЦЯ");
+    e = collected_find(&c, "eu-oj-32014R0269-319-I.PERSONS");
+    assert_non_null(e);
+    assert_has(e, KD_PROP_ALIAS, "Анатолiй Олександрович ВАССЕРМАН");
     collected_free(&c);
 }
 

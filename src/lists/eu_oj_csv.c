@@ -325,6 +325,40 @@ static int add_name(entity *e, kd_prop latin_prop, kd_prop other_prop, const cha
     return rc;
 }
 
+/* A language marker before a name ("укр. Анатолiй ..."): a word of up to
+ * four letters ending with a dot. Returns how many bytes to skip. */
+static size_t language_marker(const char *s, size_t n)
+{
+    size_t i = 0, letters = 0;
+    while (i < n && s[i] != '.' && s[i] != ' ' && letters <= 4) {
+        unsigned char c = (unsigned char)s[i];
+        letters += (c & 0xC0) != 0x80; /* count characters, not bytes */
+        i++;
+    }
+    return i < n && s[i] == '.' && letters >= 2 && letters <= 4 && i + 1 < n && s[i + 1] == ' ' ? i + 2 : 0;
+}
+
+/* The EU writes the spellings of one name in one field, " / " between
+ * them ("Olga Valerievna POZDNYAKOVA / Olga Valeryevna POZDNYAKOVA", the
+ * Russian and the Ukrainian form of an alias): the first is the field's,
+ * the others are aliases of it (of the same property for alias columns). */
+static int add_name_variants(entity *e, kd_prop first_prop, kd_prop other_prop, const char *s, size_t n,
+                             buf *tmp)
+{
+    int rc = KD_OK;
+    for (size_t part = 0; n && !rc; part++) {
+        size_t len = 0;
+        while (len < n && !(len + 3 <= n && memcmp(s + len, " / ", 3) == 0))
+            len++;
+        size_t skip = language_marker(s, len);
+        kd_prop prop = part == 0 ? first_prop : other_prop;
+        rc = add_name(e, prop, prop == KD_PROP_NAME ? KD_PROP_ALIAS : prop, s + skip, len - skip, tmp);
+        s += len < n ? len + 3 : len;
+        n -= len < n ? len + 3 : len;
+    }
+    return rc;
+}
+
 static int add_column(parser *p, entity *e, const column *c, const char *s, size_t n)
 {
     size_t pos = 0, vn;
@@ -344,8 +378,8 @@ static int add_column(parser *p, entity *e, const column *c, const char *s, size
     }
     while (!rc && next_value(s, n, &pos, &v, &vn)) {
         switch (c->kind) {
-        case COL_NAME: rc = add_name(e, KD_PROP_NAME, KD_PROP_ALIAS, v, vn, &p->tmp); break;
-        case COL_NAMES: rc = add_name(e, c->prop, c->prop, v, vn, &p->tmp); break;
+        case COL_NAME: rc = add_name_variants(e, KD_PROP_NAME, KD_PROP_ALIAS, v, vn, &p->tmp); break;
+        case COL_NAMES: rc = add_name_variants(e, c->prop, c->prop, v, vn, &p->tmp); break;
         case COL_DATE: rc = entity_add_date(e, c->prop, v, vn); break;
         case COL_COUNTRY: rc = entity_add_country(e, c->prop, v, vn); break;
         default: rc = entity_add(e, c->prop, v, vn); break;
