@@ -31,6 +31,10 @@ expect_first eu-oj-32014R0269-105 --schema Organization \
   "Federal Agency for CIS Affairs, Compatriots Living Abroad and International Humanitarian Cooperation"
 expect_first eu-oj-32014R0269-105 --schema LegalEntity \
   "Federal Agency for CIS Affairs, Compatriots Living Abroad and International Humanitarian Cooperation"
+# one given name in Ukrainian, Belarusian and Russian; the explanation names the languages
+expect_first ofac-9898 "Volodymyr NAUMAU"
+"$bin" match -i "$index" "Volodymyr NAUMAU" --limit 1 | grep -q "volodymyr~uladzimir uk/be" ||
+  fail "Volodymyr NAUMAU: no explanation of the Ukrainian and Belarusian forms"
 expect_first unsc-6907993 "ERIC BADEGE"
 expect_first unsc-6907993 "Badege, Eric"
 expect_first ofac-36 "Aero Caribean Airlines"

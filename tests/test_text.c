@@ -202,6 +202,30 @@ static void test_cross_script_keys(void **state)
     assert_some_form_keys("Магомед", "Muhammad");
 }
 
+/* One given name in Belarusian, Ukrainian and Russian (and English) shares
+ * a key, and the table says which languages; other names do not. */
+static void test_name_equivalents(void **state)
+{
+    (void)state;
+    assert_string_equal(keys_of("uladzimir"), keys_of("vladimir"));
+    assert_string_equal(keys_of("volodymyr"), keys_of("vladimir"));
+    assert_string_equal(keys_of("ihar mikalai"), keys_of("igor nikolay"));
+    assert_string_equal(keys_of("yauhen"), keys_of("yevgeniy"));
+    assert_some_form_keys("Уладзімір", "Vladimir");
+    const char *a = NULL, *b = NULL;
+    assert_true(text_name_equivalence("uladzimir", 9, "vladimir", 8, &a, &b));
+    assert_string_equal(a, "be");
+    assert_string_equal(b, "ru");
+    assert_true(text_name_equivalence("volodymyr", 9, "uladzimir", 9, &a, &b));
+    assert_string_equal(a, "uk");
+    assert_string_equal(b, "be");
+    assert_true(text_name_equivalence("michael", 7, "mikhail", 7, NULL, NULL));
+    assert_false(text_name_equivalence("vladimir", 8, "vladislav", 9, NULL, NULL));
+    assert_false(text_name_equivalence("vladimir", 8, "vladimir", 8, NULL, NULL)); /* the same word, no entry */
+    assert_false(text_name_equivalence("uladzimir", 9, "uladzislau", 10, NULL, NULL));
+    assert_false(text_name_equivalence("", 0, "vladimir", 8, NULL, NULL));
+}
+
 static void test_script_forms(void **state)
 {
     (void)state;
@@ -448,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_spelling_families),
         cmocka_unit_test(test_key_edges),
         cmocka_unit_test(test_cross_script_keys),
+        cmocka_unit_test(test_name_equivalents),
         cmocka_unit_test(test_script_forms),
         cmocka_unit_test(test_tokenising),
         cmocka_unit_test(test_legal_forms),

@@ -18,9 +18,18 @@ bool match_is_patronymic(const char *s, size_t n)
     static const struct {
         const char *text;
         size_t len;
-    } endings[] = {ENDING("ovich"), ENDING("evich"), ENDING("ovna"), ENDING("evna"),
-                   ENDING("ogly"),  ENDING("oglu"),  ENDING("kyzy"), ENDING("qizi"),
-                   ENDING("ovych"), ENDING("ivna"),  ENDING("ichna")};
+    } endings[] = {/* Russian */
+                   ENDING("ovich"), ENDING("evich"), ENDING("ovna"), ENDING("evna"),
+                   /* Azerbaijani, Turkic */
+                   ENDING("ogly"), ENDING("oglu"), ENDING("kyzy"), ENDING("qizi"),
+                   /* Ukrainian */
+                   ENDING("ovych"), ENDING("ivna"), ENDING("ichna"),
+                   /* Belarusian (Uladzimiravich, Kanstantinauna, Genadzeuna) */
+                   ENDING("avich"), ENDING("auna"), ENDING("euna"),
+                   /* German and French romanisations (Wladimirowitsch, Wladimirowna,
+                    * Vladimirovitch) */
+                   ENDING("owitsch"), ENDING("ewitsch"), ENDING("owna"), ENDING("ewna"), ENDING("ovitch"),
+                   ENDING("evitch")};
 #undef ENDING
     for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
         size_t k = endings[i].len;
@@ -58,6 +67,9 @@ typedef struct ctoken {
     double weight;
 } ctoken;
 
+/* Two forms of one given name in two languages (text_name_equivalence) */
+#define NAME_EQUIVALENT 0.95
+
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
@@ -85,6 +97,8 @@ static double token_similarity(const qtoken *q, const ctoken *c)
                        ? similarity_levenshtein(q->surface, q->len, c->surface, c->len, 3)
                        : 0;
     double sim = 0.0;
+    if (same_key && jw < 0.9 && text_name_equivalence(q->surface, q->len, c->surface, c->len, NULL, NULL))
+        return NAME_EQUIVALENT; /* Uladzimir/Vladimir: one name, two languages */
     if (same_key)
         sim = jw >= 0.9 ? 1.0 : 0.3 + 0.7 * jw; /* Yevgeny/Evgeny: one name, two romanisations */
     else if (shorter >= 5 && edits <= 1)
@@ -216,6 +230,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         score = 0.6;
 
     if (why) {
+        const char *language, *listed_language;
         why[0] = '\0';
         for (size_t i = 0; i < q->n; i++) {
             int j = q_to[i];
@@ -224,6 +239,13 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                     append(why, why_size, "%s%s unmatched%s", q->t[i].surface, "", 0);
             } else if (strcmp(q->t[i].surface, c[j].surface) == 0) {
                 append(why, why_size, "%s%s=%s", q->t[i].surface, c[j].surface, 0);
+            } else if (q_sim[i] == NAME_EQUIVALENT &&
+                       text_name_equivalence(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len, &language,
+                                             &listed_language)) {
+                /* "volodymyr~uladzimir uk/be": one name, and in which languages */
+                char pair[2 * TOKEN_LEN + 16];
+                snprintf(pair, sizeof pair, "%s~%s %s", q->t[i].surface, c[j].surface, language);
+                append(why, why_size, "%s%s/%s", pair, listed_language, 0);
             } else {
                 append(why, why_size, "%s%s≈%s %.2f", q->t[i].surface, c[j].surface, q_sim[i]);
             }

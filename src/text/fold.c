@@ -9,29 +9,95 @@
  * from "ali" and matches unvowelled Arabic skeletons ("slk" = "salik"). */
 #include "text.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-/* English (and a few German) equivalents whose letters no spelling rule
- * connects; mapped to the BGN spelling of the Russian form. Kept short and
- * explicit: every entry merges two names that lists do use for one person. */
+/* One given name in several languages, whose letters no spelling rule
+ * connects (Uladzimir, Volodymyr and Vladimir; Ihar, Ihor and Igor; Michael
+ * and Mikhail): each maps to the BGN spelling of the Russian form, so that
+ * all share one key, and scoring counts them as the same name ("uladzimir~
+ * vladimir be/ru"). Compiled for kordon from the correspondences of
+ * Belarusian (BGN/PCGN 1979 and the national system of 2007), Ukrainian
+ * (the national system of 2010) and Russian (BGN/PCGN) romanisation of the
+ * same Cyrillic names, as the EU, UK, US and Canadian lists write the
+ * Belarusian and Ukrainian persons they list under both forms; English and
+ * German forms as before. Kept explicit: every entry is one name. Public
+ * domain (facts of language), no external dataset. Sorted by `from`. */
 static const struct {
-    const char *from, *to;
+    const char *from, *to, *language;
 } equivalents[] = {
-    {"andrew", "andrey"},       {"catherine", "yekaterina"}, {"ekaterina", "yekaterina"},
-    {"eugen", "yevgeniy"},      {"eugene", "yevgeniy"},      {"helen", "yelena"},
-    {"jacob", "yakov"},         {"jakob", "yakov"},          {"katherine", "yekaterina"},
-    {"matthew", "matvey"},      {"michael", "mikhail"},      {"michail", "mikhail"},
-    {"nicholas", "nikolay"},    {"nicolas", "nikolay"},      {"paul", "pavel"},
-    {"stephen", "stepan"},      {"steven", "stepan"},        {"theodore", "fyodor"},
+    {"alena", "yelena", "be"},            {"aliaksandr", "aleksandr", "be"},    {"aliaksandra", "aleksandra", "be"},
+    {"aliaksei", "aleksey", "be"},        {"andrew", "andrey", "en"},           {"andrii", "andrey", "uk"},
+    {"andriy", "andrey", "uk"},           {"barys", "boris", "be"},             {"borys", "boris", "uk"},
+    {"catherine", "yekaterina", "en"},    {"dmytro", "dmitriy", "uk"},          {"dzmitry", "dmitriy", "be"},
+    {"dzmitryi", "dmitriy", "be"},        {"ekaterina", "yekaterina", "ru"},    {"eugen", "yevgeniy", "de"},
+    {"eugene", "yevgeniy", "en"},         {"fedir", "fyodor", "uk"},            {"halina", "galina", "be"},
+    {"halyna", "galina", "uk"},           {"helen", "yelena", "en"},            {"henadz", "gennadiy", "be"},
+    {"hennadii", "gennadiy", "uk"},       {"hennadiy", "gennadiy", "uk"},       {"hryhorii", "grigoriy", "uk"},
+    {"hryhoriy", "grigoriy", "uk"},       {"ihar", "igor", "be"},               {"ihor", "igor", "uk"},
+    {"jacob", "yakov", "en"},             {"jakob", "yakov", "de"},             {"kanstantsin", "konstantin", "be"},
+    {"kateryna", "yekaterina", "uk"},     {"katherine", "yekaterina", "en"},    {"kostiantyn", "konstantin", "uk"},
+    {"kostyantyn", "konstantin", "uk"},   {"leanid", "leonid", "be"},           {"liudmila", "lyudmila", "be"},
+    {"liudmyla", "lyudmila", "uk"},       {"lyudmyla", "lyudmila", "uk"},       {"matthew", "matvey", "en"},
+    {"michael", "mikhail", "en"},         {"michail", "mikhail", "de"},         {"mikalai", "nikolay", "be"},
+    {"mykhailo", "mikhail", "uk"},        {"mykhaylo", "mikhail", "uk"},        {"mykola", "nikolay", "uk"},
+    {"natallia", "natalya", "be"},        {"nicholas", "nikolay", "en"},        {"nicolas", "nikolay", "en"},
+    {"oleh", "oleg", "uk"},               {"oleksandr", "aleksandr", "uk"},     {"oleksandra", "aleksandra", "uk"},
+    {"oleksii", "aleksey", "uk"},         {"oleksiy", "aleksey", "uk"},         {"olena", "yelena", "uk"},
+    {"olha", "olga", "uk"},               {"paul", "pavel", "en"},              {"pavlo", "pavel", "uk"},
+    {"petro", "pyotr", "uk"},             {"piotr", "pyotr", "be"},             {"ryhor", "grigoriy", "be"},
+    {"siarhei", "sergey", "be"},          {"stephen", "stepan", "en"},          {"steven", "stepan", "en"},
+    {"sviatlana", "svetlana", "be"},      {"svitlana", "svetlana", "uk"},       {"tatsiana", "tatyana", "be"},
+    {"tetiana", "tatyana", "uk"},         {"tetyana", "tatyana", "uk"},         {"theodore", "fyodor", "en"},
+    {"uladzimir", "vladimir", "be"},      {"uladzislau", "vladislav", "be"},    {"valentyna", "valentina", "uk"},
+    {"valiantsina", "valentina", "be"},   {"vasil", "vasiliy", "be"},           {"vasyl", "vasiliy", "uk"},
+    {"viktar", "viktor", "be"},           {"vladyslav", "vladislav", "uk"},     {"volodymyr", "vladimir", "uk"},
+    {"yakiv", "yakov", "uk"},             {"yauhen", "yevgeniy", "be"},         {"yauheni", "yevgeniy", "be"},
+    {"yevhen", "yevgeniy", "uk"},         {"yevhenii", "yevgeniy", "uk"},       {"yevheniy", "yevgeniy", "uk"},
 };
+
+/* The entry for a token, or NULL (binary search: called for every word). */
+static const char *equivalent_entry(const char *s, size_t n, const char **language)
+{
+    size_t lo = 0, hi = KD_ARRAY_LEN(equivalents);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *f = equivalents[mid].from;
+        size_t fl = strlen(f);
+        int c = memcmp(f, s, fl < n ? fl : n);
+        if (c == 0)
+            c = fl < n ? -1 : fl > n ? 1 : 0;
+        if (c == 0) {
+            if (language)
+                *language = equivalents[mid].language;
+            return equivalents[mid].to;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
 
 static const char *equivalent(const char *s, size_t n)
 {
-    for (size_t i = 0; i < KD_ARRAY_LEN(equivalents); i++)
-        if (n && equivalents[i].from[0] == s[0] && strlen(equivalents[i].from) == n &&
-            memcmp(equivalents[i].from, s, n) == 0) /* first letter first: called per word of text */
-            return equivalents[i].to;
-    return NULL;
+    return n ? equivalent_entry(s, n, NULL) : NULL;
+}
+
+bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
+                           const char **language_b)
+{
+    const char *lang_a = "ru", *lang_b = "ru"; /* a word that is no entry is the Russian form */
+    const char *ta = equivalent_entry(a, la, &lang_a), *tb = equivalent_entry(b, lb, &lang_b);
+    /* one maps to the other, or both to one form */
+    bool same = (ta && ((strlen(ta) == lb && memcmp(ta, b, lb) == 0) || (tb && strcmp(ta, tb) == 0))) ||
+                (tb && strlen(tb) == la && memcmp(tb, a, la) == 0);
+    if (same && language_a)
+        *language_a = lang_a;
+    if (same && language_b)
+        *language_b = lang_b;
+    return same;
 }
 
 static bool is_vowel(char c)

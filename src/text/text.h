@@ -105,6 +105,11 @@ const char *text_legal_form(const char *token, size_t len);
  * Examples: yevgeniy/evgeny/jewgeni → "avhna", primakov/primakow/primakoff
  * → "prmkv", mohammed/muhammad/magomed → "mhmd". */
 size_t text_token_key(const char *token, size_t len, char *out, size_t out_size);
+/* Whether two romanised words are one given name in two languages by
+ * kordon's table (Uladzimir, Volodymyr and Vladimir); the languages of the
+ * two forms ("be", "uk", "ru", "en", "de") go to language_a/b when not NULL. */
+bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
+                           const char **language_b);
 
 /* Appends the keys of every token of a form, separated by single spaces,
  * to out (not cleared). */
