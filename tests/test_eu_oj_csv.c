@@ -182,6 +182,11 @@ static void test_aksyonov_scripts(void **state)
     e = collected_find(&c, "eu-oj-32014R0269-319-I.PERSONS");
     assert_non_null(e);
     assert_has(e, KD_PROP_ALIAS, "Анатолiй Олександрович ВАССЕРМАН");
+    /* ... or a '/' between two names of several words */
+    e = collected_find(&c, "eu-oj-32014R0269-163-I.PERSONS");
+    assert_non_null(e);
+    assert_has(e, KD_PROP_NAME, "Natalya Ivanovna BEZRUCHENKO");
+    assert_has(e, KD_PROP_ALIAS, "Natalia Ivanovna BEZRUCHENKO");
     collected_free(&c);
 }
 

@@ -342,19 +342,41 @@ static size_t language_marker(const char *s, size_t n)
  * them ("Olga Valerievna POZDNYAKOVA / Olga Valeryevna POZDNYAKOVA", the
  * Russian and the Ukrainian form of an alias): the first is the field's,
  * the others are aliases of it (of the same property for alias columns). */
+/* Where the next spelling starts: " / ", or a '/' between two names of
+ * several words each ("Natalya Ivanovna BEZRUCHENKO/Natalia Ivanovna
+ * BEZRUCHENKO"; "AO/JSC" stays one). Returns the length of the separator
+ * at s + *at, 0 when there is none (*at = n). */
+static size_t next_spelling(const char *s, size_t n, size_t *at)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i + 3 <= n && memcmp(s + i, " / ", 3) == 0) {
+            *at = i;
+            return 3;
+        }
+        if (s[i] == '/' && memchr(s, ' ', i) && i + 1 < n && memchr(s + i + 1, ' ', n - i - 1)) {
+            *at = i;
+            return 1;
+        }
+    }
+    *at = n;
+    return 0;
+}
+
 static int add_name_variants(entity *e, kd_prop first_prop, kd_prop other_prop, const char *s, size_t n,
                              buf *tmp)
 {
     int rc = KD_OK;
+    while (n && (s[n - 1] == '/' || s[n - 1] == ' ')) /* "KOSTERINA/": nothing follows */
+        n--;
     for (size_t part = 0; n && !rc; part++) {
-        size_t len = 0;
-        while (len < n && !(len + 3 <= n && memcmp(s + len, " / ", 3) == 0))
-            len++;
+        size_t len;
+        size_t sep = next_spelling(s, n, &len);
         size_t skip = language_marker(s, len);
         kd_prop prop = part == 0 ? first_prop : other_prop;
-        rc = add_name(e, prop, prop == KD_PROP_NAME ? KD_PROP_ALIAS : prop, s + skip, len - skip, tmp);
-        s += len < n ? len + 3 : len;
-        n -= len < n ? len + 3 : len;
+        if (len > skip)
+            rc = add_name(e, prop, prop == KD_PROP_NAME ? KD_PROP_ALIAS : prop, s + skip, len - skip, tmp);
+        s += len + sep;
+        n -= len + sep;
     }
     return rc;
 }

@@ -295,6 +295,16 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
         s = eq;
         n = strlen(eq);
     }
+    /* Belarusian -аў/-оў/-еў (Herasimau, Lukashou) is Russian -ов/-ев
+     * (Gerasimov): a final u after a vowel after a consonant is the v it
+     * stands for. Not -eau (Moreau), not short words (Zhou). */
+    char ending[64];
+    if (n > 4 && s[n - 1] == 'u' && (s[n - 2] == 'a' || s[n - 2] == 'o' || s[n - 2] == 'e') &&
+        !is_vowel(s[n - 3])) {
+        memcpy(ending, s, n);
+        ending[n - 1] = 'v';
+        s = ending;
+    }
     /* Usamah, Fatimah, Allah: a final -ah is a vowel (ta marbuta). Not
      * -ih, -eh: Salih, Saleh end in a consonant (ح), as Arabic writes. */
     if (n > 2 && s[n - 1] == 'h' && s[n - 2] == 'a')
