@@ -226,7 +226,9 @@ int main(int argc, char **argv)
                                             : "variant other",
                       matched, top);
             }
-            if (variant && !matched && shown < (size_t)show) {
+            /* SHOW=all lists every miss, not only the variants' */
+            if ((variant || (getenv("SHOW") && strcmp(getenv("SHOW"), "all") == 0)) && !matched &&
+                shown < (size_t)show) {
                 double score = 0;
                 for (int j = 0; j < n; j++)
                     if (res[j].entity == i)

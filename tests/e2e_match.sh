@@ -31,6 +31,8 @@ expect_first eu-oj-32014R0269-105 --schema Organization \
   "Federal Agency for CIS Affairs, Compatriots Living Abroad and International Humanitarian Cooperation"
 expect_first eu-oj-32014R0269-105 --schema LegalEntity \
   "Federal Agency for CIS Affairs, Compatriots Living Abroad and International Humanitarian Cooperation"
+# Korean in Hangul: Kim Jong Un as the lists romanise him
+expect_first ofac-20157 "김정은" --schema Person
 # one given name in Ukrainian, Belarusian and Russian; the explanation names the languages
 expect_first ofac-9898 "Volodymyr NAUMAU"
 "$bin" match -i "$index" "Volodymyr NAUMAU" --limit 1 | grep -q "volodymyr~uladzimir uk/be" ||

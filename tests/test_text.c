@@ -250,6 +250,14 @@ static void test_script_forms(void **state)
     assert_true(has_form(&f, "xalilov") && has_form(&f, "khalilov"));
     assert_int_equal(forms_of("Şahin Çelik", &f), 2);
     assert_true(has_form(&f, "sahin celik") && has_form(&f, "shahin chelik"));
+    /* Korean: the lists' system and the Revised Romanization, a name alone
+     * syllable by syllable, a given name beside a family name as one word */
+    assert_int_equal(forms_of("김정은", &f), 2);
+    assert_true(has_form(&f, "kim jong un") && has_form(&f, "gim jeong eun"));
+    assert_true(forms_of("조경철", &f) == 2 && has_form(&f, "jo kyong chol") && has_form(&f, "jo gyeong cheol"));
+    assert_true(forms_of("리영길", &f) >= 1 && has_form(&f, "ri yong kil"));
+    assert_true(forms_of("광수 이", &f) >= 1 && has_form(&f, "kwangsu i"));
+    assert_true(forms_of("박 정수 철", &f) >= 1 && has_form(&f, "pak jongsu chol"));
     assert_int_equal(forms_of("Γιώργος Παπαδόπουλος", &f), 1);
     assert_true(has_form(&f, "giorgos papadopoulos"));
     assert_int_equal(forms_of("გიორგი", &f), 1);

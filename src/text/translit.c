@@ -388,6 +388,8 @@ typedef struct scripts {
     bool digraph, schwa;
     bool other; /* a letter of a script that is neither Latin, Cyrillic nor Arabic */
     bool non_han; /* such a letter that is not Han */
+    bool hangul;  /* a Hangul syllable */
+    bool non_cjk; /* such a letter that is neither Han nor a Hangul syllable */
 } scripts;
 
 static scripts scan(const UChar *u, int32_t len)
@@ -411,8 +413,11 @@ static scripts scan(const UChar *u, int32_t len)
              * Extended Additional; general punctuation (‘ ’) is harmless */
             bool latin = c < 0x0370 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2000 && c <= 0x206F);
             bool han = (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+            bool syllable = c >= 0xAC00 && c <= 0xD7A3;
             s.other |= !latin;
             s.non_han |= !latin && !han;
+            s.hangul |= syllable;
+            s.non_cjk |= !latin && !han && !syllable;
             s.schwa |= c == 0x0259;
             /* š č ž ŝ ĉ ş ç ğ ć ś ź ż ţ ț */
             static const UChar dg[] = {0x0161, 0x010D, 0x017E, 0x015D, 0x0109, 0x015F, 0x00E7,
@@ -484,6 +489,103 @@ static int han_expand(text_normaliser *n, int32_t *nlen)
     memcpy(n->norm, n->work, (size_t)o * sizeof *n->norm);
     *nlen = o;
     return KD_OK;
+}
+
+/* Korean names in Hangul as the lists romanise them. A syllable is an
+ * initial, a vowel and an optional final (Unicode composes them
+ * arithmetically). Two
+ * systems: the one North Korean names come in on the lists (McCune-Reischauer
+ * without its breves: Kim, Jong, Chol, Pak, Ryong, Tong) and South Korea's
+ * Revised Romanization (Gim, Jeong, Cheol, Bak, Deok). */
+enum { HANGUL_LISTS, HANGUL_REVISED };
+
+static const char *const hangul_initials[2][19] = {
+    {"k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"},
+    {"g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"},
+};
+static const char *const hangul_vowels[2][21] = {
+    {"a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "u",
+     "ui", "i"},
+    {"a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "eu",
+     "ui", "i"},
+};
+static const char *const hangul_finals[28] = {"",  "k", "k", "k", "n", "n", "n",  "t", "l", "k",
+                                              "m", "l", "l", "l", "p", "l", "m",  "p", "p", "t",
+                                              "t", "ng", "t", "t", "k", "t", "p", "t"};
+
+static bool is_syllable(UChar c) { return c >= 0xAC00 && c <= 0xD7A3; }
+
+/* n->norm with every Hangul syllable romanised by `system`, into n->work
+ * (returns its length through *wlen). A word of Hangul is a name as Korean
+ * writes it. Alone, it is the whole name, a syllable a word as the lists
+ * write them (김정은: "kim jong un", 렴영: "ryom yong"). Beside others, a word
+ * is a part of the name: the family name and the given name of three
+ * syllables or more (the first syllable is the family name), else one part
+ * ("광수 이": "kwangsu i"), so that a given name shared with a listed person
+ * is one word of the name, not two, and one different syllable of it leaves
+ * the name unmatched. */
+static int hangul_expand(text_normaliser *n, int32_t nlen, int system, int32_t *wlen)
+{
+    int rc = grow_uchars(&n->work, &n->work_cap, (int64_t)nlen * 10 + 16);
+    if (rc)
+        return rc;
+    int32_t o = 0, words = 0;
+    for (int32_t i = 0; i < nlen; i++)
+        words += is_syllable(n->norm[i]) && (i == 0 || !is_syllable(n->norm[i - 1]));
+    for (int32_t i = 0; i < nlen;) {
+        UChar c = n->norm[i];
+        if (!is_syllable(c)) {
+            n->work[o++] = c;
+            i++;
+            continue;
+        }
+        int32_t run = 0;
+        while (i + run < nlen && is_syllable(n->norm[i + run]))
+            run++;
+        n->work[o++] = ' ';
+        for (int32_t k = 0; k < run; k++) {
+            unsigned index = n->norm[i + k] - 0xAC00;
+            const char *parts[3] = {hangul_initials[system][index / 588], hangul_vowels[system][index % 588 / 28],
+                                    hangul_finals[index % 28]};
+            for (int p = 0; p < 3; p++)
+                for (const char *q = parts[p]; *q; q++)
+                    n->work[o++] = (UChar)*q;
+            if (words == 1 || (k == 0 && run >= 3))
+                n->work[o++] = ' ';
+        }
+        n->work[o++] = ' ';
+        i += run;
+    }
+    *wlen = o;
+    return KD_OK;
+}
+
+/* The forms of a name in Hangul (and Han, and Latin): one per system. */
+static int hangul_forms(text_normaliser *n, int32_t nlen, buf *out)
+{
+    UChar *original = malloc(((size_t)nlen + 1) * sizeof *original);
+    if (!original)
+        return KD_ENOMEM;
+    memcpy(original, n->norm, (size_t)nlen * sizeof *original);
+    int count = 0, rc = 0;
+    for (int system = HANGUL_LISTS; system <= HANGUL_REVISED && rc >= 0; system++) {
+        int32_t wlen = 0, len = nlen;
+        memcpy(n->norm, original, (size_t)nlen * sizeof *original);
+        if ((rc = hangul_expand(n, nlen, system, &wlen)) < 0)
+            break;
+        if ((rc = grow_uchars(&n->norm, &n->norm_cap, wlen + 1)) < 0)
+            break;
+        memcpy(n->norm, n->work, (size_t)wlen * sizeof *n->norm);
+        len = wlen;
+        scripts s = scan(n->norm, len);
+        if (s.other && (rc = han_expand(n, &len)) < 0) /* Han beside the Hangul */
+            break;
+        rc = run_chain(n, CH_LATIN, NULL, len, out);
+        if (rc > 0)
+            count += rc;
+    }
+    free(original);
+    return rc < 0 ? rc : count;
 }
 
 /* The Cyrillic letter a Latin one is mistaken for (after case folding). */
@@ -598,6 +700,12 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         run[nrun++] = (chain_pass){CH_ARABIC, NULL};
         run[nrun++] = (chain_pass){CH_PERSIAN, NULL};
         run[nrun++] = (chain_pass){CH_SKELETON, NULL};
+    }
+    if (nrun == 0 && s.hangul && !s.non_cjk) {
+        int count = hangul_forms(n, nlen, out);
+        if (count < 0)
+            buf_clear(out);
+        return count;
     }
     if (nrun == 0 && s.other && !s.non_han) {
         if ((rc = han_expand(n, &nlen)))
