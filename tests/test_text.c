@@ -258,6 +258,11 @@ static void test_script_forms(void **state)
     assert_true(forms_of("리영길", &f) >= 1 && has_form(&f, "ri yong kil"));
     assert_true(forms_of("광수 이", &f) >= 1 && has_form(&f, "kwangsu i"));
     assert_true(forms_of("박 정수 철", &f) >= 1 && has_form(&f, "pak jongsu chol"));
+    /* Chinese: a character a syllable; the words of company names in English */
+    assert_true(forms_of("张晓明", &f) >= 1 && has_form(&f, "zhang xiao ming"));
+    assert_true(forms_of("巨航航空科技（深圳）有限公司", &f) >= 1 &&
+                has_form(&f, "ju hang aviation technology shen zhen co ltd"));
+    assert_true(forms_of("中國石油(香港)有限公司", &f) >= 1 && has_form(&f, "china oil hong kong co ltd"));
     assert_int_equal(forms_of("Γιώργος Παπαδόπουλος", &f), 1);
     assert_true(has_form(&f, "giorgos papadopoulos"));
     assert_int_equal(forms_of("გიორგი", &f), 1);

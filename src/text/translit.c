@@ -462,8 +462,69 @@ static const char *han_latin(text_normaliser *n, UChar ch)
     return e->latin;
 }
 
+/* Words of Chinese company names that the lists give in translation
+ * ("巨航航空科技（深圳）有限公司" is "Juhang Aviation Technology Shenzhen Co.
+ * Limited"), read as the English word instead of syllable by syllable;
+ * the longest first. Simplified and traditional characters. Compiled for
+ * kordon from the usual English of these terms; public domain. */
+static const struct {
+    const UChar text[8];
+    const char *english;
+} han_words[] = {
+    {{0x80A1, 0x4EFD, 0x6709, 0x9650, 0x516C, 0x53F8}, "company limited"}, /* 股份有限公司 */
+    {{0x6709, 0x9650, 0x8D23, 0x4EFB, 0x516C, 0x53F8}, "company limited"}, /* 有限责任公司 */
+    {{0x6709, 0x9650, 0x8CAC, 0x4EFB, 0x516C, 0x53F8}, "company limited"}, /* 有限責任公司 */
+    {{0x6709, 0x9650, 0x516C, 0x53F8}, "company limited"},                 /* 有限公司 */
+    {{0x8FDB, 0x51FA, 0x53E3}, "import export"},                           /* 进出口 */
+    {{0x9032, 0x51FA, 0x53E3}, "import export"},                           /* 進出口 */
+    {{0x7814, 0x7A76, 0x6240}, "research institute"},                      /* 研究所 */
+    {{0x53D1, 0x52A8, 0x673A}, "engine"},                                  /* 发动机 */
+    {{0x516C, 0x53F8}, "company"},       {{0x96C6, 0x56E2}, "group"},       /* 公司 集团 */
+    {{0x96C6, 0x5718}, "group"},         {{0x79D1, 0x6280}, "technology"},  /* 集團 科技 */
+    {{0x6280, 0x672F}, "technology"},    {{0x6280, 0x8853}, "technology"},  /* 技术 技術 */
+    {{0x7535, 0x5B50}, "electronic"},    {{0x96FB, 0x5B50}, "electronic"},  /* 电子 電子 */
+    {{0x822A, 0x7A7A}, "aviation"},      {{0x822A, 0x5929}, "aerospace"},   /* 航空 航天 */
+    {{0x56FD, 0x9645}, "international"}, {{0x570B, 0x969B}, "international"}, /* 国际 國際 */
+    {{0x8D38, 0x6613}, "trade"},         {{0x8CBF, 0x6613}, "trade"},       /* 贸易 貿易 */
+    {{0x5546, 0x8D38}, "trade"},         {{0x7269, 0x6D41}, "logistics"},   /* 商贸 物流 */
+    {{0x5B9E, 0x4E1A}, "industrial"},    {{0x5DE5, 0x4E1A}, "industry"},    /* 实业 工业 */
+    {{0x673A, 0x68B0}, "machinery"},     {{0x6A5F, 0x68B0}, "machinery"},   /* 机械 機械 */
+    {{0x8BBE, 0x5907}, "equipment"},     {{0x8A2D, 0x5099}, "equipment"},   /* 设备 設備 */
+    {{0x6FC0, 0x5149}, "laser"},         {{0x80FD, 0x6E90}, "energy"},      /* 激光 能源 */
+    {{0x77F3, 0x6CB9}, "oil"},           {{0x5316, 0x5DE5}, "chemical"},    /* 石油 化工 */
+    {{0x822A, 0x8FD0}, "shipping"},      {{0x6D77, 0x8FD0}, "shipping"},    /* 航运 海运 */
+    {{0x63A7, 0x80A1}, "holding"},       {{0x6295, 0x8D44}, "investment"},  /* 控股 投资 */
+    {{0x53D1, 0x5C55}, "development"},   {{0x670D, 0x52A1}, "services"},    /* 发展 服务 */
+    {{0x5927, 0x5B66}, "university"},    {{0x9999, 0x6E2F}, "hong kong"},   /* 大学 香港 */
+    {{0x4E2D, 0x56FD}, "china"},         {{0x4E2D, 0x570B}, "china"},       /* 中国 中國 */
+};
+
+/* The han_words entry that starts at u (of at most len units), or -1. */
+static int han_word_at(const UChar *u, int32_t len)
+{
+    int best = -1;
+    int32_t best_len = 0;
+    for (size_t w = 0; w < sizeof han_words / sizeof *han_words; w++) {
+        int32_t k = 0;
+        while (k < 8 && han_words[w].text[k])
+            k++;
+        if (k > best_len && k <= len && memcmp(u, han_words[w].text, (size_t)k * sizeof *u) == 0)
+            best = (int)w, best_len = k;
+    }
+    return best;
+}
+
+static int32_t han_word_len(int w)
+{
+    int32_t k = 0;
+    while (k < 8 && han_words[w].text[k])
+        k++;
+    return k;
+}
+
 /* A name whose only non-ASCII letters are Han: each character replaced by
- * its Latin and a space, in n->norm, ready for the Latin chain. */
+ * its Latin and a space (a company word by its English), in n->norm, ready
+ * for the Latin chain. */
 static int han_expand(text_normaliser *n, int32_t *nlen)
 {
     int rc = grow_uchars(&n->work, &n->work_cap, (int64_t)*nlen * 16 + 16);
@@ -474,6 +535,15 @@ static int han_expand(text_normaliser *n, int32_t *nlen)
         UChar c = n->norm[i];
         if (c < 0x3400) {
             n->work[o++] = c;
+            continue;
+        }
+        int w = han_word_at(n->norm + i, *nlen - i);
+        if (w >= 0) {
+            n->work[o++] = ' ';
+            for (const char *e = han_words[w].english; *e; e++)
+                n->work[o++] = (UChar)*e;
+            n->work[o++] = ' ';
+            i += han_word_len(w) - 1;
             continue;
         }
         const char *latin = han_latin(n, c);
