@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +67,10 @@ typedef struct ctoken {
     uint32_t key_id;
     double weight;
 } ctoken;
+
+/* Where two persons' names that disagree on a word stop: under the
+ * threshold (KD_MATCH_THRESHOLD 0.70) */
+#define CONFLICT_CAP 0.68
 
 /* Two forms of one given name in two languages (text_name_equivalence) */
 #define NAME_EQUIVALENT 0.95
@@ -228,6 +233,28 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     /* One matching word does not identify a person with a full name. */
     if (e->schema == KD_SCHEMA_PERSON && strong_matches < 2 && substantive >= 2 && score > 0.6)
         score = 0.6;
+    /* Names that disagree on a word — each has a name word the other lacks
+     * ("... OTHMAN AL-HARBI" and "... OTHMAN AL-GHAMDI", "Aung San Suu Win"
+     * and "Aung San Suu Kyi") — are two people however much else they
+     * share; a word only missing on one side (a middle name, a patronymic)
+     * is no disagreement. */
+    if (e->schema == KD_SCHEMA_PERSON && score > CONFLICT_CAP) {
+        bool conflict = false;
+        for (size_t i = 0; i < q->n && !conflict; i++) {
+            if (q_to[i] >= 0 || q->t[i].cls != TEXT_TOKEN_NAME || q->t[i].len < 2 || q->t[i].weight <= 0 ||
+                match_is_patronymic(q->t[i].surface, q->t[i].len))
+                continue;
+            /* another word on the other side, not a spelling of this one
+             * the alignment left (Jo/Cho, Gyu/Kyu) */
+            for (size_t j = 0; j < nc && !conflict; j++)
+                conflict = c_to[j] < 0 && c[j].len > 1 && c[j].weight > 0 &&
+                           ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME &&
+                           !match_is_patronymic(c[j].surface, c[j].len) &&
+                           similarity_jaro_winkler(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len) < 0.75;
+        }
+        if (conflict)
+            score = CONFLICT_CAP;
+    }
 
     if (why) {
         const char *language, *listed_language;
