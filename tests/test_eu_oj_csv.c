@@ -187,6 +187,18 @@ static void test_aksyonov_scripts(void **state)
     assert_non_null(e);
     assert_has(e, KD_PROP_NAME, "Natalya Ivanovna BEZRUCHENKO");
     assert_has(e, KD_PROP_ALIAS, "Natalia Ivanovna BEZRUCHENKO");
+    /* language labels and the note "Text of image" are no names */
+    e = collected_find(&c, "eu-oj-32014R0269-887");
+    assert_non_null(e);
+    assert_has(e, KD_PROP_ALIAS, "Артём Григорьевич ШЕЙНИН");
+    e = collected_find(&c, "eu-oj-32014R0269-1868");
+    assert_non_null(e);
+    assert_has(e, KD_PROP_ALIAS, "김영복");
+    for (size_t i = 0; i < e->n_values; i++) {
+        const char *v = e->text.data + e->values[i].offset;
+        assert_null(strstr(v, "Text of image"));
+        assert_null(strstr(v, "Korean:"));
+    }
     collected_free(&c);
 }
 

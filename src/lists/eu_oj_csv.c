@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define OJ_DATASET "eu_journal_sanctions"
 #define MAX_GROUPS 16
@@ -271,6 +272,8 @@ static int classify(size_t latin, size_t other)
  * Technologies State Corporation)", "(JSC)", as do same-script ones such
  * as "МАТВИЕНКО (born ТЮТИНА)" or "中國石油(香港)有限公司". Latin parts go
  * to latin_prop, the others to other_prop. */
+static size_t language_label(const char *s, size_t n);
+
 static int add_name(entity *e, kd_prop latin_prop, kd_prop other_prop, const char *s, size_t n,
                     buf *tmp)
 {
@@ -319,9 +322,11 @@ static int add_name(entity *e, kd_prop latin_prop, kd_prop other_prop, const cha
         return KD_ENOMEM;
     int rc = entity_add(e, outer == SCRIPT_OTHER ? other_prop : latin_prop, tmp->data, tmp->len);
     for (size_t g = 0; g < groups && !rc; g++)
-        if (kind[g] != SCRIPT_NONE)
-            rc = entity_add(e, kind[g] == SCRIPT_OTHER ? other_prop : latin_prop,
-                            s + open[g] + 1, close[g] - open[g] - 1);
+        if (kind[g] != SCRIPT_NONE) { /* "(Russian:Артём ...)": the label is no part of the name */
+            size_t label = language_label(s + open[g] + 1, close[g] - open[g] - 1);
+            rc = entity_add(e, kind[g] == SCRIPT_OTHER ? other_prop : latin_prop, s + open[g] + 1 + label,
+                            close[g] - open[g] - 1 - label);
+        }
     return rc;
 }
 
@@ -342,13 +347,39 @@ static size_t language_marker(const char *s, size_t n)
  * them ("Olga Valerievna POZDNYAKOVA / Olga Valeryevna POZDNYAKOVA", the
  * Russian and the Ukrainian form of an alias): the first is the field's,
  * the others are aliases of it (of the same property for alias columns). */
-/* Where the next spelling starts: " / ", or a '/' between two names of
- * several words each ("Natalya Ivanovna BEZRUCHENKO/Natalia Ivanovna
- * BEZRUCHENKO"; "AO/JSC" stays one). Returns the length of the separator
- * at s + *at, 0 when there is none (*at = n). */
+/* The EU labels a spelling with its language ("Vladimir Bronislavovich
+ * TATUR Russian: Владимир ...", "Korean:"): the length of such a label at
+ * s (the word, the colon and the spaces after it), 0 when there is none. */
+static size_t language_label(const char *s, size_t n)
+{
+    static const char *const languages[] = {"arabic",   "armenian", "azerbaijani", "belarusian", "belarussian",
+                                             "chinese",  "farsi",    "georgian",    "kazakh",     "korean",
+                                             "kyrgyz",   "persian",  "russian",     "rusian",     "ukrainian",
+                                             "uzbek"};
+    for (size_t k = 0; k < sizeof languages / sizeof *languages; k++) {
+        size_t len = strlen(languages[k]);
+        if (n > len && strncasecmp(s, languages[k], len) == 0 && s[len] == ':') {
+            size_t end = len + 1;
+            while (end < n && s[end] == ' ')
+                end++;
+            return end;
+        }
+    }
+    return 0;
+}
+
+/* Where the next spelling starts: " / ", a language label after a space,
+ * or a '/' between two names of several words each ("Natalya Ivanovna
+ * BEZRUCHENKO/Natalia Ivanovna BEZRUCHENKO"; "AO/JSC" stays one). Returns
+ * the length of the separator at s + *at, 0 when there is none (*at = n). */
 static size_t next_spelling(const char *s, size_t n, size_t *at)
 {
     for (size_t i = 0; i < n; i++) {
+        size_t label = i > 0 && s[i - 1] == ' ' ? language_label(s + i, n - i) : 0;
+        if (label) {
+            *at = i - 1;
+            return label + 1;
+        }
         if (i + 3 <= n && memcmp(s + i, " / ", 3) == 0) {
             *at = i;
             return 3;
@@ -368,6 +399,14 @@ static int add_name_variants(entity *e, kd_prop first_prop, kd_prop other_prop, 
     int rc = KD_OK;
     while (n && (s[n - 1] == '/' || s[n - 1] == ' ')) /* "KOSTERINA/": nothing follows */
         n--;
+    while (n && *s == ' ')
+        s++, n--;
+    size_t label = language_label(s, n); /* "Korean:" alone, or before its name */
+    s += label;
+    n -= label;
+    /* a note where a name was expected: the EU's "Text of image" */
+    if (n == 13 && strncasecmp(s, "text of image", 13) == 0)
+        return KD_OK;
     for (size_t part = 0; n && !rc; part++) {
         size_t len;
         size_t sep = next_spelling(s, n, &len);
