@@ -36,6 +36,11 @@ expect_first eu-oj-32014R0269-105 --schema LegalEntity \
 "$bin" match -i "$index" --schema Person --limit 1 "Bashar Sabawi Ibrahim Hasan Al-Rashid" | grep -q '^MATCH' &&
   fail "Bashar Sabawi Ibrahim Hasan Al-Rashid matched AL-TIKRITI"
 expect_first unsc-6908131 "Bashar Sabawi Ibrahim Hasan" --schema Person
+# initials: every given name there as an initial identifies the person, one initial of two does not
+expect_first eu-oj-32014R0269-1426 "Y.A. Primakov" --schema Person
+expect_first eu-oj-32014R0269-1426 "YA Primakov" --schema Person
+"$bin" match -i "$index" --schema Person --limit 1 "E. Primakov" | grep -q '^MATCH' &&
+  fail "E. Primakov (one initial of two given names) matched"
 # Korean in Hangul: Kim Jong Un as the lists romanise him
 expect_first ofac-20157 "김정은" --schema Person
 # one given name in Ukrainian, Belarusian and Russian; the explanation names the languages

@@ -218,6 +218,45 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         }
     }
 
+    /* Initials written as one word ("JC Juncker", "jrr" for John Ronald
+     * Reuel): a short word left over on one side whose letters begin the
+     * consecutive words left over on the other, as an initial and its
+     * name weigh (0.6 each). */
+    for (size_t i = 0; i < q->n; i++) {
+        size_t k = q->t[i].len;
+        if (q_to[i] >= 0 || k < 2 || k > 4)
+            continue;
+        for (size_t j = 0; j + k <= nc; j++) {
+            size_t m = 0;
+            while (m < k && c_to[j + m] < 0 && c[j + m].len > 1 && c[j + m].surface[0] == q->t[i].surface[m])
+                m++;
+            if (m < k)
+                continue;
+            q_to[i] = (int)j;
+            q_sim[i] = 0.6;
+            for (m = 0; m < k; m++)
+                c_to[j + m] = (int)i, c_sim[j + m] = 0.6;
+            break;
+        }
+    }
+    for (size_t j = 0; j < nc; j++) {
+        size_t k = c[j].len;
+        if (c_to[j] >= 0 || k < 2 || k > 4)
+            continue;
+        for (size_t i = 0; i + k <= q->n; i++) {
+            size_t m = 0;
+            while (m < k && q_to[i + m] < 0 && q->t[i + m].len > 1 && q->t[i + m].surface[0] == c[j].surface[m])
+                m++;
+            if (m < k)
+                continue;
+            c_to[j] = (int)i;
+            c_sim[j] = 0.6;
+            for (m = 0; m < k; m++)
+                q_to[i + m] = (int)j, q_sim[i + m] = 0.6;
+            break;
+        }
+    }
+
     double q_cov = 0, c_cov = 0;
     size_t strong_matches = 0, substantive = w->substantive[name_id];
     for (size_t i = 0; i < q->n; i++) {
@@ -230,8 +269,15 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     q_cov = q->total > 0 ? q_cov / q->total : 0;
     c_cov = c_total > 0 ? c_cov / c_total : 0;
     double score = (q_cov + c_cov) > 0 ? 2 * q_cov * c_cov / (q_cov + c_cov) : 0;
-    /* One matching word does not identify a person with a full name. */
-    if (e->schema == KD_SCHEMA_PERSON && strong_matches < 2 && substantive >= 2 && score > 0.6)
+    /* One matching word does not identify a person with a full name —
+     * unless the rest of it is there as initials, every word of both names
+     * accounted for ("J.C. Juncker", "J. Smith" for John Smith) */
+    bool all_aligned = true;
+    for (size_t i = 0; i < q->n && all_aligned; i++)
+        all_aligned = q_to[i] >= 0 || q->t[i].weight <= 0;
+    for (size_t j = 0; j < nc && all_aligned; j++)
+        all_aligned = c_to[j] >= 0 || c[j].weight <= 0;
+    if (e->schema == KD_SCHEMA_PERSON && strong_matches < 2 && substantive >= 2 && score > 0.6 && !all_aligned)
         score = 0.6;
     /* Names that disagree on a word — each has a name word the other lacks
      * ("... OTHMAN AL-HARBI" and "... OTHMAN AL-GHAMDI", "Aung San Suu Win"

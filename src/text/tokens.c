@@ -217,8 +217,10 @@ static bool is_alpha(unsigned char c)
 }
 
 /* Single letters written with dots ("S.A.", "L.L.C", "s.p.a.") become one
- * token when together they spell a legal form; initials ("J.R.") stay
- * apart. Returns the bytes consumed, 0 when s[i] starts no such run. */
+ * token when together they spell a legal form, or when three or more spell
+ * an acronym ("A.B.C. Company" is "abc company"; scoring reads "jrr" as the
+ * initials of "John Ronald Reuel" too); two initials ("J.R.") stay apart.
+ * Returns the bytes consumed, 0 when s[i] starts no such run. */
 static size_t dotted_legal(const unsigned char *s, size_t n, size_t i, char *word)
 {
     if (i > 0 && is_alnum(s[i - 1]))
@@ -240,7 +242,7 @@ static size_t dotted_legal(const unsigned char *s, size_t n, size_t i, char *wor
         for (size_t r = j; r < n; r++)
             if (is_alnum(s[r]))
                 return 0;
-    return k > 1 && text_legal_form(word, k) ? j - i : 0;
+    return k > 2 || (k > 1 && text_legal_form(word, k)) ? j - i : 0;
 }
 
 /* Pass 1: lowercase tokens separated by single spaces. Apostrophes inside
