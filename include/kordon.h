@@ -282,6 +282,10 @@ size_t kd_index_party(const kd_index *index, size_t entity);
  * positions into members; returns how many there are (1 for a record that
  * is its own party, 0 for a position outside the index). */
 size_t kd_index_party_members(const kd_index *index, size_t entity, size_t *members, size_t cap);
+/* The datasets the records of that party come from (kd_index_dataset
+ * positions), each once, in the order of the records: up to cap into
+ * datasets; returns how many there are. */
+size_t kd_index_party_datasets(const kd_index *index, size_t entity, size_t *datasets, size_t cap);
 /* How many parties (persons, bodies, vessels, aircraft) the index holds;
  * per_dataset, when not NULL, gets for each dataset the number of parties
  * its records belong to (kd_index_dataset_count entries). */

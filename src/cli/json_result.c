@@ -15,24 +15,19 @@ json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, bool detai
     const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
     json_object_set_new(o, "caption", json_string(caption ? caption : v.id));
     json_object_set_new(o, "schema", json_string(kd_schema_name(v.schema)));
-    size_t members[64];
+    size_t members[64], datasets[64];
     size_t n = kd_index_party_members(ix, r->party, members, 64);
     json_t *ds = json_array(), *referents = json_array();
-    for (size_t m = 0; m < n && m < 64; m++) {
+    for (size_t m = 1; m < n && m < 64; m++) {
         kd_entity_view x;
         kd_index_entity(ix, members[m], &x);
-        if (m > 0)
-            json_array_append_new(referents, json_string(x.id));
-        for (uint32_t i = 0; i < x.n_datasets; i++) {
-            kd_dataset_info d;
-            kd_index_dataset(ix, x.datasets[i], &d);
-            size_t k;
-            json_t *seen;
-            bool have = false;
-            json_array_foreach(ds, k, seen) have = have || strcmp(json_string_value(seen), d.name) == 0;
-            if (!have)
-                json_array_append_new(ds, json_string(d.name));
-        }
+        json_array_append_new(referents, json_string(x.id));
+    }
+    size_t nd = kd_index_party_datasets(ix, r->party, datasets, 64);
+    for (size_t k = 0; k < nd && k < 64; k++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, datasets[k], &d);
+        json_array_append_new(ds, json_string(d.name));
     }
     json_object_set_new(o, "datasets", ds);
     json_object_set_new(o, "referents", referents);

@@ -363,6 +363,24 @@ size_t kd_index_party_members(const kd_index *ix, size_t party, size_t *members,
     return n;
 }
 
+size_t kd_index_party_datasets(const kd_index *ix, size_t position, size_t *datasets, size_t cap)
+{
+    size_t members[64], n = 0;
+    size_t count = kd_index_party_members(ix, position, members, 64);
+    for (size_t m = 0; m < count && m < 64; m++) {
+        const kdx_entity *e = &ix->entities[members[m]];
+        for (uint16_t i = 0; i < e->n_datasets; i++) {
+            size_t d = ix->dataset_ids[e->datasets_first + i];
+            bool seen = false;
+            for (size_t k = 0; k < n && k < cap && !seen; k++)
+                seen = datasets[k] == d;
+            if (!seen && n++ < cap)
+                datasets[n - 1] = d;
+        }
+    }
+    return n;
+}
+
 /* A record as its party's members are ordered: its representative first,
  * then by authority (index_authority_rank) and id, the order in which
  * listings are shown. */

@@ -29,24 +29,19 @@ json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention
         const char *caption = caption_of(ix, m->party, &v);
         json_object_set_new(o, "entity_id", json_string(v.id));
         json_object_set_new(o, "caption", json_string(caption));
-        size_t members[64];
+        size_t members[64], ds[64];
         size_t n = kd_index_party_members(ix, m->party, members, 64);
         referents = json_array();
-        for (size_t k = 0; k < n && k < 64; k++) {
+        for (size_t k = 1; k < n && k < 64; k++) {
             kd_entity_view x;
             kd_index_entity(ix, members[k], &x);
-            if (k)
-                json_array_append_new(referents, json_string(x.id));
-            for (uint32_t i = 0; i < x.n_datasets; i++) {
-                kd_dataset_info d;
-                kd_index_dataset(ix, x.datasets[i], &d);
-                bool have = false;
-                size_t j;
-                json_t *seen;
-                json_array_foreach(datasets, j, seen) have = have || strcmp(json_string_value(seen), d.name) == 0;
-                if (!have)
-                    json_array_append_new(datasets, json_string(d.name));
-            }
+            json_array_append_new(referents, json_string(x.id));
+        }
+        size_t nd = kd_index_party_datasets(ix, m->party, ds, 64);
+        for (size_t k = 0; k < nd && k < 64; k++) {
+            kd_dataset_info d;
+            kd_index_dataset(ix, ds[k], &d);
+            json_array_append_new(datasets, json_string(d.name));
         }
     } else {
         json_object_set_new(o, "entity_id", json_string(""));

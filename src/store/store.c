@@ -461,25 +461,16 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     return KD_OK;
 }
 
-/* Decides whether a hit raises an alert, and why. */
 /* The datasets of a party's records, comma-separated, each once. */
 static void party_datasets(const kd_index *ix, size_t party, char *out, size_t size)
 {
-    size_t members[64], k = 0;
-    size_t n = kd_index_party_members(ix, party, members, 64);
+    size_t datasets[64], k = 0;
+    size_t n = kd_index_party_datasets(ix, party, datasets, 64);
     out[0] = '\0';
-    for (size_t m = 0; m < n && m < 64; m++) {
-        kd_entity_view v;
-        kd_index_entity(ix, members[m], &v);
-        for (uint32_t j = 0; j < v.n_datasets && k < size; j++) {
-            kd_dataset_info info;
-            kd_index_dataset(ix, v.datasets[j], &info);
-            size_t len = strlen(info.name);
-            const char *at = strstr(out, info.name);
-            if (at && (at == out || at[-1] == ',') && (at[len] == ',' || at[len] == '\0'))
-                continue;
-            k += (size_t)snprintf(out + k, size - k, "%s%s", k ? "," : "", info.name);
-        }
+    for (size_t j = 0; j < n && j < 64 && k < size; j++) {
+        kd_dataset_info info;
+        kd_index_dataset(ix, datasets[j], &info);
+        k += (size_t)snprintf(out + k, size - k, "%s%s", k ? "," : "", info.name);
     }
 }
 
@@ -508,6 +499,7 @@ static bool cleared_in_store(kd_run *run, const char *customer_id, size_t party,
     return cleared;
 }
 
+/* Decides whether a hit raises an alert, and why. */
 static const char *alert_reason(kd_run *run, const char *customer_id, size_t party, const char *entity_id,
                                 const char *hash)
 {
