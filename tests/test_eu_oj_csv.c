@@ -78,13 +78,20 @@ static void test_all_files(void **state)
     free(ids);
 }
 
-static void parse_269(collected *c)
+static void parse_file(collected *c, const char *file)
 {
     list_sink sink;
     kd_error err = {0};
-    int rc = parse_eu_oj_csv(data_path("lists/eu_oj/32014R0269.csv"), collect_sink(c, &sink), &err);
+    char path[256];
+    snprintf(path, sizeof path, "lists/eu_oj/%s", file);
+    int rc = parse_eu_oj_csv(data_path(path), collect_sink(c, &sink), &err);
     if (rc)
         fail_msg("%s", err.message);
+}
+
+static void parse_269(collected *c)
+{
+    parse_file(c, "32014R0269.csv");
 }
 
 static void test_primakov(void **state)
@@ -187,6 +194,15 @@ static void test_aksyonov_scripts(void **state)
     assert_non_null(e);
     assert_has(e, KD_PROP_NAME, "Natalya Ivanovna BEZRUCHENKO");
     assert_has(e, KD_PROP_ALIAS, "Natalia Ivanovna BEZRUCHENKO");
+    collected_free(&c);
+    /* a name in two scripts side by side, without parentheses */
+    parse_file(&c, "32017R1509.csv");
+    e = collected_find(&c, "eu-oj-32017R1509-32-XV.A");
+    assert_non_null(e);
+    assert_has(e, KD_PROP_NAME, "KIM Kwang Yon");
+    assert_has(e, KD_PROP_ALIAS, "김광연");
+    collected_free(&c);
+    parse_269(&c);
     /* language labels and the note "Text of image" are no names */
     e = collected_find(&c, "eu-oj-32014R0269-887");
     assert_non_null(e);

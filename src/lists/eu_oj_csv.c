@@ -307,8 +307,33 @@ static int add_name(entity *e, kd_prop latin_prop, kd_prop other_prop, const cha
             kind[g] = SCRIPT_NONE; /* stays inside the outer text */
         split |= differs;
     }
-    if (!split)
+    if (!split) {
+        /* "KIM Kwang Yon 김광연": the words of another script after the
+         * Latin ones, without parentheses, are the other name */
+        size_t cut = n;
+        while (cut > 0) {
+            size_t start = cut;
+            while (start > 0 && s[start - 1] != ' ')
+                start--;
+            size_t wl = 0, wo = 0;
+            count_letters(s + start, cut - start, &wl, &wo);
+            if (wl || !wo)
+                break;
+            cut = start;
+            while (cut > 0 && s[cut - 1] == ' ')
+                cut--;
+        }
+        size_t pl = 0, po = 0;
+        count_letters(s, cut, &pl, &po);
+        if (cut > 0 && cut < n && classify(pl, po) == SCRIPT_LATIN) {
+            size_t from = cut;
+            while (from < n && s[from] == ' ')
+                from++;
+            int rc = entity_add(e, latin_prop, s, cut);
+            return rc ? rc : entity_add(e, other_prop, s + from, n - from);
+        }
         return entity_add(e, latin_prop, s, n);
+    }
     buf_clear(tmp);
     size_t from = 0;
     for (size_t g = 0; g < groups; g++) {
