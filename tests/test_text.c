@@ -229,6 +229,12 @@ static void test_name_equivalents(void **state)
     assert_false(text_name_equivalence("vladimir", 8, "vladimir", 8, NULL, NULL)); /* the same word, no entry */
     assert_false(text_name_equivalence("uladzimir", 9, "uladzislau", 10, NULL, NULL));
     assert_false(text_name_equivalence("", 0, "vladimir", 8, NULL, NULL));
+    /* words of Russian organisation names and their English */
+    assert_string_equal(keys_of("zavod"), keys_of("plant"));
+    assert_string_equal(keys_of("nauchno issledovatelskiy institut"), keys_of("scientific research institute"));
+    assert_true(text_name_equivalence("inzhiniring", 11, "engineering", 11, &a, &b));
+    assert_string_equal(a, "ru");
+    assert_string_equal(b, "en");
 }
 
 static void test_script_forms(void **state)

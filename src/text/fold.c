@@ -23,9 +23,11 @@
  * Belarusian and Ukrainian persons they list under both forms; English and
  * German forms as before. Kept explicit: every entry is one name. Public
  * domain (facts of language), no external dataset. Sorted by `from`. */
-static const struct {
+typedef struct equivalence {
     const char *from, *to, *language;
-} equivalents[] = {
+} equivalence;
+
+static const equivalence given_names[] = {
     {"alena", "yelena", "be"},            {"aliaksandr", "aleksandr", "be"},    {"aliaksandra", "aleksandra", "be"},
     {"aliaksei", "aleksey", "be"},        {"andrew", "andrey", "en"},           {"andrii", "andrey", "uk"},
     {"andriy", "andrey", "uk"},           {"barys", "boris", "be"},             {"borys", "boris", "uk"},
@@ -56,47 +58,91 @@ static const struct {
     {"yevhen", "yevgeniy", "uk"},         {"yevhenii", "yevgeniy", "uk"},       {"yevheniy", "yevgeniy", "uk"},
 };
 
+/* Words of Russian organisation names as the lists transliterate them,
+ * and the English the same lists translate them with ("ZAO Svyaz
+ * Inzhiniring" for "Svyaz Engineering", "Kontsern Avtomatika" for "Concern
+ * Automation"); the forms written, since Russian inflects. Compiled for
+ * kordon; public domain. Sorted by `from`. */
+static const equivalence business_words[] = {
+    {"agentstvo", "agency", "ru"},             {"aviatsionnaya", "aviation", "ru"},
+    {"aviatsionnyy", "aviation", "ru"},        {"avtomatika", "automation", "ru"},
+    {"avtomatiki", "automation", "ru"},        {"byuro", "bureau", "ru"},
+    {"elektronika", "electronics", "ru"},      {"elektroniki", "electronics", "ru"},
+    {"federalnoe", "federal", "ru"},           {"federalnoye", "federal", "ru"},
+    {"federalnyy", "federal", "ru"},           {"gosudarstvennoe", "state", "ru"},
+    {"gosudarstvennoye", "state", "ru"},       {"gosudarstvennyy", "state", "ru"},
+    {"gruppa", "group", "ru"},                 {"institut", "institute", "ru"},
+    {"instituta", "institute", "ru"},          {"inzhiniring", "engineering", "ru"},
+    {"issledovatelskiy", "research", "ru"},    {"issledovatelsky", "research", "ru"},
+    {"khimiya", "chemistry", "ru"},            {"kompozit", "composite", "ru"},
+    {"kontsern", "concern", "ru"},             {"korporatsiya", "corporation", "ru"},
+    {"mezhdunarodnyy", "international", "ru"}, {"nauchno", "scientific", "ru"},
+    {"nauchnyy", "scientific", "ru"},          {"obedinenie", "association", "ru"},
+    {"obedineniye", "association", "ru"},      {"obyedinenie", "association", "ru"},
+    {"proizvodstvennoe", "production", "ru"},  {"proizvodstvennoye", "production", "ru"},
+    {"promyshlennost", "industry", "ru"},      {"sistemy", "systems", "ru"},
+    {"tekhnologii", "technologies", "ru"},
+    {"tekhnologiya", "technology", "ru"},      {"torgovyy", "trading", "ru"},
+    {"tsentr", "centre", "ru"},                {"zavod", "plant", "ru"},
+    {"zavoda", "plant", "ru"},
+};
+
+/* Each table, and the language its `to` forms are in. */
+static const struct {
+    const equivalence *entries;
+    size_t n;
+    const char *to_language;
+} equivalence_tables[] = {
+    {given_names, KD_ARRAY_LEN(given_names), "ru"},
+    {business_words, KD_ARRAY_LEN(business_words), "en"},
+};
+
 /* The entry for a token, or NULL (binary search: called for every word). */
-static const char *equivalent_entry(const char *s, size_t n, const char **language)
+static const char *equivalent_entry(const char *s, size_t n, const char **language, const char **to_language)
 {
-    size_t lo = 0, hi = KD_ARRAY_LEN(equivalents);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *f = equivalents[mid].from;
-        size_t fl = strlen(f);
-        int c = memcmp(f, s, fl < n ? fl : n);
-        if (c == 0)
-            c = fl < n ? -1 : fl > n ? 1 : 0;
-        if (c == 0) {
-            if (language)
-                *language = equivalents[mid].language;
-            return equivalents[mid].to;
+    for (size_t t = 0; t < KD_ARRAY_LEN(equivalence_tables); t++) {
+        const equivalence *e = equivalence_tables[t].entries;
+        size_t lo = 0, hi = equivalence_tables[t].n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            size_t fl = strlen(e[mid].from);
+            int c = memcmp(e[mid].from, s, fl < n ? fl : n);
+            if (c == 0)
+                c = fl < n ? -1 : fl > n ? 1 : 0;
+            if (c == 0) {
+                if (language)
+                    *language = e[mid].language;
+                if (to_language)
+                    *to_language = equivalence_tables[t].to_language;
+                return e[mid].to;
+            }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
     }
     return NULL;
 }
 
 static const char *equivalent(const char *s, size_t n)
 {
-    return n ? equivalent_entry(s, n, NULL) : NULL;
+    return n ? equivalent_entry(s, n, NULL, NULL) : NULL;
 }
 
 bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
                            const char **language_b)
 {
-    const char *lang_a = "ru", *lang_b = "ru"; /* a word that is no entry is the Russian form */
-    const char *ta = equivalent_entry(a, la, &lang_a), *tb = equivalent_entry(b, lb, &lang_b);
+    const char *lang_a = NULL, *lang_b = NULL, *to_a = NULL, *to_b = NULL;
+    const char *ta = equivalent_entry(a, la, &lang_a, &to_a), *tb = equivalent_entry(b, lb, &lang_b, &to_b);
     /* one maps to the other, or both to one form */
     bool same = (ta && ((strlen(ta) == lb && memcmp(ta, b, lb) == 0) || (tb && strcmp(ta, tb) == 0))) ||
                 (tb && strlen(tb) == la && memcmp(tb, a, la) == 0);
+    /* a word that is no entry is in the language of the forms it maps to */
     if (same && language_a)
-        *language_a = lang_a;
+        *language_a = ta ? lang_a : to_b;
     if (same && language_b)
-        *language_b = lang_b;
+        *language_b = tb ? lang_b : to_a;
     return same;
 }
 
