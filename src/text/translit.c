@@ -84,6 +84,11 @@ static const digraph latin_digraphs[] = {
     {0x015F, "sh"}, {0x00E7, "ch"}, {0x011F, "gh"}, {0x0107, "ch"},   {0x015B, "sh"},
     {0x017A, "zh"}, {0x017C, "zh"}, {0x0163, "ts"}, {0x021B, "ts"},   {0},
 };
+/* Persian as Iranians write it in Latin: qaf and ghain are both "gh"
+ * (آقاجانی Aghajani, قاسم Ghasem), where BGN writes q. */
+static const digraph persian_digraphs[] = {
+    {0x0642, "gh"}, {0x063A, "gh"}, {0},
+};
 /* Azerbaijani (told by ə): x is kh, Xəlilov = Khalilov. */
 static const digraph azeri_digraphs[] = {
     {0x0161, "sh"}, {0x010D, "ch"}, {0x017E, "zh"}, {0x015F, "sh"}, {0x00E7, "ch"},
@@ -756,7 +761,7 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         repair_lookalikes(n->norm, nlen);
         s = scan(n->norm, nlen);
     }
-    chain_pass run[6];
+    chain_pass run[8]; /* Cyrillic takes 3 at most, Arabic 4 */
     int nrun = 0;
     if (s.cyrillic) {
         run[nrun++] = (chain_pass){CH_RUSSIAN, NULL};
@@ -770,6 +775,7 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         run[nrun++] = (chain_pass){CH_ARABIC, NULL};
         run[nrun++] = (chain_pass){CH_PERSIAN, NULL};
         run[nrun++] = (chain_pass){CH_SKELETON, NULL};
+        run[nrun++] = (chain_pass){CH_PERSIAN, persian_digraphs};
     }
     if (nrun == 0 && s.hangul && !s.non_cjk) {
         int count = hangul_forms(n, nlen, out);
