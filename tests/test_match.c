@@ -1,6 +1,7 @@
 /* Matching building blocks: string similarity, date evidence, schemata. */
 #include "testutil.h"
 #include "match/match.h"
+#include "match/scoring.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -111,6 +112,35 @@ static void test_match_on_ftm_index(void **state)
     kd_index_close(ix);
 }
 
+/* A patronymic ending makes a patronymic only in context: not the first
+ * word, in a name of three, one per name, and no male form beside a female
+ * patronymic (there it is the surname). */
+static void test_patronymics_in_context(void **state)
+{
+    (void)state;
+    struct {
+        const char *words[4];
+        size_t n;
+        bool want[4];
+    } cases[] = {
+        {{"vladimir", "vladimirovich", "putin"}, 3, {false, true, false}},
+        {{"alena", "kanstantinauna", "kuntsevich"}, 3, {false, true, false}},
+        {{"uladzimir", "uladzimiravich", "kuntsevich"}, 3, {false, true, false}},
+        {{"kuntsevich", "alena", "kanstantinauna"}, 3, {false, false, true}},
+        {{"alena", "kuntsevich"}, 2, {false, false}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        size_t lens[4];
+        bool got[4];
+        for (size_t i = 0; i < cases[c].n; i++)
+            lens[i] = strlen(cases[c].words[i]);
+        match_patronymics(cases[c].words, lens, cases[c].n, got);
+        for (size_t i = 0; i < cases[c].n; i++)
+            if (got[i] != cases[c].want[i])
+                fail_msg("case %zu word %s: %d", c, cases[c].words[i], got[i]);
+    }
+}
+
 /* Identifiers compare on their letters and digits; remarks the lists
  * write beside a number in the same field are not part of it. */
 static void test_identifier_keys(void **state)
@@ -143,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_levenshtein_with_limit),
         cmocka_unit_test(test_birth_dates),
         cmocka_unit_test(test_identifier_keys),
+        cmocka_unit_test(test_patronymics_in_context),
         cmocka_unit_test(test_schema_compatibility),
         cmocka_unit_test(test_match_on_ftm_index),
     };

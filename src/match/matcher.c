@@ -37,6 +37,7 @@ struct kd_matcher {
     size_t n_cands;
     float *token_weight;   /* see listed_weights: computed once */
     uint8_t *substantive;
+    uint8_t *patronymic;   /* per listed token: match_patronymics */
     listed_weights weights;
     struct scored *best;   /* per query: best name per candidate entity */
     size_t cap_best;
@@ -107,8 +108,9 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->kth_scratch = malloc(ne * sizeof *m->kth_scratch);
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
     m->substantive = calloc(n, sizeof *m->substantive);
+    m->patronymic = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->patronymic);
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->token_weight || !m->substantive || !m->patronymic || !m->party_slot || !m->party_stamp || !m->party_score ||
         !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
@@ -116,20 +118,29 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
         bool person = ix->entities[name->entity].schema == KD_SCHEMA_PERSON;
+        const char *surfaces[C_TOKENS];
+        size_t lens[C_TOKENS];
+        bool patronymic[C_TOKENS];
+        size_t nt = name->n_tokens < C_TOKENS ? name->n_tokens : C_TOKENS;
+        for (size_t k = 0; k < nt; k++) {
+            surfaces[k] = index_string(ix, ix->tokens[name->tokens_first + k].surface);
+            lens[k] = ix->tokens[name->tokens_first + k].len;
+        }
+        match_patronymics(surfaces, lens, person ? nt : 0, patronymic);
         for (uint32_t k = 0; k < name->n_tokens; k++) {
             const kdx_token *t = &ix->tokens[name->tokens_first + k];
             /* "Sa", "Co", "Ao" in a person's name are names, not legal forms */
             int cls = t->cls == TEXT_TOKEN_LEGAL && person ? TEXT_TOKEN_NAME : t->cls;
-            const char *surface = index_string(ix, t->surface);
+            bool patr = person && k < nt && patronymic[k];
+            m->patronymic[name->tokens_first + k] = patr;
             m->token_weight[name->tokens_first + k] =
-                (float)match_token_weight(ix, (int64_t)t->key, cls, surface, t->len);
+                (float)match_token_weight(ix, (int64_t)t->key, cls, index_string(ix, t->surface), t->len, patr);
             /* score_name looks at C_TOKENS words of a name at most */
-            if (k < C_TOKENS && t->cls == TEXT_TOKEN_NAME && t->len > 1 &&
-                !match_is_patronymic(surface, t->len) && m->substantive[i] < UINT8_MAX)
+            if (k < C_TOKENS && t->cls == TEXT_TOKEN_NAME && t->len > 1 && !patr && m->substantive[i] < UINT8_MAX)
                 m->substantive[i]++;
         }
     }
-    m->weights = (listed_weights){m->token_weight, m->substantive};
+    m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -152,6 +163,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->entity_slot);
     free(m->token_weight);
     free(m->substantive);
+    free(m->patronymic);
     free(m->best);
     free(m->entity_stamp);
     free(m->party_slot);
@@ -197,12 +209,23 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
                     /* "Sa", "Co", "Ao" are names too when a person is meant */
                     if (t->cls == TEXT_TOKEN_LEGAL && schema == KD_SCHEMA_PERSON)
                         t->cls = TEXT_TOKEN_NAME;
-                    t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, len);
-                    q->total += t->weight;
                     q->n++;
                 }
             }
             p += len;
+        }
+        /* weights once the whole name is known: a patronymic is one in context */
+        const char *surfaces[Q_TOKENS];
+        size_t lens[Q_TOKENS];
+        bool patronymic[Q_TOKENS];
+        for (size_t k = 0; k < q->n; k++)
+            surfaces[k] = q->t[k].surface, lens[k] = q->t[k].len;
+        match_patronymics(surfaces, lens, schema == KD_SCHEMA_PERSON || schema < 0 ? q->n : 0, patronymic);
+        for (size_t k = 0; k < q->n; k++) {
+            qtoken *t = &q->t[k];
+            t->patronymic = patronymic[k];
+            t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
+            q->total += t->weight;
         }
         if (q->n)
             count++;

@@ -40,8 +40,35 @@ bool match_is_patronymic(const char *s, size_t n)
     return false;
 }
 
-double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len)
+/* A male form ("-vich"), which a female patronymic in the same name makes
+ * a surname. */
+static bool male_patronymic(const char *s, size_t n)
 {
+    static const char *const endings[] = {"vich", "vych", "witsch", "vitch", "ogly", "oglu"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
+        size_t k = strlen(endings[i]);
+        if (n > k && memcmp(s + n - k, endings[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
+void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n, bool *out)
+{
+    bool female = false, taken = false;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = false;
+        female |= i > 0 && match_is_patronymic(surfaces[i], lens[i]) && !male_patronymic(surfaces[i], lens[i]);
+    }
+    for (size_t i = 1; i < n && n >= 3 && !taken; i++)
+        if (match_is_patronymic(surfaces[i], lens[i]) && !(female && male_patronymic(surfaces[i], lens[i])))
+            out[i] = taken = true;
+}
+
+double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len,
+                          bool patronymic)
+{
+    (void)surface;
     double count = key_id >= 0 ? (double)ix->keys[key_id].entity_count : 0.0;
     double w = log((double)(ix->n_entities + 1) / (count + 1.0)) + 0.5;
     if (w < 0.5)
@@ -55,7 +82,7 @@ double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const cha
     }
     if (len == 1)
         return w * 0.3; /* an initial says little */
-    if (match_is_patronymic(surface, len))
+    if (patronymic)
         return w * 0.35;
     return w;
 }
@@ -288,14 +315,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         bool conflict = false;
         for (size_t i = 0; i < q->n && !conflict; i++) {
             if (q_to[i] >= 0 || q->t[i].cls != TEXT_TOKEN_NAME || q->t[i].len < 2 || q->t[i].weight <= 0 ||
-                match_is_patronymic(q->t[i].surface, q->t[i].len))
+                q->t[i].patronymic)
                 continue;
             /* another word on the other side, not a spelling of this one
              * the alignment left (Jo/Cho, Gyu/Kyu) */
             for (size_t j = 0; j < nc && !conflict; j++)
                 conflict = c_to[j] < 0 && c[j].len > 1 && c[j].weight > 0 &&
                            ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME &&
-                           !match_is_patronymic(c[j].surface, c[j].len) &&
+                           !w->patronymic[name->tokens_first + j] &&
                            similarity_jaro_winkler(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len) < 0.75;
         }
         if (conflict)

@@ -16,6 +16,7 @@ typedef struct qtoken {
     int64_t key_id;
     int cls;
     double weight;
+    bool patronymic;  /* match_patronymics */
 } qtoken;
 
 typedef struct qform {
@@ -26,8 +27,15 @@ typedef struct qform {
 
 /* Rarity weight of a token: inverse entity frequency of its key, lowered
  * for legal forms, particles, initials and patronymics; 0 for honorifics. */
-double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len);
+double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len,
+                          bool patronymic);
 bool match_is_patronymic(const char *s, size_t n);
+/* Which words of one name are its patronymic, in context: a word with a
+ * patronymic ending is one only if it is not the name's first word, the
+ * name has three words or more, no female patronymic makes a male-looking
+ * word a surname ("Alena Kanstantinauna KUNTSEVICH"), and no earlier word
+ * is the patronymic already ("Uladzimir Uladzimiravich KUNTSEVICH"). */
+void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n, bool *out);
 
 /* Name score in [0, 1] of one query form against one listed name (token
  * weights precomputed per listed token); writes the token-by-token
@@ -38,6 +46,7 @@ bool match_is_patronymic(const char *s, size_t n);
 typedef struct listed_weights {
     const float *token_weight;
     const uint8_t *substantive;
+    const uint8_t *patronymic; /* per listed token: match_patronymics */
 } listed_weights;
 
 double score_name(const kd_index *ix, const listed_weights *w, const qform *q, uint32_t name_id,
