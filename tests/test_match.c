@@ -134,7 +134,7 @@ static void test_patronymics_in_context(void **state)
         bool got[4];
         for (size_t i = 0; i < cases[c].n; i++)
             lens[i] = strlen(cases[c].words[i]);
-        match_patronymics(cases[c].words, lens, cases[c].n, got);
+        match_patronymics(cases[c].words, lens, cases[c].n, true, got);
         for (size_t i = 0; i < cases[c].n; i++)
             if (got[i] != cases[c].want[i])
                 fail_msg("case %zu word %s: %d", c, cases[c].words[i], got[i]);

@@ -126,12 +126,12 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
             surfaces[k] = index_string(ix, ix->tokens[name->tokens_first + k].surface);
             lens[k] = ix->tokens[name->tokens_first + k].len;
         }
-        match_patronymics(surfaces, lens, person ? nt : 0, patronymic);
+        match_patronymics(surfaces, lens, nt, person, patronymic);
         for (uint32_t k = 0; k < name->n_tokens; k++) {
             const kdx_token *t = &ix->tokens[name->tokens_first + k];
             /* "Sa", "Co", "Ao" in a person's name are names, not legal forms */
             int cls = t->cls == TEXT_TOKEN_LEGAL && person ? TEXT_TOKEN_NAME : t->cls;
-            bool patr = person && k < nt && patronymic[k];
+            bool patr = k < nt && patronymic[k];
             m->patronymic[name->tokens_first + k] = patr;
             m->token_weight[name->tokens_first + k] =
                 (float)match_token_weight(ix, (int64_t)t->key, cls, index_string(ix, t->surface), t->len, patr);
@@ -220,7 +220,7 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
         bool patronymic[Q_TOKENS];
         for (size_t k = 0; k < q->n; k++)
             surfaces[k] = q->t[k].surface, lens[k] = q->t[k].len;
-        match_patronymics(surfaces, lens, schema == KD_SCHEMA_PERSON || schema < 0 ? q->n : 0, patronymic);
+        match_patronymics(surfaces, lens, q->n, schema == KD_SCHEMA_PERSON || schema < 0, patronymic);
         for (size_t k = 0; k < q->n; k++) {
             qtoken *t = &q->t[k];
             t->patronymic = patronymic[k];

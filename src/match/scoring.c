@@ -53,14 +53,14 @@ static bool male_patronymic(const char *s, size_t n)
     return false;
 }
 
-void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n, bool *out)
+void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n, bool person, bool *out)
 {
     bool female = false, taken = false;
     for (size_t i = 0; i < n; i++) {
         out[i] = false;
         female |= i > 0 && match_is_patronymic(surfaces[i], lens[i]) && !male_patronymic(surfaces[i], lens[i]);
     }
-    for (size_t i = 1; i < n && n >= 3 && !taken; i++)
+    for (size_t i = 1; person && i < n && n >= 3 && !taken; i++)
         if (match_is_patronymic(surfaces[i], lens[i]) && !(female && male_patronymic(surfaces[i], lens[i])))
             out[i] = taken = true;
 }

@@ -35,7 +35,7 @@ bool match_is_patronymic(const char *s, size_t n);
  * name has three words or more, no female patronymic makes a male-looking
  * word a surname ("Alena Kanstantinauna KUNTSEVICH"), and no earlier word
  * is the patronymic already ("Uladzimir Uladzimiravich KUNTSEVICH"). */
-void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n, bool *out);
+void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n, bool person, bool *out);
 
 /* Name score in [0, 1] of one query form against one listed name (token
  * weights precomputed per listed token); writes the token-by-token
