@@ -20,6 +20,7 @@
  *
  * usage: bench_alias_recall INDEX [DATASET_PREFIX] [MISSES_TO_SHOW] */
 #include "kordon.h"
+#include "first_names.h"
 #include "index/index.h"
 #include "match/match.h"
 #include "model/model.h"
@@ -141,45 +142,16 @@ int main(int argc, char **argv)
         return 1;
     }
     /* the records of the chosen lists, each with its first name only */
-    index_builder *b = index_builder_new();
-    entity e;
-    entity_init(&e);
-    size_t records = 0;
-    for (size_t i = 0; i < kd_index_entity_count(full); i++) {
-        kd_entity_view v;
-        kd_index_entity(full, i, &v);
-        kd_dataset_info d;
-        if (v.schema > KD_SCHEMA_AIRPLANE || !v.n_datasets || kd_index_dataset(full, v.datasets[0], &d) ||
-            strncmp(d.name, prefix, strlen(prefix)) != 0)
-            continue;
-        const char *first = kd_entity_view_first(full, &v, KD_PROP_NAME);
-        if (!first)
-            continue;
-        entity_reset(&e);
-        e.schema = v.schema;
-        e.dataset = d.name;
-        if (entity_set_id(&e, "%s", v.id) || entity_add_str(&e, KD_PROP_NAME, first) || index_builder_add(b, &e, &err)) {
-            fprintf(stderr, "%s\n", err.message[0] ? err.message : "out of memory");
-            return 1;
-        }
-        records++;
-    }
-    entity_free(&e);
-    char path[] = "/tmp/kordon-alias-recall-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || (close(fd), index_builder_write(b, path, &err))) {
-        fprintf(stderr, "%s\n", err.message);
-        return 1;
-    }
-    index_builder_free(b);
+    size_t records;
     kd_index *ix;
     kd_matcher *m;
     text_normaliser *tn;
-    if (kd_index_open(path, &ix, &err) || kd_matcher_new(ix, &m, &err) || text_normaliser_new(&tn, &err)) {
+    if (first_names_index(full, prefix, &ix, &records))
+        return 1;
+    if (kd_matcher_new(ix, &m, &err) || text_normaliser_new(&tn, &err)) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    unlink(path);
 
     tally by_script[16], by_schema[4], by_kind[8], all[1];
     size_t n_script = 0, n_schema = 0, n_kind = 0, n_all = 0, shown = 0;

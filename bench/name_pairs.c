@@ -20,6 +20,7 @@
  *
  * usage: bench_name_pairs INDEX */
 #include "kordon.h"
+#include "first_names.h"
 #include "index/index.h"
 #include "match/match.h"
 #include "model/model.h"
@@ -118,39 +119,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    index_builder *b = index_builder_new();
-    entity e;
-    entity_init(&e);
-    for (size_t i = 0; i < kd_index_entity_count(full); i++) {
-        kd_entity_view v;
-        kd_index_entity(full, i, &v);
-        const char *first = kd_entity_view_first(full, &v, KD_PROP_NAME);
-        kd_dataset_info d;
-        if (v.schema > KD_SCHEMA_AIRPLANE || !first || !v.n_datasets || kd_index_dataset(full, v.datasets[0], &d))
-            continue;
-        entity_reset(&e);
-        e.schema = v.schema;
-        e.dataset = d.name;
-        if (entity_set_id(&e, "%s", v.id) || entity_add_str(&e, KD_PROP_NAME, first) || index_builder_add(b, &e, &err)) {
-            fprintf(stderr, "%s\n", err.message[0] ? err.message : "out of memory");
-            return 1;
-        }
-    }
-    entity_free(&e);
-    char path[] = "/tmp/kordon-name-pairs-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || (close(fd), index_builder_write(b, path, &err))) {
-        fprintf(stderr, "%s\n", err.message);
-        return 1;
-    }
-    index_builder_free(b);
+    size_t records;
     kd_index *ix;
     kd_matcher *m;
-    if (kd_index_open(path, &ix, &err) || kd_matcher_new(ix, &m, &err)) {
+    if (first_names_index(full, "", &ix, &records))
+        return 1;
+    if (kd_matcher_new(ix, &m, &err)) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    unlink(path);
 
     counts all = {0}, persons = {0}, bodies = {0};
     for (size_t i = 0; i < kd_index_entity_count(ix); i++) {

@@ -35,13 +35,6 @@ int cli_load_judgments(const char *db_path, kd_judgment_list *list, kd_party_jud
     return rc;
 }
 
-static json_t *judgment_json(const kd_judgment *j)
-{
-    return json_pack("{s:I,s:s,s:[s,s],s:s,s:s,s:s}", "id", (json_int_t)j->id, "kind", kd_judgment_kind_name(j->kind),
-                     "records", j->record_a, j->record_b, "actor", j->actor, "reason", j->reason, "created_at",
-                     j->created_at);
-}
-
 static int list_judgments(const char *db_path, bool all, bool json)
 {
     kd_store *s;
@@ -56,7 +49,7 @@ static int list_judgments(const char *db_path, bool all, bool json)
     for (size_t i = 0; i < l.n; i++) {
         const kd_judgment *j = &l.items[i];
         if (json) {
-            json_t *o = judgment_json(j);
+            json_t *o = kd_judgment_json(j);
             char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
             puts(text);
             free(text);

@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *judgment_json(const kd_judgment *j)
-{
-    return json_pack("{s:I,s:s,s:[s,s],s:s,s:s,s:s}", "id", (json_int_t)j->id, "kind",
-                     kd_judgment_kind_name(j->kind), "records", j->record_a, j->record_b, "actor", j->actor, "reason",
-                     j->reason, "created_at", j->created_at);
-}
-
 int http_apply_judgments(void *server, live_index *g, kd_error *err)
 {
     http_server *s = server;
@@ -56,7 +49,7 @@ static void list_judgments(http_request *rq, http_response *rs, kd_store *store)
     }
     json_t *items = json_array();
     for (size_t i = 0; i < list.n; i++)
-        json_array_append_new(items, judgment_json(&list.items[i]));
+        json_array_append_new(items, kd_judgment_json(&list.items[i]));
     kd_judgment_list_free(&list);
     http_reply_json(rs, 200, json_pack("{s:o}", "judgments", items));
 }

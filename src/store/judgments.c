@@ -5,6 +5,7 @@
 #include "store/store_internal.h"
 #include "core/core.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,13 @@ int kd_store_judgments(kd_store *s, bool current_only, kd_judgment_list *out, kd
         return rc;
     }
     return KD_OK;
+}
+
+json_t *kd_judgment_json(const kd_judgment *j)
+{
+    return json_pack("{s:I,s:s,s:[s,s],s:s,s:s,s:s}", "id", (json_int_t)j->id, "kind", kd_judgment_kind_name(j->kind),
+                     "records", j->record_a, j->record_b, "actor", j->actor, "reason", j->reason, "created_at",
+                     j->created_at);
 }
 
 void kd_judgment_list_free(kd_judgment_list *l)

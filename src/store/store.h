@@ -234,6 +234,10 @@ int kd_store_judge(kd_store *s, kd_judgment_kind kind, const char *record_a, con
  * splits, one per pair. */
 int kd_store_judgments(kd_store *s, bool current_only, kd_judgment_list *out, kd_error *err);
 void kd_judgment_list_free(kd_judgment_list *list);
+/* A judgment as the CLI and the API show it: {"id", "kind", "records":
+ * [A, B], "actor", "reason", "created_at"} (a jansson object; caller decrefs). */
+struct json_t;
+struct json_t *kd_judgment_json(const kd_judgment *j);
 /* The standing judgments of a list (kd_store_judgments with current_only)
  * as kd_build_options wants them, pointing into the list (free *out with
  * free(), before the list). */
