@@ -167,7 +167,8 @@ static bool identifier_prop(kd_prop p)
 static const char *rank_names[] = {"", "born %s = %s", "born %s ~ %s (same year)",
                                    "born %s ~ %s (near)", "born %s ≠ %s"};
 
-/* Applies birth date, country and gender evidence; appends to why. */
+/* Applies birth date, country and gender evidence; appends to why (when
+ * not NULL: ranking many candidates needs the score, not the words). */
 double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const char *q_date,
                              const char *q_country, uint32_t entity, double s, char *why,
                              size_t why_size)
@@ -224,6 +225,9 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
             }
         }
     }
+    char none[1] = "";
+    if (!why)
+        why = none, why_size = 1; /* no room: nothing is written */
     size_t used = strlen(why);
     /* Agreeing evidence lifts a name in proportion to how well the name
      * itself matches: the same birthday does not make Baker into Bakr. */

@@ -224,6 +224,7 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
         for (size_t k = 0; k < q->n; k++) {
             qtoken *t = &q->t[k];
             t->patronymic = patronymic[k];
+            t->equivalents = text_name_has_equivalents(t->surface, t->len);
             t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
             q->total += t->weight;
         }
@@ -285,6 +286,39 @@ static int compare_candidates(const void *a, const void *b)
     /* ties by name, so that the cut does not depend on the order in
      * which postings were walked */
     return (x->name > y->name) - (x->name < y->name);
+}
+
+/* Moves the k candidates that compare_candidates puts first to the front
+ * of c[0, n), in no particular order (quickselect: a common query word
+ * touches thousands of names, and only the first MAX_CANDIDATES are kept). */
+static void select_first_candidates(candidate *c, size_t n, size_t k)
+{
+    /* names are unique within one form, so no two candidates tie */
+    size_t lo = 0, hi = n; /* the k-th first lies in [lo, hi) */
+    while (hi - lo > 1 && k > 0) {
+        size_t mid = lo + (hi - lo) / 2, store = lo;
+        candidate t = c[mid];
+        c[mid] = c[hi - 1];
+        c[hi - 1] = t;
+        for (size_t i = lo; i + 1 < hi; i++)
+            if (compare_candidates(&c[i], &c[hi - 1]) < 0) {
+                t = c[i];
+                c[i] = c[store];
+                c[store++] = t;
+            }
+        t = c[store];
+        c[store] = c[hi - 1];
+        c[hi - 1] = t;
+        size_t first = store - lo + 1; /* c[lo, store] come before the rest */
+        if (k == first)
+            return;
+        if (k < first) {
+            hi = store;
+        } else {
+            k -= first;
+            lo = store + 1;
+        }
+    }
 }
 
 /* Adds the weight of a query token to the names already touched that hold
@@ -365,7 +399,9 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
     }
     size_t n = m->n_cands - first;
     if (n > MAX_CANDIDATES) {
-        qsort(m->cands + first, n, sizeof *m->cands, compare_candidates);
+        select_first_candidates(m->cands + first, n, MAX_CANDIDATES);
+        /* in one order whatever order the postings were walked in */
+        qsort(m->cands + first, MAX_CANDIDATES, sizeof *m->cands, compare_candidates);
         m->n_cands = first + MAX_CANDIDATES;
     }
 }
@@ -495,16 +531,13 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
     /* Results are parties: the records of one party (kd_index_party) count
      * once, as their best-scoring member, so that one person listed by three
      * authorities is one result and leaves room for the next party. */
-    char why[384];
     size_t evaluated = 0, n_parties = 0;
     double kth = -1.0; /* lowest final score among the best `limit` parties so far */
     for (; evaluated < n_best; evaluated++) {
         scored *b = &best[evaluated];
         if (n_parties >= limit && !query->identifier && b->name_score + EVIDENCE_LIFT < kth)
             break;
-        why[0] = '\0';
-        b->score = match_apply_evidence(ix, query, q_date, q_country, b->entity, b->name_score, why,
-                                  sizeof why);
+        b->score = match_apply_evidence(ix, query, q_date, q_country, b->entity, b->name_score, NULL, 0);
         /* compare rounded scores, as they are shown */
         b->score = floor(b->score * 1000 + 0.5) / 1000;
         b->rank = index_authority_rank(ix, b->entity);

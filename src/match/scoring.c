@@ -129,7 +129,8 @@ static double token_similarity(const qtoken *q, const ctoken *c)
                        ? similarity_levenshtein(q->surface, q->len, c->surface, c->len, 3)
                        : 0;
     double sim = 0.0;
-    if (same_key && jw < 0.9 && text_name_equivalence(q->surface, q->len, c->surface, c->len, NULL, NULL))
+    if (same_key && jw < 0.9 && q->equivalents &&
+        text_name_equivalence(q->surface, q->len, c->surface, c->len, NULL, NULL))
         return NAME_EQUIVALENT; /* Uladzimir/Vladimir: one name, two languages */
     if (same_key)
         sim = jw >= 0.9 ? 1.0 : 0.3 + 0.7 * jw; /* Yevgeny/Evgeny: one name, two romanisations */

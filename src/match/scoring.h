@@ -17,6 +17,7 @@ typedef struct qtoken {
     int cls;
     double weight;
     bool patronymic;  /* match_patronymics */
+    bool equivalents; /* text_name_has_equivalents */
 } qtoken;
 
 typedef struct qform {

@@ -146,6 +146,21 @@ bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, c
     return same;
 }
 
+bool text_name_has_equivalents(const char *word, size_t len)
+{
+    if (len == 0)
+        return false;
+    if (equivalent_entry(word, len, NULL, NULL))
+        return true;
+    for (size_t t = 0; t < KD_ARRAY_LEN(equivalence_tables); t++)
+        for (size_t i = 0; i < equivalence_tables[t].n; i++) {
+            const char *to = equivalence_tables[t].entries[i].to;
+            if (to[0] == word[0] && strlen(to) == len && memcmp(to, word, len) == 0)
+                return true;
+        }
+    return false;
+}
+
 static bool is_vowel(char c)
 {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'j';

@@ -110,6 +110,10 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
  * two forms ("be", "uk", "ru", "en", "de") go to language_a/b when not NULL. */
 bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
                            const char **language_b);
+/* Whether a word takes part in any of those equivalences (as a form the
+ * table maps or one it maps to): a word that does not is equivalent to
+ * nothing, so a matcher asks this once per query word, not per pair. */
+bool text_name_has_equivalents(const char *word, size_t len);
 
 /* Appends the keys of every token of a form, separated by single spaces,
  * to out (not cleared). */
