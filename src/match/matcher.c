@@ -225,6 +225,7 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
             qtoken *t = &q->t[k];
             t->patronymic = patronymic[k];
             t->equivalents = text_name_has_equivalents(t->surface, t->len);
+            t->loose_len = t->len >= LOOSE_MIN ? text_token_loose_key(t->surface, t->len, t->loose, sizeof t->loose) : 0;
             t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
             q->total += t->weight;
         }

@@ -115,14 +115,26 @@ static double token_similarity(const qtoken *q, const ctoken *c)
         return q->surface[0] == c->surface[0] ? 0.6 : 0.0; /* an initial and its name */
     bool same_key = q->key_id >= 0 && (uint32_t)q->key_id == c->key_id;
     size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
+    /* Spellings whose keys differ only where romanisation systems differ
+     * (sadeq/sadegh, ghathafi/gaddafi, valiantsina/valentina): one name
+     * when the letters are close, below a shared key's similarity. */
+    double loose = 0.0;
+    if (!same_key && q->loose_len && shorter >= LOOSE_MIN && longer - shorter <= 2) {
+        char key[TOKEN_LEN];
+        size_t kl = text_token_loose_key(c->surface, c->len, key, sizeof key);
+        if (kl == q->loose_len && memcmp(key, q->loose, kl) == 0) {
+            double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
+            loose = jw >= LOOSE_JARO_WINKLER ? 0.25 + 0.7 * jw : 0.0;
+        }
+    }
     if (!same_key && longer - shorter > 2)
-        return 0.0; /* neither one edit nor a Jaro-Winkler of 0.9 */
+        return loose; /* neither one edit nor a Jaro-Winkler of 0.9 */
     if (!same_key && q->surface[0] != c->surface[0] &&
         (shorter < 5 || similarity_levenshtein(q->surface, q->len, c->surface, c->len, 1) > 1))
-        return 0.0; /* without a shared first letter only one edit can be the same name */
+        return loose; /* without a shared first letter only one edit can be the same name */
     double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
     if (!same_key && jw < 0.85)
-        return 0.0;
+        return loose;
     /* the edit count decides only between different keys, and in short
      * tokens: it is the costlier of the two measures */
     size_t edits = !same_key || shorter <= 5
@@ -145,7 +157,7 @@ static double token_similarity(const qtoken *q, const ctoken *c)
         if (by_edits < sim)
             sim = by_edits;
     }
-    return sim;
+    return sim > loose ? sim : loose;
 }
 
 static void append(char *out, size_t size, const char *fmt, const char *a, const char *b, double s)

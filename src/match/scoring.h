@@ -9,6 +9,10 @@
 #define TOKEN_LEN 64
 #define MAX_CANDIDATES 96
 #define MAX_RESULTS 1000
+/* Loose keys (text_token_loose_key) are compared for words this long,
+ * whose spellings are this close */
+#define LOOSE_MIN 5
+#define LOOSE_JARO_WINKLER 0.75
 
 typedef struct qtoken {
     char surface[TOKEN_LEN], key[TOKEN_LEN];
@@ -18,6 +22,8 @@ typedef struct qtoken {
     double weight;
     bool patronymic;  /* match_patronymics */
     bool equivalents; /* text_name_has_equivalents */
+    char loose[TOKEN_LEN]; /* text_token_loose_key, "" for short words */
+    size_t loose_len;
 } qtoken;
 
 typedef struct qform {

@@ -378,6 +378,51 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
     return w.len;
 }
 
+size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out_size)
+{
+    if (!out || out_size < 2)
+        return 0;
+    char tmp[64];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < sizeof tmp; i++) {
+        char c = token[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c >= '0' && c <= '9')
+            return 0; /* numbers are not romanised */
+        if (c >= 'a' && c <= 'z')
+            tmp[n++] = c;
+    }
+    /* Belarusian ў after a or e, before a consonant, is the v Russian
+     * writes (Genadzeuna = Gennadevna, Daud = Dawud); not ou (Yousef). */
+    for (size_t i = 1; i + 1 < n; i++)
+        if (tmp[i] == 'u' && (tmp[i - 1] == 'a' || tmp[i - 1] == 'e') && !is_vowel(tmp[i + 1]))
+            tmp[i] = 'v';
+    char key[TEXT_KEY_SIZE(64)];
+    size_t kl = text_token_key(tmp, n, key, sizeof key);
+    if (kl == 0 || kl >= sizeof key)
+        return 0;
+    /* Classes the romanisation systems exchange: d and t (Arabic dh/th/d,
+     * Belarusian dz for Russian d before a soft vowel), h and k (Persian
+     * gh for q, kh for k), ts for t (Belarusian ts for soft t); a final
+     * vowel is not a consonant's. */
+    size_t w = 0;
+    for (size_t i = 0; i < kl; i++) {
+        char c = key[i] == 'd' ? 't' : key[i] == 'h' ? 'k' : key[i];
+        if (c == 's' && w > 0 && out[w - 1] == 't')
+            continue; /* ts, ds, dz: t */
+        if (w > 0 && out[w - 1] == c && c != 'a')
+            continue;
+        if (w + 1 >= out_size)
+            break;
+        out[w++] = c;
+    }
+    if (w > 1 && out[w - 1] == 'a')
+        w--;
+    out[w] = '\0';
+    return w;
+}
+
 int text_form_keys(const char *form, size_t len, buf *out)
 {
     size_t i = 0;

@@ -105,6 +105,13 @@ const char *text_legal_form(const char *token, size_t len);
  * Examples: yevgeniy/evgeny/jewgeni → "avhna", primakov/primakow/primakoff
  * → "prmkv", mohammed/muhammad/magomed → "mhmd". */
 size_t text_token_key(const char *token, size_t len, char *out, size_t out_size);
+/* A looser key for words whose keys differ where romanisation systems
+ * differ: d/t, h/k and ts/t merged, Belarusian ў read as v, no final
+ * vowel ("sadeq" and "sadegh", "ghathafi" and "gaddafi", "valiantsina" and
+ * "valentina" share one). Only a hint that two spellings may be one name:
+ * it merges far more than the key, so only close spellings may use it.
+ * 0 for tokens holding digits. */
+size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out_size);
 /* Whether two romanised words are one given name in two languages by
  * kordon's table (Uladzimir, Volodymyr and Vladimir); the languages of the
  * two forms ("be", "uk", "ru", "en", "de") go to language_a/b when not NULL. */
