@@ -102,6 +102,17 @@ typedef struct ctoken {
 /* Two forms of one given name in two languages (text_name_equivalence) */
 #define NAME_EQUIVALENT 0.95
 
+/* The Arabic article as romanisations write it, its l assimilated to a
+ * sun letter as spoken (Abdur Rahman, Nur ad-Din, Abdus Salam). */
+static bool arabic_article(const char *s, size_t n)
+{
+    if (n < 2 || n > 3 || !strchr("aeu", s[0]))
+        return false;
+    if (n == 2)
+        return strchr("lrsdztn", s[1]) != NULL;
+    return (s[1] == 's' || s[1] == 'd' || s[1] == 't' || s[1] == 'z') && s[2] == 'h';
+}
+
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
@@ -113,6 +124,8 @@ static double token_similarity(const qtoken *q, const ctoken *c)
         return 1.0;
     if (q->len == 1 || c->len == 1)
         return q->surface[0] == c->surface[0] ? 0.6 : 0.0; /* an initial and its name */
+    if (arabic_article(q->surface, q->len) && arabic_article(c->surface, c->len))
+        return 0.9; /* al-, ul-, ur-, ad-: one article, assimilated as spoken */
     bool same_key = q->key_id >= 0 && (uint32_t)q->key_id == c->key_id;
     size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
     /* Spellings whose keys differ only where romanisation systems differ
@@ -158,6 +171,31 @@ static double token_similarity(const qtoken *q, const ctoken *c)
             sim = by_edits;
     }
     return sim > loose ? sim : loose;
+}
+
+/* An Arabic article written onto its name ("ELKADDAFI", "Alsehri"): the
+ * name without it, at least four letters, is what another list writes. */
+static bool glued_article(const char *s, size_t n)
+{
+    return n >= 6 && (s[0] == 'a' || s[0] == 'e') && s[1] == 'l' && !strchr("aeiouyl", s[2]);
+}
+
+/* The query word without its glued article, as a query word. */
+static void article_rest_query(const kd_index *ix, const qtoken *t, qtoken *rest)
+{
+    memset(rest, 0, sizeof *rest);
+    rest->len = t->len - 2;
+    memcpy(rest->surface, t->surface + 2, rest->len + 1);
+    rest->key_len = text_token_key(rest->surface, rest->len, rest->key, sizeof rest->key);
+    if (rest->key_len >= sizeof rest->key)
+        rest->key_len = 0;
+    rest->key[rest->key_len] = '\0';
+    rest->key_id = rest->key_len ? match_find_key(ix, rest->key) : -1;
+    rest->cls = TEXT_TOKEN_NAME;
+    rest->equivalents = text_name_has_equivalents(rest->surface, rest->len);
+    rest->loose_len = rest->len >= LOOSE_MIN ? text_token_loose_key(rest->surface, rest->len, rest->loose,
+                                                                      sizeof rest->loose)
+                                             : 0;
 }
 
 static void append(char *out, size_t size, const char *fmt, const char *a, const char *b, double s)
@@ -253,6 +291,48 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 c_to[j] = (int)i;
                 q_to[i] = q_to[i + 1] = (int)j;
                 c_sim[j] = q_sim[i] = q_sim[i + 1] = 0.95;
+                break;
+            }
+        }
+    }
+
+    /* A glued article on either side ("Saif al-Islam ELKADDAFI" for
+     * "... QADHAFI"): the rest of the word against the words left. */
+    for (size_t i = 0; i < q->n; i++) {
+        if (q_to[i] >= 0 || !glued_article(q->t[i].surface, q->t[i].len))
+            continue;
+        qtoken rest;
+        article_rest_query(ix, &q->t[i], &rest);
+        for (size_t j = 0; j < nc; j++) {
+            double s = c_to[j] < 0 ? token_similarity(&rest, &c[j]) : 0.0;
+            if (s >= 0.8) {
+                q_to[i] = (int)j, c_to[j] = (int)i;
+                q_sim[i] = c_sim[j] = s * 0.95;
+                break;
+            }
+        }
+    }
+    for (size_t j = 0; j < nc; j++) {
+        if (c_to[j] >= 0 || !glued_article(c[j].surface, c[j].len))
+            continue;
+        qtoken listed;
+        memset(&listed, 0, sizeof listed);
+        listed.len = c[j].len;
+        memcpy(listed.surface, c[j].surface, c[j].len < TOKEN_LEN ? c[j].len : TOKEN_LEN - 1);
+        if (listed.len >= TOKEN_LEN)
+            continue;
+        qtoken rest;
+        article_rest_query(ix, &listed, &rest);
+        for (size_t i = 0; i < q->n; i++) {
+            if (q_to[i] >= 0)
+                continue;
+            /* the query word as the listed side of the comparison */
+            ctoken qc = {q->t[i].surface, q->t[i].len, q->t[i].key,
+                         q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0};
+            double s = token_similarity(&rest, &qc);
+            if (s >= 0.8) {
+                q_to[i] = (int)j, c_to[j] = (int)i;
+                q_sim[i] = c_sim[j] = s * 0.95;
                 break;
             }
         }

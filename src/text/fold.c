@@ -398,6 +398,10 @@ size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out
     for (size_t i = 1; i + 1 < n; i++)
         if (tmp[i] == 'u' && (tmp[i - 1] == 'a' || tmp[i - 1] == 'e') && !is_vowel(tmp[i + 1]))
             tmp[i] = 'v';
+    /* a final h after a vowel: Persian -eh, Arabic -ah, what others write -a
+     * (Haniyeh, Haniyah, Haniya) */
+    if (n > 4 && tmp[n - 1] == 'h' && is_vowel(tmp[n - 2]))
+        n--;
     char key[TEXT_KEY_SIZE(64)];
     size_t kl = text_token_key(tmp, n, key, sizeof key);
     if (kl == 0 || kl >= sizeof key)

@@ -294,7 +294,8 @@ static bool ends_with(const char *t, size_t n, const char *suffix)
  * tokenise alike: abd + article ("abdelkader" → "abd el kader",
  * "abderrahmane" → "abd er rahmane"), name + Allah ("khayrallah" → "khayr
  * allah", "abdullah" → "abd ullah") and name + al-Din ("noureddine" →
- * "nour ed dine", "salahuddin" → "salah ud din"). The parts go to out,
+ * "nour ed dine", "salahuddin" → "salah ud din"); "abdul" and "abdur"
+ * alone split as they do in a compound. The parts go to out,
  * space separated (n + 2 bytes at most); returns their length, or 0. */
 static size_t arabic_compound(const char *t, size_t n, char *out)
 {
@@ -302,6 +303,8 @@ static size_t arabic_compound(const char *t, size_t n, char *out)
     if ((ends_with(t, n, "llah") && n >= 8 && strchr("aeou", t[n - 5])) ||
         (ends_with(t, n, "lla") && n >= 7 && strchr("au", t[n - 4]))) {
         cut1 = t[n - 1] == 'h' ? n - 5 : n - 4; /* Isabella, Stella stay */
+    } else if (n == 5 && memcmp(t, "abd", 3) == 0 && vowel(t[3]) && strchr("lrsndtz", t[4])) {
+        cut1 = 3; /* "Abdul", "Abdur" Rahman, as "Abdulrahman" splits */
     } else if (n >= 9 && memcmp(t, "abd", 3) == 0 && vowel(t[3])) {
         size_t j = vowel(t[4]) ? 5 : 4;
         bool article = t[j] == 'l' && t[j + 1] != 'l';

@@ -45,6 +45,7 @@ enum chain {
     CH_ARABIC,     /* Arabic-Latin/BGN */
     CH_PERSIAN,    /* Persian-Latin/BGN */
     CH_SKELETON,   /* Arabic script without short vowels, و as u */
+    CH_GREEK,      /* Greek-Latin/UNGEGN: modern Greek as Greeks romanise it */
     CH_ANY,        /* Any-Latin, Latin-ASCII: Latin, Greek, ISO 9 Cyrillic... */
     CH_LATIN,      /* Latin-ASCII alone: Latin with diacritics, no other script */
     CH_COUNT
@@ -57,6 +58,7 @@ static const char *const chain_rules[CH_COUNT] = {
     [CH_ARABIC] = ARABIC_PRE ":: Arabic-Latin/BGN; " ARABIC_POST,
     [CH_PERSIAN] = ARABIC_PRE ":: Persian-Latin/BGN; " ARABIC_POST,
     [CH_SKELETON] = ":: [\\u064B-\\u065F\\u0670] Remove; " ARABIC_PRE "و > u; " ARABIC_POST,
+    [CH_GREEK] = ":: Greek-Latin/UNGEGN; " TO_LATIN,
     [CH_ANY] = TO_LATIN,
     /* Any-Latin dispatches on every character's script, which costs
      * several times Latin-ASCII on text that is Latin already. */
@@ -388,7 +390,7 @@ static int run_chain(text_normaliser *n, enum chain c, const digraph *dg, int32_
 
 /* Letters that decide which chains run. */
 typedef struct scripts {
-    bool cyrillic, arabic;
+    bool cyrillic, arabic, greek;
     bool uk_letter, be_letter, ru_only, i_letter;
     bool digraph, schwa;
     bool other; /* a letter of a script that is neither Latin, Cyrillic nor Arabic */
@@ -419,6 +421,7 @@ static scripts scan(const UChar *u, int32_t len)
             bool latin = c < 0x0370 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2000 && c <= 0x206F);
             bool han = (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
             bool syllable = c >= 0xAC00 && c <= 0xD7A3;
+            s.greek |= (c >= 0x0370 && c <= 0x03FF) || (c >= 0x1F00 && c <= 0x1FFF);
             s.other |= !latin;
             s.non_han |= !latin && !han;
             s.hangul |= syllable;
@@ -776,6 +779,12 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         run[nrun++] = (chain_pass){CH_PERSIAN, NULL};
         run[nrun++] = (chain_pass){CH_SKELETON, NULL};
         run[nrun++] = (chain_pass){CH_PERSIAN, persian_digraphs};
+    }
+    /* Any-Latin reads Greek as the ancient language (β → b, η → e); names
+     * are modern Greek (Vladimir, Mitsotakis): both forms */
+    if (s.greek && !s.cyrillic && !s.arabic) {
+        run[nrun++] = (chain_pass){CH_GREEK, NULL};
+        run[nrun++] = (chain_pass){CH_ANY, NULL};
     }
     if (nrun == 0 && s.hangul && !s.non_cjk) {
         int count = hangul_forms(n, nlen, out);
