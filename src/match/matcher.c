@@ -38,6 +38,7 @@ struct kd_matcher {
     float *token_weight;   /* see listed_weights: computed once */
     uint8_t *substantive;
     uint8_t *patronymic;   /* per listed token: match_patronymics */
+    uint64_t *loose;       /* per listed token: listed_weights.loose */
     listed_weights weights;
     struct scored *best;   /* per query: best name per candidate entity */
     size_t cap_best;
@@ -50,7 +51,94 @@ struct kd_matcher {
     double *kth_scratch;
     buf forms;
     double log_n;
+    struct acronym *acronyms; /* bodies' names by their initials, by hash */
+    size_t n_acronyms;
 };
+
+/* A body's name by the first letters of its words (small words and legal
+ * forms left out): "KCST" finds Korean Committee for Space Technology. */
+typedef struct acronym {
+    uint64_t hash;
+    uint32_t name;
+} acronym;
+
+#define ACRONYM_MIN 2
+#define ACRONYM_MAX 6
+
+static uint64_t acronym_hash(const char *letters, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)letters[i]) * 1099511628211ull;
+    return h;
+}
+
+static int compare_acronyms(const void *a, const void *b)
+{
+    const acronym *x = a, *y = b;
+    if (x->hash != y->hash)
+        return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->name > y->name) - (x->name < y->name);
+}
+
+/* The acronyms of every body's name, sorted (NULL with none). */
+static int acronyms_build(kd_matcher *m)
+{
+    const kd_index *ix = m->ix;
+    m->acronyms = malloc((ix->n_names ? ix->n_names : 1) * sizeof *m->acronyms);
+    m->n_acronyms = 0;
+    if (!m->acronyms)
+        return KD_ENOMEM;
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *name = &ix->names[i];
+        if (ix->entities[name->entity].schema == KD_SCHEMA_PERSON)
+            continue;
+        char letters[ACRONYM_MAX];
+        size_t n = 0;
+        bool fits = true;
+        for (uint32_t k = 0; k < name->n_tokens && fits; k++) {
+            const kdx_token *t = &ix->tokens[name->tokens_first + k];
+            if (t->cls != TEXT_TOKEN_NAME || t->len < 2)
+                continue;
+            if (n == ACRONYM_MAX)
+                fits = false;
+            else
+                letters[n++] = index_string(ix, t->surface)[0];
+        }
+        if (fits && n >= ACRONYM_MIN)
+            m->acronyms[m->n_acronyms++] = (acronym){acronym_hash(letters, n), (uint32_t)i};
+    }
+    qsort(m->acronyms, m->n_acronyms, sizeof *m->acronyms, compare_acronyms);
+    return KD_OK;
+}
+
+/* Names whose acronym a query of one short word may be. The table is
+ * made on the first such query: most matchers never see one. */
+static void acronym_postings(kd_matcher *m, const qtoken *t)
+{
+    if (!m->acronyms && acronyms_build(m))
+        return; /* out of memory: no acronym candidates */
+    uint64_t h = acronym_hash(t->surface, t->len);
+    size_t lo = 0, hi = m->n_acronyms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->acronyms[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < m->n_acronyms && m->acronyms[lo].hash == h; lo++) {
+        uint32_t name = m->acronyms[lo].name;
+        if (m->stamp[name] == m->stamp_now)
+            continue;
+        if (m->acc[name] == 0.0f)
+            m->touched[m->n_touched++] = name;
+        m->stamp[name] = m->stamp_now;
+        m->acc[name] += (float)t->weight;
+        if (m->acc[name] > m->top)
+            m->top = m->acc[name];
+    }
+}
 
 /* ---- key lookup --------------------------------------------------------- */
 
@@ -86,6 +174,41 @@ static size_t find_deletions(const kd_index *ix, const char *variant)
 
 /* ---- matcher life cycle ------------------------------------------------- */
 
+/* The loose key hash of every listed word long enough to have one (on
+ * first use instead, they made a fresh matcher's first queries 10 % slower).
+ * Words repeat: each distinct surface string is keyed once. */
+static int loose_keys_fill(kd_matcher *m)
+{
+    const kd_index *ix = m->ix;
+    size_t cap = 1024;
+    while (cap < 2 * ix->n_tokens)
+        cap *= 2;
+    struct seen {
+        uint32_t surface_plus_one;
+        uint64_t hash;
+    } *seen = calloc(cap, sizeof *seen);
+    if (!seen)
+        return KD_ENOMEM;
+    for (size_t i = 0; i < ix->n_tokens; i++) {
+        const kdx_token *t = &ix->tokens[i];
+        if (t->len < LOOSE_MIN || t->len >= TOKEN_LEN) {
+            m->loose[i] = LOOSE_NONE;
+            continue;
+        }
+        size_t at = (t->surface * 2654435761u) & (cap - 1);
+        while (seen[at].surface_plus_one && seen[at].surface_plus_one != t->surface + 1)
+            at = (at + 1) & (cap - 1);
+        if (!seen[at].surface_plus_one) {
+            char key[TOKEN_LEN];
+            size_t kl = text_token_loose_key(index_string(ix, t->surface), t->len, key, sizeof key);
+            seen[at] = (struct seen){t->surface + 1, kl ? match_loose_hash(key, kl) : LOOSE_NONE};
+        }
+        m->loose[i] = seen[at].hash;
+    }
+    free(seen);
+    return KD_OK;
+}
+
 int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
 {
     *out = NULL;
@@ -109,8 +232,9 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
     m->substantive = calloc(n, sizeof *m->substantive);
     m->patronymic = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->patronymic);
+    m->loose = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->loose);
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive || !m->patronymic || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->token_weight || !m->substantive || !m->patronymic || !m->loose || !m->party_slot || !m->party_stamp || !m->party_score ||
         !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
@@ -140,7 +264,11 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
                 m->substantive[i]++;
         }
     }
-    m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic};
+    if (loose_keys_fill(m)) {
+        kd_matcher_free(m);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic, m->loose};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -164,6 +292,8 @@ void kd_matcher_free(kd_matcher *m)
     free(m->token_weight);
     free(m->substantive);
     free(m->patronymic);
+    free(m->acronyms);
+    free(m->loose);
     free(m->best);
     free(m->entity_stamp);
     free(m->party_slot);
@@ -226,6 +356,7 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
             t->patronymic = patronymic[k];
             t->equivalents = text_name_has_equivalents(t->surface, t->len);
             t->loose_len = t->len >= LOOSE_MIN ? text_token_loose_key(t->surface, t->len, t->loose, sizeof t->loose) : 0;
+            t->loose_hash = t->loose_len ? match_loose_hash(t->loose, t->loose_len) : 0;
             t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
             q->total += t->weight;
         }
@@ -348,6 +479,16 @@ static int compare_weight_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* Whether t is the only name word of the query (legal forms and small
+ * words aside): "KCST", "RIHS-Somalia" is no acronym. */
+static bool acronym_word(const qform *q, const qtoken *t)
+{
+    for (size_t i = 0; i < q->n; i++)
+        if (&q->t[i] != t && q->t[i].cls == TEXT_TOKEN_NAME)
+            return false;
+    return true;
+}
+
 static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int schema)
 {
     m->n_touched = 0;
@@ -380,6 +521,10 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
          * not know, where a typo is the likely reason. */
         if (t->key_id < 0)
             fuzzy_postings(m, t);
+        /* one short word for a body may be its acronym */
+        if (schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME && t->len >= ACRONYM_MIN &&
+            t->len <= ACRONYM_MAX && acronym_word(q, t))
+            acronym_postings(m, t);
     }
     /* Keep names that share a real part of the query's weight, and not far
      * less than the best candidate shares. */

@@ -93,7 +93,29 @@ typedef struct ctoken {
     const char *key;
     uint32_t key_id;
     double weight;
+    uint64_t *loose; /* the listed token's slot in listed_weights.loose, or NULL */
 } ctoken;
+
+uint64_t match_loose_hash(const char *loose, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)loose[i]) * 1099511628211ull;
+    return h | 2; /* never 0 nor LOOSE_NONE */
+}
+
+/* The loose key hash of a listed word, computed once per matcher. */
+static uint64_t listed_loose(const ctoken *c)
+{
+    if (c->loose && *c->loose)
+        return *c->loose;
+    char key[TOKEN_LEN];
+    size_t kl = c->len >= LOOSE_MIN ? text_token_loose_key(c->surface, c->len, key, sizeof key) : 0;
+    uint64_t h = kl ? match_loose_hash(key, kl) : LOOSE_NONE;
+    if (c->loose)
+        *c->loose = h;
+    return h;
+}
 
 /* Where two persons' names that disagree on a word stop: under the
  * threshold (KD_MATCH_THRESHOLD 0.70) */
@@ -111,6 +133,30 @@ static bool arabic_article(const char *s, size_t n)
     if (n == 2)
         return strchr("lrsdztn", s[1]) != NULL;
     return (s[1] == 's' || s[1] == 'd' || s[1] == 't' || s[1] == 'z') && s[2] == 'h';
+}
+
+/* Two forms of one English word, as organisation names vary them
+ * (financial/finance, industrial/industry, combatant/combat,
+ * technologies/technology): a shared stem of four letters or more, each
+ * word that stem and one ending of the list. */
+static bool word_forms(const char *a, size_t la, const char *b, size_t lb)
+{
+    static const char *const endings[] = {"",     "s",    "es",  "e",     "y",      "ies",  "ing",  "ings",
+                                          "ial",  "al",   "ic",  "ical",  "ian",    "ians", "an",   "ans",
+                                          "ation", "ations", "ant", "ants", "er",   "ers",  "ed",   "ment",
+                                          "ments", "ity",  "ive", "ion",   "ions",   "ist",  "ists", "ism"};
+    size_t p = 0;
+    while (p < la && p < lb && a[p] == b[p])
+        p++;
+    if (p < 4 || (p == la && p == lb))
+        return false;
+    bool end_a = false, end_b = false;
+    for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
+        size_t k = strlen(endings[i]);
+        end_a |= la - p == k && memcmp(a + p, endings[i], k) == 0;
+        end_b |= lb - p == k && memcmp(b + p, endings[i], k) == 0;
+    }
+    return end_a && end_b;
 }
 
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
@@ -133,13 +179,14 @@ static double token_similarity(const qtoken *q, const ctoken *c)
      * when the letters are close, below a shared key's similarity. */
     double loose = 0.0;
     if (!same_key && q->loose_len && shorter >= LOOSE_MIN && longer - shorter <= 2) {
-        char key[TOKEN_LEN];
-        size_t kl = text_token_loose_key(c->surface, c->len, key, sizeof key);
-        if (kl == q->loose_len && memcmp(key, q->loose, kl) == 0) {
+        if (listed_loose(c) == q->loose_hash) {
             double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
             loose = jw >= LOOSE_JARO_WINKLER ? 0.25 + 0.7 * jw : 0.0;
         }
     }
+    if (!same_key && shorter >= 5 && loose < WORD_FORMS && memcmp(q->surface, c->surface, 4) == 0 &&
+        word_forms(q->surface, q->len, c->surface, c->len))
+        loose = WORD_FORMS;
     if (!same_key && longer - shorter > 2)
         return loose; /* neither one edit nor a Jaro-Winkler of 0.9 */
     if (!same_key && q->surface[0] != c->surface[0] &&
@@ -196,6 +243,24 @@ static void article_rest_query(const kd_index *ix, const qtoken *t, qtoken *rest
     rest->loose_len = rest->len >= LOOSE_MIN ? text_token_loose_key(rest->surface, rest->len, rest->loose,
                                                                       sizeof rest->loose)
                                              : 0;
+    rest->loose_hash = rest->loose_len ? match_loose_hash(rest->loose, rest->loose_len) : 0;
+}
+
+/* Where the words from `start` spell `letters` by their first letters
+ * (words[start] the first), small words between them skipped: the end of
+ * the span, or 0. Only words no alignment has taken count. */
+static size_t spelled_span(const char *letters, size_t k, size_t start, size_t n, const char *const *surface,
+                           const size_t *len, const int *taken, const bool *small)
+{
+    size_t pos = start;
+    for (size_t m = 0; m < k; m++) {
+        while (m > 0 && pos < n && taken[pos] < 0 && small[pos] && surface[pos][0] != letters[m])
+            pos++;
+        if (pos >= n || taken[pos] >= 0 || len[pos] < 2 || surface[pos][0] != letters[m])
+            return 0;
+        pos++;
+    }
+    return pos;
 }
 
 static void append(char *out, size_t size, const char *fmt, const char *a, const char *b, double s)
@@ -221,6 +286,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         c[j].key = index_string(ix, ix->keys[t->key].text);
         c[j].key_id = t->key;
         c[j].weight = w->token_weight[name->tokens_first + j];
+        c[j].loose = &w->loose[name->tokens_first + j];
         c_total += c[j].weight;
     }
     double sim[Q_TOKENS][C_TOKENS];
@@ -328,7 +394,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 continue;
             /* the query word as the listed side of the comparison */
             ctoken qc = {q->t[i].surface, q->t[i].len, q->t[i].key,
-                         q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0};
+                         q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0, NULL};
             double s = token_similarity(&rest, &qc);
             if (s >= 0.8) {
                 q_to[i] = (int)j, c_to[j] = (int)i;
@@ -339,40 +405,55 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     }
 
     /* Initials written as one word ("JC Juncker", "jrr" for John Ronald
-     * Reuel): a short word left over on one side whose letters begin the
-     * consecutive words left over on the other, as an initial and its
-     * name weigh (0.6 each). */
+     * Reuel, "RIHS" for Revival of Islamic Heritage Society): a short word
+     * left over on one side whose letters begin the consecutive words left
+     * over on the other, small words (of, de, al) skipped, as an initial
+     * and its name weigh (0.6 each). Acronyms of bodies run longer. */
+    size_t most = e->schema == KD_SCHEMA_PERSON ? 4 : 6;
+    bool short_left = false; /* a word left over that may be initials */
+    for (size_t i = 0; i < q->n && !short_left; i++)
+        short_left = q_to[i] < 0 && q->t[i].len >= 2 && q->t[i].len <= most;
+    for (size_t j = 0; j < nc && !short_left; j++)
+        short_left = c_to[j] < 0 && c[j].len >= 2 && c[j].len <= most;
+    const char *c_surface[C_TOKENS], *q_surface[Q_TOKENS];
+    size_t c_len[C_TOKENS], q_len[Q_TOKENS];
+    bool c_small[C_TOKENS], q_small[Q_TOKENS];
+    for (size_t j = 0; j < nc && short_left; j++) {
+        int cls = ix->tokens[name->tokens_first + j].cls;
+        c_surface[j] = c[j].surface, c_len[j] = c[j].len;
+        c_small[j] = cls == TEXT_TOKEN_STOP || cls == TEXT_TOKEN_PARTICLE;
+    }
+    for (size_t i = 0; i < q->n && short_left; i++) {
+        q_surface[i] = q->t[i].surface, q_len[i] = q->t[i].len;
+        q_small[i] = q->t[i].cls == TEXT_TOKEN_STOP || q->t[i].cls == TEXT_TOKEN_PARTICLE;
+    }
     for (size_t i = 0; i < q->n; i++) {
         size_t k = q->t[i].len;
-        if (q_to[i] >= 0 || k < 2 || k > 4)
+        if (!short_left || q_to[i] >= 0 || k < 2 || k > most)
             continue;
-        for (size_t j = 0; j + k <= nc; j++) {
-            size_t m = 0;
-            while (m < k && c_to[j + m] < 0 && c[j + m].len > 1 && c[j + m].surface[0] == q->t[i].surface[m])
-                m++;
-            if (m < k)
+        for (size_t j = 0; j < nc; j++) {
+            size_t end = spelled_span(q->t[i].surface, k, j, nc, c_surface, c_len, c_to, c_small);
+            if (!end)
                 continue;
             q_to[i] = (int)j;
             q_sim[i] = 0.6;
-            for (m = 0; m < k; m++)
-                c_to[j + m] = (int)i, c_sim[j + m] = 0.6;
+            for (size_t m = j; m < end; m++)
+                c_to[m] = (int)i, c_sim[m] = 0.6;
             break;
         }
     }
     for (size_t j = 0; j < nc; j++) {
         size_t k = c[j].len;
-        if (c_to[j] >= 0 || k < 2 || k > 4)
+        if (!short_left || c_to[j] >= 0 || k < 2 || k > most)
             continue;
-        for (size_t i = 0; i + k <= q->n; i++) {
-            size_t m = 0;
-            while (m < k && q_to[i + m] < 0 && q->t[i + m].len > 1 && q->t[i + m].surface[0] == c[j].surface[m])
-                m++;
-            if (m < k)
+        for (size_t i = 0; i < q->n; i++) {
+            size_t end = spelled_span(c[j].surface, k, i, q->n, q_surface, q_len, q_to, q_small);
+            if (!end)
                 continue;
             c_to[j] = (int)i;
             c_sim[j] = 0.6;
-            for (m = 0; m < k; m++)
-                q_to[i + m] = (int)j, q_sim[i + m] = 0.6;
+            for (size_t m = i; m < end; m++)
+                q_to[m] = (int)j, q_sim[m] = 0.6;
             break;
         }
     }

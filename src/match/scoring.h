@@ -13,6 +13,8 @@
  * whose spellings are this close */
 #define LOOSE_MIN 5
 #define LOOSE_JARO_WINKLER 0.75
+/* Two forms of one English word (word_forms in scoring.c) */
+#define WORD_FORMS 0.85
 
 typedef struct qtoken {
     char surface[TOKEN_LEN], key[TOKEN_LEN];
@@ -24,6 +26,7 @@ typedef struct qtoken {
     bool equivalents; /* text_name_has_equivalents */
     char loose[TOKEN_LEN]; /* text_token_loose_key, "" for short words */
     size_t loose_len;
+    uint64_t loose_hash; /* match_loose_hash of loose */
 } qtoken;
 
 typedef struct qform {
@@ -54,7 +57,13 @@ typedef struct listed_weights {
     const float *token_weight;
     const uint8_t *substantive;
     const uint8_t *patronymic; /* per listed token: match_patronymics */
+    uint64_t *loose;           /* per listed token: match_loose_hash of its loose key, filled on first use
+                                * (0: not yet, LOOSE_NONE: none); the matcher's own, one per thread */
 } listed_weights;
+
+#define LOOSE_NONE 1
+/* A hash of a loose key, never 0 or LOOSE_NONE. */
+uint64_t match_loose_hash(const char *loose, size_t len);
 
 double score_name(const kd_index *ix, const listed_weights *w, const qform *q, uint32_t name_id,
                   char *why, size_t why_size);

@@ -323,7 +323,15 @@ static size_t sound(keyw *w, const char *s, size_t n, size_t i)
     }
 }
 
+static size_t token_key(const char *token, size_t len, char *out, size_t out_size, bool equivalents);
+
 size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
+{
+    return token_key(token, len, out, out_size, true);
+}
+
+/* The key, with or without the table of equivalent names first. */
+static size_t token_key(const char *token, size_t len, char *out, size_t out_size, bool equivalents)
 {
     if (!out || out_size == 0)
         return 0;
@@ -351,7 +359,7 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
         out[w.len] = '\0';
         return w.len;
     }
-    const char *eq = equivalent(s, n);
+    const char *eq = equivalents ? equivalent(s, n) : NULL;
     if (eq) {
         s = eq;
         n = strlen(eq);
@@ -403,7 +411,8 @@ size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out
     if (n > 4 && tmp[n - 1] == 'h' && is_vowel(tmp[n - 2]))
         n--;
     char key[TEXT_KEY_SIZE(64)];
-    size_t kl = text_token_key(tmp, n, key, sizeof key);
+    /* spellings only: equivalent names have their own comparison */
+    size_t kl = token_key(tmp, n, key, sizeof key, false);
     if (kl == 0 || kl >= sizeof key)
         return 0;
     /* Classes the romanisation systems exchange: d and t (Arabic dh/th/d,
