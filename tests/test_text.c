@@ -237,6 +237,41 @@ static void test_name_equivalents(void **state)
     assert_string_equal(b, "en");
 }
 
+static char *loose_of(const char *word)
+{
+    static char out[2][64];
+    static int which;
+    which ^= 1;
+    text_token_loose_key(word, strlen(word), out[which], sizeof out[which]);
+    return out[which];
+}
+
+/* Loose keys merge what romanisation systems exchange, nothing else. */
+static void test_loose_keys(void **state)
+{
+    (void)state;
+    assert_string_equal(loose_of("sadeq"), loose_of("sadegh"));         /* Persian q/gh */
+    assert_string_equal(loose_of("ghathafi"), loose_of("gaddafi"));     /* Arabic th/d */
+    assert_string_equal(loose_of("qadhafi"), loose_of("gaddafi"));
+    assert_string_equal(loose_of("valiantsina"), loose_of("valentina")); /* Belarusian ts */
+    assert_string_equal(loose_of("genadzeuna"), loose_of("gennadevna")); /* dz, and ў as v */
+    assert_string_equal(loose_of("haniyeh"), loose_of("haniya"));       /* final -eh */
+    assert_string_not_equal(loose_of("yousef"), loose_of("yovsef"));    /* ou stays a vowel */
+    assert_string_not_equal(loose_of("fahad"), loose_of("fayad"));      /* other letters */
+    assert_string_not_equal(loose_of("karimov"), loose_of("kasimov"));
+    assert_int_equal(text_token_loose_key("1234", 4, (char[16]){0}, 16), 0);
+    /* "Abdul" alone splits as it does in a compound */
+    buf f = {0};
+    assert_int_equal(forms_of("Abdul RAUF", &f), 1);
+    assert_string_equal(f.data, "abd ul rauf");
+    assert_int_equal(forms_of("Abdulov", &f), 1); /* a surname stays whole */
+    assert_string_equal(f.data, "abdulov");
+    /* Greek as modern Greek reads it, beside Any-Latin's ancient reading */
+    assert_true(forms_of("Βλαντιμίρ Πούτιν", &f) >= 2);
+    assert_true(has_form(&f, "vlantimir poutin"));
+    buf_free(&f);
+}
+
 static void test_script_forms(void **state)
 {
     (void)state;
@@ -502,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_key_edges),
         cmocka_unit_test(test_cross_script_keys),
         cmocka_unit_test(test_name_equivalents),
+        cmocka_unit_test(test_loose_keys),
         cmocka_unit_test(test_script_forms),
         cmocka_unit_test(test_tokenising),
         cmocka_unit_test(test_legal_forms),
