@@ -174,6 +174,30 @@ printf 'Evgeny \xc3\x28 Primakov' > "$tmp/bad.txt"
 grep -q "invalid UTF-8" "$tmp/err" || fail "invalid UTF-8 message: $(cat "$tmp/err")"
 "$bin" scan -i "$index" "$tmp/missing.txt" >/dev/null 2>&1 && fail "missing file must fail"
 
+# --- names in another romanisation than the lists' -----------------------------
+# a one-name-each index, so that only the mechanism can find them (not another list's alias)
+cat >"$tmp/forms.json" <<'JSON'
+{"id":"f-kavalenka","schema":"Person","properties":{"name":["Siarhei Uladzimiravich KAVALENKA"]}}
+{"id":"f-lukashenka","schema":"Person","properties":{"name":["Alyaksandr Hryhoryavich LUKASHENKA"]}}
+{"id":"f-haniyeh","schema":"Person","properties":{"name":["Ismail HANIYEH"]}}
+{"id":"f-zakharova","schema":"Person","properties":{"name":["Marina Yuryevna ZAKHAROVA"]}}
+{"id":"f-shumilova","schema":"Person","properties":{"name":["Elena Borisovna SHUMILOVA"]}}
+{"id":"f-ministry","schema":"Organization","properties":{"name":["Ministry of National Defence"]}}
+JSON
+"$bin" build "$tmp/forms.json" -o "$tmp/forms.kdx" -q --db /nonexistent 2>"$tmp/forms.err" || cat "$tmp/forms.err"
+forms_scan() { printf 'Officials said on Monday that %s had met the delegation.\n' "$1" |
+  "$bin" scan -i "$tmp/forms.kdx" --json - > "$tmp/forms.jsonl"; }
+for case in "Sergei Kovalenko|f-kavalenka" "Alexander Hryhoryavich Lukashenko|f-lukashenka" \
+            "Ismael Haniya|f-haniyeh"; do
+  forms_scan "${case%|*}"
+  listed_as "$tmp/forms.jsonl" "${case%|*}" "${case#*|}" || fail "\"${case%|*}\" (another romanisation) not found"
+done
+# another given name, another surname, another word of a body: no mention
+for text in "Maria Zakharova" "Elena Shmeleva" "the Defence Minister of National Defence"; do
+  forms_scan "$text"
+  [ -s "$tmp/forms.jsonl" ] && fail "\"$text\" taken for a listed party: $(head -c 300 "$tmp/forms.jsonl")"
+done
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -39,6 +39,7 @@ struct kd_matcher {
     uint8_t *substantive;
     uint8_t *patronymic;   /* per listed token: match_patronymics */
     uint64_t *loose;       /* per listed token: listed_weights.loose */
+    uint8_t *equivalent_key; /* listed_weights.equivalent_key */
     listed_weights weights;
     struct scored *best;   /* per query: best name per candidate entity */
     size_t cap_best;
@@ -233,8 +234,9 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->substantive = calloc(n, sizeof *m->substantive);
     m->patronymic = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->patronymic);
     m->loose = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->loose);
+    m->equivalent_key = calloc(ix->n_keys / 8 + 1, 1);
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive || !m->patronymic || !m->loose || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->token_weight || !m->substantive || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
         !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
@@ -268,7 +270,15 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
-    m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic, m->loose};
+    for (size_t i = 0; text_name_equivalent_form(i); i++) {
+        const char *form = text_name_equivalent_form(i);
+        char key[TEXT_KEY_SIZE(64)];
+        size_t kl = text_token_key(form, strlen(form), key, sizeof key);
+        int64_t id = kl && kl < sizeof key ? match_find_key(ix, key) : -1;
+        if (id >= 0)
+            m->equivalent_key[id / 8] |= (uint8_t)(1u << (id % 8));
+    }
+    m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic, m->equivalent_key, m->loose};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -294,6 +304,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->patronymic);
     free(m->acronyms);
     free(m->loose);
+    free(m->equivalent_key);
     free(m->best);
     free(m->entity_stamp);
     free(m->party_slot);
@@ -354,7 +365,7 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
         for (size_t k = 0; k < q->n; k++) {
             qtoken *t = &q->t[k];
             t->patronymic = patronymic[k];
-            t->equivalents = text_name_has_equivalents(t->surface, t->len);
+            t->equivalents = match_equivalent_key(&m->weights, t->key_id);
             t->loose_len = t->len >= LOOSE_MIN ? text_token_loose_key(t->surface, t->len, t->loose, sizeof t->loose) : 0;
             t->loose_hash = t->loose_len ? match_loose_hash(t->loose, t->loose_len) : 0;
             t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
@@ -521,8 +532,9 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
          * not know, where a typo is the likely reason. */
         if (t->key_id < 0)
             fuzzy_postings(m, t);
-        /* one short word for a body may be its acronym */
-        if (schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME && t->len >= ACRONYM_MIN &&
+        /* one short word for a body, a word the lists do not have, may be
+         * its acronym ("KCST"); words they have ("Drake") are names */
+        if (t->key_id < 0 && schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME && t->len >= ACRONYM_MIN &&
             t->len <= ACRONYM_MAX && acronym_word(q, t))
             acronym_postings(m, t);
     }

@@ -104,6 +104,39 @@ uint64_t match_loose_hash(const char *loose, size_t len)
     return h | 2; /* never 0 nor LOOSE_NONE */
 }
 
+/* Whether a word beginning with `letter` may have a loose key beginning
+ * with `symbol` (the first symbol of another word's loose key): most
+ * pairs of words differ here, and the listed word's loose key need not
+ * be read from memory. c, s and p begin several classes (ch, sh, ph). */
+static bool loose_first_may_agree(char symbol, char letter)
+{
+    switch (letter) {
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'j': return symbol == 'a';
+    case 'd': case 't': return symbol == 't';
+    case 'g': case 'h': case 'k': case 'q': case 'x': return symbol == 'k';
+    case 'f': case 'v': case 'w': return symbol == 'v';
+    case 'z': return symbol == 's';
+    case 'b': case 'l': case 'm': case 'n': case 'r': return symbol == letter;
+    default: return true;
+    }
+}
+
+/* Whether two words beginning with these letters may be one name. */
+static bool loose_first_may_agree_letters(char a, char b)
+{
+    if (a == b)
+        return true;
+    switch (a) {
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'j': return loose_first_may_agree('a', b);
+    case 'd': case 't': return loose_first_may_agree('t', b);
+    case 'g': case 'h': case 'k': case 'q': case 'x': return loose_first_may_agree('k', b);
+    case 'f': case 'v': case 'w': return loose_first_may_agree('v', b);
+    case 'z': return loose_first_may_agree('s', b);
+    case 'b': case 'l': case 'm': case 'n': case 'r': return loose_first_may_agree(a, b);
+    default: return true;
+    }
+}
+
 /* The loose key hash of a listed word, computed once per matcher. */
 static uint64_t listed_loose(const ctoken *c)
 {
@@ -141,20 +174,29 @@ static bool arabic_article(const char *s, size_t n)
  * word that stem and one ending of the list. */
 static bool word_forms(const char *a, size_t la, const char *b, size_t lb)
 {
-    static const char *const endings[] = {"",     "s",    "es",  "e",     "y",      "ies",  "ing",  "ings",
-                                          "ial",  "al",   "ic",  "ical",  "ian",    "ians", "an",   "ans",
-                                          "ation", "ations", "ant", "ants", "er",   "ers",  "ed",   "ment",
-                                          "ments", "ity",  "ive", "ion",   "ions",   "ist",  "ists", "ism"};
+#define ENDING(e) {e, sizeof e - 1}
+    static const struct {
+        const char *text;
+        size_t len;
+    } endings[] = {ENDING(""),     ENDING("s"),    ENDING("es"),    ENDING("e"),      ENDING("y"),
+                   ENDING("ies"),  ENDING("ing"),  ENDING("ings"),  ENDING("ial"),    ENDING("al"),
+                   ENDING("ic"),   ENDING("ical"), ENDING("ian"),   ENDING("ians"),   ENDING("an"),
+                   ENDING("ans"),  ENDING("ation"), ENDING("ations"), ENDING("ant"),  ENDING("ants"),
+                   ENDING("er"),   ENDING("ers"),  ENDING("ed"),    ENDING("ment"),   ENDING("ments"),
+                   ENDING("ity"),  ENDING("ive"),  ENDING("ion"),   ENDING("ions"),   ENDING("ist"),
+                   ENDING("ists"), ENDING("ism")};
+#undef ENDING
     size_t p = 0;
     while (p < la && p < lb && a[p] == b[p])
         p++;
-    if (p < 4 || (p == la && p == lb))
+    /* the longest ending has six letters */
+    if (p < 4 || (p == la && p == lb) || la - p > 6 || lb - p > 6)
         return false;
     bool end_a = false, end_b = false;
-    for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
-        size_t k = strlen(endings[i]);
-        end_a |= la - p == k && memcmp(a + p, endings[i], k) == 0;
-        end_b |= lb - p == k && memcmp(b + p, endings[i], k) == 0;
+    for (size_t i = 0; i < KD_ARRAY_LEN(endings) && !(end_a && end_b); i++) {
+        size_t k = endings[i].len;
+        end_a |= la - p == k && memcmp(a + p, endings[i].text, k) == 0;
+        end_b |= lb - p == k && memcmp(b + p, endings[i].text, k) == 0;
     }
     return end_a && end_b;
 }
@@ -178,7 +220,8 @@ static double token_similarity(const qtoken *q, const ctoken *c)
      * (sadeq/sadegh, ghathafi/gaddafi, valiantsina/valentina): one name
      * when the letters are close, below a shared key's similarity. */
     double loose = 0.0;
-    if (!same_key && q->loose_len && shorter >= LOOSE_MIN && longer - shorter <= 2) {
+    if (!same_key && q->loose_len && shorter >= LOOSE_MIN && longer - shorter <= 2 &&
+        loose_first_may_agree(q->loose[0], c->surface[0])) {
         if (listed_loose(c) == q->loose_hash) {
             double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
             loose = jw >= LOOSE_JARO_WINKLER ? 0.25 + 0.7 * jw : 0.0;
@@ -228,7 +271,7 @@ static bool glued_article(const char *s, size_t n)
 }
 
 /* The query word without its glued article, as a query word. */
-static void article_rest_query(const kd_index *ix, const qtoken *t, qtoken *rest)
+static void article_rest_query(const kd_index *ix, const listed_weights *w, const qtoken *t, qtoken *rest)
 {
     memset(rest, 0, sizeof *rest);
     rest->len = t->len - 2;
@@ -239,7 +282,7 @@ static void article_rest_query(const kd_index *ix, const qtoken *t, qtoken *rest
     rest->key[rest->key_len] = '\0';
     rest->key_id = rest->key_len ? match_find_key(ix, rest->key) : -1;
     rest->cls = TEXT_TOKEN_NAME;
-    rest->equivalents = text_name_has_equivalents(rest->surface, rest->len);
+    rest->equivalents = match_equivalent_key(w, rest->key_id);
     rest->loose_len = rest->len >= LOOSE_MIN ? text_token_loose_key(rest->surface, rest->len, rest->loose,
                                                                       sizeof rest->loose)
                                              : 0;
@@ -367,8 +410,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     for (size_t i = 0; i < q->n; i++) {
         if (q_to[i] >= 0 || !glued_article(q->t[i].surface, q->t[i].len))
             continue;
+        /* read the rest only when some word left begins as it does */
+        bool may = false;
+        for (size_t j = 0; j < nc && !may; j++)
+            may = c_to[j] < 0 && loose_first_may_agree_letters(q->t[i].surface[2], c[j].surface[0]);
+        if (!may)
+            continue;
         qtoken rest;
-        article_rest_query(ix, &q->t[i], &rest);
+        article_rest_query(ix, w, &q->t[i], &rest);
         for (size_t j = 0; j < nc; j++) {
             double s = c_to[j] < 0 ? token_similarity(&rest, &c[j]) : 0.0;
             if (s >= 0.8) {
@@ -381,6 +430,11 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     for (size_t j = 0; j < nc; j++) {
         if (c_to[j] >= 0 || !glued_article(c[j].surface, c[j].len))
             continue;
+        bool may = false;
+        for (size_t i = 0; i < q->n && !may; i++)
+            may = q_to[i] < 0 && loose_first_may_agree_letters(c[j].surface[2], q->t[i].surface[0]);
+        if (!may)
+            continue;
         qtoken listed;
         memset(&listed, 0, sizeof listed);
         listed.len = c[j].len;
@@ -388,7 +442,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         if (listed.len >= TOKEN_LEN)
             continue;
         qtoken rest;
-        article_rest_query(ix, &listed, &rest);
+        article_rest_query(ix, w, &listed, &rest);
         for (size_t i = 0; i < q->n; i++) {
             if (q_to[i] >= 0)
                 continue;

@@ -23,7 +23,7 @@ typedef struct qtoken {
     int cls;
     double weight;
     bool patronymic;  /* match_patronymics */
-    bool equivalents; /* text_name_has_equivalents */
+    bool equivalents; /* its key is one of listed_weights.equivalent_key */
     char loose[TOKEN_LEN]; /* text_token_loose_key, "" for short words */
     size_t loose_len;
     uint64_t loose_hash; /* match_loose_hash of loose */
@@ -57,11 +57,17 @@ typedef struct listed_weights {
     const float *token_weight;
     const uint8_t *substantive;
     const uint8_t *patronymic; /* per listed token: match_patronymics */
+    const uint8_t *equivalent_key; /* bit per index key: the key of a text_name_equivalent_form */
     uint64_t *loose;           /* per listed token: match_loose_hash of its loose key, filled on first use
                                 * (0: not yet, LOOSE_NONE: none); the matcher's own, one per thread */
 } listed_weights;
 
 #define LOOSE_NONE 1
+/* Whether a key (id, or -1) is one some given-name equivalence uses. */
+static inline bool match_equivalent_key(const listed_weights *w, int64_t key_id)
+{
+    return key_id >= 0 && (w->equivalent_key[key_id / 8] & (1u << (key_id % 8)));
+}
 /* A hash of a loose key, never 0 or LOOSE_NONE. */
 uint64_t match_loose_hash(const char *loose, size_t len);
 

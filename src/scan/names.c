@@ -176,11 +176,20 @@ int scan_names_build(const kd_index *ix, scan_names *n)
     n->body_word = calloc(BODY_WORD_BITS / 8, 1);
     n->body_name = calloc(BODY_WORD_BITS / 8, 1);
     n->given_word = calloc(BODY_WORD_BITS / 8, 1);
+    n->equivalent_key = calloc(ix->n_keys / 8 + 1, 1);
     if (!n->lone_body_key || !n->given_key || !n->name_words || !n->key_pairs || !n->body_word ||
-        !n->body_name || !n->given_word ||
+        !n->body_name || !n->given_word || !n->equivalent_key ||
         index_keys(ix, n)) {
         scan_names_free(n);
         return KD_ENOMEM;
+    }
+    for (size_t i = 0; text_name_equivalent_form(i); i++) {
+        const char *form = text_name_equivalent_form(i);
+        char key[TEXT_KEY_SIZE(64)];
+        size_t kl = text_token_key(form, strlen(form), key, sizeof key);
+        int64_t id = kl && kl < sizeof key ? match_find_key(ix, key) : -1;
+        if (id >= 0)
+            n->equivalent_key[id / 8] |= (uint8_t)(1u << (id % 8));
     }
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
@@ -248,6 +257,7 @@ void scan_names_free(scan_names *n)
     free(n->body_word);
     free(n->body_name);
     free(n->given_word);
+    free(n->equivalent_key);
     free(n->compound_first);
     free(n->compound_names);
     memset(n, 0, sizeof *n);
@@ -282,13 +292,20 @@ static bool name_may_cover(const kd_index *ix, const kdx_name *name, uint32_t ke
 /* Whether the name holds the word as window_covered will ask it of a
  * matched name: a word with its key spelled close to it, or words that
  * joined spell it. */
-static bool name_covers(const kd_index *ix, const kdx_name *name, const scan_word *w)
+static bool name_covers(const scan_names *n, const kdx_name *name, const scan_word *w)
 {
+    const kd_index *ix = n->ix;
     const kdx_token *nt = &ix->tokens[name->tokens_first];
     for (uint16_t t = 0; t < name->n_tokens; t++)
         if (nt[t].key == w->key &&
-            (!w->spelled || similarity_jaro_winkler(w->spelling, w->len, index_string(ix, nt[t].surface),
-                                                    nt[t].len) >= 0.85))
+            (!w->spelled ||
+             similarity_jaro_winkler(w->spelling, w->len, index_string(ix, nt[t].surface), nt[t].len) >= 0.85 ||
+             /* one given name in two languages (Sergei, Siarhei); Russian and
+              * Belarusian vowels (Kovalenko, Kavalenka) */
+             (scan_bit(n->equivalent_key, nt[t].key) &&
+              text_name_equivalence(w->spelling, w->len, index_string(ix, nt[t].surface), nt[t].len, NULL,
+                                    NULL)) ||
+             text_vowels_only_differ(w->spelling, w->len, index_string(ix, nt[t].surface), nt[t].len)))
             return true;
     for (uint16_t x = 0; x + 1 < name->n_tokens; x++) {
         size_t jl = 0;
@@ -303,22 +320,43 @@ static bool name_covers(const kd_index *ix, const kdx_name *name, const scan_wor
     return false;
 }
 
-int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk)
+/* Whether some word of the name may be w in another romanisation: of its
+ * spelling family and not far in spelling, or spelled close ("Elena" for
+ * Helena, "Haniya" for Haniyeh, "Alexander" for Alyaksandr); kd_match and
+ * window_covered judge afterwards. */
+static bool name_near(const kd_index *ix, const kdx_name *name, const scan_word *w)
+{
+    const kdx_token *nt = &ix->tokens[name->tokens_first];
+    for (uint16_t t = 0; t < name->n_tokens; t++) {
+        const char *listed = index_string(ix, nt[t].surface);
+        if ((nt[t].key == w->key && similarity_jaro_winkler(w->spelling, w->len, listed, nt[t].len) >= 0.75) ||
+            scan_words_near(w->spelling, w->len, listed, nt[t].len))
+            return true;
+    }
+    return false;
+}
+
+static bool pair_known(const scan_names *n, const scan_word *a, const scan_word *b)
+{
+    return a->key == b->key || scan_bit(n->key_pairs, key_pair_bit(a->key, b->key));
+}
+
+bool scan_words_near(const char *a, size_t la, const char *b, size_t lb)
+{
+    return la >= 4 && lb >= 4 && la <= lb + 2 && lb <= la + 2 &&
+           (similarity_jaro_winkler(a, la, b, lb) >= SCAN_NEAR_JARO_WINKLER || text_vowels_only_differ(a, la, b, lb));
+}
+
+/* Walks the names of the rarest key of the words other than `odd`: whether
+ * one holds them all (odd: spelled close to one of its words). */
+static int names_walk(const scan_names *n, const scan_word *words, size_t count, size_t odd, size_t max_walk)
 {
     const kd_index *ix = n->ix;
-    for (size_t i = 0; i < count; i++)
-        if (words[i].key == UINT32_MAX)
-            return false;
-    if (count <= 1)
-        return true; /* one word: try_listed has rules of its own */
-    for (size_t i = 0; i < count; i++)
-        for (size_t j = i + 1; j < count; j++)
-            if (words[i].key != words[j].key &&
-                !scan_bit(n->key_pairs, key_pair_bit(words[i].key, words[j].key)))
-                return false;
     /* the names of the rarest key, whole or split */
-    size_t rarest = 0, fewest = SIZE_MAX;
+    size_t rarest = SIZE_MAX, fewest = SIZE_MAX;
     for (size_t i = 0; i < count; i++) {
+        if (i == odd)
+            continue;
         uint32_t k = words[i].key;
         size_t names = (k < ix->n_keys ? ix->keys[k].n_postings : 0) + n->compound_first[k + 1] -
                        n->compound_first[k];
@@ -339,16 +377,68 @@ int scan_names_possible(const scan_names *n, const scan_word *words, size_t coun
         if (2 * count < n->name_words[position])
             continue;
         const kdx_name *name = &ix->names[position];
+        /* only persons' names take a word in another romanisation
+         * (window_covered): a body's other word is another word */
+        if (odd != SIZE_MAX && ix->entities[name->entity].schema != KD_SCHEMA_PERSON)
+            continue;
         /* the cheap half first: a key of the name, or one that split words
          * of some name hold */
         bool all = true;
         for (size_t i = 0; i < count && all && p < whole; i++)
-            all = name_may_cover(ix, name, words[i].key) ||
+            all = i == odd || name_may_cover(ix, name, words[i].key) ||
                   n->compound_first[words[i].key + 1] > n->compound_first[words[i].key];
         for (size_t i = 0; i < count && all; i++)
-            all = name_covers(ix, name, &words[i]);
+            all = i == odd ? name_near(ix, name, &words[i]) : name_covers(n, name, &words[i]);
         if (all)
             return true;
+    }
+    return false;
+}
+
+/* Whether every pair of the words but `odd` shares a listed name. */
+static bool pairs_known(const scan_names *n, const scan_word *words, size_t count, size_t odd)
+{
+    for (size_t i = 0; i < count; i++)
+        for (size_t j = i + 1; j < count; j++)
+            if (i != odd && j != odd && !pair_known(n, &words[i], &words[j]))
+                return false;
+    return true;
+}
+
+int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk,
+                        size_t odd_walk)
+{
+    /* One word of a window may be spelled unlike any listed word with its
+     * key (another romanisation: "Elena" for Helena, "Haniya" for
+     * Haniyeh): the other words must hold, and a name they lead to must
+     * have a word spelled close to it. */
+    size_t odd = SIZE_MAX;
+    for (size_t i = 0; i < count; i++)
+        if (words[i].key == UINT32_MAX) {
+            if (odd != SIZE_MAX || count < 2)
+                return false;
+            odd = i;
+        }
+    if (count <= 1)
+        return true; /* one word: try_listed has rules of its own */
+    if (odd == SIZE_MAX && pairs_known(n, words, count, SIZE_MAX)) {
+        int walked = names_walk(n, words, count, SIZE_MAX, max_walk);
+        if (walked)
+            return walked;
+    }
+    if (odd_walk == 0)
+        return false;
+    /* the odd word: the unknown one, else each word in turn */
+    for (size_t i = odd == SIZE_MAX ? 0 : odd; i < count; i++) {
+        if (!words[i].spelled || words[i].len < 4 || !pairs_known(n, words, count, i))
+            goto next;
+        /* a name found through the other words, if they are rare enough
+         * to walk: the odd word is tried only where it costs little */
+        if (names_walk(n, words, count, i, odd_walk) == 1)
+            return true;
+    next:
+        if (odd != SIZE_MAX)
+            break;
     }
     return false;
 }

@@ -89,6 +89,7 @@ typedef struct scan_names {
     uint8_t *given_word;    /* ... of the first word of a person's name */
     uint8_t *name_words;    /* by name: words beside particles, stop words, legal forms (max 255) */
     uint8_t *key_pairs;     /* bit per hashed pair of keys that share a listed name */
+    uint8_t *equivalent_key; /* bit per key: the key of a given name in several languages (text_name_equivalent_form) */
     /* names holding a key through words the index split (abd ullah for
      * "Abdullah"): compound_names[compound_first[k] .. compound_first[k + 1]) */
     uint32_t *compound_first, *compound_names;
@@ -111,7 +112,9 @@ bool scan_names_body_name(const scan_names *n, const char *folded, size_t len);
  * words of other scripts in their Latin reading): cheaper by far
  * than a kd_match, and most capitalised windows of prose fail it. Returns
  * 1 or 0, or SCAN_NAMES_COSTLY without an answer when that would mean
- * reading the words of more than max_walk names. */
+ * reading the words of more than max_walk names. With odd_walk, one word
+ * may be another romanisation of a listed word (name_near): found through
+ * the other words when they lead to odd_walk names at most. */
 enum { SCAN_NAMES_COSTLY = -1 };
 typedef struct scan_word {
     uint32_t key;
@@ -119,7 +122,13 @@ typedef struct scan_word {
     size_t len;
     bool spelled; /* window_covered will check the spelling too (Latin words) */
 } scan_word;
-int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk);
+int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk,
+                        size_t odd_walk);
+/* Whether two words (four letters or more, lengths two apart at most) are
+ * spelled close: Jaro-Winkler SCAN_NEAR_JARO_WINKLER or more, or vowels
+ * alone differing. */
+#define SCAN_NEAR_JARO_WINKLER 0.88
+bool scan_words_near(const char *a, size_t la, const char *b, size_t lb);
 
 /* ---- words of other scripts in Latin letters (roman.c) ----------------- */
 

@@ -68,7 +68,7 @@ static bool spelled_by_name(const char *matched_name, const char *word, size_t n
  * name field would score it high. Words without Latin letters are taken
  * on kd_match's word, which compares across scripts. */
 static bool window_covered(const char *text, const scan_token *tok, size_t a, size_t b,
-                           const char *matched_name)
+                           const char *matched_name, bool person)
 {
     uint32_t listed[48];
     const char *word[48];
@@ -84,6 +84,7 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         while (*p == ' ')
             p++;
     }
+    size_t name_words = 0, loose_words = 0;
     for (size_t k = a; k < b; k++) {
         if (tok[k].connector)
             continue;
@@ -106,12 +107,33 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
             found = listed[i] == tok[k].hash &&
                     (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
                                  (ll >= 10 ? 1u : 0u)
-                           : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85);
+                           : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85 ||
+                                 /* one given name in two languages: "Sergei" for "Siarhei";
+                                  * vowels alone differing: "Kovalenko" for "Kavalenka" */
+                                 text_name_equivalence(lower, ll, word[i], word_len[i], NULL, NULL) ||
+                                 text_vowels_only_differ(lower, ll, word[i], word_len[i]));
         /* "Rahmatollah" for the listed "rahmat ollah" (even alone) */
-        if (!found && !spelled_by_name(matched_name, lower, ll))
+        if (found || spelled_by_name(matched_name, lower, ll)) {
+            name_words++;
+            continue;
+        }
+        /* one word of a person's name may be another romanisation of a
+         * listed word, beside words that are the name's: a given name of
+         * its spelling family ("Alexander" for Alyaksandr; not "Maria" for
+         * Marina), a surname spelled close ("Haniya" for Haniyeh; not
+         * "Shmeleva" for Shumilova). A body's words are words of a
+         * language: one unlike its own is another word ("Minister",
+         * "Ministry"). */
+        bool last = k + 1 == b;
+        for (size_t i = 0; i < n && !found && !alone && person && loose_words == 0; i++)
+            found = last ? ll >= 5 && word_len[i] >= 5 && lower[0] == word[i][0] &&
+                               scan_words_near(lower, ll, word[i], word_len[i])
+                         : listed[i] == tok[k].hash && similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.75;
+        if (!found)
             return false;
+        loose_words++;
     }
-    return true;
+    return loose_words == 0 || name_words >= 1;
 }
 
 /* Whether the token is the word, case and Latin-1 accents aside. */
@@ -120,6 +142,23 @@ static bool same_spelling(const char *text, const scan_token *t, const char *wor
     char folded[64];
     size_t n = scan_fold_word(text + t->start, t->end - t->start, folded, sizeof folded);
     return n == len && memcmp(folded, word, len) == 0;
+}
+
+/* text_name_equivalence without the languages. */
+static bool text_name_equivalence_words(const char *a, size_t la, const char *b, size_t lb)
+{
+    return text_name_equivalence(a, la, b, lb, NULL, NULL);
+}
+
+/* Whether the token, case and accents folded, is the listed word in
+ * another language's form by `same` (a given name's table, a surname's
+ * vowels): "Sergei Kovalenko" for Siarhei ... KAVALENKA. */
+static bool written_as(const char *text, const scan_token *t, const char *word, size_t len,
+                       bool (*same)(const char *, size_t, const char *, size_t))
+{
+    char folded[64];
+    size_t n = scan_fold_word(text + t->start, t->end - t->start, folded, sizeof folded);
+    return n && n < sizeof folded && same(folded, n, word, len);
 }
 
 /* Whether the window holds the first and the last word of the listed
@@ -167,9 +206,11 @@ static bool given_and_surname(const kd_index *ix, uint32_t entity, const char *t
         return false;
     /* spelled as listed, accents aside: below the threshold a spelling
      * family is too loose ("Antoine" for "Antonio") */
-    if (!same_spelling(text, &tok[a], matched_name, first_len))
+    if (!same_spelling(text, &tok[a], matched_name, first_len) &&
+        !written_as(text, &tok[a], matched_name, first_len, text_name_equivalence_words))
         return false;
-    if (same_spelling(text, &tok[b - 1], last, strlen(last)))
+    if (same_spelling(text, &tok[b - 1], last, strlen(last)) ||
+        written_as(text, &tok[b - 1], last, strlen(last), text_vowels_only_differ))
         return true;
     /* "Nicolás Maduro", "Diosdado Cabello": the given name and the first
      * of two surnames (MADURO MOROS, CABELLO RONDÓN) */
@@ -390,7 +431,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
                                                                    SINGLE_WORD_MAX_USES)))))
             continue;
         /* a threshold the caller chose holds for the rules too */
-        hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name);
+        hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name, schema == KD_SCHEMA_PERSON);
     }
     return 0;
 }
@@ -470,6 +511,10 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
 
 /* Whether some listed name holds every Latin word of the window [a, b)
  * (titles leading it aside) as window_covered will demand of a hit. */
+/* Names walked at most to find a window with a word in another
+ * romanisation (scan_names_possible's odd_walk) */
+#define ODD_WALK_MAX 256
+
 static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b)
 {
     scan_word words[SCAN_MAX_WINDOW];
@@ -490,9 +535,11 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
     }
     if (n == 0)
         return true; /* titles and connectors only: try_listed decides */
-    int possible = scan_names_possible(s->names, words, n, POSSIBLE_WALK_MAX);
-    if (possible != SCAN_NAMES_COSTLY)
-        return possible;
+    int possible = scan_names_possible(s->names, words, n, POSSIBLE_WALK_MAX, 0);
+    if (possible == 1)
+        return true;
+    /* nothing found cheaply: a walk of many names, or a word in another
+     * romanisation, asked once per window (below) */
     /* common words that share keys with many names ("If You" in a licence)
      * walk thousands of postings, and recur: remembered */
     uint64_t h = 1469598103934665603ull;
@@ -502,7 +549,9 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
     struct possible_answer *cached = &s->possible_cache[(h ^ (h >> 31)) % POSSIBLE_CACHE];
     if (cached->window != h) {
         cached->window = h;
-        cached->possible = scan_names_possible(s->names, words, n, SIZE_MAX) == 1;
+        cached->possible =
+            scan_names_possible(s->names, words, n, possible == SCAN_NAMES_COSTLY ? SIZE_MAX : POSSIBLE_WALK_MAX,
+                                ODD_WALK_MAX) == 1;
     }
     return cached->possible;
 }
@@ -511,13 +560,19 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
  * name the listings mention. Words in another script are not judged. */
 static bool window_possible(const scan_token *tok, size_t a, size_t b, bool listed)
 {
+    /* a listed name may have one word in another romanisation than the
+     * lists' ("Elena" for Helena), beside one of theirs at least:
+     * scan_names_possible looks closer */
+    size_t known = 0, odd = 0;
     for (size_t k = listed ? after_titles(tok, a, b) : a; k < b; k++) {
         if (tok[k].connector || !tok[k].ascii)
             continue;
-        if (listed ? !tok[k].in_names : !tok[k].in_reasons)
+        if (listed ? tok[k].in_names : tok[k].in_reasons)
+            known++;
+        else if (!listed || ++odd > 1 || tok[k].end - tok[k].start < 4)
             return false;
     }
-    return true;
+    return !odd || known >= 1;
 }
 
 /* The caller's cancel is asked when this much time has passed since it

@@ -130,14 +130,18 @@ static const char *equivalent(const char *s, size_t n)
     return n ? equivalent_entry(s, n, NULL, NULL) : NULL;
 }
 
+static bool one_edit(const char *a, size_t la, const char *b, size_t lb);
+
 bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
                            const char **language_b)
 {
     const char *lang_a = NULL, *lang_b = NULL, *to_a = NULL, *to_b = NULL;
     const char *ta = equivalent_entry(a, la, &lang_a, &to_a), *tb = equivalent_entry(b, lb, &lang_b, &to_b);
-    /* one maps to the other, or both to one form */
-    bool same = (ta && ((strlen(ta) == lb && memcmp(ta, b, lb) == 0) || (tb && strcmp(ta, tb) == 0))) ||
-                (tb && strlen(tb) == la && memcmp(tb, a, la) == 0);
+    /* one maps to the other (or to a spelling of it one letter away:
+     * "siarhei" maps to "sergey", the text writes "sergei"), or both to
+     * one form */
+    bool same = (ta && (one_edit(ta, strlen(ta), b, lb) || (tb && strcmp(ta, tb) == 0))) ||
+                (tb && one_edit(tb, strlen(tb), a, la));
     /* a word that is no entry is in the language of the forms it maps to */
     if (same && language_a)
         *language_a = ta ? lang_a : to_b;
@@ -146,24 +150,48 @@ bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, c
     return same;
 }
 
-bool text_name_has_equivalents(const char *word, size_t len)
+/* Whether two words are at most one letter apart (one substitution,
+ * insertion or deletion): "sergei" is a spelling of the table's "sergey". */
+static bool one_edit(const char *a, size_t la, const char *b, size_t lb)
 {
-    if (len == 0)
+    if (la > lb + 1 || lb > la + 1)
         return false;
-    if (equivalent_entry(word, len, NULL, NULL))
-        return true;
-    for (size_t t = 0; t < KD_ARRAY_LEN(equivalence_tables); t++)
-        for (size_t i = 0; i < equivalence_tables[t].n; i++) {
-            const char *to = equivalence_tables[t].entries[i].to;
-            if (to[0] == word[0] && strlen(to) == len && memcmp(to, word, len) == 0)
-                return true;
-        }
-    return false;
+    size_t i = 0;
+    while (i < la && i < lb && a[i] == b[i])
+        i++;
+    if (la == lb)
+        return i == la || memcmp(a + i + 1, b + i + 1, la - i - 1) == 0;
+    if (la > lb)
+        return memcmp(a + i + 1, b + i, la - i - 1) == 0;
+    return memcmp(a + i, b + i + 1, lb - i - 1) == 0;
+}
+
+const char *text_name_equivalent_form(size_t i)
+{
+    for (size_t t = 0; t < KD_ARRAY_LEN(equivalence_tables); t++) {
+        if (i < equivalence_tables[t].n)
+            return equivalence_tables[t].entries[i].to;
+        i -= equivalence_tables[t].n;
+    }
+    return NULL;
 }
 
 static bool is_vowel(char c)
 {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'j';
+}
+
+bool text_vowels_only_differ(const char *a, size_t la, const char *b, size_t lb)
+{
+    /* long words, two vowels at most: in short ones a vowel is a name
+     * (Maria, Mario) */
+    if (la != lb || la < 7)
+        return false;
+    size_t differ = 0;
+    for (size_t i = 0; i < la; i++)
+        if (a[i] != b[i] && (++differ > 2 || !(is_vowel(a[i]) && is_vowel(b[i]) && a[i] != 'j' && b[i] != 'j')))
+            return false;
+    return true;
 }
 
 static bool at(const char *s, size_t n, size_t i, const char *lit)

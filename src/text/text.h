@@ -117,10 +117,15 @@ size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out
  * two forms ("be", "uk", "ru", "en", "de") go to language_a/b when not NULL. */
 bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
                            const char **language_b);
-/* Whether a word takes part in any of those equivalences (as a form the
- * table maps or one it maps to): a word that does not is equivalent to
- * nothing, so a matcher asks this once per query word, not per pair. */
-bool text_name_has_equivalents(const char *word, size_t len);
+/* The i-th form the equivalences map to (the Russian BGN "vladimir", the
+ * English "engineering"), NULL past the last: every word in an equivalence
+ * has the key of one of these, so a matcher marks those keys once and asks
+ * text_name_equivalence only of words with a marked key. */
+const char *text_name_equivalent_form(size_t i);
+/* Whether two words of one length (seven letters or more) differ only in
+ * one or two vowels, letter for letter (Russian and Belarusian
+ * Kovalenko/Kavalenka): their consonants all agree, in place. */
+bool text_vowels_only_differ(const char *a, size_t la, const char *b, size_t lb);
 
 /* Appends the keys of every token of a form, separated by single spaces,
  * to out (not cleared). */
