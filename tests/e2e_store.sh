@@ -210,6 +210,33 @@ store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
   expect_eq "$(($(wc -l < "$tmp/audit.csv") - 1))" "$(wc -l < "$tmp/audit.jsonl")" "$label: csv and jsonl hold the same events"
   expect_eq "$("$bin" audit export --db "$db" --to 2000-01-01 2>/dev/null | wc -l)" 0 "$label: nothing before 2000"
 
+  # conflicting decisions at once, from separate processes (as from replicas): for every alert the
+  # allow-list ends as its newest decision says; the newest decision sent three times is one decision
+  race_run=$(q "SELECT MAX(run_id) FROM alerts WHERE customer_id IS NOT NULL AND entity_id <> '$cleared'")
+  race_alerts=$(q "SELECT id FROM alerts WHERE run_id = $race_run AND customer_id IS NOT NULL AND entity_id <> '$cleared' ORDER BY id LIMIT 20" | tr '\n' ' ')
+  for a in $race_alerts; do
+    "$bin" decide "$a" --verdict false-positive --comment "race: not the listed person" --reviewer ana --db "$db" >/dev/null 2>>"$tmp/race.err" &
+    "$bin" decide "$a" --verdict true-match --comment "race: same passport" --reviewer bo --db "$db" >/dev/null 2>>"$tmp/race.err" &
+  done
+  wait
+  [ -s "$tmp/race.err" ] && fail "$label: concurrent decisions failed: $(head -3 "$tmp/race.err")"
+  ids=$(echo $race_alerts | tr ' ' ',')
+  [ -n "$ids" ] || fail "$label: no alerts to race on"
+  inconsistent=$(q "SELECT COUNT(*) FROM alerts a JOIN decisions d ON d.id = (SELECT MAX(e.id) FROM decisions e WHERE e.alert_id = a.id)
+    WHERE a.id IN ($ids) AND (CASE WHEN d.verdict = 'false-positive' THEN 1 ELSE 0 END) <>
+      COALESCE((SELECT l.allowed FROM allow_list l WHERE l.customer_id = a.customer_id AND l.entity_id = a.entity_id
+                ORDER BY l.id DESC LIMIT 1), 0)")
+  expect_eq "$inconsistent" 0 "$label: allow-list against the newest decision after concurrent decisions ($(echo $race_alerts | wc -w) alerts)"
+  echo "$label: $(echo $race_alerts | wc -w) alerts decided two ways at once, allow-lists as their newest decisions say"
+  for a in $race_alerts; do
+    for _ in 1 2 3; do
+      "$bin" decide "$a" --verdict escalate --comment "race: ask the lead" --reviewer cy --db "$db" >/dev/null 2>>"$tmp/race.err" &
+    done
+  done
+  wait
+  expect_eq "$(q "SELECT COUNT(*) FROM decisions WHERE comment = 'race: ask the lead'")" "$(echo $race_alerts | wc -w)" \
+    "$label: one decision sent three times at once is recorded once"
+
   # crash safety: SIGKILL in the middle of a large batch
   before=$(q "SELECT COUNT(*) FROM runs")
   rm -f "$tmp/big.jsonl"

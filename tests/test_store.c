@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include <sqlite3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,13 +273,13 @@ static void test_decisions_and_allow_list(void **state)
     assert_true(alert_id > 0);
 
     /* refused decisions say why */
-    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "ana", "", NULL, &err), KD_EUSAGE);
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "ana", "", NULL, NULL, &err), KD_EUSAGE);
     assert_non_null(strstr(err.message, "comment"));
-    assert_int_equal(kd_store_decide(f.s, 424242, KD_VERDICT_ESCALATE, "ana", "why", NULL, &err), KD_ENOTFOUND);
+    assert_int_equal(kd_store_decide(f.s, 424242, KD_VERDICT_ESCALATE, "ana", "why", NULL, NULL, &err), KD_ENOTFOUND);
     assert_non_null(strstr(err.message, "no alert 424242"));
 
     int64_t d1 = 0, d2 = 0;
-    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "ana", "other person", &d1, &err), 0);
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "ana", "other person", &d1, NULL, &err), 0);
     kd_alert a;
     assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
     assert_int_equal(a.verdict, KD_VERDICT_FALSE_POSITIVE);
@@ -288,7 +289,7 @@ static void test_decisions_and_allow_list(void **state)
     size_t second = screen(&f, customers, 1, true, NULL);
     assert_int_equal(second, first - 1);
     /* corrected: a new decision, the old one kept, the pair alerts again */
-    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_TRUE_MATCH, "lead", "same person", &d2, &err), 0);
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_TRUE_MATCH, "lead", "same person", &d2, NULL, &err), 0);
     assert_true(d2 > d1);
     assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
     assert_int_equal(a.verdict, KD_VERDICT_TRUE_MATCH);
@@ -308,6 +309,125 @@ static void test_decisions_and_allow_list(void **state)
     assert_non_null(strstr(sqlite3_errmsg(sq), "append-only"));
     assert_int_not_equal(sqlite3_exec(sq, "DELETE FROM decisions", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(sq);
+}
+
+/* Conflicting decisions on one alert from several connections at once (as
+ * from replicas): the allow-list always ends as the newest decision says,
+ * and the newest decision repeated is one decision. */
+typedef struct decider {
+    const char *db;
+    int64_t alert_id;
+    int which;
+    int failures;
+} decider;
+
+static void *decide_often(void *arg)
+{
+    decider *d = arg;
+    kd_store *s = NULL;
+    kd_error err = {0};
+    if (kd_store_open(d->db, &s, &err)) {
+        d->failures++;
+        return NULL;
+    }
+    for (int round = 0; round < 15; round++) {
+        char comment[64];
+        snprintf(comment, sizeof comment, "worker %d round %d", d->which, round);
+        kd_verdict v = (d->which + round) % 2 ? KD_VERDICT_FALSE_POSITIVE : KD_VERDICT_TRUE_MATCH;
+        if (kd_store_decide(s, d->alert_id, v, "ana", comment, NULL, NULL, &err))
+            d->failures++;
+    }
+    kd_store_close(s);
+    return NULL;
+}
+
+/* The newest allow-list row of the pair says allowed (1), revoked or none (0). */
+static int pair_allowed(const char *db, const char *customer, const char *entity)
+{
+    sqlite3 *sq;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(db, &sq), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(sq, "SELECT allowed FROM allow_list WHERE customer_id = ? AND entity_id = ? "
+                                            "ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, customer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+    int allowed = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+    sqlite3_close(sq);
+    return allowed;
+}
+
+static void test_concurrent_decisions(void **state)
+{
+    (void)state;
+    const char *db = fresh_db("store-race.db");
+    fixture f;
+    fixture_open(&f, db, un25);
+    kd_error err = {0};
+    assert_true(screen(&f, customers, 1, true, NULL) >= 1);
+    kd_alert_list list;
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
+    assert_true(list.n >= 1);
+    int64_t alert_id = list.items[0].id;
+    char customer[64], entity[64];
+    snprintf(customer, sizeof customer, "%s", list.items[0].customer_id);
+    snprintf(entity, sizeof entity, "%s", list.items[0].entity_id);
+    kd_alert_list_free(&list);
+
+    for (int trial = 0; trial < 4; trial++) {
+        pthread_t t[4];
+        decider d[4];
+        for (int i = 0; i < 4; i++) {
+            d[i] = (decider){db, alert_id, i + trial, 0};
+            pthread_create(&t[i], NULL, decide_often, &d[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+            pthread_join(t[i], NULL);
+            assert_int_equal(d[i].failures, 0);
+        }
+        kd_alert a;
+        assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
+        assert_int_equal(pair_allowed(db, customer, entity), a.verdict == KD_VERDICT_FALSE_POSITIVE);
+        kd_alert_free(&a);
+    }
+
+    /* the newest decision again, three times: one decision, one allowance */
+    int64_t first = 0, again = 0;
+    bool repeated = true;
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "bo", "cleared", &first, &repeated,
+                                     &err), 0);
+    assert_false(repeated);
+    kd_alert a;
+    assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
+    size_t decisions = a.decision_count;
+    kd_alert_free(&a);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "bo", "cleared", &again,
+                                         &repeated, &err), 0);
+        assert_true(repeated);
+        assert_int_equal(again, first);
+    }
+    assert_int_equal(kd_store_alert_get(f.s, alert_id, &a, &err), 0);
+    assert_int_equal(a.decision_count, decisions);
+    kd_alert_free(&a);
+    /* another reviewer agreeing is a decision of its own, but no second allowance */
+    sqlite3 *sq;
+    assert_int_equal(sqlite3_open(db, &sq), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(sq, "SELECT COUNT(*) FROM allow_list", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int rows = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    assert_int_equal(kd_store_decide(f.s, alert_id, KD_VERDICT_FALSE_POSITIVE, "cy", "agreed", &again, &repeated,
+                                     &err), 0);
+    assert_false(repeated);
+    assert_int_equal(sqlite3_prepare_v2(sq, "SELECT COUNT(*) FROM allow_list", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), rows);
+    sqlite3_finalize(st);
+    sqlite3_close(sq);
+    assert_true(pair_allowed(db, customer, entity));
+    fixture_close(&f);
 }
 
 static void test_monitoring(void **state)
@@ -473,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_entity_hash),
         cmocka_unit_test(test_runs_commit_whole),
         cmocka_unit_test(test_decisions_and_allow_list),
+        cmocka_unit_test(test_concurrent_decisions),
         cmocka_unit_test(test_monitoring),
         cmocka_unit_test(test_judgments),
         cmocka_unit_test(test_audit),

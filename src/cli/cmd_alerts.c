@@ -133,8 +133,9 @@ int cmd_decide(int argc, char **argv)
     kd_error err = {0};
     kd_store *store = NULL;
     int64_t decision = 0;
+    bool repeated = false;
     if (kd_store_open(db, &store, &err) ||
-        kd_store_decide(store, alert_id, (kd_verdict)verdict, reviewer, comment, &decision, &err)) {
+        kd_store_decide(store, alert_id, (kd_verdict)verdict, reviewer, comment, &decision, &repeated, &err)) {
         kd_store_close(store);
         return cli_fail(&err);
     }
@@ -142,6 +143,8 @@ int cmd_decide(int argc, char **argv)
     if (kd_store_alert_get(store, alert_id, &a, &err) == 0) {
         printf("decision %lld on alert %lld: %s by %s", (long long)decision, alert_id,
                kd_verdict_name((kd_verdict)verdict), reviewer);
+        if (repeated)
+            printf(" (already the newest decision: nothing recorded)");
         if (verdict == KD_VERDICT_FALSE_POSITIVE && a.customer_id)
             printf(" — %s is not %s until that listing changes", a.customer_id, a.entity_id);
         if (a.decision_count > 1)

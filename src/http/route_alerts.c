@@ -212,7 +212,8 @@ static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t
     kd_error err = {0};
     int64_t decision = 0;
     kd_alert a = {0};
-    int rc = kd_store_decide(store, id, (kd_verdict)v, reviewer, comment, &decision, &err);
+    bool repeated = false;
+    int rc = kd_store_decide(store, id, (kd_verdict)v, reviewer, comment, &decision, &repeated, &err);
     json_decref(body);
     if (rc == KD_ENOTFOUND) {
         http_reply_error(rs, 404, "No alert %lld.", (long long)id);
@@ -222,7 +223,10 @@ static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t
         http_reply_error(rs, 500, "%s", err.message);
         return;
     }
-    http_reply_json(rs, 201, json_pack("{s:I,s:o}", "decision_id", (json_int_t)decision, "alert", alert_json(&a)));
+    /* the newest decision again (a retry): 200 with it, nothing recorded */
+    http_reply_json(rs, repeated ? 200 : 201,
+                    json_pack("{s:I,s:b,s:o}", "decision_id", (json_int_t)decision, "repeated", repeated, "alert",
+                              alert_json(&a)));
     kd_alert_free(&a);
 }
 

@@ -841,9 +841,46 @@ static int insert_allow(db *d, const char *customer_id, const char *entity_id, c
     return rc;
 }
 
-int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
-                    const char *comment, int64_t *decision_id, kd_error *err)
+/* The newest allow-list row of a pair: 1 allowed (at *hash, the caller's
+ * to free), 0 revoked or none, negative on error. */
+static int allow_state(db *d, const char *customer_id, const char *entity_id, char **hash, kd_error *err)
 {
+    *hash = NULL;
+    db_stmt *st;
+    int rc = db_prepare(d, "SELECT allowed, entity_hash FROM allow_list WHERE customer_id = ? AND entity_id = ? "
+                           "ORDER BY id DESC LIMIT 1",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, customer_id);
+    db_bind_text(st, 2, entity_id);
+    int row = db_step(st, err);
+    int state = row < 0 ? row : row == 1 && db_column_int(st, 0) == 1;
+    if (state == 1)
+        *hash = dup_or_null(db_column_text(st, 1));
+    db_finalize(st);
+    return state;
+}
+
+/* The id of the alert's newest decision, 0 with none, negative on error. */
+static int64_t newest_decision(db *d, int64_t alert_id, kd_error *err)
+{
+    db_stmt *st;
+    int rc = db_prepare(d, "SELECT MAX(id) FROM decisions WHERE alert_id = ?", &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, alert_id);
+    int row = db_step(st, err);
+    int64_t id = row < 0 ? row : row == 1 ? db_column_int(st, 0) : 0;
+    db_finalize(st);
+    return id;
+}
+
+int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
+                    const char *comment, int64_t *decision_id, bool *repeated, kd_error *err)
+{
+    if (repeated)
+        *repeated = false;
     if (verdict < KD_VERDICT_TRUE_MATCH || verdict > KD_VERDICT_ESCALATE)
         return error_set(err, KD_EUSAGE, "a verdict is true-match, false-positive or escalate");
     if (!reviewer || !*reviewer)
@@ -851,32 +888,59 @@ int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const cha
     if (!comment || !*comment)
         return error_set(err, KD_EUSAGE, "a decision needs a comment saying why");
     db *d = s->d;
+    /* Decisions on one alert are serialised, so that the newest one (by
+     * commit order, which is id order) is the one the allow-list follows:
+     * SQLite's write lock is the database's; PostgreSQL locks the alert's
+     * row until commit, and a second decision reads the first one's. */
     int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
-    kd_alert a;
-    rc = kd_store_alert_get(s, alert_id, &a, err);
-    char now[32];
-    store_now_iso(now);
+    if (db_is_postgresql(d)) {
+        db_stmt *lock;
+        if (!(rc = db_prepare(d, "SELECT id FROM alerts WHERE id = ? FOR UPDATE", &lock, err))) {
+            db_bind_int(lock, 1, alert_id);
+            rc = db_step(lock, err) < 0 ? KD_EIO : 0;
+            db_finalize(lock);
+        }
+    }
+    kd_alert a = {0};
+    if (!rc)
+        rc = kd_store_alert_get(s, alert_id, &a, err);
     int64_t id = 0;
-    db_stmt *st = NULL;
-    if (!rc && !(rc = db_prepare(d, "INSERT INTO decisions (alert_id, reviewer, verdict, comment, decided_at) "
-                                    "VALUES (?, ?, ?, ?, ?) RETURNING id", &st, err))) {
-        db_bind_int(st, 1, alert_id);
-        db_bind_text(st, 2, reviewer);
-        db_bind_text(st, 3, kd_verdict_name(verdict));
-        db_bind_text(st, 4, comment);
-        db_bind_text(st, 5, now);
-        rc = store_insert_returning(st, &id, err);
-        db_finalize(st);
+    /* the same verdict, reviewer and comment as the newest decision: a
+     * retry or a second replica's copy of it, not a new decision */
+    bool same = !rc && a.verdict == verdict && a.reviewer && strcmp(a.reviewer, reviewer) == 0 && a.comment &&
+                strcmp(a.comment, comment) == 0;
+    if (same) {
+        id = newest_decision(d, alert_id, err);
+        rc = id < 0 ? (int)id : 0;
+    } else if (!rc) {
+        char now[32];
+        store_now_iso(now);
+        db_stmt *st = NULL;
+        if (!(rc = db_prepare(d, "INSERT INTO decisions (alert_id, reviewer, verdict, comment, decided_at) "
+                                 "VALUES (?, ?, ?, ?, ?) RETURNING id", &st, err))) {
+            db_bind_int(st, 1, alert_id);
+            db_bind_text(st, 2, reviewer);
+            db_bind_text(st, 3, kd_verdict_name(verdict));
+            db_bind_text(st, 4, comment);
+            db_bind_text(st, 5, now);
+            rc = store_insert_returning(st, &id, err);
+            db_finalize(st);
+        }
     }
     /* The allow-list follows the newest decision on the pair: clearing a
-     * customer adds it, a corrected verdict revokes it. */
-    if (!rc && a.customer_id) {
+     * customer allows the pair at the entity's current content, unless it
+     * is allowed so already; another verdict revokes an allowance. */
+    if (!rc && !same && a.customer_id) {
         bool clear = verdict == KD_VERDICT_FALSE_POSITIVE;
-        if (clear || a.verdict == KD_VERDICT_FALSE_POSITIVE)
-            rc = insert_allow(d, a.customer_id, a.entity_id, a.entity_hash, clear, id, reviewer,
-                              comment, err);
+        char *hash = NULL;
+        int state = allow_state(d, a.customer_id, a.entity_id, &hash, err);
+        if (state < 0)
+            rc = state;
+        else if (clear ? !(state == 1 && hash && a.entity_hash && strcmp(hash, a.entity_hash) == 0) : state == 1)
+            rc = insert_allow(d, a.customer_id, a.entity_id, a.entity_hash, clear, id, reviewer, comment, err);
+        free(hash);
     }
     kd_alert_free(&a);
     if (!rc)
@@ -887,6 +951,8 @@ int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const cha
     }
     if (decision_id)
         *decision_id = id;
+    if (repeated)
+        *repeated = same;
     return KD_OK;
 }
 

@@ -144,9 +144,14 @@ void kd_alert_free(kd_alert *a);
 
 /* Appends a decision (never changes an earlier one). A false-positive
  * verdict on an alert with a customer id allow-lists the pair at the
- * entity's current content; a later other verdict revokes that. */
+ * entity's current content; a later other verdict revokes that. Decisions
+ * on one alert are serialised across connections and processes (the
+ * newest by commit order is the one the allow-list follows). The newest
+ * decision again (same verdict, reviewer and comment: a retry, or a copy
+ * through another replica) records nothing: *decision_id is that
+ * decision's and *repeated (when not NULL) true. */
 int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
-                    const char *comment, int64_t *decision_id, kd_error *err);
+                    const char *comment, int64_t *decision_id, bool *repeated, kd_error *err);
 
 /* Allow-lists "customer is not entity" while the entity's content hash is
  * entity_hash (allowed = true), or revokes it (false). */
