@@ -7,6 +7,10 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The PostgreSQL advisory lock monitoring runs take (any number the
+ * database's other users would not: "kordon" in ASCII) */
+#define MONITOR_LOCK_KEY "118126404726638"
 #include <time.h>
 
 
@@ -396,7 +400,16 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     /* IMMEDIATE takes SQLite's write lock now rather than at the first
      * insert, so two runs queue instead of one failing mid-way. */
     int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    /* Monitoring runs alert on what earlier runs did not see: two at once
+     * would both read the same earlier hits and alert twice. On PostgreSQL
+     * (several processes, several hosts) one runs at a time under a lock
+     * held to the run's commit, released by the server if the process
+     * dies; SQLite's write lock, taken above, does as much. */
+    if (!rc && req->kind == KD_RUN_MONITOR && db_is_postgresql(d))
+        rc = db_exec(d, "SELECT pg_advisory_xact_lock(" MONITOR_LOCK_KEY ")", err);
     if (rc) {
+        if (db_is_postgresql(d))
+            db_exec(d, "ROLLBACK", NULL);
         run_free(run);
         return error_wrap(err, rc, "cannot start a run: ");
     }
