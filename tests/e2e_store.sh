@@ -348,6 +348,43 @@ else
       "postgresql: migrations recorded once"
     "$bin" alerts --db "postgresql://kordon@/nosuchdb?host=$sock&port=$port" >/dev/null 2>"$tmp/err" && fail "missing database"
     expect_in "$(cat "$tmp/err")" "cannot connect to PostgreSQL" "postgresql: connection error message"
+
+    # a PostgreSQL restart under a recording server: 503 at once while it is down (the request
+    # is not answered unrecorded), /readyz says so, and the server records again without a restart
+    "$bin" serve -i "$tmp/ofac21.kdx" --db "$url" --listen 127.0.0.1:0 --threads 2 >"$tmp/pgserve.out" 2>"$tmp/pgserve.err" &
+    serve_pid=$!
+    for _ in $(seq 1 100); do
+      sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/pgserve.out"); [ -n "$sport" ] && break; sleep 0.1
+    done
+    surl="http://127.0.0.1:$sport"
+    match() { curl -s -o "$tmp/pgmatch.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+      -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Oleg Slizhevsky"]}}}}' "$surl/match/default"; }
+    runs_now() { "$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -tAc "SELECT COUNT(*) FROM runs WHERE source LIKE 'api /match%'"; }
+    expect_eq "$(match)" 200 "postgresql restart: /match before"
+    expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$surl/readyz")" 200 "postgresql restart: /readyz before"
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null
+    recorded_before=0; answered=0
+    for _ in 1 2 3; do
+      code=$(match); [ "$code" = 200 ] && answered=$((answered + 1))
+      [ "$code" = 503 ] || [ "$code" = 200 ] || fail "postgresql down: /match answered $code ($(head -c 200 "$tmp/pgmatch.json"))"
+    done
+    expect_eq "$answered" 0 "postgresql down: /match answered (unrecorded) while the store was down"
+    expect_eq "$(curl -s -o "$tmp/pgready.json" -w '%{http_code}' "$surl/readyz")" 503 "postgresql down: /readyz"
+    expect_in "$(cat "$tmp/pgready.json")" '"store unavailable"' "postgresql down: /readyz says why"
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -o \
+      "-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port" start >/dev/null
+    before=$(runs_now)
+    ok=""
+    for _ in $(seq 1 50); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$surl/readyz")" = 200 ] && { ok=1; break; }
+      sleep 0.2
+    done
+    [ -n "$ok" ] || fail "postgresql back: /readyz did not recover without a restart of the server"
+    expect_eq "$(match)" 200 "postgresql back: /match"
+    expect_eq "$(runs_now)" "$((before + 1))" "postgresql back: the answered /match is recorded"
+    expect_in "$(cat "$tmp/pgserve.err")" "audit store is unavailable" "postgresql restart: the server log says so"
+    kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null
+    echo "postgresql restart: 503 while down, /readyz 503 then 200, recording again without a restart"
   else
     fail "could not start a PostgreSQL server: $(tail -3 "$pgdir/initdb.log" "$pgdir/server.log" 2>/dev/null)"
     rm -rf "$pgdir"

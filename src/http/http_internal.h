@@ -192,6 +192,14 @@ struct http_server {
      * sleeping in SQLite's busy handler. */
     pthread_mutex_t recorder_lock;
     struct kd_store *recorder;
+    /* Whether the store answers (route_alerts.c): while it does not,
+     * requests that need it get 503 at once, and a new connection is tried
+     * after a backoff (0.25 s doubling to 5 s), not for every request. */
+    pthread_mutex_t store_state_lock;
+    int64_t store_down_since_ms;  /* 0: up */
+    int64_t store_retry_at_ms;
+    int64_t store_backoff_ms;
+    char store_error[300];
     /* names and origins the server answers to (guard.c) */
     char public_host[256];      /* host of --public-url, lower case */
     char public_origin[512];    /* scheme://host[:port] of --public-url */
@@ -339,6 +347,18 @@ int http_apply_judgments(void *server, live_index *g, kd_error *err);
  * reason; give it back with http_store_give. */
 struct kd_store *http_store_take(http_server *s, kd_error *err);
 void http_store_give(http_server *s, struct kd_store *store);
+/* The store's availability: marked down by a failed connection (with the
+ * reason), up by a working one; while down, why and for how long. */
+void http_store_mark_down(http_server *s, const char *why);
+void http_store_mark_up(http_server *s);
+bool http_store_down(http_server *s, char *why, size_t size, int64_t *since_ms);
+/* The status for a store error: 404 without a store, 503 while it does not
+ * answer, else 500. */
+int http_store_status(http_server *s, const kd_error *err);
+/* For /readyz: the store's state after a trivial question on a pooled
+ * connection (never the recorder's, never waiting on a recording), or NULL
+ * without a store. */
+json_t *http_store_readiness(http_server *s);
 /* Index age and each fetched source's age and last error, for /metrics. */
 void status_render_metrics(const http_options *o, live_index *g, buf *out);
 /* Static files of the analyst web page; false when there is none at path. */

@@ -11,6 +11,84 @@
 
 /* ---- the pool ---------------------------------------------------------- */
 
+/* ---- whether the store answers ------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void http_store_mark_down(http_server *s, const char *why)
+{
+    int64_t now = now_ms();
+    pthread_mutex_lock(&s->store_state_lock);
+    bool was_up = s->store_down_since_ms == 0;
+    if (was_up)
+        s->store_down_since_ms = now;
+    s->store_backoff_ms = s->store_backoff_ms ? s->store_backoff_ms * 2 : 250;
+    if (s->store_backoff_ms > 5000)
+        s->store_backoff_ms = 5000;
+    s->store_retry_at_ms = now + s->store_backoff_ms;
+    snprintf(s->store_error, sizeof s->store_error, "%s", why && *why ? why : "connection lost");
+    pthread_mutex_unlock(&s->store_state_lock);
+    if (was_up)
+        fprintf(stderr, "kordon serve: the audit store is unavailable (%s); requests that need it get 503 "
+                        "until it answers again\n", why && *why ? why : "connection lost");
+}
+
+void http_store_mark_up(http_server *s)
+{
+    pthread_mutex_lock(&s->store_state_lock);
+    bool was_down = s->store_down_since_ms != 0;
+    s->store_down_since_ms = s->store_retry_at_ms = s->store_backoff_ms = 0;
+    s->store_error[0] = '\0';
+    pthread_mutex_unlock(&s->store_state_lock);
+    if (was_down)
+        fprintf(stderr, "kordon serve: the audit store answers again\n");
+}
+
+bool http_store_down(http_server *s, char *why, size_t size, int64_t *since_ms)
+{
+    pthread_mutex_lock(&s->store_state_lock);
+    bool down = s->store_down_since_ms != 0;
+    if (down && why)
+        snprintf(why, size, "%s", s->store_error);
+    if (since_ms)
+        *since_ms = down ? now_ms() - s->store_down_since_ms : 0;
+    pthread_mutex_unlock(&s->store_state_lock);
+    return down;
+}
+
+/* Whether a new connection may be tried now: the store is up, or its
+ * backoff has passed (the caller that gets true tries; others wait). */
+static bool store_may_try(http_server *s, kd_error *err)
+{
+    int64_t now = now_ms();
+    pthread_mutex_lock(&s->store_state_lock);
+    bool may = s->store_down_since_ms == 0 || now >= s->store_retry_at_ms;
+    if (s->store_down_since_ms && may)
+        s->store_retry_at_ms = now + s->store_backoff_ms;
+    if (!may)
+        error_set(err, KD_EIO, "the audit store is unavailable: %s", s->store_error);
+    pthread_mutex_unlock(&s->store_state_lock);
+    return may;
+}
+
+/* kd_store_open, keeping the store's state */
+static int store_open(http_server *s, kd_store **out, kd_error *err)
+{
+    if (!store_may_try(s, err))
+        return KD_EIO;
+    int rc = kd_store_open(s->options.db, out, err);
+    if (rc)
+        http_store_mark_down(s, err->message);
+    else
+        http_store_mark_up(s);
+    return rc;
+}
+
 kd_store *http_store_take(http_server *s, kd_error *err)
 {
     if (!s->options.db) {
@@ -18,15 +96,47 @@ kd_store *http_store_take(http_server *s, kd_error *err)
         return NULL;
     }
     kd_store *store = http_pool_take(&s->stores);
-    if (!store && kd_store_open(s->options.db, &store, err))
+    if (!store && store_open(s, &store, err))
         return NULL;
     return store;
 }
 
 void http_store_give(http_server *s, kd_store *store)
 {
+    if (store && kd_store_connection_lost(store)) {
+        /* a restarted server: this connection will not work again */
+        http_store_mark_down(s, "the connection to the store was lost");
+        kd_store_close(store);
+        return;
+    }
     if (store && !http_pool_give(&s->stores, store))
         kd_store_close(store);
+}
+
+json_t *http_store_readiness(http_server *s)
+{
+    if (!s->options.db)
+        return NULL;
+    kd_error err = {0};
+    kd_store *store = http_store_take(s, &err);
+    if (store) {
+        if (kd_store_ping(store, &err) == 0)
+            http_store_mark_up(s);
+        else if (!kd_store_connection_lost(store))
+            http_store_mark_down(s, err.message);
+        http_store_give(s, store); /* a lost connection marks the store down */
+    }
+    char why[300];
+    int64_t since = 0;
+    if (!http_store_down(s, why, sizeof why, &since))
+        return json_pack("{s:s}", "status", "ok");
+    return json_pack("{s:s,s:s,s:I}", "status", "unavailable", "detail", why, "down_seconds",
+                     (json_int_t)(since / 1000));
+}
+
+int http_store_status(http_server *s, const kd_error *err)
+{
+    return err->code == KD_ENOTFOUND ? 404 : http_store_down(s, NULL, 0, NULL) ? 503 : 500;
 }
 
 const char *http_actor_of(const http_request *rq)
@@ -37,6 +147,17 @@ const char *http_actor_of(const http_request *rq)
 
 /* ---- recording /match and /screen --------------------------------------- */
 
+/* After a failed write: a recorder whose connection is gone is closed
+ * (the next run opens another), and the store is down until then. */
+static void lost_recorder(http_server *s)
+{
+    if (s->recorder && kd_store_connection_lost(s->recorder)) {
+        kd_store_close(s->recorder);
+        s->recorder = NULL;
+        http_store_mark_down(s, "the connection to the store was lost");
+    }
+}
+
 int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
                          json_t *parameters, http_recording *rec, kd_error *err)
 {
@@ -44,7 +165,11 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
     if (!s->options.db)
         return 0;
     pthread_mutex_lock(&s->recorder_lock);
-    if (!s->recorder && kd_store_open(s->options.db, &s->recorder, err)) {
+    if (s->recorder && kd_store_connection_lost(s->recorder)) {
+        kd_store_close(s->recorder);
+        s->recorder = NULL;
+    }
+    if (!s->recorder && store_open(s, &s->recorder, err)) {
         s->recorder = NULL;
         pthread_mutex_unlock(&s->recorder_lock);
         return err->code ? err->code : KD_EIO;
@@ -57,6 +182,7 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
     int rc = kd_store_run_begin(rec->store, &req, ix, &rec->run, err);
     free(params);
     if (rc) {
+        lost_recorder(s);
         memset(rec, 0, sizeof *rec);
         pthread_mutex_unlock(&s->recorder_lock);
     }
@@ -82,7 +208,10 @@ int http_record_add(http_recording *rec, size_t row, const char *id, const http_
                             .gender = c->gender,
                             .schema = c->schema >= 0 ? kd_schema_name((kd_schema)c->schema) : NULL,
                             .identifier = c->identifier};
-    return kd_store_run_add(rec->run, row, &customer, NULL, results, n, NULL, err);
+    int rc = kd_store_run_add(rec->run, row, &customer, NULL, results, n, NULL, err);
+    if (rc && kd_store_connection_lost(rec->store))
+        http_store_mark_down(rec->server, "the connection to the store was lost");
+    return rc;
 }
 
 int http_record_end(http_recording *rec, bool commit, kd_error *err)
@@ -95,6 +224,7 @@ int http_record_end(http_recording *rec, bool commit, kd_error *err)
     else
         kd_store_run_abort(rec->run);
     http_server *s = rec->server;
+    lost_recorder(s);
     memset(rec, 0, sizeof *rec);
     pthread_mutex_unlock(&s->recorder_lock);
     return rc;
@@ -235,7 +365,7 @@ void route_alerts(http_request *rq, http_response *rs, const char *rest)
     kd_error err = {0};
     kd_store *store = http_store_take(rq->server, &err);
     if (!store) {
-        http_reply_error(rs, err.code == KD_ENOTFOUND ? 404 : 500, "%s", err.message);
+        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
         return;
     }
     bool post = strcmp(rq->method, "POST") == 0;
@@ -283,7 +413,7 @@ void route_audit(http_request *rq, http_response *rs)
     kd_error err = {0};
     kd_store *store = http_store_take(rq->server, &err);
     if (!store) {
-        http_reply_error(rs, err.code == KD_ENOTFOUND ? 404 : 500, "%s", err.message);
+        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
         return;
     }
     char *text = NULL;

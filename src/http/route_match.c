@@ -315,7 +315,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                                algorithm && *algorithm ? algorithm : "best", "queries",
                                (json_int_t)json_object_size(queries));
     status = http_record_begin(rq, source, params, &rec, &err)
-                 ? (snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message), 500)
+                 ? (snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message),
+                    http_store_status(rq->server, &err))
                  : 0;
     json_decref(params);
     size_t row = 0;
@@ -362,7 +363,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         if (http_record_add(&rec, ++row, id ? id : key, &c, scratch, json_array_size(results), &err)) {
             json_decref(results);
             json_decref(echo);
-            status = 500;
+            status = http_store_status(rq->server, &err);
             snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message);
             break;
         }
@@ -371,7 +372,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                                       "value", (json_int_t)matches, "relation", "eq", "query", echo));
     }
     if (http_record_end(&rec, status == 0, &err) && !status) {
-        status = 500;
+        status = http_store_status(rq->server, &err);
         snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message);
     }
     free(found);

@@ -135,7 +135,7 @@ void route_resolve(http_request *rq, http_response *rs, const char *rest)
     kd_error err = {0};
     kd_store *store = http_store_take(rq->server, &err);
     if (!store) {
-        http_reply_error(rs, err.code == KD_ENOTFOUND ? 404 : 500, "%s", err.message);
+        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
         return;
     }
     if (strcmp(rq->method, "POST") == 0)

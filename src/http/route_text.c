@@ -413,7 +413,7 @@ static bool screen_more(screen_stream *st)
     if (st->record_failed) {
         http_record_end(&st->rec, false, &err);
         buf_clear(&st->out);
-        stream_error(st, st->record, 500, st->record_error);
+        stream_error(st, st->record, http_store_status(st->server, &err), st->record_error);
         return false;
     }
     return more;

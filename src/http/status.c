@@ -109,6 +109,8 @@ void route_readyz(http_request *rq, http_response *rs)
         kd_fetch_state_free(&state);
     }
     free(parties);
+    json_t *store = http_store_readiness(rq->server);
+    bool store_down = store && strcmp(json_string_value(json_object_get(store, "status")), "ok") != 0;
     json_t *body = json_pack("{s:s,s:{s:I,s:s,s:I,s:o,s:I,s:I},s:o,s:o,s:o}", "status",
                              st.failing ? "degraded" : "ok", "index", "generation",
                              (json_int_t)rq->index->generation, "built_at", kd_index_built_at(ix), "age_seconds",
@@ -120,7 +122,14 @@ void route_readyz(http_request *rq, http_response *rs)
     if (st.failing)
         json_object_set_new(body, "detail",
                             json_string("the last reload failed; still serving the index loaded before it"));
-    http_reply_json(rs, 200, body);
+    if (store)
+        json_object_set_new(body, "store", store);
+    /* without its audit store a server that records cannot answer: not ready */
+    if (store_down) {
+        json_object_set_new(body, "status", json_string("store unavailable"));
+        json_object_set_new(body, "detail", json_string("the audit store does not answer; requests that record get 503"));
+    }
+    http_reply_json(rs, store_down ? 503 : 200, body);
 }
 
 /* Prometheus label values escape backslash, quote and newline. */

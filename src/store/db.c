@@ -128,6 +128,8 @@ void db_close(db *d)
 
 bool db_is_postgresql(const db *d) { return d->pg != NULL; }
 
+bool db_connection_lost(const db *d) { return d->pg && PQstatus(d->pg) == CONNECTION_BAD; }
+
 static int pg_error(db *d, PGresult *r, kd_error *err, const char *what)
 {
     char msg[600];

@@ -18,6 +18,9 @@ typedef struct db_stmt db_stmt;
 int db_open(const char *target, db **out, kd_error *err);
 void db_close(db *d);
 bool db_is_postgresql(const db *d);
+/* Whether the connection to the PostgreSQL server is gone (a restart, a
+ * network failure): only a new connection helps. Never for SQLite. */
+bool db_connection_lost(const db *d);
 /* Runs one or more statements without parameters (migrations, BEGIN). */
 int db_exec(db *d, const char *sql, kd_error *err);
 

@@ -139,6 +139,10 @@ int kd_store_open(const char *target, kd_store **out, kd_error *err)
     return KD_OK;
 }
 
+bool kd_store_connection_lost(const kd_store *s) { return s && db_connection_lost(s->d); }
+
+int kd_store_ping(kd_store *s, kd_error *err) { return db_exec(s->d, "SELECT 1", err); }
+
 void kd_store_close(kd_store *s)
 {
     if (!s)

@@ -26,6 +26,11 @@ typedef struct kd_store kd_store;
 /* target: a file path (SQLite, created when missing) or a
  * "postgresql://user@host/db" URI. Applies pending migrations. */
 int kd_store_open(const char *target, kd_store **out, kd_error *err);
+/* Whether the store's connection is gone (its PostgreSQL server restarted
+ * or unreachable): close it and open another. */
+bool kd_store_connection_lost(const kd_store *s);
+/* Asks the store a trivial question: whether it answers. */
+int kd_store_ping(kd_store *s, kd_error *err);
 void kd_store_close(kd_store *s);
 /* "sqlite" or "postgresql" */
 const char *kd_store_engine(const kd_store *s);
