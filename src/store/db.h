@@ -52,6 +52,7 @@ typedef struct db_ids {
     const char *table;
     int64_t *pool;
     size_t next, n;
+    size_t block;    /* ids the next reservation takes (PostgreSQL): doubles from 8 */
     int64_t counter; /* SQLite */
 } db_ids;
 
