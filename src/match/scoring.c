@@ -201,6 +201,43 @@ static bool word_forms(const char *a, size_t la, const char *b, size_t lb)
     return end_a && end_b;
 }
 
+/* The consonants of a word (vowels, y and w aside; they stand for long
+ * vowels in Arabic script) into out; how many vowels besides a first
+ * letter it had go to *vowels. */
+static size_t consonants(const char *s, size_t n, char *out, size_t *vowels)
+{
+    size_t k = 0;
+    *vowels = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool vowel = strchr("aeiou", s[i]) != NULL;
+        if (vowel && i > 0)
+            (*vowels)++;
+        if (!vowel && s[i] != 'y' && s[i] != 'w')
+            out[k++] = s[i];
+    }
+    return k;
+}
+
+/* Whether one of the two words is the other as Arabic script writes it:
+ * no vowel but a first one, the same consonants in order. */
+static bool unvowelled_form(const qtoken *q, const ctoken *c)
+{
+    const char *sa = q->surface, *sb = c->surface;
+    size_t la = q->len, lb = c->len;
+    if (la > lb) {
+        const char *t = sa;
+        sa = sb, sb = t;
+        size_t u = la;
+        la = lb, lb = u;
+    }
+    if (la >= TOKEN_LEN || lb >= TOKEN_LEN)
+        return false;
+    char ka[TOKEN_LEN], kb[TOKEN_LEN];
+    size_t va, vb;
+    size_t na = consonants(sa, la, ka, &va), nb = consonants(sb, lb, kb, &vb);
+    return va == 0 && vb > 0 && na >= 2 && na == nb && memcmp(ka, kb, na) == 0;
+}
+
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
@@ -254,8 +291,10 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     else if (jw >= 0.9 && edits <= 2)
         sim = jw * 0.95;
     /* In short tokens (Chinese and Korean syllables) one letter is a
-     * different name: cheng/chen, yang/yong. */
-    if (shorter <= 5 && edits <= 3) {
+     * different name: cheng/chen, yang/yong. Not when the shorter is the
+     * longer without its vowels, as Arabic script writes names (mtqy for
+     * motaqi, amyr for amir): its letters are all the script gives. */
+    if (shorter <= 5 && edits <= 3 && !unvowelled_form(q, c)) {
         double by_edits = 1.0 - (double)edits / (double)longer;
         if (by_edits < sim)
             sim = by_edits;
