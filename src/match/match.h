@@ -11,6 +11,10 @@ size_t similarity_levenshtein(const char *a, size_t la, const char *b, size_t lb
 
 /* Binary search for a key's text in the index; -1 when absent. */
 int64_t match_find_key(const kd_index *ix, const char *key);
+/* Sets the bit (of ix->n_keys) of every key a given name of the
+ * equivalence table has (text_name_equivalent_form): only words of those
+ * keys may be one name in two languages. */
+void match_mark_equivalent_keys(const kd_index *ix, uint8_t *bits);
 
 /* Can a query of schema `query` be the same thing as a listed `listed`? */
 bool match_schema_compatible(int query, kd_schema listed);

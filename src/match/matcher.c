@@ -159,6 +159,18 @@ int64_t match_find_key(const kd_index *ix, const char *key)
     return -1;
 }
 
+void match_mark_equivalent_keys(const kd_index *ix, uint8_t *bits)
+{
+    for (size_t i = 0; text_name_equivalent_form(i); i++) {
+        const char *form = text_name_equivalent_form(i);
+        char key[TEXT_KEY_SIZE(64)];
+        size_t kl = text_token_key(form, strlen(form), key, sizeof key);
+        int64_t id = kl && kl < sizeof key ? match_find_key(ix, key) : -1;
+        if (id >= 0)
+            bits[id / 8] |= (uint8_t)(1u << (id % 8));
+    }
+}
+
 /* First DELS entry whose text is `variant`, or n_deletions. */
 static size_t find_deletions(const kd_index *ix, const char *variant)
 {
@@ -270,14 +282,7 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; text_name_equivalent_form(i); i++) {
-        const char *form = text_name_equivalent_form(i);
-        char key[TEXT_KEY_SIZE(64)];
-        size_t kl = text_token_key(form, strlen(form), key, sizeof key);
-        int64_t id = kl && kl < sizeof key ? match_find_key(ix, key) : -1;
-        if (id >= 0)
-            m->equivalent_key[id / 8] |= (uint8_t)(1u << (id % 8));
-    }
+    match_mark_equivalent_keys(ix, m->equivalent_key);
     m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic, m->equivalent_key, m->loose};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {

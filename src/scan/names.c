@@ -183,14 +183,7 @@ int scan_names_build(const kd_index *ix, scan_names *n)
         scan_names_free(n);
         return KD_ENOMEM;
     }
-    for (size_t i = 0; text_name_equivalent_form(i); i++) {
-        const char *form = text_name_equivalent_form(i);
-        char key[TEXT_KEY_SIZE(64)];
-        size_t kl = text_token_key(form, strlen(form), key, sizeof key);
-        int64_t id = kl && kl < sizeof key ? match_find_key(ix, key) : -1;
-        if (id >= 0)
-            n->equivalent_key[id / 8] |= (uint8_t)(1u << (id % 8));
-    }
+    match_mark_equivalent_keys(ix, n->equivalent_key);
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
         const kdx_token *nt = &ix->tokens[name->tokens_first];
