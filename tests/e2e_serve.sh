@@ -285,6 +285,10 @@ got=$(json 'sorted(x["name"] for x in d["datasets"])' <"$tmp/body")
 case "$got" in *un_sc_sanctions*default*|*default*un_sc_sanctions*) ;; *) fail "/catalog: $got";; esac
 [ -n "$etag" ] || fail "/catalog: no ETag"
 expect_status 304 GET /catalog -H "If-None-Match: $etag"
+# every answer names the index that gave it: the catalog's ETag, its generation, its build time
+which=$(sed -n 's/^X-Kordon-Index: *\(.*\)\r$/\1/Ip' "$tmp/headers")
+case "$which" in "${etag//\"/}; generation="[0-9]*"; built_at="[0-9]*) ;;
+  *) fail "/catalog: X-Kordon-Index \"$which\" does not name the index (ETag $etag)";; esac
 expect_status 200 GET /algorithms
 [ "$(json 'd["best"]' <"$tmp/body")" = kordon-v1 ] || fail "/algorithms: best"
 expect_status 200 GET /reconcile/default

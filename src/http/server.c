@@ -95,10 +95,19 @@ static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, htt
     const char *origin = http_guard_cors_origin(ctx->server, c);
     if (origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
-        MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Location, x-batch-size");
+        MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Location, x-batch-size, X-Kordon-Index");
     }
     MHD_add_response_header(r, "Vary", "Origin");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* which index answered: behind a balancer, replicas may hold different
+     * ones for a while (the ETag is over the datasets' versions) */
+    if (ctx->index) {
+        char which[160];
+        snprintf(which, sizeof which, "%.*s; generation=%llu; built_at=%s", (int)strlen(ctx->index->etag) - 2,
+                 ctx->index->etag + 1, (unsigned long long)ctx->index->generation,
+                 kd_index_built_at(ctx->index->index));
+        MHD_add_response_header(r, "X-Kordon-Index", which);
+    }
     if (ctx->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cacheable ? "max-age=300" : "no-store");
