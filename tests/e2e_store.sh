@@ -212,6 +212,7 @@ store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
 
   # conflicting decisions at once, from separate processes (as from replicas): for every alert the
   # allow-list ends as its newest decision says; the newest decision sent three times is one decision
+  : > "$tmp/race.err"
   race_run=$(q "SELECT MAX(run_id) FROM alerts WHERE customer_id IS NOT NULL AND entity_id <> '$cleared'")
   race_alerts=$(q "SELECT id FROM alerts WHERE run_id = $race_run AND customer_id IS NOT NULL AND entity_id <> '$cleared' ORDER BY id LIMIT 20" | tr '\n' ' ')
   for a in $race_alerts; do
@@ -228,13 +229,17 @@ store_checks() { # store_checks DB-TARGET LABEL SQL-COMMAND...
                 ORDER BY l.id DESC LIMIT 1), 0)")
   expect_eq "$inconsistent" 0 "$label: allow-list against the newest decision after concurrent decisions ($(echo $race_alerts | wc -w) alerts)"
   [ "$inconsistent" = 0 ] && echo "$label: $(echo $race_alerts | wc -w) alerts decided two ways at once, allow-lists as their newest decisions say"
-  for a in $race_alerts; do
+  # (ten alerts: thirty processes at once, each opening the store, stay within SQLite's busy
+  # timeout even under a sanitizer on a loaded machine)
+  triple=$(echo $race_alerts | tr ' ' '\n' | head -10)
+  for a in $triple; do
     for _ in 1 2 3; do
       "$bin" decide "$a" --verdict escalate --comment "race: ask the lead" --reviewer cy --db "$db" >/dev/null 2>>"$tmp/race.err" &
     done
   done
   wait
-  expect_eq "$(q "SELECT COUNT(*) FROM decisions WHERE comment = 'race: ask the lead'")" "$(echo $race_alerts | wc -w)" \
+  [ -s "$tmp/race.err" ] && fail "$label: a decision sent three times at once failed: $(head -3 "$tmp/race.err")"
+  expect_eq "$(q "SELECT COUNT(*) FROM decisions WHERE comment = 'race: ask the lead'")" "$(echo $triple | wc -w)" \
     "$label: one decision sent three times at once is recorded once"
 
   # two monitoring runs at once raise each alert once: customers new to monitoring, named as

@@ -101,9 +101,11 @@ int db_open(const char *target, db **out, kd_error *err)
          * run is one large transaction: with SQLite's default 2 MB page
          * cache it would spill B-tree pages to the WAL again and again
          * before committing, so the cache may grow to 64 MB. */
-        if (db_exec(d, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                       "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; "
-                       "PRAGMA cache_size = -65536;", err)) {
+        /* busy_timeout first: setting the journal mode reads the database
+         * too, and without it a store opened while another process writes
+         * failed at once with "database is locked" */
+        if (db_exec(d, "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                       "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;", err)) {
             db_close(d);
             return err ? err->code : KD_EIO;
         }
