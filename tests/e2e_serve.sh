@@ -146,6 +146,29 @@ screen_c1 c1 >/dev/null; screen_c1 c2 >/dev/null
 new=$(curl -s "$url/alerts?status=all" | json '[(a["customer_id"], a["entity_id"]) for a in d["alerts"]]['"$before"':]')
 case "$new" in *"('c1', 'eu-oj-32014R0269-1426')"*) fail "allow-listed pair alerted again: $new";; esac
 case "$new" in *"('c2', 'eu-oj-32014R0269-1426')"*) ;; *) fail "c2 not alerted: $new";; esac
+# the same decision again (a retry, or the same click through another replica): 200, nothing new
+expect_status 200 POST "/alerts/$alert/decision" -d '{"verdict": "false_positive", "reviewer": "Ada", "comment": "born 1950 per KYC"}'
+[ "$(json '(d["repeated"], d["alert"]["decision_count"])' <"$tmp/body")" = "(True, 1)" ] || fail "repeated decision: $(head -c 300 "$tmp/body")"
+# filters and pages: a total over every page, the filters in SQL
+all=$(curl -s "$url/alerts?status=all" | json 'd["total"]')
+expect_status 200 GET '/alerts?status=all&limit=1'
+[ "$(json '(len(d["alerts"]), d["total"], "next_after" in d)' <"$tmp/body")" = "(1, $all, True)" ] || fail "/alerts page: $(head -c 300 "$tmp/body")"
+first=$(json 'd["alerts"][0]["id"]' <"$tmp/body")
+expect_status 200 GET "/alerts?status=all&limit=1&after=$first"
+[ "$(json 'd["alerts"][0]["id"] > '"$first"'' <"$tmp/body")" = True ] || fail "/alerts after: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/alerts?status=all&customer=c2'
+got=$(json '(sorted(set(a["customer_id"] for a in d["alerts"])), d["total"] == len(d["alerts"]))' <"$tmp/body")
+[ "$got" = "(['c2'], True)" ] || fail "/alerts?customer=c2: $got: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/alerts?status=decided'
+[ "$(json '[a["status"] for a in d["alerts"]]' <"$tmp/body")" = "['false_positive']" ] || fail "/alerts?status=decided: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/alerts?status=all&dataset=no_such_dataset'
+[ "$(json 'd["total"]' <"$tmp/body")" = 0 ] || fail "/alerts?dataset=no_such_dataset: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/alerts?status=all&dataset=eu_journal_sanctions&min_score=0.5'
+[ "$(json 'd["total"] > 0 and all("eu_journal_sanctions" in a["datasets"] and a["score"] >= 0.5 for a in d["alerts"])' <"$tmp/body")" = True ] ||
+  fail "/alerts?dataset=eu_journal_sanctions: $(head -c 300 "$tmp/body")"
+expect_status 200 GET '/alerts?status=all&to=2000-01-01'
+[ "$(json 'd["total"]' <"$tmp/body")" = 0 ] || fail "/alerts?to=2000-01-01: $(head -c 300 "$tmp/body")"
+expect_status 400 GET '/alerts?from=yesterday'
 # ---- analysts correct parties: a judgment applies at once, and to every index loaded later
 primakov_ids() { curl -s -X POST "$url/match/default" -H 'Content-Type: application/json' \
   -d '{"queries":{"q":{"schema":"Person","properties":{"name":["Evgeny Primakov"]}}}}' |

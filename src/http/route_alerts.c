@@ -270,6 +270,9 @@ static json_t *alert_json(const kd_alert *a)
                      (json_int_t)a->decision_count);
 }
 
+/* GET /alerts?status=open|decided|all&dataset=&customer=&min_score=&from=&to=&limit=&after=:
+ * a page of alerts, oldest first, and how many the filters select in all
+ * (page on with after = the last id seen). */
 static void list_alerts(http_request *rq, http_response *rs, kd_store *store)
 {
     const char *status = http_arg(rq, "status");
@@ -281,27 +284,36 @@ static void list_alerts(http_request *rq, http_response *rs, kd_store *store)
         return;
     }
     long limit, after;
-    if (http_arg_int(rq, rs, "limit", 0, 0, 100000, &limit) || http_arg_int(rq, rs, "after", 0, 0, INT32_MAX, &after))
+    double min_score;
+    if (http_arg_int(rq, rs, "limit", 0, 0, 100000, &limit) || http_arg_int(rq, rs, "after", 0, 0, INT32_MAX, &after) ||
+        http_arg_double(rq, rs, "min_score", 0.0, &min_score))
         return;
-    kd_alert_query q = {.open_only = open, .after_id = after, .limit = decided ? 0 : (size_t)limit};
+    kd_alert_query q = {.open_only = open,
+                        .decided_only = decided,
+                        .after_id = after,
+                        .limit = (size_t)limit,
+                        .dataset = http_arg(rq, "dataset"),
+                        .customer_id = http_arg(rq, "customer"),
+                        .min_score = min_score,
+                        .from = http_arg(rq, "from"),
+                        .to = http_arg(rq, "to")};
     kd_alert_list list = {0};
     kd_error err = {0};
-    if (kd_store_alerts(store, &q, &list, &err)) {
-        http_reply_error(rs, 500, "%s", err.message);
+    int rc = kd_store_alerts(store, &q, &list, &err);
+    if (rc) {
+        http_reply_error(rs, rc == KD_EUSAGE ? 400 : http_store_status(rq->server, &err), "%s", err.message);
         return;
     }
     json_t *alerts = json_array();
-    for (size_t i = 0; i < list.n; i++) {
-        kd_verdict v = list.items[i].verdict;
-        if (decided && (v == KD_VERDICT_NONE || v == KD_VERDICT_ESCALATE))
-            continue;
-        if (decided && limit && json_array_size(alerts) >= (size_t)limit)
-            break;
+    for (size_t i = 0; i < list.n; i++)
         json_array_append_new(alerts, alert_json(&list.items[i]));
-    }
+    int64_t last = list.n ? list.items[list.n - 1].id : 0;
+    bool more = list.n && limit && list.n == (size_t)limit;
+    json_t *body = json_pack("{s:o,s:I}", "alerts", alerts, "total", (json_int_t)list.total);
+    if (more)
+        json_object_set_new(body, "next_after", json_integer((json_int_t)last));
     kd_alert_list_free(&list);
-    size_t total = json_array_size(alerts);
-    http_reply_json(rs, 200, json_pack("{s:o,s:I}", "alerts", alerts, "total", (json_int_t)total));
+    http_reply_json(rs, 200, body);
 }
 
 static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t id)

@@ -773,26 +773,68 @@ void kd_alert_list_free(kd_alert_list *list)
     list->n = 0;
 }
 
+/* The filters of kd_alert_query, as parameters that match everything
+ * when unset, so that one statement serves every query. */
+#define ALERT_FILTERS                                                                             \
+    "WHERE (? = 0 OR d.verdict IS NULL OR d.verdict = 'escalate') "                               \
+    "AND (? = 0 OR (d.verdict IS NOT NULL AND d.verdict <> 'escalate')) "                         \
+    "AND (? <= 0 OR a.run_id = ?) AND (? = '' OR (',' || r.datasets || ',') LIKE ('%,' || CAST(? AS TEXT) || ',%')) " \
+    "AND (? = '' OR a.customer_id = ?) AND r.score >= ? AND a.created_at >= ? "                  \
+    "AND substr(a.created_at, 1, ?) <= ? "
+
+static void bind_alert_filters(db_stmt *q, const kd_alert_query *query)
+{
+    const char *dataset = query->dataset ? query->dataset : "";
+    const char *customer = query->customer_id ? query->customer_id : "";
+    db_bind_int(q, 1, query->open_only ? 1 : 0);
+    db_bind_int(q, 2, query->decided_only ? 1 : 0);
+    db_bind_int(q, 3, query->run_id);
+    db_bind_int(q, 4, query->run_id);
+    db_bind_text(q, 5, dataset);
+    db_bind_text(q, 6, dataset);
+    db_bind_text(q, 7, customer);
+    db_bind_text(q, 8, customer);
+    db_bind_double(q, 9, query->min_score);
+    /* as the audit export: "" precedes every time, "~" follows every
+     * digit, and a date as `to` includes that day */
+    const char *to = query->to && *query->to ? query->to : "~";
+    db_bind_text(q, 10, query->from && *query->from ? query->from : "");
+    db_bind_int(q, 11, (int64_t)strlen(to));
+    db_bind_text(q, 12, to);
+}
+
 int kd_store_alerts(kd_store *s, const kd_alert_query *query, kd_alert_list *out, kd_error *err)
 {
     out->items = NULL;
-    out->n = 0;
+    out->n = out->total = 0;
     kd_alert_query all = {0};
     if (!query)
         query = &all;
-    /* Filters as parameters that match everything when unset, so one
-     * statement serves every query. */
+    if (query->from && *query->from && !timestamp_valid(query->from))
+        return error_set(err, KD_EUSAGE, "from: %.64s is not a date YYYY-MM-DD[THH:MM:SS]", query->from);
+    if (query->to && *query->to && !timestamp_valid(query->to))
+        return error_set(err, KD_EUSAGE, "to: %.64s is not a date YYYY-MM-DD[THH:MM:SS]", query->to);
     db_stmt *q;
-    int rc = db_prepare(s->d, ALERT_SELECT "WHERE (? = 0 OR d.verdict IS NULL OR d.verdict = 'escalate') "
-                              "AND (? <= 0 OR a.run_id = ?) AND a.id > ? ORDER BY a.id LIMIT ?",
+    int rc = db_prepare(s->d,
+                        "SELECT COUNT(*) FROM alerts a JOIN results r ON r.id = a.result_id "
+                        "LEFT JOIN decisions d ON d.id = (SELECT MAX(e.id) FROM decisions e WHERE e.alert_id = a.id) "
+                        ALERT_FILTERS,
                         &q, err);
     if (rc)
         return rc;
-    db_bind_int(q, 1, query->open_only ? 1 : 0);
-    db_bind_int(q, 2, query->run_id);
-    db_bind_int(q, 3, query->run_id);
-    db_bind_int(q, 4, query->after_id);
-    db_bind_int(q, 5, query->limit ? (int64_t)query->limit : INT64_MAX);
+    bind_alert_filters(q, query);
+    rc = db_step(q, err);
+    if (rc == 1)
+        out->total = (size_t)db_column_int(q, 0);
+    db_finalize(q);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(s->d, ALERT_SELECT ALERT_FILTERS "AND a.id > ? ORDER BY a.id LIMIT ?", &q, err);
+    if (rc)
+        return rc;
+    bind_alert_filters(q, query);
+    db_bind_int(q, 13, query->after_id);
+    db_bind_int(q, 14, query->limit ? (int64_t)query->limit : INT64_MAX);
     size_t cap = 0;
     while ((rc = db_step(q, err)) == 1) {
         if (out->n == cap) {

@@ -130,15 +130,21 @@ typedef struct kd_alert {
 typedef struct kd_alert_list {
     kd_alert *items;
     size_t n;
+    size_t total;            /* alerts the query's filters select, all pages */
 } kd_alert_list;
 
 /* Which alerts to list; a zero-filled query (or NULL) lists them all, by
  * id. Pages: pass the last id seen as after_id. */
 typedef struct kd_alert_query {
     bool open_only;          /* no decision yet, or the newest one is "escalate" */
+    bool decided_only;       /* the newest decision is true-match or false-positive */
     int64_t run_id;          /* only this run's, when > 0 */
     int64_t after_id;        /* only ids greater than this */
     size_t limit;            /* at most this many, when > 0 */
+    const char *dataset;     /* only alerts on a party this dataset lists, when set */
+    const char *customer_id; /* only this customer's, when set */
+    double min_score;        /* only scores at least this */
+    const char *from, *to;   /* created from (inclusive) to (exclusive), ISO 8601 text, when set */
 } kd_alert_query;
 
 int kd_store_alerts(kd_store *s, const kd_alert_query *q, kd_alert_list *out, kd_error *err);
