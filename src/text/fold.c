@@ -58,62 +58,37 @@ static const equivalence given_names[] = {
     {"yevhen", "yevgeniy", "uk"},         {"yevhenii", "yevgeniy", "uk"},       {"yevheniy", "yevgeniy", "uk"},
 };
 
-/* Words of Russian, Arabic and Persian organisation names as the lists
- * transliterate them, and the English the same lists translate them with
- * ("ZAO Svyaz Inzhiniring" for "Svyaz Engineering", "Kontsern Avtomatika"
- * for "Concern Automation", "Jaysh ..." for "... Army", "Naft" for "Oil");
- * the forms written, since Russian and Arabic inflect. Compiled for
- * kordon; public domain. Sorted by `from`. */
+/* Words of Russian organisation names as the lists transliterate them,
+ * and the English the same lists translate them with ("ZAO Svyaz
+ * Inzhiniring" for "Svyaz Engineering", "Kontsern Avtomatika" for "Concern
+ * Automation"); the forms written, since Russian inflects. Compiled for
+ * kordon; public domain. Sorted by `from`. Not Arabic or Persian words:
+ * mapped to their English, one spelling (hizb) left the others (hezb,
+ * hisb) of its family, which cost more variants than it gained. */
 static const equivalence business_words[] = {
     {"agentstvo", "agency", "ru"},             {"aviatsionnaya", "aviation", "ru"},
     {"aviatsionnyy", "aviation", "ru"},        {"avtomatika", "automation", "ru"},
-    {"avtomatiki", "automation", "ru"},        {"bazargani", "trading", "fa"},
-    {"bonyad", "foundation", "fa"},            {"byuro", "bureau", "ru"},
-    {"daftar", "office", "fa"},                {"dawlat", "state", "ar"},
+    {"avtomatiki", "automation", "ru"},        {"byuro", "bureau", "ru"},
     {"elektronika", "electronics", "ru"},      {"elektroniki", "electronics", "ru"},
     {"federalnoe", "federal", "ru"},           {"federalnoye", "federal", "ru"},
     {"federalnyy", "federal", "ru"},           {"gosudarstvennoe", "state", "ru"},
     {"gosudarstvennoye", "state", "ru"},       {"gosudarstvennyy", "state", "ru"},
-    {"gruppa", "group", "ru"},                 {"haraka", "movement", "ar"},
-    {"harakat", "movement", "ar"},             {"hizb", "party", "ar"},
-    {"ighatha", "relief", "ar"},               {"ighathat", "relief", "ar"},
-    {"institut", "institute", "ru"},           {"instituta", "institute", "ru"},
-    {"inzhiniring", "engineering", "ru"},      {"islamiya", "islamic", "ar"},
-    {"islamiyah", "islamic", "ar"},            {"islamiyya", "islamic", "ar"},
+    {"gruppa", "group", "ru"},                 {"institut", "institute", "ru"},
+    {"instituta", "institute", "ru"},          {"inzhiniring", "engineering", "ru"},
     {"issledovatelskiy", "research", "ru"},    {"issledovatelsky", "research", "ru"},
-    {"jabha", "front", "ar"},                  {"jabhat", "front", "ar"},
-    {"jaish", "army", "ar"},                   {"jamiat", "association", "ar"},
-    {"jamiyat", "association", "ar"},          {"jamiyya", "association", "ar"},
-    {"jaysh", "army", "ar"},                   {"kashtirani", "shipping", "fa"},
-    {"kataib", "brigades", "ar"},              {"katiba", "brigade", "ar"},
-    {"katibat", "brigade", "ar"},              {"khairiya", "charitable", "ar"},
-    {"khayriya", "charitable", "ar"},          {"khimiya", "chemistry", "ru"},
-    {"kompozit", "composite", "ru"},           {"konstruktorskoe", "design", "ru"},
-    {"konstruktorskoye", "design", "ru"},      {"kontsern", "concern", "ru"},
-    {"korporatsiya", "corporation", "ru"},     {"lajna", "committee", "ar"},
-    {"lajnat", "committee", "ar"},             {"liwa", "brigade", "ar"},
-    {"majlis", "council", "ar"},               {"markaz", "center", "ar"},
+    {"khimiya", "chemistry", "ru"},            {"kompozit", "composite", "ru"},
+    {"konstruktorskoe", "design", "ru"},       {"konstruktorskoye", "design", "ru"},
+    {"kontsern", "concern", "ru"},             {"korporatsiya", "corporation", "ru"},
     {"mashinostroitelnyy", "machine", "ru"},   {"mezhdunarodnyy", "international", "ru"},
-    {"moassesseh", "institution", "fa"},       {"moghavemat", "resistance", "fa"},
-    {"moqavemat", "resistance", "fa"},         {"muassasa", "institution", "ar"},
-    {"muassasat", "institution", "ar"},        {"munazzamat", "organization", "ar"},
-    {"naft", "oil", "fa"},                     {"nauchno", "scientific", "ru"},
-    {"nauchnyy", "scientific", "ru"},          {"nirooye", "force", "fa"},
-    {"niruye", "force", "fa"},                 {"obedinenie", "association", "ru"},
-    {"obedineniye", "association", "ru"},      {"obyedinenie", "association", "ru"},
-    {"petroshimi", "petrochemical", "fa"},     {"predpriyatie", "enterprise", "ru"},
+    {"nauchno", "scientific", "ru"},           {"nauchnyy", "scientific", "ru"},
+    {"obedinenie", "association", "ru"},       {"obedineniye", "association", "ru"},
+    {"obyedinenie", "association", "ru"},      {"predpriyatie", "enterprise", "ru"},
     {"predpriyatiye", "enterprise", "ru"},     {"proizvodstvennoe", "production", "ru"},
     {"proizvodstvennoye", "production", "ru"}, {"promyshlennost", "industry", "ru"},
-    {"sanaat", "industry", "fa"},              {"sanat", "industry", "fa"},
-    {"sanaye", "industries", "fa"},            {"sanayeh", "industries", "fa"},
-    {"sepah", "corps", "fa"},                  {"sharika", "company", "ar"},
-    {"sharikah", "company", "ar"},             {"sharikat", "company", "ar"},
-    {"sherkat", "company", "fa"},              {"sistemy", "systems", "ru"},
-    {"tanzim", "organization", "ar"},          {"tejarat", "trade", "fa"},
-    {"tekhnologii", "technologies", "ru"},     {"tekhnologiya", "technology", "ru"},
-    {"torgovyy", "trading", "ru"},             {"tsentr", "centre", "ru"},
-    {"upravlenie", "directorate", "ru"},       {"zavod", "plant", "ru"},
-    {"zavoda", "plant", "ru"},
+    {"sistemy", "systems", "ru"},              {"tekhnologii", "technologies", "ru"},
+    {"tekhnologiya", "technology", "ru"},      {"torgovyy", "trading", "ru"},
+    {"tsentr", "centre", "ru"},                {"upravlenie", "directorate", "ru"},
+    {"zavod", "plant", "ru"},                  {"zavoda", "plant", "ru"},
 };
 
 /* Each table, and the language its `to` forms are in. */
