@@ -347,6 +347,9 @@ int http_apply_judgments(void *server, live_index *g, kd_error *err);
  * reason; give it back with http_store_give. */
 struct kd_store *http_store_take(http_server *s, kd_error *err);
 void http_store_give(http_server *s, struct kd_store *store);
+/* http_store_take, replying with the reason (404 without a store, 503
+ * while it does not answer, else 500) when there is none. */
+struct kd_store *http_store_take_or_reply(http_request *rq, http_response *rs);
 /* The store's availability: marked down by a failed connection (with the
  * reason), up by a working one; while down, why and for how long. */
 void http_store_mark_down(http_server *s, const char *why);

@@ -101,6 +101,15 @@ kd_store *http_store_take(http_server *s, kd_error *err)
     return store;
 }
 
+kd_store *http_store_take_or_reply(http_request *rq, http_response *rs)
+{
+    kd_error err = {0};
+    kd_store *store = http_store_take(rq->server, &err);
+    if (!store)
+        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
+    return store;
+}
+
 void http_store_give(http_server *s, kd_store *store)
 {
     if (store && kd_store_connection_lost(store)) {
@@ -375,11 +384,9 @@ static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t
 void route_alerts(http_request *rq, http_response *rs, const char *rest)
 {
     kd_error err = {0};
-    kd_store *store = http_store_take(rq->server, &err);
-    if (!store) {
-        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
+    kd_store *store = http_store_take_or_reply(rq, rs);
+    if (!store)
         return;
-    }
     bool post = strcmp(rq->method, "POST") == 0;
     char *end;
     /* digits only: strtoll would skip spaces ("/alerts/%20%201" is not alert 1) and take a sign */
@@ -423,11 +430,9 @@ void route_audit(http_request *rq, http_response *rs)
         return;
     }
     kd_error err = {0};
-    kd_store *store = http_store_take(rq->server, &err);
-    if (!store) {
-        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
+    kd_store *store = http_store_take_or_reply(rq, rs);
+    if (!store)
         return;
-    }
     char *text = NULL;
     size_t len = 0, n = 0;
     FILE *out = open_memstream(&text, &len);

@@ -132,12 +132,9 @@ void route_resolve(http_request *rq, http_response *rs, const char *rest)
     }
     if (strcmp(rq->method, "POST") == 0 && !http_need_index(rq, rs))
         return;
-    kd_error err = {0};
-    kd_store *store = http_store_take(rq->server, &err);
-    if (!store) {
-        http_reply_error(rs, http_store_status(rq->server, &err), "%s", err.message);
+    kd_store *store = http_store_take_or_reply(rq, rs);
+    if (!store)
         return;
-    }
     if (strcmp(rq->method, "POST") == 0)
         record_judgment(rq, rs, store);
     else
