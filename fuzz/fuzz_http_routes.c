@@ -44,6 +44,20 @@ static const route routes[] = {
     {"GET", "/resolve/judgments?all=", NULL, 1},
 };
 
+static char scratch_index[4096], scratch_db[4096];
+
+/* The replay runs once per test run; without this every run left its index and store in TMPDIR. */
+static void remove_scratch_files(void)
+{
+    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char path[4200];
+    unlink(scratch_index);
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(path, sizeof path, "%s%s", scratch_db, suffixes[i]);
+        unlink(path);
+    }
+}
+
 static unsigned port_once(void)
 {
     static unsigned port;
@@ -51,10 +65,11 @@ static unsigned port_once(void)
         return port;
     const char *data = getenv("KORDON_SHARED_DATA");
     const char *tmp = getenv("TMPDIR");
-    static char lists[4096], index[4096], db[4096];
+    static char lists[4096];
+    char *index = scratch_index, *db = scratch_db;
     snprintf(lists, sizeof lists, "%s/lists/eu_oj", data && *data ? data : "../shared/data");
-    snprintf(index, sizeof index, "%s/kordon-fuzz-http-%ld.kdx", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-    snprintf(db, sizeof db, "%s/kordon-fuzz-http-%ld.db", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+    snprintf(index, sizeof scratch_index, "%s/kordon-fuzz-http-%ld.kdx", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+    snprintf(db, sizeof scratch_db, "%s/kordon-fuzz-http-%ld.db", tmp && *tmp ? tmp : "/tmp", (long)getpid());
     const char *srcs[] = {lists};
     kd_build_options opts = {.output = index};
     kd_error err = {0};
@@ -63,6 +78,7 @@ static unsigned port_once(void)
         abort();
     }
     unlink(db);
+    atexit(remove_scratch_files);
     http_options o = {.index_path = index, .listen = "127.0.0.1:0", .threads = 2, .quiet = !getenv("FUZZ_ACCESS_LOG"), .access_log = getenv("FUZZ_ACCESS_LOG"), .watch = 0,
                       .db = db, .max_body = 64 * 1024, .scan_concurrency = 1, .scan_timeout = 5};
     http_server *server;
