@@ -7,7 +7,7 @@
  * Recall and false positives are broken down by the script of the query
  * and by schema, for any labelled CSV (see load()).
  *
- * usage: bench_match INDEX POSITIVES.csv NEGATIVES.csv... */
+ * usage: bench_match INDEX POSITIVES.csv NEGATIVES.csv...   (SHOW=misses prints each miss and false positive) */
 #include "kordon.h"
 #include "index/index.h"
 #include "lists/lists.h"
@@ -219,6 +219,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s INDEX POSITIVES.csv [NEGATIVES.csv...]\n", argv[0]);
         return 2;
     }
+    bool show_misses = getenv("SHOW") && strcmp(getenv("SHOW"), "misses") == 0;
     kd_index *ix;
     kd_error err;
     if (kd_index_open(argv[1], &ix, &err)) {
@@ -253,11 +254,15 @@ int main(int argc, char **argv)
         if (qs[i].positive) {
             bool ok = k > 0 && found_expected(ix, &qs[i], res, k);
             found += ok;
+            if (!ok && show_misses)
+                printf("missed: \"%s\"%s\n", qs[i].name, k > 0 ? "" : " (no result)");
             ts->pos++, tc->pos++;
             ts->found += ok, tc->found += ok;
         } else {
             bool fp = k > 0 && res[0].match;
             false_pos += fp;
+            if (fp && show_misses)
+                printf("false positive: \"%s\" as \"%s\" %.3f\n", qs[i].name, res[0].matched_name, res[0].score);
             ts->neg++, tc->neg++;
             ts->false_pos += fp, tc->false_pos += fp;
         }

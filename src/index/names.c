@@ -303,39 +303,6 @@ static int finish(build_state *st, kd_error *err)
     return rc ? error_set(err, rc, "building name tables: %s", kd_strerror(rc)) : KD_OK;
 }
 
-/* "Long Official Name (ACRONYM)" is how lists write a body and its short
- * name; the short name alone must find it, so both parts are indexed as
- * names of their own. An unclosed parenthesis (lists have them) runs to
- * the end. */
-static bool split_parenthetical(const char *text, buf *outside, buf *inside)
-{
-    const char *open = strchr(text, '(');
-    if (!open)
-        return false;
-    const char *close = strchr(open, ')');
-    const char *end = close ? close : open + strlen(open);
-    buf_clear(outside);
-    buf_clear(inside);
-    if (buf_append(inside, open + 1, (size_t)(end - open - 1)) ||
-        buf_append(outside, text, (size_t)(open - text)) ||
-        (close && buf_append_str(outside, close + 1)))
-        return false;
-    const char *a = inside->data, *b = outside->data;
-    if (!a || !b)
-        return false;
-    size_t in = text_trim(&a, inside->len);
-    if (in <= 1 || text_trim(&b, outside->len) <= 1)
-        return false;
-    /* One short word in brackets is a gloss ("(Power)"), not a short name;
-     * a short name is several words, a long word, or an acronym. */
-    if (!memchr(a, ' ', in) && in < 8) {
-        for (size_t i = 0; i < in; i++)
-            if (a[i] >= 'a' && a[i] <= 'z')
-                return false;
-    }
-    return true;
-}
-
 static int add_name(build_state *st, text_normaliser *tn, uint32_t entity, int kind, const char *text)
 {
     buf_clear(&st->forms);
@@ -373,7 +340,7 @@ int names_build(const built_entity *entities, size_t n_entities, string_table *s
                 continue;
             const char *text = e->values[v].text;
             rc = add_name(&st, tn, (uint32_t)i, kind, text);
-            if (!rc && split_parenthetical(text, &outside, &inside)) {
+            if (!rc && text_split_parenthetical(text, &outside, &inside)) {
                 rc = add_name(&st, tn, (uint32_t)i, kind, outside.data);
                 rc = rc ? rc : add_name(&st, tn, (uint32_t)i, kind, inside.data);
             }

@@ -24,6 +24,10 @@ typedef struct candidate {
     float acc;
 } candidate;
 
+/* Forms of one query: its romanisations (up to four), those of its
+ * bracketed parts, spaced initials joined. */
+#define QUERY_FORMS 8
+
 struct kd_matcher {
     const kd_index *ix;
     text_normaliser *tn;
@@ -51,9 +55,14 @@ struct kd_matcher {
     double *party_score;   /* best final score of each party evaluated */
     double *kth_scratch;
     buf forms;
+    buf outside, inside; /* a query's bracketed name apart (prepare_forms) */
+    qform query_forms[QUERY_FORMS];
+    char query_form_text[QUERY_FORMS][TEXT_NAME_MAX + 1]; /* to skip a form met twice */
     double log_n;
     struct acronym *acronyms; /* bodies' names by their initials, by hash */
     size_t n_acronyms;
+    struct acronym *joined; /* names by their neighbouring words joined (joined_build) */
+    size_t n_joined;
 };
 
 /* A body's name by the first letters of its words (small words and legal
@@ -113,32 +122,68 @@ static int acronyms_build(kd_matcher *m)
     return KD_OK;
 }
 
+/* Every pair of neighbouring words of every listed name, written as one
+ * word, by the hash of its key ("Jong Un" as "jongun", "al-Baghdadi" as
+ * "albaghdadi"), sorted: a query word that is two listed words run
+ * together finds their names. */
+static int joined_build(kd_matcher *m)
+{
+    const kd_index *ix = m->ix;
+    size_t most = ix->n_tokens ? ix->n_tokens : 1;
+    m->joined = malloc(most * sizeof *m->joined);
+    m->n_joined = 0;
+    if (!m->joined)
+        return KD_ENOMEM;
+    char text[2 * TOKEN_LEN], key[TEXT_KEY_SIZE(2 * TOKEN_LEN)];
+    for (size_t i = 0; i < ix->n_names; i++) {
+        const kdx_name *name = &ix->names[i];
+        for (uint32_t k = 0; k + 1 < name->n_tokens; k++) {
+            const kdx_token *a = &ix->tokens[name->tokens_first + k], *b = a + 1;
+            if (a->len + b->len >= TOKEN_LEN || (a->cls != TEXT_TOKEN_NAME && a->cls != TEXT_TOKEN_PARTICLE) ||
+                b->cls != TEXT_TOKEN_NAME)
+                continue;
+            memcpy(text, index_string(ix, a->surface), a->len);
+            memcpy(text + a->len, index_string(ix, b->surface), b->len);
+            size_t kl = text_token_key(text, a->len + b->len, key, sizeof key);
+            if (kl && kl < sizeof key)
+                m->joined[m->n_joined++] = (acronym){acronym_hash(key, kl), (uint32_t)i};
+        }
+    }
+    qsort(m->joined, m->n_joined, sizeof *m->joined, compare_acronyms);
+    return KD_OK;
+}
+
+/* Adds weight to the names of table entries with hash h. */
+static void hashed_postings(kd_matcher *m, const acronym *table, size_t n, uint64_t h, double weight)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (table[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && table[lo].hash == h; lo++) {
+        uint32_t name = table[lo].name;
+        if (m->stamp[name] == m->stamp_now)
+            continue;
+        if (m->acc[name] == 0.0f)
+            m->touched[m->n_touched++] = name;
+        m->stamp[name] = m->stamp_now;
+        m->acc[name] += (float)weight;
+        if (m->acc[name] > m->top)
+            m->top = m->acc[name];
+    }
+}
+
 /* Names whose acronym a query of one short word may be. The table is
  * made on the first such query: most matchers never see one. */
 static void acronym_postings(kd_matcher *m, const qtoken *t)
 {
     if (!m->acronyms && acronyms_build(m))
         return; /* out of memory: no acronym candidates */
-    uint64_t h = acronym_hash(t->surface, t->len);
-    size_t lo = 0, hi = m->n_acronyms;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->acronyms[mid].hash < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < m->n_acronyms && m->acronyms[lo].hash == h; lo++) {
-        uint32_t name = m->acronyms[lo].name;
-        if (m->stamp[name] == m->stamp_now)
-            continue;
-        if (m->acc[name] == 0.0f)
-            m->touched[m->n_touched++] = name;
-        m->stamp[name] = m->stamp_now;
-        m->acc[name] += (float)t->weight;
-        if (m->acc[name] > m->top)
-            m->top = m->acc[name];
-    }
+    hashed_postings(m, m->acronyms, m->n_acronyms, acronym_hash(t->surface, t->len), t->weight);
 }
 
 /* ---- key lookup --------------------------------------------------------- */
@@ -233,8 +278,8 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->acc = calloc(n, sizeof *m->acc);
     m->stamp = calloc(n, sizeof *m->stamp);
     m->touched = malloc(n * sizeof *m->touched);
-    /* every name may pass for one form; earlier forms keep MAX_CANDIDATES */
-    m->cands = malloc((n + 4 * MAX_CANDIDATES) * sizeof *m->cands);
+    /* every name may pass for one form; earlier forms keep MAX_CANDIDATES each */
+    m->cands = malloc((n + QUERY_FORMS * MAX_CANDIDATES) * sizeof *m->cands);
     size_t ne = ix->n_entities ? ix->n_entities : 1;
     m->entity_slot = calloc(ne, sizeof *m->entity_slot);
     m->entity_stamp = calloc(ne, sizeof *m->entity_stamp);
@@ -317,67 +362,128 @@ void kd_matcher_free(kd_matcher *m)
     free(m->party_score);
     free(m->kth_scratch);
     buf_free(&m->forms);
+    free(m->joined);
+    buf_free(&m->outside);
+    buf_free(&m->inside);
     free(m);
 }
 
 /* ---- query preparation -------------------------------------------------- */
 
-static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *forms,
-                            size_t max_forms)
+/* The tokens of one romanised form into q; false when none is left. */
+static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q)
+{
+    q->n = 0;
+    q->total = 0;
+    for (const char *p = form; *p && q->n < Q_TOKENS;) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, " ");
+        if (!len)
+            break;
+        if (len < TOKEN_LEN) {
+            qtoken *t = &q->t[q->n];
+            memcpy(t->surface, p, len);
+            t->surface[len] = '\0';
+            t->len = len;
+            t->key_len = text_token_key(p, len, t->key, sizeof t->key);
+            if (t->key_len > 0 && t->key_len < sizeof t->key) {
+                t->key[t->key_len] = '\0';
+                t->key_id = match_find_key(m->ix, t->key);
+                t->cls = text_token_class_of(p, len);
+                /* "Sa", "Co", "Ao" are names too when a person is meant */
+                if (t->cls == TEXT_TOKEN_LEGAL && schema == KD_SCHEMA_PERSON)
+                    t->cls = TEXT_TOKEN_NAME;
+                q->n++;
+            }
+        }
+        p += len;
+    }
+    /* weights once the whole name is known: a patronymic is one in context */
+    const char *surfaces[Q_TOKENS];
+    size_t lens[Q_TOKENS];
+    bool patronymic[Q_TOKENS];
+    for (size_t k = 0; k < q->n; k++)
+        surfaces[k] = q->t[k].surface, lens[k] = q->t[k].len;
+    match_patronymics(surfaces, lens, q->n, schema == KD_SCHEMA_PERSON || schema < 0, patronymic);
+    for (size_t k = 0; k < q->n; k++) {
+        qtoken *t = &q->t[k];
+        t->patronymic = patronymic[k];
+        t->equivalents = match_equivalent_key(&m->weights, t->key_id);
+        t->loose_len = t->len >= LOOSE_MIN ? text_token_loose_key(t->surface, t->len, t->loose, sizeof t->loose) : 0;
+        t->loose_hash = t->loose_len ? match_loose_hash(t->loose, t->loose_len) : 0;
+        t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
+        q->total += t->weight;
+    }
+    return q->n > 0;
+}
+
+/* A form whose single letters in a row are written as one word ("k l m
+ * logistics" → "klm logistics"): how a body's initials are spaced out.
+ * False when the form has no two single letters in a row. */
+static bool join_spaced_initials(const char *form, char *out, size_t size)
+{
+    size_t o = 0, run = 0;
+    bool joined = false;
+    for (const char *p = form; *p;) {
+        size_t len = strcspn(p, " ");
+        bool single = len == 1;
+        if (o && !(single && run > 0) && o + 1 < size)
+            out[o++] = ' ';
+        if (single && run > 0)
+            joined = true;
+        run = single ? run + 1 : 0;
+        if (o + len + 1 >= size)
+            return false;
+        memcpy(out + o, p, len);
+        o += len;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    out[o] = '\0';
+    return joined;
+}
+
+/* Adds the romanised forms of `name` (and their spaced-initials variant)
+ * to forms[*count, max), skipping forms already there. */
+static void add_forms(kd_matcher *m, const char *name, int schema, qform *forms, size_t *count, size_t max)
 {
     buf_clear(&m->forms);
     int n = text_name_forms(m->tn, name, strlen(name), &m->forms);
-    if (n <= 0)
-        return 0;
-    size_t count = 0, at = 0;
-    for (int f = 0; f < n && count < max_forms; f++) {
+    size_t at = 0;
+    char joined[TEXT_NAME_MAX + 1];
+    for (int f = 0; f < n && *count < max; f++) {
         const char *form = m->forms.data + at;
         at += strlen(form) + 1;
-        qform *q = &forms[count];
-        q->n = 0;
-        q->total = 0;
-        for (const char *p = form; *p && q->n < Q_TOKENS;) {
-            while (*p == ' ')
-                p++;
-            size_t len = strcspn(p, " ");
-            if (!len)
-                break;
-            if (len < TOKEN_LEN) {
-                qtoken *t = &q->t[q->n];
-                memcpy(t->surface, p, len);
-                t->surface[len] = '\0';
-                t->len = len;
-                t->key_len = text_token_key(p, len, t->key, sizeof t->key);
-                if (t->key_len > 0 && t->key_len < sizeof t->key) {
-                    t->key[t->key_len] = '\0';
-                    t->key_id = match_find_key(m->ix, t->key);
-                    t->cls = text_token_class_of(p, len);
-                    /* "Sa", "Co", "Ao" are names too when a person is meant */
-                    if (t->cls == TEXT_TOKEN_LEGAL && schema == KD_SCHEMA_PERSON)
-                        t->cls = TEXT_TOKEN_NAME;
-                    q->n++;
-                }
+        for (int variant = 0; variant < 2 && *count < max; variant++) {
+            const char *text = form;
+            if (variant == 1) {
+                if (schema == KD_SCHEMA_PERSON || !join_spaced_initials(form, joined, sizeof joined))
+                    break;
+                text = joined;
             }
-            p += len;
+            bool again = false;
+            for (size_t k = 0; k < *count && !again; k++)
+                again = strcmp(m->query_form_text[k], text) == 0;
+            if (again || strlen(text) > TEXT_NAME_MAX || !tokenise_form(m, text, schema, &forms[*count]))
+                continue;
+            strcpy(m->query_form_text[(*count)++], text);
         }
-        /* weights once the whole name is known: a patronymic is one in context */
-        const char *surfaces[Q_TOKENS];
-        size_t lens[Q_TOKENS];
-        bool patronymic[Q_TOKENS];
-        for (size_t k = 0; k < q->n; k++)
-            surfaces[k] = q->t[k].surface, lens[k] = q->t[k].len;
-        match_patronymics(surfaces, lens, q->n, schema == KD_SCHEMA_PERSON || schema < 0, patronymic);
-        for (size_t k = 0; k < q->n; k++) {
-            qtoken *t = &q->t[k];
-            t->patronymic = patronymic[k];
-            t->equivalents = match_equivalent_key(&m->weights, t->key_id);
-            t->loose_len = t->len >= LOOSE_MIN ? text_token_loose_key(t->surface, t->len, t->loose, sizeof t->loose) : 0;
-            t->loose_hash = t->loose_len ? match_loose_hash(t->loose, t->loose_len) : 0;
-            t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
-            q->total += t->weight;
-        }
-        if (q->n)
-            count++;
+    }
+}
+
+/* The forms a query name is compared in: every romanisation of the whole
+ * name and, when it carries a bracket, of the part outside and the part
+ * inside ("Nordlase LLC (OOO Nordlase)"), as the index holds listed names
+ * (text_split_parenthetical). The best-aligned form wins. */
+static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *forms, size_t max_forms)
+{
+    size_t count = 0;
+    add_forms(m, name, schema, forms, &count, max_forms);
+    if (count < max_forms && text_split_parenthetical(name, &m->outside, &m->inside)) {
+        add_forms(m, m->outside.data, schema, forms, &count, max_forms);
+        add_forms(m, m->inside.data, schema, forms, &count, max_forms);
     }
     return count;
 }
@@ -505,6 +611,43 @@ static bool acronym_word(const qform *q, const qtoken *t)
     return true;
 }
 
+/* Two words written for one: "Xi Jin Ping" (Han read syllable by
+ * syllable) for "XI Jinping". Two neighbouring query words whose joined
+ * spelling the lists know find its names, as the heavier of the two,
+ * with the stamp of the word being looked up, so that a name it found
+ * already is not counted twice. The alignment in score_name decides what
+ * the pair is worth. (One word for two listed, "Kim Jongun" for "KIM Jong
+ * Un", needs the lists' word pairs indexed: their halves are too common
+ * to look up by key: joined_build pairs them.) */
+static void joined_postings(kd_matcher *m, const qform *q, size_t at)
+{
+    const kd_index *ix = m->ix;
+    const qtoken *t = &q->t[at];
+    if (t->cls != TEXT_TOKEN_NAME)
+        return;
+    /* the word itself may be two listed words run together, whether or
+     * not the lists know its key ("jongun" keys as "yangon" does) */
+    if (t->len >= 5) {
+        if (m->joined || joined_build(m) == KD_OK)
+            hashed_postings(m, m->joined, m->n_joined, acronym_hash(t->key, t->key_len), t->weight);
+    }
+    char text[TOKEN_LEN], key[TEXT_KEY_SIZE(TOKEN_LEN)];
+    for (size_t i = at ? at - 1 : 0; i + 1 < q->n && i <= at; i++) {
+        const qtoken *a = &q->t[i], *b = &q->t[i + 1], *other = i == at ? b : a;
+        if (other->cls != TEXT_TOKEN_NAME || a->len + b->len >= TOKEN_LEN || other->weight > t->weight ||
+            (other->weight == t->weight && other < t))
+            continue;
+        memcpy(text, a->surface, a->len);
+        memcpy(text + a->len, b->surface, b->len);
+        size_t kl = text_token_key(text, a->len + b->len, key, sizeof key);
+        /* a key of three symbols or fewer is too common a shape ("yunho"
+         * keys as "jiang" does) */
+        int64_t k = kl >= 4 && kl < sizeof key ? match_find_key(ix, key) : -1;
+        if (k >= 0)
+            add_postings(m, (uint32_t)k, t->weight);
+    }
+}
+
 static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int schema)
 {
     m->n_touched = 0;
@@ -537,6 +680,8 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
          * not know, where a typo is the likely reason. */
         if (t->key_id < 0)
             fuzzy_postings(m, t);
+        if (new_names)
+            joined_postings(m, q, (size_t)(t - q->t));
         /* one short word for a body, a word the lists do not have, may be
          * its acronym ("KCST"); words they have ("Drake") are names */
         if (t->key_id < 0 && schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME && t->len >= ACRONYM_MIN &&
@@ -647,8 +792,8 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         country_code(query->country, strlen(query->country), country))
         q_country = country;
 
-    qform forms[4];
-    size_t nf = prepare_forms(m, query->name, query->schema, forms, 4);
+    qform *forms = m->query_forms;
+    size_t nf = prepare_forms(m, query->name, query->schema, forms, QUERY_FORMS);
     m->n_cands = 0;
     for (size_t f = 0; f < nf; f++)
         collect_candidates(m, &forms[f], (uint16_t)f, query->schema);
@@ -784,8 +929,8 @@ int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name
         return error_set(err, KD_EUTF8, "name: invalid UTF-8");
     if (entity >= ix->n_entities)
         return error_set(err, KD_ENOTFOUND, "entity %zu: not in the index", entity);
-    qform forms[4];
-    size_t nf = prepare_forms(m, name, -1, forms, 4);
+    qform *forms = m->query_forms;
+    size_t nf = prepare_forms(m, name, -1, forms, QUERY_FORMS);
     size_t lo = 0, hi = ix->n_names;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

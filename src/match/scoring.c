@@ -238,6 +238,67 @@ static bool unvowelled_form(const qtoken *q, const ctoken *c)
     return va == 0 && vb > 0 && na >= 2 && na == nb && memcmp(ka, kb, na) == 0;
 }
 
+/* The number a word writes: digits, or a Roman numeral of two letters or
+ * more in i, v and x ("ii", "xiv"; one letter is an initial); -1 for any
+ * other word. Vessels and companies are numbered (Ocean Star 2, Berlin
+ * Invest III), and two numbers are two parties. */
+static long numeral_value(const char *s, size_t n)
+{
+    if (n == 0 || n > 9)
+        return -1;
+    long v = 0;
+    if (s[0] >= '0' && s[0] <= '9') {
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return -1;
+            v = v * 10 + (s[i] - '0');
+        }
+        return v;
+    }
+    if (n < 2 || n > 6)
+        return -1;
+    int last = 0;
+    for (size_t i = n; i-- > 0;) {
+        int d = s[i] == 'i' ? 1 : s[i] == 'v' ? 5 : s[i] == 'x' ? 10 : 0;
+        if (!d)
+            return -1;
+        v += d < last ? -d : d;
+        last = d > last ? d : last;
+    }
+    /* only the canonical spelling: "iix" and "vv" are no numerals */
+    static const char *const units[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    static const char *const tens[] = {"", "x", "xx", "xxx"};
+    if (v <= 0 || v >= 40)
+        return -1;
+    char canonical[16];
+    snprintf(canonical, sizeof canonical, "%s%s", tens[v / 10], units[v % 10]);
+    return strlen(canonical) == n && memcmp(canonical, s, n) == 0 ? v : -1;
+}
+
+/* Whether a word says what kind of body a name is rather than which
+ * (committee, union, institute, plant): translations of one name swap
+ * them freely ("Syrian General Organization" and "... Authority for
+ * Maritime Transport"; Russian "объединение" is association or union),
+ * so two bodies differing in such a word are no proof of two parties;
+ * in their line of business (oil, gas) or place they are. */
+static bool kind_of_body(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "administration", "agency",      "army",         "association",  "authority",   "battalion",
+        "brigade",        "bureau",      "center",       "centre",       "commission",  "committee",
+        "company",        "concern",     "corporation",  "council",      "department",  "directorate",
+        "enterprise",     "establishment", "factory",    "firm",         "forces",      "foundation",
+        "front",          "fund",        "group",        "headquarters", "holding",     "institute",
+        "institution",    "league",      "movement",     "network",      "office",      "organisation",
+        "organization",   "party",       "plant",        "society",      "trust",       "union",
+        "works",
+    };
+    for (size_t i = 0; i < KD_ARRAY_LEN(words); i++)
+        if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+            return true;
+    return false;
+}
+
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
@@ -247,6 +308,9 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     bool same_surface = q->len == c->len && memcmp(q->surface, c->surface, q->len) == 0;
     if (same_surface)
         return 1.0;
+    long qv = numeral_value(q->surface, q->len), cv = qv >= 0 ? numeral_value(c->surface, c->len) : -1;
+    if (qv >= 0 && cv >= 0)
+        return qv == cv ? 1.0 : 0.0; /* 2 and II are one number, II and III two */
     if (q->len == 1 || c->len == 1)
         return q->surface[0] == c->surface[0] ? 0.6 : 0.0; /* an initial and its name */
     if (arabic_article(q->surface, q->len) && arabic_article(c->surface, c->len))
@@ -405,18 +469,26 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     /* A token written as two ("abdulhai" / "abdul hai"): compare keys of
      * the joined pair with the unmatched single token, both ways. */
     char joined[2 * TOKEN_LEN], key[2 * TOKEN_LEN];
+    /* A word the greedy pass gave a weaker partner ("jongun"≈"jong" 0.67
+     * for "Jong Un") takes the pair instead, the partner set free. */
     for (size_t i = 0; i < q->n; i++) {
-        if (q_to[i] >= 0)
+        if (q_to[i] >= 0 && q_sim[i] >= 0.95)
             continue;
         for (size_t j = 0; j + 1 < nc; j++) {
             size_t jl = c[j].len + c[j + 1].len;
-            if (c_to[j] >= 0 || c_to[j + 1] >= 0 || jl >= TOKEN_LEN ||
+            int mine = (int)i;
+            if ((c_to[j] >= 0 && c_to[j] != mine) || (c_to[j + 1] >= 0 && c_to[j + 1] != mine) || jl >= TOKEN_LEN ||
                 c[j].surface[0] != q->t[i].surface[0] || jl + 2 < q->t[i].len || jl > q->t[i].len + 2)
                 continue;
             memcpy(joined, c[j].surface, c[j].len);
             memcpy(joined + c[j].len, c[j + 1].surface, c[j + 1].len);
             size_t kl = text_token_key(joined, jl, key, sizeof key);
-            if (kl && kl < sizeof key && kl == q->t[i].key_len && memcmp(key, q->t[i].key, kl) == 0) {
+            /* a word already aligned changes partner only for its own
+             * spelling, not for a key that merely collides */
+            if (kl && kl < sizeof key && kl == q->t[i].key_len && memcmp(key, q->t[i].key, kl) == 0 &&
+                (q_to[i] < 0 || similarity_levenshtein(joined, jl, q->t[i].surface, q->t[i].len, 1) <= 1)) {
+                if (q_to[i] >= 0)
+                    c_to[q_to[i]] = -1, c_sim[q_to[i]] = 0;
                 q_to[i] = (int)j;
                 c_to[j] = c_to[j + 1] = (int)i;
                 q_sim[i] = c_sim[j] = c_sim[j + 1] = 0.95;
@@ -425,17 +497,21 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         }
     }
     for (size_t j = 0; j < nc; j++) {
-        if (c_to[j] >= 0)
+        if (c_to[j] >= 0 && c_sim[j] >= 0.95)
             continue;
         for (size_t i = 0; i + 1 < q->n; i++) {
             size_t jl = q->t[i].len + q->t[i + 1].len;
-            if (q_to[i] >= 0 || q_to[i + 1] >= 0 || jl >= TOKEN_LEN ||
+            int mine = (int)j;
+            if ((q_to[i] >= 0 && q_to[i] != mine) || (q_to[i + 1] >= 0 && q_to[i + 1] != mine) || jl >= TOKEN_LEN ||
                 q->t[i].surface[0] != c[j].surface[0] || jl + 2 < c[j].len || jl > c[j].len + 2)
                 continue;
             memcpy(joined, q->t[i].surface, q->t[i].len);
             memcpy(joined + q->t[i].len, q->t[i + 1].surface, q->t[i + 1].len);
             size_t kl = text_token_key(joined, jl, key, sizeof key);
-            if (kl && kl < sizeof key && strncmp(key, c[j].key, kl) == 0 && c[j].key[kl] == '\0') {
+            if (kl && kl < sizeof key && strncmp(key, c[j].key, kl) == 0 && c[j].key[kl] == '\0' &&
+                (c_to[j] < 0 || similarity_levenshtein(joined, jl, c[j].surface, c[j].len, 1) <= 1)) {
+                if (c_to[j] >= 0)
+                    q_to[c_to[j]] = -1, q_sim[c_to[j]] = 0;
                 c_to[j] = (int)i;
                 q_to[i] = q_to[i + 1] = (int)j;
                 c_sim[j] = q_sim[i] = q_sim[i + 1] = 0.95;
@@ -575,22 +651,30 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         score = 0.6;
     /* Names that disagree on a word — each has a name word the other lacks
      * ("... OTHMAN AL-HARBI" and "... OTHMAN AL-GHAMDI", "Aung San Suu Win"
-     * and "Aung San Suu Kyi") — are two people however much else they
-     * share; a word only missing on one side (a middle name, a patronymic)
-     * is no disagreement. */
-    if (e->schema == KD_SCHEMA_PERSON && score > CONFLICT_CAP) {
-        bool conflict = false;
+     * and "Aung San Suu Kyi"; "National Iranian Oil Company" and "...
+     * Gas Company"; "Ocean Star 2" and "Ocean Star 3") — are two parties
+     * however much else they share; a word only missing on one side (a
+     * middle name, a patronymic, "Holding") is no disagreement. */
+    if (score > CONFLICT_CAP) {
+        bool person = e->schema == KD_SCHEMA_PERSON, conflict = false;
         for (size_t i = 0; i < q->n && !conflict; i++) {
-            if (q_to[i] >= 0 || q->t[i].cls != TEXT_TOKEN_NAME || q->t[i].len < 2 || q->t[i].weight <= 0 ||
-                q->t[i].patronymic)
+            int qc = q->t[i].cls;
+            long qv = person || q_to[i] >= 0 ? -1 : numeral_value(q->t[i].surface, q->t[i].len);
+            for (size_t j = 0; j < nc && qv >= 0 && !conflict; j++)
+                conflict = c_to[j] < 0 && numeral_value(c[j].surface, c[j].len) >= 0;
+            if (q_to[i] >= 0 || q->t[i].weight <= 0 || q->t[i].patronymic ||
+                !(qc == TEXT_TOKEN_NUMBER || (qc == TEXT_TOKEN_NAME && q->t[i].len >= (person ? 2u : 3u))) ||
+                (!person && kind_of_body(q->t[i].surface, q->t[i].len)))
                 continue;
-            /* another word on the other side, not a spelling of this one
-             * the alignment left (Jo/Cho, Gyu/Kyu) */
-            for (size_t j = 0; j < nc && !conflict; j++)
-                conflict = c_to[j] < 0 && c[j].len > 1 && c[j].weight > 0 &&
-                           ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME &&
-                           !w->patronymic[name->tokens_first + j] &&
+            /* another word of its kind on the other side, not a spelling
+             * of this one the alignment left (Jo/Cho, Gyu/Kyu) */
+            for (size_t j = 0; j < nc && !conflict; j++) {
+                int cc = ix->tokens[name->tokens_first + j].cls;
+                conflict = c_to[j] < 0 && cc == qc && c[j].len >= (qc == TEXT_TOKEN_NUMBER ? 1u : person ? 2u : 3u) &&
+                           c[j].weight > 0 && !w->patronymic[name->tokens_first + j] &&
+                           (person || !kind_of_body(c[j].surface, c[j].len)) &&
                            similarity_jaro_winkler(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len) < 0.75;
+            }
         }
         if (conflict)
             score = CONFLICT_CAP;
@@ -601,7 +685,19 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         why[0] = '\0';
         for (size_t i = 0; i < q->n; i++) {
             int j = q_to[i];
-            if (j < 0) {
+            /* a word written as two on one side: "jongun≈jong un 0.95",
+             * "jin ping≈jinping 0.95" */
+            bool listed_two = j >= 0 && (size_t)j + 1 < nc && c_to[j] == (int)i && c_to[j + 1] == (int)i;
+            bool query_two = j >= 0 && i + 1 < q->n && q_to[i + 1] == j && c_to[j] == (int)i;
+            if (listed_two || query_two) {
+                char one[2 * TOKEN_LEN + 2], two[2 * TOKEN_LEN + 2];
+                snprintf(one, sizeof one, "%s%s%s", q->t[i].surface, query_two ? " " : "",
+                         query_two ? q->t[i + 1].surface : "");
+                snprintf(two, sizeof two, "%s%s%s", c[j].surface, listed_two ? " " : "",
+                         listed_two ? c[j + 1].surface : "");
+                append(why, why_size, "%s%s≈%s %.2f", one, two, q_sim[i]);
+                i += query_two;
+            } else if (j < 0) {
                 if (q->t[i].weight > 0)
                     append(why, why_size, "%s%s unmatched%s", q->t[i].surface, "", 0);
             } else if (strcmp(q->t[i].surface, c[j].surface) == 0) {

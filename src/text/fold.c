@@ -7,7 +7,7 @@
  * therefore keeps consonant classes and throws inner vowels away, keeping
  * only whether the token starts and ends with a vowel, which separates "al"
  * from "ali" and matches unvowelled Arabic skeletons ("slk" = "salik"). */
-#include "text.h"
+#include "text_internal.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -134,8 +134,6 @@ static const char *equivalent(const char *s, size_t n)
     return n ? equivalent_entry(s, n, NULL, NULL) : NULL;
 }
 
-static bool one_edit(const char *a, size_t la, const char *b, size_t lb);
-
 bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
                            const char **language_b)
 {
@@ -144,8 +142,8 @@ bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, c
     /* one maps to the other (or to a spelling of it one letter away:
      * "siarhei" maps to "sergey", the text writes "sergei"), or both to
      * one form */
-    bool same = (ta && (one_edit(ta, strlen(ta), b, lb) || (tb && strcmp(ta, tb) == 0))) ||
-                (tb && one_edit(tb, strlen(tb), a, la));
+    bool same = (ta && (text__one_edit(ta, strlen(ta), b, lb) || (tb && strcmp(ta, tb) == 0))) ||
+                (tb && text__one_edit(tb, strlen(tb), a, la));
     /* a word that is no entry is in the language of the forms it maps to */
     if (same && language_a)
         *language_a = ta ? lang_a : to_b;
@@ -154,9 +152,8 @@ bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, c
     return same;
 }
 
-/* Whether two words are at most one letter apart (one substitution,
- * insertion or deletion): "sergei" is a spelling of the table's "sergey". */
-static bool one_edit(const char *a, size_t la, const char *b, size_t lb)
+/* "sergei" is a spelling of the table's "sergey". */
+bool text__one_edit(const char *a, size_t la, const char *b, size_t lb)
 {
     if (la > lb + 1 || lb > la + 1)
         return false;

@@ -67,6 +67,14 @@ void text_normaliser_free(text_normaliser *n);
  *                    Armenian, Hebrew; Han as pinyin, Hangul as romaja) */
 int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out);
 
+/* "Long Official Name (ACRONYM)" is how lists write a body and its short
+ * name, and customers' names carry the same ("Nordlase LLC (OOO
+ * Nordlase)"): the part outside the brackets and the part inside, each a
+ * name of its own, into outside and inside (cleared first). False when
+ * there is no bracket, when either part is empty, or when the bracket
+ * holds one short lowercase word: a gloss ("(Power)"), not a name. */
+bool text_split_parenthetical(const char *text, buf *outside, buf *inside);
+
 typedef enum text_token_class {
     TEXT_TOKEN_NAME = 0,  /* an ordinary name part */
     TEXT_TOKEN_INITIAL,   /* a single letter */

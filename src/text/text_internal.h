@@ -23,4 +23,8 @@ void text__legal_keys_free(text_legal_keys *k);
  * separate tokens. form is cleared; tmp is scratch. */
 int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *form, buf *tmp);
 
+/* Whether two words are at most one letter apart (one substitution,
+ * insertion or deletion). */
+bool text__one_edit(const char *a, size_t la, const char *b, size_t lb);
+
 #endif

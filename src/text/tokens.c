@@ -176,6 +176,46 @@ const char *text_legal_form(const char *token, size_t len)
     return NULL;
 }
 
+/* Levenshtein distance of two words of 24 letters at most, capped at 3. */
+static bool edits_at_most_two(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t row[25], prev[25];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        row[0] = i;
+        size_t low = row[0];
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            low = row[j] < low ? row[j] : low;
+        }
+        if (low > 2)
+            return false;
+        memcpy(prev, row, (lb + 1) * sizeof *row);
+    }
+    return prev[lb] <= 2;
+}
+
+/* A long legal-form word one letter off ("Aktiengesselschaft",
+ * "Corporaton", "Limted"): typed by hand on customer files, as common as
+ * the correct form. Short forms (ooo, ltd) are too close to names. */
+static const char *legal_form_misspelt(const char *token, size_t len)
+{
+    if (len > 24)
+        return NULL;
+    for (size_t i = 0; i < KD_ARRAY_LEN(legal_tokens); i++) {
+        const legal_token *l = &legal_tokens[i];
+        if (l->len < 7 || l->len + 2 < len || len + 2 < l->len || l->text[0] != token[0])
+            continue;
+        /* one edit, two in words of twelve letters and more */
+        if (text__one_edit(l->text, l->len, token, len) || (l->len >= 12 && edits_at_most_two(l->text, l->len, token, len)))
+            return l->canonical;
+    }
+    return NULL;
+}
+
 text_token_class text_token_class_of(const char *token, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -352,6 +392,8 @@ static int canonicalise(const char *s, size_t n, const text_legal_keys *lk, buf 
         size_t pl = !canon && len >= 5 && len <= 64 ? arabic_compound(s + i, len, parts) : 0;
         if (!canon && !pl)
             canon = text_legal_form(s + i, len);
+        if (!canon && !pl && len >= 6)
+            canon = legal_form_misspelt(s + i, len);
         if (out->len && buf_append_char(out, ' '))
             return KD_ENOMEM;
         if (pl ? buf_append(out, parts, pl)
@@ -370,4 +412,34 @@ int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *fo
     if (rc)
         return rc;
     return canonicalise(tmp->data ? tmp->data : "", tmp->len, lk, form);
+}
+
+/* An unclosed parenthesis (lists have them) runs to the end. */
+bool text_split_parenthetical(const char *text, buf *outside, buf *inside)
+{
+    const char *open = strchr(text, '(');
+    if (!open)
+        return false;
+    const char *close = strchr(open, ')');
+    const char *end = close ? close : open + strlen(open);
+    buf_clear(outside);
+    buf_clear(inside);
+    if (buf_append(inside, open + 1, (size_t)(end - open - 1)) ||
+        buf_append(outside, text, (size_t)(open - text)) ||
+        (close && buf_append_str(outside, close + 1)))
+        return false;
+    const char *a = inside->data, *b = outside->data;
+    if (!a || !b)
+        return false;
+    size_t in = text_trim(&a, inside->len);
+    if (in <= 1 || text_trim(&b, outside->len) <= 1)
+        return false;
+    /* One short word in brackets is a gloss ("(Power)"), not a short name;
+     * a short name is several words, a long word, or an acronym. */
+    if (!memchr(a, ' ', in) && in < 8) {
+        for (size_t i = 0; i < in; i++)
+            if (a[i] >= 'a' && a[i] <= 'z')
+                return false;
+    }
+    return true;
 }

@@ -46,6 +46,7 @@ enum chain {
     CH_PERSIAN,    /* Persian-Latin/BGN */
     CH_SKELETON,   /* Arabic script without short vowels, و as u */
     CH_GREEK,      /* Greek-Latin/UNGEGN: modern Greek as Greeks romanise it */
+    CH_INDIC,      /* Any-Latin (ISO 15919) with ś ṣ as sh and c as ch */
     CH_ANY,        /* Any-Latin, Latin-ASCII: Latin, Greek, ISO 9 Cyrillic... */
     CH_LATIN,      /* Latin-ASCII alone: Latin with diacritics, no other script */
     CH_COUNT
@@ -59,6 +60,12 @@ static const char *const chain_rules[CH_COUNT] = {
     [CH_PERSIAN] = ARABIC_PRE ":: Persian-Latin/BGN; " ARABIC_POST,
     [CH_SKELETON] = ":: [\\u064B-\\u065F\\u0670] Remove; " ARABIC_PRE "و > u; " ARABIC_POST,
     [CH_GREEK] = ":: Greek-Latin/UNGEGN; " TO_LATIN,
+    /* ISO 15919 writes श ष as ś ṣ and च as c, which Latin-ASCII would
+     * flatten to s and c; names write them sh and ch (Sheikh, Chand). A
+     * long ā is kept apart (aa) from the vowel every consonant carries
+     * until indic_final_vowels has seen it. */
+    [CH_INDIC] = ":: [^[:ASCII:]] Any-Latin; ś > sh; ṣ > sh; ch > ch; c > ch; ā > aa;"
+                 ":: [^[:ASCII:]\\u02B9\\u02BA] Latin-ASCII;",
     [CH_ANY] = TO_LATIN,
     /* Any-Latin dispatches on every character's script, which costs
      * several times Latin-ASCII on text that is Latin already. */
@@ -90,6 +97,20 @@ static const digraph latin_digraphs[] = {
  * (آقاجانی Aghajani, قاسم Ghasem), where BGN writes q. */
 static const digraph persian_digraphs[] = {
     {0x0642, "gh"}, {0x063A, "gh"}, {0},
+};
+/* Armenian as Armenians romanise it (Ghazaryan, Khachatryan, Tsarukyan),
+ * where ISO 9985 writes ġ x č ǰ c ch č ž š, which Latin-ASCII would
+ * flatten further. */
+static const digraph armenian_digraphs[] = {
+    {0x0572, "gh"}, {0x056D, "kh"}, {0x0573, "ch"}, {0x057B, "j"},  {0x056E, "ts"},
+    {0x0581, "ts"}, {0x0579, "ch"}, {0x056A, "zh"}, {0x0577, "sh"}, {0},
+};
+/* Hebrew writes vowels only as the letters vav and yod, which Any-Latin
+ * reads as the consonants w and y (נתניהו → "ntnyhw"); read as vowels,
+ * the word keys as its Latin spelling does (Netanyahu), and alef and ayin
+ * are vowel seats. */
+static const digraph hebrew_digraphs[] = {
+    {0x05D5, "o"}, {0x05D9, "i"}, {0x05D0, "a"}, {0x05E2, "a"}, {0},
 };
 /* Azerbaijani (told by ə): x is kh, Xəlilov = Khalilov. */
 static const digraph azeri_digraphs[] = {
@@ -396,6 +417,7 @@ typedef struct scripts {
     bool other; /* a letter of a script that is neither Latin, Cyrillic nor Arabic */
     bool non_han; /* such a letter that is not Han */
     bool hangul;  /* a Hangul syllable */
+    bool indic, armenian, hebrew;
     bool non_cjk; /* such a letter that is neither Han nor a Hangul syllable */
 } scripts;
 
@@ -427,6 +449,9 @@ static scripts scan(const UChar *u, int32_t len)
             s.hangul |= syllable;
             s.non_cjk |= !latin && !han && !syllable;
             s.schwa |= c == 0x0259;
+            s.indic |= c >= 0x0900 && c <= 0x0DFF;
+            s.armenian |= c >= 0x0530 && c <= 0x058F;
+            s.hebrew |= c >= 0x0590 && c <= 0x05FF;
             /* š č ž ŝ ĉ ş ç ğ ć ś ź ż ţ ț */
             static const UChar dg[] = {0x0161, 0x010D, 0x017E, 0x015D, 0x0109, 0x015F, 0x00E7,
                                        0x011F, 0x0107, 0x015B, 0x017A, 0x017C, 0x0163, 0x021B};
@@ -714,6 +739,40 @@ static void repair_lookalikes(UChar *u, int32_t len)
     }
 }
 
+/* Devanagari and Bengali write a consonant with its vowel a unless marked
+ * otherwise, and ISO 15919 spells that a out; Hindi and Bengali do not say
+ * it at the end of a word after a single consonant (मिखाइल Mikhail, শেখ
+ * Sheikh), only after a cluster (नरेन्द्र Narendra). A long ā (the chain's
+ * "aa") is said: it stays, as a. The form from `start` in out, rewritten
+ * in place (never longer). */
+static int indic_final_vowels(buf *out, size_t start)
+{
+    size_t len = strlen(out->data + start), o = 0;
+    char *f = malloc(len + 1), *w = out->data + start;
+    if (!f)
+        return KD_ENOMEM;
+    memcpy(f, w, len + 1);
+    for (size_t i = 0; i < len; i++) {
+        bool word_end = i + 1 == len || f[i + 1] == ' ';
+        if (f[i] == 'a' && i + 1 < len && f[i + 1] == 'a') {
+            w[o++] = 'a';
+            i++;
+            continue;
+        }
+        if (word_end && f[i] == 'a' && i >= 2 && f[i - 1] != ' ' && !strchr("aeiou", f[i - 1])) {
+            /* the consonant before it: one letter, or a letter and h */
+            size_t c = f[i - 1] == 'h' && i >= 3 && !strchr("aeiou ", f[i - 2]) ? i - 2 : i - 1;
+            if (c >= 1 && strchr("aeiou", f[c - 1]))
+                continue;
+        }
+        w[o++] = f[i];
+    }
+    w[o] = '\0';
+    out->len = start + o + 1;
+    free(f);
+    return KD_OK;
+}
+
 static bool ascii_only(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -797,9 +856,15 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
             return rc;
         s.other = false;
     }
-    if (nrun == 0) {
+    if (nrun == 0 && s.indic) {
+        run[nrun++] = (chain_pass){CH_INDIC, NULL};
+    } else if (nrun == 0) {
         enum chain c = s.other ? CH_ANY : CH_LATIN;
         run[nrun++] = (chain_pass){c, NULL};
+        if (s.armenian)
+            run[nrun++] = (chain_pass){c, armenian_digraphs};
+        if (s.hebrew)
+            run[nrun++] = (chain_pass){c, hebrew_digraphs};
         if (s.schwa)
             run[nrun++] = (chain_pass){c, azeri_digraphs};
         else if (s.digraph)
@@ -807,7 +872,10 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
     }
     int count = 0;
     for (int i = 0; i < nrun; i++) {
+        size_t start = out->len;
         rc = run_chain(n, run[i].chain, run[i].dg, nlen, out);
+        if (rc > 0 && run[i].chain == CH_INDIC)
+            rc = indic_final_vowels(out, start) ? KD_ENOMEM : rc;
         if (rc < 0) {
             buf_clear(out);
             return rc;
