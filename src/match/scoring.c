@@ -299,6 +299,38 @@ static bool kind_of_body(const char *s, size_t n)
     return false;
 }
 
+/* A word as its Russian romanisations agree on it: ё after a consonant
+ * is "yo" in BGN and "e" elsewhere (Pyotr/Petr, Fyodor/Fedor, Semyon/
+ * Semen), the ending -iy/-ii/-yi/-y is one sound (Yuriy/Yurii/Yuri).
+ * Writes the folded word to out (size TOKEN_LEN); its length. */
+static size_t russian_fold(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < TOKEN_LEN; i++) {
+        bool consonant_before = i > 0 && !strchr("aeiouy", s[i - 1]);
+        if (s[i] == 'y' && i + 1 < n && s[i + 1] == 'o' && consonant_before) {
+            out[o++] = 'e';
+            i++;
+        } else if (i + 2 == n && (memcmp(s + i, "iy", 2) == 0 || memcmp(s + i, "ii", 2) == 0 ||
+                                  memcmp(s + i, "yi", 2) == 0)) {
+            out[o++] = 'i';
+            break;
+        } else if (i + 1 == n && s[i] == 'y' && consonant_before) {
+            out[o++] = 'i';
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    return o;
+}
+
+static bool russian_alike(const char *a, size_t la, const char *b, size_t lb)
+{
+    char fa[TOKEN_LEN], fb[TOKEN_LEN];
+    size_t na = russian_fold(a, la, fa), nb = russian_fold(b, lb, fb);
+    return na == nb && memcmp(fa, fb, na) == 0;
+}
+
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
@@ -331,6 +363,12 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     if (!same_key && shorter >= 5 && loose < WORD_FORMS && memcmp(q->surface, c->surface, 4) == 0 &&
         word_forms(q->surface, q->len, c->surface, c->len))
         loose = WORD_FORMS;
+    /* patronymics of one given name in two languages (Uladzimiravich,
+     * Vladimirovich), as the given names are (text_name_equivalence) */
+    if (!same_key && loose < NAME_EQUIVALENT && q->len >= 8 && c->len >= 8) {
+        if (text_patronymic_equivalence(q->surface, q->len, c->surface, c->len))
+            return NAME_EQUIVALENT;
+    }
     if (!same_key && longer - shorter > 2)
         return loose; /* neither one edit nor a Jaro-Winkler of 0.9 */
     if (!same_key && q->surface[0] != c->surface[0] &&
@@ -348,6 +386,9 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     if (same_key && jw < 0.9 && q->equivalents &&
         text_name_equivalence(q->surface, q->len, c->surface, c->len, NULL, NULL))
         return NAME_EQUIVALENT; /* Uladzimir/Vladimir: one name, two languages */
+    if (same_key && shorter >= 4 && shorter <= 5 && jw < 0.9 &&
+        russian_alike(q->surface, q->len, c->surface, c->len))
+        return 0.95; /* Pyotr/Petr: not two letters of a short word apart */
     if (same_key)
         sim = jw >= 0.9 ? 1.0 : 0.3 + 0.7 * jw; /* Yevgeny/Evgeny: one name, two romanisations */
     else if (shorter >= 5 && edits <= 1)
@@ -364,6 +405,17 @@ static double token_similarity(const qtoken *q, const ctoken *c)
             sim = by_edits;
     }
     return sim > loose ? sim : loose;
+}
+
+/* Whether two words written as one are that word: the spelling family
+ * of a joined pair is loose ("asl aua" keys as "azalea", "long ma" as
+ * "lengmo"), so the letters must be those of the word: all of them in a
+ * short word (syllables: "yang jie" is not "yingjie"), one edit aside
+ * from eight letters ("abdul hay", "abdulhai"), two from twelve. */
+static bool joined_alike(const char *joined, size_t jl, const char *word, size_t wl)
+{
+    size_t allowed = wl >= 12 ? 2 : wl >= 8 ? 1 : 0;
+    return similarity_levenshtein(joined, jl, word, wl, 2) <= allowed;
 }
 
 /* An Arabic article written onto its name ("ELKADDAFI", "Alsehri"): the
@@ -483,10 +535,8 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             memcpy(joined, c[j].surface, c[j].len);
             memcpy(joined + c[j].len, c[j + 1].surface, c[j + 1].len);
             size_t kl = text_token_key(joined, jl, key, sizeof key);
-            /* a word already aligned changes partner only for its own
-             * spelling, not for a key that merely collides */
             if (kl && kl < sizeof key && kl == q->t[i].key_len && memcmp(key, q->t[i].key, kl) == 0 &&
-                (q_to[i] < 0 || similarity_levenshtein(joined, jl, q->t[i].surface, q->t[i].len, 1) <= 1)) {
+                joined_alike(joined, jl, q->t[i].surface, q->t[i].len)) {
                 if (q_to[i] >= 0)
                     c_to[q_to[i]] = -1, c_sim[q_to[i]] = 0;
                 q_to[i] = (int)j;
@@ -509,7 +559,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             memcpy(joined + q->t[i].len, q->t[i + 1].surface, q->t[i + 1].len);
             size_t kl = text_token_key(joined, jl, key, sizeof key);
             if (kl && kl < sizeof key && strncmp(key, c[j].key, kl) == 0 && c[j].key[kl] == '\0' &&
-                (c_to[j] < 0 || similarity_levenshtein(joined, jl, c[j].surface, c[j].len, 1) <= 1)) {
+                joined_alike(joined, jl, c[j].surface, c[j].len)) {
                 if (c_to[j] >= 0)
                     q_to[c_to[j]] = -1, q_sim[c_to[j]] = 0;
                 c_to[j] = (int)i;

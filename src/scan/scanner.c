@@ -104,14 +104,15 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         bool alone = b - a == 1;
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
-            found = listed[i] == tok[k].hash &&
-                    (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
+            found = (listed[i] == tok[k].hash &&
+                     (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
                                  (ll >= 10 ? 1u : 0u)
                            : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85 ||
                                  /* one given name in two languages: "Sergei" for "Siarhei";
                                   * vowels alone differing: "Kovalenko" for "Kavalenka" */
                                  text_name_equivalence(lower, ll, word[i], word_len[i], NULL, NULL) ||
-                                 text_vowels_only_differ(lower, ll, word[i], word_len[i]));
+                                 text_vowels_only_differ(lower, ll, word[i], word_len[i]))) ||
+                    (!alone && person && text_patronymic_equivalence(lower, ll, word[i], word_len[i]));
         /* "Rahmatollah" for the listed "rahmat ollah" (even alone) */
         if (found || spelled_by_name(matched_name, lower, ll)) {
             name_words++;
@@ -129,6 +130,10 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
             found = last ? ll >= 5 && word_len[i] >= 5 && lower[0] == word[i][0] &&
                                scan_words_near(lower, ll, word[i], word_len[i])
                          : listed[i] == tok[k].hash && similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.75;
+        /* a body's word one letter off in a long word, beside its other
+         * words as listed ("Myanmar Timber Enterprise" for Myanma ...) */
+        for (size_t i = 0; i < n && !found && !alone && !person && loose_words == 0 && ll >= 6; i++)
+            found = lower[0] == word[i][0] && similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <= 1;
         if (!found)
             return false;
         loose_words++;
@@ -246,6 +251,16 @@ static size_t token_spelling(kd_scanner *s, const char *text, const scan_token *
     }
     size_t n = scan_fold_word(text + t->start, t->end - t->start, out, 64);
     return n < 64 ? n : 0;
+}
+
+/* Whether the last word of a person's mention can be said alone later as
+ * the surname: a name word of three letters or more, not a particle ("Al",
+ * آل "family of", "bin") that ends a name without being one. */
+static bool surname_word(kd_scanner *s, const char *text, const scan_token *t)
+{
+    char spelling[64];
+    size_t n = token_spelling(s, text, t, spelling);
+    return n >= 3 && text_token_class_of(spelling, n) == TEXT_TOKEN_NAME;
 }
 
 /* Remembers kd_match's answer for the window in s->window. */
@@ -499,7 +514,7 @@ static int try_listed(kd_scanner *s, const char *text, const scan_token *tok, si
         } else if (scan_find_related(s, m)) {
             return KD_ENOMEM;
         }
-        if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 &&
+        if (!before && schema == KD_SCHEMA_PERSON && b - a >= 2 && surname_word(s, text, &tok[b - 1]) &&
             scan_remember_surname(s, tok[b - 1].key, out->n - 1))
             return KD_ENOMEM;
         added++;

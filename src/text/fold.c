@@ -152,6 +152,26 @@ bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, c
     return same;
 }
 
+/* The given name a patronymic is made of: its length without the
+ * ending (Uladzimiravich → uladzimir, Mykolayovych → mykolay), or 0. */
+static size_t patronymic_stem(const char *s, size_t n)
+{
+    static const char *const endings[] = {"yevich", "yevna", "ievich", "ievna", "ovich", "evich", "avich",
+                                          "ovych", "evych", "ovna", "evna", "auna", "euna", "ivna"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
+        size_t k = strlen(endings[i]);
+        if (n >= k + 3 && memcmp(s + n - k, endings[i], k) == 0)
+            return n - k;
+    }
+    return 0;
+}
+
+bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t sa = patronymic_stem(a, la), sb = sa ? patronymic_stem(b, lb) : 0;
+    return sb && text_name_equivalence(a, sa, b, sb, NULL, NULL);
+}
+
 /* "sergei" is a spelling of the table's "sergey". */
 bool text__one_edit(const char *a, size_t la, const char *b, size_t lb)
 {

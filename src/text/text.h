@@ -120,6 +120,11 @@ size_t text_token_key(const char *token, size_t len, char *out, size_t out_size)
  * it merges far more than the key, so only close spellings may use it.
  * 0 for tokens holding digits. */
 size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out_size);
+/* Whether two patronymics are made of one given name in two languages
+ * (Uladzimiravich, Vladimirovich): text_name_equivalence of the names
+ * without their endings. */
+bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t lb);
+
 /* Whether two romanised words are one given name in two languages by
  * kordon's table (Uladzimir, Volodymyr and Vladimir); the languages of the
  * two forms ("be", "uk", "ru", "en", "de") go to language_a/b when not NULL. */
