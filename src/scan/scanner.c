@@ -255,12 +255,14 @@ static size_t token_spelling(kd_scanner *s, const char *text, const scan_token *
 
 /* Whether the last word of a person's mention can be said alone later as
  * the surname: a name word of three letters or more, not a particle ("Al",
- * آل "family of", "bin") that ends a name without being one. */
+ * آل "family of", "bin") that ends a name without being one, nor a word
+ * listed names begin with (Muhammad, Ali): said alone, it names anyone. */
 static bool surname_word(kd_scanner *s, const char *text, const scan_token *t)
 {
     char spelling[64];
     size_t n = token_spelling(s, text, t, spelling);
-    return n >= 3 && text_token_class_of(spelling, n) == TEXT_TOKEN_NAME;
+    return n >= 3 && text_token_class_of(spelling, n) == TEXT_TOKEN_NAME &&
+           !scan_names_given_word(s->names, spelling, n);
 }
 
 /* Remembers kd_match's answer for the window in s->window. */

@@ -58,7 +58,10 @@ static const char *const chain_rules[CH_COUNT] = {
     [CH_BELARUSIAN] = ":: Belarusian-Latin/BGN; " TO_LATIN,
     [CH_ARABIC] = ARABIC_PRE ":: Arabic-Latin/BGN; " ARABIC_POST,
     [CH_PERSIAN] = ARABIC_PRE ":: Persian-Latin/BGN; " ARABIC_POST,
-    [CH_SKELETON] = ":: [\\u064B-\\u065F\\u0670] Remove; " ARABIC_PRE "و > u; " ARABIC_POST,
+    /* yeh after a letter is the long vowel i unless a vowel follows it
+     * (علی Ali, لاریجانی Larijani; بيان Bayan) */
+    [CH_SKELETON] = ":: [\\u064B-\\u065F\\u0670] Remove; " ARABIC_PRE "و > u; "
+                    "[:L:] { [يی] } [اآوي] > y; [:L:] { [يی] > i; " ARABIC_POST,
     [CH_GREEK] = ":: Greek-Latin/UNGEGN; " TO_LATIN,
     /* ISO 15919 writes श ष as ś ṣ and च as c, which Latin-ASCII would
      * flatten to s and c; names write them sh and ch (Sheikh, Chand). A
