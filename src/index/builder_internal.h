@@ -60,6 +60,8 @@ typedef struct name_tables {
     size_t n_postings;
     kdx_deletion *deletions;
     size_t n_deletions;
+    kdx_joined *joined;
+    size_t n_joined;
 } name_tables;
 
 int names_build(const built_entity *entities, size_t n_entities, string_table *strings,

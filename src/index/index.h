@@ -33,6 +33,7 @@ enum kdx_tag {
     KDX_POST = 0x54534f50, /* "POST" */
     KDX_DELS = 0x534c4544, /* "DELS" */
     KDX_PRTY = 0x59545250, /* "PRTY": per entity, the entity naming its party (optional) */
+    KDX_JOIN = 0x4e494f4a, /* "JOIN": names by their neighbouring words joined (optional) */
 };
 
 typedef struct kdx_section {
@@ -108,6 +109,24 @@ typedef struct kdx_key {
     uint32_t entity_count;
 } kdx_key;
 
+/* A listed name by one pair of its neighbouring words written as one,
+ * keyed ("Jong Un" as the key of "jongun"): a query word that is two
+ * listed words run together finds the name. Sorted by hash, then name. */
+typedef struct kdx_joined {
+    uint64_t hash; /* index_joined_hash of the key */
+    uint32_t name;
+    uint32_t unused;
+} kdx_joined;
+
+/* FNV-1a of a key: the hash kdx_joined is sorted by. */
+static inline uint64_t index_joined_hash(const char *key, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+    return h;
+}
+
 typedef struct kdx_deletion {
     uint32_t text; /* the key with one letter removed */
     uint32_t key;
@@ -165,6 +184,8 @@ struct kd_index {
     size_t n_postings;
     const kdx_deletion *deletions;
     size_t n_deletions;
+    const kdx_joined *joined; /* empty in indexes written before it */
+    size_t n_joined;
     const uint32_t *parties;    /* NULL: every record its own party */
     /* The members of each party of several records, built at open (owned):
      * members[member_first[p] .. + member_count[p]) for a party p, its

@@ -319,6 +319,41 @@ static int add_name(build_state *st, text_normaliser *tn, uint32_t entity, int k
     return rc;
 }
 
+static int compare_joined(const void *a, const void *b)
+{
+    const kdx_joined *x = a, *y = b;
+    if (x->hash != y->hash)
+        return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->name > y->name) - (x->name < y->name);
+}
+
+/* kdx_joined for every pair of neighbouring words of every name: a name
+ * word or particle then a name word ("al baghdadi" as "albaghdadi"). */
+static int joined_build(name_tables *t, const string_table *strings)
+{
+    t->n_joined = 0;
+    t->joined = malloc((t->n_tokens ? t->n_tokens : 1) * sizeof *t->joined);
+    if (!t->joined)
+        return KD_ENOMEM;
+    char text[128], key[TEXT_KEY_SIZE(128)];
+    for (size_t i = 0; i < t->n_names; i++) {
+        const kdx_name *name = &t->names[i];
+        for (uint32_t k = 0; k + 1 < name->n_tokens; k++) {
+            const kdx_token *a = &t->tokens[name->tokens_first + k], *b = a + 1;
+            if ((size_t)a->len + b->len >= sizeof text ||
+                (a->cls != TEXT_TOKEN_NAME && a->cls != TEXT_TOKEN_PARTICLE) || b->cls != TEXT_TOKEN_NAME)
+                continue;
+            memcpy(text, strings->blob.data + a->surface, a->len);
+            memcpy(text + a->len, strings->blob.data + b->surface, b->len);
+            size_t kl = text_token_key(text, (size_t)a->len + b->len, key, sizeof key);
+            if (kl && kl < sizeof key)
+                t->joined[t->n_joined++] = (kdx_joined){index_joined_hash(key, kl), (uint32_t)i, 0};
+        }
+    }
+    qsort(t->joined, t->n_joined, sizeof *t->joined, compare_joined);
+    return KD_OK;
+}
+
 int names_build(const built_entity *entities, size_t n_entities, string_table *strings,
                 name_tables *out, kd_error *err)
 {
@@ -346,10 +381,13 @@ int names_build(const built_entity *entities, size_t n_entities, string_table *s
             }
         }
     }
-    if (!rc)
+    if (!rc) {
         rc = finish(&st, err);
-    else
+        if (!rc && joined_build(out, strings))
+            rc = error_set(err, KD_ENOMEM, "building name tables: out of memory");
+    } else {
         rc = error_set(err, rc, "building name tables: %s", kd_strerror(rc));
+    }
     free(st.pending);
     buf_free(&outside);
     buf_free(&inside);
@@ -361,6 +399,7 @@ int names_build(const built_entity *entities, size_t n_entities, string_table *s
 
 void names_free(name_tables *t)
 {
+    free(t->joined);
     free(t->names);
     free(t->tokens);
     free(t->keys);

@@ -223,6 +223,7 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err)
             {KDX_KEYS, names.keys, names.n_keys * sizeof *names.keys},
             {KDX_POST, names.postings, names.n_postings * sizeof *names.postings},
             {KDX_DELS, names.deletions, names.n_deletions * sizeof *names.deletions},
+            {KDX_JOIN, names.joined, names.n_joined * sizeof *names.joined},
         };
         rc = write_file(path, sections, KD_ARRAY_LEN(sections), err);
     }

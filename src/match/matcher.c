@@ -61,8 +61,6 @@ struct kd_matcher {
     double log_n;
     struct acronym *acronyms; /* bodies' names by their initials, by hash */
     size_t n_acronyms;
-    struct acronym *joined; /* names by their neighbouring words joined (joined_build) */
-    size_t n_joined;
 };
 
 /* A body's name by the first letters of its words (small words and legal
@@ -122,35 +120,17 @@ static int acronyms_build(kd_matcher *m)
     return KD_OK;
 }
 
-/* Every pair of neighbouring words of every listed name, written as one
- * word, by the hash of its key ("Jong Un" as "jongun", "al-Baghdadi" as
- * "albaghdadi"), sorted: a query word that is two listed words run
- * together finds their names. */
-static int joined_build(kd_matcher *m)
+/* Adds weight to a name for the query word being looked up (once). */
+static void credit_name(kd_matcher *m, uint32_t name, double weight)
 {
-    const kd_index *ix = m->ix;
-    size_t most = ix->n_tokens ? ix->n_tokens : 1;
-    m->joined = malloc(most * sizeof *m->joined);
-    m->n_joined = 0;
-    if (!m->joined)
-        return KD_ENOMEM;
-    char text[2 * TOKEN_LEN], key[TEXT_KEY_SIZE(2 * TOKEN_LEN)];
-    for (size_t i = 0; i < ix->n_names; i++) {
-        const kdx_name *name = &ix->names[i];
-        for (uint32_t k = 0; k + 1 < name->n_tokens; k++) {
-            const kdx_token *a = &ix->tokens[name->tokens_first + k], *b = a + 1;
-            if (a->len + b->len >= TOKEN_LEN || (a->cls != TEXT_TOKEN_NAME && a->cls != TEXT_TOKEN_PARTICLE) ||
-                b->cls != TEXT_TOKEN_NAME)
-                continue;
-            memcpy(text, index_string(ix, a->surface), a->len);
-            memcpy(text + a->len, index_string(ix, b->surface), b->len);
-            size_t kl = text_token_key(text, a->len + b->len, key, sizeof key);
-            if (kl && kl < sizeof key)
-                m->joined[m->n_joined++] = (acronym){acronym_hash(key, kl), (uint32_t)i};
-        }
-    }
-    qsort(m->joined, m->n_joined, sizeof *m->joined, compare_acronyms);
-    return KD_OK;
+    if (m->stamp[name] == m->stamp_now)
+        return;
+    if (m->acc[name] == 0.0f)
+        m->touched[m->n_touched++] = name;
+    m->stamp[name] = m->stamp_now;
+    m->acc[name] += (float)weight;
+    if (m->acc[name] > m->top)
+        m->top = m->acc[name];
 }
 
 /* Adds weight to the names of table entries with hash h. */
@@ -164,17 +144,8 @@ static void hashed_postings(kd_matcher *m, const acronym *table, size_t n, uint6
         else
             hi = mid;
     }
-    for (; lo < n && table[lo].hash == h; lo++) {
-        uint32_t name = table[lo].name;
-        if (m->stamp[name] == m->stamp_now)
-            continue;
-        if (m->acc[name] == 0.0f)
-            m->touched[m->n_touched++] = name;
-        m->stamp[name] = m->stamp_now;
-        m->acc[name] += (float)weight;
-        if (m->acc[name] > m->top)
-            m->top = m->acc[name];
-    }
+    for (; lo < n && table[lo].hash == h; lo++)
+        credit_name(m, table[lo].name, weight);
 }
 
 /* Names whose acronym a query of one short word may be. The table is
@@ -362,7 +333,6 @@ void kd_matcher_free(kd_matcher *m)
     free(m->party_score);
     free(m->kth_scratch);
     buf_free(&m->forms);
-    free(m->joined);
     buf_free(&m->outside);
     buf_free(&m->inside);
     free(m);
@@ -618,7 +588,7 @@ static bool acronym_word(const qform *q, const qtoken *t)
  * already is not counted twice. The alignment in score_name decides what
  * the pair is worth. (One word for two listed, "Kim Jongun" for "KIM Jong
  * Un", needs the lists' word pairs indexed: their halves are too common
- * to look up by key: joined_build pairs them.) */
+ * to look up by key: the index pairs them, kdx_joined.) */
 static void joined_postings(kd_matcher *m, const qform *q, size_t at)
 {
     const kd_index *ix = m->ix;
@@ -627,9 +597,18 @@ static void joined_postings(kd_matcher *m, const qform *q, size_t at)
         return;
     /* the word itself may be two listed words run together, whether or
      * not the lists know its key ("jongun" keys as "yangon" does) */
-    if (t->len >= 5) {
-        if (m->joined || joined_build(m) == KD_OK)
-            hashed_postings(m, m->joined, m->n_joined, acronym_hash(t->key, t->key_len), t->weight);
+    if (t->len >= 5 && ix->n_joined) {
+        uint64_t h = index_joined_hash(t->key, t->key_len);
+        size_t lo = 0, hi = ix->n_joined;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ix->joined[mid].hash < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < ix->n_joined && ix->joined[lo].hash == h; lo++)
+            credit_name(m, ix->joined[lo].name, t->weight);
     }
     char text[TOKEN_LEN], key[TEXT_KEY_SIZE(TOKEN_LEN)];
     for (size_t i = at ? at - 1 : 0; i + 1 < q->n && i <= at; i++) {

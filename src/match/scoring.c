@@ -331,6 +331,44 @@ static bool russian_alike(const char *a, size_t la, const char *b, size_t lb)
     return na == nb && memcmp(fa, fb, na) == 0;
 }
 
+/* Whether `adj` is the Russian adjective of the place `noun`: names of
+ * bodies say "Novosibirskiy Zavod" where lists translate "Novosibirsk
+ * Plant" (Chelyabinsk, Klimovsk, Kazan, Ural, Tuapse). The adjective is
+ * the place, "sk" (or "insk", "ovsk"...) and a case ending. */
+static bool place_adjective(const char *adj, size_t la, const char *noun, size_t ln)
+{
+    static const char *const cases[] = {"iy", "ij", "yy", "ii", "aya", "aja", "oye", "oe", "ogo", "oy",
+                                        "oj", "ikh", "ih", "iye", "ie", "y", "i", "a", "o"};
+    if (la < 7 || ln < 4 || adj[0] != noun[0])
+        return false;
+    /* "sk" and a case ending of one to three letters */
+    bool sk = false;
+    for (size_t d = 1; d <= 3 && !sk; d++)
+        sk = adj[la - d - 2] == 's' && adj[la - d - 1] == 'k';
+    if (!sk)
+        return false;
+    size_t k = 0;
+    for (size_t i = 0; i < KD_ARRAY_LEN(cases) && !k; i++) {
+        size_t cl = strlen(cases[i]);
+        if (la > cl + 4 && memcmp(adj + la - cl, cases[i], cl) == 0 && memcmp(adj + la - cl - 2, "sk", 2) == 0)
+            k = la - cl; /* adj[0, k) ends in "sk" */
+    }
+    if (!k)
+        return false;
+    /* the place ending in -sk itself, or without it (with one letter
+     * of a linking vowel or n: Kazanskiy, Tuapsinskiy) */
+    if (similarity_levenshtein(adj, k, noun, ln, 1) <= 1)
+        return true;
+    size_t stem = k - 2;
+    while (stem > 4 && (adj[stem - 1] == 'n' || adj[stem - 1] == 'i' || adj[stem - 1] == 'o' || adj[stem - 1] == 'e' ||
+                        adj[stem - 1] == 'v') && stem + 3 > k - 2)
+        stem--;
+    for (size_t cut = k - 2; cut >= stem && cut >= 4; cut--)
+        if (similarity_levenshtein(adj, cut, noun, ln, 1) <= 1)
+            return true;
+    return false;
+}
+
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
@@ -340,7 +378,9 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     bool same_surface = q->len == c->len && memcmp(q->surface, c->surface, q->len) == 0;
     if (same_surface)
         return 1.0;
-    long qv = numeral_value(q->surface, q->len), cv = qv >= 0 ? numeral_value(c->surface, c->len) : -1;
+    char q0 = q->surface[0];
+    long qv = (q0 >= '0' && q0 <= '9') || q0 == 'i' || q0 == 'v' || q0 == 'x' ? numeral_value(q->surface, q->len) : -1;
+    long cv = qv >= 0 ? numeral_value(c->surface, c->len) : -1;
     if (qv >= 0 && cv >= 0)
         return qv == cv ? 1.0 : 0.0; /* 2 and II are one number, II and III two */
     if (q->len == 1 || c->len == 1)
@@ -363,6 +403,10 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     if (!same_key && shorter >= 5 && loose < WORD_FORMS && memcmp(q->surface, c->surface, 4) == 0 &&
         word_forms(q->surface, q->len, c->surface, c->len))
         loose = WORD_FORMS;
+    if (!same_key && loose < 0.85 && q->surface[0] == c->surface[0] &&
+        (place_adjective(q->surface, q->len, c->surface, c->len) ||
+         place_adjective(c->surface, c->len, q->surface, q->len)))
+        return 0.85;
     /* patronymics of one given name in two languages (Uladzimiravich,
      * Vladimirovich), as the given names are (text_name_equivalence) */
     if (!same_key && loose < NAME_EQUIVALENT && q->len >= 8 && c->len >= 8) {
@@ -407,15 +451,19 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     return sim > loose ? sim : loose;
 }
 
-/* Whether two words written as one are that word: the spelling family
- * of a joined pair is loose ("asl aua" keys as "azalea", "long ma" as
- * "lengmo"), so the letters must be those of the word: all of them in a
- * short word (syllables: "yang jie" is not "yingjie"), one edit aside
- * from eight letters ("abdul hay", "abdulhai"), two from twelve. */
+/* Whether two words written as one are that word. Not by spelling
+ * family, which is loose for a joined pair ("asl aua" keys as "azalea",
+ * "long ma" as "lengmo"): the letters must be those of the word, all of
+ * them in a short word (syllables: "yang jie" is not "yingjie"), one edit
+ * aside from eight letters ("abdul hay", "abdulhai"), two from twelve. */
 static bool joined_alike(const char *joined, size_t jl, const char *word, size_t wl)
 {
     size_t allowed = wl >= 12 ? 2 : wl >= 8 ? 1 : 0;
-    return similarity_levenshtein(joined, jl, word, wl, 2) <= allowed;
+    if (jl > wl + allowed || wl > jl + allowed)
+        return false;
+    if (allowed == 0)
+        return memcmp(joined, word, wl) == 0;
+    return similarity_levenshtein(joined, jl, word, wl, allowed) <= allowed;
 }
 
 /* An Arabic article written onto its name ("ELKADDAFI", "Alsehri"): the
@@ -518,9 +566,9 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         c_to[bj] = (int)bi;
         q_sim[bi] = c_sim[bj] = best;
     }
-    /* A token written as two ("abdulhai" / "abdul hai"): compare keys of
-     * the joined pair with the unmatched single token, both ways. */
-    char joined[2 * TOKEN_LEN], key[2 * TOKEN_LEN];
+    /* A token written as two ("abdulhai" / "abdul hai"): the joined pair
+     * against the single token (joined_alike), both ways. */
+    char joined[2 * TOKEN_LEN];
     /* A word the greedy pass gave a weaker partner ("jongun"≈"jong" 0.67
      * for "Jong Un") takes the pair instead, the partner set free. */
     for (size_t i = 0; i < q->n; i++) {
@@ -534,9 +582,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 continue;
             memcpy(joined, c[j].surface, c[j].len);
             memcpy(joined + c[j].len, c[j + 1].surface, c[j + 1].len);
-            size_t kl = text_token_key(joined, jl, key, sizeof key);
-            if (kl && kl < sizeof key && kl == q->t[i].key_len && memcmp(key, q->t[i].key, kl) == 0 &&
-                joined_alike(joined, jl, q->t[i].surface, q->t[i].len)) {
+            if (joined_alike(joined, jl, q->t[i].surface, q->t[i].len)) {
                 if (q_to[i] >= 0)
                     c_to[q_to[i]] = -1, c_sim[q_to[i]] = 0;
                 q_to[i] = (int)j;
@@ -557,9 +603,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 continue;
             memcpy(joined, q->t[i].surface, q->t[i].len);
             memcpy(joined + q->t[i].len, q->t[i + 1].surface, q->t[i + 1].len);
-            size_t kl = text_token_key(joined, jl, key, sizeof key);
-            if (kl && kl < sizeof key && strncmp(key, c[j].key, kl) == 0 && c[j].key[kl] == '\0' &&
-                joined_alike(joined, jl, c[j].surface, c[j].len)) {
+            if (joined_alike(joined, jl, c[j].surface, c[j].len)) {
                 if (c_to[j] >= 0)
                     q_to[c_to[j]] = -1, q_sim[c_to[j]] = 0;
                 c_to[j] = (int)i;

@@ -69,7 +69,8 @@ static const equivalence business_words[] = {
     {"agentstvo", "agency", "ru"},             {"aviatsionnaya", "aviation", "ru"},
     {"aviatsionnyy", "aviation", "ru"},        {"avtomatika", "automation", "ru"},
     {"avtomatiki", "automation", "ru"},        {"byuro", "bureau", "ru"},
-    {"elektronika", "electronics", "ru"},      {"elektroniki", "electronics", "ru"},
+    {"center", "centre", "en"},                {"elektronika", "electronics", "ru"},
+    {"elektroniki", "electronics", "ru"},      {"factory", "plant", "en"},
     {"federalnoe", "federal", "ru"},           {"federalnoye", "federal", "ru"},
     {"federalnyy", "federal", "ru"},           {"gosudarstvennoe", "state", "ru"},
     {"gosudarstvennoye", "state", "ru"},       {"gosudarstvennyy", "state", "ru"},
@@ -85,11 +86,111 @@ static const equivalence business_words[] = {
     {"obyedinenie", "association", "ru"},      {"predpriyatie", "enterprise", "ru"},
     {"predpriyatiye", "enterprise", "ru"},     {"proizvodstvennoe", "production", "ru"},
     {"proizvodstvennoye", "production", "ru"}, {"promyshlennost", "industry", "ru"},
+    {"science", "scientific", "en"},           {"sciences", "scientific", "en"},
     {"sistemy", "systems", "ru"},              {"tekhnologii", "technologies", "ru"},
     {"tekhnologiya", "technology", "ru"},      {"torgovyy", "trading", "ru"},
     {"tsentr", "centre", "ru"},                {"upravlenie", "directorate", "ru"},
     {"zavod", "plant", "ru"},                  {"zavoda", "plant", "ru"},
 };
+
+/* Stems of Russian words of organisation names, as BGN and ISO 9 romanise
+ * them, and the English the lists translate them with: a stem stands for
+ * every inflected form (nauchno-, nauchnyy, nauchnogo, nauchnaya), which
+ * a word is when it is the stem and one of russian_endings after it
+ * ("Gazprom" is no form of any). Translated names then share their words'
+ * keys: "Московский кредитный банк" is Credit Bank of Moscow. Compiled for
+ * kordon from the vocabulary of Russian, Belarusian and Ukrainian bodies'
+ * names in the EU and Canadian lists (each stem checked against how those
+ * lists translate it); public domain (facts of language). Sorted by
+ * `from`. */
+static const equivalence russian_stems[] = {
+    {"agentstv", "agency", "ru"},              {"akademi", "academy", "ru"},
+    {"aviastroitel", "aircraft", "ru"},        {"aviats", "aviation", "ru"},
+    {"avtomatik", "automation", "ru"},         {"avtomatiz", "automation", "ru"},
+    {"avtonomn", "autonomous", "ru"},          {"bespilotn", "unmanned", "ru"},
+    {"byudzhetn", "budgetary", "ru"},          {"dvizheni", "movement", "ru"},
+    {"elektromekhanich", "electromechanical", "ru"}, {"elektron", "electronics", "ru"},
+    {"elektrotekhnich", "electrotechnical", "ru"}, {"energetich", "energy", "ru"},
+    {"federaln", "federal", "ru"},             {"filial", "branch", "ru"},
+    {"fizich", "physical", "ru"},              {"fond", "fund", "ru"},
+    {"gorodsk", "city", "ru"},                 {"gosudarstvenn", "state", "ru"},
+    {"informatsionn", "information", "ru"},    {"innovatsionn", "innovation", "ru"},
+    {"institut", "institute", "ru"},           {"issledovatel", "research", "ru"},
+    {"khimich", "chemical", "ru"},             {"kompleks", "complex", "ru"},
+    {"konstruktor", "design", "ru"},           {"kontsern", "concern", "ru"},
+    {"korporats", "corporation", "ru"},        {"kosmich", "space", "ru"},
+    {"kreditn", "credit", "ru"},               {"kulturn", "cultural", "ru"},
+    {"mashinostroitel", "machine", "ru"},      {"mekhanich", "mechanical", "ru"},
+    {"mezhdunarodn", "international", "ru"},   {"ministerstv", "ministry", "ru"},
+    {"moskovsk", "moscow", "ru"},              {"natsionaln", "national", "ru"},
+    {"nauchn", "scientific", "ru"},            {"neftepererabatyvayushch", "refinery", "ru"},
+    {"obedineni", "association", "ru"},        {"oboronn", "defence", "ru"},
+    {"obrazovateln", "educational", "ru"},     {"obyedineni", "association", "ru"},
+    {"optichesk", "optical", "ru"},            {"optiko", "optical", "ru"},
+    {"organizatsi", "organisation", "ru"},     {"patriotichesk", "patriotic", "ru"},
+    {"predpriyati", "enterprise", "ru"},       {"priborostroeni", "instrument", "ru"},
+    {"priborostroyeni", "instrument", "ru"},   {"proizvodstvenn", "production", "ru"},
+    {"promyshlenn", "industrial", "ru"},       {"proyektn", "design", "ru"},
+    {"raketn", "missile", "ru"},               {"razviti", "development", "ru"},
+    {"remontn", "repair", "ru"},               {"respublik", "republic", "ru"},
+    {"rossiysk", "russian", "ru"},             {"sistem", "systems", "ru"},
+    {"sluzhb", "service", "ru"},               {"spetsialn", "special", "ru"},
+    {"sudostroitel", "shipbuilding", "ru"},    {"svyaz", "communications", "ru"},
+    {"tekhnich", "technical", "ru"},           {"tekhnolog", "technology", "ru"},
+    {"torgov", "trading", "ru"},               {"transportn", "transport", "ru"},
+    {"tsentr", "centre", "ru"},                {"uchrezhdeni", "institution", "ru"},
+    {"universitet", "university", "ru"},       {"upravleni", "directorate", "ru"},
+    {"vertolet", "helicopters", "ru"},         {"voenn", "military", "ru"},
+    {"vooruzheni", "armament", "ru"},          {"voyenn", "military", "ru"},
+    {"vychislitel", "computing", "ru"},        {"yadern", "nuclear", "ru"},
+    {"zavod", "plant", "ru"},
+};
+
+/* The endings Russian words take after those stems (BGN and ISO 9
+ * spellings of adjective and noun cases), longest first per start. */
+static const char *const russian_endings[] = {
+    "",    "a",   "ya",  "u",   "yu",  "y",   "i",   "e",   "o",   "om",  "oy",  "oj",  "ey",  "yy",
+    "yj",  "iy",  "ij",  "yi",  "aya", "aja", "oye", "oe",  "ogo", "ego", "omu", "emu", "ykh", "ikh",
+    "yh",  "ih",  "yye", "iye", "ye",  "ie",  "iya", "ija", "ii",  "ov",  "ev",  "ami", "akh", "ah",
+    "am",  "uyu", "uju", "yye", "yx",  "iyu", "yu",
+};
+
+/* The stem entry a word is a form of, or NULL. */
+static const equivalence *russian_stem_entry(const char *s, size_t n)
+{
+    if (n < 4 || s[0] < 'a' || s[0] > 'z')
+        return NULL;
+    /* the stems are sorted: those beginning with s[0] are a run */
+    size_t lo = 0, hi = KD_ARRAY_LEN(russian_stems);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (russian_stems[mid].from[0] < s[0])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const equivalence *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = lo; i < KD_ARRAY_LEN(russian_stems) && russian_stems[i].from[0] == s[0]; i++) {
+        const char *stem = russian_stems[i].from;
+        if (stem[1] != s[1])
+            continue;
+        size_t k = strlen(stem);
+        if (k > n || k <= best_len || memcmp(stem, s, k) != 0)
+            continue;
+        for (size_t e = 0; e < KD_ARRAY_LEN(russian_endings); e++) {
+            size_t el = strlen(russian_endings[e]);
+            if (k + el == n && memcmp(s + k, russian_endings[e], el) == 0) {
+                best = &russian_stems[i];
+                best_len = k;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+static const char *exact_entry(const char *s, size_t n, const char **language, const char **to_language);
 
 /* Each table, and the language its `to` forms are in. */
 static const struct {
@@ -103,6 +204,20 @@ static const struct {
 
 /* The entry for a token, or NULL (binary search: called for every word). */
 static const char *equivalent_entry(const char *s, size_t n, const char **language, const char **to_language)
+{
+    const char *to = exact_entry(s, n, language, to_language);
+    if (to || n < 4)
+        return to;
+    const equivalence *stem = russian_stem_entry(s, n);
+    if (stem && language)
+        *language = stem->language;
+    if (stem && to_language)
+        *to_language = "en";
+    return stem ? stem->to : NULL;
+}
+
+/* An entry of the tables spelled as the token. */
+static const char *exact_entry(const char *s, size_t n, const char **language, const char **to_language)
 {
     for (size_t t = 0; t < KD_ARRAY_LEN(equivalence_tables); t++) {
         const equivalence *e = equivalence_tables[t].entries;
@@ -194,7 +309,7 @@ const char *text_name_equivalent_form(size_t i)
             return equivalence_tables[t].entries[i].to;
         i -= equivalence_tables[t].n;
     }
-    return NULL;
+    return i < KD_ARRAY_LEN(russian_stems) ? russian_stems[i].to : NULL;
 }
 
 static bool is_vowel(char c)
