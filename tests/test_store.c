@@ -67,10 +67,10 @@ static void test_migrations_once(void **state)
     kd_error err = {0};
     assert_int_equal(kd_store_open(path, &s, &err), 0);
     assert_string_equal(kd_store_engine(s), "sqlite");
-    assert_int_equal(kd_store_schema_version(s, &err), 2);
+    assert_int_equal(kd_store_schema_version(s, &err), 3);
     kd_store_close(s);
     assert_int_equal(kd_store_open(path, &s, &err), 0);
-    assert_int_equal(kd_store_schema_version(s, &err), 2);
+    assert_int_equal(kd_store_schema_version(s, &err), 3);
     kd_store_close(s);
 
     /* A store written by a newer kordon is refused, not damaged. */
@@ -157,12 +157,13 @@ static void fixture_close(fixture *f)
     kd_index_close(f->ix);
 }
 
-/* Screens customers as one run; returns alerts raised. */
-static size_t screen(fixture *f, const kd_customer *cs, size_t n, bool commit, int64_t *run_id)
+/* Screens customers as one run; returns alerts raised. in_batch: a run
+ * of the store's open batch (kd_store_batch_begin). */
+static size_t screen_run(fixture *f, const kd_customer *cs, size_t n, bool commit, int64_t *run_id, bool in_batch)
 {
     kd_error err = {0};
     kd_run_request req = {.kind = KD_RUN_SCREEN, .actor = "test", .source = "test_store",
-                          .parameters = "{\"threshold\": 0.7}"};
+                          .parameters = "{\"threshold\": 0.7}", .expected_inputs = n, .in_batch = in_batch};
     kd_run *run;
     if (kd_store_run_begin(f->s, &req, f->ix, &run, &err))
         fail_msg("%s", err.message);
@@ -185,6 +186,11 @@ static size_t screen(fixture *f, const kd_customer *cs, size_t n, bool commit, i
     if (kd_store_run_commit(run, run_id, &err))
         fail_msg("%s", err.message);
     return alerts;
+}
+
+static size_t screen(fixture *f, const kd_customer *cs, size_t n, bool commit, int64_t *run_id)
+{
+    return screen_run(f, cs, n, commit, run_id, false);
 }
 
 static const kd_customer customers[] = {
@@ -250,6 +256,61 @@ static void test_runs_commit_whole(void **state)
     for (size_t i = 0; i < list.n; i++)
         assert_int_equal(list.items[i].run_id, second_run);
     kd_alert_list_free(&list);
+    fixture_close(&f);
+}
+
+/* Group commit: runs of one batch are durable together, with their counts
+ * and datasets, and an aborted batch leaves nothing. */
+static void test_batch(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_open(&f, fresh_db("store-batch.db"), un25);
+    kd_error err = {0};
+    kd_alert_list list;
+    assert_int_equal(kd_store_batch_begin(f.s, &err), 0);
+    assert_int_not_equal(kd_store_batch_begin(f.s, &err), 0); /* one at a time */
+    int64_t first = 0, second = 0;
+    size_t raised = screen_run(&f, customers, 3, true, &first, true);
+    raised += screen_run(&f, customers, 1, true, &second, true);
+    assert_true(raised >= 2);
+    assert_true(second > first && first > 0);
+    kd_store_batch_abort(f.s);
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
+    assert_int_equal(list.n, 0);
+    kd_alert_list_free(&list);
+
+    assert_int_equal(kd_store_batch_begin(f.s, &err), 0);
+    raised = screen_run(&f, customers, 3, true, &first, true);
+    raised += screen_run(&f, customers, 1, true, &second, true);
+    assert_int_equal(kd_store_batch_commit(f.s, &err), 0);
+    assert_int_equal(kd_store_alerts(f.s, NULL, &list, &err), 0);
+    assert_int_equal(list.n, raised);
+    size_t in_second = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        assert_true(list.items[i].run_id == first || list.items[i].run_id == second);
+        in_second += list.items[i].run_id == second;
+    }
+    assert_true(in_second >= 1);
+    kd_alert_list_free(&list);
+    kd_store_close(f.s);
+    f.s = NULL;
+    /* each run's row is complete: counts and the index's datasets */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(tmp_path("store-batch.db"), &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT input_count, finished_at IS NOT NULL, (SELECT COUNT(*) FROM "
+                                            "run_datasets d WHERE d.run_id = r.id) FROM runs r ORDER BY id", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 3);
+    assert_int_equal(sqlite3_column_int(q, 1), 1);
+    assert_int_equal(sqlite3_column_int64(q, 2), (sqlite3_int64)kd_index_dataset_count(f.ix));
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
     fixture_close(&f);
 }
 
@@ -592,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_customer_query),
         cmocka_unit_test(test_entity_hash),
         cmocka_unit_test(test_runs_commit_whole),
+        cmocka_unit_test(test_batch),
         cmocka_unit_test(test_decisions_and_allow_list),
         cmocka_unit_test(test_concurrent_decisions),
         cmocka_unit_test(test_monitoring),

@@ -192,6 +192,13 @@ struct http_server {
      * sleeping in SQLite's busy handler. */
     pthread_mutex_t recorder_lock;
     struct kd_store *recorder;
+    /* /match runs waiting for the recorder thread (recorder.c), written a
+     * group at a time in one transaction */
+    pthread_mutex_t group_lock;
+    pthread_cond_t group_queued, group_written;
+    struct http_pending_run *group_head, *group_tail;
+    pthread_t group_thread;
+    bool group_ready, group_running, group_stop;
     /* Whether the store answers (route_alerts.c): while it does not,
      * requests that need it get 503 at once, and a new connection is tried
      * after a backoff (0.25 s doubling to 5 s), not for every request. */
@@ -279,6 +286,10 @@ typedef struct http_response {
     struct MHD_Response *stream; /* set by handlers that stream instead of body */
     bool cacheable;             /* static assets */
     struct http_deferred *deferred; /* set by handlers whose work runs on a worker thread */
+    /* set by handlers whose answer waits for its run to be recorded
+     * (http_record_hand_over): the server sends the answer once the
+     * recorder thread has committed it, or an error instead */
+    struct http_pending_run *record;
 } http_response;
 
 /* Work too long for a network thread (a /scan of megabytes): the handler
@@ -470,16 +481,33 @@ const http_asset *http_asset_find(const char *path);
 
 /* Screening requests recorded as runs in the store (with --db): begin,
  * one add per query, end (commit, or roll back on failure). */
+typedef struct http_pending_run http_pending_run;
+
 typedef struct http_recording {
     struct kd_store *store;
     struct kd_run *run;
     http_server *server; /* whose recorder lock is held while a run is open */
+    http_pending_run *pending; /* http_record_begin: kept until the group is written */
 } http_recording;
 
 /* Who asked: the client may name its user (X-Kordon-User); otherwise "api". */
 const char *http_actor_of(const http_request *rq);
-/* With --db, opens a screening run and holds the server's one writer until
- * http_record_end; without, does nothing (rec->run stays NULL). */
+/* The recorder thread of group commit (recorder.c): started with the
+ * server, stopped after the last request. */
+int http_recorder_start(http_server *s, kd_error *err);
+void http_recorder_stop(http_server *s);
+/* Queues a pending run (owned from here on) for the recorder thread,
+ * which calls done(arg, rc, err) from its own thread once it is written. */
+void http_recorder_submit(http_server *s, struct http_pending_run *run,
+                          void (*done)(void *arg, int rc, const kd_error *err), void *arg);
+/* kd_store_open, keeping the store's state (up, down, backoff). */
+int http_store_open(http_server *s, struct kd_store **out, kd_error *err);
+/* With --db, a screening run. http_record_begin (a /match request): kept
+ * in memory, written by the recorder thread with others in one
+ * transaction when http_record_end commits, which returns once it is
+ * durable. http_record_begin_as (/screen, rows streamed): opens the run
+ * on the server's one writer and holds it until http_record_end. Without
+ * --db, both do nothing. */
 int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
                       kd_error *err);
 int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
@@ -487,5 +515,8 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
 int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
                     const kd_match_result *results, size_t n, kd_error *err);
 int http_record_end(http_recording *rec, bool commit, kd_error *err);
+/* Instead of http_record_end for a run of http_record_begin: hands it to
+ * the answer (rs->record), which the server sends once it is recorded. */
+void http_record_hand_over(http_recording *rec, http_response *rs);
 
 #endif

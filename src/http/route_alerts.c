@@ -77,7 +77,7 @@ static bool store_may_try(http_server *s, kd_error *err)
 }
 
 /* kd_store_open, keeping the store's state */
-static int store_open(http_server *s, kd_store **out, kd_error *err)
+int http_store_open(http_server *s, kd_store **out, kd_error *err)
 {
     if (!store_may_try(s, err))
         return KD_EIO;
@@ -96,7 +96,7 @@ kd_store *http_store_take(http_server *s, kd_error *err)
         return NULL;
     }
     kd_store *store = http_pool_take(&s->stores);
-    if (!store && store_open(s, &store, err))
+    if (!store && http_store_open(s, &store, err))
         return NULL;
     return store;
 }
@@ -152,91 +152,6 @@ const char *http_actor_of(const http_request *rq)
 {
     const char *user = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, "X-Kordon-User");
     return user && *user && utf8_valid(user, strlen(user), NULL) ? user : "api";
-}
-
-/* ---- recording /match and /screen --------------------------------------- */
-
-/* After a failed write: a recorder whose connection is gone is closed
- * (the next run opens another), and the store is down until then. */
-static void lost_recorder(http_server *s)
-{
-    if (s->recorder && kd_store_connection_lost(s->recorder)) {
-        kd_store_close(s->recorder);
-        s->recorder = NULL;
-        http_store_mark_down(s, "the connection to the store was lost");
-    }
-}
-
-int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
-                         json_t *parameters, http_recording *rec, kd_error *err)
-{
-    memset(rec, 0, sizeof *rec);
-    if (!s->options.db)
-        return 0;
-    pthread_mutex_lock(&s->recorder_lock);
-    if (s->recorder && kd_store_connection_lost(s->recorder)) {
-        kd_store_close(s->recorder);
-        s->recorder = NULL;
-    }
-    if (!s->recorder && store_open(s, &s->recorder, err)) {
-        s->recorder = NULL;
-        pthread_mutex_unlock(&s->recorder_lock);
-        return err->code ? err->code : KD_EIO;
-    }
-    rec->store = s->recorder;
-    rec->server = s;
-    char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
-    kd_run_request req = {KD_RUN_SCREEN, actor, source, params ? params : "{}",
-                          json_integer_value(json_object_get(parameters, "queries"))};
-    int rc = kd_store_run_begin(rec->store, &req, ix, &rec->run, err);
-    free(params);
-    if (rc) {
-        lost_recorder(s);
-        memset(rec, 0, sizeof *rec);
-        pthread_mutex_unlock(&s->recorder_lock);
-    }
-    return rc;
-}
-
-int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
-                      kd_error *err)
-{
-    return http_record_begin_as(rq->server, http_actor_of(rq), rq->index->index, source, parameters, rec,
-                                err);
-}
-
-int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
-                    const kd_match_result *results, size_t n, kd_error *err)
-{
-    if (!rec->run)
-        return 0;
-    kd_customer customer = {.id = id,
-                            .name = c->names[0],
-                            .birth_date = c->n_dates ? c->dates[0] : NULL,
-                            .country = c->country[0] ? c->country : NULL,
-                            .gender = c->gender,
-                            .schema = c->schema >= 0 ? kd_schema_name((kd_schema)c->schema) : NULL,
-                            .identifier = c->identifier};
-    int rc = kd_store_run_add(rec->run, row, &customer, NULL, results, n, NULL, err);
-    if (rc && kd_store_connection_lost(rec->store))
-        http_store_mark_down(rec->server, "the connection to the store was lost");
-    return rc;
-}
-
-int http_record_end(http_recording *rec, bool commit, kd_error *err)
-{
-    if (!rec->store)
-        return 0;
-    int rc = 0;
-    if (commit)
-        rc = kd_store_run_commit(rec->run, NULL, err);
-    else
-        kd_store_run_abort(rec->run);
-    http_server *s = rec->server;
-    lost_recorder(s);
-    memset(rec, 0, sizeof *rec);
-    pthread_mutex_unlock(&s->recorder_lock);
-    return rc;
 }
 
 /* ---- alerts -------------------------------------------------------------- */

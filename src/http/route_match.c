@@ -371,7 +371,10 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                             json_pack("{s:i,s:o,s:{s:I,s:s},s:o}", "status", 200, "results", results, "total",
                                       "value", (json_int_t)matches, "relation", "eq", "query", echo));
     }
-    if (http_record_end(&rec, status == 0, &err) && !status) {
+    /* a run kept for the recorder thread goes with the answer, which the
+     * server sends once it is durable */
+    bool hand_over = !status && rec.pending;
+    if (!hand_over && http_record_end(&rec, status == 0, &err) && !status) {
         status = http_store_status(rq->server, &err);
         snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message);
     }
@@ -386,4 +389,6 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         return;
     }
     http_reply_json(rs, 200, json_pack("{s:o,s:I}", "responses", responses, "limit", (json_int_t)limit));
+    if (hand_over)
+        http_record_hand_over(&rec, rs);
 }

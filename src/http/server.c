@@ -31,6 +31,9 @@ typedef struct request_context {
     /* a deferred request: run on a worker while the connection is
      * suspended; the answer waits here until the connection resumes */
     http_deferred *job;
+    /* a recorded /match: answered, suspended until the recorder thread
+     * has committed its run (recorder.c); then job_answer is sent */
+    bool awaiting_record;
     bool headers_seen;          /* on_request has run once */
     bool too_many_args;         /* seen in the request line, dropped before parsing */
     http_response job_answer;
@@ -207,6 +210,34 @@ static enum MHD_Result defer(struct MHD_Connection *c, request_context *ctx, htt
     return MHD_YES;
 }
 
+/* The recorder thread's word on a run: the answer stands, or becomes the
+ * reason it could not be recorded (nothing is answered unrecorded). */
+static void recorded(void *arg, int rc, const kd_error *err)
+{
+    request_context *ctx = arg;
+    if (rc) {
+        free(ctx->job_answer.body);
+        memset(&ctx->job_answer, 0, sizeof ctx->job_answer);
+        http_reply_error(&ctx->job_answer, http_store_status(ctx->server, err), "cannot record the screening: %.400s",
+                         err->message);
+    }
+    atomic_store(&ctx->job_done, true);
+    MHD_resume_connection(ctx->connection);
+}
+
+/* Suspends the connection until its run is durable; the thread is free
+ * for other requests meanwhile, which is what lets runs group. */
+static enum MHD_Result await_record(struct MHD_Connection *c, request_context *ctx, http_response *rs)
+{
+    http_pending_run *run = rs->record;
+    rs->record = NULL;
+    ctx->job_answer = *rs;
+    ctx->awaiting_record = true;
+    MHD_suspend_connection(c);
+    http_recorder_submit(ctx->server, run, recorded, ctx);
+    return MHD_YES;
+}
+
 bool http_client_gone(struct MHD_Connection *c)
 {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -290,8 +321,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    if (ctx->job) {
-        /* resumed: the worker has answered */
+    if (ctx->job || ctx->awaiting_record) {
+        /* resumed: the worker has answered, or the run is recorded */
         if (!atomic_load(&ctx->job_done))
             return MHD_YES;
         http_response answer = ctx->job_answer;
@@ -314,6 +345,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         http_dispatch(&rq, &rs, ctx->route);
     if (rs.deferred)
         return defer(c, ctx, rs.deferred);
+    if (rs.record)
+        return await_record(c, ctx, &rs);
     return queue(c, ctx, &rs);
 }
 
@@ -474,6 +507,7 @@ static void close_store(void *store)
 static void server_free(http_server *s)
 {
     http_workers_stop(s->workers);
+    http_recorder_stop(s);
     http_pool_destroy(&s->stores, close_store);
     kd_store_close(s->recorder);
     pthread_mutex_destroy(&s->recorder_lock);
@@ -562,7 +596,7 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
     struct sockaddr_storage ss;
     bool v6 = false;
     if ((rc = parse_listen(s->options.listen, &ss, &v6, err)) ||
-        (rc = http_guard_init(s, (struct sockaddr *)&ss, err)) ||
+        (rc = http_guard_init(s, (struct sockaddr *)&ss, err)) || (rc = http_recorder_start(s, err)) ||
         (rc = http_workers_start(s->options.scan_concurrency, &s->workers, err))) {
         server_free(s);
         return rc;

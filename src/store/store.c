@@ -147,6 +147,8 @@ void kd_store_close(kd_store *s)
 {
     if (!s)
         return;
+    if (s->batch.open)
+        kd_store_batch_abort(s);
     db_close(s->d);
     free(s);
 }
@@ -326,8 +328,10 @@ struct kd_run {
     kd_store *s;
     const kd_index *ix;
     kd_run_kind kind;
+    bool in_batch; /* one of the runs of the store's batch, whose statements it borrows */
     int64_t id;
     db_stmt *ins_input, *ins_result, *ins_alert;
+    db_ids *input_ids_in, *result_ids_in; /* the run's own, or the batch's */
     db_ids input_ids, result_ids;
     pair_map allow, previous;
     db_stmt *allow_query; /* small runs: one pair at a time, instead of allow */
@@ -340,20 +344,26 @@ struct kd_run {
     size_t hash_cap, hash_count;
     size_t inputs, matches, alerts;
     char started_at[32];
+    char *actor, *source, *parameters; /* a batch's run: its runs row is written at commit */
 };
 
 static void run_free(kd_run *run)
 {
-    db_finalize(run->ins_input);
-    db_finalize(run->ins_result);
-    db_finalize(run->ins_alert);
+    if (!run->in_batch) {
+        db_finalize(run->ins_input);
+        db_finalize(run->ins_result);
+        db_finalize(run->ins_alert);
+        db_finalize(run->allow_query);
+    }
     pair_map_free(&run->allow);
     pair_map_free(&run->previous);
-    db_finalize(run->allow_query);
     db_ids_free(&run->input_ids);
     db_ids_free(&run->result_ids);
     free(run->hash_keys);
     free(run->hash_values);
+    free(run->actor);
+    free(run->source);
+    free(run->parameters);
     free(run);
 }
 
@@ -361,8 +371,93 @@ void kd_store_run_abort(kd_run *run)
 {
     if (!run)
         return;
-    db_exec(run->s->d, "ROLLBACK", NULL);
+    /* a run of a batch cannot take back what it wrote: the batch is
+     * aborted by its owner */
+    if (!run->in_batch)
+        db_exec(run->s->d, "ROLLBACK", NULL);
     run_free(run);
+}
+
+/* ---- group commit ---------------------------------------------------------
+ * A batch's runs share its statements: every table's rows of the group go
+ * in one COPY on PostgreSQL, ids are reserved for the group, and the runs
+ * rows are written last, when each run's counts are known. Foreign keys are
+ * checked at the commit (deferred), since on PostgreSQL the runs arrive
+ * after their inputs. */
+
+static void batch_close(kd_store *s)
+{
+    store_batch *b = &s->batch;
+    db_finalize(b->runs);
+    db_finalize(b->run_datasets);
+    db_finalize(b->inputs);
+    db_finalize(b->results);
+    db_finalize(b->alerts);
+    db_finalize(b->allow_query);
+    db_ids_free(&b->run_ids);
+    db_ids_free(&b->input_ids);
+    db_ids_free(&b->result_ids);
+    memset(b, 0, sizeof *b);
+}
+
+int kd_store_batch_begin(kd_store *s, kd_error *err)
+{
+    db *d = s->d;
+    store_batch *b = &s->batch;
+    if (b->open)
+        return error_set(err, KD_EUSAGE, "a recording batch is already open");
+    /* IMMEDIATE: SQLite's write lock now, as a single run takes it */
+    int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN; SET CONSTRAINTS ALL DEFERRED"
+                                            : "BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON", err);
+    if (rc)
+        return error_wrap(err, rc, "cannot start recording: ");
+    b->open = true;
+    b->run_ids.table = "runs";
+    b->input_ids.table = "inputs";
+    b->result_ids.table = "results";
+    /* prepared parents first: the order COPY sends them in */
+    rc = db_prepare_bulk(d, "runs", "id, kind, actor, source, parameters, index_built_at, started_at, finished_at, "
+                                    "input_count, match_count, alert_count", &b->runs, err);
+    if (!rc)
+        rc = db_prepare_bulk(d, "run_datasets", "run_id, dataset, version, newest_date, entity_count",
+                             &b->run_datasets, err);
+    if (!rc)
+        rc = db_prepare_bulk(d, "inputs", "id, run_id, row_number, customer_id, name, birth_date, country, "
+                                "gender, schema, identifier, error", &b->inputs, err);
+    if (!rc)
+        rc = db_prepare_bulk(d, "results", "id, input_id, rank, entity_id, entity_hash, caption, schema, "
+                                "datasets, score, is_match, name_score, matched_name, explanation",
+                             &b->results, err);
+    if (!rc)
+        rc = db_prepare_bulk(d, "alerts", "run_id, result_id, customer_id, entity_id, entity_hash, reason, "
+                                "created_at", &b->alerts, err);
+    if (!rc)
+        rc = db_prepare(d, "SELECT entity_hash, allowed, id FROM allow_list WHERE customer_id = ? AND entity_id = ? "
+                           "ORDER BY id DESC LIMIT 1", &b->allow_query, err);
+    if (rc) {
+        kd_store_batch_abort(s);
+        return error_wrap(err, rc, "cannot start recording: ");
+    }
+    return KD_OK;
+}
+
+int kd_store_batch_commit(kd_store *s, kd_error *err)
+{
+    int rc = db_bulk_flush(s->d, err);
+    if (!rc)
+        rc = db_exec(s->d, "COMMIT", err);
+    if (rc) {
+        kd_store_batch_abort(s);
+        return error_wrap(err, rc, "cannot commit the recorded runs: ");
+    }
+    batch_close(s);
+    return KD_OK;
+}
+
+void kd_store_batch_abort(kd_store *s)
+{
+    batch_close(s); /* unsent COPY rows go with the statements */
+    db_exec(s->d, "ROLLBACK", NULL);
 }
 
 /* Steps an INSERT ... RETURNING id. */
@@ -378,6 +473,41 @@ int store_insert_returning(db_stmt *st, int64_t *id, kd_error *err)
     return rc < 0 ? rc : 0;
 }
 
+/* A run of the store's batch: its id reserved, its datasets queued, the
+ * batch's statements borrowed; the runs row waits for the commit. */
+static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *req, kd_run **out, kd_error *err)
+{
+    store_batch *b = &s->batch;
+    run->ins_input = b->inputs;
+    run->ins_result = b->results;
+    run->ins_alert = b->alerts;
+    run->allow_query = b->allow_query;
+    run->input_ids_in = &b->input_ids;
+    run->result_ids_in = &b->result_ids;
+    run->actor = strdup(req->actor && *req->actor ? req->actor : "unknown");
+    run->source = strdup(req->source ? req->source : "");
+    run->parameters = strdup(req->parameters && *req->parameters ? req->parameters : "{}");
+    int rc = run->actor && run->source && run->parameters ? db_next_id(s->d, &b->run_ids, &run->id, err)
+                                                          : error_set(err, KD_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < kd_index_dataset_count(run->ix); i++) {
+        kd_dataset_info info;
+        kd_index_dataset(run->ix, i, &info);
+        db_bind_int(b->run_datasets, 1, run->id);
+        db_bind_text(b->run_datasets, 2, info.name);
+        db_bind_text(b->run_datasets, 3, info.version);
+        db_bind_text(b->run_datasets, 4, info.newest_date[0] ? info.newest_date : NULL);
+        db_bind_int(b->run_datasets, 5, info.entity_count);
+        rc = db_step(b->run_datasets, err) < 0 ? KD_EIO : 0;
+        db_reset(b->run_datasets);
+    }
+    if (rc) {
+        run_free(run);
+        return error_wrap(err, rc, "cannot start a run: ");
+    }
+    *out = run;
+    return KD_OK;
+}
+
 int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *ix, kd_run **out,
                        kd_error *err)
 {
@@ -389,6 +519,15 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->s = s;
     run->ix = ix;
     run->kind = req->kind;
+    run->in_batch = req->in_batch && req->kind == KD_RUN_SCREEN;
+    if (req->in_batch && !run->in_batch) {
+        free(run);
+        return error_set(err, KD_EUSAGE, "only screening runs are written in a batch");
+    }
+    if (run->in_batch && !s->batch.open) {
+        free(run);
+        return error_set(err, KD_EUSAGE, "no recording batch is open");
+    }
     run->input_ids.table = "inputs";
     run->result_ids.table = "results";
     store_now_iso(run->started_at);
@@ -401,6 +540,10 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
         free(run);
         return error_set(err, KD_ENOMEM, "out of memory starting a run");
     }
+    run->input_ids_in = &run->input_ids;
+    run->result_ids_in = &run->result_ids;
+    if (run->in_batch)
+        return run_begin_in_batch(s, run, req, out, err);
     /* IMMEDIATE takes SQLite's write lock now rather than at the first
      * insert, so two runs queue instead of one failing mid-way. */
     int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
@@ -590,7 +733,7 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         *alerts_raised = 0;
     db_stmt *st = run->ins_input;
     int64_t input_id = 0;
-    int rc = db_next_id(run->s->d, &run->input_ids, &input_id, err);
+    int rc = db_next_id(run->s->d, run->input_ids_in, &input_id, err);
     if (rc)
         return error_wrap(err, rc, "recording row %zu: ", row);
     db_bind_int(st, 1, input_id);
@@ -624,7 +767,7 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         party_datasets(run->ix, r->party, datasets, sizeof datasets);
         const char *caption = kd_entity_view_first(run->ix, &v, KD_PROP_NAME);
         int64_t result_id = 0;
-        if ((rc = db_next_id(run->s->d, &run->result_ids, &result_id, err)))
+        if ((rc = db_next_id(run->s->d, run->result_ids_in, &result_id, err)))
             return error_wrap(err, rc, "recording row %zu: ", row);
         st = run->ins_result;
         db_bind_int(st, 1, result_id);
@@ -678,6 +821,27 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
     char now[32];
     store_now_iso(now);
     db_stmt *st = NULL;
+    if (run->in_batch) {
+        /* the runs row, complete: durable with the batch */
+        st = run->s->batch.runs;
+        db_bind_int(st, 1, run->id);
+        db_bind_text(st, 2, "screen");
+        db_bind_text(st, 3, run->actor);
+        db_bind_text(st, 4, run->source);
+        db_bind_text(st, 5, run->parameters);
+        db_bind_text(st, 6, kd_index_built_at(run->ix));
+        db_bind_text(st, 7, run->started_at);
+        db_bind_text(st, 8, now);
+        db_bind_int(st, 9, (int64_t)run->inputs);
+        db_bind_int(st, 10, (int64_t)run->matches);
+        db_bind_int(st, 11, (int64_t)run->alerts);
+        int rc = db_step(st, err) < 0 ? KD_EIO : 0;
+        db_reset(st);
+        if (!rc && run_id)
+            *run_id = run->id;
+        run_free(run);
+        return rc ? error_wrap(err, rc, "cannot commit run: ") : KD_OK;
+    }
     int rc = db_bulk_flush(d, err);
     if (!rc)
         rc = db_prepare(d, "UPDATE runs SET finished_at = ?, input_count = ?, match_count = ?, "

@@ -81,6 +81,11 @@ typedef struct kd_run_request {
      * queries). A small screening run looks each hit's pair up in the
      * allow-list instead of loading the whole list first. 0: unknown. */
     size_t expected_inputs;
+    /* The run is one of several in the transaction of
+     * kd_store_batch_begin: nothing is durable before
+     * kd_store_batch_commit, and a run that fails spoils the batch (abort
+     * it; kd_store_run_abort only frees the run). Screening runs only. */
+    bool in_batch;
 } kd_run_request;
 
 typedef struct kd_run kd_run;
@@ -103,6 +108,14 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *input, const ch
 int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err);
 /* Rolls back and frees run. */
 void kd_store_run_abort(kd_run *run);
+
+/* Group commit: many small runs (a server's concurrent requests) in one
+ * transaction, one fsync for all of them, each table's rows in one COPY on
+ * PostgreSQL. Begin, then each run with in_batch set, then commit (or
+ * abort: every run of the batch is gone). One batch at a time per store. */
+int kd_store_batch_begin(kd_store *s, kd_error *err);
+int kd_store_batch_commit(kd_store *s, kd_error *err);
+void kd_store_batch_abort(kd_store *s);
 
 /* ---- alerts and decisions ------------------------------------------------ */
 typedef enum kd_verdict { KD_VERDICT_NONE = 0, KD_VERDICT_TRUE_MATCH, KD_VERDICT_FALSE_POSITIVE,

@@ -5,10 +5,22 @@
 #include "store.h"
 #include "store/db.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/* The transaction of kd_store_batch_begin: the runs written in it share
+ * its bulk statements and id reservations, so that each table's rows of
+ * the whole group go in one COPY on PostgreSQL. */
+typedef struct store_batch {
+    bool open;
+    db_stmt *runs, *run_datasets, *inputs, *results, *alerts;
+    db_stmt *allow_query;
+    db_ids run_ids, input_ids, result_ids;
+} store_batch;
 
 struct kd_store {
     db *d;
+    store_batch batch;
 };
 
 /* ISO 8601 UTC with milliseconds: sorts as text, as the audit export needs. */

@@ -1,0 +1,394 @@
+/* Recording /match and /screen in the audit store (--db).
+ *
+ * /match requests are small runs, many at once: each is kept in memory
+ * while it is answered, then handed to one recorder thread that writes
+ * every run waiting in one transaction (kd_store_batch_begin) and commits
+ * once: one fsync for a whole group instead of one a request, one COPY a
+ * table on PostgreSQL, and the matching itself no longer queues behind
+ * the writer. A request is answered only after the commit that holds its
+ * run ("group commit").
+ *
+ * /screen streams a file's rows as they are screened, too many to keep:
+ * it holds the recorder connection for its whole run, as before, and the
+ * recorder thread waits for it. */
+#include "http_internal.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One query of a /match request, its strings copied. */
+typedef struct pending_row {
+    size_t row;
+    char *id, *name, *birth_date, *country, *gender, *identifier;
+    const char *schema; /* a kd_schema_name: static */
+    kd_match_result *results;
+    size_t n_results;
+} pending_row;
+
+struct http_pending_run {
+    char *actor, *source, *parameters;
+    size_t expected_inputs;
+    const kd_index *ix; /* the request's index, alive until it is answered */
+    pending_row *rows;
+    size_t n_rows, cap_rows;
+    kd_error err; /* why it was not recorded */
+    int rc;
+    bool done;
+    /* a request suspended until it is written (http_recorder_submit), or
+     * NULL for one waiting in http_record_end */
+    void (*on_done)(void *arg, int rc, const kd_error *err);
+    void *on_done_arg;
+    http_pending_run *next;
+};
+
+/* Runs written in one transaction at most: a group holds SQLite's write
+ * lock while it is written. */
+#define GROUP_MAX 256
+
+static void pending_free(http_pending_run *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_rows; i++) {
+        pending_row *r = &p->rows[i];
+        free(r->id);
+        free(r->name);
+        free(r->birth_date);
+        free(r->country);
+        free(r->gender);
+        free(r->identifier);
+        free(r->results);
+    }
+    free(p->rows);
+    free(p->actor);
+    free(p->source);
+    free(p->parameters);
+    free(p);
+}
+
+/* After a failed write: a recorder whose connection is gone is closed
+ * (the next run opens another), and the store is down until then. */
+static void lost_recorder(http_server *s)
+{
+    if (s->recorder && kd_store_connection_lost(s->recorder)) {
+        kd_store_close(s->recorder);
+        s->recorder = NULL;
+        http_store_mark_down(s, "the connection to the store was lost");
+    }
+}
+
+/* The recorder connection, opened if need be; the caller holds
+ * recorder_lock. */
+static int recorder_ready(http_server *s, kd_error *err)
+{
+    if (s->recorder && kd_store_connection_lost(s->recorder)) {
+        kd_store_close(s->recorder);
+        s->recorder = NULL;
+    }
+    if (!s->recorder && http_store_open(s, &s->recorder, err)) {
+        s->recorder = NULL;
+        return err->code ? err->code : KD_EIO;
+    }
+    return KD_OK;
+}
+
+/* Writes one pending run into the open batch. */
+static int write_pending(kd_store *store, http_pending_run *p, kd_error *err)
+{
+    kd_run_request req = {KD_RUN_SCREEN, p->actor, p->source, p->parameters, p->expected_inputs, true};
+    kd_run *run;
+    int rc = kd_store_run_begin(store, &req, p->ix, &run, err);
+    for (size_t i = 0; !rc && i < p->n_rows; i++) {
+        const pending_row *r = &p->rows[i];
+        kd_customer c = {r->id, r->name, r->birth_date, r->country, r->gender, r->schema, r->identifier};
+        rc = kd_store_run_add(run, r->row, &c, NULL, r->results, r->n_results, NULL, err);
+    }
+    if (rc) {
+        if (run)
+            kd_store_run_abort(run);
+        return rc;
+    }
+    return kd_store_run_commit(run, NULL, err);
+}
+
+/* Writes runs in one batch; 0, or the error that spoiled the batch (and
+ * *failed, the run that failed, if one did). */
+static int write_batch(http_server *s, http_pending_run *first, http_pending_run *end, http_pending_run **failed,
+                       kd_error *err)
+{
+    *failed = NULL;
+    int rc = recorder_ready(s, err);
+    if (!rc)
+        rc = kd_store_batch_begin(s->recorder, err);
+    for (http_pending_run *p = first; !rc && p != end; p = p->next)
+        if ((rc = write_pending(s->recorder, p, err)))
+            *failed = p;
+    if (!rc)
+        return kd_store_batch_commit(s->recorder, err);
+    if (s->recorder)
+        kd_store_batch_abort(s->recorder);
+    return rc;
+}
+
+/* Writes a group: one transaction, one commit. A run that fails spoils
+ * the transaction; then, unless the store is gone, each run is written
+ * on its own, so that one bad run fails only its own request. */
+static void write_group(http_server *s, http_pending_run *group)
+{
+    pthread_mutex_lock(&s->recorder_lock);
+    kd_error err = {0};
+    http_pending_run *failed;
+    int rc = write_batch(s, group, NULL, &failed, &err);
+    if (rc && failed && !kd_store_connection_lost(s->recorder)) {
+        for (http_pending_run *p = group; p; p = p->next)
+            p->rc = write_batch(s, p, p->next, &failed, &p->err);
+    } else {
+        for (http_pending_run *p = group; p; p = p->next) {
+            p->rc = rc;
+            if (rc)
+                p->err = err;
+        }
+    }
+    lost_recorder(s);
+    pthread_mutex_unlock(&s->recorder_lock);
+}
+
+static void *recorder_main(void *arg)
+{
+    http_server *s = arg;
+    pthread_mutex_lock(&s->group_lock);
+    for (;;) {
+        while (!s->group_head && !s->group_stop)
+            pthread_cond_wait(&s->group_queued, &s->group_lock);
+        if (!s->group_head)
+            break; /* stopping, nothing left */
+        http_pending_run *group = s->group_head, *last = group;
+        size_t n = 1;
+        while (last->next && n < GROUP_MAX)
+            last = last->next, n++;
+        s->group_head = last->next;
+        if (!s->group_head)
+            s->group_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->group_lock);
+        write_group(s, group);
+        /* suspended requests are resumed from here, and their runs freed */
+        http_pending_run *waiting = NULL;
+        for (http_pending_run *p = group, *next; p; p = next) {
+            next = p->next;
+            if (p->on_done) {
+                p->on_done(p->on_done_arg, p->rc, &p->err);
+                pending_free(p);
+            } else {
+                p->next = waiting;
+                waiting = p;
+            }
+        }
+        pthread_mutex_lock(&s->group_lock);
+        for (http_pending_run *p = waiting; p; p = p->next)
+            p->done = true;
+        pthread_cond_broadcast(&s->group_written);
+    }
+    pthread_mutex_unlock(&s->group_lock);
+    return NULL;
+}
+
+int http_recorder_start(http_server *s, kd_error *err)
+{
+    pthread_mutex_init(&s->group_lock, NULL);
+    pthread_cond_init(&s->group_queued, NULL);
+    pthread_cond_init(&s->group_written, NULL);
+    s->group_ready = true;
+    if (!s->options.db)
+        return KD_OK;
+    if (pthread_create(&s->group_thread, NULL, recorder_main, s))
+        return error_set(err, KD_ENOMEM, "cannot start the recorder thread");
+    s->group_running = true;
+    return KD_OK;
+}
+
+void http_recorder_stop(http_server *s)
+{
+    if (!s->group_ready)
+        return;
+    if (s->group_running) {
+        pthread_mutex_lock(&s->group_lock);
+        s->group_stop = true;
+        pthread_cond_broadcast(&s->group_queued);
+        pthread_mutex_unlock(&s->group_lock);
+        pthread_join(s->group_thread, NULL);
+        s->group_running = false;
+    }
+    pthread_cond_destroy(&s->group_queued);
+    pthread_cond_destroy(&s->group_written);
+    pthread_mutex_destroy(&s->group_lock);
+    s->group_ready = false;
+}
+
+static void enqueue(http_server *s, http_pending_run *p)
+{
+    p->next = NULL;
+    if (s->group_tail)
+        s->group_tail->next = p;
+    else
+        s->group_head = p;
+    s->group_tail = p;
+    pthread_cond_signal(&s->group_queued);
+}
+
+void http_recorder_submit(http_server *s, http_pending_run *run,
+                          void (*done)(void *arg, int rc, const kd_error *err), void *arg)
+{
+    run->on_done = done;
+    run->on_done_arg = arg;
+    pthread_mutex_lock(&s->group_lock);
+    enqueue(s, run);
+    pthread_mutex_unlock(&s->group_lock);
+}
+
+/* ---- the request's side -------------------------------------------------- */
+
+int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
+                         json_t *parameters, http_recording *rec, kd_error *err)
+{
+    memset(rec, 0, sizeof *rec);
+    if (!s->options.db)
+        return 0;
+    pthread_mutex_lock(&s->recorder_lock);
+    int rc = recorder_ready(s, err);
+    if (rc) {
+        pthread_mutex_unlock(&s->recorder_lock);
+        return rc;
+    }
+    rec->store = s->recorder;
+    rec->server = s;
+    char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
+    kd_run_request req = {KD_RUN_SCREEN, actor, source, params ? params : "{}",
+                          json_integer_value(json_object_get(parameters, "queries")), false};
+    rc = kd_store_run_begin(rec->store, &req, ix, &rec->run, err);
+    free(params);
+    if (rc) {
+        lost_recorder(s);
+        memset(rec, 0, sizeof *rec);
+        pthread_mutex_unlock(&s->recorder_lock);
+    }
+    return rc;
+}
+
+int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
+                      kd_error *err)
+{
+    http_server *s = rq->server;
+    memset(rec, 0, sizeof *rec);
+    if (!s->options.db)
+        return 0;
+    /* a store known to be down fails the request now, not after matching */
+    char why[256];
+    if (http_store_down(s, why, sizeof why, NULL))
+        return error_set(err, KD_EIO, "the audit store is unavailable: %s", why);
+    http_pending_run *p = calloc(1, sizeof *p);
+    if (p) {
+        p->actor = strdup(http_actor_of(rq));
+        p->source = strdup(source);
+        p->parameters = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
+        p->expected_inputs = (size_t)json_integer_value(json_object_get(parameters, "queries"));
+        p->ix = rq->index->index;
+    }
+    if (!p || !p->actor || !p->source || !p->parameters) {
+        pending_free(p);
+        return error_set(err, KD_ENOMEM, "out of memory");
+    }
+    rec->pending = p;
+    rec->server = s;
+    return 0;
+}
+
+static char *copy_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
+                    const kd_match_result *results, size_t n, kd_error *err)
+{
+    kd_customer customer = {.id = id,
+                            .name = c->names[0],
+                            .birth_date = c->n_dates ? c->dates[0] : NULL,
+                            .country = c->country[0] ? c->country : NULL,
+                            .gender = c->gender,
+                            .schema = c->schema >= 0 ? kd_schema_name((kd_schema)c->schema) : NULL,
+                            .identifier = c->identifier};
+    http_pending_run *p = rec->pending;
+    if (p) {
+        if (p->n_rows == p->cap_rows) {
+            size_t cap = p->cap_rows ? p->cap_rows * 2 : 4;
+            pending_row *rows = realloc(p->rows, cap * sizeof *rows);
+            if (!rows)
+                return error_set(err, KD_ENOMEM, "out of memory");
+            p->rows = rows;
+            p->cap_rows = cap;
+        }
+        pending_row *r = &p->rows[p->n_rows++];
+        *r = (pending_row){row,
+                           copy_or_null(customer.id),
+                           copy_or_null(customer.name),
+                           copy_or_null(customer.birth_date),
+                           copy_or_null(customer.country),
+                           copy_or_null(customer.gender),
+                           copy_or_null(customer.identifier),
+                           customer.schema,
+                           n ? malloc(n * sizeof *results) : NULL,
+                           n};
+        if (n && r->results)
+            memcpy(r->results, results, n * sizeof *results);
+        if ((n && !r->results) || (customer.id && !r->id) || (customer.name && !r->name))
+            return error_set(err, KD_ENOMEM, "out of memory");
+        return 0;
+    }
+    if (!rec->run)
+        return 0;
+    int rc = kd_store_run_add(rec->run, row, &customer, NULL, results, n, NULL, err);
+    if (rc && kd_store_connection_lost(rec->store))
+        http_store_mark_down(rec->server, "the connection to the store was lost");
+    return rc;
+}
+
+int http_record_end(http_recording *rec, bool commit, kd_error *err)
+{
+    http_server *s = rec->server;
+    http_pending_run *p = rec->pending;
+    if (p) {
+        int rc = 0;
+        if (commit) {
+            pthread_mutex_lock(&s->group_lock);
+            enqueue(s, p);
+            while (!p->done)
+                pthread_cond_wait(&s->group_written, &s->group_lock);
+            pthread_mutex_unlock(&s->group_lock);
+            rc = p->rc;
+            if (rc)
+                error_set(err, rc, "%s", p->err.message);
+        }
+        pending_free(p);
+        memset(rec, 0, sizeof *rec);
+        return rc;
+    }
+    if (!rec->store)
+        return 0;
+    int rc = 0;
+    if (commit)
+        rc = kd_store_run_commit(rec->run, NULL, err);
+    else
+        kd_store_run_abort(rec->run);
+    lost_recorder(s);
+    memset(rec, 0, sizeof *rec);
+    pthread_mutex_unlock(&s->recorder_lock);
+    return rc;
+}
+
+void http_record_hand_over(http_recording *rec, http_response *rs)
+{
+    rs->record = rec->pending;
+    memset(rec, 0, sizeof *rec);
+}
