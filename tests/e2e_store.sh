@@ -315,11 +315,63 @@ out=$("$bin" monitor run -i "$tmp/three.kdx" --db "$pdb") || fail "party: monito
 expect_in "$out" ", 0 new alerts" "party: nothing changed, nothing raised"
 
 # --- SQLite ----------------------------------------------------------------------
+# Idempotency-Key: retries (one after another and at once) give the first answer and record
+# one run; the key with another body is 422; a decision retried is kept once.
+idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
+  local db=$1 label=$2; shift 2
+  local sqlcmd=("$@")
+  "$bin" serve -i "$tmp/ofac21.kdx" --db "$db" --listen 127.0.0.1:0 --threads 2 >"$tmp/idem.out" 2>"$tmp/idem.err" &
+  local pid=$! port=
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/idem.out"); [ -n "$port" ] && break; sleep 0.1
+  done
+  local url="http://127.0.0.1:$port" body='{"queries":{"q":{"schema":"Person","properties":{"name":["Oleg Slizhevsky"]}}}}'
+  local before; before=$("${sqlcmd[@]}" "SELECT COUNT(*) FROM runs")
+  post() { curl -s -D "$tmp/idem.h$1" -o "$tmp/idem.b$1" -w '%{http_code}' -H 'Content-Type: application/json' \
+             -H "Idempotency-Key: $2" -d "$3" "$url/match/default"; }
+  expect_eq "$(post 0 "$label-k1" "$body")" 200 "$label: Idempotency-Key: first /match"
+  local tries=()
+  for i in 1 2 3; do post "$i" "$label-k1" "$body" >"$tmp/idem.code$i" & tries+=($!); done; wait "${tries[@]}"
+  for i in 1 2 3; do
+    expect_eq "$(cat "$tmp/idem.code$i")" 200 "$label: Idempotency-Key: retry $i"
+    cmp -s "$tmp/idem.b0" "$tmp/idem.b$i" || fail "$label: Idempotency-Key: retry $i answered otherwise"
+    grep -qi '^Idempotent-Replayed: true' "$tmp/idem.h$i" || fail "$label: Idempotency-Key: retry $i not marked replayed"
+  done
+  grep -qi '^Idempotent-Replayed' "$tmp/idem.h0" && fail "$label: Idempotency-Key: the first answer is marked replayed"
+  expect_eq "$("${sqlcmd[@]}" "SELECT COUNT(*) FROM runs")" "$((before + 1))" "$label: Idempotency-Key: runs recorded for 4 tries"
+  expect_eq "$(post 4 "$label-k1" '{"queries":{"q":{"schema":"Person","properties":{"name":["Eric Badege"]}}}}')" 422 \
+    "$label: Idempotency-Key reused with another body"
+  expect_eq "$(post 5 "$(printf 'k%.0s' $(seq 1 300))" "$body")" 400 "$label: an Idempotency-Key of 300 characters"
+  # two first tries at once with a new key: one run
+  before=$("${sqlcmd[@]}" "SELECT COUNT(*) FROM runs")
+  tries=()
+  for i in 6 7 8 9; do post "$i" "$label-k2" "$body" >/dev/null & tries+=($!); done; wait "${tries[@]}"
+  expect_eq "$("${sqlcmd[@]}" "SELECT COUNT(*) FROM runs")" "$((before + 1))" "$label: Idempotency-Key: 4 first tries at once"
+  # a decision retried
+  local alert; alert=$(curl -s "$url/alerts?limit=1&status=open" | sed -n 's/.*"alerts": *\[{"id": *\([0-9]*\).*/\1/p')
+  if [ -n "$alert" ]; then
+    local decisions; decisions=$("${sqlcmd[@]}" "SELECT COUNT(*) FROM decisions")
+    decide() { curl -s -D "$tmp/idem.dh$1" -o "$tmp/idem.d$1" -w '%{http_code}' -H 'Content-Type: application/json' \
+                 -H "Idempotency-Key: $label-d1" -d "{\"verdict\":\"escalate\",\"reviewer\":\"ana\",\"comment\":\"try $1\"}" \
+                 "$url/alerts/$alert/decision"; }
+    expect_eq "$(decide 1)" 201 "$label: decision with a key"
+    expect_eq "$(decide 1)" 201 "$label: the decision retried answers as the first"
+    grep -qi '^Idempotent-Replayed: true' "$tmp/idem.dh1" || fail "$label: decision retry not marked replayed"
+    expect_eq "$(decide 2)" 422 "$label: the decision's key with another comment"
+    expect_eq "$("${sqlcmd[@]}" "SELECT COUNT(*) FROM decisions")" "$((decisions + 1))" "$label: one decision for the retries"
+  else
+    fail "$label: Idempotency-Key: no open alert to decide ($(curl -s "$url/alerts?limit=1" | head -c 200))"
+  fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, a decision retried kept once"
+}
+
 store_checks "$tmp/kordon.db" sqlite sqlite3 "$tmp/kordon.db"
+idempotency_checks "$tmp/idem.db" sqlite sqlite3 "$tmp/idem.db"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA integrity_check')" ok "sqlite: integrity_check after the crash"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA journal_mode')" wal "sqlite: WAL"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA foreign_key_check' | wc -l)" 0 "sqlite: foreign keys hold"
-expect_eq "$(sqlite3 "$tmp/kordon.db" 'SELECT version FROM kordon_migrations' | tr '\n' ' ')" "1 2 3 " "sqlite: migrations recorded"
+expect_eq "$(sqlite3 "$tmp/kordon.db" 'SELECT version FROM kordon_migrations' | tr '\n' ' ')" "1 2 3 4 " "sqlite: migrations recorded"
 : > "$tmp/not-a-db"; printf 'garbage' > "$tmp/not-a-db"
 "$bin" alerts --db "$tmp/not-a-db" >/dev/null 2>"$tmp/err" && fail "a file that is not a store must be refused"
 expect_in "$(cat "$tmp/err")" "not-a-db" "bad store message names the file"
@@ -349,7 +401,8 @@ else
     "$pg_bin/createdb" -h "$sock" -p "$port" -U kordon kordon || fail "createdb"
     url="postgresql://kordon@/kordon?host=$sock&port=$port"
     store_checks "$url" postgresql "$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -v ON_ERROR_STOP=1 -tAqc
-    expect_eq "$("$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -tAc 'SELECT version FROM kordon_migrations ORDER BY 1' | tr '\n' ' ')" "1 2 3 " \
+    idempotency_checks "$url" postgresql "$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -v ON_ERROR_STOP=1 -tAqc
+    expect_eq "$("$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -tAc 'SELECT version FROM kordon_migrations ORDER BY 1' | tr '\n' ' ')" "1 2 3 4 " \
       "postgresql: migrations recorded once"
     "$bin" alerts --db "postgresql://kordon@/nosuchdb?host=$sock&port=$port" >/dev/null 2>"$tmp/err" && fail "missing database"
     expect_in "$(cat "$tmp/err")" "cannot connect to PostgreSQL" "postgresql: connection error message"

@@ -290,6 +290,7 @@ typedef struct http_response {
      * (http_record_hand_over): the server sends the answer once the
      * recorder thread has committed it, or an error instead */
     struct http_pending_run *record;
+    bool replayed; /* the kept answer of an Idempotency-Key: says so in a header */
 } http_response;
 
 /* Work too long for a network thread (a /scan of megabytes): the handler
@@ -481,6 +482,8 @@ const http_asset *http_asset_find(const char *path);
 
 /* Screening requests recorded as runs in the store (with --db): begin,
  * one add per query, end (commit, or roll back on failure). */
+struct kd_kept_answer;    /* store.h */
+struct http_idempotency;  /* below */
 typedef struct http_pending_run http_pending_run;
 
 typedef struct http_recording {
@@ -499,7 +502,8 @@ void http_recorder_stop(http_server *s);
 /* Queues a pending run (owned from here on) for the recorder thread,
  * which calls done(arg, rc, err) from its own thread once it is written. */
 void http_recorder_submit(http_server *s, struct http_pending_run *run,
-                          void (*done)(void *arg, int rc, const kd_error *err), void *arg);
+                          void (*done)(void *arg, int rc, const kd_error *err, const struct kd_kept_answer *kept),
+                          void *arg);
 /* kd_store_open, keeping the store's state (up, down, backoff). */
 int http_store_open(http_server *s, struct kd_store **out, kd_error *err);
 /* With --db, a screening run. http_record_begin (a /match request): kept
@@ -516,7 +520,23 @@ int http_record_add(http_recording *rec, size_t row, const char *id, const http_
                     const kd_match_result *results, size_t n, kd_error *err);
 int http_record_end(http_recording *rec, bool commit, kd_error *err);
 /* Instead of http_record_end for a run of http_record_begin: hands it to
- * the answer (rs->record), which the server sends once it is recorded. */
-void http_record_hand_over(http_recording *rec, http_response *rs);
+ * the answer (rs->record), which the server sends once it is recorded.
+ * With an Idempotency-Key (idem, or NULL), the answer is kept with the run,
+ * and a run whose key the store already keeps is not written: its kept
+ * answer is sent instead. */
+void http_record_hand_over(http_recording *rec, http_response *rs, const struct http_idempotency *idem);
+
+/* ---- Idempotency-Key (idempotency.c) -------------------------------------- */
+typedef struct http_idempotency {
+    char key[300];            /* route and the client's key; "" without one */
+    char request_sha256[65];  /* of the path and the body */
+} http_idempotency;
+/* Reads the request's Idempotency-Key. True when it answered: a bad key,
+ * the store unreachable, or the answer kept for that key (a retry, or 422
+ * for another request). False: handle the request, and keep its answer
+ * under idem->key when that is set (with --db). */
+bool http_idempotency_check(http_request *rq, http_response *rs, const char *route, http_idempotency *idem);
+/* The kept answer as this request's, or 422 when it was another request's. */
+void http_reply_kept(http_response *rs, const struct kd_kept_answer *kept);
 
 #endif

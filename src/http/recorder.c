@@ -37,8 +37,15 @@ struct http_pending_run {
     bool done;
     /* a request suspended until it is written (http_recorder_submit), or
      * NULL for one waiting in http_record_end */
-    void (*on_done)(void *arg, int rc, const kd_error *err);
+    void (*on_done)(void *arg, int rc, const kd_error *err, const kd_kept_answer *kept);
     void *on_done_arg;
+    /* Idempotency-Key: kept with the run (answer_* is the answer given);
+     * a key the store keeps already means no run, and `kept` is sent */
+    http_idempotency idem;
+    int answer_status;
+    char *answer_body;
+    kd_kept_answer kept;
+    bool replay;
     http_pending_run *next;
 };
 
@@ -61,6 +68,8 @@ static void pending_free(http_pending_run *p)
         free(r->results);
     }
     free(p->rows);
+    free(p->answer_body);
+    free(p->kept.body);
     free(p->actor);
     free(p->source);
     free(p->parameters);
@@ -96,6 +105,19 @@ static int recorder_ready(http_server *s, kd_error *err)
 /* Writes one pending run into the open batch. */
 static int write_pending(kd_store *store, http_pending_run *p, kd_error *err)
 {
+    /* a retry (or its twin in this very group): the first answer stands */
+    if (p->idem.key[0]) {
+        free(p->kept.body);
+        memset(&p->kept, 0, sizeof p->kept);
+        p->replay = false;
+        int rc = kd_store_answer_get(store, p->idem.key, p->idem.request_sha256, &p->kept, err);
+        if (!rc) {
+            p->replay = true;
+            return KD_OK;
+        }
+        if (rc != KD_ENOTFOUND)
+            return rc;
+    }
     kd_run_request req = {KD_RUN_SCREEN, p->actor, p->source, p->parameters, p->expected_inputs, true};
     kd_run *run;
     int rc = kd_store_run_begin(store, &req, p->ix, &run, err);
@@ -109,7 +131,11 @@ static int write_pending(kd_store *store, http_pending_run *p, kd_error *err)
             kd_store_run_abort(run);
         return rc;
     }
-    return kd_store_run_commit(run, NULL, err);
+    rc = kd_store_run_commit(run, NULL, err);
+    if (!rc && p->idem.key[0])
+        rc = kd_store_answer_put(store, p->idem.key, p->idem.request_sha256, p->answer_status, "application/json",
+                                 p->answer_body ? p->answer_body : "", err);
+    return rc;
 }
 
 /* Writes runs in one batch; 0, or the error that spoiled the batch (and
@@ -178,7 +204,7 @@ static void *recorder_main(void *arg)
         for (http_pending_run *p = group, *next; p; p = next) {
             next = p->next;
             if (p->on_done) {
-                p->on_done(p->on_done_arg, p->rc, &p->err);
+                p->on_done(p->on_done_arg, p->rc, &p->err, p->replay ? &p->kept : NULL);
                 pending_free(p);
             } else {
                 p->next = waiting;
@@ -238,7 +264,8 @@ static void enqueue(http_server *s, http_pending_run *p)
 }
 
 void http_recorder_submit(http_server *s, http_pending_run *run,
-                          void (*done)(void *arg, int rc, const kd_error *err), void *arg)
+                          void (*done)(void *arg, int rc, const kd_error *err, const kd_kept_answer *kept),
+                          void *arg)
 {
     run->on_done = done;
     run->on_done_arg = arg;
@@ -387,8 +414,16 @@ int http_record_end(http_recording *rec, bool commit, kd_error *err)
     return rc;
 }
 
-void http_record_hand_over(http_recording *rec, http_response *rs)
+void http_record_hand_over(http_recording *rec, http_response *rs, const http_idempotency *idem)
 {
-    rs->record = rec->pending;
+    http_pending_run *p = rec->pending;
+    if (idem && idem->key[0]) {
+        p->idem = *idem;
+        p->answer_status = rs->status;
+        p->answer_body = rs->body ? strndup(rs->body, rs->body_len) : NULL;
+        if (rs->body && !p->answer_body)
+            p->idem.key[0] = '\0'; /* out of memory: recorded, but not kept for a retry */
+    }
+    rs->record = p;
     memset(rec, 0, sizeof *rec);
 }

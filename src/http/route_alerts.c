@@ -242,6 +242,9 @@ static void list_alerts(http_request *rq, http_response *rs, kd_store *store)
 
 static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t id)
 {
+    http_idempotency idem;
+    if (http_idempotency_check(rq, rs, "decision", &idem))
+        return;
     json_error_t jerr;
     json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
@@ -294,6 +297,13 @@ static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t
                     json_pack("{s:I,s:b,s:o}", "decision_id", (json_int_t)decision, "repeated", repeated, "alert",
                               alert_json(&a)));
     kd_alert_free(&a);
+    /* kept after the decision's own commit: a crash in between leaves a
+     * retry to be "repeated", which records nothing either */
+    if (idem.key[0] && rs->body &&
+        kd_store_answer_put(store, idem.key, idem.request_sha256, rs->status, "application/json", rs->body, &err) &&
+        err.code != KD_EUSAGE)
+        fprintf(stderr, "kordon serve: decision %lld: Idempotency-Key not kept: %s\n", (long long)decision,
+                err.message);
 }
 
 void route_alerts(http_request *rq, http_response *rs, const char *rest)

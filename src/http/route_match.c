@@ -258,6 +258,10 @@ static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t 
 
 void route_match(http_request *rq, http_response *rs, const char *dataset)
 {
+    /* a retry of a request recorded already gets its answer again */
+    http_idempotency idem;
+    if (http_idempotency_check(rq, rs, "match", &idem))
+        return;
     http_filter filter;
     if (http_filter_for(rq, rs, dataset, &filter))
         return;
@@ -390,5 +394,5 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     }
     http_reply_json(rs, 200, json_pack("{s:o,s:I}", "responses", responses, "limit", (json_int_t)limit));
     if (hand_over)
-        http_record_hand_over(&rec, rs);
+        http_record_hand_over(&rec, rs, &idem);
 }

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE /* POLLRDHUP */
 #include "http_internal.h"
 #include "store/store.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,6 +91,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, htt
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location);
     if (rs->batch_size[0])
         MHD_add_response_header(r, "x-batch-size", rs->batch_size);
+    if (rs->replayed)
+        MHD_add_response_header(r, "Idempotent-Replayed", "true");
     if (rs->status == 401)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (rs->status == 503 && rs->retry_after[0])
@@ -98,7 +101,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, htt
     const char *origin = http_guard_cors_origin(ctx->server, c);
     if (origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
-        MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Location, x-batch-size, X-Kordon-Index");
+        MHD_add_response_header(r, "Access-Control-Expose-Headers",
+                                "ETag, Location, x-batch-size, X-Kordon-Index, Idempotent-Replayed");
     }
     MHD_add_response_header(r, "Vary", "Origin");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -212,9 +216,11 @@ static enum MHD_Result defer(struct MHD_Connection *c, request_context *ctx, htt
 
 /* The recorder thread's word on a run: the answer stands, or becomes the
  * reason it could not be recorded (nothing is answered unrecorded). */
-static void recorded(void *arg, int rc, const kd_error *err)
+static void recorded(void *arg, int rc, const kd_error *err, const kd_kept_answer *kept)
 {
     request_context *ctx = arg;
+    if (!rc && kept) /* a retry of a request recorded already */
+        http_reply_kept(&ctx->job_answer, kept);
     if (rc) {
         free(ctx->job_answer.body);
         memset(&ctx->job_answer, 0, sizeof ctx->job_answer);

@@ -183,6 +183,24 @@ int kd_store_allow(kd_store *s, const char *customer_id, const char *entity_id,
                    const char *entity_hash, bool allowed, const char *actor, const char *reason,
                    kd_error *err);
 
+/* ---- idempotency keys ------------------------------------------------------
+ * The answer a request got, kept by its route and Idempotency-Key, so that
+ * a retry gets the same answer and records nothing new. */
+typedef struct kd_kept_answer {
+    int status;
+    char content_type[64];
+    char *body; /* owned: free() */
+    bool other_request; /* the key was used for another request (request_sha256 differs) */
+} kd_kept_answer;
+
+/* The answer kept for key; KD_ENOTFOUND when there is none. */
+int kd_store_answer_get(kd_store *s, const char *key, const char *request_sha256, kd_kept_answer *out,
+                        kd_error *err);
+/* Keeps an answer (in the caller's transaction or batch, if one is open).
+ * A key kept already fails with KD_EUSAGE. */
+int kd_store_answer_put(kd_store *s, const char *key, const char *request_sha256, int status,
+                        const char *content_type, const char *body, kd_error *err);
+
 /* ---- monitoring ---------------------------------------------------------- */
 /* Adds customers, or updates them by id. Every customer needs an id and a
  * name. */
