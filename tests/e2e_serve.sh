@@ -312,6 +312,9 @@ expect_status 304 GET /catalog -H "If-None-Match: $etag"
 which=$(sed -n 's/^X-Kordon-Index: *\(.*\)\r$/\1/Ip' "$tmp/headers")
 case "$which" in "${etag//\"/}; generation="[0-9]*"; built_at="[0-9]*) ;;
   *) fail "/catalog: X-Kordon-Index \"$which\" does not name the index (ETag $etag)";; esac
+# and /match says it in its JSON too
+expect_status 200 POST /match/default -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
+[ "\"$(json 'd["index"]["etag"]' <"$tmp/body")\"" = "$etag" ] || fail "/match: index $(json 'd.get("index")' <"$tmp/body") is not the catalog's $etag"
 expect_status 200 GET /algorithms
 [ "$(json 'd["best"]' <"$tmp/body")" = kordon-v1 ] || fail "/algorithms: best"
 expect_status 200 GET /reconcile/default
@@ -385,7 +388,7 @@ for _ in $(seq 1 100); do [ "$(status GET /readyz)" = 200 ] && break; sleep 0.2;
 expect_status 200 GET /readyz
 
 # ---- API keys ------------------------------------------------------------------
-printf '# keys\nsecret-one-0123456789\n  secret-two-0123456789  \n' >"$tmp/keys"
+printf '# keys\nsecret-one-0123456789\n  secret-two-0123456789  \nsecret-admin-0123456789 admin\n' >"$tmp/keys"
 start_server keys -i "$index" --api-key-file "$tmp/keys" --quiet
 expect_status 200 GET /healthz
 expect_status 401 GET /catalog
@@ -395,9 +398,21 @@ expect_status 200 GET /catalog -H 'Authorization: Bearer secret-one-0123456789'
 expect_status 200 GET /catalog -H 'Authorization: ApiKey secret-two-0123456789'
 expect_status 200 GET /catalog -H 'X-API-Key: secret-two-0123456789'
 expect_status 401 POST /match/default -d '{"queries": {}}'
-KORDON_API_KEYS=key-one-0123456789,key-two-0123456789 start_server envkeys -i "$index" --quiet
+# /admin/* needs the admin scope; an admin key is also a client's
+expect_status 403 POST /admin/reload -H 'Authorization: Bearer secret-one-0123456789'
+grep -q "admin scope" "$tmp/body" || fail "/admin/reload with a client key: $(cat "$tmp/body")"
+expect_status 200 POST /admin/reload -H 'Authorization: Bearer secret-admin-0123456789'
+expect_status 200 GET /catalog -H 'Authorization: Bearer secret-admin-0123456789'
+printf 'secret-odd-0123456789 root\n' >"$tmp/badkeys"
+"$bin" serve -i "$index" --listen 127.0.0.1:0 --api-key-file "$tmp/badkeys" >/dev/null 2>"$tmp/badkeys.err" &&
+  fail "a key with an unknown scope must stop the start"
+grep -q 'badkeys:1: after an API key only the scope "admin" may follow' "$tmp/badkeys.err" ||
+  fail "unknown scope message: $(cat "$tmp/badkeys.err")"
+KORDON_API_KEYS=key-one-0123456789,key-two-0123456789 KORDON_ADMIN_KEYS=key-adm-0123456789 start_server envkeys -i "$index" --quiet
 expect_status 403 GET /readyz -H 'X-API-Key: key-three-0123456789'
 expect_status 200 GET /readyz -H 'X-API-Key: key-two-0123456789'
+expect_status 403 POST /admin/reload -H 'X-API-Key: key-two-0123456789'
+expect_status 200 POST /admin/reload -H 'X-API-Key: key-adm-0123456789'
 
 # ---- graceful shutdown: a request in flight completes ---------------------------
 url=$main_url

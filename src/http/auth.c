@@ -13,8 +13,10 @@
 #define KEY_MIN_BYTES 16
 
 /* Adds the key in key[0..n) once trimmed; blank lines and '#' comments are
- * skipped. where names the source for messages ("keys.txt:3"). */
-static int keys_add(http_server *s, const char *key, size_t n, const char *where, kd_error *err)
+ * skipped. A key may be followed by its scope, "admin": such a key may also
+ * use the admin routes (reloading the index); admin (from KORDON_ADMIN_KEYS) says
+ * so for every key. where names the source for messages ("keys.txt:3"). */
+static int keys_add(http_server *s, const char *key, size_t n, bool admin, const char *where, kd_error *err)
 {
     while (n && (key[n - 1] == ' ' || key[n - 1] == '\t' || key[n - 1] == '\r'))
         n--;
@@ -24,6 +26,20 @@ static int keys_add(http_server *s, const char *key, size_t n, const char *where
     }
     if (!n || *key == '#')
         return 0;
+    /* "KEY admin": the key, then its scope */
+    size_t k = 0;
+    while (k < n && key[k] != ' ' && key[k] != '\t')
+        k++;
+    if (k < n) {
+        const char *scope = key + k;
+        size_t left = n - k;
+        while (left && (*scope == ' ' || *scope == '\t'))
+            scope++, left--;
+        if (left != 5 || memcmp(scope, "admin", 5) != 0)
+            return error_set(err, KD_EUSAGE, "%s: after an API key only the scope \"admin\" may follow", where);
+        admin = true;
+        n = k;
+    }
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)key[i] <= ' ' || key[i] == 0x7f)
             return error_set(err, KD_EUSAGE, "%s: an API key may not contain spaces or control characters",
@@ -35,6 +51,11 @@ static int keys_add(http_server *s, const char *key, size_t n, const char *where
     if (!grown)
         return error_set(err, KD_ENOMEM, "out of memory");
     s->api_keys = grown;
+    bool *scopes = realloc(s->api_key_admin, (s->n_api_keys + 1) * sizeof *scopes);
+    if (!scopes)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    s->api_key_admin = scopes;
+    scopes[s->n_api_keys] = admin;
     if (!(s->api_keys[s->n_api_keys] = strndup(key, n)))
         return error_set(err, KD_ENOMEM, "out of memory");
     s->n_api_keys++;
@@ -60,7 +81,7 @@ int http_keys_load(http_server *s, kd_error *err)
             if (memchr(line, '\0', (size_t)len))
                 rc = error_set(err, KD_EUSAGE, "%s: a NUL byte in the API key file", where);
             else
-                rc = keys_add(s, line, strcspn(line, "\n"), where, err);
+                rc = keys_add(s, line, strcspn(line, "\n"), false, where, err);
         }
         if (!rc && ferror(f))
             rc = error_set(err, KD_EIO, "%s: cannot read the API key file: %s", file, strerror(errno));
@@ -70,14 +91,17 @@ int http_keys_load(http_server *s, kd_error *err)
             rc = error_set(err, KD_EUSAGE, "%s: no API keys in the file", file);
         return rc;
     }
-    const char *env = getenv("KORDON_API_KEYS");
-    for (size_t number = 1; env && *env; number++) {
-        size_t n = strcspn(env, ",");
-        snprintf(where, sizeof where, "KORDON_API_KEYS, key %zu", number);
-        int rc = keys_add(s, env, n, where, err);
-        if (rc)
-            return rc;
-        env += n + (env[n] == ',');
+    static const char *const vars[] = {"KORDON_API_KEYS", "KORDON_ADMIN_KEYS"};
+    for (size_t v = 0; v < 2; v++) {
+        const char *env = getenv(vars[v]);
+        for (size_t number = 1; env && *env; number++) {
+            size_t n = strcspn(env, ",");
+            snprintf(where, sizeof where, "%s, key %zu", vars[v], number);
+            int rc = keys_add(s, env, n, v == 1, where, err);
+            if (rc)
+                return rc;
+            env += n + (env[n] == ',');
+        }
     }
     return 0;
 }
@@ -95,8 +119,9 @@ static bool key_equal(const char *a, const char *b)
 /* 0 allowed, 401 no key, 403 wrong key. Keys come as "Authorization:
  * Bearer K", "Authorization: ApiKey K" (OpenSanctions' hosted API) or
  * "X-API-Key: K". */
-int http_key_check(http_server *s, struct MHD_Connection *c)
+int http_key_check(http_server *s, struct MHD_Connection *c, bool *admin)
 {
+    *admin = !s->n_api_keys; /* without keys the server is open (on loopback, or told so) */
     if (!s->n_api_keys)
         return 0;
     const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
@@ -114,8 +139,11 @@ int http_key_check(http_server *s, struct MHD_Connection *c)
     if (!key)
         return 401;
     bool ok = false;
-    for (size_t i = 0; i < s->n_api_keys; i++)
-        ok |= key_equal(key, s->api_keys[i]);
+    for (size_t i = 0; i < s->n_api_keys; i++) {
+        bool same = key_equal(key, s->api_keys[i]);
+        ok |= same;
+        *admin |= same && s->api_key_admin[i];
+    }
     return ok ? 0 : 403;
 }
 

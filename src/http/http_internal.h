@@ -177,6 +177,7 @@ struct http_server {
     live live;
     metrics metrics;
     char **api_keys;
+    bool *api_key_admin;        /* per key: may use the admin routes */
     size_t n_api_keys;
     FILE *access_log;
     bool own_access_log;
@@ -255,7 +256,7 @@ double http_now(void); /* monotonic seconds */
 
 /* API keys (auth.c): loads them from the options; 0, 401 or 403. */
 int http_keys_load(http_server *s, kd_error *err);
-int http_key_check(http_server *s, struct MHD_Connection *c);
+int http_key_check(http_server *s, struct MHD_Connection *c, bool *admin);
 /* Routing (router.c); http_dispatch is declared with the request type. */
 http_route_id http_route_classify(const char *path);
 /* Every query-string key and value is valid UTF-8 (request.c). */

@@ -392,7 +392,13 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         http_reply_error(rs, status, "%s", why);
         return;
     }
-    http_reply_json(rs, 200, json_pack("{s:o,s:I}", "responses", responses, "limit", (json_int_t)limit));
+    /* which index answered, as X-Kordon-Index says: kept with the answer
+     * (Idempotency-Key) and comparable across replicas */
+    const live_index *li = rq->index;
+    json_t *which = json_pack("{s:s%,s:I,s:s}", "etag", li->etag + 1, strlen(li->etag) >= 2 ? strlen(li->etag) - 2 : 0,
+                              "generation", (json_int_t)li->generation, "built_at", kd_index_built_at(li->index));
+    http_reply_json(rs, 200, json_pack("{s:o,s:I,s:o}", "responses", responses, "limit", (json_int_t)limit, "index",
+                                       which ? which : json_null()));
     if (hand_over)
         http_record_hand_over(&rec, rs, &idem);
 }

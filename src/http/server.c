@@ -297,14 +297,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ctx->discard_body = g.discard_body;
         if (strcmp(method, "OPTIONS") == 0)
             return preflight(c, ctx);
-        bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB;
-        int denied = open ? 0 : http_key_check(s, c);
-        if (denied) {
+        bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB, admin = false;
+        int denied = open ? 0 : http_key_check(s, c, &admin);
+        /* the admin routes (swapping the index every replica serves) needs a key
+         * of the admin scope, not any client's */
+        bool not_admin = !denied && ctx->route == ROUTE_ADMIN && !admin;
+        if (denied || not_admin) {
             /* nobody reads the body of a refused request */
             ctx->close = g.has_body;
-            return reply_now(c, ctx, denied,
-                             denied == 401 ? "Missing API key: send \"Authorization: Bearer <key>\"."
-                                           : "Invalid API key.");
+            return reply_now(c, ctx, not_admin ? 403 : denied,
+                             not_admin          ? "This route needs an API key of the admin scope."
+                             : denied == 401    ? "Missing API key: send \"Authorization: Bearer <key>\"."
+                                                : "Invalid API key.");
         }
         return MHD_YES;
     }
@@ -521,6 +525,7 @@ static void server_free(http_server *s)
     for (size_t i = 0; i < s->n_api_keys; i++)
         free(s->api_keys[i]);
     free(s->api_keys);
+    free(s->api_key_admin);
     if (s->own_access_log && s->access_log)
         fclose(s->access_log);
     live_destroy(&s->live);
