@@ -362,6 +362,11 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   else
     fail "$label: Idempotency-Key: no open alert to decide ($(curl -s "$url/alerts?limit=1" | head -c 200))"
   fi
+  # the store's metrics: up, runs written by the recorder thread in groups, their latency
+  curl -s "$url/metrics" >"$tmp/idem.metrics"
+  grep -q '^kordon_store_up 1$' "$tmp/idem.metrics" || fail "$label: /metrics: kordon_store_up"
+  grep -q '^kordon_recorded_runs_total{result="ok"} [1-9]' "$tmp/idem.metrics" || fail "$label: /metrics: recorded runs"
+  grep -q '^kordon_record_group_seconds_count [1-9]' "$tmp/idem.metrics" || fail "$label: /metrics: group latency"
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, a decision retried kept once"
 }
@@ -429,6 +434,7 @@ else
     expect_eq "$answered" 0 "postgresql down: /match answered (unrecorded) while the store was down"
     expect_eq "$(curl -s -o "$tmp/pgready.json" -w '%{http_code}' "$surl/readyz")" 503 "postgresql down: /readyz"
     expect_in "$(cat "$tmp/pgready.json")" '"store unavailable"' "postgresql down: /readyz says why"
+    expect_in "$(curl -s "$surl/metrics")" "kordon_store_up 0" "postgresql down: /metrics kordon_store_up"
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -o \
       "-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port" start >/dev/null
     before=$(runs_now)
@@ -440,6 +446,7 @@ else
     [ -n "$ok" ] || fail "postgresql back: /readyz did not recover without a restart of the server"
     expect_eq "$(match)" 200 "postgresql back: /match"
     expect_eq "$(runs_now)" "$((before + 1))" "postgresql back: the answered /match is recorded"
+    expect_in "$(curl -s "$surl/metrics")" "kordon_store_outages_total 1" "postgresql back: /metrics counts the outage"
     expect_in "$(cat "$tmp/pgserve.err")" "audit store is unavailable" "postgresql restart: the server log says so"
     kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null
     echo "postgresql restart: 503 while down, /readyz 503 then 200, recording again without a restart"

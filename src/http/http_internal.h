@@ -30,6 +30,7 @@ typedef struct http_pool {
 void http_pool_init(http_pool *p);
 void *http_pool_take(http_pool *p);            /* NULL when empty */
 bool http_pool_give(http_pool *p, void *item); /* false: not kept, free it yourself */
+size_t http_pool_size(http_pool *p);            /* idle items */
 /* Frees every idle item with free_item, then the pool. */
 void http_pool_destroy(http_pool *p, void (*free_item)(void *));
 
@@ -153,13 +154,23 @@ typedef struct metrics {
     atomic_ulong buckets[ROUTE_COUNT][METRICS_BUCKETS + 1];
     atomic_ulong duration_us[ROUTE_COUNT];
     atomic_ulong reloads, reload_failures;
+    /* the audit store (--db): what the recorder thread wrote, how long a
+     * group took to be durable, how often the store went away */
+    atomic_ulong record_groups, record_runs, record_failed_runs;
+    atomic_ulong record_buckets[METRICS_BUCKETS + 1];
+    atomic_ulong record_us;
+    atomic_ulong store_outages;
 } metrics;
 
 void metrics_record(metrics *m, http_route_id route, int status, double seconds);
+/* One group of runs written (recorder.c): its size, failures, duration. */
+void metrics_record_group(metrics *m, size_t runs, size_t failed, double seconds);
 /* A label value with Prometheus' escapes. */
 void metrics_append_label(buf *out, const char *s);
 /* Appends the Prometheus text exposition. */
 void metrics_render(const metrics *m, live_index *g, buf *out);
+/* The audit store's metrics, when the server keeps one. */
+void metrics_render_store(const metrics *m, http_server *s, buf *out);
 
 /* ---- requests and responses ------------------------------------------- */
 

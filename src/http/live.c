@@ -292,6 +292,14 @@ void *http_pool_take(http_pool *p)
     return item;
 }
 
+size_t http_pool_size(http_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    size_t n = p->n;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
 bool http_pool_give(http_pool *p, void *item)
 {
     bool kept = false;

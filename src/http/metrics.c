@@ -33,6 +33,57 @@ void metrics_record(metrics *m, http_route_id route, int status, double seconds)
     atomic_fetch_add(&m->duration_us[route], (unsigned long)(seconds * 1e6));
 }
 
+void metrics_record_group(metrics *m, size_t runs, size_t failed, double seconds)
+{
+    atomic_fetch_add(&m->record_groups, 1);
+    atomic_fetch_add(&m->record_runs, runs);
+    atomic_fetch_add(&m->record_failed_runs, failed);
+    size_t b = 0;
+    while (b < METRICS_BUCKETS && seconds > bounds[b])
+        b++;
+    atomic_fetch_add(&m->record_buckets[b], 1);
+    atomic_fetch_add(&m->record_us, (unsigned long)(seconds * 1e6));
+}
+
+/* The store's part, when the server keeps one. */
+static void render_store(const metrics *m, http_server *s, buf *out)
+{
+    bool down = http_store_down(s, NULL, 0, NULL);
+    buf_printf(out, "# HELP kordon_store_up 1 when the audit store answers (0 while requests that need it get 503).\n"
+                    "# TYPE kordon_store_up gauge\nkordon_store_up %d\n"
+                    "# HELP kordon_store_outages_total Times the audit store stopped answering.\n"
+                    "# TYPE kordon_store_outages_total counter\nkordon_store_outages_total %lu\n"
+                    "# HELP kordon_store_idle_connections Pooled store connections waiting for a request.\n"
+                    "# TYPE kordon_store_idle_connections gauge\nkordon_store_idle_connections %zu\n",
+               !down, atomic_load(&m->store_outages), http_pool_size(&s->stores));
+    unsigned long runs = atomic_load(&m->record_runs), failed = atomic_load(&m->record_failed_runs);
+    buf_printf(out, "# HELP kordon_recorded_runs_total Screening runs of /match written by the recorder thread, "
+                    "and those that could not be.\n"
+                    "# TYPE kordon_recorded_runs_total counter\n"
+                    "kordon_recorded_runs_total{result=\"ok\"} %lu\n"
+                    "kordon_recorded_runs_total{result=\"failed\"} %lu\n"
+                    "# HELP kordon_record_groups_total Transactions the recorder thread committed (group commit).\n"
+                    "# TYPE kordon_record_groups_total counter\nkordon_record_groups_total %lu\n",
+               runs - failed, failed, atomic_load(&m->record_groups));
+    buf_append_str(out, "# HELP kordon_record_group_seconds Time to write and commit one group of runs.\n"
+                        "# TYPE kordon_record_group_seconds histogram\n");
+    unsigned long cumulative = 0;
+    for (size_t b = 0; b < METRICS_BUCKETS; b++) {
+        cumulative += atomic_load(&m->record_buckets[b]);
+        buf_printf(out, "kordon_record_group_seconds_bucket{le=\"%g\"} %lu\n", bounds[b], cumulative);
+    }
+    cumulative += atomic_load(&m->record_buckets[METRICS_BUCKETS]);
+    buf_printf(out, "kordon_record_group_seconds_bucket{le=\"+Inf\"} %lu\n"
+                    "kordon_record_group_seconds_sum %.6f\nkordon_record_group_seconds_count %lu\n",
+               cumulative, (double)atomic_load(&m->record_us) / 1e6, cumulative);
+}
+
+void metrics_render_store(const metrics *m, http_server *s, buf *out)
+{
+    if (s->options.db)
+        render_store(m, s, out);
+}
+
 void metrics_render(const metrics *m, live_index *g, buf *out)
 {
     buf_append_str(out, "# HELP kordon_http_requests_total HTTP requests by route and status.\n"

@@ -162,6 +162,7 @@ static int write_batch(http_server *s, http_pending_run *first, http_pending_run
  * on its own, so that one bad run fails only its own request. */
 static void write_group(http_server *s, http_pending_run *group)
 {
+    double started = http_now();
     pthread_mutex_lock(&s->recorder_lock);
     kd_error err = {0};
     http_pending_run *failed;
@@ -178,6 +179,10 @@ static void write_group(http_server *s, http_pending_run *group)
     }
     lost_recorder(s);
     pthread_mutex_unlock(&s->recorder_lock);
+    size_t runs = 0, not_written = 0;
+    for (http_pending_run *p = group; p; p = p->next)
+        runs++, not_written += p->rc != 0;
+    metrics_record_group(&s->metrics, runs, not_written, http_now() - started);
 }
 
 static void *recorder_main(void *arg)

@@ -25,8 +25,10 @@ void http_store_mark_down(http_server *s, const char *why)
     int64_t now = now_ms();
     pthread_mutex_lock(&s->store_state_lock);
     bool was_up = s->store_down_since_ms == 0;
-    if (was_up)
+    if (was_up) {
         s->store_down_since_ms = now;
+        atomic_fetch_add(&s->metrics.store_outages, 1);
+    }
     s->store_backoff_ms = s->store_backoff_ms ? s->store_backoff_ms * 2 : 250;
     if (s->store_backoff_ms > 5000)
         s->store_backoff_ms = 5000;

@@ -142,6 +142,7 @@ void http_dispatch(http_request *rq, http_response *rs, http_route_id route)
         }
         buf out = {0};
         metrics_render(&s->metrics, rq->index, &out);
+        metrics_render_store(&s->metrics, s, &out);
         status_render_metrics(&s->options, rq->index, &out);
         http_reply_text(rs, 200, "text/plain; version=0.0.4", out.data, out.len);
         return;
