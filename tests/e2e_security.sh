@@ -83,7 +83,7 @@ expect 403 "a POST from a foreign Origin" -X POST "$url/match/default" -H 'Origi
 grep -q -- '--cors-origin https://evil.example' "$tmp/body" || fail "403 says how to allow the origin: $(cat "$tmp/body")"
 expect 403 "a GET from a foreign Origin" -H 'Origin: https://evil.example' "$url/alerts"
 expect 200 "a POST from the server's own page" -X POST "$url/match/default" -H "Origin: $url" \
-  -H 'Content-Type: application/json' -d '{"queries": {}}'
+  -H 'Content-Type: application/json' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
 # an alert to aim at
 curl -s -o /dev/null -X POST "$url/match/default" -H 'Content-Type: application/json' \
   -d '{"queries": {"q": {"id": "c1", "schema": "Person", "properties": {"name": ["Evgeny Primakov"]}}}}'

@@ -230,6 +230,11 @@ expect_status 404 POST /match/no_such_dataset -d '{"queries": {}}'
 expect_status 400 POST '/match/default?algorithm=magic' -d '{"queries": {}}'
 expect_status 400 POST '/match/default?limit=0' -d '{"queries": {}}'
 expect_status 400 POST '/match/default?threshold=abc' -d '{"queries": {}}'
+expect_status 400 POST /match/default -d '{"queries": {}}'
+[ "$(json 'd["detail"]' <"$tmp/body")" = "No queries provided." ] || fail "empty queries: $(cat "$tmp/body")"
+expect_status 200 POST '/match/default?threshold=1.5&algorithm=BEST' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
+[ "$(json 'd["responses"]["q"]["total"]["value"]' <"$tmp/body")" = 0 ] || fail "threshold 1.5 matches nothing"
+expect_status 200 GET /manifest
 expect_status 400 POST /match/default -d '{"queries": {}, "config": {"fuzzy": true}}'
 expect_status 400 POST /match/default -d "{\"queries\": {$(for i in 1 2 3 4 5 6; do printf '"q%d": {"schema": "Person", "properties": {"name": ["a b"]}},' $i; done | sed 's/,$//')}}"
 printf '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Ev\xffgeny"]}}}}' >"$tmp/bad-utf8.json"

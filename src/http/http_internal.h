@@ -339,6 +339,9 @@ size_t http_args(const http_request *rq, const char *key, const char **out, size
  * it is not one. Absent → *out = fallback. */
 int http_arg_int(const http_request *rq, http_response *rs, const char *key, long fallback,
                  long lo, long hi, long *out);
+/* Any finite number (yente takes any float for /match's threshold and
+ * cutoff: above 1, nothing matches). */
+int http_arg_finite(const http_request *rq, http_response *rs, const char *key, double fallback, double *out);
 int http_arg_double(const http_request *rq, http_response *rs, const char *key, double fallback,
                     double *out);
 /* A matcher of the request's index generation, or NULL after replying 500. */

@@ -4,6 +4,7 @@
 #include "http_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -116,6 +117,22 @@ int http_arg_int(const http_request *rq, http_response *rs, const char *key, lon
         return -1;
     }
     *out = n;
+    return 0;
+}
+
+int http_arg_finite(const http_request *rq, http_response *rs, const char *key, double fallback, double *out)
+{
+    const char *v = http_arg(rq, key);
+    *out = fallback;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    double d = strtod(v, &end);
+    if (*end || !isfinite(d)) {
+        http_reply_error(rs, 400, "%s: expected a number", key);
+        return -1;
+    }
+    *out = d;
     return 0;
 }
 

@@ -269,8 +269,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     long limit;
     double threshold, cutoff;
     if (http_arg_int(rq, rs, "limit", 5, 1, HTTP_MATCH_LIMIT, &limit) ||
-        http_arg_double(rq, rs, "threshold", KD_MATCH_THRESHOLD, &threshold) ||
-        http_arg_double(rq, rs, "cutoff", 0.0, &cutoff))
+        http_arg_finite(rq, rs, "threshold", KD_MATCH_THRESHOLD, &threshold) ||
+        http_arg_finite(rq, rs, "cutoff", 0.0, &cutoff))
         return;
     const char *algorithm = http_arg(rq, "algorithm");
     if (algorithm && *algorithm && !http_algorithm_known(algorithm)) {
@@ -292,6 +292,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_t *queries = json_is_object(body) ? json_object_get(body, "queries") : NULL;
     if (!status && !json_is_object(queries))
         status = (snprintf(why, sizeof why, "queries: field required (an object of named queries)"), 422);
+    if (!status && json_object_size(queries) == 0)
+        status = (snprintf(why, sizeof why, "No queries provided."), 400); /* as yente says it */
     if (!status && json_object_size(queries) > rq->options->max_queries)
         status = (snprintf(why, sizeof why, "Too many queries: %zu, at most %zu per request",
                            json_object_size(queries), rq->options->max_queries),

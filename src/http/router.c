@@ -39,6 +39,8 @@ http_route_id http_route_classify(const char *path)
         {"/scan", ROUTE_SCAN},         {"/screen", ROUTE_SCREEN},       {"/openapi.json", ROUTE_OPENAPI},
         {"/admin", ROUTE_ADMIN},       {"/alerts", ROUTE_ALERTS},       {"/audit", ROUTE_AUDIT},
         {"/resolve", ROUTE_RESOLVE},
+        /* yente's older name for the catalog, still answered there */
+        {"/manifest", ROUTE_CATALOG},
     };
     for (size_t i = 0; i < KD_ARRAY_LEN(table); i++)
         if (under(path, table[i].prefix))

@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 json_t *http_entity_datasets(const kd_index *ix, size_t entity)
 {
@@ -221,14 +222,15 @@ void route_catalog(http_request *rq, http_response *rs)
 /* yente's algorithm names are accepted so its clients work unchanged; all
  * of them select kordon's one scorer, which /algorithms says. */
 static const char *const algorithm_aliases[] = {"best", "logic-v2", "logic-v1", "name-based",
-                                                 "name-qualified", "regression-v1", "regression-v2"};
+                                                 "name-qualified", "regression-v1", "regression-v2", "ofac"};
 
+/* Case aside, as yente reads them (name.lower()). */
 bool http_algorithm_known(const char *name)
 {
-    if (strcmp(name, "kordon-v1") == 0)
+    if (strcasecmp(name, "kordon-v1") == 0)
         return true;
     for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++)
-        if (strcmp(name, algorithm_aliases[i]) == 0)
+        if (strcasecmp(name, algorithm_aliases[i]) == 0)
             return true;
     return false;
 }
