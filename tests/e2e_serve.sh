@@ -374,7 +374,7 @@ old=$(curl -s "$url/catalog" | json 'len(d["datasets"])')
 for _ in $(seq 1 100); do
   n=$(curl -s "$url/catalog" | json 'len(d["datasets"])'); [ "$n" != "$old" ] && break; sleep 0.2
 done
-[ "$n" = 2 ] || fail "watch: catalog still has $n datasets after the index was replaced (was $old)"
+[ "$n" = 3 ] || fail "watch: catalog still has $n datasets after the index was replaced (was $old; now one list, default and sanctions)"
 cp "$index" "$tmp/live2.kdx" && mv "$tmp/live2.kdx" "$tmp/live.kdx" && kill -HUP "$pid"
 for _ in $(seq 1 100); do
   n=$(curl -s "$url/catalog" | json 'len(d["datasets"])'); [ "$n" = "$old" ] && break; sleep 0.2

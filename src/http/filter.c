@@ -10,14 +10,23 @@ static bool dataset_known(const kd_index *ix, const char *dataset)
 {
     if (strcmp(dataset, "default") == 0)
         return true;
+    bool sanctions = strcmp(dataset, HTTP_SANCTIONS_COLLECTION) == 0;
     size_t n = kd_index_dataset_count(ix);
     for (size_t i = 0; i < n; i++) {
         kd_dataset_info d;
         kd_index_dataset(ix, i, &d);
-        if (strcmp(d.name, dataset) == 0)
+        if (sanctions ? http_sanctions_dataset(d.name) : strcmp(d.name, dataset) == 0)
             return true;
     }
     return false;
+}
+
+/* Whether a dataset of the index is in the URL's scope: itself, or one of
+ * the official sanctions lists for the "sanctions" collection. */
+static bool in_scope_of(const char *scope, const char *dataset)
+{
+    return strcmp(scope, HTTP_SANCTIONS_COLLECTION) == 0 ? http_sanctions_dataset(dataset)
+                                                         : strcmp(dataset, scope) == 0;
 }
 
 int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
@@ -101,7 +110,7 @@ int http_filter_accept(void *context, size_t entity)
             if (in_list(d.name, f->exclude, f->n_exclude))
                 return 0;
             included |= in_list(d.name, f->include, f->n_include);
-            in_scope |= f->scope && strcmp(d.name, f->scope) == 0;
+            in_scope |= f->scope && in_scope_of(f->scope, d.name);
         }
         if (!included || !in_scope)
             return 0;

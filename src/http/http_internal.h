@@ -407,6 +407,14 @@ int http_json_strings(json_t *value, const char **out, int max);
 #define HTTP_FILTER_MAX 32
 #define HTTP_FILTER_MAX_IDS 50
 
+/* yente's collection of the sanctions lists (OpenSanctions' "sanctions"):
+ * here, the datasets read from an official sanctions list's own format
+ * (UN, OFAC, EU, UK, Canada) — not FtM or CSV files of other kinds. */
+#define HTTP_SANCTIONS_COLLECTION "sanctions"
+bool http_sanctions_dataset(const char *name);
+/* The human title of a dataset (its name when kordon knows no better). */
+const char *http_dataset_title(const char *name);
+
 typedef struct http_filter {
     const kd_index *ix;
     const char *scope;          /* the dataset in the URL; NULL for "default" */

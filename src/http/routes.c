@@ -142,11 +142,9 @@ void route_entities(http_request *rq, http_response *rs, const char *id)
 
 /* ---- /catalog -------------------------------------------------------------- */
 
-static const char *dataset_title(const char *name)
-{
-    static const struct {
-        const char *name, *title;
-    } titles[] = {
+static const struct {
+    const char *name, *title;
+} official_lists[] = {
         {"un_sc_sanctions", "UN Security Council Consolidated Sanctions List"},
         {"us_ofac_sdn", "US OFAC Specially Designated Nationals (SDN) List"},
         {"us_ofac_cons", "US OFAC Consolidated (non-SDN) Sanctions List"},
@@ -154,11 +152,19 @@ static const char *dataset_title(const char *name)
         {"eu_fsf", "EU Financial Sanctions Files (FSF)"},
         {"gb_hmt_sanctions", "UK HM Treasury Consolidated List"},
         {"ca_dfatd_sema_sanctions", "Canadian Special Economic Measures Act sanctions"},
-    };
-    for (size_t i = 0; i < KD_ARRAY_LEN(titles); i++)
-        if (strcmp(titles[i].name, name) == 0)
-            return titles[i].title;
+};
+
+const char *http_dataset_title(const char *name)
+{
+    for (size_t i = 0; i < KD_ARRAY_LEN(official_lists); i++)
+        if (strcmp(official_lists[i].name, name) == 0)
+            return official_lists[i].title;
     return name;
+}
+
+bool http_sanctions_dataset(const char *name)
+{
+    return http_dataset_title(name) != name;
 }
 
 void route_catalog(http_request *rq, http_response *rs)
@@ -188,7 +194,7 @@ void route_catalog(http_request *rq, http_response *rs)
         all_entities += d.entity_count;
         all_targets += targets;
         json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:[]}", "name", d.name, "title",
-                              dataset_title(d.name), "type", "source", "version", d.version,
+                              http_dataset_title(d.name), "type", "source", "version", d.version,
                               "updated_at", d.newest_date && *d.newest_date ? d.newest_date : kd_index_built_at(ix),
                               "entity_count", (json_int_t)d.entity_count, "target_count",
                               (json_int_t)targets, "children");
@@ -210,6 +216,30 @@ void route_catalog(http_request *rq, http_response *rs)
                                     "children", children));
     json_object_set_new(json_array_get(datasets, json_array_size(datasets) - 1), "party_count",
                         json_integer((json_int_t)all_parties));
+    /* the official lists among them, as yente's "sanctions" collection */
+    json_t *lists = json_array();
+    size_t list_entities = 0, list_targets = 0;
+    for (size_t i = 0; i < n; i++) {
+        kd_dataset_info d;
+        kd_index_dataset(ix, i, &d);
+        if (!http_sanctions_dataset(d.name))
+            continue;
+        json_array_append_new(lists, json_string(d.name));
+        list_entities += d.entity_count;
+        for (int sc = 0; sc <= KD_SCHEMA_AIRPLANE; sc++)
+            list_targets += d.schema_counts[sc];
+    }
+    if (json_array_size(lists)) {
+        json_array_append_new(datasets,
+                              json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "name", HTTP_SANCTIONS_COLLECTION,
+                                        "title", "Official sanctions lists in the index", "type", "collection",
+                                        "version", version, "updated_at", kd_index_built_at(ix), "entity_count",
+                                        (json_int_t)list_entities, "target_count", (json_int_t)list_targets,
+                                        "children", lists));
+        json_array_append_new(current, json_string(HTTP_SANCTIONS_COLLECTION));
+    } else {
+        json_decref(lists);
+    }
     free(parties);
     json_array_append_new(current, json_string("default"));
     http_reply_json(rs, 200,
