@@ -378,6 +378,45 @@ void kd_store_run_abort(kd_run *run)
     run_free(run);
 }
 
+/* The bulk statements of a run's rows, parents first (the order COPY sends
+ * them in): inputs, results, alerts. */
+static int prepare_run_rows(db *d, db_stmt **inputs, db_stmt **results, db_stmt **alerts, kd_error *err)
+{
+    int rc = db_prepare_bulk(d, "inputs", "id, run_id, row_number, customer_id, name, birth_date, country, "
+                                "gender, schema, identifier, error", inputs, err);
+    if (!rc)
+        rc = db_prepare_bulk(d, "results", "id, input_id, rank, entity_id, entity_hash, caption, schema, "
+                                "datasets, score, is_match, name_score, matched_name, explanation",
+                             results, err);
+    if (!rc)
+        rc = db_prepare_bulk(d, "alerts", "run_id, result_id, customer_id, entity_id, entity_hash, reason, "
+                                "created_at", alerts, err);
+    return rc;
+}
+
+/* The newest allow-list row of a pair (small runs look pairs up one by one). */
+#define ALLOW_QUERY                                                                                        \
+    "SELECT entity_hash, allowed, id FROM allow_list WHERE customer_id = ? AND entity_id = ? ORDER BY id " \
+    "DESC LIMIT 1"
+
+/* One run_datasets row per dataset of the index. */
+static int insert_run_datasets(db_stmt *st, int64_t run_id, const kd_index *ix, kd_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < kd_index_dataset_count(ix); i++) {
+        kd_dataset_info info;
+        kd_index_dataset(ix, i, &info);
+        db_bind_int(st, 1, run_id);
+        db_bind_text(st, 2, info.name);
+        db_bind_text(st, 3, info.version);
+        db_bind_text(st, 4, info.newest_date[0] ? info.newest_date : NULL);
+        db_bind_int(st, 5, info.entity_count);
+        rc = db_step(st, err) < 0 ? KD_EIO : 0;
+        db_reset(st);
+    }
+    return rc;
+}
+
 /* ---- group commit ---------------------------------------------------------
  * A batch's runs share its statements: every table's rows of the group go
  * in one COPY on PostgreSQL, ids are reserved for the group, and the runs
@@ -422,18 +461,9 @@ int kd_store_batch_begin(kd_store *s, kd_error *err)
         rc = db_prepare_bulk(d, "run_datasets", "run_id, dataset, version, newest_date, entity_count",
                              &b->run_datasets, err);
     if (!rc)
-        rc = db_prepare_bulk(d, "inputs", "id, run_id, row_number, customer_id, name, birth_date, country, "
-                                "gender, schema, identifier, error", &b->inputs, err);
+        rc = prepare_run_rows(d, &b->inputs, &b->results, &b->alerts, err);
     if (!rc)
-        rc = db_prepare_bulk(d, "results", "id, input_id, rank, entity_id, entity_hash, caption, schema, "
-                                "datasets, score, is_match, name_score, matched_name, explanation",
-                             &b->results, err);
-    if (!rc)
-        rc = db_prepare_bulk(d, "alerts", "run_id, result_id, customer_id, entity_id, entity_hash, reason, "
-                                "created_at", &b->alerts, err);
-    if (!rc)
-        rc = db_prepare(d, "SELECT entity_hash, allowed, id FROM allow_list WHERE customer_id = ? AND entity_id = ? "
-                           "ORDER BY id DESC LIMIT 1", &b->allow_query, err);
+        rc = db_prepare(d, ALLOW_QUERY, &b->allow_query, err);
     if (rc) {
         kd_store_batch_abort(s);
         return error_wrap(err, rc, "cannot start recording: ");
@@ -489,17 +519,8 @@ static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *re
     run->parameters = strdup(req->parameters && *req->parameters ? req->parameters : "{}");
     int rc = run->actor && run->source && run->parameters ? db_next_id(s->d, &b->run_ids, &run->id, err)
                                                           : error_set(err, KD_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < kd_index_dataset_count(run->ix); i++) {
-        kd_dataset_info info;
-        kd_index_dataset(run->ix, i, &info);
-        db_bind_int(b->run_datasets, 1, run->id);
-        db_bind_text(b->run_datasets, 2, info.name);
-        db_bind_text(b->run_datasets, 3, info.version);
-        db_bind_text(b->run_datasets, 4, info.newest_date[0] ? info.newest_date : NULL);
-        db_bind_int(b->run_datasets, 5, info.entity_count);
-        rc = db_step(b->run_datasets, err) < 0 ? KD_EIO : 0;
-        db_reset(b->run_datasets);
-    }
+    if (!rc)
+        rc = insert_run_datasets(b->run_datasets, run->id, run->ix, err);
     if (rc) {
         run_free(run);
         return error_wrap(err, rc, "cannot start a run: ");
@@ -575,39 +596,19 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     }
     if (!rc && !(rc = db_prepare(d, "INSERT INTO run_datasets (run_id, dataset, version, newest_date, "
                                     "entity_count) VALUES (?, ?, ?, ?, ?)", &st, err))) {
-        for (size_t i = 0; !rc && i < kd_index_dataset_count(ix); i++) {
-            kd_dataset_info info;
-            kd_index_dataset(ix, i, &info);
-            db_bind_int(st, 1, run->id);
-            db_bind_text(st, 2, info.name);
-            db_bind_text(st, 3, info.version);
-            db_bind_text(st, 4, info.newest_date[0] ? info.newest_date : NULL);
-            db_bind_int(st, 5, info.entity_count);
-            rc = db_step(st, err) < 0 ? KD_EIO : 0;
-            db_reset(st);
-        }
+        rc = insert_run_datasets(st, run->id, ix, err);
         db_finalize(st);
     }
     /* A run's rows go in bulk (COPY on PostgreSQL, see db.h), parents
      * first; so inputs and results carry ids drawn here rather than
      * returned by the database. */
     if (!rc)
-        rc = db_prepare_bulk(d, "inputs", "id, run_id, row_number, customer_id, name, birth_date, country, "
-                                "gender, schema, identifier, error", &run->ins_input, err);
-    if (!rc)
-        rc = db_prepare_bulk(d, "results", "id, input_id, rank, entity_id, entity_hash, caption, schema, "
-                                "datasets, score, is_match, name_score, matched_name, explanation",
-                             &run->ins_result, err);
-    if (!rc)
-        rc = db_prepare_bulk(d, "alerts", "run_id, result_id, customer_id, entity_id, entity_hash, reason, "
-                                "created_at", &run->ins_alert, err);
+        rc = prepare_run_rows(d, &run->ins_input, &run->ins_result, &run->ins_alert, err);
     /* A few inputs touch a few pairs: looking each up by the pair's index
      * costs less than reading an allow-list that only grows. */
     bool small = req->kind == KD_RUN_SCREEN && req->expected_inputs && req->expected_inputs <= 64;
     if (!rc && small)
-        rc = db_prepare(d, "SELECT entity_hash, allowed, id FROM allow_list WHERE customer_id = ? AND entity_id = ? "
-                           "ORDER BY id DESC LIMIT 1",
-                        &run->allow_query, err);
+        rc = db_prepare(d, ALLOW_QUERY, &run->allow_query, err);
     else if (!rc)
         rc = load_allow_list(d, ix, &run->allow, err);
     if (!rc && run->kind == KD_RUN_MONITOR)
