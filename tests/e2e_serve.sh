@@ -228,7 +228,10 @@ expect_status 400 POST /match/default -d '{"queries": {"q": {"schema": "Person",
 expect_status 400 POST /match/default -d '{"queries": {"q": {"schema": "Person", "properties": {}}}}'
 expect_status 404 POST /match/no_such_dataset -d '{"queries": {}}'
 expect_status 400 POST '/match/default?algorithm=magic' -d '{"queries": {}}'
-expect_status 400 POST '/match/default?limit=0' -d '{"queries": {}}'
+expect_status 422 POST '/match/default?limit=501' -d '{"queries": {}}'
+expect_status 400 POST '/match/default?limit=abc' -d '{"queries": {}}'
+expect_status 200 POST '/match/default?limit=0' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
+[ "$(json 'len(d["responses"]["q"]["results"])' <"$tmp/body")" = 0 ] || fail "limit=0 answers no results"
 expect_status 400 POST '/match/default?threshold=abc' -d '{"queries": {}}'
 expect_status 400 POST /match/default -d '{"queries": {}}'
 [ "$(json 'd["detail"]' <"$tmp/body")" = "No queries provided." ] || fail "empty queries: $(cat "$tmp/body")"

@@ -112,8 +112,10 @@ int http_arg_int(const http_request *rq, http_response *rs, const char *key, lon
     char *end;
     errno = 0;
     long n = strtol(v, &end, 10);
+    /* not a number: 400; a number out of range: 422, as yente (FastAPI)
+     * answers a value its validation refuses */
     if (errno || *end || n < lo || n > hi) {
-        http_reply_error(rs, 400, "%s: expected an integer from %ld to %ld", key, lo, hi);
+        http_reply_error(rs, errno || *end ? 400 : 422, "%s: expected an integer from %ld to %ld", key, lo, hi);
         return -1;
     }
     *out = n;

@@ -268,7 +268,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     const kd_index *ix = rq->index->index;
     long limit;
     double threshold, cutoff;
-    if (http_arg_int(rq, rs, "limit", 5, 1, HTTP_MATCH_LIMIT, &limit) ||
+    if (http_arg_int(rq, rs, "limit", 5, 0, HTTP_MATCH_LIMIT, &limit) ||
         http_arg_finite(rq, rs, "threshold", KD_MATCH_THRESHOLD, &threshold) ||
         http_arg_finite(rq, rs, "cutoff", 0.0, &cutoff))
         return;
@@ -327,9 +327,11 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_decref(params);
     size_t row = 0;
     /* each name and date adds at most `limit` entities to the merge */
-    size_t cap_found = (size_t)limit * HTTP_MATCH_RUNS;
+    /* limit=0 (yente takes it) answers no results: the queries still run */
+    size_t run_limit = limit ? (size_t)limit : 1;
+    size_t cap_found = run_limit * HTTP_MATCH_RUNS;
     http_match_found *found = malloc(cap_found * sizeof *found);
-    kd_match_result *scratch = malloc((size_t)limit * sizeof *scratch);
+    kd_match_result *scratch = malloc(run_limit * sizeof *scratch);
     const char *key;
     json_t *q;
     json_object_foreach(queries, key, q) {
@@ -344,8 +346,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
             json_decref(echo);
             break;
         }
-        int n = http_match_run(m, &c, &filter, (size_t)limit, threshold, scratch, found,
-                          cap_found, &err);
+        int n = http_match_run(m, &c, &filter, run_limit, threshold, scratch, found, cap_found, &err);
         if (n < 0) {
             json_decref(echo);
             status = err.code == KD_ENOMEM ? 500 : 400;
