@@ -217,7 +217,7 @@ head -1 "$tmp/body" | grep -q '^time,kind,' || fail "/audit csv header"
 expect_status 400 GET '/audit?format=xml'
 
 # ---- bad input: a 4xx with a JSON detail, never a crash ----------------------
-expect_status 400 POST /match/default -d '{"queries": {'
+expect_status 422 POST /match/default -d '{"queries": {'
 expect_status 422 POST /match/default -d '[1, 2]'
 expect_status 422 POST /match/default -d '{"queries": {"q": {"properties": {"name": ["x"]}}}}'
 expect_status 422 POST /match/default -d '{"queries": {"q": {"schema": "Person", "properties": {"name": 5}}}}'
@@ -238,10 +238,19 @@ expect_status 400 POST /match/default -d '{"queries": {}}'
 expect_status 200 POST '/match/default?threshold=1.5&algorithm=BEST' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
 [ "$(json 'd["responses"]["q"]["total"]["value"]' <"$tmp/body")" = 0 ] || fail "threshold 1.5 matches nothing"
 expect_status 200 GET /manifest
+expect_status 422 POST /match/default -d '{not json'
+# yente's filter=field:value on /search
+expect_status 200 GET '/search/default?q=Badege&filter=properties.birthDate:1971'
+[ "$(json '[r["properties"].get("birthDate") for r in d["results"]]' <"$tmp/body")" = "[['1971']]" ] ||
+  fail "filter=properties.birthDate: $(json '[(r["id"], r["properties"].get("birthDate")) for r in d["results"]]' <"$tmp/body")"
+expect_status 200 GET '/search/default?q=Badege&filter=properties.birthDate:1900'
+[ "$(json 'd["total"]["value"]' <"$tmp/body")" = 0 ] || fail "filter on a birth date nobody has"
+expect_status 400 GET '/search/default?q=Badege&filter=nocolon'
+expect_status 400 GET '/search/default?q=Badege&filter=properties.noSuchProperty:1'
 expect_status 400 POST /match/default -d '{"queries": {}, "config": {"fuzzy": true}}'
 expect_status 400 POST /match/default -d "{\"queries\": {$(for i in 1 2 3 4 5 6; do printf '"q%d": {"schema": "Person", "properties": {"name": ["a b"]}},' $i; done | sed 's/,$//')}}"
 printf '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Ev\xffgeny"]}}}}' >"$tmp/bad-utf8.json"
-expect_status 400 POST /match/default --data-binary @"$tmp/bad-utf8.json"
+expect_status 422 POST /match/default --data-binary @"$tmp/bad-utf8.json"
 expect_status 400 GET "/search/default?q=%FF%FE"
 head -c 300000 /dev/zero | tr '\0' 'a' >"$tmp/big.txt"
 expect_status 413 POST /scan --data-binary @"$tmp/big.txt"

@@ -29,6 +29,73 @@ static bool in_scope_of(const char *scope, const char *dataset)
                                                          : strcmp(dataset, scope) == 0;
 }
 
+/* filter=field:value fields beside the properties */
+#define FILTER_SCHEMA (-2)
+#define FILTER_DATASET (-3)
+
+/* yente's filter=field:value: properties.<prop> (any FtM property the
+ * index keeps), schema or datasets. */
+static int parse_fields(const http_request *rq, http_response *rs, http_filter *f)
+{
+    const char *given[HTTP_FILTER_MAX];
+    size_t n = http_args(rq, "filter", given, HTTP_FILTER_MAX);
+    for (size_t i = 0; i < n; i++) {
+        const char *colon = strchr(given[i], ':');
+        if (!colon || colon == given[i] || !colon[1]) {
+            http_reply_error(rs, 400, "filter: expected field:value, e.g. properties.birthDate:1951-12-15, got \"%s\"",
+                             given[i]);
+            return -1;
+        }
+        char field[64];
+        size_t len = (size_t)(colon - given[i]);
+        if (len >= sizeof field) {
+            http_reply_error(rs, 400, "filter: unknown field");
+            return -1;
+        }
+        memcpy(field, given[i], len);
+        field[len] = '\0';
+        int prop = strcmp(field, "schema") == 0 ? FILTER_SCHEMA
+                   : strcmp(field, "datasets") == 0 || strcmp(field, "dataset") == 0 ? FILTER_DATASET
+                   : strncmp(field, "properties.", 11) == 0 ? kd_prop_from_name(field + 11)
+                                                             : -1;
+        if (prop == -1) {
+            http_reply_error(rs, 400, "filter: unknown field \"%s\" (properties.<property>, schema or datasets)",
+                             field);
+            return -1;
+        }
+        f->fields[f->n_fields].prop = prop;
+        f->fields[f->n_fields++].value = colon + 1;
+    }
+    return 0;
+}
+
+/* Whether the entity holds every filter=field:value. */
+static bool fields_hold(const http_filter *f, const kd_entity_view *v)
+{
+    for (size_t k = 0; k < f->n_fields; k++) {
+        int prop = f->fields[k].prop;
+        const char *want = f->fields[k].value;
+        bool held = false;
+        if (prop == FILTER_SCHEMA) {
+            held = strcmp(kd_schema_name(v->schema), want) == 0;
+        } else if (prop == FILTER_DATASET) {
+            for (uint32_t i = 0; i < v->n_datasets && !held; i++) {
+                kd_dataset_info d;
+                kd_index_dataset(f->ix, v->datasets[i], &d);
+                held = strcmp(d.name, want) == 0;
+            }
+        } else {
+            for (uint32_t i = 0; i < v->n_values && !held; i++) {
+                kd_value_ref r = kd_entity_view_value(f->ix, v, i);
+                held = (int)r.prop == prop && strcmp(r.value, want) == 0;
+            }
+        }
+        if (!held)
+            return false;
+    }
+    return true;
+}
+
 int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
 {
     memset(f, 0, sizeof *f);
@@ -77,7 +144,7 @@ int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
         if (pos >= 0)
             f->exclude_parties[f->n_exclude_ids++] = kd_index_party(f->ix, (size_t)pos);
     }
-    return 0;
+    return parse_fields(rq, rs, f);
 }
 
 static bool in_list(const char *value, const char *const *list, size_t n)
@@ -102,6 +169,8 @@ int http_filter_accept(void *context, size_t entity)
     for (size_t i = 0; i < f->n_exclude_ids; i++)
         if (f->exclude_parties[i] == kd_index_party(f->ix, entity))
             return 0;
+    if (f->n_fields && !fields_hold(f, &v))
+        return 0;
     if (f->n_include || f->n_exclude || f->scope) {
         bool included = !f->n_include, in_scope = !f->scope;
         for (uint32_t i = 0; i < v.n_datasets; i++) {

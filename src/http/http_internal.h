@@ -434,6 +434,13 @@ typedef struct http_filter {
      * excludes its whole party (unknown ids exclude nothing) */
     size_t exclude_parties[HTTP_FILTER_MAX_IDS];
     size_t n_exclude_ids;
+    /* yente's filter=field:value (properties.<prop>, schema, datasets):
+     * every one must hold */
+    struct {
+        int prop;               /* a kd_prop, or FILTER_SCHEMA / FILTER_DATASET */
+        const char *value;
+    } fields[HTTP_FILTER_MAX];
+    size_t n_fields;
 } http_filter;
 
 /* Reads the filter arguments of the request; replies 400 and returns -1

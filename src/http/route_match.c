@@ -281,8 +281,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_error_t jerr;
     json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
-        http_reply_error(rs, 400, "Invalid JSON body, line %d column %d: %s", jerr.line, jerr.column,
-                                jerr.text);
+        /* 422, as yente (FastAPI) answers a body it cannot read */
+        http_reply_error(rs, 422, "Invalid JSON body, line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return;
     }
     char why[512];
