@@ -336,6 +336,10 @@ expect_status 200 GET /algorithms
 [ "$(json 'd["best"]' <"$tmp/body")" = kordon-v1 ] || fail "/algorithms: best"
 expect_status 200 GET /reconcile/default
 json 'd["defaultTypes"][0]["id"]' <"$tmp/body" | grep -q Person || fail "/reconcile manifest"
+# its URLs are absolute: the view of an entity, the suggest services
+[ "$(json 'd["view"]["url"]' <"$tmp/body")" = "$url/entities/{{id}}" ] || fail "/reconcile view: $(json 'd["view"]' <"$tmp/body")"
+[ "$(json 'd["suggest"]["entity"]["service_url"] + d["suggest"]["entity"]["service_path"]' <"$tmp/body")" = \
+  "$url/reconcile/default/suggest/entity" ] || fail "/reconcile suggest: $(json 'd["suggest"]' <"$tmp/body")"
 expect_status 200 GET /reconcile/default --get --data-urlencode 'queries={"q0": {"query": "Eric Badege", "type": "Person"}}'
 [ "$(json 'd["q0"]["result"][0]["id"]' <"$tmp/body")" = unsc-6907993 ] || fail "/reconcile query: $(cat "$tmp/body")"
 expect_status 200 POST /reconcile/default --data-urlencode 'queries={"q0": {"query": "Aero Caribean Airlines"}}'

@@ -221,8 +221,26 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
 
 /* ---- OpenRefine reconciliation (W3C Reconciliation API v0.2) ------------- */
 
-static json_t *reconcile_manifest(const char *dataset)
+/* Where clients reach this server: --public-url's origin, else the Host
+ * the request was sent to (the guard has accepted it: an address, or a
+ * name the server was told of). The manifest's URLs must be absolute. */
+static void base_url(const http_request *rq, char *out, size_t size)
 {
+    const http_server *s = rq->server;
+    if (s->public_origin[0]) {
+        snprintf(out, size, "%s", s->public_origin);
+        return;
+    }
+    const char *host = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    snprintf(out, size, "http://%s", host && *host ? host : "localhost");
+}
+
+static json_t *reconcile_manifest(const http_request *rq, const char *dataset)
+{
+    char base[600], view[700], service[800];
+    base_url(rq, base, sizeof base);
+    snprintf(view, sizeof view, "%s/entities/{{id}}", base);
+    snprintf(service, sizeof service, "%s/reconcile/%s", base, dataset);
     json_t *types = json_array();
     static const kd_schema types_offered[] = {KD_SCHEMA_PERSON, KD_SCHEMA_ORGANIZATION, KD_SCHEMA_COMPANY,
                                               KD_SCHEMA_LEGAL_ENTITY, KD_SCHEMA_VESSEL, KD_SCHEMA_AIRPLANE};
@@ -234,9 +252,9 @@ static json_t *reconcile_manifest(const char *dataset)
     return json_pack("{s:[s],s:s,s:s,s:s,s:o,s:{s:s},s:{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}}", "versions", "0.2",
                      "name", name, "identifierSpace", "https://www.opensanctions.org/reference/#schema",
                      "schemaSpace", "https://www.opensanctions.org/reference/#schema", "defaultTypes", types,
-                     "view", "url", "/entities/{{id}}", "suggest", "entity", "service_url", "", "service_path",
-                     "/suggest/entity", "type", "service_url", "", "service_path", "/suggest/type", "property",
-                     "service_url", "", "service_path", "/suggest/property");
+                     "view", "url", view, "suggest", "entity", "service_url", service, "service_path",
+                     "/suggest/entity", "type", "service_url", service, "service_path", "/suggest/type", "property",
+                     "service_url", service, "service_path", "/suggest/property");
 }
 
 static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filter, json_t *query,
@@ -397,7 +415,7 @@ void route_reconcile(http_request *rq, http_response *rs, const char *dataset, c
     char *owned;
     const char *text = form_queries(rq, &owned);
     if (!text) {
-        http_reply_json(rs, 200, reconcile_manifest(dataset));
+        http_reply_json(rs, 200, reconcile_manifest(rq, dataset));
         return;
     }
     json_error_t jerr;
