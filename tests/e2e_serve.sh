@@ -238,6 +238,16 @@ expect_status 400 POST /match/default -d '{"queries": {}}'
 expect_status 200 POST '/match/default?threshold=1.5&algorithm=BEST' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
 [ "$(json 'd["responses"]["q"]["total"]["value"]' <"$tmp/body")" = 0 ] || fail "threshold 1.5 matches nothing"
 expect_status 200 GET /manifest
+# an identifier alone is a query (a vessel by its IMO number, written with or without the prefix)
+expect_status 200 POST /match/default -d '{"queries": {"v": {"schema": "Vessel", "properties": {"imoNumber": ["IMO9569621"]}}, "w": {"schema": "Vessel", "properties": {"imoNumber": ["9187629"]}}}}'
+[ "$(json '(d["responses"]["v"]["results"][0]["id"], d["responses"]["v"]["results"][0]["match"], d["responses"]["w"]["results"][0]["id"])' <"$tmp/body")" = "('ofac-15902', True, 'ofac-15036')" ] ||
+  fail "identifier-only queries: $(head -c 300 "$tmp/body")"
+expect_status 200 POST /match/default -d '{"queries": {"v": {"schema": "Vessel", "properties": {"imoNumber": ["IMO0000001"]}}}}'
+[ "$(json 'len(d["responses"]["v"]["results"])' <"$tmp/body")" = 0 ] || fail "an IMO number nobody has"
+# reconciliation: properties without a query string
+expect_status 200 GET /reconcile/default --get --data-urlencode 'queries={"q0": {"properties": [{"pid": "name", "v": "Eric Badege"}]}, "q1": {"type": "Vessel", "properties": [{"pid": "imoNumber", "v": "IMO9569621"}]}}'
+[ "$(json '(d["q0"]["result"][0]["id"], d["q1"]["result"][0]["id"])' <"$tmp/body")" = "('unsc-6907993', 'ofac-15902')" ] ||
+  fail "/reconcile properties-only: $(head -c 300 "$tmp/body")"
 expect_status 422 POST /match/default -d '{not json'
 # yente's filter=field:value on /search
 expect_status 200 GET '/search/default?q=Badege&filter=properties.birthDate:1971'

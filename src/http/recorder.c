@@ -345,7 +345,7 @@ int http_record_add(http_recording *rec, size_t row, const char *id, const http_
                     const kd_match_result *results, size_t n, kd_error *err)
 {
     kd_customer customer = {.id = id,
-                            .name = c->names[0],
+                            .name = c->n_names ? c->names[0] : NULL,
                             .birth_date = c->n_dates ? c->dates[0] : NULL,
                             .country = c->country[0] ? c->country : NULL,
                             .gender = c->gender,

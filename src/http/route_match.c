@@ -123,8 +123,11 @@ int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **e
             json_object_set_new(out_props, "name", json_pack("[s]", c->built_name));
         }
     }
-    if (!c->n_names)
-        return snprintf(why, why_size, "queries.%s: no name (give properties.name, or firstName and lastName)",
+    /* an identifier alone is a query too (a vessel by its IMO number) */
+    if (!c->n_names && !(c->identifier && *c->identifier))
+        return snprintf(why, why_size,
+                        "queries.%s: no name (give properties.name, or firstName and lastName, or an identifier "
+                        "such as imoNumber)",
                         key),
                400;
     return 0;
@@ -150,9 +153,11 @@ int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter
         return error_set(err, KD_ENOMEM, "out of memory");
     size_t n_out = 0;
     int n_dates = c->n_dates ? c->n_dates : 1;
-    for (int i = 0; i < c->n_names; i++)
+    /* no name: one run by the identifier alone */
+    int n_names = c->n_names ? c->n_names : 1;
+    for (int i = 0; i < n_names; i++)
         for (int d = 0; d < n_dates; d++) {
-            kd_match_query q = {.name = c->names[i],
+            kd_match_query q = {.name = c->n_names ? c->names[i] : "",
                                 .schema = c->schema == KD_SCHEMA_THING ? -1 : c->schema,
                                 .birth_date = c->n_dates ? c->dates[d] : NULL,
                                 .country = c->country[0] ? c->country : NULL,
@@ -180,7 +185,7 @@ int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter
                     continue;
                 }
                 out[j].r = results[k];
-                out[j].query_name = c->names[i];
+                out[j].query_name = c->n_names ? c->names[i] : c->identifier;
             }
         }
     free(slots);

@@ -261,10 +261,19 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
                              char *why, size_t why_size)
 {
     const kd_index *ix = rq->index->index;
+    /* "At least one of query or properties must be supplied": without a
+     * query string, a name property stands for it, else an identifier
+     * alone is the query */
     json_t *q = json_object_get(query, "query");
-    if (!json_is_string(q) || !*json_string_value(q)) {
-        snprintf(why, why_size, "each query needs a non-empty \"query\" string");
-        return NULL;
+    const char *name = json_is_string(q) ? json_string_value(q) : "";
+    json_t *props = json_object_get(query, "properties");
+    size_t i;
+    json_t *p;
+    json_array_foreach(props, i, p) {
+        const char *pid = json_string_value(json_object_get(p, "pid"));
+        const char *v = json_string_value(json_object_get(p, "v"));
+        if (!*name && pid && v && (strcmp(pid, "name") == 0 || strcmp(pid, "alias") == 0))
+            name = v;
     }
     int schema = -1;
     json_t *type = json_object_get(query, "type");
@@ -278,12 +287,9 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
                        ? (size_t)json_integer_value(limit_j)
                        : 5;
     /* properties: [{"pid": "birthDate", "v": "1976"}, ...] */
-    kd_match_query mq = {.name = json_string_value(q), .schema = schema == KD_SCHEMA_THING ? -1 : schema,
+    kd_match_query mq = {.name = name, .schema = schema == KD_SCHEMA_THING ? -1 : schema,
                          .limit = limit, .accept = http_filter_accept, .accept_context = filter,
                          .explain_floor = NO_EXPLANATIONS};
-    json_t *props = json_object_get(query, "properties");
-    size_t i;
-    json_t *p;
     json_array_foreach(props, i, p) {
         const char *pid = json_string_value(json_object_get(p, "pid"));
         const char *v = json_string_value(json_object_get(p, "v"));
@@ -297,6 +303,10 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
             mq.gender = v;
         else if (strstr(pid, "Number") || strstr(pid, "Code"))
             mq.identifier = v;
+    }
+    if (!*name && !mq.identifier) {
+        snprintf(why, why_size, "each query needs a \"query\" string, a name property or an identifier property");
+        return NULL;
     }
     kd_match_result results[100];
     kd_error err = {0};

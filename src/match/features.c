@@ -151,7 +151,7 @@ size_t match_identifier_key(const char *s, char *out, size_t size)
     return k;
 }
 
-static bool identifier_prop(kd_prop p)
+bool match_identifier_prop(kd_prop p)
 {
     switch (p) {
     case KD_PROP_PASSPORT_NUMBER: case KD_PROP_ID_NUMBER: case KD_PROP_TAX_NUMBER:
@@ -204,7 +204,7 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
             }
         } else if (r.prop == KD_PROP_GENDER) {
             gender = r.value;
-        } else if (q_id_len >= 4 && identifier_prop(r.prop)) {
+        } else if (q_id_len >= 4 && match_identifier_prop(r.prop)) {
             size_t listed_len = match_identifier_key(r.value, listed_id, sizeof listed_id);
             const char *l = listed_id;
             if (listed_len > 3 && memcmp(l, "IMO", 3) == 0)

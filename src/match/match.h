@@ -29,6 +29,8 @@ date_verdict match_compare_dates(const char *query, const char *listed);
  * ("290320764 (issued by the DPRK)" = "290320764"). Returns the length
  * written. */
 size_t match_identifier_key(const char *s, char *out, size_t size);
+/* Whether a property holds an identifier (passport, IMO, INN, LEI...). */
+bool match_identifier_prop(kd_prop p);
 
 /* Moves a name score by the evidence beside the name — birth dates,
  * countries, gender, identifiers — and appends what it found to why.

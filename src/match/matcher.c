@@ -12,6 +12,7 @@
 #include "match.h"
 #include "text/text.h"
 #include "scoring.h"
+#include "match_identifiers.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +62,7 @@ struct kd_matcher {
     double log_n;
     struct acronym *acronyms; /* bodies' names by their initials, by hash */
     size_t n_acronyms;
+    match_id_table *identifiers; /* records by identifier, for queries without a name */
 };
 
 /* A body's name by the first letters of its words (small words and legal
@@ -324,6 +326,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->substantive);
     free(m->patronymic);
     free(m->acronyms);
+    match_id_table_free(m->identifiers);
     free(m->loose);
     free(m->equivalent_key);
     free(m->best);
@@ -748,10 +751,73 @@ static void next_query_stamp(kd_matcher *m)
     }
 }
 
+/* Identifier agreeing, no name to compare: how sure a match is (under
+ * what the same identifier beside a matching name gives). */
+#define IDENTIFIER_ONLY_SCORE 0.9
+
+/* A query with an identifier and no name (a vessel by its IMO number):
+ * the records holding it, as parties, each scored IDENTIFIER_ONLY_SCORE
+ * and its other evidence (dates, countries) applied. */
+static int match_by_identifier(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
+                               size_t *candidates, kd_error *err)
+{
+    const kd_index *ix = m->ix;
+    if (strlen(query->identifier) > 256)
+        return error_set(err, KD_ELIMIT, "identifier: longer than 256 bytes");
+    if (!utf8_valid(query->identifier, strlen(query->identifier), NULL))
+        return error_set(err, KD_EUTF8, "identifier: invalid UTF-8");
+    if (!m->identifiers && match_id_table_build(ix, &m->identifiers))
+        return error_set(err, KD_ENOMEM, "out of memory");
+    uint32_t found[MAX_RESULTS];
+    size_t n_found = match_id_table_find(m->identifiers, query->identifier, found, MAX_RESULTS);
+    if (candidates)
+        *candidates = n_found;
+    size_t limit = query->limit ? query->limit : 5;
+    double threshold = query->threshold > 0 ? query->threshold : KD_MATCH_THRESHOLD;
+    char date[64], country[3];
+    const char *q_date = query->birth_date && *query->birth_date &&
+                                 date_normalise(query->birth_date, strlen(query->birth_date), date, sizeof date)
+                             ? date
+                             : NULL;
+    const char *q_country = query->country && *query->country &&
+                                    country_code(query->country, strlen(query->country), country)
+                                ? country
+                                : NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < n_found && n < limit; i++) {
+        uint32_t e = found[i];
+        if (!match_schema_compatible(query->schema, (kd_schema)ix->entities[e].schema) ||
+            !in_dataset(ix, e, query->dataset) || (query->accept && !query->accept(query->accept_context, e)))
+            continue;
+        size_t party = query->by_record ? e : kd_index_party(ix, e);
+        bool again = false;
+        for (size_t k = 0; k < n && !again; k++)
+            again = results[k].party == party;
+        if (again)
+            continue;
+        kd_match_result *r = &results[n++];
+        memset(r, 0, sizeof *r);
+        r->entity = e;
+        r->party = party;
+        kd_entity_view v;
+        kd_index_entity(ix, e, &v);
+        const char *caption = kd_entity_view_first(ix, &v, KD_PROP_NAME);
+        snprintf(r->matched_name, sizeof r->matched_name, "%s", caption ? caption : v.id);
+        snprintf(r->explanation, sizeof r->explanation, "no name given");
+        r->score = match_apply_evidence(ix, query, q_date, q_country, e, IDENTIFIER_ONLY_SCORE, r->explanation,
+                                        sizeof r->explanation);
+        r->score = floor(r->score * 1000 + 0.5) / 1000;
+        r->match = r->score >= threshold;
+    }
+    return (int)n;
+}
+
 int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
              size_t *candidates, kd_error *err)
 {
     const kd_index *ix = m->ix;
+    if ((!query->name || !*query->name) && query->identifier && *query->identifier)
+        return match_by_identifier(m, query, results, candidates, err);
     if (!query->name || !*query->name)
         return error_set(err, KD_EUSAGE, "name: empty");
     if (strlen(query->name) > 1024)
