@@ -238,6 +238,10 @@ expect_status 400 POST /match/default -d '{"queries": {}}'
 expect_status 200 POST '/match/default?threshold=1.5&algorithm=BEST' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
 [ "$(json 'd["responses"]["q"]["total"]["value"]' <"$tmp/body")" = 0 ] || fail "threshold 1.5 matches nothing"
 expect_status 200 GET /manifest
+# total.value counts the matches before the answer is cut to limit
+expect_status 200 POST '/match/default?limit=1' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Arkady Rotenberg"]}}}}'
+[ "$(json '(len(d["responses"]["q"]["results"]), d["responses"]["q"]["total"]["value"] >= 2)' <"$tmp/body")" = "(1, True)" ] ||
+  fail "total before truncation: $(json 'd["responses"]["q"]["total"]' <"$tmp/body")"
 # an identifier alone is a query (a vessel by its IMO number, written with or without the prefix)
 expect_status 200 POST /match/default -d '{"queries": {"v": {"schema": "Vessel", "properties": {"imoNumber": ["IMO9569621"]}}, "w": {"schema": "Vessel", "properties": {"imoNumber": ["9187629"]}}}}'
 [ "$(json '(d["responses"]["v"]["results"][0]["id"], d["responses"]["v"]["results"][0]["match"], d["responses"]["w"]["results"][0]["id"])' <"$tmp/body")" = "('ofac-15902', True, 'ofac-15036')" ] ||

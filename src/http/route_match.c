@@ -261,6 +261,9 @@ static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t 
     return 0;
 }
 
+/* Results looked at for total.value however small the limit. */
+#define MATCH_TOTAL_LOOKAHEAD 10
+
 void route_match(http_request *rq, http_response *rs, const char *dataset)
 {
     /* a retry of a request recorded already gets its answer again */
@@ -332,8 +335,10 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_decref(params);
     size_t row = 0;
     /* each name and date adds at most `limit` entities to the merge */
-    /* limit=0 (yente takes it) answers no results: the queries still run */
-    size_t run_limit = limit ? (size_t)limit : 1;
+    /* limit=0 (yente takes it) answers no results: the queries still run;
+     * and total counts the matches before the answer is cut to limit, as
+     * yente's does, among at least MATCH_TOTAL_LOOKAHEAD results */
+    size_t run_limit = (size_t)limit > MATCH_TOTAL_LOOKAHEAD ? (size_t)limit : MATCH_TOTAL_LOOKAHEAD;
     size_t cap_found = run_limit * HTTP_MATCH_RUNS;
     http_match_found *found = malloc(cap_found * sizeof *found);
     kd_match_result *scratch = malloc(run_limit * sizeof *scratch);
@@ -360,11 +365,13 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         }
         json_t *results = json_array();
         size_t matches = 0;
-        for (int i = 0; i < n && json_array_size(results) < (size_t)limit; i++) {
+        for (int i = 0; i < n; i++) {
             double score = http_match_reweigh(&found[i].r, &weights);
             if (score <= floor_score)
                 continue;
             matches += score >= threshold;
+            if (json_array_size(results) >= (size_t)limit)
+                continue;
             json_array_append_new(results, http_match_result(ix, &found[i], score, threshold));
             /* what was answered is what is recorded */
             scratch[json_array_size(results) - 1] = found[i].r;
