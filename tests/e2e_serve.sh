@@ -238,6 +238,9 @@ expect_status 400 POST /match/default -d '{"queries": {}}'
 expect_status 200 POST '/match/default?threshold=1.5&algorithm=BEST' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Eric Badege"]}}}}'
 [ "$(json 'd["responses"]["q"]["total"]["value"]' <"$tmp/body")" = 0 ] || fail "threshold 1.5 matches nothing"
 expect_status 200 GET /manifest
+# topics=sanction keeps the official lists' records (they carry no topics of their own)
+expect_status 200 POST '/match/default?topics=sanction' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Arkady Rotenberg"]}}}}'
+[ "$(json 'len(d["responses"]["q"]["results"]) >= 1' <"$tmp/body")" = True ] || fail "topics=sanction dropped the listed parties"
 # total.value counts the matches before the answer is cut to limit
 expect_status 200 POST '/match/default?limit=1' -d '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Arkady Rotenberg"]}}}}'
 [ "$(json '(len(d["responses"]["q"]["results"]), d["responses"]["q"]["total"]["value"] >= 2)' <"$tmp/body")" = "(1, True)" ] ||

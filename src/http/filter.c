@@ -187,6 +187,15 @@ int http_filter_accept(void *context, size_t entity)
     if (!f->n_topics && !f->changed_since && !f->n_countries)
         return 1;
     bool topic = !f->n_topics, country = !f->n_countries;
+    /* A record of an official sanctions list is sanctioned: OpenSanctions
+     * tags it topics=[sanction], which the lists' own formats do not say
+     * (the records themselves carry no topics yet: issue 17) */
+    if (!topic && in_list("sanction", f->topics, f->n_topics))
+        for (uint32_t i = 0; i < v.n_datasets && !topic; i++) {
+            kd_dataset_info d;
+            kd_index_dataset(f->ix, v.datasets[i], &d);
+            topic = http_sanctions_dataset(d.name);
+        }
     const char *changed = NULL;
     for (uint32_t i = 0; i < v.n_values; i++) {
         kd_value_ref r = kd_entity_view_value(f->ix, &v, i);
