@@ -367,8 +367,18 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   grep -q '^kordon_store_up 1$' "$tmp/idem.metrics" || fail "$label: /metrics: kordon_store_up"
   grep -q '^kordon_recorded_runs_total{result="ok"} [1-9]' "$tmp/idem.metrics" || fail "$label: /metrics: recorded runs"
   grep -q '^kordon_record_group_seconds_count [1-9]' "$tmp/idem.metrics" || fail "$label: /metrics: group latency"
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, a decision retried kept once"
+  # SIGTERM under load: what was answered 200 was recorded, runs in flight are written before the end
+  python3 "$(dirname "$0")/load_match.py" "$url" term term 3 8 --name "Eric Badege" >"$tmp/term.json" &
+  local loader=$!
+  sleep 1
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null
+  wait "$loader"
+  python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["answered"]))' "$tmp/term.json" | sort >"$tmp/term.answered"
+  "${sqlcmd[@]}" "SELECT i.customer_id FROM inputs i JOIN runs r ON r.id = i.run_id WHERE r.actor = 'term'" | sort >"$tmp/term.recorded"
+  [ -s "$tmp/term.answered" ] || fail "$label: no request answered before SIGTERM"
+  expect_eq "$(comm -23 "$tmp/term.answered" "$tmp/term.recorded" | wc -l)" 0 "$label: answered 200 but not recorded around SIGTERM"
+  echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, a decision retried kept once;" \
+    "SIGTERM under load: $(wc -l < "$tmp/term.answered") answered, all recorded"
 }
 
 store_checks "$tmp/kordon.db" sqlite sqlite3 "$tmp/kordon.db"

@@ -528,7 +528,9 @@ const char *http_actor_of(const http_request *rq);
 /* The recorder thread of group commit (recorder.c): started with the
  * server, stopped after the last request. */
 int http_recorder_start(http_server *s, kd_error *err);
+/* Writes what is queued and ends the thread; later runs are refused. */
 void http_recorder_stop(http_server *s);
+void http_recorder_free(http_server *s);
 /* Queues a pending run (owned from here on) for the recorder thread,
  * which calls done(arg, rc, err) from its own thread once it is written. */
 void http_recorder_submit(http_server *s, struct http_pending_run *run,

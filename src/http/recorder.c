@@ -241,16 +241,21 @@ int http_recorder_start(http_server *s, kd_error *err)
 
 void http_recorder_stop(http_server *s)
 {
+    if (!s->group_ready || !s->group_running)
+        return;
+    pthread_mutex_lock(&s->group_lock);
+    s->group_stop = true;
+    pthread_cond_broadcast(&s->group_queued);
+    pthread_mutex_unlock(&s->group_lock);
+    pthread_join(s->group_thread, NULL);
+    s->group_running = false;
+}
+
+void http_recorder_free(http_server *s)
+{
     if (!s->group_ready)
         return;
-    if (s->group_running) {
-        pthread_mutex_lock(&s->group_lock);
-        s->group_stop = true;
-        pthread_cond_broadcast(&s->group_queued);
-        pthread_mutex_unlock(&s->group_lock);
-        pthread_join(s->group_thread, NULL);
-        s->group_running = false;
-    }
+    http_recorder_stop(s);
     pthread_cond_destroy(&s->group_queued);
     pthread_cond_destroy(&s->group_written);
     pthread_mutex_destroy(&s->group_lock);
@@ -275,8 +280,16 @@ void http_recorder_submit(http_server *s, http_pending_run *run,
     run->on_done = done;
     run->on_done_arg = arg;
     pthread_mutex_lock(&s->group_lock);
-    enqueue(s, run);
+    bool stopped = s->group_stop; /* set under the lock before the thread drains and ends */
+    if (!stopped)
+        enqueue(s, run);
     pthread_mutex_unlock(&s->group_lock);
+    if (stopped) { /* a request that outlived the shutdown's grace: not recorded, not answered 200 */
+        kd_error err;
+        error_set(&err, KD_EIO, "the server is stopping");
+        done(arg, KD_EIO, &err, NULL);
+        pending_free(run);
+    }
 }
 
 /* ---- the request's side -------------------------------------------------- */
@@ -394,12 +407,14 @@ int http_record_end(http_recording *rec, bool commit, kd_error *err)
         int rc = 0;
         if (commit) {
             pthread_mutex_lock(&s->group_lock);
-            enqueue(s, p);
-            while (!p->done)
+            bool stopped = s->group_stop;
+            if (!stopped)
+                enqueue(s, p);
+            while (!stopped && !p->done)
                 pthread_cond_wait(&s->group_written, &s->group_lock);
             pthread_mutex_unlock(&s->group_lock);
-            rc = p->rc;
-            if (rc)
+            rc = stopped ? error_set(err, KD_EIO, "the server is stopping") : p->rc;
+            if (rc && !stopped)
                 error_set(err, rc, "%s", p->err.message);
         }
         pending_free(p);

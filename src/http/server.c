@@ -517,7 +517,7 @@ static void close_store(void *store)
 static void server_free(http_server *s)
 {
     http_workers_stop(s->workers);
-    http_recorder_stop(s);
+    http_recorder_free(s);
     http_pool_destroy(&s->stores, close_store);
     kd_store_close(s->recorder);
     pthread_mutex_destroy(&s->recorder_lock);
@@ -691,6 +691,9 @@ void http_server_stop(http_server *s, unsigned grace_seconds)
      * which the daemon must still be running to answer */
     http_workers_stop(s->workers);
     s->workers = NULL;
+    /* runs waiting to be recorded are written and their connections
+     * resumed while the daemon can still answer them */
+    http_recorder_stop(s);
     atomic_store(&s->stopping, true);
     pthread_join(s->reaper, NULL);
     MHD_stop_daemon(s->daemon);
