@@ -28,11 +28,11 @@ static void test_jaro_winkler_published_values(void **state)
 static void test_levenshtein_with_limit(void **state)
 {
     (void)state;
-    assert_int_equal(similarity_levenshtein("kitten", 6, "sitting", 7, 5), 3);
-    assert_int_equal(similarity_levenshtein("primakov", 8, "primakow", 8, 2), 1);
+    assert_int_equal(text_edit_distance("kitten", 6, "sitting", 7, 5), 3);
+    assert_int_equal(text_edit_distance("primakov", 8, "primakow", 8, 2), 1);
     /* over the limit: limit + 1, whatever the true distance */
-    assert_int_equal(similarity_levenshtein("abcdef", 6, "uvwxyz", 6, 2), 3);
-    assert_int_equal(similarity_levenshtein("a", 1, "abcdefgh", 8, 2), 3);
+    assert_int_equal(text_edit_distance("abcdef", 6, "uvwxyz", 6, 2), 3);
+    assert_int_equal(text_edit_distance("a", 1, "abcdefgh", 8, 2), 3);
 }
 
 static void test_birth_dates(void **state)

@@ -57,6 +57,9 @@ size_t text_trim(const char **s, size_t n);
 /* Collapses runs of whitespace (incl. newlines) to one space into out. */
 int buf_append_collapsed(buf *out, const char *s, size_t n);
 bool text_ieq(const char *a, const char *b);            /* ASCII case-insensitive */
+/* Edit distance (Levenshtein) of two words of 64 bytes at most, or limit + 1
+ * as soon as it must exceed limit (also for longer words). */
+size_t text_edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit);
 bool text_istarts(const char *s, size_t n, const char *prefix);
 
 /* FNV-1a, for hash tables (not for anything security related). */

@@ -207,7 +207,7 @@ struct http_server {
     /* /match runs waiting for the recorder thread (recorder.c), written a
      * group at a time in one transaction */
     pthread_mutex_t group_lock;
-    pthread_cond_t group_queued, group_written;
+    pthread_cond_t group_queued;
     struct http_pending_run *group_head, *group_tail;
     pthread_t group_thread;
     bool group_ready, group_running, group_stop;
@@ -539,9 +539,9 @@ void http_recorder_submit(http_server *s, struct http_pending_run *run,
 /* kd_store_open, keeping the store's state (up, down, backoff). */
 int http_store_open(http_server *s, struct kd_store **out, kd_error *err);
 /* With --db, a screening run. http_record_begin (a /match request): kept
- * in memory, written by the recorder thread with others in one
- * transaction when http_record_end commits, which returns once it is
- * durable. http_record_begin_as (/screen, rows streamed): opens the run
+ * in memory, handed over with the answer (http_record_hand_over) and
+ * written by the recorder thread with others in one transaction before
+ * the answer is sent; http_record_end only drops it. http_record_begin_as (/screen, rows streamed): opens the run
  * on the server's one writer and holds it until http_record_end. Without
  * --db, both do nothing. */
 int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,

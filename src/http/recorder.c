@@ -34,9 +34,7 @@ struct http_pending_run {
     size_t n_rows, cap_rows;
     kd_error err; /* why it was not recorded */
     int rc;
-    bool done;
-    /* a request suspended until it is written (http_recorder_submit), or
-     * NULL for one waiting in http_record_end */
+    /* the request suspended until it is written (http_recorder_submit) */
     void (*on_done)(void *arg, int rc, const kd_error *err, const kd_kept_answer *kept);
     void *on_done_arg;
     /* Idempotency-Key: kept with the run (answer_* is the answer given);
@@ -205,21 +203,12 @@ static void *recorder_main(void *arg)
         pthread_mutex_unlock(&s->group_lock);
         write_group(s, group);
         /* suspended requests are resumed from here, and their runs freed */
-        http_pending_run *waiting = NULL;
         for (http_pending_run *p = group, *next; p; p = next) {
             next = p->next;
-            if (p->on_done) {
-                p->on_done(p->on_done_arg, p->rc, &p->err, p->replay ? &p->kept : NULL);
-                pending_free(p);
-            } else {
-                p->next = waiting;
-                waiting = p;
-            }
+            p->on_done(p->on_done_arg, p->rc, &p->err, p->replay ? &p->kept : NULL);
+            pending_free(p);
         }
         pthread_mutex_lock(&s->group_lock);
-        for (http_pending_run *p = waiting; p; p = p->next)
-            p->done = true;
-        pthread_cond_broadcast(&s->group_written);
     }
     pthread_mutex_unlock(&s->group_lock);
     return NULL;
@@ -229,7 +218,6 @@ int http_recorder_start(http_server *s, kd_error *err)
 {
     pthread_mutex_init(&s->group_lock, NULL);
     pthread_cond_init(&s->group_queued, NULL);
-    pthread_cond_init(&s->group_written, NULL);
     s->group_ready = true;
     if (!s->options.db)
         return KD_OK;
@@ -257,20 +245,8 @@ void http_recorder_free(http_server *s)
         return;
     http_recorder_stop(s);
     pthread_cond_destroy(&s->group_queued);
-    pthread_cond_destroy(&s->group_written);
     pthread_mutex_destroy(&s->group_lock);
     s->group_ready = false;
-}
-
-static void enqueue(http_server *s, http_pending_run *p)
-{
-    p->next = NULL;
-    if (s->group_tail)
-        s->group_tail->next = p;
-    else
-        s->group_head = p;
-    s->group_tail = p;
-    pthread_cond_signal(&s->group_queued);
 }
 
 void http_recorder_submit(http_server *s, http_pending_run *run,
@@ -281,8 +257,15 @@ void http_recorder_submit(http_server *s, http_pending_run *run,
     run->on_done_arg = arg;
     pthread_mutex_lock(&s->group_lock);
     bool stopped = s->group_stop; /* set under the lock before the thread drains and ends */
-    if (!stopped)
-        enqueue(s, run);
+    if (!stopped) {
+        run->next = NULL;
+        if (s->group_tail)
+            s->group_tail->next = run;
+        else
+            s->group_head = run;
+        s->group_tail = run;
+        pthread_cond_signal(&s->group_queued);
+    }
     pthread_mutex_unlock(&s->group_lock);
     if (stopped) { /* a request that outlived the shutdown's grace: not recorded, not answered 200 */
         kd_error err;
@@ -404,22 +387,10 @@ int http_record_end(http_recording *rec, bool commit, kd_error *err)
     http_server *s = rec->server;
     http_pending_run *p = rec->pending;
     if (p) {
-        int rc = 0;
-        if (commit) {
-            pthread_mutex_lock(&s->group_lock);
-            bool stopped = s->group_stop;
-            if (!stopped)
-                enqueue(s, p);
-            while (!stopped && !p->done)
-                pthread_cond_wait(&s->group_written, &s->group_lock);
-            pthread_mutex_unlock(&s->group_lock);
-            rc = stopped ? error_set(err, KD_EIO, "the server is stopping") : p->rc;
-            if (rc && !stopped)
-                error_set(err, rc, "%s", p->err.message);
-        }
+        /* a kept run is committed only by handing it over with its answer */
         pending_free(p);
         memset(rec, 0, sizeof *rec);
-        return rc;
+        return commit ? error_set(err, KD_EUSAGE, "a kept run is recorded through http_record_hand_over") : 0;
     }
     if (!rec->store)
         return 0;

@@ -60,7 +60,7 @@ typedef struct name_tables {
     size_t n_postings;
     kdx_deletion *deletions;
     size_t n_deletions;
-    kdx_joined *joined;
+    kdx_hashed_name *joined;
     size_t n_joined;
 } name_tables;
 

@@ -109,23 +109,21 @@ typedef struct kdx_key {
     uint32_t entity_count;
 } kdx_key;
 
-/* A listed name by one pair of its neighbouring words written as one,
- * keyed ("Jong Un" as the key of "jongun"): a query word that is two
- * listed words run together finds the name. Sorted by hash, then name. */
-typedef struct kdx_joined {
-    uint64_t hash; /* index_joined_hash of the key */
+/* A listed name by a hash: in the index, by one pair of its neighbouring
+ * words written as one, keyed ("Jong Un" as the key of "jongun"), so that
+ * a query word that is two listed words run together finds the name; the
+ * matcher keeps bodies' acronyms and records by identifier the same way.
+ * Sorted by hash, then name (index_hashed_name_compare). */
+typedef struct kdx_hashed_name {
+    uint64_t hash; /* hash_bytes of the key */
     uint32_t name;
     uint32_t unused;
-} kdx_joined;
+} kdx_hashed_name;
 
-/* FNV-1a of a key: the hash kdx_joined is sorted by. */
-static inline uint64_t index_joined_hash(const char *key, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    return h;
-}
+/* qsort order of kdx_hashed_name: hash, then name. */
+int index_hashed_name_compare(const void *a, const void *b);
+/* The first entry of a sorted table with hash h (n when none has it). */
+size_t index_hashed_name_first(const kdx_hashed_name *table, size_t n, uint64_t h);
 
 typedef struct kdx_deletion {
     uint32_t text; /* the key with one letter removed */
@@ -184,7 +182,7 @@ struct kd_index {
     size_t n_postings;
     const kdx_deletion *deletions;
     size_t n_deletions;
-    const kdx_joined *joined; /* empty in indexes written before it */
+    const kdx_hashed_name *joined; /* empty in indexes written before it */
     size_t n_joined;
     const uint32_t *parties;    /* NULL: every record its own party */
     /* The members of each party of several records, built at open (owned):

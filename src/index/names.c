@@ -319,15 +319,28 @@ static int add_name(build_state *st, text_normaliser *tn, uint32_t entity, int k
     return rc;
 }
 
-static int compare_joined(const void *a, const void *b)
+size_t index_hashed_name_first(const kdx_hashed_name *table, size_t n, uint64_t h)
 {
-    const kdx_joined *x = a, *y = b;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (table[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int index_hashed_name_compare(const void *a, const void *b)
+{
+    const kdx_hashed_name *x = a, *y = b;
     if (x->hash != y->hash)
         return (x->hash > y->hash) - (x->hash < y->hash);
     return (x->name > y->name) - (x->name < y->name);
 }
 
-/* kdx_joined for every pair of neighbouring words of every name: a name
+/* kdx_hashed_name for every pair of neighbouring words of every name: a name
  * word or particle then a name word ("al baghdadi" as "albaghdadi"). */
 static int joined_build(name_tables *t, const string_table *strings)
 {
@@ -347,10 +360,10 @@ static int joined_build(name_tables *t, const string_table *strings)
             memcpy(text + a->len, strings->blob.data + b->surface, b->len);
             size_t kl = text_token_key(text, (size_t)a->len + b->len, key, sizeof key);
             if (kl && kl < sizeof key)
-                t->joined[t->n_joined++] = (kdx_joined){index_joined_hash(key, kl), (uint32_t)i, 0};
+                t->joined[t->n_joined++] = (kdx_hashed_name){hash_bytes(key, kl), (uint32_t)i, 0};
         }
     }
-    qsort(t->joined, t->n_joined, sizeof *t->joined, compare_joined);
+    qsort(t->joined, t->n_joined, sizeof *t->joined, index_hashed_name_compare);
     return KD_OK;
 }
 

@@ -183,7 +183,7 @@ static int open_copy(void *copy, size_t size, size_t capacity, const char *name,
     bad = bad || map_section(h, size, KDX_DELS, sizeof(kdx_deletion), &p, &ix->n_deletions);
     ix->deletions = p;
     if (!bad && find_section(h, KDX_JOIN)) {
-        bad = map_section(h, size, KDX_JOIN, sizeof(kdx_joined), &p, &ix->n_joined);
+        bad = map_section(h, size, KDX_JOIN, sizeof(kdx_hashed_name), &p, &ix->n_joined);
         ix->joined = p;
         for (size_t i = 0; !bad && i < ix->n_joined; i++)
             bad = ix->joined[i].name >= ix->n_names || (i && ix->joined[i].hash < ix->joined[i - 1].hash);

@@ -8,11 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* entries by the hash of their lookup key; `name` holds the record */
 struct match_id_table {
-    struct id_entry {
-        uint64_t hash;
-        uint32_t entity;
-    } *entries;
+    kdx_hashed_name *entries;
     size_t n;
 };
 
@@ -34,22 +32,6 @@ static size_t lookup_key(const char *value, char *out, size_t size)
     return k;
 }
 
-static uint64_t hash_of(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static int compare_entries(const void *a, const void *b)
-{
-    const struct id_entry *x = a, *y = b;
-    if (x->hash != y->hash)
-        return (x->hash > y->hash) - (x->hash < y->hash);
-    return (x->entity > y->entity) - (x->entity < y->entity);
-}
-
 int match_id_table_build(const kd_index *ix, match_id_table **out)
 {
     match_id_table *t = calloc(1, sizeof *t);
@@ -68,7 +50,7 @@ int match_id_table_build(const kd_index *ix, match_id_table **out)
             if (!match_identifier_prop(r.prop) || (n = lookup_key(r.value, key, sizeof key)) < 4)
                 continue;
             if (t->n == cap) {
-                struct id_entry *grown = realloc(t->entries, 2 * cap * sizeof *grown);
+                kdx_hashed_name *grown = realloc(t->entries, 2 * cap * sizeof *grown);
                 if (!grown) {
                     match_id_table_free(t);
                     return KD_ENOMEM;
@@ -76,14 +58,14 @@ int match_id_table_build(const kd_index *ix, match_id_table **out)
                 t->entries = grown;
                 cap *= 2;
             }
-            t->entries[t->n++] = (struct id_entry){hash_of(key, n), (uint32_t)e};
+            t->entries[t->n++] = (kdx_hashed_name){hash_bytes(key, n), (uint32_t)e, 0};
         }
     }
     if (!t->entries) {
         free(t);
         return KD_ENOMEM;
     }
-    qsort(t->entries, t->n, sizeof *t->entries, compare_entries);
+    qsort(t->entries, t->n, sizeof *t->entries, index_hashed_name_compare);
     *out = t;
     return KD_OK;
 }
@@ -102,18 +84,11 @@ size_t match_id_table_find(const match_id_table *t, const char *identifier, uint
     size_t n = lookup_key(identifier, key, sizeof key);
     if (n < 4)
         return 0;
-    uint64_t h = hash_of(key, n);
-    size_t lo = 0, hi = t->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->entries[mid].hash < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    uint64_t h = hash_bytes(key, n);
     size_t found = 0;
-    for (; lo < t->n && t->entries[lo].hash == h && found < most; lo++)
-        if (!found || entities[found - 1] != t->entries[lo].entity)
-            entities[found++] = t->entries[lo].entity;
+    for (size_t lo = index_hashed_name_first(t->entries, t->n, h); lo < t->n && t->entries[lo].hash == h && found < most;
+         lo++)
+        if (!found || entities[found - 1] != t->entries[lo].name)
+            entities[found++] = t->entries[lo].name;
     return found;
 }

@@ -6,8 +6,6 @@
 #include "index/index.h"
 
 double similarity_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
-/* Edit distance, or limit + 1 as soon as it must exceed limit. */
-size_t similarity_levenshtein(const char *a, size_t la, const char *b, size_t lb, size_t limit);
 
 /* Binary search for a key's text in the index; -1 when absent. */
 int64_t match_find_key(const kd_index *ix, const char *key);

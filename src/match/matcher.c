@@ -60,36 +60,15 @@ struct kd_matcher {
     qform query_forms[QUERY_FORMS];
     char query_form_text[QUERY_FORMS][TEXT_NAME_MAX + 1]; /* to skip a form met twice */
     double log_n;
-    struct acronym *acronyms; /* bodies' names by their initials, by hash */
+    kdx_hashed_name *acronyms; /* bodies' names by their initials, by hash */
     size_t n_acronyms;
     match_id_table *identifiers; /* records by identifier, for queries without a name */
 };
 
 /* A body's name by the first letters of its words (small words and legal
  * forms left out): "KCST" finds Korean Committee for Space Technology. */
-typedef struct acronym {
-    uint64_t hash;
-    uint32_t name;
-} acronym;
-
 #define ACRONYM_MIN 2
 #define ACRONYM_MAX 6
-
-static uint64_t acronym_hash(const char *letters, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)letters[i]) * 1099511628211ull;
-    return h;
-}
-
-static int compare_acronyms(const void *a, const void *b)
-{
-    const acronym *x = a, *y = b;
-    if (x->hash != y->hash)
-        return (x->hash > y->hash) - (x->hash < y->hash);
-    return (x->name > y->name) - (x->name < y->name);
-}
 
 /* The acronyms of every body's name, sorted (NULL with none). */
 static int acronyms_build(kd_matcher *m)
@@ -116,13 +95,14 @@ static int acronyms_build(kd_matcher *m)
                 letters[n++] = index_string(ix, t->surface)[0];
         }
         if (fits && n >= ACRONYM_MIN)
-            m->acronyms[m->n_acronyms++] = (acronym){acronym_hash(letters, n), (uint32_t)i};
+            m->acronyms[m->n_acronyms++] = (kdx_hashed_name){hash_bytes(letters, n), (uint32_t)i, 0};
     }
-    qsort(m->acronyms, m->n_acronyms, sizeof *m->acronyms, compare_acronyms);
+    qsort(m->acronyms, m->n_acronyms, sizeof *m->acronyms, index_hashed_name_compare);
     return KD_OK;
 }
 
-/* Adds weight to a name for the query word being looked up (once). */
+/* Adds weight to a name for the query word being looked up, once: the
+ * stamp says this word counted for the name already. */
 static void credit_name(kd_matcher *m, uint32_t name, double weight)
 {
     if (m->stamp[name] == m->stamp_now)
@@ -136,17 +116,9 @@ static void credit_name(kd_matcher *m, uint32_t name, double weight)
 }
 
 /* Adds weight to the names of table entries with hash h. */
-static void hashed_postings(kd_matcher *m, const acronym *table, size_t n, uint64_t h, double weight)
+static void hashed_postings(kd_matcher *m, const kdx_hashed_name *table, size_t n, uint64_t h, double weight)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (table[mid].hash < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < n && table[lo].hash == h; lo++)
+    for (size_t lo = index_hashed_name_first(table, n, h); lo < n && table[lo].hash == h; lo++)
         credit_name(m, table[lo].name, weight);
 }
 
@@ -156,7 +128,7 @@ static void acronym_postings(kd_matcher *m, const qtoken *t)
 {
     if (!m->acronyms && acronyms_build(m))
         return; /* out of memory: no acronym candidates */
-    hashed_postings(m, m->acronyms, m->n_acronyms, acronym_hash(t->surface, t->len), t->weight);
+    hashed_postings(m, m->acronyms, m->n_acronyms, hash_bytes(t->surface, t->len), t->weight);
 }
 
 /* ---- key lookup --------------------------------------------------------- */
@@ -466,17 +438,8 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
 static void add_postings(kd_matcher *m, uint32_t key, double weight)
 {
     const kdx_key *k = &m->ix->keys[key];
-    for (uint32_t i = 0; i < k->n_postings; i++) {
-        uint32_t name = m->ix->postings[k->postings_first + i];
-        if (m->stamp[name] == m->stamp_now)
-            continue; /* this query token already counted for this name */
-        if (m->acc[name] == 0.0f)
-            m->touched[m->n_touched++] = name;
-        m->stamp[name] = m->stamp_now;
-        m->acc[name] += (float)weight;
-        if (m->acc[name] > m->top)
-            m->top = m->acc[name];
-    }
+    for (uint32_t i = 0; i < k->n_postings; i++)
+        credit_name(m, m->ix->postings[k->postings_first + i], weight);
 }
 
 static void fuzzy_postings(kd_matcher *m, const qtoken *t)
@@ -591,7 +554,7 @@ static bool acronym_word(const qform *q, const qtoken *t)
  * already is not counted twice. The alignment in score_name decides what
  * the pair is worth. (One word for two listed, "Kim Jongun" for "KIM Jong
  * Un", needs the lists' word pairs indexed: their halves are too common
- * to look up by key: the index pairs them, kdx_joined.) */
+ * to look up by key: the index pairs them, kdx_hashed_name.) */
 static void joined_postings(kd_matcher *m, const qform *q, size_t at)
 {
     const kd_index *ix = m->ix;
@@ -600,19 +563,8 @@ static void joined_postings(kd_matcher *m, const qform *q, size_t at)
         return;
     /* the word itself may be two listed words run together, whether or
      * not the lists know its key ("jongun" keys as "yangon" does) */
-    if (t->len >= 5 && ix->n_joined) {
-        uint64_t h = index_joined_hash(t->key, t->key_len);
-        size_t lo = 0, hi = ix->n_joined;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ix->joined[mid].hash < h)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (; lo < ix->n_joined && ix->joined[lo].hash == h; lo++)
-            credit_name(m, ix->joined[lo].name, t->weight);
-    }
+    if (t->len >= 5)
+        hashed_postings(m, ix->joined, ix->n_joined, hash_bytes(t->key, t->key_len), t->weight);
     char text[TOKEN_LEN], key[TEXT_KEY_SIZE(TOKEN_LEN)];
     for (size_t i = at ? at - 1 : 0; i + 1 < q->n && i <= at; i++) {
         const qtoken *a = &q->t[i], *b = &q->t[i + 1], *other = i == at ? b : a;

@@ -357,14 +357,14 @@ static bool place_adjective(const char *adj, size_t la, const char *noun, size_t
         return false;
     /* the place ending in -sk itself, or without it (with one letter
      * of a linking vowel or n: Kazanskiy, Tuapsinskiy) */
-    if (similarity_levenshtein(adj, k, noun, ln, 1) <= 1)
+    if (text_edit_distance(adj, k, noun, ln, 1) <= 1)
         return true;
     size_t stem = k - 2;
     while (stem > 4 && (adj[stem - 1] == 'n' || adj[stem - 1] == 'i' || adj[stem - 1] == 'o' || adj[stem - 1] == 'e' ||
                         adj[stem - 1] == 'v') && stem + 3 > k - 2)
         stem--;
     for (size_t cut = k - 2; cut >= stem && cut >= 4; cut--)
-        if (similarity_levenshtein(adj, cut, noun, ln, 1) <= 1)
+        if (text_edit_distance(adj, cut, noun, ln, 1) <= 1)
             return true;
     return false;
 }
@@ -416,7 +416,7 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     if (!same_key && longer - shorter > 2)
         return loose; /* neither one edit nor a Jaro-Winkler of 0.9 */
     if (!same_key && q->surface[0] != c->surface[0] &&
-        (shorter < 5 || similarity_levenshtein(q->surface, q->len, c->surface, c->len, 1) > 1))
+        (shorter < 5 || text_edit_distance(q->surface, q->len, c->surface, c->len, 1) > 1))
         return loose; /* without a shared first letter only one edit can be the same name */
     double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
     if (!same_key && jw < 0.85)
@@ -424,7 +424,7 @@ static double token_similarity(const qtoken *q, const ctoken *c)
     /* the edit count decides only between different keys, and in short
      * tokens: it is the costlier of the two measures */
     size_t edits = !same_key || shorter <= 5
-                       ? similarity_levenshtein(q->surface, q->len, c->surface, c->len, 3)
+                       ? text_edit_distance(q->surface, q->len, c->surface, c->len, 3)
                        : 0;
     double sim = 0.0;
     if (same_key && jw < 0.9 && q->equivalents &&
@@ -463,7 +463,7 @@ static bool joined_alike(const char *joined, size_t jl, const char *word, size_t
         return false;
     if (allowed == 0)
         return memcmp(joined, word, wl) == 0;
-    return similarity_levenshtein(joined, jl, word, wl, allowed) <= allowed;
+    return text_edit_distance(joined, jl, word, wl, allowed) <= allowed;
 }
 
 /* An Arabic article written onto its name ("ELKADDAFI", "Alsehri"): the

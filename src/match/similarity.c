@@ -1,5 +1,6 @@
 /* String similarity on normalised ASCII tokens. Written from the published
- * definitions (Jaro 1989, Winkler 1990; Levenshtein 1966). */
+ * definitions (Jaro 1989, Winkler 1990); the edit distance is core's
+ * text_edit_distance. */
 #include "match.h"
 
 #include <string.h>
@@ -51,44 +52,3 @@ double similarity_jaro_winkler(const char *a, size_t la, const char *b, size_t l
 /* Only cells within `limit` of the diagonal can stay within `limit` edits,
  * so each row computes 2 * limit + 1 of them (Ukkonen's band); anything
  * beyond the limit reads as limit + 1. */
-size_t similarity_levenshtein(const char *a, size_t la, const char *b, size_t lb, size_t limit)
-{
-    const size_t over = limit + 1;
-    if (la > SIM_MAX_LEN || lb > SIM_MAX_LEN)
-        return over;
-    size_t diff = la > lb ? la - lb : lb - la;
-    if (diff > limit)
-        return over;
-    size_t row[SIM_MAX_LEN + 1];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j <= limit ? j : over;
-    for (size_t i = 1; i <= la; i++) {
-        size_t lo = i > limit ? i - limit : 1;
-        size_t hi = i + limit < lb ? i + limit : lb;
-        size_t diag = row[lo - 1];
-        size_t left = over; /* cell (i, lo - 1): outside the band unless it is column 0 */
-        if (lo == 1) {
-            left = i <= limit ? i : over;
-            row[0] = left;
-        }
-        size_t best = left;
-        for (size_t j = lo; j <= hi; j++) {
-            size_t up = row[j];
-            size_t v = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < v)
-                v = up + 1;
-            if (left + 1 < v)
-                v = left + 1;
-            if (v > over)
-                v = over;
-            row[j] = v;
-            diag = up;
-            left = v;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return over;
-    }
-    return row[lb] > over ? over : row[lb];
-}

@@ -105,7 +105,7 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
             found = (listed[i] == tok[k].hash &&
-                     (alone ? similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <=
+                     (alone ? text_edit_distance(lower, ll, word[i], word_len[i], 1) <=
                                  (ll >= 10 ? 1u : 0u)
                            : similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.85 ||
                                  /* one given name in two languages: "Sergei" for "Siarhei";
@@ -133,7 +133,7 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         /* a body's word one letter off in a long word, beside its other
          * words as listed ("Myanmar Timber Enterprise" for Myanma ...) */
         for (size_t i = 0; i < n && !found && !alone && !person && loose_words == 0 && ll >= 6; i++)
-            found = lower[0] == word[i][0] && similarity_levenshtein(lower, ll, word[i], word_len[i], 1) <= 1;
+            found = lower[0] == word[i][0] && text_edit_distance(lower, ll, word[i], word_len[i], 1) <= 1;
         if (!found)
             return false;
         loose_words++;

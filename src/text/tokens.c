@@ -176,28 +176,6 @@ const char *text_legal_form(const char *token, size_t len)
     return NULL;
 }
 
-/* Levenshtein distance of two words of 24 letters at most, capped at 3. */
-static bool edits_at_most_two(const char *a, size_t la, const char *b, size_t lb)
-{
-    size_t row[25], prev[25];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        row[0] = i;
-        size_t low = row[0];
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            low = row[j] < low ? row[j] : low;
-        }
-        if (low > 2)
-            return false;
-        memcpy(prev, row, (lb + 1) * sizeof *row);
-    }
-    return prev[lb] <= 2;
-}
-
 /* A long legal-form word one letter off ("Aktiengesselschaft",
  * "Corporaton", "Limted"): typed by hand on customer files, as common as
  * the correct form. Short forms (ooo, ltd) are too close to names. */
@@ -210,7 +188,7 @@ static const char *legal_form_misspelt(const char *token, size_t len)
         if (l->len < 7 || l->len + 2 < len || len + 2 < l->len || l->text[0] != token[0])
             continue;
         /* one edit, two in words of twelve letters and more */
-        if (text__one_edit(l->text, l->len, token, len) || (l->len >= 12 && edits_at_most_two(l->text, l->len, token, len)))
+        if (text__one_edit(l->text, l->len, token, len) || (l->len >= 12 && text_edit_distance(l->text, l->len, token, len, 2) <= 2))
             return l->canonical;
     }
     return NULL;
