@@ -182,15 +182,20 @@ static void *run_batch(void *arg)
         return NULL;
     kd_match_result res[5];
     /* The first pass warms the matcher (ICU opens a transliterator per
-     * script on first use); the second is timed. */
-    for (int pass = 0; pass < 2; pass++) {
+     * script on first use); the best of three after it is the figure: on a
+     * shared virtual machine one pass can lose a third of its time to
+     * neighbours, and the best pass is the one that did not. */
+    b->elapsed = 0;
+    for (int pass = 0; pass < 4; pass++) {
         double start = now();
         for (size_t i = b->from; i < b->to; i++) {
             kd_match_query q = {.name = b->qs[i].name, .schema = b->qs[i].schema,
                                 .birth_date = b->qs[i].dob, .country = b->qs[i].country};
             kd_match(m, &q, res, NULL, &err);
         }
-        b->elapsed = now() - start;
+        double took = now() - start;
+        if (pass == 1 || (pass > 1 && took < b->elapsed))
+            b->elapsed = took;
     }
     kd_matcher_free(m);
     return NULL;

@@ -173,6 +173,11 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
                              const char *q_country, uint32_t entity, double s, char *why,
                              size_t why_size)
 {
+    /* nothing beside the name to weigh: the record's values (decoded one
+     * by one) need not be read */
+    bool has_id = q->identifier && q->identifier[0];
+    if (!q_date && !q_country && !has_id && !(q->gender && q->gender[0]))
+        return s > 1.0 ? 1.0 : s;
     kd_entity_view v;
     kd_index_entity(ix, entity, &v);
     int best = DATE_UNKNOWN;

@@ -42,6 +42,7 @@ struct kd_matcher {
     size_t n_cands;
     float *token_weight;   /* see listed_weights: computed once */
     uint8_t *substantive;
+    uint8_t *name_schema;  /* per name: its entity's schema, read for every name a query touches */
     uint8_t *patronymic;   /* per listed token: match_patronymics */
     uint64_t *loose;       /* per listed token: listed_weights.loose */
     uint8_t *equivalent_key; /* listed_weights.equivalent_key */
@@ -58,6 +59,7 @@ struct kd_matcher {
     buf forms;
     buf outside, inside; /* a query's bracketed name apart (prepare_forms) */
     qform query_forms[QUERY_FORMS];
+    similarity_memo memo[QUERY_FORMS]; /* query_forms[f].memo */
     char query_form_text[QUERY_FORMS][TEXT_NAME_MAX + 1]; /* to skip a form met twice */
     double log_n;
     kdx_hashed_name *acronyms; /* bodies' names by their initials, by hash */
@@ -234,11 +236,12 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->kth_scratch = malloc(ne * sizeof *m->kth_scratch);
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
     m->substantive = calloc(n, sizeof *m->substantive);
+    m->name_schema = calloc(n, sizeof *m->name_schema);
     m->patronymic = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->patronymic);
     m->loose = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->loose);
     m->equivalent_key = calloc(ix->n_keys / 8 + 1, 1);
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->token_weight || !m->substantive || !m->name_schema || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
         !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
@@ -246,6 +249,7 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
         bool person = ix->entities[name->entity].schema == KD_SCHEMA_PERSON;
+        m->name_schema[i] = (uint8_t)ix->entities[name->entity].schema;
         const char *surfaces[C_TOKENS];
         size_t lens[C_TOKENS];
         bool patronymic[C_TOKENS];
@@ -273,7 +277,7 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     match_mark_equivalent_keys(ix, m->equivalent_key);
-    m->weights = (listed_weights){m->token_weight, m->substantive, m->patronymic, m->equivalent_key, m->loose};
+    m->weights = (listed_weights){m->token_weight, m->substantive, m->name_schema, m->patronymic, m->equivalent_key, m->loose};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -296,6 +300,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->entity_slot);
     free(m->token_weight);
     free(m->substantive);
+    free(m->name_schema);
     free(m->patronymic);
     free(m->acronyms);
     match_id_table_free(m->identifiers);
@@ -316,10 +321,12 @@ void kd_matcher_free(kd_matcher *m)
 /* ---- query preparation -------------------------------------------------- */
 
 /* The tokens of one romanised form into q; false when none is left. */
-static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q)
+static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q, similarity_memo *memo)
 {
     q->n = 0;
     q->total = 0;
+    q->memo = memo;
+    memset(memo->key, 0, sizeof memo->key);
     for (const char *p = form; *p && q->n < Q_TOKENS;) {
         while (*p == ' ')
             p++;
@@ -411,7 +418,7 @@ static void add_forms(kd_matcher *m, const char *name, int schema, qform *forms,
             bool again = false;
             for (size_t k = 0; k < *count && !again; k++)
                 again = strcmp(m->query_form_text[k], text) == 0;
-            if (again || strlen(text) > TEXT_NAME_MAX || !tokenise_form(m, text, schema, &forms[*count]))
+            if (again || strlen(text) > TEXT_NAME_MAX || !tokenise_form(m, text, schema, &forms[*count], &m->memo[*count]))
                 continue;
             strcpy(m->query_form_text[(*count)++], text);
         }
@@ -634,8 +641,7 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
         m->acc[name] = 0.0f;
         if (acc < floor)
             continue;
-        const kdx_entity *e = &m->ix->entities[m->ix->names[name].entity];
-        if (!match_schema_compatible(schema, (kd_schema)e->schema))
+        if (!match_schema_compatible(schema, (kd_schema)m->name_schema[name]))
             continue;
         m->cands[m->n_cands++] = (candidate){name, form, acc};
     }
@@ -675,10 +681,24 @@ static bool in_dataset(const kd_index *ix, uint32_t entity, const char *dataset)
     return false;
 }
 
-static int compare_double_desc(const void *a, const void *b)
+/* The k-th largest of n scores (k <= n): the best k kept in order in
+ * `top` as the scores go by, which for the few results asked for is far
+ * cheaper than sorting every party evaluated each time one rises. */
+static double kth_largest(const double *scores, size_t n, size_t k, double *top)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x < y) - (x > y);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        double s = scores[i];
+        if (kept == k && s <= top[k - 1])
+            continue;
+        size_t at = kept < k ? kept++ : k - 1;
+        while (at > 0 && top[at - 1] < s) {
+            top[at] = top[at - 1];
+            at--;
+        }
+        top[at] = s;
+    }
+    return top[k - 1];
 }
 
 static int compare_scored(const void *a, const void *b)
@@ -810,6 +830,15 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
     size_t n_best = 0;
     for (size_t i = 0; i < m->n_cands; i++) {
         const candidate *c = &m->cands[i];
+        /* Candidates lie scattered over the index: the next one's words
+         * and weights are asked for while this one is scored. */
+        if (i + 3 < m->n_cands)
+            __builtin_prefetch(&ix->names[m->cands[i + 3].name]);
+        if (i + 1 < m->n_cands) {
+            const kdx_name *next = &ix->names[m->cands[i + 1].name];
+            __builtin_prefetch(&ix->tokens[next->tokens_first]);
+            __builtin_prefetch(&m->token_weight[next->tokens_first]);
+        }
         uint32_t entity = ix->names[c->name].entity;
         if (!in_dataset(ix, entity, query->dataset))
             continue;
@@ -831,7 +860,12 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
      * limit-th final score, none after it can: they are not looked at. */
     for (size_t i = 0; i < n_best; i++)
         best[i].score = best[i].name_score;
-    if (n_best) /* best is NULL until a query has had candidates */
+    /* Walked best first, and usually only a few are: with an identifier
+     * every one is, and they are sorted at once; else each next best is
+     * selected as it is needed (the order compare_scored gives, at this
+     * point name score, then entity). */
+    bool select_lazily = !query->identifier;
+    if (n_best && !select_lazily) /* best is NULL until a query has had candidates */
         qsort(best, n_best, sizeof *best, compare_scored);
     /* Results are parties: the records of one party (kd_index_party) count
      * once, as their best-scoring member, so that one person listed by three
@@ -839,6 +873,15 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
     size_t evaluated = 0, n_parties = 0;
     double kth = -1.0; /* lowest final score among the best `limit` parties so far */
     for (; evaluated < n_best; evaluated++) {
+        if (select_lazily) {
+            size_t top = evaluated;
+            for (size_t i = evaluated + 1; i < n_best; i++)
+                if (compare_scored(&best[i], &best[top]) < 0)
+                    top = i;
+            scored t = best[evaluated];
+            best[evaluated] = best[top];
+            best[top] = t;
+        }
         scored *b = &best[evaluated];
         if (n_parties >= limit && !query->identifier && b->name_score + EVIDENCE_LIFT < kth)
             break;
@@ -859,9 +902,7 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         }
         if (n_parties >= limit && raised && (n_parties == limit || b->score > kth)) {
             /* recompute the limit-th best party among those evaluated */
-            memcpy(m->kth_scratch, m->party_score, n_parties * sizeof *m->kth_scratch);
-            qsort(m->kth_scratch, n_parties, sizeof *m->kth_scratch, compare_double_desc);
-            kth = m->kth_scratch[limit - 1];
+            kth = kth_largest(m->party_score, n_parties, limit, m->kth_scratch);
         }
     }
     if (evaluated)

@@ -90,7 +90,6 @@ double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const cha
 typedef struct ctoken {
     const char *surface;
     size_t len;
-    const char *key;
     uint32_t key_id;
     double weight;
     uint64_t *loose; /* the listed token's slot in listed_weights.loose, or NULL */
@@ -509,19 +508,38 @@ static size_t spelled_span(const char *letters, size_t k, size_t start, size_t n
     return pos;
 }
 
-static void append(char *out, size_t size, const char *fmt, const char *a, const char *b, double s)
+/* One part of an explanation: "a" "mid" "b", then " 0.87" when score >= 0,
+ * after " · " when something precedes it. Written by hand: explaining the
+ * results is done for every query, and printf's formatting was a twentieth
+ * of a match. */
+static void append(char *out, size_t size, const char *a, const char *mid, const char *b, double score)
 {
     size_t used = strlen(out);
     if (used + 1 >= size)
         return;
-    snprintf(out + used, size - used, fmt, used ? " · " : "", a, b, s);
+    char num[6] = "";
+    if (score >= 0) {
+        int hundredths = (int)(score * 100 + 0.5);
+        hundredths = hundredths > 999 ? 999 : hundredths;
+        num[0] = ' ', num[1] = (char)('0' + hundredths / 100), num[2] = '.';
+        num[3] = (char)('0' + hundredths / 10 % 10), num[4] = (char)('0' + hundredths % 10), num[5] = '\0';
+    }
+    const char *parts[] = {used ? " · " : "", a, mid, b, num};
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
+        size_t n = strlen(parts[k]);
+        if (used + n >= size)
+            n = size - 1 - used; /* cut, as snprintf would */
+        memcpy(out + used, parts[k], n);
+        used += n;
+        out[used] = '\0';
+    }
 }
 
 double score_name(const kd_index *ix, const listed_weights *w, const qform *q, uint32_t name_id,
                   char *why, size_t why_size)
 {
     const kdx_name *name = &ix->names[name_id];
-    const kdx_entity *e = &ix->entities[name->entity];
+    bool listed_person = w->name_schema[name_id] == KD_SCHEMA_PERSON;
     ctoken c[C_TOKENS];
     size_t nc = name->n_tokens < C_TOKENS ? name->n_tokens : C_TOKENS;
     double c_total = 0;
@@ -529,16 +547,31 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         const kdx_token *t = &ix->tokens[name->tokens_first + j];
         c[j].surface = index_string(ix, t->surface);
         c[j].len = t->len;
-        c[j].key = index_string(ix, ix->keys[t->key].text);
         c[j].key_id = t->key;
         c[j].weight = w->token_weight[name->tokens_first + j];
         c[j].loose = &w->loose[name->tokens_first + j];
         c_total += c[j].weight;
     }
     double sim[Q_TOKENS][C_TOKENS];
-    for (size_t i = 0; i < q->n; i++)
-        for (size_t j = 0; j < nc; j++)
-            sim[i][j] = token_similarity(&q->t[i], &c[j]);
+    for (size_t j = 0; j < nc; j++) {
+        uint32_t surface = ix->tokens[name->tokens_first + j].surface;
+        for (size_t i = 0; i < q->n; i++) {
+            if (!q->memo) {
+                sim[i][j] = token_similarity(&q->t[i], &c[j]);
+                continue;
+            }
+            uint64_t key = ((uint64_t)(i + 1) << 32) | surface;
+            size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 55) & (SIMILARITY_MEMO - 1);
+            if (q->memo->key[slot] == key) {
+                sim[i][j] = q->memo->sim[slot];
+                continue;
+            }
+            double v = token_similarity(&q->t[i], &c[j]);
+            q->memo->key[slot] = key;
+            q->memo->sim[slot] = v;
+            sim[i][j] = v;
+        }
+    }
     /* Greedy alignment: take the best remaining pair until none is left.
      * With a handful of tokens this equals the optimal assignment in
      * practice and costs nothing. */
@@ -656,7 +689,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             if (q_to[i] >= 0)
                 continue;
             /* the query word as the listed side of the comparison */
-            ctoken qc = {q->t[i].surface, q->t[i].len, q->t[i].key,
+            ctoken qc = {q->t[i].surface, q->t[i].len,
                          q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0, NULL};
             double s = token_similarity(&rest, &qc);
             if (s >= 0.8) {
@@ -672,7 +705,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * left over on one side whose letters begin the consecutive words left
      * over on the other, small words (of, de, al) skipped, as an initial
      * and its name weigh (0.6 each). Acronyms of bodies run longer. */
-    size_t most = e->schema == KD_SCHEMA_PERSON ? 4 : 6;
+    size_t most = listed_person ? 4 : 6;
     bool short_left = false; /* a word left over that may be initials */
     for (size_t i = 0; i < q->n && !short_left; i++)
         short_left = q_to[i] < 0 && q->t[i].len >= 2 && q->t[i].len <= most;
@@ -741,7 +774,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         all_aligned = q_to[i] >= 0 || q->t[i].weight <= 0;
     for (size_t j = 0; j < nc && all_aligned; j++)
         all_aligned = c_to[j] >= 0 || c[j].weight <= 0;
-    if (e->schema == KD_SCHEMA_PERSON && strong_matches < 2 && substantive >= 2 && score > 0.6 && !all_aligned)
+    if (listed_person && strong_matches < 2 && substantive >= 2 && score > 0.6 && !all_aligned)
         score = 0.6;
     /* Names that disagree on a word — each has a name word the other lacks
      * ("... OTHMAN AL-HARBI" and "... OTHMAN AL-GHAMDI", "Aung San Suu Win"
@@ -750,7 +783,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * however much else they share; a word only missing on one side (a
      * middle name, a patronymic, "Holding") is no disagreement. */
     if (score > CONFLICT_CAP) {
-        bool person = e->schema == KD_SCHEMA_PERSON, conflict = false;
+        bool person = listed_person, conflict = false;
         for (size_t i = 0; i < q->n && !conflict; i++) {
             int qc = q->t[i].cls;
             long qv = person || q_to[i] >= 0 ? -1 : numeral_value(q->t[i].surface, q->t[i].len);
@@ -789,27 +822,27 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                          query_two ? q->t[i + 1].surface : "");
                 snprintf(two, sizeof two, "%s%s%s", c[j].surface, listed_two ? " " : "",
                          listed_two ? c[j + 1].surface : "");
-                append(why, why_size, "%s%s≈%s %.2f", one, two, q_sim[i]);
+                append(why, why_size, one, "≈", two, q_sim[i]);
                 i += query_two;
             } else if (j < 0) {
                 if (q->t[i].weight > 0)
-                    append(why, why_size, "%s%s unmatched%s", q->t[i].surface, "", 0);
+                    append(why, why_size, q->t[i].surface, " unmatched", "", -1);
             } else if (strcmp(q->t[i].surface, c[j].surface) == 0) {
-                append(why, why_size, "%s%s=%s", q->t[i].surface, c[j].surface, 0);
+                append(why, why_size, q->t[i].surface, "=", c[j].surface, -1);
             } else if (q_sim[i] == NAME_EQUIVALENT &&
                        text_name_equivalence(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len, &language,
                                              &listed_language)) {
                 /* "volodymyr~uladzimir uk/be": one name, and in which languages */
                 char pair[2 * TOKEN_LEN + 16];
                 snprintf(pair, sizeof pair, "%s~%s %s", q->t[i].surface, c[j].surface, language);
-                append(why, why_size, "%s%s/%s", pair, listed_language, 0);
+                append(why, why_size, pair, "/", listed_language, -1);
             } else {
-                append(why, why_size, "%s%s≈%s %.2f", q->t[i].surface, c[j].surface, q_sim[i]);
+                append(why, why_size, q->t[i].surface, "≈", c[j].surface, q_sim[i]);
             }
         }
         for (size_t j = 0; j < nc; j++)
             if (c_to[j] < 0 && c[j].weight > 0)
-                append(why, why_size, "%smissing %s%s", c[j].surface, "", 0);
+                append(why, why_size, "missing ", c[j].surface, "", -1);
     }
     return score;
 }

@@ -29,10 +29,20 @@ typedef struct qtoken {
     uint64_t loose_hash; /* match_loose_hash of loose */
 } qtoken;
 
+/* Word similarities of one query form already computed, by query word and
+ * listed word (an interned surface): candidate names of one query share
+ * their common words (Mohammed, Al, Company), and a pair is compared once. */
+#define SIMILARITY_MEMO 512
+typedef struct similarity_memo {
+    uint64_t key[SIMILARITY_MEMO]; /* 0: empty */
+    double sim[SIMILARITY_MEMO];
+} similarity_memo;
+
 typedef struct qform {
     qtoken t[Q_TOKENS];
     size_t n;
     double total;
+    similarity_memo *memo; /* cleared for each query; NULL: none */
 } qform;
 
 /* Rarity weight of a token: inverse entity frequency of its key, lowered
@@ -56,6 +66,7 @@ void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n
 typedef struct listed_weights {
     const float *token_weight;
     const uint8_t *substantive;
+    const uint8_t *name_schema; /* per name: its record's schema (compact: read per candidate) */
     const uint8_t *patronymic; /* per listed token: match_patronymics */
     const uint8_t *equivalent_key; /* bit per index key: the key of a text_name_equivalent_form */
     uint64_t *loose;           /* per listed token: match_loose_hash of its loose key, filled on first use
