@@ -104,46 +104,107 @@ static const equivalence business_words[] = {
  * lists translate it); public domain (facts of language). Sorted by
  * `from`. */
 static const equivalence russian_stems[] = {
-    {"agentstv", "agency", "ru"},              {"akademi", "academy", "ru"},
-    {"aviastroitel", "aircraft", "ru"},        {"aviats", "aviation", "ru"},
+    {"administrats", "administration", "ru"},  {"aeroport", "airport", "ru"},
+    {"agentstv", "agency", "ru"},              {"agrarn", "agrarian", "ru"},
+    {"akademi", "academy", "ru"},              {"akademich", "academic", "ru"},
+    {"apparatur", "equipment", "ru"},          {"armi", "army", "ru"},
+    {"aviakompani", "airline", "ru"},          {"avialini", "airlines", "ru"},
+    {"aviastroeni", "aircraft", "ru"},         {"aviastroitel", "aircraft", "ru"},
+    {"aviastroyeni", "aircraft", "ru"},        {"aviats", "aviation", "ru"},
     {"avtomatik", "automation", "ru"},         {"avtomatiz", "automation", "ru"},
-    {"avtonomn", "autonomous", "ru"},          {"bespilotn", "unmanned", "ru"},
-    {"byudzhetn", "budgetary", "ru"},          {"dvizheni", "movement", "ru"},
-    {"elektromekhanich", "electromechanical", "ru"}, {"elektron", "electronics", "ru"},
-    {"elektrotekhnich", "electrotechnical", "ru"}, {"energetich", "energy", "ru"},
-    {"federaln", "federal", "ru"},             {"filial", "branch", "ru"},
-    {"fizich", "physical", "ru"},              {"fond", "fund", "ru"},
-    {"gorodsk", "city", "ru"},                 {"gosudarstvenn", "state", "ru"},
+    {"avtomatizirovann", "automated", "ru"},   {"avtomobil", "automobile", "ru"},
+    {"avtonomn", "autonomous", "ru"},          {"batalon", "battalion", "ru"},
+    {"batalyon", "battalion", "ru"},           {"bespilotn", "unmanned", "ru"},
+    {"bezopasnost", "security", "ru"},         {"birzh", "exchange", "ru"},
+    {"blagotvoritel", "charitable", "ru"},     {"brigad", "brigade", "ru"},
+    {"byudzhetn", "budgetary", "ru"},          {"demokratich", "democratic", "ru"},
+    {"departament", "department", "ru"},       {"divizi", "division", "ru"},
+    {"dobych", "extraction", "ru"},            {"dvizheni", "movement", "ru"},
+    {"eksperimentaln", "experimental", "ru"},  {"eksport", "export", "ru"},
+    {"elektrichesk", "electric", "ru"},        {"elektromekhanich", "electromechanical", "ru"},
+    {"elektron", "electronics", "ru"},         {"elektrosvyaz", "telecommunications", "ru"},
+    {"elektrotekhnich", "electrotechnical", "ru"},
+    {"energetich", "energy", "ru"},            {"energi", "energy", "ru"},
+    {"farmatsevtich", "pharmaceutical", "ru"}, {"federaln", "federal", "ru"},
+    {"federats", "federation", "ru"},          {"filial", "branch", "ru"},
+    {"finansov", "financial", "ru"},           {"fizich", "physical", "ru"},
+    {"flot", "fleet", "ru"},                   {"fond", "fund", "ru"},
+    {"gazov", "gas", "ru"},                    {"geologich", "geological", "ru"},
+    {"glavn", "main", "ru"},                   {"gorn", "mining", "ru"},
+    {"gornodobyvayushch", "mining", "ru"},     {"gorodsk", "city", "ru"},
+    {"gosudarstvenn", "state", "ru"},          {"import", "import", "ru"},
     {"informatsionn", "information", "ru"},    {"innovatsionn", "innovation", "ru"},
-    {"institut", "institute", "ru"},           {"issledovatel", "research", "ru"},
-    {"khimich", "chemical", "ru"},             {"kompleks", "complex", "ru"},
-    {"konstruktor", "design", "ru"},           {"kontsern", "concern", "ru"},
+    {"institut", "institute", "ru"},           {"integrirovann", "integrated", "ru"},
+    {"investits", "investment", "ru"},         {"inzhenern", "engineering", "ru"},
+    {"inzhiniring", "engineering", "ru"},      {"ispytani", "testing", "ru"},
+    {"ispytatel", "testing", "ru"},            {"issledovani", "research", "ru"},
+    {"issledovatel", "research", "ru"},        {"izdeli", "products", "ru"},
+    {"kapital", "capital", "ru"},              {"kazenn", "state", "ru"},
+    {"khimich", "chemical", "ru"},             {"komitet", "committee", "ru"},
+    {"kommunikats", "communications", "ru"},   {"kommunistich", "communist", "ru"},
+    {"kompani", "company", "ru"},              {"kompleks", "complex", "ru"},
+    {"konstruirovani", "design", "ru"},        {"konstruktor", "design", "ru"},
+    {"kontrol", "control", "ru"},              {"kontsern", "concern", "ru"},
     {"korporats", "corporation", "ru"},        {"kosmich", "space", "ru"},
     {"kreditn", "credit", "ru"},               {"kulturn", "cultural", "ru"},
-    {"mashinostroitel", "machine", "ru"},      {"mekhanich", "mechanical", "ru"},
-    {"mezhdunarodn", "international", "ru"},   {"ministerstv", "ministry", "ru"},
-    {"moskovsk", "moscow", "ru"},              {"natsionaln", "national", "ru"},
-    {"nauchn", "scientific", "ru"},            {"neftepererabatyvayushch", "refinery", "ru"},
-    {"obedineni", "association", "ru"},        {"oboronn", "defence", "ru"},
-    {"obrazovateln", "educational", "ru"},     {"obyedineni", "association", "ru"},
-    {"optichesk", "optical", "ru"},            {"optiko", "optical", "ru"},
-    {"organizatsi", "organisation", "ru"},     {"patriotichesk", "patriotic", "ru"},
-    {"predpriyati", "enterprise", "ru"},       {"priborostroeni", "instrument", "ru"},
-    {"priborostroyeni", "instrument", "ru"},   {"proizvodstvenn", "production", "ru"},
-    {"promyshlenn", "industrial", "ru"},       {"proyektn", "design", "ru"},
-    {"raketn", "missile", "ru"},               {"razviti", "development", "ru"},
+    {"laboratori", "laboratory", "ru"},        {"logistich", "logistics", "ru"},
+    {"logistik", "logistics", "ru"},           {"mashinostroeni", "machine", "ru"},
+    {"mashinostroitel", "machine", "ru"},      {"mashinostroyeni", "machine", "ru"},
+    {"material", "materials", "ru"},           {"meditsin", "medical", "ru"},
+    {"mekhanich", "mechanical", "ru"},         {"mekhanizats", "mechanisation", "ru"},
+    {"metallurgich", "metallurgical", "ru"},   {"mezhdunarodn", "international", "ru"},
+    {"mikroelektron", "microelectronics", "ru"},
+    {"ministerstv", "ministry", "ru"},         {"molodezhn", "youth", "ru"},
+    {"monitoring", "monitoring", "ru"},        {"morsk", "marine", "ru"},
+    {"moskovsk", "moscow", "ru"},              {"narodn", "people", "ru"},
+    {"natsionaln", "national", "ru"},          {"nauchn", "scientific", "ru"},
+    {"nauk", "sciences", "ru"},                {"neftepererabatyvayushch", "refinery", "ru"},
+    {"neftyan", "oil", "ru"},                  {"obedineni", "association", "ru"},
+    {"obedinenn", "united", "ru"},             {"obespecheni", "support", "ru"},
+    {"oboron", "defence", "ru"},               {"oboronn", "defence", "ru"},
+    {"oborudovani", "equipment", "ru"},        {"obrazovani", "education", "ru"},
+    {"obrazovateln", "educational", "ru"},     {"obshchestvenn", "public", "ru"},
+    {"obsluzhivani", "maintenance", "ru"},     {"obyedineni", "association", "ru"},
+    {"obyedinenn", "united", "ru"},            {"optichesk", "optical", "ru"},
+    {"optiko", "optical", "ru"},               {"opytn", "experimental", "ru"},
+    {"organizatsi", "organisation", "ru"},     {"parti", "party", "ru"},
+    {"patriotichesk", "patriotic", "ru"},      {"poluprovodnik", "semiconductor", "ru"},
+    {"port", "port", "ru"},                    {"postavk", "supply", "ru"},
+    {"pravitelstv", "government", "ru"},       {"predpriyati", "enterprise", "ru"},
+    {"prezident", "president", "ru"},          {"pribor", "instrument", "ru"},
+    {"priborostroeni", "instrument", "ru"},    {"priborostroitel", "instrument", "ru"},
+    {"priborostroyeni", "instrument", "ru"},   {"proizvodstv", "production", "ru"},
+    {"proizvodstvenn", "production", "ru"},    {"promyshlenn", "industrial", "ru"},
+    {"proyektirovani", "design", "ru"},        {"proyektn", "design", "ru"},
+    {"radioelektron", "radioelectronic", "ru"},
+    {"radiotekhnich", "radio", "ru"},          {"raketn", "missile", "ru"},
+    {"razrabot", "development", "ru"},         {"razviti", "development", "ru"},
     {"remontn", "repair", "ru"},               {"respublik", "republic", "ru"},
-    {"rossiysk", "russian", "ru"},             {"sistem", "systems", "ru"},
-    {"sluzhb", "service", "ru"},               {"spetsialn", "special", "ru"},
-    {"sudostroitel", "shipbuilding", "ru"},    {"svyaz", "communications", "ru"},
-    {"tekhnich", "technical", "ru"},           {"tekhnolog", "technology", "ru"},
-    {"torgov", "trading", "ru"},               {"transportn", "transport", "ru"},
-    {"tsentr", "centre", "ru"},                {"uchrezhdeni", "institution", "ru"},
+    {"rossiysk", "russian", "ru"},             {"selskokhozyaystvenn", "agricultural", "ru"},
+    {"servis", "service", "ru"},               {"severn", "northern", "ru"},
+    {"shkol", "school", "ru"},                 {"sistem", "systems", "ru"},
+    {"sluzhb", "service", "ru"},               {"snabzheni", "supply", "ru"},
+    {"sovet", "council", "ru"},                {"sovremenn", "modern", "ru"},
+    {"soyuz", "union", "ru"},                  {"spetsialn", "special", "ru"},
+    {"sredstv", "means", "ru"},                {"strakhov", "insurance", "ru"},
+    {"stroitel", "construction", "ru"},        {"stroitelstv", "construction", "ru"},
+    {"sudokhodn", "shipping", "ru"},           {"sudostroeni", "shipbuilding", "ru"},
+    {"sudostroitel", "shipbuilding", "ru"},    {"sudostroyeni", "shipbuilding", "ru"},
+    {"svyaz", "communications", "ru"},         {"tekhnich", "technical", "ru"},
+    {"tekhnolog", "technology", "ru"},         {"telekommunikats", "telecommunication", "ru"},
+    {"televideni", "television", "ru"},        {"torgov", "trading", "ru"},
+    {"transport", "transport", "ru"},          {"transportn", "transport", "ru"},
+    {"tsentr", "centre", "ru"},                {"tsentraln", "central", "ru"},
+    {"uchebn", "training", "ru"},              {"uchrezhdeni", "institution", "ru"},
     {"universitet", "university", "ru"},       {"upravleni", "directorate", "ru"},
-    {"vertolet", "helicopters", "ru"},         {"voenn", "military", "ru"},
-    {"vooruzheni", "armament", "ru"},          {"voyenn", "military", "ru"},
-    {"vychislitel", "computing", "ru"},        {"yadern", "nuclear", "ru"},
-    {"zavod", "plant", "ru"},
+    {"upravlyayushch", "management", "ru"},    {"vertolet", "helicopters", "ru"},
+    {"veteran", "veterans", "ru"},             {"voenn", "military", "ru"},
+    {"vooruzheni", "armament", "ru"},          {"vostochn", "eastern", "ru"},
+    {"voyenn", "military", "ru"},              {"voysk", "troops", "ru"},
+    {"vozdushn", "air", "ru"},                 {"vychislitel", "computing", "ru"},
+    {"yadern", "nuclear", "ru"},               {"yuzhn", "southern", "ru"},
+    {"zapadn", "western", "ru"},               {"zavod", "plant", "ru"},
+    {"zheleznodorozhn", "railway", "ru"},
 };
 
 /* The endings Russian words take after those stems (BGN and ISO 9
@@ -155,11 +216,57 @@ static const char *const russian_endings[] = {
     "am",  "uyu", "uju", "yye", "yx",  "iyu", "yu",
 };
 
-/* The stem entry a word is a form of, or NULL. */
-static const equivalence *russian_stem_entry(const char *s, size_t n)
+/* What may stand between a stem and its case ending: nothing, or the
+ * suffix that makes an adjective of a noun (aviastroitel-n-aya,
+ * konstruktor-sk-oye, khimich-esk-iy, oboron-n-yy). */
+static const char *const russian_suffixes[] = {"", "n", "nn", "sk", "esk", "ov", "ev"};
+
+/* A word in the BGN spelling the stems are written in: ISO 9 and the
+ * passport system write й as j and х as h (issledovatelskij,
+ * tehnologij); z/s/c/k before h keep it (zh, sh, ch, kh). Writes at most
+ * size - 1 letters; their count. */
+static size_t russian_bgn(const char *s, size_t n, char *out, size_t size)
 {
-    if (n < 4 || s[0] < 'a' || s[0] > 'z')
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 2 < size; i++) {
+        char c = s[i];
+        if (c == 'j') {
+            out[o++] = 'y';
+        } else if (c == 'h' && !(i > 0 && strchr("zsck", s[i - 1]))) {
+            out[o++] = 'k';
+            out[o++] = 'h';
+        } else {
+            out[o++] = c;
+        }
+    }
+    return o;
+}
+
+/* Whether `rest` is a suffix and a case ending. */
+static bool russian_inflection(const char *rest, size_t n)
+{
+    for (size_t x = 0; x < KD_ARRAY_LEN(russian_suffixes); x++) {
+        size_t xl = strlen(russian_suffixes[x]);
+        if (xl > n || memcmp(rest, russian_suffixes[x], xl) != 0)
+            continue;
+        for (size_t e = 0; e < KD_ARRAY_LEN(russian_endings); e++) {
+            size_t el = strlen(russian_endings[e]);
+            /* a suffix is always followed by an ending: "armin" is no form of armi- */
+            if (xl + el == n && (el || !xl) && memcmp(rest + xl, russian_endings[e], el) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The stem entry a word is a form of, or NULL. */
+static const equivalence *russian_stem_entry(const char *word, size_t len)
+{
+    char bgn[96];
+    if (len < 4 || len >= sizeof bgn / 2 || word[0] < 'a' || word[0] > 'z')
         return NULL;
+    size_t n = russian_bgn(word, len, bgn, sizeof bgn);
+    const char *s = bgn;
     /* the stems are sorted: those beginning with s[0] are a run */
     size_t lo = 0, hi = KD_ARRAY_LEN(russian_stems);
     while (lo < hi) {
@@ -178,13 +285,9 @@ static const equivalence *russian_stem_entry(const char *s, size_t n)
         size_t k = strlen(stem);
         if (k > n || k <= best_len || memcmp(stem, s, k) != 0)
             continue;
-        for (size_t e = 0; e < KD_ARRAY_LEN(russian_endings); e++) {
-            size_t el = strlen(russian_endings[e]);
-            if (k + el == n && memcmp(s + k, russian_endings[e], el) == 0) {
-                best = &russian_stems[i];
-                best_len = k;
-                break;
-            }
+        if (russian_inflection(s + k, n - k)) {
+            best = &russian_stems[i];
+            best_len = k;
         }
     }
     return best;
