@@ -475,6 +475,25 @@ static void fuzzy_postings(kd_matcher *m, const qtoken *t)
     }
 }
 
+/* A Russian adjective finds the names of its noun ("Leningradskiye"
+ * Leningrad, "Lazernyye" Laser), which score_name accepts as the word
+ * (place_adjective, noun_adjective). */
+static void adjective_postings(kd_matcher *m, const qtoken *t)
+{
+    char nouns[3][TOKEN_LEN];
+    size_t n = match_adjective_nouns(t->surface, t->len, nouns, 3);
+    for (size_t i = 0; i < n; i++) {
+        char key[TOKEN_LEN];
+        size_t kl = text_token_key(nouns[i], strlen(nouns[i]), key, sizeof key);
+        if (kl < 3 || kl >= sizeof key)
+            continue;
+        key[kl] = '\0';
+        int64_t k = match_find_key(m->ix, key);
+        if (k >= 0 && k != t->key_id)
+            add_postings(m, (uint32_t)k, t->weight * 0.85);
+    }
+}
+
 static int compare_candidates(const void *a, const void *b)
 {
     const candidate *x = a, *y = b;
@@ -621,8 +640,10 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
          * not know, where a typo is the likely reason. */
         if (t->key_id < 0)
             fuzzy_postings(m, t);
-        if (new_names)
+        if (new_names) {
             joined_postings(m, q, (size_t)(t - q->t));
+            adjective_postings(m, t);
+        }
         /* one short word for a body, a word the lists do not have, may be
          * its acronym ("KCST"); words they have ("Drake") are names */
         if (t->key_id < 0 && schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME && t->len >= ACRONYM_MIN &&

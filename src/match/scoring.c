@@ -330,29 +330,57 @@ static bool russian_alike(const char *a, size_t la, const char *b, size_t lb)
     return na == nb && memcmp(fa, fb, na) == 0;
 }
 
+/* Russian case endings of adjectives (BGN and ISO 9), longest first
+ * where one ends another. */
+static const char *const adjective_cases[] = {"iy", "ij", "yy", "ii", "aya", "aja", "oye", "oe", "ogo", "oy",
+                                              "oj", "ikh", "ih", "iye", "ie", "yye", "ykh", "yh", "y", "i", "a", "o"};
+
+/* The length of an adjective without its case ending (which leaves at
+ * least five letters), or 0. */
+static size_t adjective_stem(const char *adj, size_t la)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < KD_ARRAY_LEN(adjective_cases); i++) {
+        size_t cl = strlen(adjective_cases[i]);
+        if (la >= cl + 5 && memcmp(adj + la - cl, adjective_cases[i], cl) == 0 && (!best || la - cl < best))
+            best = la - cl;
+    }
+    return best;
+}
+
+size_t match_adjective_nouns(const char *adj, size_t la, char nouns[][TOKEN_LEN], size_t max)
+{
+    size_t k = adjective_stem(adj, la), n = 0;
+    if (!k || la >= TOKEN_LEN)
+        return 0;
+    size_t cuts[3] = {0};
+    size_t n_cuts = 0;
+    if (k >= 6 && adj[k - 2] == 's' && adj[k - 1] == 'k') {
+        cuts[n_cuts++] = k;     /* Novosibirsk-iy */
+        cuts[n_cuts++] = k - 2; /* Leningrad-sk-iye, Kazan-sk-iy */
+    } else if (adj[k - 1] == 'n') {
+        cuts[n_cuts++] = k - 1; /* lazer-n-yye, aviatsion-n-yy */
+    }
+    for (size_t c = 0; c < n_cuts && n < max; c++) {
+        if (cuts[c] < 4)
+            continue;
+        memcpy(nouns[n], adj, cuts[c]);
+        nouns[n][cuts[c]] = '\0';
+        n++;
+    }
+    return n;
+}
+
 /* Whether `adj` is the Russian adjective of the place `noun`: names of
  * bodies say "Novosibirskiy Zavod" where lists translate "Novosibirsk
  * Plant" (Chelyabinsk, Klimovsk, Kazan, Ural, Tuapse). The adjective is
  * the place, "sk" (or "insk", "ovsk"...) and a case ending. */
 static bool place_adjective(const char *adj, size_t la, const char *noun, size_t ln)
 {
-    static const char *const cases[] = {"iy", "ij", "yy", "ii", "aya", "aja", "oye", "oe", "ogo", "oy",
-                                        "oj", "ikh", "ih", "iye", "ie", "y", "i", "a", "o"};
     if (la < 7 || ln < 4 || adj[0] != noun[0])
         return false;
-    /* "sk" and a case ending of one to three letters */
-    bool sk = false;
-    for (size_t d = 1; d <= 3 && !sk; d++)
-        sk = adj[la - d - 2] == 's' && adj[la - d - 1] == 'k';
-    if (!sk)
-        return false;
-    size_t k = 0;
-    for (size_t i = 0; i < KD_ARRAY_LEN(cases) && !k; i++) {
-        size_t cl = strlen(cases[i]);
-        if (la > cl + 4 && memcmp(adj + la - cl, cases[i], cl) == 0 && memcmp(adj + la - cl - 2, "sk", 2) == 0)
-            k = la - cl; /* adj[0, k) ends in "sk" */
-    }
-    if (!k)
+    size_t k = adjective_stem(adj, la);
+    if (!k || adj[k - 2] != 's' || adj[k - 1] != 'k')
         return false;
     /* the place ending in -sk itself, or without it (with one letter
      * of a linking vowel or n: Kazanskiy, Tuapsinskiy) */
@@ -366,6 +394,19 @@ static bool place_adjective(const char *adj, size_t la, const char *noun, size_t
         if (text_edit_distance(adj, cut, noun, ln, 1) <= 1)
             return true;
     return false;
+}
+
+/* Whether `adj` is the Russian adjective in -n- of the noun: "Lazernyye
+ * Sistemy" are Laser Systems, "Aviatsionnyy Kompleks" an Aviation
+ * Complex; one letter of romanisation apart (lazer, laser). */
+static bool noun_adjective(const char *adj, size_t la, const char *noun, size_t ln)
+{
+    if (la < 8 || ln < 5 || adj[0] != noun[0])
+        return false;
+    size_t k = adjective_stem(adj, la);
+    if (!k || adj[k - 1] != 'n')
+        return false;
+    return k - 1 >= 5 && text_edit_distance(adj, k - 1, noun, ln, 1) <= 1;
 }
 
 /* Similarity of two tokens in [0, 1]; 0 means "not the same token".
@@ -404,7 +445,9 @@ static double token_similarity(const qtoken *q, const ctoken *c)
         loose = WORD_FORMS;
     if (!same_key && loose < 0.85 && q->surface[0] == c->surface[0] &&
         (place_adjective(q->surface, q->len, c->surface, c->len) ||
-         place_adjective(c->surface, c->len, q->surface, q->len)))
+         place_adjective(c->surface, c->len, q->surface, q->len) ||
+         noun_adjective(q->surface, q->len, c->surface, c->len) ||
+         noun_adjective(c->surface, c->len, q->surface, q->len)))
         return 0.85;
     /* patronymics of one given name in two languages (Uladzimiravich,
      * Vladimirovich), as the given names are (text_name_equivalence) */

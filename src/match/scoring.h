@@ -50,6 +50,10 @@ typedef struct qform {
 double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len,
                           bool patronymic);
 bool match_is_patronymic(const char *s, size_t n);
+/* The nouns a Russian adjective may be of, written to nouns (up to max):
+ * a place's (Novosibirsk-iy, Leningrad-sk-iye) or another noun's in -n-
+ * (lazer-n-yye); their count, 0 for a word that is no such adjective. */
+size_t match_adjective_nouns(const char *adj, size_t la, char nouns[][TOKEN_LEN], size_t max);
 /* Which words of one name are its patronymic, in context: a word with a
  * patronymic ending is one only if it is not the name's first word, the
  * name has three words or more, no female patronymic makes a male-looking
