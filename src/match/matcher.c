@@ -565,6 +565,14 @@ static int compare_weight_desc(const void *a, const void *b)
 
 /* Whether t is the only name word of the query (legal forms and small
  * words aside): "KCST", "RIHS-Somalia" is no acronym. */
+static bool unpronounceable(const qtoken *t)
+{
+    size_t vowels = 0;
+    for (size_t i = 0; i < t->len; i++)
+        vowels += strchr("aeiouy", t->surface[i]) != NULL;
+    return t->len >= 3 && vowels <= 1;
+}
+
 static bool acronym_word(const qform *q, const qtoken *t)
 {
     for (size_t i = 0; i < q->n; i++)
@@ -644,10 +652,12 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
             joined_postings(m, q, (size_t)(t - q->t));
             adjective_postings(m, t);
         }
-        /* one short word for a body, a word the lists do not have, may be
-         * its acronym ("KCST"); words they have ("Drake") are names */
-        if (t->key_id < 0 && schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME && t->len >= ACRONYM_MIN &&
-            t->len <= ACRONYM_MAX && acronym_word(q, t))
+        /* one short word for a body, a word the lists do not have or one
+         * no language would say (a vowel at most: "KLMZ", whose key
+         * other words share), may be its acronym ("KCST"); words they have
+         * ("Drake") are names */
+        if ((t->key_id < 0 || unpronounceable(t)) && schema != KD_SCHEMA_PERSON && t->cls == TEXT_TOKEN_NAME &&
+            t->len >= ACRONYM_MIN && t->len <= ACRONYM_MAX && acronym_word(q, t))
             acronym_postings(m, t);
     }
     /* Keep names that share a real part of the query's weight, and not far

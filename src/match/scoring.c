@@ -551,6 +551,16 @@ static size_t spelled_span(const char *letters, size_t k, size_t start, size_t n
     return pos;
 }
 
+/* Whether every word of a name outside [from, to) is a small word, a
+ * legal form or aligned already: the span is all there is to the name. */
+static bool spans_whole(size_t from, size_t to, size_t n, const int *taken, const bool *small, const bool *legal)
+{
+    for (size_t m = 0; m < n; m++)
+        if ((m < from || m >= to) && taken[m] < 0 && !small[m] && !legal[m])
+            return false;
+    return true;
+}
+
 /* One part of an explanation: "a" "mid" "b", then " 0.87" when score >= 0,
  * after " · " when something precedes it. Written by hand: explaining the
  * results is done for every query, and printf's formatting was a twentieth
@@ -756,16 +766,23 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         short_left = c_to[j] < 0 && c[j].len >= 2 && c[j].len <= most;
     const char *c_surface[C_TOKENS], *q_surface[Q_TOKENS];
     size_t c_len[C_TOKENS], q_len[Q_TOKENS];
-    bool c_small[C_TOKENS], q_small[Q_TOKENS];
+    bool c_small[C_TOKENS], q_small[Q_TOKENS], c_legal[C_TOKENS], q_legal[Q_TOKENS];
     for (size_t j = 0; j < nc && short_left; j++) {
         int cls = ix->tokens[name->tokens_first + j].cls;
         c_surface[j] = c[j].surface, c_len[j] = c[j].len;
         c_small[j] = cls == TEXT_TOKEN_STOP || cls == TEXT_TOKEN_PARTICLE;
+        c_legal[j] = cls == TEXT_TOKEN_LEGAL;
     }
     for (size_t i = 0; i < q->n && short_left; i++) {
         q_surface[i] = q->t[i].surface, q_len[i] = q->t[i].len;
         q_small[i] = q->t[i].cls == TEXT_TOKEN_STOP || q->t[i].cls == TEXT_TOKEN_PARTICLE;
+        q_legal[i] = q->t[i].cls == TEXT_TOKEN_LEGAL;
     }
+    /* A body's acronym that spells its whole name (LTTE, "JSC MMZ" for
+     * Mariyskiy Mashinostroitelniy Zavod: every word but small words and
+     * legal forms) is how the body is known, more than initials are a
+     * person's name; three letters at least. */
+    const double whole_acronym = 0.8;
     for (size_t i = 0; i < q->n; i++) {
         size_t k = q->t[i].len;
         if (!short_left || q_to[i] >= 0 || k < 2 || k > most)
@@ -774,10 +791,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             size_t end = spelled_span(q->t[i].surface, k, j, nc, c_surface, c_len, c_to, c_small);
             if (!end)
                 continue;
+            double sim = !listed_person && k >= 3 && spans_whole(j, end, nc, c_to, c_small, c_legal) &&
+                                 spans_whole(i, i + 1, q->n, q_to, q_small, q_legal)
+                             ? whole_acronym
+                             : 0.6;
             q_to[i] = (int)j;
-            q_sim[i] = 0.6;
+            q_sim[i] = sim;
             for (size_t m = j; m < end; m++)
-                c_to[m] = (int)i, c_sim[m] = 0.6;
+                c_to[m] = (int)i, c_sim[m] = sim;
             break;
         }
     }
@@ -789,10 +810,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             size_t end = spelled_span(c[j].surface, k, i, q->n, q_surface, q_len, q_to, q_small);
             if (!end)
                 continue;
+            double sim = !listed_person && k >= 3 && spans_whole(i, end, q->n, q_to, q_small, q_legal) &&
+                                 spans_whole(j, j + 1, nc, c_to, c_small, c_legal)
+                             ? whole_acronym
+                             : 0.6;
             c_to[j] = (int)i;
-            c_sim[j] = 0.6;
+            c_sim[j] = sim;
             for (size_t m = i; m < end; m++)
-                q_to[m] = (int)j, q_sim[m] = 0.6;
+                q_to[m] = (int)j, q_sim[m] = sim;
             break;
         }
     }
@@ -855,18 +880,28 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         why[0] = '\0';
         for (size_t i = 0; i < q->n; i++) {
             int j = q_to[i];
-            /* a word written as two on one side: "jongun≈jong un 0.95",
-             * "jin ping≈jinping 0.95" */
+            /* a word written as two or more on one side: "jongun≈jong un
+             * 0.95", "jin ping≈jinping 0.95", "ltte≈liberation tigers tamil
+             * eelam 0.80" */
             bool listed_two = j >= 0 && (size_t)j + 1 < nc && c_to[j] == (int)i && c_to[j + 1] == (int)i;
             bool query_two = j >= 0 && i + 1 < q->n && q_to[i + 1] == j && c_to[j] == (int)i;
+            if (!listed_two && j >= 0 && c_to[j] == (int)i) /* a span with small words skipped */
+                for (size_t m = (size_t)j + 1; m < nc && !listed_two; m++)
+                    listed_two = c_to[m] == (int)i;
             if (listed_two || query_two) {
-                char one[2 * TOKEN_LEN + 2], two[2 * TOKEN_LEN + 2];
-                snprintf(one, sizeof one, "%s%s%s", q->t[i].surface, query_two ? " " : "",
-                         query_two ? q->t[i + 1].surface : "");
-                snprintf(two, sizeof two, "%s%s%s", c[j].surface, listed_two ? " " : "",
-                         listed_two ? c[j + 1].surface : "");
+                char one[4 * TOKEN_LEN], two[4 * TOKEN_LEN];
+                size_t lo = 0, lt = 0;
+                one[0] = two[0] = '\0';
+                for (size_t m = i; m < q->n && (m == i || query_two); m++)
+                    if (q_to[m] == j && lo + q->t[m].len + 2 < sizeof one)
+                        lo += (size_t)snprintf(one + lo, sizeof one - lo, "%s%s", lo ? " " : "", q->t[m].surface);
+                for (size_t m = (size_t)j; m < nc; m++)
+                    if (c_to[m] == (int)i && lt + c[m].len + 2 < sizeof two)
+                        lt += (size_t)snprintf(two + lt, sizeof two - lt, "%s%s", lt ? " " : "", c[m].surface);
                 append(why, why_size, one, "≈", two, q_sim[i]);
-                i += query_two;
+                if (query_two)
+                    while (i + 1 < q->n && q_to[i + 1] == j)
+                        i++;
             } else if (j < 0) {
                 if (q->t[i].weight > 0)
                     append(why, why_size, q->t[i].surface, " unmatched", "", -1);
