@@ -428,6 +428,7 @@ static void batch_close(kd_store *s)
 {
     store_batch *b = &s->batch;
     db_finalize(b->runs);
+    db_finalize(b->runs_finish);
     db_finalize(b->run_datasets);
     db_finalize(b->inputs);
     db_finalize(b->results);
@@ -445,9 +446,12 @@ int kd_store_batch_begin(kd_store *s, kd_error *err)
     store_batch *b = &s->batch;
     if (b->open)
         return error_set(err, KD_EUSAGE, "a recording batch is already open");
-    /* IMMEDIATE: SQLite's write lock now, as a single run takes it */
-    int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN; SET CONSTRAINTS ALL DEFERRED"
-                                            : "BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON", err);
+    /* IMMEDIATE: SQLite's write lock now, as a single run takes it.
+     * PostgreSQL gets a run's rows by COPY, parents (runs) last: its
+     * checks wait for the commit. SQLite writes each run's row first
+     * instead (see run_begin_in_batch): PRAGMA defer_foreign_keys expires
+     * every prepared statement, and each group re-parsed them all. */
+    int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN; SET CONSTRAINTS ALL DEFERRED" : "BEGIN IMMEDIATE", err);
     if (rc)
         return error_wrap(err, rc, "cannot start recording: ");
     b->open = true;
@@ -464,6 +468,9 @@ int kd_store_batch_begin(kd_store *s, kd_error *err)
         rc = prepare_run_rows(d, &b->inputs, &b->results, &b->alerts, err);
     if (!rc)
         rc = db_prepare(d, ALLOW_QUERY, &b->allow_query, err);
+    if (!rc && !db_is_postgresql(d))
+        rc = db_prepare(d, "UPDATE runs SET finished_at = ?, input_count = ?, match_count = ?, alert_count = ? "
+                           "WHERE id = ?", &b->runs_finish, err);
     if (rc) {
         kd_store_batch_abort(s);
         return error_wrap(err, rc, "cannot start recording: ");
@@ -505,6 +512,27 @@ int store_insert_returning(db_stmt *st, int64_t *id, kd_error *err)
 
 /* A run of the store's batch: its id reserved, its datasets queued, the
  * batch's statements borrowed; the runs row waits for the commit. */
+/* A batch run's row in runs: finished (with its counts) when `finished_at`
+ * is given, else as it starts (SQLite, completed by runs_finish). */
+static int write_batch_run(kd_run *run, const char *finished_at, kd_error *err)
+{
+    db_stmt *st = run->s->batch.runs;
+    db_bind_int(st, 1, run->id);
+    db_bind_text(st, 2, "screen");
+    db_bind_text(st, 3, run->actor);
+    db_bind_text(st, 4, run->source);
+    db_bind_text(st, 5, run->parameters);
+    db_bind_text(st, 6, kd_index_built_at(run->ix));
+    db_bind_text(st, 7, run->started_at);
+    db_bind_text(st, 8, finished_at); /* NULL: not yet */
+    db_bind_int(st, 9, (int64_t)run->inputs);
+    db_bind_int(st, 10, (int64_t)run->matches);
+    db_bind_int(st, 11, (int64_t)run->alerts);
+    int rc = db_step(st, err) < 0 ? KD_EIO : 0;
+    db_reset(st);
+    return rc;
+}
+
 static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *req, kd_run **out, kd_error *err)
 {
     store_batch *b = &s->batch;
@@ -519,6 +547,8 @@ static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *re
     run->parameters = strdup(req->parameters && *req->parameters ? req->parameters : "{}");
     int rc = run->actor && run->source && run->parameters ? db_next_id(s->d, &b->run_ids, &run->id, err)
                                                           : error_set(err, KD_ENOMEM, "out of memory");
+    if (!rc && !db_is_postgresql(s->d))
+        rc = write_batch_run(run, NULL, err);
     if (!rc)
         rc = insert_run_datasets(b->run_datasets, run->id, run->ix, err);
     if (rc) {
@@ -824,20 +854,18 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
     db_stmt *st = NULL;
     if (run->in_batch) {
         /* the runs row, complete: durable with the batch */
-        st = run->s->batch.runs;
-        db_bind_int(st, 1, run->id);
-        db_bind_text(st, 2, "screen");
-        db_bind_text(st, 3, run->actor);
-        db_bind_text(st, 4, run->source);
-        db_bind_text(st, 5, run->parameters);
-        db_bind_text(st, 6, kd_index_built_at(run->ix));
-        db_bind_text(st, 7, run->started_at);
-        db_bind_text(st, 8, now);
-        db_bind_int(st, 9, (int64_t)run->inputs);
-        db_bind_int(st, 10, (int64_t)run->matches);
-        db_bind_int(st, 11, (int64_t)run->alerts);
-        int rc = db_step(st, err) < 0 ? KD_EIO : 0;
-        db_reset(st);
+        int rc;
+        if ((st = run->s->batch.runs_finish)) {
+            db_bind_text(st, 1, now);
+            db_bind_int(st, 2, (int64_t)run->inputs);
+            db_bind_int(st, 3, (int64_t)run->matches);
+            db_bind_int(st, 4, (int64_t)run->alerts);
+            db_bind_int(st, 5, run->id);
+            rc = db_step(st, err) < 0 ? KD_EIO : 0;
+            db_reset(st);
+        } else {
+            rc = write_batch_run(run, now, err);
+        }
         if (!rc && run_id)
             *run_id = run->id;
         run_free(run);

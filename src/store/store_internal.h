@@ -14,6 +14,7 @@
 typedef struct store_batch {
     bool open;
     db_stmt *runs, *run_datasets, *inputs, *results, *alerts;
+    db_stmt *runs_finish; /* SQLite: a run's row is written first, completed at its commit */
     db_stmt *allow_query;
     db_ids run_ids, input_ids, result_ids;
 } store_batch;
