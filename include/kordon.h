@@ -387,6 +387,14 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
  * kd_match would give it), without searching the index for candidates:
  * for comparing two known records. */
 int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name_score, kd_error *err);
+/* Parties with a name that a prefix begins ("Rotenb", "Arkady Rot"), as a
+ * user types: its words as the name's words, the last one begun, in any
+ * script and spelling the index romanises to; names that begin with it
+ * first, then names with it later on. The parties `accept` admits (NULL:
+ * all), after skipping `cursor` of them; up to max party entities into
+ * parties. Returns how many, or a negative error. */
+int kd_match_suggest(kd_matcher *m, const char *prefix, int (*accept)(void *context, size_t entity),
+                     void *accept_context, size_t cursor, size_t *parties, size_t max, kd_error *err);
 
 /* ---- text screening -------------------------------------------------- */
 

@@ -363,6 +363,23 @@ expect_status 200 POST /reconcile/default --data-urlencode 'queries={"q0": {"que
 [ "$(json 'd["q0"]["result"][0]["id"]' <"$tmp/body")" = ofac-36 ] || fail "/reconcile POST: $(cat "$tmp/body")"
 expect_status 200 GET '/reconcile/default/suggest/entity?prefix=Rossotrudnichestvo'
 json 'd["result"][0]["id"]' <"$tmp/body" | grep -q eu-oj-32014R0269-105 || fail "/reconcile suggest: $(cat "$tmp/body")"
+# suggest is a prefix search: every name offered holds a word the prefix begins; cursor skips
+expect_status 200 GET '/reconcile/default/suggest/entity?prefix=Rotenb'
+json 'all(any(w.lower().startswith("rotenb") for w in r["name"].split()) for r in d["result"]) and len(d["result"]) >= 3' \
+  <"$tmp/body" | grep -q True || fail "/reconcile suggest prefix: $(head -c 400 "$tmp/body")"
+json '[r["id"] for r in d["result"]][2]' <"$tmp/body" >"$tmp/third"
+expect_status 200 GET '/reconcile/default/suggest/entity?prefix=Rotenb&cursor=2'
+[ "$(json 'd["result"][0]["id"]' <"$tmp/body")" = "$(cat "$tmp/third")" ] || fail "/reconcile suggest cursor: $(head -c 300 "$tmp/body")"
+# the Reconciliation API answers pages of any origin (CORS); other routes only the configured ones
+curl -s -D "$tmp/headers" -o /dev/null -H 'Origin: https://refine.example' "$url/reconcile/default"
+grep -qi '^Access-Control-Allow-Origin: \*' "$tmp/headers" || fail "/reconcile CORS: $(cat "$tmp/headers")"
+got=$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS -H 'Origin: https://refine.example' \
+  -H 'Access-Control-Request-Method: POST' "$url/reconcile/default")
+[ "$got" = 204 ] || fail "/reconcile preflight: $got"
+expect_status 403 POST /match/default -H 'Origin: https://refine.example' -d '{"queries": {}}'
+# a query by properties the lists cannot be searched by, or of a type they lack, finds nothing
+expect_status 200 POST /reconcile/default --data-urlencode 'queries={"q0": {"properties": [{"pid": "P214", "v": "x"}]}, "q1": {"query": "Eric Badege", "type": "DifferentiatedPerson"}}'
+[ "$(json 'len(d["q0"]["result"]) + len(d["q1"]["result"])' <"$tmp/body")" = 0 ] || fail "/reconcile unsearchable: $(cat "$tmp/body")"
 
 # /screen: JSON lines and CSV, one result line per record, in order
 printf '%s\n' '{"id": "a", "schema": "Person", "properties": {"name": ["Evgeny Primakov"]}}' \

@@ -251,6 +251,8 @@ int http_guard_check(const http_server *s, struct MHD_Connection *c, const char 
                      http_guard *g);
 /* The configured CORS origin the request comes from, or NULL. */
 const char *http_guard_cors_origin(const http_server *s, struct MHD_Connection *c);
+/* Whether a route answers web pages of every origin (Access-Control-Allow-Origin: *). */
+bool http_guard_open_cors(http_route_id route);
 
 /* ---- worker threads for deferred requests (workers.c) ------------------- */
 

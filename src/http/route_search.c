@@ -275,11 +275,22 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
         if (!*name && pid && v && (strcmp(pid, "name") == 0 || strcmp(pid, "alias") == 0))
             name = v;
     }
+    /* type: a schema name, or an array of them (0.2) whose first known one
+     * applies; types the lists do not have find nothing */
     int schema = -1;
     json_t *type = json_object_get(query, "type");
-    if (json_is_string(type) && (schema = kd_schema_from_name(json_string_value(type))) < 0) {
-        snprintf(why, why_size, "type: unknown schema \"%.64s\"", json_string_value(type));
-        return NULL;
+    if (json_is_string(type)) {
+        if ((schema = kd_schema_from_name(json_string_value(type))) < 0)
+            return json_pack("{s:[]}", "result");
+    } else if (json_is_array(type) && json_array_size(type)) {
+        size_t t;
+        json_t *one;
+        json_array_foreach(type, t, one) {
+            if (schema < 0 && json_is_string(one))
+                schema = kd_schema_from_name(json_string_value(one));
+        }
+        if (schema < 0)
+            return json_pack("{s:[]}", "result");
     }
     json_t *limit_j = json_object_get(query, "limit");
     size_t limit = json_is_integer(limit_j) && json_integer_value(limit_j) > 0 &&
@@ -304,10 +315,15 @@ static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filte
         else if (strstr(pid, "Number") || strstr(pid, "Code"))
             mq.identifier = v;
     }
-    if (!*name && !mq.identifier) {
-        snprintf(why, why_size, "each query needs a \"query\" string, a name property or an identifier property");
+    /* neither a query nor properties: no query at all; properties the
+     * lists cannot be searched by (no name, no identifier): a valid query
+     * that finds nothing */
+    if (!*name && !mq.identifier && !json_array_size(props)) {
+        snprintf(why, why_size, "each query needs a \"query\" string or properties");
         return NULL;
     }
+    if (!*name && !mq.identifier)
+        return json_pack("{s:[]}", "result");
     kd_match_result results[100];
     kd_error err = {0};
     int n = kd_match(m, &mq, results, NULL, &err);
@@ -335,24 +351,40 @@ static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *
         prefix = "";
     json_t *result = json_array();
     if (strcmp(kind, "entity") == 0 && *prefix) {
+        /* prefix search, as the suggest services of the Reconciliation
+         * API are expected to do; `cursor` suggestions skipped */
+        const char *cursor_arg = http_arg(rq, "cursor");
+        long cursor = cursor_arg ? strtol(cursor_arg, NULL, 10) : 0;
+        if (cursor < 0 || cursor > 10000) {
+            json_decref(result);
+            http_reply_error(rs, 400, "cursor: expected a number from 0 to 10000");
+            return;
+        }
         kd_error err = {0};
         kd_matcher *m = http_take_matcher(rq, rs);
         if (!m) {
             json_decref(result);
             return;
         }
-        kd_match_result results[10];
-        kd_match_query mq = {.name = prefix, .schema = -1, .limit = 10, .accept = http_filter_accept,
-                             .accept_context = filter, .explain_floor = NO_EXPLANATIONS};
-        int n = kd_match(m, &mq, results, NULL, &err);
+        size_t parties[10];
+        int n = kd_match_suggest(m, prefix, http_filter_accept, filter, (size_t)cursor, parties, 10, &err);
         live_give_matcher(rq->index, m);
+        if (n < 0) {
+            json_decref(result);
+            http_reply_error(rs, 400, err.message);
+            return;
+        }
         for (int k = 0; k < n; k++) {
             kd_entity_view v;
-            kd_index_entity(rq->index->index, results[k].party, &v);
+            kd_index_entity(rq->index->index, parties[k], &v);
             const char *caption = kd_entity_view_first(rq->index->index, &v, KD_PROP_NAME);
-            json_array_append_new(result, json_pack("{s:s,s:s,s:s}", "id", v.id, "name", caption ? caption : v.id,
-                                                    "n:type", kd_schema_name(v.schema)));
+            const char *schema = kd_schema_name(v.schema);
+            json_array_append_new(result, json_pack("{s:s,s:s,s:s,s:[{s:s,s:s}]}", "id", v.id, "name",
+                                                    caption ? caption : v.id, "n:type", schema, "notable", "id",
+                                                    schema, "name", schema));
         }
+    } else if (strcmp(kind, "entity") == 0) {
+        /* nothing typed yet: nothing to suggest */
     } else if (strcmp(kind, "type") == 0) {
         for (int s = 0; s < KD_SCHEMA_COUNT; s++)
             if (text_istarts(kd_schema_name((kd_schema)s), strlen(kd_schema_name((kd_schema)s)), prefix))

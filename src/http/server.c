@@ -97,8 +97,9 @@ static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, htt
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (rs->status == 503 && rs->retry_after[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, rs->retry_after);
-    /* CORS only for the origins the operator named */
-    const char *origin = http_guard_cors_origin(ctx->server, c);
+    /* CORS only for the origins the operator named, or every origin on
+     * the routes open to all (http_guard_open_cors) */
+    const char *origin = http_guard_open_cors(ctx->route) ? "*" : http_guard_cors_origin(ctx->server, c);
     if (origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
         MHD_add_response_header(r, "Access-Control-Expose-Headers",
@@ -165,7 +166,7 @@ static enum MHD_Result preflight(struct MHD_Connection *c, request_context *ctx)
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
-    const char *origin = http_guard_cors_origin(ctx->server, c);
+    const char *origin = http_guard_open_cors(ctx->route) ? "*" : http_guard_cors_origin(ctx->server, c);
     if (origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");

@@ -1016,3 +1016,64 @@ int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name
         }
     return 0;
 }
+
+/* ---- suggestions -------------------------------------------------------- */
+
+/* Whether name `i` holds the words of `q` at `at`, its last word begun. */
+static bool name_has_prefix_at(const kd_index *ix, const kdx_name *name, size_t at, const qform *q)
+{
+    if (at + q->n > name->n_tokens)
+        return false;
+    for (size_t w = 0; w < q->n; w++) {
+        const kdx_token *t = &ix->tokens[name->tokens_first + at + w];
+        const char *surface = index_string(ix, t->surface);
+        bool last = w + 1 == q->n;
+        if (last ? t->len < q->t[w].len || memcmp(surface, q->t[w].surface, q->t[w].len) != 0
+                 : t->len != q->t[w].len || memcmp(surface, q->t[w].surface, t->len) != 0)
+            return false;
+    }
+    return true;
+}
+
+int kd_match_suggest(kd_matcher *m, const char *prefix, int (*accept)(void *context, size_t entity),
+                     void *accept_context, size_t cursor, size_t *parties, size_t max, kd_error *err)
+{
+    const kd_index *ix = m->ix;
+    if (!prefix || strlen(prefix) > 1024)
+        return error_set(err, KD_ELIMIT, "prefix: longer than 1024 bytes");
+    if (!utf8_valid(prefix, strlen(prefix), NULL))
+        return error_set(err, KD_EUTF8, "prefix: invalid UTF-8");
+    qform *forms = m->query_forms;
+    size_t nf = prepare_forms(m, prefix, -1, forms, QUERY_FORMS);
+    if (!nf || !max)
+        return 0;
+    next_query_stamp(m);
+    size_t n = 0, skipped = 0;
+    /* names that begin with the prefix, then those with it further on */
+    for (int later = 0; later < 2 && n < max; later++) {
+        for (size_t i = 0; i < ix->n_names && n < max; i++) {
+            const kdx_name *name = &ix->names[i];
+            size_t party = kd_index_party(ix, name->entity);
+            if (m->party_stamp[party] == m->query_stamp)
+                continue;
+            bool found = false;
+            for (size_t f = 0; f < nf && !found; f++) {
+                if (!later) {
+                    found = name_has_prefix_at(ix, name, 0, &forms[f]);
+                    continue;
+                }
+                for (size_t at = 1; at < name->n_tokens && !found; at++)
+                    found = name_has_prefix_at(ix, name, at, &forms[f]);
+            }
+            if (!found || (accept && !accept(accept_context, name->entity)))
+                continue;
+            m->party_stamp[party] = m->query_stamp;
+            if (skipped < cursor) {
+                skipped++;
+                continue;
+            }
+            parties[n++] = party;
+        }
+    }
+    return (int)n;
+}
