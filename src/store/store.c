@@ -846,6 +846,18 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
     return KD_OK;
 }
 
+/* Steps an "UPDATE runs SET finished_at, input_count, match_count,
+ * alert_count WHERE id" with the run's figures. */
+static int finish_run(db_stmt *st, const kd_run *run, const char *now, kd_error *err)
+{
+    db_bind_text(st, 1, now);
+    db_bind_int(st, 2, (int64_t)run->inputs);
+    db_bind_int(st, 3, (int64_t)run->matches);
+    db_bind_int(st, 4, (int64_t)run->alerts);
+    db_bind_int(st, 5, run->id);
+    return db_step(st, err) < 0 ? KD_EIO : 0;
+}
+
 int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
 {
     db *d = run->s->d;
@@ -855,14 +867,9 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
     if (run->in_batch) {
         /* the runs row, complete: durable with the batch */
         int rc;
-        if ((st = run->s->batch.runs_finish)) {
-            db_bind_text(st, 1, now);
-            db_bind_int(st, 2, (int64_t)run->inputs);
-            db_bind_int(st, 3, (int64_t)run->matches);
-            db_bind_int(st, 4, (int64_t)run->alerts);
-            db_bind_int(st, 5, run->id);
-            rc = db_step(st, err) < 0 ? KD_EIO : 0;
-            db_reset(st);
+        if (run->s->batch.runs_finish) {
+            rc = finish_run(run->s->batch.runs_finish, run, now, err);
+            db_reset(run->s->batch.runs_finish);
         } else {
             rc = write_batch_run(run, now, err);
         }
@@ -876,12 +883,7 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
         rc = db_prepare(d, "UPDATE runs SET finished_at = ?, input_count = ?, match_count = ?, "
                            "alert_count = ? WHERE id = ?", &st, err);
     if (!rc) {
-        db_bind_text(st, 1, now);
-        db_bind_int(st, 2, (int64_t)run->inputs);
-        db_bind_int(st, 3, (int64_t)run->matches);
-        db_bind_int(st, 4, (int64_t)run->alerts);
-        db_bind_int(st, 5, run->id);
-        rc = db_step(st, err) < 0 ? KD_EIO : 0;
+        rc = finish_run(st, run, now, err);
         db_finalize(st);
     }
     if (!rc)
