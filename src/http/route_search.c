@@ -371,7 +371,7 @@ static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *
         live_give_matcher(rq->index, m);
         if (n < 0) {
             json_decref(result);
-            http_reply_error(rs, 400, err.message);
+            http_reply_error(rs, 400, "%s", err.message);
             return;
         }
         for (int k = 0; k < n; k++) {
