@@ -183,6 +183,8 @@ cat >"$tmp/forms.json" <<'JSON'
 {"id":"f-zakharova","schema":"Person","properties":{"name":["Marina Yuryevna ZAKHAROVA"]}}
 {"id":"f-shumilova","schema":"Person","properties":{"name":["Elena Borisovna SHUMILOVA"]}}
 {"id":"f-ministry","schema":"Organization","properties":{"name":["Ministry of National Defence"]}}
+{"id":"f-tako","schema":"Company","properties":{"name":["Tako LLC"]}}
+{"id":"f-team","schema":"Company","properties":{"name":["Team"]}}
 JSON
 "$bin" build "$tmp/forms.json" -o "$tmp/forms.kdx" -q --db /nonexistent 2>"$tmp/forms.err" || cat "$tmp/forms.err"
 forms_scan() { printf 'Officials said on Monday that %s had met the delegation.\n' "$1" |
@@ -192,8 +194,12 @@ for case in "Sergei Kovalenko|f-kavalenka" "Alexander Hryhoryavich Lukashenko|f-
   forms_scan "${case%|*}"
   listed_as "$tmp/forms.jsonl" "${case%|*}" "${case#*|}" || fail "\"${case%|*}\" (another romanisation) not found"
 done
-# another given name, another surname, another word of a body: no mention
-for text in "Maria Zakharova" "Elena Shmeleva" "the Defence Minister of National Defence"; do
+# a company under the legal form of another language ("OOO" for LLC)
+forms_scan "OOO Tako"
+listed_as "$tmp/forms.jsonl" "OOO Tako" f-tako || fail "\"OOO Tako\" (another legal form) not found"
+# another given name, another surname, another word of a body, a common
+# word beside a legal form: no mention
+for text in "Maria Zakharova" "Elena Shmeleva" "the Defence Minister of National Defence" "the Company Team"; do
   forms_scan "$text"
   [ -s "$tmp/forms.jsonl" ] && fail "\"$text\" taken for a listed party: $(head -c 300 "$tmp/forms.jsonl")"
 done

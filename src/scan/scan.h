@@ -27,7 +27,12 @@ typedef struct scan_token {
     bool prefix : 1;       /* a particle a hyphen joins to the next word ("Al-" of "Al-Qaeda") */
     bool reach_known : 1;  /* reaches is set (long runs only: see scanner.c) */
     bool reaches : 1;      /* kd_match finds some listed name for the word alone */
+    unsigned legal : 2;    /* capitalised words: SCAN_LEGAL_* (part of a legal form) */
 } scan_token;
+
+/* A word of a legal form ("LLC", "Joint", "Stock"), or one that is before
+ * another ("Public Joint Stock Company", "Private Limited"). */
+enum { SCAN_LEGAL_NONE, SCAN_LEGAL_WORD, SCAN_LEGAL_BEFORE };
 
 /* What a word's spelling gives (its key hash, whether it is a title),
  * remembered by the word: prose repeats its words, and keying one costs
@@ -37,6 +42,7 @@ typedef struct scan_word_info {
     uint64_t word; /* 64-bit hash of the lower-cased spelling, 0: empty */
     uint32_t key_hash;
     int8_t title; /* -1: not asked yet */
+    int8_t legal; /* SCAN_LEGAL_*, -1: not asked yet */
 } scan_word_info;
 
 typedef struct scan_tokens {

@@ -67,6 +67,18 @@ static bool spelled_by_name(const char *matched_name, const char *word, size_t n
  * (same spelling family): "Team Eye" is not the company "Team", even if a
  * name field would score it high. Words without Latin letters are taken
  * on kd_match's word, which compares across scripts. */
+/* Whether window word k is (part of) a legal form: "OOO", "LLC",
+ * "Joint Stock Company", "Limited Liability Company". Prose names a
+ * company with the legal form of its own language or none, whatever the
+ * list wrote ("OOO Tako" for the listed "Tako LLC"): a body's legal forms
+ * need not be the listed ones, but a name needs one word of its own. */
+static bool legal_word(const scan_token *tok, size_t k, size_t b)
+{
+    while (k < b && tok[k].legal == SCAN_LEGAL_BEFORE)
+        k++; /* "Public Joint ...": as the word after it */
+    return k < b && tok[k].legal == SCAN_LEGAL_WORD;
+}
+
 static bool window_covered(const char *text, const scan_token *tok, size_t a, size_t b,
                            const char *matched_name, bool person)
 {
@@ -84,12 +96,16 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
         while (*p == ' ')
             p++;
     }
-    size_t name_words = 0, loose_words = 0;
+    size_t name_words = 0, loose_words = 0, legal_words = 0;
     for (size_t k = a; k < b; k++) {
         if (tok[k].connector)
             continue;
         if (!tok[k].ascii)
             continue; /* Désiré, Примаков: kd_match's transliteration judges these */
+        if (!person && legal_word(tok, k, b)) {
+            legal_words++;
+            continue;
+        }
         /* the same spelling family, and close in spelling: keys alone
          * would let "Reason" stand for "Russian" */
         char lower[64];
@@ -138,7 +154,7 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
             return false;
         loose_words++;
     }
-    return loose_words == 0 || name_words >= 1;
+    return (loose_words == 0 && legal_words == 0) || name_words >= 1;
 }
 
 /* Whether the token is the word, case and Latin-1 accents aside. */
@@ -333,36 +349,52 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
     a = *win_a = after_titles(tok, a, b);
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
-    size_t start = tok[a].start, end = tok[b - 1].end;
     /* "Mr Govor": a title and one rare surname name a person. */
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    /* One word beside legal forms ("Company Team", "OOO Tako") is judged
+     * as that word alone: the legal form says a body is meant, not which. */
+    size_t one = a, own_words = 0, legal_words = 0;
+    for (size_t k = a; k < b; k++) {
+        if (legal_word(tok, k, b))
+            legal_words++;
+        else if (!tok[k].connector && own_words++ == 0)
+            one = k;
+    }
+    bool single = b - a == 1 || (legal_words && own_words == 1 && !titled_surname);
+    if (!single)
+        one = a;
+    size_t word_start = tok[one].start, word_end = tok[one].end;
     char spelling[64];
-    size_t spelled = b - a == 1 ? token_spelling(s, text, &tok[a], spelling) : 0;
+    size_t spelled = single ? token_spelling(s, text, &tok[one], spelling) : 0;
     /* A body's whole name as listed that the listings themselves write as a
      * name again and again ("Taliban", "Hamas", "Hizballah") is that body,
      * however often their prose uses the word or persons' names share its
      * spelling family; a listed company's one word ("Drake", "Gauss") that
      * they do not is left to the rules below. */
-    uint32_t as_written = b - a == 1 ? scan_word_hash(text + start, end - start) : 0;
+    uint32_t as_written = single ? scan_word_hash(text + word_start, word_end - word_start) : 0;
     bool whole_name = spelled && !titled_surname && scan_names_body_name(s->names, spelling, spelled) &&
                       reasons_name_uses(s->reasons, as_written) >= NOTABLE_NAME_USES;
-    /* what rules out a single word whatever it matches, known before kd_match */
-    if (b - a == 1 && !titled_surname &&
-        (end - start < 5 ||
-         (!whole_name && reasons_word_count(s->reasons, tok[a].hash) > SINGLE_WORD_MAX_USES) ||
+    /* what rules out a single word whatever it matches, known before kd_match;
+     * beside a legal form ("OOO Tako") the word needs not be one the lists
+     * use alone, nor long, but still no common word nor given name */
+    bool with_legal = single && b - a > 1;
+    if (single && !titled_surname &&
+        ((!with_legal && word_end - word_start < 5) ||
+         (!whole_name && reasons_word_count(s->reasons, tok[one].hash) > SINGLE_WORD_MAX_USES) ||
          /* the text wrote it earlier as someone's surname ("Krystal Wagner
           * ... Later Wagner said"): that person again, not a body */
-         surname_earlier(s, text, &tok[a]) ||
+         surname_earlier(s, text, &tok[one]) ||
          /* a word the listings' prose writes in lower case is a common
           * word, even when a body bears it ("JSC Package") */
          (reasons_word_marks(s->reasons, as_written) & REASONS_LOWER) ||
          /* word_in_name below needs Latin letters or a reading */
          !spelled ||
-         (!whole_name && (tok[a].ascii || tok[a].romanised) &&
-          (tok[a].key >= s->ix->n_keys || !scan_bit(s->names->lone_body_key, tok[a].key) ||
+         (!whole_name && (tok[one].ascii || tok[one].romanised) &&
+          (tok[one].key >= s->ix->n_keys ||
+           (!with_legal && !scan_bit(s->names->lone_body_key, tok[one].key)) ||
            /* "Patricia", "Oscar": a given name, whatever body bears it */
-           scan_bit(s->names->given_key, tok[a].key) ||
-           !spelled_as_body_word(spelling, spelled, s->names)))))
+           scan_bit(s->names->given_key, tok[one].key) ||
+           (!with_legal && !spelled_as_body_word(spelling, spelled, s->names))))))
         return 0;
     /* the bearer count decides a lone surname (see below); with Latin
      * letters it is known from the postings before any kd_match */
@@ -429,7 +461,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
         if (titled_surname) {
             if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
                 continue;
-        } else if (b - a == 1 && !word_in_name(spelling, spelled, res[i].matched_name)) {
+        } else if (single && !word_in_name(spelling, spelled, res[i].matched_name)) {
             continue;
         } else if (!res[i].match &&
                    !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
@@ -441,11 +473,11 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
         /* One word in prose ("Al-Assad" is one, with its particle) is a place
          * or a common noun far more often than a vessel, an aircraft or a
          * person: only bodies qualify. */
-        if (b - a - tok[a].prefix == 1 && !titled_surname &&
+        if ((single || b - a - tok[a].prefix == 1) && !titled_surname &&
             (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE ||
              res[i].score < SINGLE_WORD_THRESHOLD ||
-             (b - a == 1 && (end - start < 5 || (!whole_name && reasons_word_count(s->reasons, tok[a].hash) >
-                                                                   SINGLE_WORD_MAX_USES)))))
+             (single && ((!with_legal && word_end - word_start < 5) ||
+                         (!whole_name && reasons_word_count(s->reasons, tok[one].hash) > SINGLE_WORD_MAX_USES)))))
             continue;
         /* a threshold the caller chose holds for the rules too */
         hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name, schema == KD_SCHEMA_PERSON);
@@ -541,7 +573,7 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
      * several ways, inflected forms included ("Примакова" for Primakov),
      * where one reading's key would rule out real names. */
     for (size_t k = after_titles(tok, a, b); k < b && n < SCAN_MAX_WINDOW; k++) {
-        if (tok[k].connector || !tok[k].ascii)
+        if (tok[k].connector || !tok[k].ascii || legal_word(tok, k, b))
             continue;
         /* window_covered checks the spelling of Latin words, as written */
         size_t len = 0;
@@ -586,6 +618,8 @@ static bool window_possible(const scan_token *tok, size_t a, size_t b, bool list
             continue;
         if (listed ? tok[k].in_names : tok[k].in_reasons)
             known++;
+        else if (listed && legal_word(tok, k, b))
+            continue; /* asked last: most windows end before */
         else if (!listed || ++odd > 1 || tok[k].end - tok[k].start < 4)
             return false;
     }

@@ -224,7 +224,32 @@ static scan_word_info *word_info(scan_tokens *out, const char *word, size_t len)
     w->word = h;
     w->key_hash = scan_key_hash(word, len);
     w->title = -1; /* asked of capitalised words only: see word_is_title */
+    w->legal = -1;
     return w;
+}
+
+/* Prose names a company with the legal form of its own language or none,
+ * whatever the list wrote ("OOO Tako" for the listed "Tako LLC"): the
+ * scanner lets a body's legal-form words differ (scanner.c, legal_word). */
+static int word_legal(scan_word_info *w, const char *word, size_t len)
+{
+    if (w->legal < 0) {
+        w->legal = SCAN_LEGAL_NONE;
+        char lower[32];
+        size_t n = len < sizeof lower ? scan_fold_word(word, len, lower, sizeof lower) : 0;
+        /* words that in a body's name stand only inside a legal form */
+        static const char *const inside[] = {"joint", "stock", "liability", "unitary", "responsibility"};
+        static const char *const before[] = {"public", "closed", "open", "private"};
+        if (n && n < sizeof lower && text_legal_form(lower, n))
+            w->legal = SCAN_LEGAL_WORD;
+        for (size_t i = 0; n && i < KD_ARRAY_LEN(inside); i++)
+            if (strlen(inside[i]) == n && memcmp(inside[i], lower, n) == 0)
+                w->legal = SCAN_LEGAL_WORD;
+        for (size_t i = 0; n && i < KD_ARRAY_LEN(before); i++)
+            if (strlen(before[i]) == n && memcmp(before[i], lower, n) == 0)
+                w->legal = SCAN_LEGAL_BEFORE;
+    }
+    return w->legal;
 }
 
 static bool word_is_title(scan_word_info *w, const char *word, size_t len)
@@ -335,6 +360,7 @@ int scan_tokenize_polled(const char *text, size_t len, scan_tokens *out, int (*p
             scan_word_info *w = word_info(out, text + start, i - start);
             tok.hash = w->key_hash;
             tok.title = capital && word_is_title(w, text + start, i - start);
+            tok.legal = capital && ascii ? (unsigned)word_legal(w, text + start, i - start) : SCAN_LEGAL_NONE;
         }
         out->items[out->n++] = tok;
         brk = false;
