@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -307,6 +308,12 @@ enum { KD_JSON_PRETTY = 1, KD_JSON_PROVENANCE = 2 };
  * sourceUrl). KD_JSON_PROVENANCE adds `provenance`: for each property and
  * value, the ids of the records that state it. */
 char *kd_index_party_json(const kd_index *index, size_t position, int flags);
+/* Every record of the index as FollowTheMoney JSON lines that FtM's schema
+ * accepts: values in FtM's types (dates, countries, E.164 phones, IMO
+ * numbers, URLs), what no type holds kept in `notes`, and each record's
+ * listing (program, authority, reason, provisions, listing date) as a
+ * Sanction entity pointing at it. *written gets the number of lines. */
+int kd_index_export_ftm(const kd_index *index, FILE *out, size_t *written, kd_error *err);
 /* "EU since 2023-02-25 (EU-UKR) · Canada since 2023-09-20 (SEMA - Russia -
  * Schedule 1, Part 1)": the listings of a party, one line, cut to size;
  * returns the number of records of the party. */

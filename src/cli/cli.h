@@ -14,6 +14,7 @@ enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 int cmd_build(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_entity(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

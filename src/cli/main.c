@@ -21,6 +21,8 @@ static const command commands[] = {
      "datasets in an index: version, newest date, counts per schema"},
     {"entity", cmd_entity, "entity [-i INDEX] [--provenance | --record] ID",
      "print a party (any of its records' ids) as FollowTheMoney JSON"},
+    {"export", cmd_export, "export [-i INDEX] [-o FILE] [--format ftm]",
+     "every record as FollowTheMoney JSON lines, listings as Sanction entities"},
     {"match", cmd_match, "match [-i INDEX] [--schema S] [--birth-date D] [--country C] NAME",
      "find the listed parties a name may be, with scores and explanations"},
     {"screen", cmd_screen, "screen [-i INDEX] INPUT.csv [-o OUT] [--threads N] [--db DB]",

@@ -64,6 +64,12 @@ const char *country_name(const char *code);
  * Day-first is assumed for ambiguous numeric dates. Returns false when the
  * text is not a date. */
 bool date_normalise(const char *s, size_t n, char *out, size_t out_size);
+
+/* A number written with its country code ("+7 (8462) 27-32-52") as E.164
+ * ("+78462273252") when it is one some country's plan gives out (length
+ * and leading digits by country: libphonenumber's metadata) — lists run two
+ * numbers together or drop a digit. Writes it to out; false when not. */
+bool phone_e164_of(const char *international, char *out, size_t size);
 /* A strict ISO 8601 time as bounds of a period are written:
  * YYYY-MM-DD[THH[:MM[:SS[.fff]]]][Z], with real months, days and hours
  * ("2026-13-45" is not one). */
