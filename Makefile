@@ -28,7 +28,7 @@ check: deps build
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan: deps
-	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DKORDON_SANITIZE=ON >/dev/null
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DKORDON_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
@@ -39,7 +39,7 @@ check-asan: deps
 # cannot map its shadow memory on kernels with high mmap entropy.
 TSAN_TESTS ?= test_http|e2e_serve|e2e_swap|e2e_security|e2e_index_integrity|e2e_scan_limits
 check-tsan: deps
-	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DKORDON_TSAN=ON >/dev/null
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DKORDON_TSAN=ON >/dev/null
 	cmake --build $(BUILD_TSAN) -j$(JOBS) --target kordon $(shell ls tests/test_http*.c 2>/dev/null | xargs -rn1 basename | sed 's/\.c$$//')
 	cd $(BUILD_TSAN) && TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
 	    setarch $$(uname -m) -R ctest --output-on-failure -j$(JOBS) -R '$(TSAN_TESTS)'
@@ -78,7 +78,7 @@ bench: build
 	./bench/reload-stress.sh $(BUILD)/kordon 1000
 
 fuzz: deps
-	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKORDON_FUZZ=ON >/dev/null
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DKORDON_FUZZ=ON >/dev/null
 	cmake --build build-fuzz -j$(JOBS)
 	./fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-60}
 
