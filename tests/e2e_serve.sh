@@ -265,6 +265,24 @@ expect_status 200 GET '/search/default?q=Badege&filter=properties.birthDate:1900
 expect_status 400 GET '/search/default?q=Badege&filter=nocolon'
 expect_status 400 GET '/search/default?q=Badege&filter=properties.noSuchProperty:1'
 expect_status 400 POST /match/default -d '{"queries": {}, "config": {"fuzzy": true}}'
+# yente's weights and logic-v2 options are taken and named back as not applied; an unknown option is a 400
+q='"queries": {"q": {"schema": "Person", "properties": {"name": ["Evgeny Primakov"]}}}'
+expect_status 200 POST /match/default -d "{$q, \"weights\": {\"name_literal\": 0.8}, \"config\": {\"nm_number_mismatch\": 0.4}}"
+[ "$(json 'len(d["warnings"])' <"$tmp/body")" = 2 ] || fail "/match warnings: $(head -c 300 "$tmp/body")"
+expect_status 400 POST /match/default -d "{$q, \"config\": {\"bogus\": 1}}"
+# the default cutoff is yente's 0.70: near misses only when asked for
+q='"queries": {"q": {"schema": "Person", "properties": {"name": ["Ali Hassan Mohamed"]}}}'
+expect_status 200 POST '/match/default?limit=20' -d "{$q}"
+json 'all(r["score"] > 0.7 for r in d["responses"]["q"]["results"])' <"$tmp/body" | grep -q True || fail "default cutoff"
+expect_status 200 POST '/match/default?cutoff=0.3&limit=20' -d "{$q}"
+json 'any(r["score"] <= 0.7 for r in d["responses"]["q"]["results"])' <"$tmp/body" | grep -q True || fail "cutoff=0.3 near misses"
+# /search facets: yente's three by default, exactly those asked for otherwise, labelled as yente does
+expect_status 200 GET '/search/default?q=Primakov'
+[ "$(json 'sorted(d["facets"])' <"$tmp/body")" = "['countries', 'datasets', 'topics']" ] || fail "default facets: $(json 'sorted(d["facets"])' <"$tmp/body")"
+expect_status 200 GET '/search/default?q=Primakov&facets=schema&facets=genders'
+[ "$(json '(sorted(d["facets"]), d["facets"]["schema"]["label"], [v["label"] for v in d["facets"]["schema"]["values"] if v["name"] == "Person"])' <"$tmp/body")" = "(['genders', 'schema'], 'Entity types', ['People'])" ] ||
+  fail "facets=schema&facets=genders: $(json 'd["facets"]' <"$tmp/body")"
+expect_status 400 GET '/search/default?q=Primakov&facets=nosuch'
 expect_status 400 POST /match/default -d "{\"queries\": {$(for i in 1 2 3 4 5 6; do printf '"q%d": {"schema": "Person", "properties": {"name": ["a b"]}},' $i; done | sed 's/,$//')}}"
 printf '{"queries": {"q": {"schema": "Person", "properties": {"name": ["Ev\xffgeny"]}}}}' >"$tmp/bad-utf8.json"
 expect_status 422 POST /match/default --data-binary @"$tmp/bad-utf8.json"

@@ -285,7 +285,7 @@ async function renderSearch(query) {
   const seq = routeSeq;
   let data, byName;
   try {
-    [data, byName] = await Promise.all([api('POST', '/match/default?limit=20', matchQuery(f)), catalog()]);
+    [data, byName] = await Promise.all([api('POST', '/match/default?limit=20&cutoff=0.5', matchQuery(f)), catalog()]);
   } catch (e) {
     if (seq !== routeSeq) return; /* the analyst has moved on */
     status.textContent = '';

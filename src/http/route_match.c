@@ -229,7 +229,11 @@ json_t *http_match_result(const kd_index *ix, const http_match_found *mr, double
     return o;
 }
 
-static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t why_size)
+/* weights and config name yente's features and options: kordon applies
+ * those it has and names the others in the answer's `warnings`, as
+ * nomenklatura ignores unknown ones — a client written for yente is not
+ * refused. */
+static int parse_weights(json_t *body, http_match_weights *w, json_t *warnings, char *why, size_t why_size)
 {
     *w = (http_match_weights){1.0, 1.0};
     json_t *weights = json_object_get(body, "weights");
@@ -246,7 +250,8 @@ static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t 
             else if (strcmp(k, "evidence") == 0)
                 w->evidence = json_number_value(v);
             else
-                return snprintf(why, why_size, "weights.%.64s: unknown feature (see /algorithms)", k), 400;
+                json_array_append_new(warnings, json_sprintf("weights.%.64s: not a feature of kordon's algorithm "
+                                                             "(see /algorithms): ignored", k));
         }
     }
     json_t *config = json_object_get(body, "config");
@@ -255,8 +260,23 @@ static int parse_weights(json_t *body, http_match_weights *w, char *why, size_t 
             return snprintf(why, why_size, "config: expected an object"), 422;
         const char *k;
         json_t *v;
-        json_object_foreach(config, k, v)
-            return snprintf(why, why_size, "config.%.64s: unknown option (see /algorithms)", k), 400;
+        /* yente's logic-v2 options (nomenklatura's LogicV2.CONFIG): named
+         * back as not applied; any other key is a client's mistake */
+        static const char *const logic_v2[] = {"nm_name_property", "nm_number_mismatch", "nm_extra_query_name",
+                                               "nm_extra_result_name", "nm_family_name_weight",
+                                               "nm_fuzzy_cutoff_factor"};
+        json_object_foreach(config, k, v) {
+            if (json_is_object(v) || json_is_array(v))
+                return snprintf(why, why_size, "config.%.64s: expected a string, number, boolean or null", k), 422;
+            bool known = false;
+            for (size_t i = 0; i < KD_ARRAY_LEN(logic_v2) && !known; i++)
+                known = strcmp(logic_v2[i], k) == 0;
+            if (!known)
+                return snprintf(why, why_size, "config.%.64s: unknown option (see /algorithms)", k), 400;
+            json_array_append_new(warnings, json_sprintf("config.%.64s: a logic-v2 option kordon's algorithm has "
+                                                         "no counterpart for: ignored",
+                                                         k));
+        }
     }
     return 0;
 }
@@ -278,7 +298,9 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     double threshold, cutoff;
     if (http_arg_int(rq, rs, "limit", 5, 0, HTTP_MATCH_LIMIT, &limit) ||
         http_arg_finite(rq, rs, "threshold", KD_MATCH_THRESHOLD, &threshold) ||
-        http_arg_finite(rq, rs, "cutoff", 0.0, &cutoff))
+        /* yente's default: nothing at or under the threshold's 0.70 is
+         * returned unless the client asks for near misses (the web page) */
+        http_arg_finite(rq, rs, "cutoff", KD_MATCH_THRESHOLD, &cutoff))
         return;
     const char *algorithm = http_arg(rq, "algorithm");
     if (algorithm && *algorithm && !http_algorithm_known(algorithm)) {
@@ -295,7 +317,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     }
     char why[512];
     http_match_weights weights;
-    int status = json_is_object(body) ? parse_weights(body, &weights, why, sizeof why)
+    json_t *warnings = json_array();
+    int status = json_is_object(body) ? parse_weights(body, &weights, warnings, why, sizeof why)
                                       : (snprintf(why, sizeof why, "body: expected a JSON object"), 422);
     json_t *queries = json_is_object(body) ? json_object_get(body, "queries") : NULL;
     if (!status && !json_is_object(queries))
@@ -308,6 +331,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                   400);
     if (status) {
         json_decref(body);
+        json_decref(warnings);
         http_reply_error(rs, status, "%s", why);
         return;
     }
@@ -315,6 +339,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     kd_matcher *m = http_take_matcher(rq, rs);
     if (!m) {
         json_decref(body);
+        json_decref(warnings);
         return;
     }
     json_t *responses = json_object();
@@ -404,6 +429,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     json_decref(body);
     if (status) {
         json_decref(responses);
+        json_decref(warnings);
         http_reply_error(rs, status, "%s", why);
         return;
     }
@@ -412,8 +438,12 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     const live_index *li = rq->index;
     json_t *which = json_pack("{s:s%,s:I,s:s}", "etag", li->etag + 1, strlen(li->etag) >= 2 ? strlen(li->etag) - 2 : 0,
                               "generation", (json_int_t)li->generation, "built_at", kd_index_built_at(li->index));
-    http_reply_json(rs, 200, json_pack("{s:o,s:I,s:o}", "responses", responses, "limit", (json_int_t)limit, "index",
-                                       which ? which : json_null()));
+    json_t *answer = json_pack("{s:o,s:I,s:o}", "responses", responses, "limit", (json_int_t)limit, "index",
+                               which ? which : json_null());
+    if (json_array_size(warnings))
+        json_object_set(answer, "warnings", warnings);
+    json_decref(warnings);
+    http_reply_json(rs, 200, answer);
     if (hand_over)
         http_record_hand_over(&rec, rs, &idem);
 }

@@ -6,6 +6,7 @@
 #include "http_internal.h"
 #include "index/index.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +48,21 @@ static int compare_facet(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-static void facets_add_entity(const kd_index *ix, size_t entity, facet *countries, facet *datasets,
-                              facet *schemata, facet *topics)
+/* The facets /search counts (yente's names), in the order they answer. */
+enum { FACET_COUNTRIES, FACET_TOPICS, FACET_DATASETS, FACET_SCHEMA, FACET_GENDERS, FACET_COUNT };
+static const char *const facet_names[FACET_COUNT] = {"countries", "topics", "datasets", "schema", "genders"};
+static const char *const facet_labels[FACET_COUNT] = {"Countries", "Topics", "Data sources", "Entity types",
+                                                      "Genders"};
+
+static void facets_add_entity(const kd_index *ix, size_t entity, facet *f)
 {
     kd_entity_view v;
     kd_index_entity(ix, entity, &v);
-    facet_add(schemata, kd_schema_name(v.schema));
+    facet_add(&f[FACET_SCHEMA], kd_schema_name(v.schema));
     for (uint32_t i = 0; i < v.n_datasets; i++) {
         kd_dataset_info d;
         kd_index_dataset(ix, v.datasets[i], &d);
-        facet_add(datasets, d.name);
+        facet_add(&f[FACET_DATASETS], d.name);
     }
     /* count each country once per entity */
     const char *seen[16];
@@ -64,7 +70,9 @@ static void facets_add_entity(const kd_index *ix, size_t entity, facet *countrie
     for (uint32_t i = 0; i < v.n_values; i++) {
         kd_value_ref r = kd_entity_view_value(ix, &v, i);
         if (r.prop == KD_PROP_TOPICS)
-            facet_add(topics, r.value);
+            facet_add(&f[FACET_TOPICS], r.value);
+        if (r.prop == KD_PROP_GENDER)
+            facet_add(&f[FACET_GENDERS], r.value);
         if (r.prop != KD_PROP_COUNTRY && r.prop != KD_PROP_NATIONALITY && r.prop != KD_PROP_CITIZENSHIP &&
             r.prop != KD_PROP_JURISDICTION)
             continue;
@@ -75,22 +83,74 @@ static void facets_add_entity(const kd_index *ix, size_t entity, facet *countrie
             dup |= strcmp(seen[k], r.value) == 0;
         if (!dup && n_seen < 16) {
             seen[n_seen++] = r.value;
-            facet_add(countries, r.value);
+            facet_add(&f[FACET_COUNTRIES], r.value);
         }
     }
 }
 
-static json_t *facet_json(facet *f, const char *label, bool is_country)
+/* What a value of the facet is called: a country's name, a list's title,
+ * the schema in the plural as yente labels it ("People"). */
+static const char *facet_value_label(int which, const char *name, char *buf, size_t size)
+{
+    static const struct {
+        const char *schema, *plural;
+    } plurals[] = {{"Person", "People"}, {"Company", "Companies"}, {"LegalEntity", "Legal entities"},
+                   {"PublicBody", "Public bodies"}, {"Address", "Addresses"}, {"Family", "Family members"},
+                   {"Directorship", "Directorships"}, {"Ownership", "Ownerships"}};
+    switch (which) {
+    case FACET_COUNTRIES: {
+        const char *c = country_name(name);
+        return c ? c : name;
+    }
+    case FACET_DATASETS: return http_dataset_title(name);
+    case FACET_SCHEMA:
+        for (size_t i = 0; i < KD_ARRAY_LEN(plurals); i++)
+            if (strcmp(plurals[i].schema, name) == 0)
+                return plurals[i].plural;
+        snprintf(buf, size, "%ss", name); /* Vessels, Airplanes, Organizations, Sanctions */
+        return buf;
+    case FACET_GENDERS:
+        snprintf(buf, size, "%s", name);
+        buf[0] = (char)toupper((unsigned char)buf[0]);
+        return buf;
+    default: return name;
+    }
+}
+
+static json_t *facet_json(facet *f, int which)
 {
     qsort(f->items, f->n, sizeof *f->items, compare_facet);
     json_t *values = json_array();
+    char buf[96];
     for (size_t i = 0; i < f->n && i < 50; i++) {
         const char *name = f->items[i].name;
-        const char *display = is_country ? country_name(name) : NULL;
-        json_array_append_new(values, json_pack("{s:s,s:s,s:I}", "name", name, "label", display ? display : name,
-                                                "count", (json_int_t)f->items[i].count));
+        json_array_append_new(values, json_pack("{s:s,s:s,s:I}", "name", name, "label",
+                                                facet_value_label(which, name, buf, sizeof buf), "count",
+                                                (json_int_t)f->items[i].count));
     }
-    return json_pack("{s:s,s:o}", "label", label, "values", values);
+    return json_pack("{s:s,s:o}", "label", facet_labels[which], "values", values);
+}
+
+/* The facets asked for (facets=schema&facets=genders), yente's three by
+ * default; false (and a 400) for a facet kordon does not count. */
+static bool facets_wanted(http_request *rq, http_response *rs, bool *wanted)
+{
+    const char *asked[FACET_COUNT * 2];
+    size_t n = http_args(rq, "facets", asked, KD_ARRAY_LEN(asked));
+    for (int k = 0; k < FACET_COUNT; k++)
+        wanted[k] = n == 0 && (k == FACET_COUNTRIES || k == FACET_TOPICS || k == FACET_DATASETS);
+    for (size_t i = 0; i < n; i++) {
+        int k = 0;
+        while (k < FACET_COUNT && strcmp(facet_names[k], asked[i]) != 0)
+            k++;
+        if (k == FACET_COUNT) {
+            http_reply_error(rs, 400, "facets: unknown facet \"%.64s\" (countries, topics, datasets, schema, genders)",
+                             asked[i]);
+            return false;
+        }
+        wanted[k] = true;
+    }
+    return true;
 }
 
 /* Positions of the entities a search yields, best first; returns how many
@@ -174,6 +234,9 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
         }
     }
     const char *q = http_arg(rq, "q");
+    bool wanted[FACET_COUNT];
+    if (!facets_wanted(rq, rs, wanted))
+        return;
     /* Facets count over everything found, so the window is the whole cap. */
     size_t window = SEARCH_MAX_WINDOW;
     size_t *positions = malloc(window * sizeof *positions);
@@ -192,11 +255,11 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
         return;
     }
     size_t listed = (size_t)total < window ? (size_t)total : window;
-    facet *f = calloc(4, sizeof *f);
+    facet *f = calloc(FACET_COUNT, sizeof *f);
     json_t *results = json_array();
     for (size_t i = 0; i < listed; i++) {
         if (f)
-            facets_add_entity(ix, positions[i], &f[0], &f[1], &f[2], &f[3]);
+            facets_add_entity(ix, positions[i], f);
         if (i >= (size_t)offset && i < (size_t)(offset + limit)) {
             json_t *o = index_party_object(ix, positions[i], false);
             json_object_set_new(o, "score", json_real(scores[i]));
@@ -204,12 +267,9 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
         }
     }
     json_t *facets = json_object();
-    if (f) {
-        json_object_set_new(facets, "countries", facet_json(&f[0], "Countries", true));
-        json_object_set_new(facets, "datasets", facet_json(&f[1], "Data sources", false));
-        json_object_set_new(facets, "schema", facet_json(&f[2], "Types", false));
-        json_object_set_new(facets, "topics", facet_json(&f[3], "Topics", false));
-    }
+    for (int k = 0; f && k < FACET_COUNT; k++)
+        if (wanted[k])
+            json_object_set_new(facets, facet_names[k], facet_json(&f[k], k));
     free(f);
     free(positions);
     free(scores);
