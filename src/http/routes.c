@@ -167,6 +167,25 @@ bool http_sanctions_dataset(const char *name)
     return http_dataset_title(name) != name;
 }
 
+/* The fields yente's DatasetModel always has, with what kordon knows of
+ * them (the index's version; the targets as things) and yente's defaults
+ * for what it does not. */
+static void catalog_defaults(json_t *o, json_int_t things, const char *index_version)
+{
+    static const char *const nulls[] = {"license", "summary", "description", "url", "last_export", "category",
+                                        "publisher", "coverage", "deprecation", "load", "entities_url",
+                                        "delta_url"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(nulls); i++)
+        json_object_set_new(o, nulls[i], json_null());
+    json_object_set_new(o, "thing_count", json_integer(things));
+    json_object_set_new(o, "tags", json_array());
+    json_object_set_new(o, "resources", json_array());
+    json_object_set_new(o, "deprecated", json_false());
+    json_object_set_new(o, "namespace", json_false());
+    json_object_set_new(o, "index_version", json_string(index_version));
+    json_object_set_new(o, "index_current", json_true());
+}
+
 void route_catalog(http_request *rq, http_response *rs)
 {
     if (!http_need_index(rq, rs))
@@ -180,6 +199,8 @@ void route_catalog(http_request *rq, http_response *rs)
         return;
     }
     const kd_index *ix = g->index;
+    char version[24];
+    snprintf(version, sizeof version, "%.*s", (int)strlen(g->etag) - 2, g->etag + 1);
     json_t *datasets = json_array(), *current = json_array(), *children = json_array();
     size_t n = kd_index_dataset_count(ix);
     size_t all_entities = 0, all_targets = 0;
@@ -193,11 +214,16 @@ void route_catalog(http_request *rq, http_response *rs)
             targets += d.schema_counts[s];
         all_entities += d.entity_count;
         all_targets += targets;
+        char updated[40];
+        if (d.newest_date && strlen(d.newest_date) == 10)
+            snprintf(updated, sizeof updated, "%sT00:00:00", d.newest_date); /* a datetime, as yente's */
+        else
+            snprintf(updated, sizeof updated, "%s", kd_index_built_at(ix));
         json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:[]}", "name", d.name, "title",
                               http_dataset_title(d.name), "type", "source", "version", d.version,
-                              "updated_at", d.newest_date && *d.newest_date ? d.newest_date : kd_index_built_at(ix),
-                              "entity_count", (json_int_t)d.entity_count, "target_count",
+                              "updated_at", updated, "entity_count", (json_int_t)d.entity_count, "target_count",
                               (json_int_t)targets, "children");
+        catalog_defaults(o, (json_int_t)targets, version);
         /* kordon's own: the parties (one per real person, body or vessel
          * however many lists name it) this dataset's records belong to */
         if (parties)
@@ -206,8 +232,6 @@ void route_catalog(http_request *rq, http_response *rs)
         json_array_append_new(current, json_string(d.name));
         json_array_append_new(children, json_string(d.name));
     }
-    char version[24];
-    snprintf(version, sizeof version, "%.*s", (int)strlen(g->etag) - 2, g->etag + 1);
     json_array_append_new(datasets,
                           json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "name", "default", "title",
                                     "All datasets in the index", "type", "collection", "version", version,
@@ -216,6 +240,7 @@ void route_catalog(http_request *rq, http_response *rs)
                                     "children", children));
     json_object_set_new(json_array_get(datasets, json_array_size(datasets) - 1), "party_count",
                         json_integer((json_int_t)all_parties));
+    catalog_defaults(json_array_get(datasets, json_array_size(datasets) - 1), (json_int_t)all_targets, version);
     /* the official lists among them, as yente's "sanctions" collection */
     json_t *lists = json_array();
     size_t list_entities = 0, list_targets = 0;
@@ -236,6 +261,8 @@ void route_catalog(http_request *rq, http_response *rs)
                                         "version", version, "updated_at", kd_index_built_at(ix), "entity_count",
                                         (json_int_t)list_entities, "target_count", (json_int_t)list_targets,
                                         "children", lists));
+        catalog_defaults(json_array_get(datasets, json_array_size(datasets) - 1), (json_int_t)list_targets,
+                         version);
         json_array_append_new(current, json_string(HTTP_SANCTIONS_COLLECTION));
     } else {
         json_decref(lists);
@@ -279,10 +306,19 @@ void route_algorithms(http_request *rq, http_response *rs)
         "Birth or incorporation date, country, gender and identifiers beside the name: agreement "
         "lifts, contradiction lowers, in proportion to the name score.",
         "coefficient", 1.0);
-    json_t *algorithm = json_pack("{s:s,s:s,s:o,s:{s:o,s:{}}}", "name", "kordon-v1", "description",
-                                  "kordon's cross-script name matcher with evidence from dates, "
-                                  "countries, gender and identifiers; every score explained.",
-                                  "aliases", aliases, "docs", "features", features, "config");
+    /* yente's Algorithm model: the features at the top and in docs, each
+     * with the URL that documents it (this server's OpenAPI document), and
+     * docs named as the algorithm */
+    const char *url = "/openapi.json";
+    const char *k;
+    json_t *f;
+    json_object_foreach(features, k, f)
+        json_object_set_new(f, "url", json_string(url));
+    const char *description = "kordon's cross-script name matcher with evidence from dates, countries, gender "
+                              "and identifiers; every score explained.";
+    json_t *algorithm = json_pack("{s:s,s:s,s:O,s:o,s:{s:s,s:s,s:o,s:{}}}", "name", "kordon-v1", "description",
+                                  description, "features", features, "aliases", aliases, "docs", "name", "kordon-v1",
+                                  "description", description, "features", features, "config");
     http_reply_json(rs, 200,
                     json_pack("{s:[o],s:s,s:s}", "algorithms", algorithm, "default", "kordon-v1", "best",
                               "kordon-v1"));
