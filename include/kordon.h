@@ -207,7 +207,9 @@ int kd_schema_from_name(const char *name);
     X(REFERENTS, "referents")                                                  \
     X(FIRST_SEEN, "first_seen")                                                \
     X(LAST_SEEN, "last_seen")                                                  \
-    X(LAST_CHANGE, "last_change")
+    X(LAST_CHANGE, "last_change")                                              \
+    X(SUBJECT, "subject")                                                      \
+    X(OBJECT, "object")
 
 typedef enum kd_prop {
 #define KD_PROP_ENUM(name, text) KD_PROP_##name,
@@ -295,6 +297,12 @@ size_t kd_index_dataset_count(const kd_index *index);
 int kd_index_dataset(const kd_index *index, size_t i, kd_dataset_info *out);
 const char *kd_index_built_at(const kd_index *index);
 
+/* Whether the entity at a position is no list's record but one kordon
+ * derived from a record's text (an UnknownLink from OFAC's "Linked To:"
+ * remark, whose `summary` begins with KD_DERIVED_PREFIX): counts and diffs
+ * of the lists leave such entities out. */
+#define KD_DERIVED_PREFIX "Derived by kordon from the record's "
+int kd_index_entity_derived(const kd_index *index, size_t position);
 /* Finds an entity by id; returns its position or KD_ENOTFOUND. */
 int64_t kd_index_find(const kd_index *index, const char *id);
 /* The record at a position, as its list states it, as FtM JSON (caller

@@ -333,6 +333,9 @@ got=$(json '(d["provenance"]["listingDate"], d["provenance"]["birthDate"])' <"$t
   fail "/entities provenance: $got"
 expect_status 200 GET /entities/eu-oj-32014R0269-1426
 json 'd["referents"]' <"$tmp/body" | grep -q ca-sema-russia-1-part-1-1358 || fail "/entities: Canada's record not a referent"
+# nested by default (its listings as Sanction entities); without nesting as `kordon entity` prints it
+json '[s["schema"] for s in d["properties"]["sanctions"]]' <"$tmp/body" | grep -q Sanction || fail "/entities: no nested Sanction"
+expect_status 200 GET '/entities/eu-oj-32014R0269-1426?nested=false'
 "$bin" entity -i "$index" eu-oj-32014R0269-1426 >"$tmp/cli-entity.json"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(a!=b)" \
   "$tmp/body" "$tmp/cli-entity.json" || fail "/entities differs from kordon entity"
@@ -343,6 +346,15 @@ got=$(json '[(m["text"], m["entity_id"]) for m in d["mentions"] if m["kind"] == 
 case "$got" in *"('Evgeny Primakov', 'eu-oj-32014R0269-1426')"*) ;; *) fail "/scan Baku: no Primakov hit: $got";; esac
 case "$got" in *Aliyev*|*Azerbaijan\'*|*USAID*) fail "/scan Baku: false hits: $got";; esac
 
+# OFAC's "Linked To: HIZBALLAH." of Hasan Nasrallah (ofac-2686) is an UnknownLink to ofac-4697, seen from both sides
+expect_status 200 GET /entities/ofac-2686
+[ "$(json '[(l["schema"], [o["id"] for o in l["properties"]["object"]]) for l in d["properties"]["unknownLinkSubject"]]' <"$tmp/body")" = "[('UnknownLink', ['ofac-4697'])]" ] ||
+  fail "/entities/ofac-2686 link: $(json 'sorted(d["properties"])' <"$tmp/body")"
+expect_status 200 GET '/entities/ofac-4697/adjacent?limit=500'
+json '[l["id"] for l in d["adjacent"]["unknownLinkObject"]["results"]]' <"$tmp/body" | grep -q ofac-2686-linked-ofac-4697 ||
+  fail "/entities/ofac-4697/adjacent: $(head -c 300 "$tmp/body")"
+[ "$(json 'd["adjacent"]["unknownLinkObject"]["total"]["value"] > 10' <"$tmp/body")" = True ] || fail "HIZBALLAH has many linked parties"
+expect_status 404 GET /entities/ofac-2686/nothing
 expect_status 200 GET '/search/default?q=Primakov&limit=5'
 got=$(json '([r["id"] for r in d["results"]], d["total"]["value"] >= 1, [v["name"] for v in d["facets"]["countries"]["values"]])' <"$tmp/body")
 case "$got" in *eu-oj-32014R0269-1426*True*"'ru'"*) ;; *) fail "/search Primakov: $got";; esac

@@ -195,14 +195,16 @@ static void test_shipped_sources_conf(void **state)
     kd_error err = {0};
     if (kd_sources_load(source_path("sources.conf"), &s, &err))
         fail_msg("%s", err.message);
-    const char *names[] = {"eu_fsf", "un", "ofac"};
-    assert_int_equal(s.n, 3);
-    for (size_t i = 0; i < 3; i++) {
+    const char *names[] = {"eu_fsf", "un", "ofac", "uk", "canada", "ofac_cons"};
+    assert_int_equal(s.n, 6);
+    for (size_t i = 0; i < 6; i++) {
         assert_string_equal(s.items[i].name, names[i]);
         for (size_t k = 0; k < s.items[i].n_files; k++)
             assert_true(strncmp(s.items[i].files[k].url, "https://", 8) == 0);
     }
     assert_int_equal(s.items[2].n_files, 4); /* the OFAC legacy set */
+    assert_int_equal(s.items[3].files[0].format, kd_fetch_format_from_key("uk_fcdo_xml"));
+    assert_string_equal(s.items[3].files[0].file, "uk-sanctions-list.xml");
     kd_sources_free(&s);
 }
 

@@ -140,6 +140,8 @@ static int compute(const kd_index *old_ix, const kd_index *new_ix, diff *d)
     /* New side: added to a dataset, or changed in it. */
     for (size_t p = 0; p < kd_index_entity_count(new_ix); p++) {
         kd_entity_view nv, ov;
+        if (kd_index_entity_derived(new_ix, p))
+            continue; /* derived from a record: that record's change is the change */
         kd_index_entity(new_ix, p, &nv);
         int64_t q = kd_index_find(old_ix, nv.id);
         if (q >= 0)
@@ -169,6 +171,8 @@ static int compute(const kd_index *old_ix, const kd_index *new_ix, diff *d)
     /* Old side: removed from a dataset. */
     for (size_t p = 0; p < kd_index_entity_count(old_ix); p++) {
         kd_entity_view ov, nv;
+        if (kd_index_entity_derived(old_ix, p))
+            continue;
         kd_index_entity(old_ix, p, &ov);
         int64_t q = kd_index_find(new_ix, ov.id);
         if (q >= 0)

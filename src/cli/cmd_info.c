@@ -34,7 +34,11 @@ static void print_json(const kd_index *ix, const char *path)
     json_t *root = json_object();
     json_object_set_new(root, "index", json_string(path));
     json_object_set_new(root, "built_at", json_string(kd_index_built_at(ix)));
-    json_object_set_new(root, "entities", json_integer((json_int_t)kd_index_entity_count(ix)));
+    size_t derived = 0, total = kd_index_entity_count(ix);
+    for (size_t e = 0; e < total; e++)
+        derived += kd_index_entity_derived(ix, e) != 0;
+    json_object_set_new(root, "entities", json_integer((json_int_t)(total - derived)));
+    json_object_set_new(root, "derived_links", json_integer((json_int_t)derived));
     size_t parties[UINT16_MAX];
     json_object_set_new(root, "parties", json_integer((json_int_t)kd_index_party_counts(ix, parties)));
     json_t *list = json_array();
@@ -65,8 +69,14 @@ static void print_text(const kd_index *ix, const char *path)
 {
     size_t parties[UINT16_MAX];
     size_t all = kd_index_party_counts(ix, parties);
-    printf("index %s: %zu entities, %zu parties, built %s\n\n", path, kd_index_entity_count(ix), all,
-           kd_index_built_at(ix));
+    /* the lists' records; the links kordon derived from their remarks apart */
+    size_t derived = 0, total = kd_index_entity_count(ix);
+    for (size_t e = 0; e < total; e++)
+        derived += kd_index_entity_derived(ix, e) != 0;
+    printf("index %s: %zu entities, %zu parties, built %s\n", path, total - derived, all, kd_index_built_at(ix));
+    if (derived)
+        printf("%zu links derived from the records' remarks (\"Linked To:\")\n", derived);
+    putchar('\n');
     printf("%-24s %8s %8s  %-10s  %-12s  %s\n", "dataset", "entities", "parties", "newest", "version",
            "schemata");
     for (size_t i = 0; i < kd_index_dataset_count(ix); i++) {

@@ -31,8 +31,8 @@ static const struct {
     {"ofac_part", LIST_OFAC_PART},   {"ofac_xml", LIST_OFAC_XML},
     {"eu_oj_csv", LIST_EU_OJ_CSV},   {"eu_fsf_xml", LIST_EU_FSF_XML},
     {"eu_fsf_csv", LIST_EU_FSF_CSV}, {"uk_hmt_csv", LIST_UK_HMT_CSV},
-    {"canada_xml", LIST_CANADA_XML}, {"ftm_json", LIST_FTM_JSON},
-    {"generic_csv", LIST_GENERIC_CSV},
+    {"uk_fcdo_xml", LIST_UK_FCDO_XML}, {"canada_xml", LIST_CANADA_XML},
+    {"ftm_json", LIST_FTM_JSON},     {"generic_csv", LIST_GENERIC_CSV},
 };
 
 const char *kd_fetch_format_key(int format)
@@ -250,7 +250,7 @@ static int add_file_line(kd_sources *s, char **w, size_t n_words, const char *or
                 return error_set(err, KD_EPARSE,
                                  "%s:%zu: unknown format \"%.40s\" (known: un_xml, ofac_csv, "
                                  "ofac_part, ofac_xml, eu_oj_csv, eu_fsf_xml, eu_fsf_csv, "
-                                 "uk_hmt_csv, canada_xml, ftm_json, generic_csv)",
+                                 "uk_hmt_csv, uk_fcdo_xml, canada_xml, ftm_json, generic_csv)",
                                  origin, line, w[i] + 7);
         } else {
             return error_set(err, KD_EPARSE,

@@ -51,6 +51,13 @@ typedef struct live_index {
         uint32_t entity;
     } *referents;
     size_t n_referents;
+    /* records that refer to a party (a link's subject, a Sanction's entity,
+     * an owner...), sorted by party: adjacent.c */
+    struct live_adjacent {
+        uint32_t party, source;
+        uint16_t prop;
+    } *adjacent;
+    size_t n_adjacent;
     http_pool matchers;         /* idle kd_matcher, one in use per request */
     http_pool scanners;         /* idle kd_scanner */
     /* what every scanner of this generation reads: built by the first
@@ -122,6 +129,18 @@ void live_reload_status(live *l, live_reload_state *out);
 live_index *live_acquire(live *l);   /* NULL when no index is loaded */
 /* The entity a merged id now lives in, or -1. */
 int64_t live_referent(const live_index *g, const char *id);
+
+/* ---- adjacent entities (adjacent.c) ---------------------------------------- */
+
+/* The records that refer to each party, found once per loaded index. */
+int live_adjacent_build(live_index *g);
+/* A party's entity as yente nests it: entity references made the entities
+ * themselves, and the records that refer to it (links, ownerships, family,
+ * its listings as Sanction entities) under FtM's reverse property names. */
+void http_nest_adjacent(const live_index *g, size_t party, struct json_t *object);
+/* yente's EntityAdjacentResponse's `adjacent`: per property, one page of
+ * the adjacent entities with its total. */
+struct json_t *http_adjacent_pages(const live_index *g, size_t party, size_t limit, size_t offset);
 void live_release(live_index *g);
 void live_destroy(live *l);
 kd_matcher *live_take_matcher(live_index *g, kd_error *err);

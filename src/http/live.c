@@ -48,6 +48,7 @@ static void generation_free(live_index *g)
     scan_tables_release(g->scan_tables);
     pthread_mutex_destroy(&g->tables_lock);
     free(g->referents);
+    free(g->adjacent);
     kd_index_close(g->index);
     free(g);
 }
@@ -171,7 +172,7 @@ int live_load(live *l, kd_error *err)
     live_index *g = calloc(1, sizeof *g);
     int rc = g ? index_open_stat(l->path, &g->index, &st, err)
                : error_set(err, KD_ENOMEM, "%s: out of memory", l->path);
-    if (!rc && find_referents(g))
+    if (!rc && (find_referents(g) || live_adjacent_build(g)))
         rc = error_set(err, KD_ENOMEM, "out of memory loading %s", l->path);
     if (!rc && l->prepare)
         rc = l->prepare(l->prepare_context, g, err);
@@ -181,6 +182,7 @@ int live_load(live *l, kd_error *err)
         if (g) {
             kd_index_close(g->index);
             free(g->referents);
+            free(g->adjacent);
             free(g);
         }
         pthread_mutex_lock(&l->lock);

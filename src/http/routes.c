@@ -48,39 +48,6 @@ int http_json_strings(json_t *value, const char **out, int max)
 /* ---- /entities/{id} ------------------------------------------------------ */
 
 /* Properties whose values are ids of other entities in the index. */
-static bool entity_typed(const char *prop)
-{
-    static const char *const props[] = {"addressEntity", "entity", "person", "relative", "organization",
-                                        "director", "owner", "asset", "holder", "payer", "beneficiary"};
-    for (size_t i = 0; i < KD_ARRAY_LEN(props); i++)
-        if (strcmp(prop, props[i]) == 0)
-            return true;
-    return false;
-}
-
-/* ?nested=true: entity references become the entities themselves, one
- * level deep, as yente does for an analyst's view of a record. */
-static void nest_references(const kd_index *ix, json_t *entity)
-{
-    json_t *props = json_object_get(entity, "properties");
-    const char *key;
-    json_t *values;
-    json_object_foreach(props, key, values) {
-        if (!entity_typed(key))
-            continue;
-        size_t i;
-        json_t *v;
-        json_array_foreach(values, i, v) {
-            int64_t pos = json_is_string(v) ? kd_index_find(ix, json_string_value(v)) : -1;
-            if (pos >= 0) {
-                json_t *nested = index_party_object(ix, (size_t)pos, false);
-                if (nested)
-                    json_array_set_new(values, i, nested);
-            }
-        }
-    }
-}
-
 static bool flag_value(const char *v)
 {
     return v && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "1") == 0 ||
@@ -104,11 +71,24 @@ static void party_location(const http_request *rq, const char *id, char *out, si
     }
 }
 
-void route_entities(http_request *rq, http_response *rs, const char *id)
+void route_entities(http_request *rq, http_response *rs, const char *path)
 {
     if (!http_need_index(rq, rs))
         return;
     const kd_index *ix = rq->index->index;
+    /* /entities/{id}/adjacent: yente's EntityAdjacentResponse */
+    char id[512];
+    const char *slash = strchr(path, '/');
+    bool adjacent = slash && strcmp(slash, "/adjacent") == 0;
+    if (slash && !adjacent) {
+        http_reply_error(rs, 404, "use /entities/{id} or /entities/{id}/adjacent");
+        return;
+    }
+    snprintf(id, sizeof id, "%.*s", slash ? (int)(slash - path) : (int)strlen(path), path);
+    long limit = 10, offset = 0;
+    if (adjacent && (http_arg_int(rq, rs, "limit", 10, 0, 500, &limit) ||
+                     http_arg_int(rq, rs, "offset", 0, 0, 100000, &offset)))
+        return;
     int64_t pos = kd_index_find(ix, id);
     if (pos >= 0 && kd_index_party(ix, (size_t)pos) != (size_t)pos) {
         /* a record of a party that another record names: yente answers a
@@ -134,9 +114,16 @@ void route_entities(http_request *rq, http_response *rs, const char *id)
     const char *provenance = http_arg(rq, "provenance");
     json_t *o = index_party_object(ix, (size_t)pos, provenance && (strcmp(provenance, "true") == 0 ||
                                                                    strcmp(provenance, "1") == 0));
+    if (adjacent) {
+        http_reply_json(rs, 200,
+                        json_pack("{s:o,s:o}", "entity", o, "adjacent",
+                                  http_adjacent_pages(rq->index, (size_t)pos, (size_t)limit, (size_t)offset)));
+        return;
+    }
+    /* nested by default, as yente: ?nested=false gives the ids alone */
     const char *nested = http_arg(rq, "nested");
-    if (nested && (strcmp(nested, "true") == 0 || strcmp(nested, "1") == 0))
-        nest_references(ix, o);
+    if (!nested || strcmp(nested, "true") == 0 || strcmp(nested, "1") == 0)
+        http_nest_adjacent(rq->index, (size_t)pos, o);
     http_reply_json(rs, 200, o);
 }
 
@@ -150,7 +137,8 @@ static const struct {
         {"us_ofac_cons", "US OFAC Consolidated (non-SDN) Sanctions List"},
         {"eu_journal_sanctions", "EU sanctions in the Official Journal"},
         {"eu_fsf", "EU Financial Sanctions Files (FSF)"},
-        {"gb_hmt_sanctions", "UK HM Treasury Consolidated List"},
+        {"gb_fcdo_sanctions", "UK Sanctions List (FCDO)"},
+        {"gb_hmt_sanctions", "UK HM Treasury Consolidated List (retired 2026-01-28)"},
         {"ca_dfatd_sema_sanctions", "Canadian Special Economic Measures Act sanctions"},
 };
 

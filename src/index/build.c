@@ -224,6 +224,11 @@ int kd_build(const char *const *sources, size_t n_sources, const kd_build_option
     /* the records as parsed, then the same file with their parties */
     char records[4096];
     snprintf(records, sizeof records, "%s.records-%ld", options->output, (long)getpid());
+    size_t links = 0;
+    if (!rc)
+        rc = index_builder_link_remarks(b, &links, err);
+    if (!rc && options->verbose && links)
+        fprintf(stderr, "  %zu links from the lists' remarks (\"Linked To:\")\n", links);
     if (!rc)
         rc = index_builder_write(b, records, err);
     index_builder_free(b);

@@ -427,6 +427,18 @@ static json_t *entity_shell(const kd_index *ix, const kd_entity_view *v, const c
 
 /* The record at `position` as FtM, and its listing as a Sanction when the
  * list says something of it: up to two entities appended to out. */
+static int record_entities(const kd_index *ix, size_t position, json_t *out);
+
+json_t *index_sanction_object(const kd_index *ix, size_t position)
+{
+    json_t *both = json_array();
+    json_t *sanction = NULL;
+    if (both && record_entities(ix, position, both) == KD_OK && json_array_size(both) == 2)
+        sanction = json_incref(json_array_get(both, 1));
+    json_decref(both);
+    return sanction;
+}
+
 static int record_entities(const kd_index *ix, size_t position, json_t *out)
 {
     kd_entity_view v;

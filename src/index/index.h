@@ -143,6 +143,9 @@ void index_builder_begin_file(index_builder *b, const char *file_hash);
  * are united (FtM exports repeat entities across files). */
 int index_builder_add(index_builder *b, const entity *e, kd_error *err);
 size_t index_builder_count(const index_builder *b);
+/* Adds an UnknownLink for each "Linked To: NAME" remark whose NAME exactly
+ * one record of the same dataset bears (links.c); *links gets how many. */
+int index_builder_link_remarks(index_builder *b, size_t *links, kd_error *err);
 /* Writes PATH.tmp-PID, fsyncs, then renames it over PATH. */
 int index_builder_write(index_builder *b, const char *path, kd_error *err);
 
@@ -228,6 +231,10 @@ struct json_t *index_entity_object(const kd_index *ix, size_t position);
  * authority, datasets, program, listingDate, reason, sourceUrl), the
  * representative's first; with provenance, `provenance` maps each property
  * and value to the ids of the records that state it. */
+/* The FtM Sanction entity of a record's listing (ftm_export.c): what the
+ * list says of it as a listing, pointing at the record; NULL when it says
+ * nothing. Caller owns it. */
+struct json_t *index_sanction_object(const kd_index *ix, size_t position);
 struct json_t *index_party_object(const kd_index *ix, size_t position, bool provenance);
 /* One record's listing, as in index_party_object's listings. */
 struct json_t *index_listing_object(const kd_index *ix, size_t position);

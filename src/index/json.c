@@ -11,7 +11,8 @@
 static const char *caption_of(const kd_index *ix, const kd_entity_view *v)
 {
     static const kd_prop order[] = {KD_PROP_NAME, KD_PROP_ALIAS, KD_PROP_FULL,
-                                    KD_PROP_LAST_NAME, KD_PROP_PROGRAM, KD_PROP_NUMBER};
+                                    KD_PROP_LAST_NAME, KD_PROP_PROGRAM, KD_PROP_NUMBER,
+                                    KD_PROP_ROLE, KD_PROP_RELATIONSHIP};
     for (size_t i = 0; i < KD_ARRAY_LEN(order); i++) {
         const char *s = kd_entity_view_first(ix, v, order[i]);
         if (s)

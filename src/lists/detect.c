@@ -18,6 +18,7 @@ const char *list_format_name(list_format format)
     case LIST_EU_FSF_XML: return "EU FSF consolidated XML";
     case LIST_EU_FSF_CSV: return "EU FSF consolidated CSV";
     case LIST_UK_HMT_CSV: return "UK HMT consolidated CSV";
+    case LIST_UK_FCDO_XML: return "UK Sanctions List XML (FCDO)";
     case LIST_CANADA_XML: return "Canada SEMA consolidated XML";
     case LIST_FTM_JSON: return "FollowTheMoney JSON lines";
     case LIST_GENERIC_CSV: return "generic CSV";
@@ -53,6 +54,9 @@ static list_format detect_xml(const char *head)
         return LIST_EU_FSF_XML;
     if (has(head, "<data-set") && (has(head, "<record") || has(head, "<Country>")))
         return LIST_CANADA_XML;
+    /* The UK Sanctions List's root carries namespace declarations. */
+    if (has(head, "<Designations>") || has(head, "<Designations "))
+        return LIST_UK_FCDO_XML;
     return LIST_UNKNOWN;
 }
 
@@ -146,6 +150,7 @@ int list_parse(const char *path, list_format format, const list_sink *sink, kd_e
     case LIST_EU_FSF_XML: return parse_eu_fsf_xml(path, sink, err);
     case LIST_EU_FSF_CSV: return parse_eu_fsf_csv(path, sink, err);
     case LIST_UK_HMT_CSV: return parse_uk_hmt_csv(path, sink, err);
+    case LIST_UK_FCDO_XML: return parse_uk_fcdo_xml(path, sink, err);
     case LIST_CANADA_XML: return parse_canada_xml(path, sink, err);
     case LIST_FTM_JSON: return parse_ftm_json(path, sink, err);
     case LIST_GENERIC_CSV: return parse_generic_csv(path, sink, err);

@@ -25,7 +25,8 @@ typedef enum list_format {
     LIST_EU_OJ_CSV,     /* EU Official Journal annexes (OpenSanctions transcription) */
     LIST_EU_FSF_XML,    /* EU consolidated list, FSF XML 1.1 */
     LIST_EU_FSF_CSV,    /* EU consolidated list, FSF CSV 1.0 */
-    LIST_UK_HMT_CSV,    /* UK HM Treasury consolidated list CSV */
+    LIST_UK_HMT_CSV,    /* UK HM Treasury (OFSI) consolidated list CSV, closed 2026-01-28 */
+    LIST_UK_FCDO_XML,   /* UK Sanctions List (FCDO) XML */
     LIST_CANADA_XML,    /* Canada SEMA consolidated autonomous sanctions list */
     LIST_FTM_JSON,      /* FollowTheMoney JSON lines */
     LIST_GENERIC_CSV,   /* a user's own list: header-driven CSV */
@@ -48,6 +49,7 @@ int parse_eu_oj_csv(const char *path, const list_sink *sink, kd_error *err);
 int parse_eu_fsf_xml(const char *path, const list_sink *sink, kd_error *err);
 int parse_eu_fsf_csv(const char *path, const list_sink *sink, kd_error *err);
 int parse_uk_hmt_csv(const char *path, const list_sink *sink, kd_error *err);
+int parse_uk_fcdo_xml(const char *path, const list_sink *sink, kd_error *err);
 int parse_canada_xml(const char *path, const list_sink *sink, kd_error *err);
 int parse_ftm_json(const char *path, const list_sink *sink, kd_error *err);
 int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err);

@@ -1,0 +1,7 @@
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_parse_as(data, size, LIST_UK_FCDO_XML, ".xml");
+    return 0;
+}
