@@ -417,6 +417,12 @@ static int parse_record(ca_parser *p, const xmlNode *rec)
     return add(p, KD_PROP_SOURCE_URL, entity_add, CA_SOURCE_URL, strlen(CA_SOURCE_URL));
 }
 
+/* xml_each_record's view of parse_record */
+static int each_record(void *ctx, xmlNode *rec)
+{
+    return parse_record(ctx, rec);
+}
+
 int parse_canada_xml(const char *path, const list_sink *sink, kd_error *err)
 {
     ca_parser p = {.err = err};
@@ -425,15 +431,7 @@ int parse_canada_xml(const char *path, const list_sink *sink, kd_error *err)
         return rc;
     entity_init(&p.e);
     static const char *const records[] = {"record", NULL};
-    size_t count = 0;
-    xmlNode *rec;
-    while ((rc = xml_next(p.x, records, &rec, err)) == 1) {
-        if ((rc = parse_record(&p, rec)) || (rc = sink->emit(sink->ctx, &p.e, err)))
-            break;
-        count++;
-    }
-    if (rc == 0 && count == 0)
-        rc = error_set(err, KD_EEMPTY, "%s: no records", path);
+    rc = xml_each_record(p.x, path, records, each_record, &p, &p.e, sink, NULL, err);
     entity_free(&p.e);
     for (int f = 0; f < F_COUNT; f++)
         buf_free(&p.f[f].buf);

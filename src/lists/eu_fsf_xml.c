@@ -347,6 +347,12 @@ static int parse_record(eu_parser *p, const xmlNode *rec)
     return add_attr(p, KD_PROP_PROGRAM_ID, entity_add, rec, "unitedNationId");
 }
 
+/* xml_each_record's view of parse_record */
+static int each_record(void *ctx, xmlNode *rec)
+{
+    return parse_record(ctx, rec);
+}
+
 int parse_eu_fsf_xml(const char *path, const list_sink *sink, kd_error *err)
 {
     eu_parser p = {.err = err};
@@ -355,15 +361,7 @@ int parse_eu_fsf_xml(const char *path, const list_sink *sink, kd_error *err)
         return rc;
     entity_init(&p.e);
     static const char *const records[] = {"sanctionEntity", NULL};
-    size_t count = 0;
-    xmlNode *rec;
-    while ((rc = xml_next(p.x, records, &rec, err)) == 1) {
-        if ((rc = parse_record(&p, rec)) || (rc = sink->emit(sink->ctx, &p.e, err)))
-            break;
-        count++;
-    }
-    if (rc == 0 && count == 0)
-        rc = error_set(err, KD_EEMPTY, "%s: no records", path);
+    rc = xml_each_record(p.x, path, records, each_record, &p, &p.e, sink, NULL, err);
     entity_free(&p.e);
     buf_free(&p.scratch);
     buf_free(&p.tmp);

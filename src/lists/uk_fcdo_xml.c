@@ -617,6 +617,12 @@ static int parse_designation(fcdo_parser *p, const xmlNode *rec)
                "sourceUrl");
 }
 
+/* xml_each_record's view of parse_designation */
+static int each_record(void *ctx, xmlNode *rec)
+{
+    return parse_designation(ctx, rec);
+}
+
 int parse_uk_fcdo_xml(const char *path, const list_sink *sink, kd_error *err)
 {
     fcdo_parser p = {.err = err};
@@ -625,15 +631,7 @@ int parse_uk_fcdo_xml(const char *path, const list_sink *sink, kd_error *err)
         return rc;
     entity_init(&p.e);
     static const char *const records[] = {"Designation", NULL};
-    size_t count = 0;
-    xmlNode *rec;
-    while ((rc = xml_next(p.x, records, &rec, err)) == 1) {
-        if ((rc = parse_designation(&p, rec)) || (rc = sink->emit(sink->ctx, &p.e, err)))
-            break;
-        count++;
-    }
-    if (rc == 0 && count == 0)
-        rc = error_set(err, KD_EEMPTY, "%s: no records", path);
+    rc = xml_each_record(p.x, path, records, each_record, &p, &p.e, sink, NULL, err);
     entity_free(&p.e);
     buf_free(&p.scratch);
     buf_free(&p.join);

@@ -38,6 +38,7 @@ typedef struct un_parser {
     entity e;
     buf scratch; /* xml_text of the value at hand */
     buf join;    /* a name, address or date being put together */
+    kd_error *err;
 } un_parser;
 
 static int add(un_parser *p, kd_prop prop, xml_adder fn, const char *s, size_t n,
@@ -421,23 +422,22 @@ static int parse_record(un_parser *p, const xmlNode *rec, kd_error *err)
                "sourceUrl", err);
 }
 
+/* xml_each_record's view of parse_record */
+static int each_record(void *ctx, xmlNode *rec)
+{
+    un_parser *p = ctx;
+    return parse_record(p, rec, p->err);
+}
+
 int parse_un_xml(const char *path, const list_sink *sink, kd_error *err)
 {
-    un_parser p = {0};
+    un_parser p = {.err = err};
     int rc = xml_open(&p.x, path, "CONSOLIDATED_LIST", err);
     if (rc)
         return rc;
     entity_init(&p.e);
     static const char *const records[] = {"INDIVIDUAL", "ENTITY", NULL};
-    size_t count = 0;
-    xmlNode *rec;
-    while ((rc = xml_next(p.x, records, &rec, err)) == 1) {
-        if ((rc = parse_record(&p, rec, err)) || (rc = sink->emit(sink->ctx, &p.e, err)))
-            break;
-        count++;
-    }
-    if (rc == 0 && count == 0)
-        rc = error_set(err, KD_EEMPTY, "%s: no records", path);
+    rc = xml_each_record(p.x, path, records, each_record, &p, &p.e, sink, NULL, err);
     entity_free(&p.e);
     buf_free(&p.scratch);
     buf_free(&p.join);

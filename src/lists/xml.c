@@ -372,3 +372,22 @@ int xml_add_text(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, co
     const char *s = xml_text(n, scratch, &len);
     return xml_add(r, e, prop, add, s, len, n, n ? (const char *)n->name : "?", err);
 }
+
+int xml_each_record(xml_reader *r, const char *path, const char *const *records,
+                    int (*parse)(void *ctx, xmlNode *rec), void *ctx, const entity *e, const list_sink *sink,
+                    size_t *count, kd_error *err)
+{
+    size_t n = 0;
+    xmlNode *rec;
+    int rc;
+    while ((rc = xml_next(r, records, &rec, err)) == 1) {
+        if ((rc = parse(ctx, rec)) || (rc = sink->emit(sink->ctx, e, err)))
+            break;
+        n++;
+    }
+    if (count)
+        *count = n;
+    if (rc == 0 && n == 0)
+        rc = error_set(err, KD_EEMPTY, "%s: no records", path);
+    return rc;
+}

@@ -37,6 +37,13 @@ int xml_open(xml_reader **out, const char *path, const char *root, kd_error *err
  * it. Returns 1 with *node set (valid until the next call), 0 at the end of
  * the document, or a negative KD_E* code with err filled. */
 int xml_next(xml_reader *r, const char *const *names, xmlNode **node, kd_error *err);
+/* The parsers' loop: each record element named in `records` read into the
+ * entity by parse(ctx, rec), then handed to the sink; KD_EEMPTY ("PATH: no
+ * records") when the document has none. Returns the first failure, else
+ * 0; *count, when given, gets the records emitted. */
+int xml_each_record(xml_reader *r, const char *path, const char *const *records,
+                    int (*parse)(void *ctx, xmlNode *rec), void *ctx, const entity *e, const list_sink *sink,
+                    size_t *count, kd_error *err);
 
 const char *xml_path(const xml_reader *r);
 void xml_close(xml_reader *r);
