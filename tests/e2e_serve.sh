@@ -483,6 +483,15 @@ expect_status 200 GET /catalog -H 'Authorization: Bearer secret-one-0123456789'
 expect_status 200 GET /catalog -H 'Authorization: ApiKey secret-two-0123456789'
 expect_status 200 GET /catalog -H 'X-API-Key: secret-two-0123456789'
 expect_status 401 POST /match/default -d '{"queries": {}}'
+# a reconciliation manifest is readable without a key and says how to send one;
+# its queries need one, and a wrong key is a 401 there (the Reconciliation API's rule)
+expect_status 200 GET /reconcile/default
+[ "$(json 'd["authentication"]["type"], d["authentication"]["in"]' <"$tmp/body")" = "apiKey header" ] ||
+  fail "/reconcile manifest authentication: $(head -c 300 "$tmp/body")"
+expect_status 401 POST /reconcile/default --data-urlencode 'queries={"q0": {"query": "Eric Badege"}}'
+expect_status 401 POST /reconcile/default -H 'Authorization: Bearer wrong' --data-urlencode 'queries={"q0": {"query": "Eric Badege"}}'
+expect_status 401 GET '/reconcile/default/suggest/entity?prefix=Rot'
+expect_status 200 POST /reconcile/default -H 'X-API-Key: secret-two-0123456789' --data-urlencode 'queries={"q0": {"query": "Eric Badege"}}'
 # /admin/* needs the admin scope; an admin key is also a client's
 expect_status 403 POST /admin/reload -H 'Authorization: Bearer secret-one-0123456789'
 grep -q "admin scope" "$tmp/body" || fail "/admin/reload with a client key: $(cat "$tmp/body")"

@@ -309,12 +309,20 @@ static json_t *reconcile_manifest(const http_request *rq, const char *dataset)
                                                kd_schema_name(types_offered[i])));
     char name[256];
     snprintf(name, sizeof name, "kordon (%s)", dataset);
-    return json_pack("{s:[s],s:s,s:s,s:s,s:o,s:{s:s},s:{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}}", "versions", "0.2",
-                     "name", name, "identifierSpace", "https://www.opensanctions.org/reference/#schema",
-                     "schemaSpace", "https://www.opensanctions.org/reference/#schema", "defaultTypes", types,
-                     "view", "url", view, "suggest", "entity", "service_url", service, "service_path",
-                     "/suggest/entity", "type", "service_url", service, "service_path", "/suggest/type", "property",
-                     "service_url", service, "service_path", "/suggest/property");
+    json_t *manifest =
+        json_pack("{s:[s],s:s,s:s,s:s,s:o,s:{s:s},s:{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}}", "versions", "0.2",
+                  "name", name, "identifierSpace", "https://www.opensanctions.org/reference/#schema",
+                  "schemaSpace", "https://www.opensanctions.org/reference/#schema", "defaultTypes", types, "view",
+                  "url", view, "suggest", "entity", "service_url", service, "service_path", "/suggest/entity",
+                  "type", "service_url", service, "service_path", "/suggest/type", "property", "service_url",
+                  service, "service_path", "/suggest/property");
+    /* with API keys, the scheme a client must use (a Swagger 2.0 security
+     * definition, as the 0.2 manifest takes it) */
+    if (manifest && rq->server->n_api_keys)
+        json_object_set_new(manifest, "authentication",
+                            json_pack("{s:s,s:s,s:s,s:s}", "type", "apiKey", "name", "X-API-Key", "in", "header",
+                                      "description", "an API key of this server (Authorization: Bearer KEY too)"));
+    return manifest;
 }
 
 static json_t *reconcile_one(http_request *rq, kd_matcher *m, http_filter *filter, json_t *query,

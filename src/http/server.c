@@ -254,6 +254,20 @@ bool http_client_gone(struct MHD_Connection *c)
     return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
 }
 
+/* A reconciliation service's manifest (GET /reconcile or /reconcile/{dataset}
+ * without queries): the Reconciliation API has it readable without
+ * credentials, so that a client learns from it how to authenticate. */
+static bool reconcile_manifest(struct MHD_Connection *c, const char *url, const char *method)
+{
+    if (strcmp(method, "GET") != 0 || strncmp(url, "/reconcile", 10) != 0 ||
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "queries"))
+        return false;
+    const char *rest = url + 10;
+    if (*rest == '/')
+        rest += 1 + strcspn(rest + 1, "/"); /* the dataset */
+    return *rest == '\0' || strcmp(rest, "/") == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size,
                                   void **context)
@@ -298,8 +312,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ctx->discard_body = g.discard_body;
         if (strcmp(method, "OPTIONS") == 0)
             return preflight(c, ctx);
-        bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB, admin = false;
+        bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB || reconcile_manifest(c, url, method),
+             admin = false;
         int denied = open ? 0 : http_key_check(s, c, &admin);
+        /* the Reconciliation API wants 401 for a wrong key as for none */
+        if (denied == 403 && ctx->route == ROUTE_RECONCILE)
+            denied = 401;
         /* the admin routes (swapping the index every replica serves) needs a key
          * of the admin scope, not any client's */
         bool not_admin = !denied && ctx->route == ROUTE_ADMIN && !admin;
