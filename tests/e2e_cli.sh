@@ -173,6 +173,38 @@ rm -f "$tmp/never.kdx"
 expect_in "$(cat "$tmp/bad-db.err")" "bad.db" "corrupt store: the message names the file"
 [ -e "$tmp/never.kdx" ] && fail "build with a corrupt store wrote an index"
 
+# --- mistakes are errors that name the flag, never a default taken in silence ---
+bad_flag() { # bad_flag STATUS NEEDLE COMMAND...: exit status and message of a refused command line
+  local want=$1 needle=$2; shift 2
+  local out; out=$("$bin" "$@" 2>&1 >/dev/null); local got=$?
+  [ "$got" = "$want" ] || fail "kordon $*: exit $got, expected $want"
+  case "$out" in *"$needle"*) ;; *) fail "kordon $*: expected \"$needle\" in: $out";; esac
+}
+for t in abc 0 -5 1.5; do bad_flag 2 "--threshold $t: expected a number" match -i "$index" --threshold "$t" "Evgeny Primakov"; done
+bad_flag 2 "--limit -1: expected a whole number" match -i "$index" --limit -1 "Evgeny Primakov"
+bad_flag 2 "--country Narnia: not a country" match -i "$index" --country Narnia "Evgeny Primakov"
+bad_flag 2 "--dataset nope: no such dataset" match -i "$index" --dataset nope "Evgeny Primakov"
+bad_flag 2 "--birth-date 1976-13-45: not a date" match -i "$index" --birth-date 1976-13-45 "Evgeny Primakov"
+bad_flag 2 "--gender x: expected male" match -i "$index" --gender x "Evgeny Primakov"
+bad_flag 2 "--schema Spaceship: unknown schema" match -i "$index" --schema Spaceship "Evgeny Primakov"
+out=$("$bin" match -i "$index" --schema person --country russia "Evgeny Primakov")
+expect_in "$out" "eu-oj-32014R0269-1426" "schema and country in any case"
+bad_flag 2 "--threshold 2: expected a number" scan -i "$index" --threshold 2 "$data/text/baku-russian-house.txt"
+bad_flag 2 "--threads 0: expected a whole number" screen -i "$index" --threads 0 /dev/null
+# commands that read a store never create one
+(cd "$tmp" && rm -f kordon.db && "$bin" alerts >/dev/null 2>"$tmp/nostore.err"; echo $? >"$tmp/nostore.rc")
+[ "$(cat "$tmp/nostore.rc")" = 1 ] || fail "alerts without a store: exit $(cat "$tmp/nostore.rc")"
+[ -e "$tmp/kordon.db" ] && fail "alerts created an empty store"
+expect_in "$(cat "$tmp/nostore.err")" "no store here" "alerts without a store"
+bad_flag 1 "no store here" audit export --db "$tmp/none.db"
+[ -e "$tmp/none.db" ] && fail "audit export created an empty store"
+bad_flag 2 "--from 2026-13-45: expected a date" audit export --from 2026-13-45 --db "$tmp/none.db"
+# "-" is standard output
+printf 'name\nEvgeny Primakov\n' >"$tmp/one.csv"
+(cd "$tmp" && "$bin" screen -i "$index" one.csv -o - >"$tmp/dash.out" 2>/dev/null)
+[ -e "$tmp/-" ] && fail "screen -o - wrote a file named -"
+grep -q eu-oj-32014R0269-1426 "$tmp/dash.out" || fail "screen -o -: nothing on standard output: $(head -c 200 "$tmp/dash.out")"
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -63,4 +63,20 @@ int cli_load_judgments(const char *db_path, struct kd_judgment_list *list, kd_pa
 /* Prints "kordon: <message>" to stderr and returns EXIT_FAILED. */
 int cli_fail(const kd_error *err);
 
+/* Flag values checked (args.c): each prints "kordon: FLAG VALUE: why" and
+ * returns false (or -1) when the value is not one. */
+bool cli_number(const char *flag, const char *text, double lo, double hi, bool lo_open, double *out);
+bool cli_count(const char *flag, const char *text, long lo, long hi, long *out);
+bool cli_country(const char *flag, const char *text);
+bool cli_date(const char *flag, const char *text);
+bool cli_timestamp(const char *flag, const char *text);
+bool cli_gender(const char *flag, const char *text);
+/* A schema by name, case aside: its number, or -1. */
+int cli_schema(const char *flag, const char *text);
+bool cli_dataset(const kd_index *ix, const char *flag, const char *text);
+/* Opens a store that exists already: a command that reads alerts or
+ * decisions never creates an empty one (KD_ENOTFOUND naming the path). */
+struct kd_store;
+int cli_open_store(const char *db, struct kd_store **store, kd_error *err);
+
 #endif

@@ -66,7 +66,7 @@ int cmd_alerts(int argc, char **argv)
     kd_store *store = NULL;
     kd_alert_list list;
     kd_alert_query query = {.open_only = open_only};
-    if (kd_store_open(db, &store, &err) || kd_store_alerts(store, &query, &list, &err)) {
+    if (cli_open_store(db, &store, &err) || kd_store_alerts(store, &query, &list, &err)) {
         kd_store_close(store);
         return cli_fail(&err);
     }
@@ -134,7 +134,7 @@ int cmd_decide(int argc, char **argv)
     kd_store *store = NULL;
     int64_t decision = 0;
     bool repeated = false;
-    if (kd_store_open(db, &store, &err) ||
+    if (cli_open_store(db, &store, &err) ||
         kd_store_decide(store, alert_id, (kd_verdict)verdict, reviewer, comment, &decision, &repeated, &err)) {
         kd_store_close(store);
         return cli_fail(&err);
@@ -172,8 +172,16 @@ int cmd_audit(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:t:F:o:D:h", options, NULL)) != -1) {
         switch (c) {
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
+        case 'f':
+            if (!cli_timestamp("--from", optarg))
+                return EXIT_USAGE;
+            from = optarg;
+            break;
+        case 't':
+            if (!cli_timestamp("--to", optarg))
+                return EXIT_USAGE;
+            to = optarg;
+            break;
         case 'F':
             if (strcmp(optarg, "csv") == 0)
                 format = KD_AUDIT_CSV;
@@ -196,7 +204,7 @@ int cmd_audit(int argc, char **argv)
     }
     kd_error err = {0};
     kd_store *store = NULL;
-    if (kd_store_open(db, &store, &err))
+    if (cli_open_store(db, &store, &err))
         return cli_fail(&err);
     FILE *out = stdout;
     if (output && !(out = fopen(output, "w"))) {

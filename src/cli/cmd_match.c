@@ -33,19 +33,36 @@ int cmd_match(int argc, char **argv)
         switch (c) {
         case 'i': path = optarg; break;
         case 's':
-            q.schema = kd_schema_from_name(optarg);
-            if (q.schema < 0) {
-                fprintf(stderr, "kordon: unknown schema \"%s\" (Person, Organization, Company, "
-                                "LegalEntity, Vessel, Airplane)\n", optarg);
+            if ((q.schema = cli_schema("--schema", optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
-        case 'b': q.birth_date = optarg; break;
-        case 'c': q.country = optarg; break;
-        case 'g': q.gender = optarg; break;
+        case 'b':
+            if (!cli_date("--birth-date", optarg))
+                return EXIT_USAGE;
+            q.birth_date = optarg;
+            break;
+        case 'c':
+            if (!cli_country("--country", optarg))
+                return EXIT_USAGE;
+            q.country = optarg;
+            break;
+        case 'g':
+            if (!cli_gender("--gender", optarg))
+                return EXIT_USAGE;
+            q.gender = optarg;
+            break;
         case 'I': q.identifier = optarg; break;
-        case 't': q.threshold = atof(optarg); break;
-        case 'n': q.limit = (size_t)atoi(optarg); break;
+        case 't':
+            if (!cli_number("--threshold", optarg, 0, 1, true, &q.threshold))
+                return EXIT_USAGE;
+            break;
+        case 'n': {
+            long limit;
+            if (!cli_count("--limit", optarg, 1, 100, &limit))
+                return EXIT_USAGE;
+            q.limit = (size_t)limit;
+            break;
+        }
         case 'd': q.dataset = optarg; break;
         case 'j': json = 1; break;
         case 'R': q.by_record = 1; break;
@@ -63,6 +80,10 @@ int cmd_match(int argc, char **argv)
     kd_error err = {0};
     if (kd_index_open(path, &ix, &err))
         return cli_fail(&err);
+    if (q.dataset && !cli_dataset(ix, "--dataset", q.dataset)) {
+        kd_index_close(ix);
+        return EXIT_USAGE;
+    }
     if (kd_matcher_new(ix, &m, &err)) {
         kd_index_close(ix);
         return cli_fail(&err);

@@ -120,7 +120,7 @@ static int monitor_list(const char *db)
     kd_error err = {0};
     kd_store *store = NULL;
     kd_customer_list list = {0};
-    if (kd_store_open(db, &store, &err) || kd_store_monitor_list(store, &list, &err)) {
+    if (cli_open_store(db, &store, &err) || kd_store_monitor_list(store, &list, &err)) {
         kd_store_close(store);
         return cli_fail(&err);
     }
@@ -143,7 +143,7 @@ static int monitor_run(const char *db, const char *index_path, double threshold,
     kd_monitor_summary sum;
     int status = 0;
     if (kd_index_open(index_path, &ix, &err) || kd_matcher_new(ix, &m, &err) ||
-        kd_store_open(db, &store, &err) ||
+        cli_open_store(db, &store, &err) ||
         kd_store_monitor_run(store, ix, m, threshold, actor, &sum, &err)) {
         status = cli_fail(&err);
     } else {
@@ -183,7 +183,10 @@ int cmd_monitor(int argc, char **argv)
         switch (c) {
         case 'D': db = optarg; break;
         case 'i': index_path = optarg; break;
-        case 't': threshold = atof(optarg); break;
+        case 't':
+            if (!cli_number("--threshold", optarg, 0, 1, true, &threshold))
+                return EXIT_USAGE;
+            break;
         case 'u': actor = optarg; break;
         case 'h': printf("usage: kordon %s\n", usage); return 0;
         default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;

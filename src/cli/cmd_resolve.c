@@ -39,7 +39,7 @@ static int list_judgments(const char *db_path, bool all, bool json)
 {
     kd_store *s;
     kd_error err = {0};
-    if (kd_store_open(db_path, &s, &err))
+    if (cli_open_store(db_path, &s, &err))
         return cli_fail(&err);
     kd_judgment_list l;
     int rc = kd_store_judgments(s, !all, &l, &err);

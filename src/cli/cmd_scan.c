@@ -58,7 +58,10 @@ int cmd_scan(int argc, char **argv)
         switch (c) {
         case 'i': path = optarg; break;
         case 'j': json = 1; break;
-        case 't': threshold = atof(optarg); break;
+        case 't':
+            if (!cli_number("--threshold", optarg, 0, 1, true, &threshold))
+                return EXIT_USAGE;
+            break;
         case 'h': printf("usage: kordon %s\n", usage); return 0;
         default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
         }

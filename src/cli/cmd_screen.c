@@ -250,8 +250,17 @@ int cmd_screen(int argc, char **argv)
             }
             csv_out = strcmp(optarg, "csv") == 0;
             break;
-        case 'T': threads = atoi(optarg); break;
-        case 't': threshold = atof(optarg); break;
+        case 'T': {
+            long n;
+            if (!cli_count("--threads", optarg, 1, 64, &n))
+                return EXIT_USAGE;
+            threads = (int)n;
+            break;
+        }
+        case 't':
+            if (!cli_number("--threshold", optarg, 0, 1, true, &threshold))
+                return EXIT_USAGE;
+            break;
         case 'D': db = optarg; break;
         case 'u': actor = optarg; break;
         case 'h': printf("usage: kordon %s\n", usage); return 0;
@@ -292,6 +301,8 @@ int cmd_screen(int argc, char **argv)
         }
     }
     FILE *out = stdout;
+    if (output && strcmp(output, "-") == 0)
+        output = NULL; /* "-" is standard output, as everywhere */
     if (!status && output && !(out = fopen(output, "w"))) {
         error_set(&err, KD_EIO, "%s: cannot write", output);
         status = cli_fail(&err);
