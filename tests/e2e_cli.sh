@@ -199,6 +199,17 @@ expect_in "$(cat "$tmp/nostore.err")" "no store here" "alerts without a store"
 bad_flag 1 "no store here" audit export --db "$tmp/none.db"
 [ -e "$tmp/none.db" ] && fail "audit export created an empty store"
 bad_flag 2 "--from 2026-13-45: expected a date" audit export --from 2026-13-45 --db "$tmp/none.db"
+# monitoring: a schema in any case is read, a customer kordon could not screen is the file's error
+printf 'id,name,schema,country\nc1,Rossotrudnichestvo,company,Russia\nc2,Ann Smith,,\nc1,Other,,\n' >"$tmp/repeat.csv"
+bad_flag 1 'repeat.csv:4: id "c1" repeated (line 2 has it too)' monitor add "$tmp/repeat.csv" --db "$tmp/mon.db"
+printf 'id,name,country\nc2,Ann Smith,Narnia\n' >"$tmp/narnia.csv"
+bad_flag 1 'narnia.csv:2: country "Narnia"' monitor add "$tmp/narnia.csv" --db "$tmp/mon.db"
+printf 'id,name,schema\nc1,Rossotrudnichestvo,spaceship\n' >"$tmp/ship.csv"
+bad_flag 1 'ship.csv:2: schema "spaceship"' monitor add "$tmp/ship.csv" --db "$tmp/mon.db"
+printf 'id,name,schema,country\nc1,Rossotrudnichestvo,company,Russia\n' >"$tmp/ok.csv"
+"$bin" monitor add "$tmp/ok.csv" --db "$tmp/mon.db" >/dev/null || fail "monitor add of a good file"
+out=$("$bin" monitor run -i "$index" --db "$tmp/mon.db")
+expect_in "$out" "eu-oj-32014R0269-105" "a customer given as schema=company is screened"
 # "-" is standard output
 printf 'name\nEvgeny Primakov\n' >"$tmp/one.csv"
 (cd "$tmp" && "$bin" screen -i "$index" one.csv -o - >"$tmp/dash.out" 2>/dev/null)

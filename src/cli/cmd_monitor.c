@@ -5,12 +5,14 @@
 #include "cli.h"
 #include "core/core.h"
 #include "lists/lists.h"
+#include "model/model.h"
 #include "store/store.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *usage = "monitor add FILE.csv [--db DB]\n"
                            "       kordon monitor run [-i INDEX] [--db DB] [--threshold T] [--user NAME]\n"
@@ -27,6 +29,84 @@ static void customers_free(customers *c)
     kd_customer_list_free(&list);
     c->items = NULL;
     c->n = c->cap = 0;
+}
+
+typedef struct line_list {
+    size_t *items, n, cap;
+} line_list;
+
+static int lines_push(line_list *l, size_t line)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        size_t *p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return KD_ENOMEM;
+        l->items = p, l->cap = cap;
+    }
+    l->items[l->n++] = line;
+    return KD_OK;
+}
+
+/* A customer's values as monitoring will use them: a schema named in any
+ * case is written as FtM spells it ("company" is Company); a schema,
+ * country or birth date kordon cannot read is the file's error, with its
+ * line — a customer skipped at every run would never alert. */
+static int check_customer(char **parts, const char *path, size_t line, kd_error *err)
+{
+    if (parts[ROLE_SCHEMA]) {
+        int schema = -1;
+        for (int k = 0; k < KD_SCHEMA_COUNT && schema < 0; k++)
+            if (strcasecmp(kd_schema_name((kd_schema)k), parts[ROLE_SCHEMA]) == 0)
+                schema = k;
+        if (schema < 0 || schema > KD_SCHEMA_PUBLIC_BODY)
+            return error_set(err, KD_EPARSE, "%s:%zu: schema \"%.40s\": a customer is a Person, Organization, "
+                                             "Company, LegalEntity, Vessel, Airplane or PublicBody",
+                             path, line, parts[ROLE_SCHEMA]);
+        char *canonical = strdup(kd_schema_name((kd_schema)schema));
+        if (!canonical)
+            return error_set(err, KD_ENOMEM, "out of memory reading %s", path);
+        free(parts[ROLE_SCHEMA]);
+        parts[ROLE_SCHEMA] = canonical;
+    }
+    char code[3], date[64];
+    if (parts[ROLE_COUNTRY] && !country_code(parts[ROLE_COUNTRY], strlen(parts[ROLE_COUNTRY]), code))
+        return error_set(err, KD_EPARSE, "%s:%zu: country \"%.40s\": not a country kordon knows", path, line,
+                         parts[ROLE_COUNTRY]);
+    if (parts[ROLE_DOB] && !date_normalise(parts[ROLE_DOB], strlen(parts[ROLE_DOB]), date, sizeof date))
+        return error_set(err, KD_EPARSE, "%s:%zu: birth date \"%.40s\": not a date", path, line, parts[ROLE_DOB]);
+    return KD_OK;
+}
+
+typedef struct id_at {
+    const char *id;
+    size_t line;
+} id_at;
+
+static int compare_by_id(const void *a, const void *b)
+{
+    const id_at *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* One id names one customer: a file that repeats one is refused with
+ * both lines (the store keeps one customer per id). */
+static int repeated_ids(const customers *c, const size_t *lines, const char *path, kd_error *err)
+{
+    id_at *order = malloc((c->n ? c->n : 1) * sizeof *order);
+    if (!order)
+        return error_set(err, KD_ENOMEM, "out of memory reading %s", path);
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = (id_at){c->items[i].id, lines[i]};
+    qsort(order, c->n, sizeof *order, compare_by_id);
+    int rc = KD_OK;
+    for (size_t i = 1; i < c->n && !rc; i++)
+        if (strcmp(order[i - 1].id, order[i].id) == 0)
+            rc = error_set(err, KD_EPARSE, "%s:%zu: id \"%.64s\" repeated (line %zu has it too)", path,
+                           order[i].line, order[i].id, order[i - 1].line);
+    free(order);
+    return rc;
 }
 
 /* Reads a customer file with the columns `kordon screen` understands; an
@@ -56,6 +136,7 @@ static int read_customers(const char *path, customers *out, kd_error *err)
                                           "(name, full_name, first_name, last_name)", path);
     }
     buf name = {0};
+    line_list lines = {0};
     rc = 0;
     while (!rc && (rc = csv_next(csv, err)) == 1) {
         rc = 0;
@@ -73,6 +154,10 @@ static int read_customers(const char *path, customers *out, kd_error *err)
             cli_join_name(parts, &name);
         if (!rc && (!parts[ROLE_ID] || !parts[ROLE_NAME]))
             rc = error_set(err, KD_EPARSE, "%s:%zu: a customer needs an id and a name", path, csv_line(csv));
+        if (!rc)
+            rc = check_customer(parts, path, csv_line(csv), err);
+        if (!rc && (rc = lines_push(&lines, csv_line(csv))))
+            error_set(err, rc, "out of memory reading %s", path);
         if (!rc && out->n == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 256;
             kd_customer *items = realloc(out->items, cap * sizeof *items);
@@ -96,6 +181,9 @@ static int read_customers(const char *path, customers *out, kd_error *err)
     }
     buf_free(&name);
     csv_close(csv);
+    if (rc == 0)
+        rc = repeated_ids(out, lines.items, path, err);
+    free(lines.items);
     return rc < 0 ? rc : 0;
 }
 
