@@ -425,26 +425,23 @@ static json_t *entity_shell(const kd_index *ix, const kd_entity_view *v, const c
     return root;
 }
 
-/* The record at `position` as FtM, and its listing as a Sanction when the
- * list says something of it: up to two entities appended to out. */
-static int record_entities(const kd_index *ix, size_t position, json_t *out);
+/* The record at `position` as FtM into *record (when record is given),
+ * and its listing as a Sanction into *sanction, NULL when the list says
+ * nothing of it. */
+static int record_entities(const kd_index *ix, size_t position, json_t **record, json_t **sanction);
 
 json_t *index_sanction_object(const kd_index *ix, size_t position)
 {
-    json_t *both = json_array();
     json_t *sanction = NULL;
-    if (both && record_entities(ix, position, both) == KD_OK && json_array_size(both) == 2)
-        sanction = json_incref(json_array_get(both, 1));
-    json_decref(both);
-    return sanction;
+    return record_entities(ix, position, NULL, &sanction) == KD_OK ? sanction : NULL;
 }
 
-static int record_entities(const kd_index *ix, size_t position, json_t *out)
+static int record_entities(const kd_index *ix, size_t position, json_t **record, json_t **sanction)
 {
+    *sanction = NULL;
     kd_entity_view v;
     if (kd_index_entity(ix, position, &v))
         return KD_ENOTFOUND;
-    json_t *root = entity_shell(ix, &v, v.id, kd_schema_name(v.schema), caption_of(ix, &v));
     out_values o = {json_object(), thing_schema(v.schema) ? "notes" : NULL};
     out_values listing = {json_object(), "summary"};
     bool is_party = party_schema(v.schema);
@@ -452,22 +449,26 @@ static int record_entities(const kd_index *ix, size_t position, json_t *out)
         kd_value_ref r = kd_entity_view_value(ix, &v, i);
         if (kd_prop_is_meta(r.prop))
             continue;
-        if (is_party && (listing_prop(r.prop) || r.prop == KD_PROP_PROGRAM || r.prop == KD_PROP_PROGRAM_ID)) {
-            /* the Sanction's; the program stays on the party too (FtM's
-             * Thing has it), as yente shows it */
+        bool for_listing = is_party && (listing_prop(r.prop) || r.prop == KD_PROP_PROGRAM ||
+                                        r.prop == KD_PROP_PROGRAM_ID);
+        if (for_listing) {
             kd_prop to = r.prop == KD_PROP_RECORD_ID ? KD_PROP_AUTHORITY_ID : r.prop;
             add_typed(&listing, to, r.value);
-            if (!listing_prop(r.prop))
-                add_typed(&o, r.prop, r.value);
-            continue;
         }
+        if (!record || (for_listing && listing_prop(r.prop)))
+            continue; /* the Sanction's alone; the program stays on the party too (FtM's
+                       * Thing has it), as yente shows it */
         if (prop_allowed(v.schema, r.prop))
             add_typed(&o, r.prop, r.value);
         else
             keep_as_note(&o, r.prop, r.value);
     }
-    json_object_set_new(root, "properties", o.props);
-    json_array_append_new(out, root);
+    if (record) {
+        *record = entity_shell(ix, &v, v.id, kd_schema_name(v.schema), caption_of(ix, &v));
+        json_object_set_new(*record, "properties", o.props);
+    } else {
+        json_decref(o.props);
+    }
     if (is_party && json_object_size(listing.props)) {
         char id[512];
         snprintf(id, sizeof id, "%s-sanction", v.id);
@@ -476,7 +477,7 @@ static int record_entities(const kd_index *ix, size_t position, json_t *out)
         const char *caption = json_string_value(json_array_get(program, 0));
         json_t *s = entity_shell(ix, &v, id, "Sanction", caption ? caption : "Sanction");
         json_object_set_new(s, "properties", listing.props);
-        json_array_append_new(out, s);
+        *sanction = s;
     } else {
         json_decref(listing.props);
     }
@@ -487,20 +488,21 @@ int kd_index_export_ftm(const kd_index *ix, FILE *out, size_t *written, kd_error
 {
     size_t n = 0;
     for (size_t i = 0; i < ix->n_entities; i++) {
-        json_t *list = json_array();
-        if (!list)
-            return error_set(err, KD_ENOMEM, "out of memory exporting record %zu", i);
-        record_entities(ix, i, list);
-        size_t k;
-        json_t *e;
-        json_array_foreach(list, k, e) {
-            if (json_dumpf(e, out, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', out) == EOF) {
-                json_decref(list);
+        json_t *entities[2] = {NULL, NULL};
+        if (record_entities(ix, i, &entities[0], &entities[1]))
+            continue;
+        for (size_t k = 0; k < 2; k++) {
+            if (!entities[k])
+                continue;
+            bool failed = json_dumpf(entities[k], out, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', out) == EOF;
+            json_decref(entities[k]);
+            entities[k] = NULL;
+            if (failed) {
+                json_decref(entities[1]);
                 return error_set(err, KD_EIO, "cannot write the export: %s", strerror(errno));
             }
             n++;
         }
-        json_decref(list);
     }
     if (written)
         *written = n;
