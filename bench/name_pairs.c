@@ -18,7 +18,7 @@
  * not), by schema, and the calibration table: per score band, how many
  * pairs of each label and the share of true pairs.
  *
- * usage: bench_name_pairs INDEX */
+ * usage: [SHOW=neg|pos] bench_name_pairs INDEX */
 #include "kordon.h"
 #include "first_names.h"
 #include "index/index.h"
@@ -129,6 +129,11 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    /* SHOW=neg prints each negative pair matched at the threshold, with
+     * its explanation, SHOW=pos every positive pair and its score: what
+     * the calibration work reads */
+    const char *show = getenv("SHOW");
+    bool show_negatives = show && strcmp(show, "neg") == 0, show_positives = show && strcmp(show, "pos") == 0;
     counts all = {0}, persons = {0}, bodies = {0};
     for (size_t i = 0; i < kd_index_entity_count(ix); i++) {
         kd_entity_view listed, source;
@@ -147,10 +152,12 @@ int main(int argc, char **argv)
                 continue;
             count(&all, true, score);
             count(by, true, score);
+            if (show_positives)
+                printf("pos\t%.3f\t%s\t%s\n", score, r.value, first);
         }
         /* the parties nearest to this name that are not this record's */
         kd_match_query q = {.name = first, .schema = (int)listed.schema, .limit = 6, .by_record = 1,
-                            .threshold = 0.5, .explain_floor = 1.0};
+                            .threshold = 0.5, .explain_floor = show_negatives ? 0.0 : 1.0};
         kd_match_result res[6];
         int n = kd_match(m, &q, res, NULL, NULL);
         size_t party = kd_index_party(full, (size_t)at);
@@ -163,6 +170,9 @@ int main(int argc, char **argv)
                 continue;
             count(&all, false, res[j].name_score);
             count(by, false, res[j].name_score);
+            if (show_negatives && res[j].name_score >= KD_MATCH_THRESHOLD)
+                printf("neg\t%.3f\t%s\t%s\t%s\n", res[j].name_score, first,
+                       kd_entity_view_first(ix, &other, KD_PROP_NAME), res[j].explanation);
             taken++;
         }
     }

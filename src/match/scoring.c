@@ -152,6 +152,8 @@ static uint64_t listed_loose(const ctoken *c)
 /* Where two persons' names that disagree on a word stop: under the
  * threshold (KD_MATCH_THRESHOLD 0.70) */
 #define CONFLICT_CAP 0.68
+/* match_token_weight of a word in one party's names of fifty */
+#define COMMON_NAME_WEIGHT 4.41
 
 /* Two forms of one given name in two languages (text_name_equivalence) */
 #define NAME_EQUIVALENT 0.95
@@ -850,26 +852,68 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * Gas Company"; "Ocean Star 2" and "Ocean Star 3") — are two parties
      * however much else they share; a word only missing on one side (a
      * middle name, a patronymic, "Holding") is no disagreement. */
+    int conflict_q = -1, conflict_c = -1; /* the two words that disagree, for the explanation */
     if (score > CONFLICT_CAP) {
         bool person = listed_person, conflict = false;
         for (size_t i = 0; i < q->n && !conflict; i++) {
             int qc = q->t[i].cls;
             long qv = person || q_to[i] >= 0 ? -1 : numeral_value(q->t[i].surface, q->t[i].len);
             for (size_t j = 0; j < nc && qv >= 0 && !conflict; j++)
-                conflict = c_to[j] < 0 && numeral_value(c[j].surface, c[j].len) >= 0;
-            if (q_to[i] >= 0 || q->t[i].weight <= 0 || q->t[i].patronymic ||
+                if (c_to[j] < 0 && numeral_value(c[j].surface, c[j].len) >= 0)
+                    conflict = true, conflict_q = (int)i, conflict_c = (int)j;
+            if (q_to[i] >= 0 || q->t[i].weight <= 0 ||
                 !(qc == TEXT_TOKEN_NUMBER || (qc == TEXT_TOKEN_NAME && q->t[i].len >= (person ? 2u : 3u))) ||
                 (!person && kind_of_body(q->t[i].surface, q->t[i].len)))
                 continue;
             /* another word of its kind on the other side, not a spelling
-             * of this one the alignment left (Jo/Cho, Gyu/Kyu) */
+             * of this one the alignment left (Jo/Cho, Gyu/Kyu). Two
+             * patronymics are two fathers (Petrovich, Vladimirovich); a
+             * patronymic and a name are not of a kind. Patronymics share
+             * their endings, so they must be further apart than names, and
+             * one father's name in two languages is one (Mykolayovych,
+             * Nikolaevich). */
+            bool patronymic = q->t[i].patronymic;
             for (size_t j = 0; j < nc && !conflict; j++) {
                 int cc = ix->tokens[name->tokens_first + j].cls;
                 conflict = c_to[j] < 0 && cc == qc && c[j].len >= (qc == TEXT_TOKEN_NUMBER ? 1u : person ? 2u : 3u) &&
-                           c[j].weight > 0 && !w->patronymic[name->tokens_first + j] &&
+                           c[j].weight > 0 && (bool)w->patronymic[name->tokens_first + j] == patronymic &&
                            (person || !kind_of_body(c[j].surface, c[j].len)) &&
-                           similarity_jaro_winkler(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len) < 0.75;
+                           similarity_jaro_winkler(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len) <
+                               (patronymic ? 0.9 : 0.75) &&
+                           !(patronymic &&
+                             text_patronymic_equivalence(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len));
+                if (conflict)
+                    conflict_q = (int)i, conflict_c = (int)j;
             }
+        }
+        /* One generation apart: a given name before the other's given
+         * name, the rest one name ("Rana Saddam Hussein al-Tikriti" and
+         * "Saddam Hussein al-Tikriti"): where a name is a chain of given
+         * names (the word after the shared one is a given name too, not
+         * a family name as in "Juan Daniel VELASQUEZ"), the first word
+         * left over is a child's own. Every other word must be there. */
+        for (int side = 0; side < 2 && person && !conflict && q->n >= 3 && nc >= 2; side++) {
+            bool first_left = side == 0 ? q_to[0] < 0 && q->t[0].weight > 0 && q->t[0].cls == TEXT_TOKEN_NAME &&
+                                              q->t[0].len >= 2 && q_to[1] == 0 && q_to[2] == 1
+                                        : c_to[0] < 0 && c[0].weight > 0 && nc >= 3 &&
+                                              ix->tokens[name->tokens_first].cls == TEXT_TOKEN_NAME &&
+                                              c[0].len >= 2 && c_to[1] == 0 && c_to[2] == 1;
+            /* the second word of the longer name, a given name? The first,
+             * no name of every fiftieth party (Muhammad, Mahamat often
+             * precede the name a man goes by)? */
+            int64_t next_key = side == 0 ? q->t[2].key_id : (int64_t)c[2].key_id;
+            int next_cls = side == 0 ? q->t[2].cls : ix->tokens[name->tokens_first + 2].cls;
+            double extra = side == 0 ? q->t[0].weight : c[0].weight;
+            if (!first_left || next_cls != TEXT_TOKEN_NAME || !match_given_key(w, next_key) ||
+                extra < COMMON_NAME_WEIGHT)
+                continue;
+            bool rest = true;
+            for (size_t i = 1; i < q->n && rest; i++)
+                rest = q_to[i] >= 0 || q->t[i].weight <= 0;
+            for (size_t j = 1; j < nc && rest; j++)
+                rest = c_to[j] >= 0 || c[j].weight <= 0;
+            if (rest && (side == 0 ? c_to[0] >= 0 : q_to[0] >= 0))
+                conflict = true, conflict_q = 0, conflict_c = 0;
         }
         if (conflict)
             score = CONFLICT_CAP;
@@ -921,6 +965,8 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         for (size_t j = 0; j < nc; j++)
             if (c_to[j] < 0 && c[j].weight > 0)
                 append(why, why_size, "missing ", c[j].surface, "", -1);
+        if (conflict_q >= 0) /* why the score stops under the threshold */
+            append(why, why_size, q->t[conflict_q].surface, "≠", c[conflict_c].surface, -1);
     }
     return score;
 }

@@ -73,11 +73,18 @@ typedef struct listed_weights {
     const uint8_t *name_schema; /* per name: its record's schema (compact: read per candidate) */
     const uint8_t *patronymic; /* per listed token: match_patronymics */
     const uint8_t *equivalent_key; /* bit per index key: the key of a text_name_equivalent_form */
+    const uint8_t *given_key;  /* bit per index key: a given name in the lists' persons (begins their names) */
     uint64_t *loose;           /* per listed token: match_loose_hash of its loose key, filled on first use
                                 * (0: not yet, LOOSE_NONE: none); the matcher's own, one per thread */
 } listed_weights;
 
 #define LOOSE_NONE 1
+/* Whether a key (id, or -1) is a given name in the lists' persons. */
+static inline bool match_given_key(const listed_weights *w, int64_t key_id)
+{
+    return key_id >= 0 && (w->given_key[key_id / 8] & (1u << (key_id % 8)));
+}
+
 /* Whether a key (id, or -1) is one some given-name equivalence uses. */
 static inline bool match_equivalent_key(const listed_weights *w, int64_t key_id)
 {

@@ -386,10 +386,40 @@ static size_t patronymic_stem(const char *s, size_t n)
     return 0;
 }
 
+/* A patronymic swallows the end of its given name: Nikolay gives
+ * Nikola-evich, Yevgeniy Yevgen-ievich, Mikalai Mikala-evich, while
+ * Mykolay-ovych keeps it. The stem is compared as written and with each
+ * ending the name may have lost, against the table and one edit apart. */
 bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t lb)
 {
     size_t sa = patronymic_stem(a, la), sb = sa ? patronymic_stem(b, lb) : 0;
-    return sb && text_name_equivalence(a, sa, b, sb, NULL, NULL);
+    if (!sb || sa > 24 || sb > 24)
+        return false;
+    /* one spelling of one stem (Ivan-ovich, Ivan-ovych) */
+    if ((sa == sb && memcmp(a, b, sa) == 0) || (sa >= 5 && sb >= 5 && text__one_edit(a, sa, b, sb)))
+        return true;
+    /* one stem in two romanisations (Khozhakhmed-ovich, Hojahmed-ovich) */
+    char ka[64], kb[64];
+    size_t nka = text_token_loose_key(a, sa, ka, sizeof ka), nkb = text_token_loose_key(b, sb, kb, sizeof kb);
+    if (nka >= 3 && nka == nkb && memcmp(ka, kb, nka) == 0)
+        return true;
+    static const char *const lost[] = {"", "y", "i", "iy", "ai"};
+    char va[32], vb[32];
+    for (int cut_a = 0; cut_a <= (a[sa - 1] == 'y' || a[sa - 1] == 'i'); cut_a++)
+        for (size_t i = 0; i < KD_ARRAY_LEN(lost); i++) {
+            size_t ka = sa - (size_t)cut_a, na = ka + strlen(lost[i]);
+            memcpy(va, a, ka);
+            memcpy(va + ka, lost[i], na - ka);
+            for (int cut_b = 0; cut_b <= (b[sb - 1] == 'y' || b[sb - 1] == 'i'); cut_b++)
+                for (size_t j = 0; j < KD_ARRAY_LEN(lost); j++) {
+                    size_t kb = sb - (size_t)cut_b, nb = kb + strlen(lost[j]);
+                    memcpy(vb, b, kb);
+                    memcpy(vb + kb, lost[j], nb - kb);
+                    if (text_name_equivalence(va, na, vb, nb, NULL, NULL))
+                        return true;
+                }
+        }
+    return false;
 }
 
 /* "sergei" is a spelling of the table's "sergey". */

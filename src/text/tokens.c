@@ -134,13 +134,15 @@ static const char *const honorifics[] = {
     "mr", "mrs", "ms", "miss", "mister", "dr", "doctor", "prof", "professor", "sir",
     "dame", "lord", "lady", "sheikh", "shaikh", "shaykh", "sheik", "cheikh", "haji",
     "hajji", "hadji", "haj", "hajj", "alhaji", "alhaj", "mullah", "mulla", "mawlawi",
-    "maulvi", "molvi", "mawlavi", "maulana", "mawlana", "qari", "hafiz", "hafez",
-    "imam", "sayyid", "sayed", "syed", "mufti", "ayatollah", "hojatoleslam", "gen",
+    "maulvi", "molvi", "molavi", "mawlavi", "maulana", "mawlana", "qari", "hafiz", "hafez",
+    "imam", "sayyid", "sayed", "syed", "seyed", "seyyed", "sayyed", "seyyid", "mufti", "ayatollah", "hojatoleslam", "gen",
     "general", "col", "colonel", "maj", "major", "capt", "captain", "lt",
     "lieutenant", "brig", "brigadier", "adm", "admiral", "cmdr", "commander", "sgt",
     "sergeant", "marshal", "rev", "reverend", "bishop", "prince", "princess", "king",
     "queen", "president", "minister", "ambassador", "senator", "judge", "eng",
     "engineer", "hon", "honourable", "excellency",
+    /* Burmese: Daw (a woman's), a title before the name, never a name */
+    "daw",
 };
 
 static const char *const particles[] = {
