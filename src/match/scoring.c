@@ -457,6 +457,14 @@ static double token_similarity(const qtoken *q, const ctoken *c)
         if (text_patronymic_equivalence(q->surface, q->len, c->surface, c->len))
             return NAME_EQUIVALENT;
     }
+    /* An h before the first vowel, written by one system and not by
+     * another (Ukrainian Hanna for Anna, French Abib for Habib, Armenian
+     * Hovhannes / Ovanes): one name, four letters at least besides it */
+    if (!same_key && longer == shorter + 1 && shorter >= 4) {
+        const char *l = q->len > c->len ? q->surface : c->surface, *sh = q->len > c->len ? c->surface : q->surface;
+        if (l[0] == 'h' && strchr("aeiou", sh[0]) && memcmp(l + 1, sh, shorter) == 0 && loose < 0.85)
+            loose = 0.85;
+    }
     if (!same_key && longer - shorter > 2)
         return loose; /* neither one edit nor a Jaro-Winkler of 0.9 */
     if (!same_key && q->surface[0] != c->surface[0] &&
