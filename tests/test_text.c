@@ -299,7 +299,12 @@ static void test_script_forms(void **state)
     assert_int_equal(forms_of("김정은", &f), 2);
     assert_true(has_form(&f, "kim jong un") && has_form(&f, "gim jeong eun"));
     assert_true(forms_of("조경철", &f) == 2 && has_form(&f, "jo kyong chol") && has_form(&f, "jo gyeong cheol"));
-    assert_true(forms_of("리영길", &f) >= 1 && has_form(&f, "ri yong kil"));
+    /* McCune-Reischauer voices k, t, p inside a given name after a vowel
+     * or a nasal, as the lists write RI Yong Gil; not the given name's
+     * first (Pak Pong Ju) */
+    assert_true(forms_of("리영길", &f) >= 1 && has_form(&f, "ri yong gil"));
+    assert_true(forms_of("김영복", &f) >= 1 && has_form(&f, "kim yong bok"));
+    assert_true(forms_of("박봉주", &f) >= 1 && has_form(&f, "pak pong ju"));
     assert_true(forms_of("광수 이", &f) >= 1 && has_form(&f, "kwangsu i"));
     assert_true(forms_of("박 정수 철", &f) >= 1 && has_form(&f, "pak jongsu chol"));
     /* Chinese: a character a syllable; the words of company names in English */

@@ -649,10 +649,22 @@ static int hangul_expand(text_normaliser *n, int32_t nlen, int system, int32_t *
         while (i + run < nlen && is_syllable(n->norm[i + run]))
             run++;
         n->work[o++] = ' ';
+        /* the first syllable of the given name: after the family name when
+         * the word holds both */
+        int32_t given_start = run >= 3 || words == 1 ? 1 : 0;
         for (int32_t k = 0; k < run; k++) {
             unsigned index = n->norm[i + k] - 0xAC00;
             const char *parts[3] = {hangul_initials[system][index / 588], hangul_vowels[system][index % 588 / 28],
                                     hangul_finals[index % 28]};
+            /* McCune-Reischauer voices k, t, p inside a given name after a
+             * vowel, n, l, m or ng (영복 Yong Bok, 영길 Yong Gil, 정각 Jong Gak) */
+            if (system == HANGUL_LISTS && k > given_start) {
+                unsigned initial = index / 588, before = (n->norm[i + k - 1] - 0xAC00) % 28;
+                bool voiced = before == 0 || before == 4 || before == 5 || before == 6 || before == 8 ||
+                              before == 16 || before == 21;
+                if (voiced && (initial == 0 || initial == 3 || initial == 7))
+                    parts[0] = initial == 0 ? "g" : initial == 3 ? "d" : "b";
+            }
             for (int p = 0; p < 3; p++)
                 for (const char *q = parts[p]; *q; q++)
                     n->work[o++] = (UChar)*q;
