@@ -25,8 +25,9 @@ bool match_is_patronymic(const char *s, size_t n)
                    ENDING("ogly"), ENDING("oglu"), ENDING("kyzy"), ENDING("qizi"),
                    /* Ukrainian */
                    ENDING("ovych"), ENDING("ivna"), ENDING("ichna"),
-                   /* Belarusian (Uladzimiravich, Kanstantinauna, Genadzeuna) */
-                   ENDING("avich"), ENDING("auna"), ENDING("euna"),
+                   /* Belarusian (Uladzimiravich, Kanstantinauna, Genadzeuna;
+                    * BGN's w for ў: Leanidawna) */
+                   ENDING("avich"), ENDING("auna"), ENDING("euna"), ENDING("awna"),
                    /* German and French romanisations (Wladimirowitsch, Wladimirowna,
                     * Vladimirovitch) */
                    ENDING("owitsch"), ENDING("ewitsch"), ENDING("owna"), ENDING("ewna"), ENDING("ovitch"),
@@ -154,6 +155,8 @@ static uint64_t listed_loose(const ctoken *c)
 #define CONFLICT_CAP 0.68
 /* match_token_weight of a word in one party's names of fifty */
 #define COMMON_NAME_WEIGHT 4.41
+/* a listed patronymic's weight when the query writes none */
+#define UNWRITTEN_PATRONYMIC 0.4
 
 /* Two forms of one given name in two languages (text_name_equivalence) */
 #define NAME_EQUIVALENT 0.95
@@ -606,12 +609,20 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     ctoken c[C_TOKENS];
     size_t nc = name->n_tokens < C_TOKENS ? name->n_tokens : C_TOKENS;
     double c_total = 0;
+    /* A patronymic is left out far more often than written: when the query
+     * has none, the listed one is hardly missed ("Volha DARASHENKA" is
+     * "Volha Leanidauna DARASHENKA" more than "Olga DOROSHENKO" is) */
+    bool query_patronymic = false;
+    for (size_t i = 0; i < q->n && !query_patronymic; i++)
+        query_patronymic = q->t[i].patronymic;
     for (size_t j = 0; j < nc; j++) {
         const kdx_token *t = &ix->tokens[name->tokens_first + j];
         c[j].surface = index_string(ix, t->surface);
         c[j].len = t->len;
         c[j].key_id = t->key;
         c[j].weight = w->token_weight[name->tokens_first + j];
+        if (!query_patronymic && w->patronymic[name->tokens_first + j])
+            c[j].weight *= UNWRITTEN_PATRONYMIC;
         c[j].loose = &w->loose[name->tokens_first + j];
         c_total += c[j].weight;
     }

@@ -406,7 +406,7 @@ bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, c
 static size_t patronymic_stem(const char *s, size_t n)
 {
     static const char *const endings[] = {"yevich", "yevna", "ievich", "ievna", "ovich", "evich", "avich",
-                                          "ovych", "evych", "ovna", "evna", "auna", "euna", "ivna"};
+                                          "ovych", "evych", "ovna", "evna", "auna", "euna", "ivna", "awna"};
     for (size_t i = 0; i < KD_ARRAY_LEN(endings); i++) {
         size_t k = strlen(endings[i]);
         if (n >= k + 3 && memcmp(s + n - k, endings[i], k) == 0)
@@ -422,7 +422,8 @@ static size_t patronymic_stem(const char *s, size_t n)
 bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t lb)
 {
     size_t sa = patronymic_stem(a, la), sb = sa ? patronymic_stem(b, lb) : 0;
-    if (!sb || sa > 24 || sb > 24)
+    /* a daughter's (-ovna, -auna) is not a son's (-ovich): the person differs */
+    if (!sb || sa > 24 || sb > 24 || (a[la - 1] == 'a') != (b[lb - 1] == 'a'))
         return false;
     /* one spelling of one stem (Ivan-ovich, Ivan-ovych) */
     if ((sa == sb && memcmp(a, b, sa) == 0) || (sa >= 5 && sb >= 5 && text__one_edit(a, sa, b, sb)))
