@@ -289,6 +289,20 @@ int main(int argc, char **argv)
         }
     }
     free(wide);
+    /* SLOWEST=N prints the N slowest queries of the first pass */
+    if (getenv("SLOWEST")) {
+        size_t show = (size_t)atoi(getenv("SLOWEST"));
+        for (size_t s = 0; s < show && s < n; s++) {
+            size_t worst = 0;
+            for (size_t i = 1; i < n; i++)
+                if (lat[i] > lat[worst])
+                    worst = i;
+            printf("slow: %8.1f us  \"%s\"\n", lat[worst], qs[worst].name);
+            lat[worst] = -lat[worst]; /* shown; restored below */
+        }
+        for (size_t i = 0; i < n; i++)
+            lat[i] = lat[i] < 0 ? -lat[i] : lat[i];
+    }
     qsort(lat, n, sizeof *lat, cmp_double);
     double tp1 = throughput(ix, qs, n, 1), tp2 = throughput(ix, qs, n, 2);
 

@@ -143,6 +143,34 @@ static void test_patronymics_in_context(void **state)
 
 /* Identifiers compare on their letters and digits; remarks the lists
  * write beside a number in the same field are not part of it. */
+/* A word read from Arabic script (a skeleton) against Latin spellings:
+ * consonants in order, short vowels and doubled letters unwritten, long
+ * vowels written. */
+static void test_arabic_skeletons(void **state)
+{
+    (void)state;
+#define WRITES(s, l) match_skeleton_writes(s, strlen(s), l, strlen(l))
+    assert_true(WRITES("mhmd", "mohammad"));
+    assert_true(WRITES("mhmd", "muhammed"));
+    assert_true(WRITES("hsyn", "hossein"));     /* yeh as e */
+    assert_true(WRITES("mwswy", "mousavi"));    /* waw as ou, then as v */
+    assert_true(WRITES("sdyqy", "seddiqi"));    /* dd written once */
+    assert_true(WRITES("fdl", "fazl"));         /* dad read as z (Persian) */
+    assert_true(WRITES("qdwr", "kaddour"));     /* qaf as k */
+    assert_true(WRITES("syd", "seyyed"));
+    assert_true(WRITES("khald", "khalid"));
+    assert_true(WRITES("mwsy", "musa"));        /* final yeh as a */
+    assert_false(WRITES("mhmd", "mahmoud"));    /* ou is a waw the skeleton lacks */
+    assert_false(WRITES("hmd", "ahmad"));       /* an initial vowel is alef */
+    assert_false(WRITES("khald", "khaled" "x"));
+    assert_false(WRITES("hsn", "husayn"));      /* ay is a yeh */
+    assert_false(WRITES("tamar", "timur"));     /* alef is a */
+    assert_false(WRITES("mhmd", "mhmd"));       /* two skeletons: spellings decide */
+#undef WRITES
+    assert_true(match_is_skeleton("mhmd", 4) && match_is_skeleton("khald", 5));
+    assert_false(match_is_skeleton("mohammad", 8));
+}
+
 static void test_identifier_keys(void **state)
 {
     (void)state;
@@ -173,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_levenshtein_with_limit),
         cmocka_unit_test(test_birth_dates),
         cmocka_unit_test(test_identifier_keys),
+        cmocka_unit_test(test_arabic_skeletons),
         cmocka_unit_test(test_patronymics_in_context),
         cmocka_unit_test(test_schema_compatibility),
         cmocka_unit_test(test_match_on_ftm_index),

@@ -6,6 +6,14 @@
 #include "index/index.h"
 
 double similarity_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
+/* Whether a word has no vowel letter but a (alef): what a name in Arabic
+ * or Persian script transliterates to ("mhmd", "khald"). */
+bool match_is_skeleton(const char *s, size_t n);
+/* Whether a skeleton writes a listed Latin word: every consonant of it in
+ * order, each by a sound Latin spellings give that letter, its short
+ * vowels and doubled letters left out, its long vowels written
+ * ("mhmd" Mohammad, "sdyqy" Seddiqi; not "mhmd" Mahmoud). */
+bool match_skeleton_writes(const char *skeleton, size_t ls, const char *listed, size_t ll);
 
 /* Binary search for a key's text in the index; -1 when absent. */
 int64_t match_find_key(const kd_index *ix, const char *key);

@@ -27,6 +27,8 @@ typedef struct candidate {
 
 /* Forms of one query: its romanisations (up to four), those of its
  * bracketed parts, spaced initials joined. */
+/* name score from which a candidate is scored by every reading of the query */
+#define OTHER_READINGS_FLOOR 0.5
 #define QUERY_FORMS 8
 
 struct kd_matcher {
@@ -388,6 +390,7 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
         qtoken *t = &q->t[k];
         t->patronymic = patronymic[k];
         t->equivalents = match_equivalent_key(&m->weights, t->key_id);
+        t->skeleton = t->cls == TEXT_TOKEN_NAME && match_is_skeleton(t->surface, t->len);
         t->loose_len = t->len >= LOOSE_MIN ? text_token_loose_key(t->surface, t->len, t->loose, sizeof t->loose) : 0;
         t->loose_hash = t->loose_len ? match_loose_hash(t->loose, t->loose_len) : 0;
         t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
@@ -902,15 +905,25 @@ int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *result
         if (query->accept && !query->accept(query->accept_context, entity))
             continue;
         double s = score_name(ix, &m->weights, &forms[c->form], c->name, NULL, 0);
+        uint16_t form = c->form;
+        /* A name found by one reading of the query and near the decision
+         * is scored by its other readings too: the reading that finds a
+         * name (its keys) need not be the one that spells it best
+         * (Arabic "mzlum" finds Mazloom, "mzlwm" writes it) */
+        for (uint16_t f = 0; nf > 1 && s >= OTHER_READINGS_FLOOR && s < 0.95 && f < nf; f++) {
+            double other = f == c->form ? 0 : score_name(ix, &m->weights, &forms[f], c->name, NULL, 0);
+            if (other > s)
+                s = other, form = f;
+        }
         size_t k = n_best;
         if (m->entity_stamp[entity] == m->query_stamp)
             k = m->entity_slot[entity];
         m->entity_stamp[entity] = m->query_stamp;
         m->entity_slot[entity] = (uint32_t)k;
         if (k == n_best)
-            best[n_best++] = (scored){entity, c->name, c->form, 0, s, s};
+            best[n_best++] = (scored){entity, c->name, form, 0, s, s};
         else if (s > best[k].name_score)
-            best[k] = (scored){entity, c->name, c->form, 0, s, s};
+            best[k] = (scored){entity, c->name, form, 0, s, s};
     }
     /* Evidence beside the name lifts a score by less than EVIDENCE_LIFT, so
      * going down the names by name score, once one cannot reach the

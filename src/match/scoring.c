@@ -418,7 +418,22 @@ static bool noun_adjective(const char *adj, size_t la, const char *noun, size_t 
  * Spelling-family keys are deliberately lossy (they drop inner vowels), so
  * a shared key only says "could be a transliteration of": how close the
  * spellings really are still decides the similarity. */
+static double spelling_similarity(const qtoken *q, const ctoken *c);
+
+/* A word from Arabic script written as a skeleton (match_skeleton_writes)
+ * is the listed word it writes, a little under its spelling's equal */
+#define SKELETON_WRITES 0.92
+
 static double token_similarity(const qtoken *q, const ctoken *c)
+{
+    double sim = spelling_similarity(q, c);
+    if (sim < SKELETON_WRITES && q->skeleton && c->len >= q->len &&
+        match_skeleton_writes(q->surface, q->len, c->surface, c->len))
+        sim = SKELETON_WRITES;
+    return sim;
+}
+
+static double spelling_similarity(const qtoken *q, const ctoken *c)
 {
     bool same_surface = q->len == c->len && memcmp(q->surface, c->surface, q->len) == 0;
     if (same_surface)
@@ -541,6 +556,7 @@ static void article_rest_query(const kd_index *ix, const listed_weights *w, cons
     rest->key_id = rest->key_len ? match_find_key(ix, rest->key) : -1;
     rest->cls = TEXT_TOKEN_NAME;
     rest->equivalents = match_equivalent_key(w, rest->key_id);
+    rest->skeleton = match_is_skeleton(rest->surface, rest->len);
     rest->loose_len = rest->len >= LOOSE_MIN ? text_token_loose_key(rest->surface, rest->len, rest->loose,
                                                                       sizeof rest->loose)
                                              : 0;

@@ -24,6 +24,7 @@ typedef struct qtoken {
     double weight;
     bool patronymic;  /* match_patronymics */
     bool equivalents; /* its key is one of listed_weights.equivalent_key */
+    bool skeleton;    /* match_is_skeleton: a word from Arabic script, most likely */
     char loose[TOKEN_LEN]; /* text_token_loose_key, "" for short words */
     size_t loose_len;
     uint64_t loose_hash; /* match_loose_hash of loose */

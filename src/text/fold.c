@@ -419,6 +419,27 @@ static size_t patronymic_stem(const char *s, size_t n)
  * Nikola-evich, Yevgeniy Yevgen-ievich, Mikalai Mikala-evich, while
  * Mykolay-ovych keeps it. The stem is compared as written and with each
  * ending the name may have lost, against the table and one edit apart. */
+/* The spellings a patronymic's stem may have had as a given name (the
+ * stem, without a final y or i, each with an ending the patronymic may
+ * have swallowed) into forms, and the table's form of each into mapped
+ * (NULL when none); their count. */
+#define STEM_FORMS 10
+static size_t stem_forms(const char *s, size_t n, char forms[STEM_FORMS][32], const char *mapped[STEM_FORMS])
+{
+    static const char *const lost[] = {"", "y", "i", "iy", "ai"};
+    size_t k = 0;
+    for (int cut = 0; cut <= (s[n - 1] == 'y' || s[n - 1] == 'i'); cut++)
+        for (size_t i = 0; i < KD_ARRAY_LEN(lost); i++) {
+            size_t kept = n - (size_t)cut, len = kept + strlen(lost[i]);
+            memcpy(forms[k], s, kept);
+            memcpy(forms[k] + kept, lost[i], len - kept);
+            forms[k][len] = '\0';
+            mapped[k] = equivalent_entry(forms[k], len, NULL, NULL);
+            k++;
+        }
+    return k;
+}
+
 bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t lb)
 {
     size_t sa = patronymic_stem(a, la), sb = sa ? patronymic_stem(b, lb) : 0;
@@ -428,27 +449,22 @@ bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t
     /* one spelling of one stem (Ivan-ovich, Ivan-ovych) */
     if ((sa == sb && memcmp(a, b, sa) == 0) || (sa >= 5 && sb >= 5 && text__one_edit(a, sa, b, sb)))
         return true;
-    /* one stem in two romanisations (Khozhakhmed-ovich, Hojahmed-ovich) */
+    /* one stem in two romanisations (Barys-avich, Boris-ovich) */
     char ka[64], kb[64];
     size_t nka = text_token_loose_key(a, sa, ka, sizeof ka), nkb = text_token_loose_key(b, sb, kb, sizeof kb);
     if (nka >= 3 && nka == nkb && memcmp(ka, kb, nka) == 0)
         return true;
-    static const char *const lost[] = {"", "y", "i", "iy", "ai"};
-    char va[32], vb[32];
-    for (int cut_a = 0; cut_a <= (a[sa - 1] == 'y' || a[sa - 1] == 'i'); cut_a++)
-        for (size_t i = 0; i < KD_ARRAY_LEN(lost); i++) {
-            size_t ka = sa - (size_t)cut_a, na = ka + strlen(lost[i]);
-            memcpy(va, a, ka);
-            memcpy(va + ka, lost[i], na - ka);
-            for (int cut_b = 0; cut_b <= (b[sb - 1] == 'y' || b[sb - 1] == 'i'); cut_b++)
-                for (size_t j = 0; j < KD_ARRAY_LEN(lost); j++) {
-                    size_t kb = sb - (size_t)cut_b, nb = kb + strlen(lost[j]);
-                    memcpy(vb, b, kb);
-                    memcpy(vb + kb, lost[j], nb - kb);
-                    if (text_name_equivalence(va, na, vb, nb, NULL, NULL))
-                        return true;
-                }
-        }
+    /* one given name in two languages, as text_name_equivalence reads
+     * them: one maps to the other or to a spelling of it, or both to one */
+    char fa[STEM_FORMS][32], fb[STEM_FORMS][32];
+    const char *ma[STEM_FORMS], *mb[STEM_FORMS];
+    size_t na = stem_forms(a, sa, fa, ma), nb = stem_forms(b, sb, fb, mb);
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if ((ma[i] && (text__one_edit(ma[i], strlen(ma[i]), fb[j], strlen(fb[j])) ||
+                           (mb[j] && strcmp(ma[i], mb[j]) == 0))) ||
+                (mb[j] && text__one_edit(mb[j], strlen(mb[j]), fa[i], strlen(fa[i]))))
+                return true;
     return false;
 }
 
