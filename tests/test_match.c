@@ -160,10 +160,14 @@ static void test_arabic_skeletons(void **state)
     assert_true(WRITES("syd", "seyyed"));
     assert_true(WRITES("khald", "khalid"));
     assert_true(WRITES("mwsy", "musa"));        /* final yeh as a */
+    assert_true(WRITES("abdalhy", "abdulhai")); /* the article's vowel */
+    assert_true(WRITES("abdalrhmn", "abdurrahman")); /* al before a sun letter */
     assert_false(WRITES("mhmd", "mahmoud"));    /* ou is a waw the skeleton lacks */
     assert_false(WRITES("hmd", "ahmad"));       /* an initial vowel is alef */
     assert_false(WRITES("khald", "khaled" "x"));
     assert_false(WRITES("hsn", "husayn"));      /* ay is a yeh */
+    assert_false(WRITES("khyry", "horae"));     /* a yeh is written */
+    assert_true(WRITES("dawwd", "daoud"));      /* two waws, written once */
     assert_false(WRITES("tamar", "timur"));     /* alef is a */
     assert_false(WRITES("mhmd", "mhmd"));       /* two skeletons: spellings decide */
 #undef WRITES

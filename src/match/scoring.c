@@ -540,7 +540,11 @@ static bool joined_alike(const char *joined, size_t jl, const char *word, size_t
  * name without it, at least four letters, is what another list writes. */
 static bool glued_article(const char *s, size_t n)
 {
-    return n >= 6 && (s[0] == 'a' || s[0] == 'e') && s[1] == 'l' && !strchr("aeiouyl", s[2]);
+    if (n < 6 || (s[0] != 'a' && s[0] != 'e'))
+        return false;
+    /* al-, el-; or spoken into a sun letter, which it doubles (Es-Saadi
+     * written "essaadi", Ed-Dine "eddine", Ar-Rashid "arrashid") */
+    return (s[1] == 'l' && !strchr("aeiouyl", s[2])) || (s[1] == s[2] && strchr("tdrzsn", s[1]));
 }
 
 /* The query word without its glued article, as a query word. */
@@ -782,6 +786,13 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             ctoken qc = {q->t[i].surface, q->t[i].len,
                          q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0, NULL};
             double s = token_similarity(&rest, &qc);
+            /* and the query word as itself: a skeleton reads the listed
+             * rest ("sady" Es-Saadi, "syd" El-Sseid) */
+            ctoken rc = {rest.surface, rest.len, rest.key_id >= 0 ? (uint32_t)rest.key_id : UINT32_MAX, 0, NULL};
+            if (q->t[i].skeleton) {
+                double as_query = token_similarity(&q->t[i], &rc);
+                s = as_query > s ? as_query : s;
+            }
             if (s >= 0.8) {
                 q_to[i] = (int)j, c_to[j] = (int)i;
                 q_sim[i] = c_sim[j] = s * 0.95;

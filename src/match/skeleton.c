@@ -163,10 +163,24 @@ static bool align(const unit *q, size_t nq, size_t i, const unit *c, size_t nc, 
     if (j + 1 == nc && i == nq && c[j].kind == CONSONANT && (c[j].sounds & S_H) && j > 0 &&
         c[j - 1].kind != CONSONANT)
         return true;
-    if (i < nq && q[i].kind == LONG_VOWEL && q[i].vowel != 'a' && align(q, nq, i + 1, c, nc, j, seen))
+    /* a waw or yeh written twice (داوود "dawwd") is written once in Latin
+     * (Daoud); a single one is always written */
+    if (i + 1 < nq && q[i].kind == LONG_VOWEL && q[i].vowel != 'a' && q[i + 1].kind == LONG_VOWEL &&
+        q[i + 1].vowel == q[i].vowel && align(q, nq, i + 1, c, nc, j, seen))
+        return true;
+    /* the article's l before a sun letter is spoken as that letter
+     * (abdalrhmn Abdurrahman, nwraldyn Nuruddin): unwritten in Latin */
+    if (i > 0 && i + 1 < nq && q[i].kind == CONSONANT && q[i].sounds == S_L && q[i - 1].kind == LONG_VOWEL &&
+        q[i - 1].vowel == 'a' && q[i + 1].kind == CONSONANT &&
+        (q[i + 1].sounds & (S_T | S_TH | S_D | S_DH | S_R | S_Z | S_S | S_SH | S_N)) &&
+        align(q, nq, i + 1, c, nc, j, seen))
         return true;
     if (i < nq && j < nc) {
-        bool fits = writes(&q[i], &c[j], i == 0 && j == 0) ||
+        /* the article's alef inside a name takes the vowel before it
+         * (abdalhy Abdulhai, Abdelhai) */
+        bool article = i > 0 && i + 1 < nq && q[i].kind == LONG_VOWEL && q[i].vowel == 'a' &&
+                       q[i + 1].kind == CONSONANT && q[i + 1].sounds == S_L && c[j].kind == SHORT_VOWEL;
+        bool fits = article || writes(&q[i], &c[j], i == 0 && j == 0) ||
                     (i + 1 == nq && j + 1 == nc && q[i].vowel == 'i' && c[j].kind != CONSONANT && c[j].vowel == 'a');
         if (fits && align(q, nq, i + 1, c, nc, j + 1, seen))
             return true;
@@ -216,7 +230,9 @@ bool match_skeleton_writes(const char *skeleton, size_t ls, const char *listed, 
         consonants += q[i].kind == CONSONANT;
     for (size_t j = 0; j < nc; j++)
         vowels += c[j].kind != CONSONANT;
-    if (consonants < 1 || nq < 3 || vowels == 0)
+    /* two consonants at least, or one in a short word (wly Wali, aly Ali):
+     * a consonant and two vowel letters write too many names (ala Illah) */
+    if (consonants < (ll <= 4 ? 1u : 2u) || vowels == 0)
         return false;
     uint8_t seen[(UNITS + 1) * (UNITS + 1)];
     memset(seen, 0, sizeof seen);
