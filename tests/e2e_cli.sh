@@ -216,6 +216,141 @@ printf 'name\nEvgeny Primakov\n' >"$tmp/one.csv"
 [ -e "$tmp/-" ] && fail "screen -o - wrote a file named -"
 grep -q eu-oj-32014R0269-1426 "$tmp/dash.out" || fail "screen -o -: nothing on standard output: $(head -c 200 "$tmp/dash.out")"
 
+
+# --- screen: every match a row with the input's id and name; a row not screened is named, exit 3 --
+printf 'id,name,date_of_birth,schema,nationality\nc1,Evgeny Primakov,1976,,\nc2,Arellano Felix,,,\nc3,Maria Schmidt,1971-03-02,,\nc4,,1980,,\nc5,"Smith, Ann",,spaceship,\nc6,Rossotrudnichestvo,,legalentity,n/a\n' \
+  >"$tmp/customers.csv"
+"$bin" screen -i "$index" "$tmp/customers.csv" --format csv -o "$tmp/screen.csv" 2>"$tmp/screen.err"; rc=$?
+[ "$rc" = 3 ] || fail "screen --format csv with rejected rows: exit $rc, expected 3"
+err=$(cat "$tmp/screen.err")
+expect_in "$err" "customers.csv:5: no name (row 4 not screened)" "screen names a row without a name"
+expect_in "$err" 'customers.csv:6: schema "spaceship": a customer is a Person' "screen names a row with an unknown schema"
+expect_in "$err" 'customers.csv:7: country "n/a": not a country kordon knows; row 6 screened without it' \
+  "screen names a value it screened without"
+expect_in "$err" "3 with a match, 2 rejected (1 screened without a value kordon could not read)" "screen summary"
+expect_in "$err" "customers.csv: 2 rows not screened (exit status 3)" "screen says why the exit status"
+"$bin" screen -i "$index" "$tmp/customers.csv" -o "$tmp/screen.jsonl" 2>/dev/null; rc=$?
+[ "$rc" = 3 ] || fail "screen (JSON lines) with rejected rows: exit $rc, expected 3"
+python3 - "$tmp/screen.csv" "$tmp/screen.jsonl" <<'EOF' || fail "screen --format csv: a row per match, as the JSON lines say"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+lines = [json.loads(l) for l in open(sys.argv[2], encoding='utf-8')]
+assert list(rows[0]) == ['row', 'input_id', 'input_name', 'status', 'entity_id', 'caption', 'datasets',
+                         'matched_record', 'score', 'explanation', 'warning'], list(rows[0])
+by_id = {}
+for r in rows:
+    by_id.setdefault(r['input_id'], []).append(r)
+# every match above the threshold, each row with the customer's id and name, as many as JSON's match: true
+for line in lines:
+    cid = line['input'].get('id')
+    want = [m['id'] for m in line.get('matches', []) if m['match']]
+    got = [r['entity_id'] for r in by_id[cid] if r['status'] == 'match']
+    assert got == want, (cid, got, want)
+    assert all(r['row'] == str(line['row']) and r['input_name'] == line['input'].get('name', '') for r in by_id[cid])
+assert len(by_id['c2']) >= 2 and all(r['input_name'] == 'Arellano Felix' for r in by_id['c2']), by_id['c2']
+assert by_id['c1'][0]['entity_id'] == 'eu-oj-32014R0269-1426' and by_id['c1'][0]['datasets'].startswith('eu_journal_sanctions')
+assert [r['status'] for r in by_id['c3']] == ['no_match'], by_id['c3']
+assert [(r['status'], r['explanation']) for r in by_id['c4']] == [('rejected', 'line 5: no name')], by_id['c4']
+assert by_id['c5'][0]['status'] == 'rejected' and by_id['c5'][0]['input_name'] == 'Smith, Ann', by_id['c5']
+assert by_id['c6'][0]['status'] == 'match' and by_id['c6'][0]['entity_id'] == 'eu-oj-32014R0269-105', by_id['c6']
+assert 'country "n/a"' in by_id['c6'][0]['warning'], by_id['c6']
+assert lines[3]['error'] == 'line 5: no name' and 'warning' in lines[5], (lines[3], lines[5])
+EOF
+printf 'name\nEvgeny Primakov\n' >"$tmp/clean.csv"
+"$bin" screen -i "$index" "$tmp/clean.csv" --format csv >/dev/null 2>&1 || fail "screen of a clean file: exit $?"
+bad_flag 2 "--limit 0: expected a whole number" screen -i "$index" --limit 0 "$tmp/clean.csv"
+bad_flag 2 "--format xml: expected jsonl or csv" screen -i "$index" --format xml "$tmp/clean.csv"
+# monitor run: a customer it cannot screen is named with its id, the run still recorded, exit 3
+long=$(printf 'A%.0s' $(seq 1 1100))
+printf 'id,name,schema\nm1,Rossotrudnichestvo,Company\nm2,Evgeny Primakov,\nm3,%s,\nm4,Ann Smith,\n' "$long" >"$tmp/mon2.csv"
+rm -f "$tmp/mon2.db"
+"$bin" monitor add "$tmp/mon2.csv" --db "$tmp/mon2.db" >/dev/null || fail "monitor add of mon2.csv"
+# a store written before schemas were checked holds them as given
+python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute(\"UPDATE customers SET schema = 'company' WHERE id = 'm1'\")
+c.execute(\"UPDATE customers SET schema = 'spaceship' WHERE id = 'm4'\")
+c.commit()" "$tmp/mon2.db" || fail "could not age the store"
+out=$("$bin" monitor run -i "$index" --db "$tmp/mon2.db" 2>"$tmp/mon2.err"); rc=$?
+[ "$rc" = 3 ] || fail "monitor run with customers it cannot screen: exit $rc, expected 3"
+expect_in "$out" "monitoring run 1: 2 customers screened" "monitor run counts the screened"
+expect_in "$out" "m1               Rossotrudnichestvo → eu-oj-32014R0269-105" "a stored schema in any case is screened"
+err=$(cat "$tmp/mon2.err")
+expect_in "$err" "customer m3 (AAAA" "monitor run names a customer kd_match refuses"
+expect_in "$err" "name: longer than 1024 bytes; not screened" "monitor run says why"
+expect_in "$err" 'customer m4 (Ann Smith): schema "spaceship"' "monitor run names a customer of an unknown schema"
+expect_in "$err" "monitoring run 1: 2 of 4 customers not screened (exit status 3)" "monitor run summary"
+"$bin" audit export --db "$tmp/mon2.db" 2>/dev/null | grep -q '"inputs":4' || fail "the run records all 4 customers"
+
+# --- incomplete list sets: build and diff say which files are missing --------
+mkdir -p "$tmp/sdnonly"
+cp "$data/lists/ofac/sdn.csv" "$tmp/sdnonly/"
+"$bin" build "$tmp/sdnonly" -o "$tmp/sdnonly.kdx" -q --db /nonexistent 2>"$tmp/sdnonly.err"; rc=$?
+[ "$rc" = 0 ] || fail "build of sdn.csv alone: exit $rc"
+err=$(cat "$tmp/sdnonly.err")
+expect_in "$err" "sdnonly/sdn.csv: an incomplete OFAC SDN set: no alt.csv, add.csv, sdn_comments.csv beside it" \
+  "build names the missing companions"
+expect_in "$err" "other names (a.k.a., f.k.a.) (alt.csv); addresses (add.csv)" "build says what is lost"
+expect_in "$err" "reports them as changed" "build warns of the diff"
+"$bin" build "$data/lists/ofac" -o "$tmp/ofac.kdx" -q --db /nonexistent 2>"$tmp/ofac.err" || fail "build of the OFAC set"
+grep -q warning "$tmp/ofac.err" && fail "a complete OFAC set warned: $(cat "$tmp/ofac.err")"
+"$bin" diff "$tmp/ofac.kdx" "$tmp/sdnonly.kdx" --summary >"$tmp/sdn-diff.out" 2>"$tmp/sdn-diff.err"; rc=$?
+[ "$rc" = 0 ] || fail "diff against sdn.csv alone: exit $rc"
+err=$(cat "$tmp/sdn-diff.err")
+expect_in "$err" "sdnonly.kdx: us_ofac_sdn has 8976 records and not one with other names (a.k.a., f.k.a.) or addresses" \
+  "diff names the index built without companions"
+expect_in "$err" "without alt.csv and add.csv beside it" "diff names the missing files"
+expect_in "$err" "us_ofac_sdn: 7521 of the 7526 records reported changed differ only in names, addresses or countries" \
+  "diff says how much of the change they are"
+"$bin" diff "$tmp/sdnonly.kdx" "$tmp/ofac.kdx" --summary 2>"$tmp/sdn-diff.err" >/dev/null
+expect_in "$(cat "$tmp/sdn-diff.err")" "sdnonly.kdx: us_ofac_sdn has 8976 records" "diff warns about the old side too"
+mkdir -p "$tmp/stray"
+cp "$data/lists/ofac/alt.csv" "$data/lists/un/consolidated.xml" "$tmp/stray/"
+"$bin" build "$tmp/stray" -o "$tmp/stray.kdx" -q --db /nonexistent 2>"$tmp/stray.err" || fail "build with a stray alt.csv"
+expect_in "$(cat "$tmp/stray.err")" "stray/alt.csv: an OFAC companion file that is not read" "build names a stray companion"
+
+# --- --help per command: usage, every flag and its default; an unknown flag is exit 2 --
+commands=$("$bin" help | awk '/^  [a-z]/ {print $1}')
+[ "$(echo "$commands" | wc -l)" -ge 19 ] || fail "help lists $(echo "$commands" | wc -l) commands"
+for c in $commands; do
+  for h in --help -h; do
+    out=$("$bin" "$c" $h 2>"$tmp/help.err"); rc=$?
+    [ "$rc" = 0 ] || fail "kordon $c $h: exit $rc"
+    expect_in "$out" "usage: kordon $c" "kordon $c $h"
+    [ -s "$tmp/help.err" ] && fail "kordon $c $h wrote to stderr: $(cat "$tmp/help.err")"
+  done
+  out=$("$bin" "$c" --no-such-flag 2>"$tmp/help.err"); rc=$?
+  [ "$rc" = 2 ] || fail "kordon $c --no-such-flag: exit $rc, expected 2"
+  [ -z "$out" ] || fail "kordon $c --no-such-flag wrote to stdout"
+  expect_in "$(cat "$tmp/help.err")" "kordon $c: unrecognized option '--no-such-flag'" "kordon $c --no-such-flag"
+  expect_in "$(cat "$tmp/help.err")" "usage: kordon $c" "kordon $c --no-such-flag prints the usage"
+done
+out=$("$bin" match --help)
+expect_in "$out" "--threshold T          the score a result needs to be a match, above 0 and at most 1" "match --help"
+expect_in "$out" "(default: 0.70)" "match --help: the threshold's default"
+expect_in "$out" "--limit N              results, 1 to 100 (default: 5)" "match --help: the limit's default"
+out=$("$bin" screen --help)
+expect_in "$out" "--threads N            matching threads, 1 to 64 (default: 1)" "screen --help"
+expect_in "$out" "Exit status 3 when a row could not be screened" "screen --help: the exit status"
+[ "$("$bin" help screen)" = "$("$bin" screen --help)" ] || fail "kordon help screen differs from screen --help"
+bad_flag 2 "help nope: no such command" help nope
+# every long option a command's getopt table takes is in its --help
+src=$(cd "$(dirname "$0")/../src/cli" && pwd)
+python3 - "$bin" "$src" <<'EOF' || fail "a flag missing from --help"
+import glob, re, subprocess, sys
+bin, src = sys.argv[1], sys.argv[2]
+missing = []
+for path in sorted(glob.glob(src + '/cmd_*.c')):
+    text = open(path).read()
+    commands = re.findall(r'^int cmd_(\w+)\(int argc', text, re.M)
+    helps = ''.join(subprocess.run([bin, c, '--help'], capture_output=True, text=True).stdout for c in commands)
+    for flag in re.findall(r'\{"([a-z][a-z-]*)", (?:required|no)_argument', text):
+        if flag != 'help' and '--' + flag not in helps:
+            missing.append('%s: --%s' % (path.rsplit('/', 1)[1], flag))
+assert not missing, missing
+EOF
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -157,13 +157,14 @@ for f in negatives_global_1000 negatives_us_1000; do
 done
 grep -q '^{"row":1,"input":{"name":"ABDULHAI SALEK","birth_date":"1965","country":"af"},"matches":\[' \
   "$tmp/pos.jsonl" || fail "screen output shape: $(head -c 300 "$tmp/pos.jsonl")"
-# malformed rows are reported with their line and still counted
+# malformed rows are reported with their file and line, still written and counted, and exit 3
 printf 'name,dob\nIvan Petrov,1970\n,1980\n\xc3\x28,1990\n' > "$tmp/bad.csv"
-"$bin" screen -i "$index" "$tmp/bad.csv" -o "$tmp/bad.jsonl" 2>"$tmp/bad.err"
+"$bin" screen -i "$index" "$tmp/bad.csv" -o "$tmp/bad.jsonl" 2>"$tmp/bad.err"; rc=$?
+[ "$rc" -eq 3 ] || fail "screen with malformed rows: exit $rc, expected 3"
 [ "$(wc -l < "$tmp/bad.jsonl")" -eq 3 ] || fail "malformed rows must still be written"
-grep -q "line 3: no name" "$tmp/bad.err" || fail "no-name row message: $(cat "$tmp/bad.err")"
-grep -q "line 4: column 1: invalid UTF-8" "$tmp/bad.err" || fail "bad UTF-8 row message"
-grep -q "3 rows.*2 malformed" "$tmp/bad.err" || fail "summary: $(tail -1 "$tmp/bad.err")"
+grep -q "bad.csv:3: no name" "$tmp/bad.err" || fail "no-name row message: $(cat "$tmp/bad.err")"
+grep -q "bad.csv:4: column 1: invalid UTF-8" "$tmp/bad.err" || fail "bad UTF-8 row message"
+grep -q "3 rows.*2 rejected" "$tmp/bad.err" || fail "summary: $(cat "$tmp/bad.err")"
 # the same results on 2 threads, in input order
 "$bin" screen -i "$index" "$eval_dir/positives_un_untreated.csv" --threads 2 -o "$tmp/pos2.jsonl" 2>/dev/null
 cmp -s "$tmp/pos.jsonl" "$tmp/pos2.jsonl" || fail "--threads 2 changed the output"

@@ -8,8 +8,16 @@
 #include <stdbool.h>
 
 /* Exit statuses: 0 success, 1 the work failed (bad input, missing file),
- * 2 the command line itself was wrong. */
-enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
+ * 2 the command line itself was wrong, 3 the work was done but some input
+ * rows could not be screened (screen, monitor run): a batch job must not
+ * take a rejected customer for a clean miss, nor a finished run for a
+ * failed one. */
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3 };
+
+/* Prints the command's usage, every option with its default (the table in
+ * main.c), to stdout when status is 0 (--help), else to stderr; returns
+ * status. */
+int cli_usage(const char *command, int status);
 
 int cmd_build(int argc, char **argv);
 int cmd_info(int argc, char **argv);
@@ -50,6 +58,12 @@ column_role cli_column_role(const char *header);
  * names (parts indexed by role, strdup'd; scratch is working memory). */
 struct buf;
 void cli_join_name(char *parts[], struct buf *scratch);
+/* A customer's schema, given in any case, rewritten as FtM spells it, or
+ * an error; cli_customer_values: whether its country and birth date are
+ * ones kordon reads. The errors say which value and why, without the file
+ * and line, which the caller adds. */
+int cli_customer_schema(char *parts[], kd_error *err);
+int cli_customer_values(char *const parts[], kd_error *err);
 /* ',', ';' or tab, whichever the first line holds most of. */
 char cli_csv_delimiter(const char *path);
 
@@ -59,6 +73,21 @@ char cli_csv_delimiter(const char *path);
 struct kd_judgment_list;
 int cli_load_judgments(const char *db_path, struct kd_judgment_list *list, kd_party_judgment **out,
                        kd_error *err);
+
+/* Incomplete list sets (list_sets.c): cli_warn_list_sets warns about each
+ * OFAC sdn.csv among build sources without its alt.csv, add.csv or
+ * sdn_comments.csv, naming them, and about companion files that will not
+ * be read; cli_warn_incomplete_index warns when an index's OFAC list holds
+ * no alias or no address at all (built without those files) and returns
+ * that dataset's name, else NULL; cli_companion_property: a property
+ * those files give (alias, address, ...). */
+void cli_warn_list_sets(const char *const *sources, size_t n);
+const char *cli_warn_incomplete_index(const kd_index *ix, const char *path);
+bool cli_companion_property(const char *prop);
+
+/* "wrote INDEX: 21881 entities from 7 datasets (and 2716 links derived
+ * from their remarks) in 1.39 s" (seconds < 0: not said), on stderr. */
+void cli_report_written(const kd_index *ix, const char *path, double seconds);
 
 /* Prints "kordon: <message>" to stderr and returns EXIT_FAILED. */
 int cli_fail(const kd_error *err);

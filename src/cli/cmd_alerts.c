@@ -40,7 +40,6 @@ static json_t *alert_json(const kd_alert *a)
 
 int cmd_alerts(int argc, char **argv)
 {
-    static const char *usage = "alerts [--open] [--json] [--db DB]";
     static const struct option options[] = {
         {"open", no_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
         {"db", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'},
@@ -54,14 +53,12 @@ int cmd_alerts(int argc, char **argv)
         case 'o': open_only = 1; break;
         case 'j': json = 1; break;
         case 'D': db = optarg; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("alerts", 0);
+        default: return cli_usage("alerts", EXIT_USAGE);
         }
     }
-    if (optind != argc) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc)
+        return cli_usage("alerts", EXIT_USAGE);
     kd_error err = {0};
     kd_store *store = NULL;
     kd_alert_list list;
@@ -98,8 +95,6 @@ int cmd_alerts(int argc, char **argv)
 
 int cmd_decide(int argc, char **argv)
 {
-    static const char *usage = "decide ALERT --verdict true-match|false-positive|escalate "
-                               "--comment TEXT [--reviewer NAME] [--db DB]";
     static const struct option options[] = {
         {"verdict", required_argument, NULL, 'v'}, {"comment", required_argument, NULL, 'c'},
         {"reviewer", required_argument, NULL, 'r'}, {"db", required_argument, NULL, 'D'},
@@ -120,16 +115,14 @@ int cmd_decide(int argc, char **argv)
         case 'c': comment = optarg; break;
         case 'r': reviewer = optarg; break;
         case 'D': db = optarg; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("decide", 0);
+        default: return cli_usage("decide", EXIT_USAGE);
         }
     }
     char *end = NULL;
     long long alert_id = optind == argc - 1 ? strtoll(argv[optind], &end, 10) : 0;
-    if (alert_id <= 0 || (end && *end) || verdict < 0 || !comment) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (alert_id <= 0 || (end && *end) || verdict < 0 || !comment)
+        return cli_usage("decide", EXIT_USAGE);
     kd_error err = {0};
     kd_store *store = NULL;
     int64_t decision = 0;
@@ -159,7 +152,6 @@ int cmd_decide(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
-    static const char *usage = "audit export [--from DATE] [--to DATE] [--format csv|jsonl] [-o FILE] [--db DB]";
     static const struct option options[] = {
         {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'F'}, {"output", required_argument, NULL, 'o'},
@@ -194,14 +186,12 @@ int cmd_audit(int argc, char **argv)
             break;
         case 'o': output = optarg; break;
         case 'D': db = optarg; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("audit", 0);
+        default: return cli_usage("audit", EXIT_USAGE);
         }
     }
-    if (optind != argc - 1 || strcmp(argv[optind], "export") != 0) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc - 1 || strcmp(argv[optind], "export") != 0)
+        return cli_usage("audit", EXIT_USAGE);
     kd_error err = {0};
     kd_store *store = NULL;
     if (cli_open_store(db, &store, &err))

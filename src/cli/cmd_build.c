@@ -13,6 +13,22 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void cli_report_written(const kd_index *ix, const char *path, double seconds)
+{
+    /* counted as `kordon info` counts: the lists' records, and apart the
+     * links the build derived from their remarks */
+    size_t derived = 0, total = kd_index_entity_count(ix);
+    for (size_t e = 0; e < total; e++)
+        derived += kd_index_entity_derived(ix, e) != 0;
+    char links[64] = "", took[32] = "";
+    if (derived)
+        snprintf(links, sizeof links, " (and %zu links derived from their remarks)", derived);
+    if (seconds >= 0)
+        snprintf(took, sizeof took, " in %.2f s", seconds);
+    fprintf(stderr, "wrote %s: %zu entities from %zu datasets%s%s\n", path, total - derived,
+            kd_index_dataset_count(ix), links, took);
+}
+
 int cmd_build(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -33,17 +49,12 @@ int cmd_build(int argc, char **argv)
         case 'q': opts.verbose = 0; break;
         case 'r': opts.report = optarg; break;
         case 'd': db_path = optarg; break;
-        case 'h':
-            printf("usage: kordon build SOURCE... [-o kordon.kdx] [-q] [--report PARTIES.txt] [--db DB]\n"
-                   "  --db: the store whose analysts' judgments on parties apply (kordon resolve)\n");
-            return 0;
-        default: return EXIT_USAGE;
+        case 'h': return cli_usage("build", 0);
+        default: return cli_usage("build", EXIT_USAGE);
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "usage: kordon build SOURCE... [-o kordon.kdx] [-q] [--report PARTIES.txt]\n");
-        return EXIT_USAGE;
-    }
+    if (optind >= argc)
+        return cli_usage("build", EXIT_USAGE);
     double start = now_seconds();
     kd_error err = {0};
     kd_judgment_list judged;
@@ -60,8 +71,10 @@ int cmd_build(int argc, char **argv)
     kd_index *ix;
     if (kd_index_open(opts.output, &ix, &err))
         return cli_fail(&err);
-    fprintf(stderr, "wrote %s: %zu entities from %zu datasets in %.2f s\n", opts.output,
-            kd_index_entity_count(ix), kd_index_dataset_count(ix), now_seconds() - start);
+    /* after the per-file lines, where it is seen: the index was written,
+     * but without what the missing files hold */
+    cli_warn_list_sets((const char *const *)argv + optind, (size_t)(argc - optind));
+    cli_report_written(ix, opts.output, now_seconds() - start);
     kd_index_close(ix);
     return 0;
 }

@@ -296,9 +296,27 @@ static void print_json(const diff *d, const char *old_path, const char *new_path
     json_decref(root);
 }
 
+/* How much of a dataset's change is the companion files missing on one
+ * side: records whose every changed property is one those files give. */
+static void warn_companion_changes(const dataset_diff *s)
+{
+    size_t only = 0, i;
+    json_t *e;
+    json_array_foreach(s->changed, i, e) {
+        size_t k;
+        json_t *change;
+        bool all = json_array_size(json_object_get(e, "properties")) > 0;
+        json_array_foreach(json_object_get(e, "properties"), k, change)
+            all = all && cli_companion_property(json_string_value(json_object_get(change, "property")));
+        only += all;
+    }
+    fprintf(stderr, "kordon: warning: %s: %zu of the %zu records reported changed differ only in names, "
+                    "addresses or countries those files give\n",
+            s->name, only, json_array_size(s->changed));
+}
+
 int cmd_diff(int argc, char **argv)
 {
-    static const char *usage = "diff OLD.kdx NEW.kdx [--json] [--summary]";
     static const struct option options[] = {
         {"json", no_argument, NULL, 'j'},
         {"summary", no_argument, NULL, 's'},
@@ -311,14 +329,12 @@ int cmd_diff(int argc, char **argv)
         switch (c) {
         case 'j': json = 1; break;
         case 's': summary = 1; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("diff", 0);
+        default: return cli_usage("diff", EXIT_USAGE);
         }
     }
-    if (optind != argc - 2) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc - 2)
+        return cli_usage("diff", EXIT_USAGE);
     kd_error err = {0};
     kd_index *old_ix = NULL, *new_ix = NULL;
     if (kd_index_open(argv[optind], &old_ix, &err))
@@ -329,11 +345,19 @@ int cmd_diff(int argc, char **argv)
     }
     diff d = {0};
     int status = 0;
+    const char *incomplete[2] = {cli_warn_incomplete_index(old_ix, argv[optind]),
+                                 cli_warn_incomplete_index(new_ix, argv[optind + 1])};
     if (compute(old_ix, new_ix, &d)) {
         error_set(&err, KD_ENOMEM, "out of memory comparing %s and %s", argv[optind], argv[optind + 1]);
         status = cli_fail(&err);
     } else {
         qsort(d.sets, d.n, sizeof *d.sets, compare_sets);
+        /* built without the files on one side only: that is the change */
+        for (size_t i = 0; i < d.n; i++)
+            if ((incomplete[0] && strcmp(incomplete[0], d.sets[i].name) == 0) !=
+                    (incomplete[1] && strcmp(incomplete[1], d.sets[i].name) == 0) &&
+                json_array_size(d.sets[i].changed))
+                warn_companion_changes(&d.sets[i]);
         if (json)
             print_json(&d, argv[optind], argv[optind + 1]);
         else

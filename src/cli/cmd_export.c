@@ -11,7 +11,6 @@
  * validate, aleph) and for archiving what was screened against. */
 int cmd_export(int argc, char **argv)
 {
-    static const char *usage = "export [-i INDEX] [-o FILE] [--format ftm]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},
         {"output", required_argument, NULL, 'o'},
@@ -33,14 +32,12 @@ int cmd_export(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("export", 0);
+        default: return cli_usage("export", EXIT_USAGE);
         }
     }
-    if (optind != argc) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc)
+        return cli_usage("export", EXIT_USAGE);
     kd_index *ix;
     kd_error err;
     if (kd_index_open(index_path, &ix, &err)) {

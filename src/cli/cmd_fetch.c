@@ -17,11 +17,6 @@ typedef struct fetch_args {
     int quiet, force;
 } fetch_args;
 
-static const char fetch_usage[] = "fetch [--config sources.conf] [--dir lists] [--retries N] "
-                                  "[--timeout SECONDS] [-q]";
-static const char update_usage[] = "update [--config sources.conf] [--dir lists] [-o INDEX] "
-                                   "[--force] [--retries N] [--timeout SECONDS] [-q]";
-
 static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
@@ -38,7 +33,7 @@ static int parse_args(int argc, char **argv, bool update, fetch_args *a)
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *usage = update ? update_usage : fetch_usage;
+    const char *command = update ? "update" : "fetch";
     const char *env = getenv("KORDON_SOURCES");
     *a = (fetch_args){.config = env && *env ? env : "sources.conf",
                       .dir = "lists",
@@ -68,14 +63,12 @@ static int parse_args(int argc, char **argv, bool update, fetch_args *a)
                 return EXIT_USAGE;
             }
             break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage(command, 0);
+        default: return cli_usage(command, EXIT_USAGE);
         }
     }
-    if (optind != argc || (!update && (a->force || strcmp(a->output, cli_default_index())))) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc || (!update && (a->force || strcmp(a->output, cli_default_index()))))
+        return cli_usage(command, EXIT_USAGE);
     return -1;
 }
 
@@ -184,8 +177,8 @@ int cmd_update(int argc, char **argv)
     kd_index *ix;
     if (kd_index_open(a.output, &ix, &err))
         return cli_fail(&err);
-    fprintf(stderr, "wrote %s: %zu entities from %zu datasets\n", a.output,
-            kd_index_entity_count(ix), kd_index_dataset_count(ix));
+    cli_warn_list_sets(dirs, 1); /* a sources.conf naming sdn.csv without its companions */
+    cli_report_written(ix, a.output, -1);
     kd_index_close(ix);
     return failed ? EXIT_FAILED : 0;
 }

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_index_option(int argc, char **argv, const char **index, int *json,
-                              const char *usage)
+static int parse_index_option(int argc, char **argv, const char **index, int *json)
 {
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},
@@ -22,8 +21,8 @@ static int parse_index_option(int argc, char **argv, const char **index, int *js
         switch (c) {
         case 'i': *index = optarg; break;
         case 'j': *json = 1; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("info", 0);
+        default: return cli_usage("info", EXIT_USAGE);
         }
     }
     return -1;
@@ -98,13 +97,11 @@ int cmd_info(int argc, char **argv)
 {
     const char *path;
     int json = 0;
-    int rc = parse_index_option(argc, argv, &path, &json, "info [-i INDEX] [--json]");
+    int rc = parse_index_option(argc, argv, &path, &json);
     if (rc >= 0)
         return rc;
-    if (optind < argc) {
-        fprintf(stderr, "usage: kordon info [-i INDEX] [--json]\n");
-        return EXIT_USAGE;
-    }
+    if (optind < argc)
+        return cli_usage("info", EXIT_USAGE);
     kd_index *ix;
     kd_error err = {0};
     if (kd_index_open(path, &ix, &err))
@@ -122,7 +119,6 @@ int cmd_info(int argc, char **argv)
  * record itself as its list states it. */
 int cmd_entity(int argc, char **argv)
 {
-    static const char *usage = "entity [-i INDEX] [--provenance | --record] ID...";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'}, {"provenance", no_argument, NULL, 'p'},
         {"record", no_argument, NULL, 'r'},      {"help", no_argument, NULL, 'h'},
@@ -136,14 +132,12 @@ int cmd_entity(int argc, char **argv)
         case 'i': path = optarg; break;
         case 'p': flags |= KD_JSON_PROVENANCE; break;
         case 'r': record = 1; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("entity", 0);
+        default: return cli_usage("entity", EXIT_USAGE);
         }
     }
-    if (optind >= argc || (record && (flags & KD_JSON_PROVENANCE))) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind >= argc || (record && (flags & KD_JSON_PROVENANCE)))
+        return cli_usage("entity", EXIT_USAGE);
     kd_index *ix;
     kd_error err = {0};
     if (kd_index_open(path, &ix, &err))

@@ -6,13 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *usage =
-    "match [-i INDEX] [--schema S] [--birth-date D] [--country C] [--gender G]\n"
-    "             [--id PASSPORT|IMO|INN|...] [--threshold T] [--limit N] [--dataset D]\n"
-    "             [--records] [--json] NAME\n"
-    "  one result per party (the records of several lists that are one person, body or vessel);\n"
-    "  --records: one per record";
-
 int cmd_match(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -66,14 +59,12 @@ int cmd_match(int argc, char **argv)
         case 'd': q.dataset = optarg; break;
         case 'j': json = 1; break;
         case 'R': q.by_record = 1; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("match", 0);
+        default: return cli_usage("match", EXIT_USAGE);
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc - 1)
+        return cli_usage("match", EXIT_USAGE);
     q.name = argv[optind];
     kd_index *ix;
     kd_matcher *m;

@@ -14,10 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *usage = "monitor add FILE.csv [--db DB]\n"
-                           "       kordon monitor run [-i INDEX] [--db DB] [--threshold T] [--user NAME]\n"
-                           "       kordon monitor list [--db DB]";
-
 typedef struct customers {
     kd_customer *items;
     size_t n, cap;
@@ -45,36 +41,6 @@ static int lines_push(line_list *l, size_t line)
         l->items = p, l->cap = cap;
     }
     l->items[l->n++] = line;
-    return KD_OK;
-}
-
-/* A customer's values as monitoring will use them: a schema named in any
- * case is written as FtM spells it ("company" is Company); a schema,
- * country or birth date kordon cannot read is the file's error, with its
- * line — a customer skipped at every run would never alert. */
-static int check_customer(char **parts, const char *path, size_t line, kd_error *err)
-{
-    if (parts[ROLE_SCHEMA]) {
-        int schema = -1;
-        for (int k = 0; k < KD_SCHEMA_COUNT && schema < 0; k++)
-            if (strcasecmp(kd_schema_name((kd_schema)k), parts[ROLE_SCHEMA]) == 0)
-                schema = k;
-        if (schema < 0 || schema > KD_SCHEMA_PUBLIC_BODY)
-            return error_set(err, KD_EPARSE, "%s:%zu: schema \"%.40s\": a customer is a Person, Organization, "
-                                             "Company, LegalEntity, Vessel, Airplane or PublicBody",
-                             path, line, parts[ROLE_SCHEMA]);
-        char *canonical = strdup(kd_schema_name((kd_schema)schema));
-        if (!canonical)
-            return error_set(err, KD_ENOMEM, "out of memory reading %s", path);
-        free(parts[ROLE_SCHEMA]);
-        parts[ROLE_SCHEMA] = canonical;
-    }
-    char code[3], date[64];
-    if (parts[ROLE_COUNTRY] && !country_code(parts[ROLE_COUNTRY], strlen(parts[ROLE_COUNTRY]), code))
-        return error_set(err, KD_EPARSE, "%s:%zu: country \"%.40s\": not a country kordon knows", path, line,
-                         parts[ROLE_COUNTRY]);
-    if (parts[ROLE_DOB] && !date_normalise(parts[ROLE_DOB], strlen(parts[ROLE_DOB]), date, sizeof date))
-        return error_set(err, KD_EPARSE, "%s:%zu: birth date \"%.40s\": not a date", path, line, parts[ROLE_DOB]);
     return KD_OK;
 }
 
@@ -154,8 +120,11 @@ static int read_customers(const char *path, customers *out, kd_error *err)
             cli_join_name(parts, &name);
         if (!rc && (!parts[ROLE_ID] || !parts[ROLE_NAME]))
             rc = error_set(err, KD_EPARSE, "%s:%zu: a customer needs an id and a name", path, csv_line(csv));
-        if (!rc)
-            rc = check_customer(parts, path, csv_line(csv), err);
+        kd_error why = {0};
+        /* a customer skipped at every run would never alert: a schema,
+         * country or birth date kordon cannot read is the file's error */
+        if (!rc && (cli_customer_schema(parts, &why) || cli_customer_values(parts, &why)))
+            rc = error_set(err, why.code, "%s:%zu: %s", path, csv_line(csv), why.message);
         if (!rc && (rc = lines_push(&lines, csv_line(csv))))
             error_set(err, rc, "out of memory reading %s", path);
         if (!rc && out->n == out->cap) {
@@ -222,34 +191,93 @@ static int monitor_list(const char *db)
     return 0;
 }
 
+#define MONITOR_LIMIT 5
+
+/* One monitoring run, driven here through the store's run API rather than
+ * kd_store_monitor_run, whose summary only counts: each customer that
+ * cannot be screened (a name kd_match refuses, a schema kordon does not
+ * know, as stores written before schemas were checked hold) is named with
+ * its id as it is met, recorded in the run with why, and the exit status
+ * says that some were not screened — a skipped customer never alerts. The
+ * run is the same: one transaction, kind monitor (the store takes its lock
+ * in kd_store_run_begin), alerts only on new or changed hits. */
 static int monitor_run(const char *db, const char *index_path, double threshold, const char *actor)
 {
     kd_error err = {0};
     kd_index *ix = NULL;
     kd_matcher *m = NULL;
     kd_store *store = NULL;
-    kd_monitor_summary sum;
+    kd_customer_list list = {0};
+    kd_run *run = NULL;
     int status = 0;
     if (kd_index_open(index_path, &ix, &err) || kd_matcher_new(ix, &m, &err) ||
-        cli_open_store(db, &store, &err) ||
-        kd_store_monitor_run(store, ix, m, threshold, actor, &sum, &err)) {
+        cli_open_store(db, &store, &err) || kd_store_monitor_list(store, &list, &err))
         status = cli_fail(&err);
-    } else {
+    else if (list.n == 0)
+        status = (error_set(&err, KD_EEMPTY, "%s: no customers under monitoring (add them with `kordon monitor "
+                                             "add FILE.csv`)", db),
+                  cli_fail(&err));
+    char parameters[128];
+    snprintf(parameters, sizeof parameters, "{\"threshold\": %.2f, \"limit\": %d}",
+             threshold > 0 ? threshold : KD_MATCH_THRESHOLD, MONITOR_LIMIT);
+    kd_run_request req = {.kind = KD_RUN_MONITOR, .actor = actor, .source = "monitor", .parameters = parameters};
+    if (!status && kd_store_run_begin(store, &req, ix, &run, &err))
+        status = cli_fail(&err);
+    size_t matches = 0, alerts = 0, rejected = 0;
+    kd_match_result results[MONITOR_LIMIT];
+    for (size_t i = 0; !status && i < list.n; i++) {
+        kd_customer c = list.items[i];
+        char *parts[11] = {[ROLE_SCHEMA] = c.schema ? strdup(c.schema) : NULL};
+        kd_match_query q;
+        kd_error problem = {0};
+        int n = cli_customer_schema(parts, &problem);
+        c.schema = parts[ROLE_SCHEMA];
+        if (!n)
+            n = kd_customer_query(&c, threshold, MONITOR_LIMIT, &q, &problem);
+        if (!n)
+            n = kd_match(m, &q, results, NULL, &problem);
+        if (n < 0) {
+            rejected++;
+            fprintf(stderr, "kordon: %s: customer %s (%.80s): %s; not screened\n", db, c.id, c.name ? c.name : "",
+                    problem.message);
+        }
+        size_t raised = 0;
+        if (kd_store_run_add(run, i + 1, &c, n < 0 ? problem.message : NULL, results, n < 0 ? 0 : (size_t)n,
+                             &raised, &err))
+            status = cli_fail(&err);
+        for (int k = 0; k < n; k++)
+            matches += results[k].match != 0;
+        alerts += raised;
+        free(parts[ROLE_SCHEMA]);
+    }
+    int64_t run_id = 0;
+    if (run && status)
+        kd_store_run_abort(run);
+    else if (run && kd_store_run_commit(run, &run_id, &err))
+        status = cli_fail(&err);
+    if (!status) {
         printf("monitoring run %lld: %zu customers screened against %s, %zu matches, %zu new alerts "
                "(%zu already seen or cleared)\n",
-               (long long)sum.run_id, sum.customers, index_path, sum.matches, sum.alerts, sum.suppressed);
-        kd_alert_list alerts;
-        kd_alert_query query = {.run_id = sum.run_id};
-        if (sum.alerts && kd_store_alerts(store, &query, &alerts, &err) == 0) {
-            for (size_t i = 0; i < alerts.n; i++) {
-                const kd_alert *a = &alerts.items[i];
+               (long long)run_id, list.n - rejected, index_path, matches, alerts, matches - alerts);
+        kd_alert_list found;
+        kd_alert_query query = {.run_id = run_id};
+        if (alerts && kd_store_alerts(store, &query, &found, &err) == 0) {
+            for (size_t i = 0; i < found.n; i++) {
+                const kd_alert *a = &found.items[i];
                 printf("  alert %-5lld %-7s %-16s %s → %s %s (%.3f)\n", (long long)a->id, a->reason,
-                           a->customer_id ? a->customer_id : "-", a->input_name ? a->input_name : "",
-                           a->entity_id, a->caption, a->score);
+                       a->customer_id ? a->customer_id : "-", a->input_name ? a->input_name : "", a->entity_id,
+                       a->caption, a->score);
             }
-            kd_alert_list_free(&alerts);
+            kd_alert_list_free(&found);
         }
     }
+    if (!status && rejected) {
+        fprintf(stderr, "kordon: monitoring run %lld: %zu of %zu customers not screened (exit status %d); "
+                        "correct them with `kordon monitor add`\n",
+                (long long)run_id, rejected, list.n, EXIT_REJECTED);
+        status = EXIT_REJECTED;
+    }
+    kd_customer_list_free(&list);
     kd_store_close(store);
     kd_matcher_free(m);
     kd_index_close(ix);
@@ -276,8 +304,8 @@ int cmd_monitor(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'u': actor = optarg; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("monitor", 0);
+        default: return cli_usage("monitor", EXIT_USAGE);
         }
     }
     const char *sub = optind < argc ? argv[optind] : "";
@@ -287,6 +315,5 @@ int cmd_monitor(int argc, char **argv)
         return monitor_run(db, index_path, threshold, actor);
     if (strcmp(sub, "list") == 0 && optind == argc - 1)
         return monitor_list(db);
-    fprintf(stderr, "usage: kordon %s\n", usage);
-    return EXIT_USAGE;
+    return cli_usage("monitor", EXIT_USAGE);
 }

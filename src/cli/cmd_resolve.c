@@ -13,11 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *usage =
-    "resolve merge|split RECORD_A RECORD_B --reason TEXT [--user U] [-i INDEX] [--db DB]\n"
-    "       kordon resolve revoke RECORD_A RECORD_B --reason TEXT [--user U] [--db DB]\n"
-    "       kordon resolve list [--all] [--json] [--db DB]";
-
 int cli_load_judgments(const char *db_path, kd_judgment_list *list, kd_party_judgment **out, kd_error *err)
 {
     memset(list, 0, sizeof *list);
@@ -86,18 +81,16 @@ int cmd_resolve(int argc, char **argv)
         case 'u': actor = optarg; break;
         case 'a': all = true; break;
         case 'j': json = true; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("resolve", 0);
+        default: return cli_usage("resolve", EXIT_USAGE);
         }
     }
     const char *verb = optind < argc ? argv[optind] : "";
     if (strcmp(verb, "list") == 0 && optind + 1 == argc)
         return list_judgments(db_path, all, json);
     int kind = kd_judgment_kind_from_name(verb);
-    if (kind < 0 || optind + 3 != argc || all || json) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (kind < 0 || optind + 3 != argc || all || json)
+        return cli_usage("resolve", EXIT_USAGE);
     if (!reason || !*reason) {
         fprintf(stderr, "kordon: a judgment needs --reason saying why (it is kept as evidence)\n");
         return EXIT_USAGE;

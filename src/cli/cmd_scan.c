@@ -44,7 +44,6 @@ static int read_all(const char *path, buf *out, kd_error *err)
 
 int cmd_scan(int argc, char **argv)
 {
-    static const char *usage = "scan [-i INDEX] [FILE|-] [--json] [--threshold T]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'}, {"json", no_argument, NULL, 'j'},
         {"threshold", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
@@ -62,14 +61,12 @@ int cmd_scan(int argc, char **argv)
             if (!cli_number("--threshold", optarg, 0, 1, true, &threshold))
                 return EXIT_USAGE;
             break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("scan", 0);
+        default: return cli_usage("scan", EXIT_USAGE);
         }
     }
-    if (optind + 1 < argc) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind + 1 < argc)
+        return cli_usage("scan", EXIT_USAGE);
     const char *input = optind < argc ? argv[optind] : "-";
     kd_error err = {0};
     buf text = {0};

@@ -2,7 +2,9 @@
  * batches, matched by N worker threads (one matcher each, the index shared)
  * and written in input order, so memory stays bounded by one batch. */
 #include "cli.h"
+#include "core/core.h"
 #include "lists/lists.h"
+#include "model/model.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -11,18 +13,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define BATCH 2048
-#define SCREEN_LIMIT 5
+#define SCREEN_LIMIT 5      /* results per row unless --limit says */
+#define SCREEN_LIMIT_MAX 100
 
 typedef struct row {
     size_t number, line;
-    char *fields[11]; /* by role */
-    char *error;      /* a malformed row: why */
-    kd_match_result results[SCREEN_LIMIT];
+    char *fields[11];          /* by role */
+    char *error;               /* a row that could not be screened: why */
+    char *warning;             /* a value not read (screened without it): which and why */
+    kd_match_result *results;  /* best first, as many as kd_match gave */
     int n_results;
 } row;
 
@@ -33,6 +38,7 @@ typedef struct screen {
     size_t n_rows, next;
     pthread_mutex_t lock;
     double threshold;
+    size_t limit;
 } screen;
 
 column_role cli_column_role(const char *header)
@@ -78,6 +84,44 @@ void cli_join_name(char *parts[], buf *scratch)
         parts[ROLE_NAME] = strdup(scratch->data);
 }
 
+/* A customer's schema named in any case is written as FtM spells it
+ * ("company" is Company); one kordon does not know is the row's error: it
+ * decides what is searched, so the row cannot be screened without it. */
+int cli_customer_schema(char **parts, kd_error *err)
+{
+    if (!parts[ROLE_SCHEMA])
+        return KD_OK;
+    int schema = -1;
+    for (int k = 0; k < KD_SCHEMA_COUNT && schema < 0; k++)
+        if (strcasecmp(kd_schema_name((kd_schema)k), parts[ROLE_SCHEMA]) == 0)
+            schema = k;
+    if (schema < 0 || schema > KD_SCHEMA_PUBLIC_BODY)
+        return error_set(err, KD_EPARSE, "schema \"%.40s\": a customer is a Person, Organization, "
+                                         "Company, LegalEntity, Vessel, Airplane or PublicBody",
+                         parts[ROLE_SCHEMA]);
+    char *canonical = strdup(kd_schema_name((kd_schema)schema));
+    if (!canonical)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    free(parts[ROLE_SCHEMA]);
+    parts[ROLE_SCHEMA] = canonical;
+    return KD_OK;
+}
+
+int cli_customer_values(char *const *parts, kd_error *err)
+{
+    char code[3], date[64];
+    bool country = parts[ROLE_COUNTRY] && !country_code(parts[ROLE_COUNTRY], strlen(parts[ROLE_COUNTRY]), code);
+    bool dob = parts[ROLE_DOB] && !date_normalise(parts[ROLE_DOB], strlen(parts[ROLE_DOB]), date, sizeof date);
+    if (country && dob)
+        return error_set(err, KD_EPARSE, "country \"%.40s\": not a country kordon knows; birth date \"%.40s\": "
+                                         "not a date", parts[ROLE_COUNTRY], parts[ROLE_DOB]);
+    if (country)
+        return error_set(err, KD_EPARSE, "country \"%.40s\": not a country kordon knows", parts[ROLE_COUNTRY]);
+    if (dob)
+        return error_set(err, KD_EPARSE, "birth date \"%.40s\": not a date", parts[ROLE_DOB]);
+    return KD_OK;
+}
+
 static kd_customer row_customer(const row *r)
 {
     return (kd_customer){.id = r->fields[ROLE_ID], .name = r->fields[ROLE_NAME],
@@ -91,6 +135,9 @@ static void *worker(void *arg)
     void **args = arg;
     screen *s = args[0];
     kd_matcher *m = args[1];
+    /* a row keeps only the results it got: with --limit 100 a batch of
+     * full arrays would be 2048 x 100 results */
+    kd_match_result *scratch = malloc(s->limit * sizeof *scratch);
     for (;;) {
         pthread_mutex_lock(&s->lock);
         size_t i = s->next++;
@@ -103,32 +150,104 @@ static void *worker(void *arg)
         kd_customer c = row_customer(r);
         kd_match_query q;
         kd_error err = {0};
-        if (kd_customer_query(&c, s->threshold, SCREEN_LIMIT, &q, &err)) {
+        if (!scratch) {
+            r->error = strdup("out of memory");
+            continue;
+        }
+        if (kd_customer_query(&c, s->threshold, s->limit, &q, &err)) {
             r->error = strdup(err.message);
             continue;
         }
-        int n = kd_match(m, &q, r->results, NULL, &err);
-        if (n < 0)
+        int n = kd_match(m, &q, scratch, NULL, &err);
+        if (n < 0) {
             r->error = strdup(err.message);
-        else
+        } else if (n > 0) {
+            if (!(r->results = malloc((size_t)n * sizeof *r->results))) {
+                r->error = strdup("out of memory");
+                continue;
+            }
+            memcpy(r->results, scratch, (size_t)n * sizeof *r->results);
             r->n_results = n;
+        }
     }
+    free(scratch);
     return NULL;
+}
+
+/* One CSV field, quoted when it holds a delimiter, quote or line break. */
+static void csv_field_out(FILE *out, const char *text, bool last)
+{
+    if (text && strpbrk(text, ",\"\r\n")) {
+        fputc('"', out);
+        for (const char *p = text; *p; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    } else if (text) {
+        fputs(text, out);
+    }
+    fputc(last ? '\n' : ',', out);
+}
+
+/* The CSV has the columns of the JSON lines, flattened: a row per match
+ * above the threshold (JSON's "matches" with "match": true), each with the
+ * input's id and name, so a customer with three hits is three rows that
+ * can be filtered and sorted; a row without a match or one that could not
+ * be screened is still one row, with its status, never an empty line that
+ * looks like a clean miss. A value the row was screened without (a country
+ * kordon does not know) is named in the last column. */
+static const char csv_header[] =
+    "row,input_id,input_name,status,entity_id,caption,datasets,matched_record,score,explanation,warning\n";
+
+static void csv_row(FILE *out, const row *r, const char *status, json_t *result, const char *explanation)
+{
+    fprintf(out, "%zu,", r->number);
+    csv_field_out(out, r->fields[ROLE_ID], false);
+    csv_field_out(out, r->fields[ROLE_NAME], false);
+    csv_field_out(out, status, false);
+    if (result) {
+        csv_field_out(out, json_string_value(json_object_get(result, "id")), false);
+        csv_field_out(out, json_string_value(json_object_get(result, "caption")), false);
+        buf datasets = {0};
+        size_t k;
+        json_t *d;
+        json_array_foreach(json_object_get(result, "datasets"), k, d) {
+            if (k)
+                buf_append_char(&datasets, ';');
+            buf_append_str(&datasets, json_string_value(d));
+        }
+        csv_field_out(out, datasets.data ? datasets.data : "", false);
+        buf_free(&datasets);
+        csv_field_out(out, json_string_value(json_object_get(result, "matched_record")), false);
+        fprintf(out, "%.3f,", json_real_value(json_object_get(result, "score")));
+    } else {
+        fputs(",,,,,", out);
+    }
+    csv_field_out(out, explanation, false);
+    csv_field_out(out, r->warning, true);
 }
 
 static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
 {
+    char error[600] = "";
+    if (r->error)
+        snprintf(error, sizeof error, "line %zu: %s", r->line, r->error);
     if (csv) {
-        /* row,best_id,best_score,match,explanation */
-        const kd_match_result *b = r->n_results ? &r->results[0] : NULL;
-        kd_entity_view v = {0};
-        if (b)
-            kd_index_entity(ix, b->party, &v);
-        fprintf(out, "%zu,%s,%.3f,%s,\"", r->number, b ? v.id : "", b ? b->score : 0.0,
-                b && b->match ? "true" : "false");
-        for (const char *p = b ? b->explanation : (r->error ? r->error : ""); *p; p++)
-            fputs(*p == '"' ? "\"\"" : (char[2]){*p, 0}, out);
-        fputs("\"\n", out);
+        int written = 0;
+        for (int i = 0; !r->error && i < r->n_results; i++) {
+            if (!r->results[i].match)
+                continue;
+            json_t *o = cli_result_json(ix, &r->results[i], false);
+            csv_row(out, r, "match", o, r->results[i].explanation);
+            json_decref(o);
+            written++;
+        }
+        if (r->error)
+            csv_row(out, r, "rejected", NULL, error);
+        else if (!written)
+            csv_row(out, r, "no_match", NULL, "");
         return;
     }
     json_t *o = json_object();
@@ -142,8 +261,13 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
         if (keys[k] && r->fields[k] && *r->fields[k])
             json_object_set_new(input, keys[k], json_string(r->fields[k]));
     json_object_set_new(o, "input", input);
+    if (r->warning) {
+        char warning[600];
+        snprintf(warning, sizeof warning, "line %zu: %s; screened without it", r->line, r->warning);
+        json_object_set_new(o, "warning", json_string(warning));
+    }
     if (r->error) {
-        json_object_set_new(o, "error", json_string(r->error));
+        json_object_set_new(o, "error", json_string(error));
     } else {
         json_t *list = json_array();
         for (int i = 0; i < r->n_results; i++)
@@ -183,6 +307,8 @@ static void free_rows(row *rows, size_t n)
         for (size_t k = 0; k < 11; k++)
             free(rows[i].fields[k]);
         free(rows[i].error);
+        free(rows[i].warning);
+        free(rows[i].results);
         memset(&rows[i], 0, sizeof rows[i]);
     }
 }
@@ -203,22 +329,25 @@ static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols,
             size_t len;
             const char *s = csv_field(csv, i, &len);
             len = text_trim(&s, len);
-            if (!utf8_valid(s, len, NULL)) {
-                char msg[128];
-                snprintf(msg, sizeof msg, "line %zu: column %zu: invalid UTF-8", r->line, i + 1);
-                free(r->error);
+            if (!utf8_valid(s, len, NULL) && !r->error) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "column %zu: invalid UTF-8", i + 1);
                 r->error = strdup(msg);
             }
             if (roles[i] != ROLE_NONE && !parts[roles[i]] && len)
                 parts[roles[i]] = strndup(s, len);
         }
         cli_join_name(parts, &name);
+        kd_error why = {0};
+        if (!r->error && !parts[ROLE_NAME])
+            r->error = strdup("no name");
+        else if (!r->error && cli_customer_schema(parts, &why))
+            r->error = strdup(why.message);
+        /* a country or birth date kordon cannot read ("n/a") leaves the
+         * name to screen: the row is screened without it, and says so */
+        else if (!r->error && cli_customer_values(parts, &why))
+            r->warning = strdup(why.message);
         memcpy(r->fields, parts, sizeof parts);
-        if (!r->error && !r->fields[ROLE_NAME]) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "line %zu: no name", r->line);
-            r->error = strdup(msg);
-        }
     }
     buf_free(&name);
     return rc < 0 ? rc : (long)n;
@@ -226,26 +355,25 @@ static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols,
 
 int cmd_screen(int argc, char **argv)
 {
-    static const char *usage = "screen [-i INDEX] INPUT.csv [-o OUT] [--format jsonl|csv] "
-                               "[--threads N] [--threshold T] [--db DB] [--user NAME]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},   {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},  {"threads", required_argument, NULL, 'T'},
         {"threshold", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'D'},      {"user", required_argument, NULL, 'u'},
-        {NULL, 0, NULL, 0},
+        {"limit", required_argument, NULL, 'n'},   {NULL, 0, NULL, 0},
     };
     const char *path = cli_default_index(), *output = NULL, *db = NULL, *actor = cli_default_actor();
     int csv_out = 0, threads = 1, c;
+    long limit = SCREEN_LIMIT;
     double threshold = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:o:f:T:t:hD:u:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:o:f:T:t:hD:u:n:", options, NULL)) != -1) {
         switch (c) {
         case 'i': path = optarg; break;
         case 'o': output = optarg; break;
         case 'f':
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0) {
-                fprintf(stderr, "kordon: --format is jsonl or csv\n");
+                fprintf(stderr, "kordon: --format %s: expected jsonl or csv\n", optarg);
                 return EXIT_USAGE;
             }
             csv_out = strcmp(optarg, "csv") == 0;
@@ -261,16 +389,18 @@ int cmd_screen(int argc, char **argv)
             if (!cli_number("--threshold", optarg, 0, 1, true, &threshold))
                 return EXIT_USAGE;
             break;
+        case 'n':
+            if (!cli_count("--limit", optarg, 1, SCREEN_LIMIT_MAX, &limit))
+                return EXIT_USAGE;
+            break;
         case 'D': db = optarg; break;
         case 'u': actor = optarg; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("screen", 0);
+        default: return cli_usage("screen", EXIT_USAGE);
         }
     }
-    if (optind != argc - 1 || threads < 1 || threads > 64) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc - 1 || threads < 1 || threads > 64)
+        return cli_usage("screen", EXIT_USAGE);
     const char *input = argv[optind];
     kd_error err = {0};
     kd_index *ix;
@@ -308,7 +438,7 @@ int cmd_screen(int argc, char **argv)
         status = cli_fail(&err);
         out = stdout;
     }
-    screen s = {.ix = ix, .threshold = threshold};
+    screen s = {.ix = ix, .threshold = threshold, .limit = (size_t)limit};
     pthread_mutex_init(&s.lock, NULL);
     s.rows = calloc(BATCH, sizeof *s.rows);
     s.matchers = calloc((size_t)threads, sizeof *s.matchers);
@@ -322,8 +452,8 @@ int cmd_screen(int argc, char **argv)
     if (db && !status) {
         char parameters[256];
         snprintf(parameters, sizeof parameters,
-                 "{\"threshold\": %.2f, \"limit\": %d, \"threads\": %d, \"index\": \"%s\"}",
-                 threshold > 0 ? threshold : KD_MATCH_THRESHOLD, SCREEN_LIMIT, threads, path);
+                 "{\"threshold\": %.2f, \"limit\": %ld, \"threads\": %d, \"index\": \"%s\"}",
+                 threshold > 0 ? threshold : KD_MATCH_THRESHOLD, limit, threads, path);
         kd_run_request req = {.kind = KD_RUN_SCREEN, .actor = actor, .source = input,
                               .parameters = parameters};
         if (kd_store_open(db, &store, &err) || kd_store_run_begin(store, &req, ix, &run, &err))
@@ -331,8 +461,8 @@ int cmd_screen(int argc, char **argv)
     }
     size_t alerts = 0;
     if (csv_out && !status)
-        fprintf(out, "row,entity_id,score,match,explanation\n");
-    size_t row_number = 0, matched = 0, malformed = 0;
+        fputs(csv_header, out);
+    size_t row_number = 0, matched = 0, rejected = 0, warned = 0;
     bool tty = isatty(STDERR_FILENO);
     struct stat st;
     long input_size = stat(input, &st) == 0 ? (long)st.st_size : 0;
@@ -368,16 +498,25 @@ int cmd_screen(int argc, char **argv)
         for (size_t i = 0; prev && i < n_prev; i++) {
             const row *r = &prev[i];
             if (r->error) {
-                malformed++;
-                fprintf(stderr, "kordon: %s:%s (row %zu skipped)\n", input, r->error, r->number);
+                rejected++;
+                fprintf(stderr, "%skordon: %s:%zu: %s (row %zu not screened)\n", tty ? "\n" : "", input,
+                        r->line, r->error, r->number);
             } else if (r->n_results && r->results[0].match) {
                 matched++;
+            }
+            if (r->warning) {
+                warned++;
+                fprintf(stderr, "%skordon: %s:%zu: %s; row %zu screened without it\n", tty ? "\n" : "", input,
+                        r->line, r->warning, r->number);
             }
             write_row(out, ix, r, csv_out);
             if (run && !status) {
                 kd_customer cust = row_customer(r);
                 size_t raised = 0;
-                if (kd_store_run_add(run, r->number, &cust, r->error, r->results,
+                char why[600];
+                if (r->error)
+                    snprintf(why, sizeof why, "line %zu: %s", r->line, r->error);
+                if (kd_store_run_add(run, r->number, &cust, r->error ? why : NULL, r->results,
                                      (size_t)r->n_results, &raised, &err))
                     status = cli_fail(&err);
                 alerts += raised;
@@ -407,11 +546,15 @@ int cmd_screen(int argc, char **argv)
         batch = written;
     }
     double elapsed = seconds() - start;
-    if (!status)
+    if (!status) {
+        char values[96] = "";
+        if (warned)
+            snprintf(values, sizeof values, " (%zu screened without a value kordon could not read)", warned);
         fprintf(stderr, "%sscreened %zu rows in %.2f s (%.0f rows/s, %d thread%s): %zu with a match, "
-                        "%zu malformed\n", tty ? "\n" : "", row_number, elapsed,
+                        "%zu rejected%s\n", tty ? "\n" : "", row_number, elapsed,
                 elapsed > 0 ? (double)row_number / elapsed : 0.0, threads, threads > 1 ? "s" : "",
-                matched, malformed);
+                matched, rejected, values);
+    }
     if (run) {
         int64_t run_id = 0;
         if (status) {
@@ -430,9 +573,20 @@ int cmd_screen(int argc, char **argv)
     free(buffers[0]);
     free(buffers[1]);
     pthread_mutex_destroy(&s.lock);
-    if (out != stdout)
-        fclose(out);
+    if (out != stdout ? fclose(out) != 0 : fflush(stdout) != 0) {
+        if (!status) {
+            error_set(&err, KD_EIO, "%s: cannot write", output ? output : "standard output");
+            status = cli_fail(&err);
+        }
+    }
     csv_close(csv);
     kd_index_close(ix);
+    /* every row was written, but a rejected one is no clean miss: a batch
+     * job checking the exit status must see it (each was named above) */
+    if (!status && rejected) {
+        fprintf(stderr, "kordon: %s: %zu row%s not screened (exit status %d)\n", input, rejected,
+                rejected == 1 ? "" : "s", EXIT_REJECTED);
+        status = EXIT_REJECTED;
+    }
     return status;
 }

@@ -46,13 +46,6 @@ static int parse_count(const char *name, const char *text, long max, long *out)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const char *usage =
-        "serve [-i INDEX] [--listen HOST:PORT] [--threads N] [--api-key-file FILE]\n"
-        "       [--max-body BYTES] [--max-queries N] [--request-timeout SECONDS]\n"
-        "       [--access-log FILE|-] [--quiet] [--no-watch] [--fetch-dir DIR] [--db DB]\n"
-        "       [--cors-origin ORIGIN]... [--public-url URL] [--insecure-no-auth]\n"
-        "       [--scan-max-mentions N] [--scan-max-related N] [--scan-max-response BYTES]\n"
-        "       [--scan-timeout SECONDS] [--scan-concurrency N]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'},         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},       {"api-key-file", required_argument, NULL, 'k'},
@@ -144,14 +137,12 @@ int cmd_serve(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("serve", 0);
+        default: return cli_usage("serve", EXIT_USAGE);
         }
     }
-    if (optind != argc) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc)
+        return cli_usage("serve", EXIT_USAGE);
     /* Signals go to this thread only: block them before any thread exists. */
     sigset_t set;
     sigemptyset(&set);

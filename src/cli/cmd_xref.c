@@ -54,7 +54,6 @@ static void print_json(const kd_index *ix, const resolve_result *r)
 
 int cmd_xref(int argc, char **argv)
 {
-    static const char *usage = "xref [-i INDEX] [--json] [--db DB]";
     static const struct option options[] = {
         {"index", required_argument, NULL, 'i'}, {"json", no_argument, NULL, 'j'},
         {"db", required_argument, NULL, 'd'},
@@ -69,14 +68,12 @@ int cmd_xref(int argc, char **argv)
         case 'i': path = optarg; break;
         case 'd': db_path = optarg; break;
         case 'j': json = true; break;
-        case 'h': printf("usage: kordon %s\n", usage); return 0;
-        default: fprintf(stderr, "usage: kordon %s\n", usage); return EXIT_USAGE;
+        case 'h': return cli_usage("xref", 0);
+        default: return cli_usage("xref", EXIT_USAGE);
         }
     }
-    if (optind != argc) {
-        fprintf(stderr, "usage: kordon %s\n", usage);
-        return EXIT_USAGE;
-    }
+    if (optind != argc)
+        return cli_usage("xref", EXIT_USAGE);
     kd_error err = {0};
     kd_index *ix;
     if (kd_index_open(path, &ix, &err))
