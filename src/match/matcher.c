@@ -75,11 +75,13 @@ struct kd_matcher {
 #define ACRONYM_MIN 2
 #define ACRONYM_MAX 6
 
-/* The acronyms of every body's name, sorted (NULL with none). */
+/* The acronyms of every body's name, sorted (NULL with none): of its
+ * name words, and of its name words with its legal form's when it has one
+ * (NIOC for National Iranian Oil Company, as bodies call themselves). */
 static int acronyms_build(kd_matcher *m)
 {
     const kd_index *ix = m->ix;
-    m->acronyms = malloc((ix->n_names ? ix->n_names : 1) * sizeof *m->acronyms);
+    m->acronyms = malloc((ix->n_names ? 2 * ix->n_names : 1) * sizeof *m->acronyms);
     m->n_acronyms = 0;
     if (!m->acronyms)
         return KD_ENOMEM;
@@ -87,20 +89,24 @@ static int acronyms_build(kd_matcher *m)
         const kdx_name *name = &ix->names[i];
         if (ix->entities[name->entity].schema == KD_SCHEMA_PERSON)
             continue;
-        char letters[ACRONYM_MAX];
-        size_t n = 0;
-        bool fits = true;
-        for (uint32_t k = 0; k < name->n_tokens && fits; k++) {
-            const kdx_token *t = &ix->tokens[name->tokens_first + k];
-            if (t->cls != TEXT_TOKEN_NAME || t->len < 2)
-                continue;
-            if (n == ACRONYM_MAX)
-                fits = false;
-            else
-                letters[n++] = index_string(ix, t->surface)[0];
+        for (int with_legal = 0; with_legal < 2; with_legal++) {
+            char letters[ACRONYM_MAX];
+            size_t n = 0;
+            bool fits = true, legal = false;
+            for (uint32_t k = 0; k < name->n_tokens && fits; k++) {
+                const kdx_token *t = &ix->tokens[name->tokens_first + k];
+                bool counts = t->cls == TEXT_TOKEN_NAME || (with_legal && t->cls == TEXT_TOKEN_LEGAL);
+                if (!counts || t->len < 2)
+                    continue;
+                legal |= t->cls == TEXT_TOKEN_LEGAL;
+                if (n == ACRONYM_MAX)
+                    fits = false;
+                else
+                    letters[n++] = index_string(ix, t->surface)[0];
+            }
+            if (fits && n >= ACRONYM_MIN && (!with_legal || legal))
+                m->acronyms[m->n_acronyms++] = (kdx_hashed_name){hash_bytes(letters, n), (uint32_t)i, 0};
         }
-        if (fits && n >= ACRONYM_MIN)
-            m->acronyms[m->n_acronyms++] = (kdx_hashed_name){hash_bytes(letters, n), (uint32_t)i, 0};
     }
     qsort(m->acronyms, m->n_acronyms, sizeof *m->acronyms, index_hashed_name_compare);
     return KD_OK;
