@@ -651,6 +651,37 @@ static void joined_postings(kd_matcher *m, const qform *q, size_t at)
     }
 }
 
+/* The one letter Persian and Arabic names are romanised two ways that
+ * spelling keys keep apart: qaf/ghayn as q or gh (Baqer/Bagher,
+ * Zolqadr/Zolghadr, Qasem/Ghasem). A word with one finds the names of its
+ * other spelling too; scoring then reads them by their loose keys. */
+static void alternation_postings(kd_matcher *m, const qtoken *t)
+{
+    if (t->cls != TEXT_TOKEN_NAME || t->len < 4 || t->len + 2 >= TOKEN_LEN)
+        return;
+    const char *gh = strstr(t->surface, "gh"), *q = strchr(t->surface, 'q');
+    if (!gh && !q)
+        return;
+    char other[TOKEN_LEN], key[TEXT_KEY_SIZE(TOKEN_LEN)];
+    size_t at = gh ? (size_t)(gh - t->surface) : (size_t)(q - t->surface), n = 0;
+    memcpy(other, t->surface, at);
+    n = at;
+    if (gh) {
+        other[n++] = 'q';
+        at += 2;
+    } else {
+        other[n++] = 'g', other[n++] = 'h';
+        at += 1;
+    }
+    memcpy(other + n, t->surface + at, t->len - at);
+    n += t->len - at;
+    other[n] = '\0';
+    size_t kl = text_token_key(other, n, key, sizeof key);
+    int64_t k = kl >= 3 && kl < sizeof key ? match_find_key(m->ix, key) : -1;
+    if (k >= 0 && k != t->key_id)
+        add_postings(m, (uint32_t)k, t->weight * 0.9);
+}
+
 static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int schema)
 {
     m->n_touched = 0;
@@ -683,6 +714,7 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
          * not know, where a typo is the likely reason. */
         if (t->key_id < 0)
             fuzzy_postings(m, t);
+        alternation_postings(m, t);
         if (new_names) {
             joined_postings(m, q, (size_t)(t - q->t));
             adjective_postings(m, t);

@@ -137,6 +137,17 @@ static bool loose_first_may_agree_letters(char a, char b)
     }
 }
 
+/* Letters of a word's first sound: a digraph (gh, kh, ch, sh, zh, th,
+ * dh, ph, dj, ts) or one letter. */
+static size_t first_group(const char *s, size_t n)
+{
+    static const char *const digraphs[] = {"gh", "kh", "ch", "sh", "zh", "th", "dh", "ph", "dj", "ts"};
+    for (size_t i = 0; n > 2 && i < KD_ARRAY_LEN(digraphs); i++)
+        if (s[0] == digraphs[i][0] && s[1] == digraphs[i][1])
+            return 2;
+    return 1;
+}
+
 /* The loose key hash of a listed word, computed once per matcher. */
 static uint64_t listed_loose(const ctoken *c)
 {
@@ -457,6 +468,14 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
         loose_first_may_agree(q->loose[0], c->surface[0])) {
         if (listed_loose(c) == q->loose_hash) {
             double jw = similarity_jaro_winkler(q->surface, q->len, c->surface, c->len);
+            /* Jaro-Winkler weighs the first letters most, where systems
+             * differ most (Ghasem/Qasim, Djafar/Jafar): the rest after the
+             * first letter group, a little under */
+            if (jw < LOOSE_JARO_WINKLER && q->surface[0] != c->surface[0]) {
+                size_t fq = first_group(q->surface, q->len), fc = first_group(c->surface, c->len);
+                double rest = 0.97 * similarity_jaro_winkler(q->surface + fq, q->len - fq, c->surface + fc, c->len - fc);
+                jw = rest > jw ? rest : jw;
+            }
             loose = jw >= LOOSE_JARO_WINKLER ? 0.25 + 0.7 * jw : 0.0;
         }
     }
