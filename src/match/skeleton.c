@@ -42,10 +42,14 @@ typedef struct group {
     uint32_t script; /* read in a skeleton (the transliteration's own letter) */
 } group;
 
-/* Longest first. */
-static const group consonant_groups[] = {
+/* Letter groups of two or three letters, then single letters: compared
+ * for every letter of every word a skeleton meets, so found by their
+ * first letter rather than by a scan of the table. */
+static const group trigraphs[] = {
     {"sch", S_SH, S_SH},
     {"tch", S_CH, S_CH},
+};
+static const group digraphs[] = {
     {"sh", S_SH, S_SH},
     {"kh", S_KH | S_H, S_KH},
     {"gh", S_GH | S_G | S_Q, S_GH},
@@ -56,28 +60,45 @@ static const group consonant_groups[] = {
     {"ph", S_F, S_F},
     {"dj", S_J, S_J},
     {"ck", S_K | S_Q, S_K},
-    {"q", S_Q, S_Q},
-    {"k", S_K | S_Q, S_K},
-    {"c", S_K | S_Q | S_S, S_K},
-    {"g", S_G | S_GH | S_Q | S_J, S_G},
-    {"x", S_KH, S_KH},
-    {"h", S_H | S_KH, S_H},
-    {"j", S_J | S_ZH, S_J},
-    {"z", S_Z | S_DH | S_ZH | S_D, S_Z},
-    {"d", S_D | S_DH, S_D},
-    {"s", S_S | S_TH, S_S},
-    {"t", S_T | S_TH, S_T},
-    {"f", S_F, S_F},
-    {"v", S_V | S_W | S_F, S_V},
-    {"w", S_W | S_V, S_W},
-    {"b", S_B | S_P, S_B},
-    {"p", S_P | S_B, S_P},
-    {"r", S_R, S_R},
-    {"l", S_L, S_L},
-    {"m", S_M, S_M},
-    {"n", S_N, S_N},
-    {"y", S_Y, S_Y},
 };
+/* by letter, a..z; {0, 0} for a vowel */
+static const group letters[26] = {
+    ['b' - 'a'] = {"b", S_B | S_P, S_B},
+    ['c' - 'a'] = {"c", S_K | S_Q | S_S, S_K},
+    ['d' - 'a'] = {"d", S_D | S_DH, S_D},
+    ['f' - 'a'] = {"f", S_F, S_F},
+    ['g' - 'a'] = {"g", S_G | S_GH | S_Q | S_J, S_G},
+    ['h' - 'a'] = {"h", S_H | S_KH, S_H},
+    ['j' - 'a'] = {"j", S_J | S_ZH, S_J},
+    ['k' - 'a'] = {"k", S_K | S_Q, S_K},
+    ['l' - 'a'] = {"l", S_L, S_L},
+    ['m' - 'a'] = {"m", S_M, S_M},
+    ['n' - 'a'] = {"n", S_N, S_N},
+    ['p' - 'a'] = {"p", S_P | S_B, S_P},
+    ['q' - 'a'] = {"q", S_Q, S_Q},
+    ['r' - 'a'] = {"r", S_R, S_R},
+    ['s' - 'a'] = {"s", S_S | S_TH, S_S},
+    ['t' - 'a'] = {"t", S_T | S_TH, S_T},
+    ['v' - 'a'] = {"v", S_V | S_W | S_F, S_V},
+    ['w' - 'a'] = {"w", S_W | S_V, S_W},
+    ['x' - 'a'] = {"x", S_KH, S_KH},
+    ['y' - 'a'] = {"y", S_Y, S_Y},
+    ['z' - 'a'] = {"z", S_Z | S_DH | S_ZH | S_D, S_Z},
+};
+
+/* The consonant group at s[i..n): its entry and length, or NULL. */
+static const group *consonant_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    for (size_t k = 0; k < sizeof trigraphs / sizeof *trigraphs && i + 3 <= n; k++)
+        if (s[i] == trigraphs[k].text[0] && s[i + 1] == trigraphs[k].text[1] && s[i + 2] == trigraphs[k].text[2])
+            return *len = 3, &trigraphs[k];
+    for (size_t k = 0; k < sizeof digraphs / sizeof *digraphs && i + 2 <= n; k++)
+        if (s[i] == digraphs[k].text[0] && s[i + 1] == digraphs[k].text[1])
+            return *len = 2, &digraphs[k];
+    if (s[i] < 'a' || s[i] > 'z' || !letters[s[i] - 'a'].text)
+        return NULL;
+    return *len = 1, &letters[s[i] - 'a'];
+}
 
 static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
@@ -106,16 +127,11 @@ static size_t units_of(const char *s, size_t n, bool script, unit *out)
             out[k++] = u;
             continue;
         }
-        size_t g = 0;
-        for (; g < sizeof consonant_groups / sizeof *consonant_groups; g++) {
-            size_t l = strlen(consonant_groups[g].text);
-            if (l <= n - i && memcmp(s + i, consonant_groups[g].text, l) == 0)
-                break;
-        }
-        if (g == sizeof consonant_groups / sizeof *consonant_groups)
+        size_t l;
+        const group *g = consonant_at(s, n, i, &l);
+        if (!g)
             return 0;
-        size_t l = strlen(consonant_groups[g].text);
-        u.sounds = script ? consonant_groups[g].script : consonant_groups[g].listed;
+        u.sounds = script ? g->script : g->listed;
         /* a doubled consonant is written once (shadda) */
         if (k > 0 && out[k - 1].kind == CONSONANT && out[k - 1].sounds == u.sounds && !script) {
             i += l;
