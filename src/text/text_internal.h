@@ -6,7 +6,7 @@
 
 /* Spelling-family keys of the multi-word legal forms ("limited liability
  * company"), computed once per normaliser. */
-#define TEXT__PHRASES_MAX 48
+#define TEXT__PHRASES_MAX 64
 typedef struct text_legal_keys {
     buf keys;                           /* "k1 k2 k3\0" per phrase */
     size_t off[TEXT__PHRASES_MAX];

@@ -42,7 +42,22 @@ static const phrase legal_phrases[] = {
     {"limited liability co", "llc"},
     {"joint stock company", "jsc"},
     {"public limited company", "plc"},
+    {"spolka z ograniczona odpowiedzialnoscia", "llc"},
+    {"societe a responsabilite limitee", "sarl"},
+    {"societa a responsabilita limitata", "srl"},
+    {"sociedad de responsabilidad limitada", "srl"},
+    {"societe par actions simplifiee", "sas"},
     {"gesellschaft mit beschrankter haftung", "gmbh"},
+    {"sociedad anonima de capital variable", "sa"},
+    {"societa per azioni", "spa"},
+    {"sociedade anonima", "sa"},
+    {"sociedade limitada", "ltda"},
+    {"anonim sirketi", "as"},
+    {"limited sirketi", "ltd"},
+    {"kabushiki kaisha", "kk"},
+    {"sendirian berhad", "sdn bhd"},
+    {"sa de cv", "sa"},
+    {"s a de c v", "sa"},
     {"limited partnership", "lp"},
     {"societe anonyme", "sa"},
     {"sociedad anonima", "sa"},
@@ -128,6 +143,11 @@ static const legal_token legal_tokens[] = {
     TK("pte", "pte"),   TK("pty", "pty"),   TK("pvt", "pvt"),   TK("bhd", "bhd"),
     TK("fze", "fze"),   TK("fzco", "fzco"), TK("fzc", "fzc"),   TK("fzllc", "llc"),
     TK("ano", "ano"),
+    /* Nordic and other forms written as one word (A/S, AB, Oy; Brazilian
+     * Ltda, French SAS, Japanese KK) */
+    TK("as", "as"),     TK("aksjeselskap", "as"), TK("aktieselskab", "as"), TK("asa", "as"),
+    TK("aktiebolag", "ab"), TK("osakeyhtio", "oy"), TK("ltda", "ltda"), TK("sas", "sas"),
+    TK("kk", "kk"),     TK("sdn", "sdn"),
 };
 
 static const char *const honorifics[] = {
