@@ -80,34 +80,51 @@ got=$(index="$tmp/pairs.kdx" "$bin" match -i "$tmp/pairs.kdx" --json --limit 1 "
 case "$got" in *0.9*|*1.0*) fail "pairs: Yong Wei Min scored like Yang Wei Ming ($got): one vowel is another syllable";; esac
 # issue 15's dev set (b), by hand: tests/data/name-pairs.tsv (initials, one family name or one
 # substantive word apart, numbers, legal forms, acronyms, scripts, joined words...); floors a
-# little under today's figures (decisions right 95.7 %, positives found 76 of 82)
+# little under today's figures (decisions right 96.9 %, positives found 90 of 93)
 pairs_bench="$(dirname "$bin")/bench_labelled_pairs"
 if [ -x "$pairs_bench" ]; then
   "$pairs_bench" "$data/lists" "$(dirname "$0")/data/name-pairs.tsv" >"$tmp/labelled.txt" ||
     fail "bench_labelled_pairs failed"
-  awk '$1 == "all" {exit !($3 + 0 >= 94.0 && $4 >= 74)}' "$tmp/labelled.txt" ||
+  awk '$1 == "all" {exit !($3 + 0 >= 95.5 && $4 >= 87)}' "$tmp/labelled.txt" ||
     fail "labelled pairs fell: $(grep -E '^(all|wrong)' "$tmp/labelled.txt")"
 else
   fail "no bench_labelled_pairs beside $bin"
 fi
 # issue 15's dev set (a): EU records indexed by their first name, every other name queried
-# (bench/alias_recall.c); floors a little under today's figures (EU variants 95.7 %, persons
-# 78.4 %, Arabic-script variants 77.1 %; OFAC variants 88.5 %; EU variants in prose 86.5 %)
+# (bench/alias_recall.c); floors a little under today's figures (EU variants 96.2 %, persons
+# 79.3 %, Arabic-script variants 94.3 %; OFAC variants 88.3 %; UN Arabic script 79.2 %; EU
+# variants in prose 87.9 %)
 alias_bench="$(dirname "$bin")/bench_alias_recall"
 if [ -x "$alias_bench" ]; then
   "$alias_bench" "$index" eu_ 0 >"$tmp/alias.txt" || fail "bench_alias_recall failed"
   awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} $1 == "person" {p = $3 + 0}
        $1 == "variant" && $2 == "arabic" {a = $4 + 0}
-       END {exit !(v >= 94.5 && p >= 77.5 && a >= 74.0)}' "$tmp/alias.txt" ||
+       END {exit !(v >= 95.0 && p >= 78.0 && a >= 88.0)}' "$tmp/alias.txt" ||
     fail "alias recall fell: $(grep -E '^  (variant|person) ' "$tmp/alias.txt" | tr -s ' ')"
   "$alias_bench" "$index" us_ 0 >"$tmp/alias-us.txt" || fail "bench_alias_recall us_ failed"
   awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 87.5)}' "$tmp/alias-us.txt" ||
     fail "OFAC alias recall fell: $(grep -E '^  variant ' "$tmp/alias-us.txt" | tr -s ' ')"
+  # the UN's Arabic-script aliases (skeletons, src/match/skeleton.c): 79.2 %
+  "$alias_bench" "$index" un_ 0 >"$tmp/alias-un.txt" || fail "bench_alias_recall un_ failed"
+  awk '$1 == "arabic" {a = $3 + 0} END {exit !(a >= 77.0)}' "$tmp/alias-un.txt" ||
+    fail "UN Arabic-script alias recall fell: $(grep -E '^  arabic ' "$tmp/alias-un.txt" | tr -s ' ')"
   PROSE=1 "$alias_bench" "$index" eu_ 0 >"$tmp/alias-prose.txt" || fail "bench_alias_recall PROSE=1 failed"
-  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 85.5)}' "$tmp/alias-prose.txt" ||
+  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 86.5)}' "$tmp/alias-prose.txt" ||
     fail "aliases in prose fell: $(grep -E '^  variant ' "$tmp/alias-prose.txt" | tr -s ' ')"
 else
   fail "no bench_alias_recall beside $bin"
+fi
+# issue 15's dev set (b) from the lists: other names of a record, and records of other parties
+# shown apart by birth dates or countries (bench/name_pairs.c); negatives matched today 20.1 %
+# (persons 16.1 %; 26.7 % and 25.1 % before the father's-name and generation rules), positives 53.9 %
+np_bench="$(dirname "$bin")/bench_name_pairs"
+if [ -x "$np_bench" ]; then
+  "$np_bench" "$index" >"$tmp/name-pairs.txt" || fail "bench_name_pairs failed"
+  awk '$1 == "all" {pos = $9 + 0; neg = $14 + 0} $1 == "persons" {pneg = $14 + 0}
+       END {exit !(pos >= 53.0 && neg <= 21.5 && pneg <= 17.5)}' "$tmp/name-pairs.txt" ||
+    fail "labelled pairs from the lists: $(grep -E '^(all|persons) ' "$tmp/name-pairs.txt")"
+else
+  fail "no bench_name_pairs beside $bin"
 fi
 expect_first unsc-6907993 "ERIC BADEGE"
 expect_first unsc-6907993 "Badege, Eric"
