@@ -168,6 +168,8 @@ static void test_arabic_skeletons(void **state)
     assert_false(WRITES("hsn", "husayn"));      /* ay is a yeh */
     assert_false(WRITES("khyry", "horae"));     /* a yeh is written */
     assert_true(WRITES("dawwd", "daoud"));      /* two waws, written once */
+    assert_true(WRITES("khamnhay", "khamenei")); /* heh as a vowel */
+    assert_true(WRITES("fatmh", "fatemeh"));
     assert_false(WRITES("tamar", "timur"));     /* alef is a */
     assert_false(WRITES("mhmd", "mhmd"));       /* two skeletons: spellings decide */
 #undef WRITES

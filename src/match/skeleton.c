@@ -191,6 +191,21 @@ static bool align(const unit *q, size_t nq, size_t i, const unit *c, size_t nc, 
         (q[i + 1].sounds & (S_T | S_TH | S_D | S_DH | S_R | S_Z | S_S | S_SH | S_N)) &&
         align(q, nq, i + 1, c, nc, j, seen))
         return true;
+    /* a final heh (or one before a final yeh) writes a vowel, e or a
+     * (Fatemeh, Zadeh, Khamene-i): Latin writes the vowel, or nothing */
+    bool vowels_after = i < nq;
+    for (size_t k = i + 1; k < nq && vowels_after; k++)
+        vowels_after = q[k].kind == LONG_VOWEL;
+    if (i < nq && q[i].kind == CONSONANT && q[i].sounds == S_H && i > 0 && vowels_after) {
+        if (align(q, nq, i + 1, c, nc, j, seen))
+            return true;
+        if (j < nc && c[j].kind == SHORT_VOWEL && c[j].vowel != 'u' && align(q, nq, i + 1, c, nc, j + 1, seen))
+            return true;
+    }
+    /* a final alef-yeh (Persian -ای) is one vowel, i or ei */
+    if (i + 2 == nq && i > 0 && q[i].kind == LONG_VOWEL && q[i].vowel == 'a' && q[i + 1].kind == LONG_VOWEL &&
+        q[i + 1].vowel == 'i' && align(q, nq, i + 1, c, nc, j, seen))
+        return true;
     if (i < nq && j < nc) {
         /* the article's alef inside a name takes the vowel before it
          * (abdalhy Abdulhai, Abdelhai) */
