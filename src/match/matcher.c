@@ -714,8 +714,8 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
          * not know, where a typo is the likely reason. */
         if (t->key_id < 0)
             fuzzy_postings(m, t);
-        alternation_postings(m, t);
         if (new_names) {
+            alternation_postings(m, t);
             joined_postings(m, q, (size_t)(t - q->t));
             adjective_postings(m, t);
         }
