@@ -273,6 +273,23 @@ static void test_loose_keys(void **state)
     buf_free(&f);
 }
 
+/* A bracket holds a second name ("Long Name (ACRONYM)"), not a gloss or
+ * the body's legal form. */
+static void test_parenthetical_names(void **state)
+{
+    (void)state;
+    buf out = {0}, in = {0};
+    assert_true(text_split_parenthetical("Islamic Revolutionary Guard Corps (IRGC)", &out, &in));
+    assert_string_equal(in.data, "IRGC");
+    assert_true(text_split_parenthetical("Nordlase LLC (OOO Nordlase)", &out, &in));
+    assert_false(text_split_parenthetical("ONE CLASS PROPERTIES (PTY) LTD.", &out, &in));
+    assert_false(text_split_parenthetical("GOLDEN FISH (S.A.L.)", &out, &in));
+    assert_false(text_split_parenthetical("Hydro Plant (power)", &out, &in));
+    assert_false(text_split_parenthetical("No bracket here", &out, &in));
+    buf_free(&out);
+    buf_free(&in);
+}
+
 static void test_script_forms(void **state)
 {
     (void)state;
@@ -544,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_cross_script_keys),
         cmocka_unit_test(test_name_equivalents),
         cmocka_unit_test(test_loose_keys),
+        cmocka_unit_test(test_parenthetical_names),
         cmocka_unit_test(test_script_forms),
         cmocka_unit_test(test_tokenising),
         cmocka_unit_test(test_legal_forms),

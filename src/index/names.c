@@ -3,6 +3,7 @@
  * so it happens here, once per build, and never at query time for list
  * names. */
 #include "builder_internal.h"
+#include "model/model.h"
 #include "text/text.h"
 
 #include <stdlib.h>
@@ -388,7 +389,11 @@ int names_build(const built_entity *entities, size_t n_entities, string_table *s
                 continue;
             const char *text = e->values[v].text;
             rc = add_name(&st, tn, (uint32_t)i, kind, text);
-            if (!rc && text_split_parenthetical(text, &outside, &inside)) {
+            /* a country in brackets says where ("FOUNDATION (KENYA)"): no
+             * name of its own */
+            char country[3];
+            if (!rc && text_split_parenthetical(text, &outside, &inside) &&
+                !country_code(inside.data, inside.len, country)) {
                 rc = add_name(&st, tn, (uint32_t)i, kind, outside.data);
                 rc = rc ? rc : add_name(&st, tn, (uint32_t)i, kind, inside.data);
             }

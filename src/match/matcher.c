@@ -468,7 +468,9 @@ static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *
 {
     size_t count = 0;
     add_forms(m, name, schema, forms, &count, max_forms);
-    if (count < max_forms && text_split_parenthetical(name, &m->outside, &m->inside)) {
+    char country[3]; /* a country in brackets is no name (index/names.c) */
+    if (count < max_forms && text_split_parenthetical(name, &m->outside, &m->inside) &&
+        !country_code(m->inside.data, m->inside.len, country)) {
         add_forms(m, m->outside.data, schema, forms, &count, max_forms);
         add_forms(m, m->inside.data, schema, forms, &count, max_forms);
     }

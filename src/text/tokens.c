@@ -147,7 +147,7 @@ static const legal_token legal_tokens[] = {
      * Ltda, French SAS, Japanese KK) */
     TK("as", "as"),     TK("aksjeselskap", "as"), TK("aktieselskab", "as"), TK("asa", "as"),
     TK("aktiebolag", "ab"), TK("osakeyhtio", "oy"), TK("ltda", "ltda"), TK("sas", "sas"),
-    TK("kk", "kk"),     TK("sdn", "sdn"),
+    TK("kk", "kk"),     TK("sdn", "sdn"),    TK("sal", "sa"),
 };
 
 static const char *const honorifics[] = {
@@ -434,6 +434,17 @@ bool text_split_parenthetical(const char *text, buf *outside, buf *inside)
     size_t in = text_trim(&a, inside->len);
     if (in <= 1 || text_trim(&b, outside->len) <= 1)
         return false;
+    /* A legal form in brackets ("(PTY) LTD", "S.A.L. (OFFSHORE)" aside)
+     * is the body's form, not a second name every such body would share */
+    if (in <= 16) {
+        char letters[17];
+        size_t k = 0;
+        for (size_t i = 0; i < in; i++)
+            if ((a[i] >= 'a' && a[i] <= 'z') || (a[i] >= 'A' && a[i] <= 'Z'))
+                letters[k++] = (char)(a[i] | 0x20);
+        if (k && text_legal_form(letters, k))
+            return false;
+    }
     /* One short word in brackets is a gloss ("(Power)"), not a short name;
      * a short name is several words, a long word, or an acronym. */
     if (!memchr(a, ' ', in) && in < 8) {
