@@ -316,6 +316,14 @@ static void test_script_forms(void **state)
     assert_int_equal(forms_of("김정은", &f), 2);
     assert_true(has_form(&f, "kim jong un") && has_form(&f, "gim jeong eun"));
     assert_true(forms_of("조경철", &f) == 2 && has_form(&f, "jo kyong chol") && has_form(&f, "jo gyeong cheol"));
+    /* A Latin name written from Belarusian has a Russian reading too
+     * (dz, ts soft; ia after a consonant; u after a vowel is v; h is g);
+     * a French -eau is no Belarusian -au */
+    assert_true(forms_of("Dzmitry Mikalaevich TSIKHANAU", &f) == 2 &&
+                has_form(&f, "dmitry mikalaevich tikhanav"));
+    assert_true(forms_of("Siarhei Piatrovich KAVALEU", &f) == 2 && has_form(&f, "sergei petrovich kavalev"));
+    assert_int_equal(forms_of("Jean MOREAU", &f), 1);
+    assert_int_equal(forms_of("Vladimir Putin", &f), 1);
     /* McCune-Reischauer voices k, t, p inside a given name after a vowel
      * or a nasal, as the lists write RI Yong Gil; not the given name's
      * first (Pak Pong Ju) */

@@ -23,6 +23,11 @@ void text__legal_keys_free(text_legal_keys *k);
  * separate tokens. form is cleared; tmp is scratch. */
 int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *form, buf *tmp);
 
+/* The Russian reading of a form written from Belarusian (belarusian.c)
+ * into out: 1 when the form reads so and the reading differs, 0 when not,
+ * KD_ENOMEM. */
+int text__belarusian_reading(const char *form, size_t n, buf *out);
+
 /* Whether two words are at most one letter apart (one substitution,
  * insertion or deletion). */
 bool text__one_edit(const char *a, size_t la, const char *b, size_t lb);

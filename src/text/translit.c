@@ -796,6 +796,30 @@ static bool ascii_only(const char *s, size_t len)
     return true;
 }
 
+/* Appends to the count forms in out the Russian reading of each that is
+ * written from Belarusian (text__belarusian_reading) and not there yet;
+ * the new count. */
+static int with_belarusian_reading(text_normaliser *n, buf *out, int count)
+{
+    size_t at = 0, end = out->len;
+    for (int f = 0; f < count && at < end; f++) {
+        size_t l = strlen(out->data + at);
+        int rc = text__belarusian_reading(out->data + at, l, &n->aux);
+        at += l + 1;
+        if (rc < 0)
+            return rc;
+        bool seen = rc == 0;
+        for (size_t i = 0; i < out->len && !seen; i += strlen(out->data + i) + 1)
+            seen = strcmp(out->data + i, n->aux.data) == 0;
+        if (!seen) {
+            if (buf_append(out, n->aux.data, n->aux.len + 1))
+                return KD_ENOMEM;
+            count++;
+        }
+    }
+    return count;
+}
+
 int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
 {
     buf_clear(out);
@@ -808,7 +832,9 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
             return KD_ENOMEM;
         if (n->form.len == 0)
             return 0;
-        return buf_append(out, n->form.data, n->form.len + 1) ? KD_ENOMEM : 1;
+        if (buf_append(out, n->form.data, n->form.len + 1))
+            return KD_ENOMEM;
+        return with_belarusian_reading(n, out, 1);
     }
     /* UTF-8 → UTF-16 never needs more units than bytes. */
     int rc = grow_uchars(&n->work, &n->work_cap, (int64_t)len + 1);
@@ -897,5 +923,7 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
         }
         count += rc;
     }
-    return count;
+    /* a Latin name written from Belarusian (Cyrillic ones have their
+     * Russian reading from the chains) */
+    return s.cyrillic || s.arabic ? count : with_belarusian_reading(n, out, count);
 }

@@ -1,0 +1,115 @@
+/* A Russian reading of a name romanised from Belarusian.
+ *
+ * The lists write Belarusians as their passports do (Tsikhanau, Dzmitry,
+ * Liabiodzau, Kavaleu) and often list the Russian form too (Tikhonov,
+ * Dmitriy, Lebedev, Kovalev); a customer file or a news text has either.
+ * Spelling keys join what Belarusian and Russian spell alike, and the
+ * given-name table the given names; the family names differ in the few
+ * places where the languages' sounds differ, always the same way:
+ *   дз, ць (dz, ts before a front vowel)  Russian д, т  (Dzmitry, Tsitou)
+ *   я, ё, е after a consonant (ia, io, ie)  Russian е     (Liabiodzau)
+ *   ў after a vowel (au, ou, eu)            Russian в     (Navumau, Kavaleu)
+ *   г (h)                                   Russian г (g) (Hancharuk)
+ * A name gets this second form only when a word of it shows Belarusian
+ * (dz before a vowel or m, ts before i or e, -au/-ou/-eu after a
+ * consonant, -avich/-auna); the form as written stays the first. Facts of
+ * the two languages' spelling, written for kordon; public domain. */
+#include "text_internal.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+static bool ends_with(const char *w, size_t n, const char *e)
+{
+    size_t k = strlen(e);
+    return n >= k && memcmp(w + n - k, e, k) == 0;
+}
+
+/* Whether a word is written the Belarusian way. */
+static bool belarusian_word(const char *w, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (w[i] == 'd' && w[i + 1] == 'z' && (vowel(w[i + 2]) || w[i + 2] == 'm'))
+            return true;
+        if (w[i] == 't' && w[i + 1] == 's' && (w[i + 2] == 'i' || w[i + 2] == 'e') && i + 3 < n && vowel(w[i + 3]))
+            return true;
+    }
+    if (n >= 5 && !vowel(w[n - 3]) && (ends_with(w, n, "au") || ends_with(w, n, "ou") || ends_with(w, n, "eu")))
+        return true;
+    return ends_with(w, n, "avich") || ends_with(w, n, "auna") || ends_with(w, n, "awna");
+}
+
+/* The Russian reading of one word into out. */
+static int read_word(const char *w, size_t n, buf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i], next = i + 1 < n ? w[i + 1] : '\0';
+        char after = i + 2 < n ? w[i + 2] : '\0';
+        /* dz (not dzh, Russian's own dzh) and ts before a front vowel:
+         * the soft d and t */
+        if (c == 'd' && next == 'z' && after != 'h') {
+            if (buf_append_char(out, 'd'))
+                return KD_ENOMEM;
+            i++;
+            continue;
+        }
+        if (c == 't' && next == 's' && (after == 'i' || after == 'e')) {
+            if (buf_append_char(out, 't'))
+                return KD_ENOMEM;
+            i++;
+            continue;
+        }
+        /* ia, io, ie after a consonant: я, ё, е, read е */
+        if (c == 'i' && i > 0 && !vowel(w[i - 1]) && (next == 'a' || next == 'o' || next == 'e')) {
+            if (buf_append_char(out, 'e'))
+                return KD_ENOMEM;
+            i++;
+            continue;
+        }
+        /* ў: u after a, o, e, before a consonant or at the end */
+        if (c == 'u' && i > 0 && (w[i - 1] == 'a' || w[i - 1] == 'o' || w[i - 1] == 'e') &&
+            (next == '\0' || !vowel(next))) {
+            if (buf_append_char(out, 'v'))
+                return KD_ENOMEM;
+            continue;
+        }
+        /* г: an h that is no part of kh, sh, zh, ch */
+        if (c == 'h' && !(i > 0 && strchr("kszc", w[i - 1]))) {
+            if (buf_append_char(out, 'g'))
+                return KD_ENOMEM;
+            continue;
+        }
+        if (buf_append_char(out, c))
+            return KD_ENOMEM;
+    }
+    return KD_OK;
+}
+
+int text__belarusian_reading(const char *form, size_t n, buf *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < n && !any;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        any = belarusian_word(form + i, j - i);
+        i = j + 1;
+    }
+    if (!any)
+        return 0;
+    buf_clear(out);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        if ((out->len && buf_append_char(out, ' ')) || read_word(form + i, j - i, out))
+            return KD_ENOMEM;
+        i = j + 1;
+    }
+    if (buf_append_char(out, '\0'))
+        return KD_ENOMEM;
+    out->len--;
+    return out->len == n && memcmp(out->data, form, n) == 0 ? 0 : 1;
+}
