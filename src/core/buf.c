@@ -66,6 +66,29 @@ void buf_free(buf *b)
     b->len = b->cap = 0;
 }
 
+int vec_reserve(void *items, size_t *cap, size_t need, size_t item_size)
+{
+    if (need <= *cap)
+        return KD_OK;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return KD_ENOMEM;
+        n *= 2;
+    }
+    if (item_size && n > SIZE_MAX / item_size)
+        return KD_ENOMEM;
+    /* Through memcpy: a T * is read and written as the void * it has the
+     * representation of, without an lvalue of the wrong type. */
+    void *old, *p;
+    memcpy(&old, items, sizeof old);
+    if (!(p = realloc(old, n * item_size)))
+        return KD_ENOMEM;
+    memcpy(items, &p, sizeof p);
+    *cap = n;
+    return KD_OK;
+}
+
 struct arena_block {
     arena_block *next;
     size_t size;

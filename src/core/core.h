@@ -46,6 +46,62 @@ void *arena_alloc(arena *a, size_t size);
 char *arena_strndup(arena *a, const char *s, size_t n);
 void arena_free(arena *a);
 
+/* Makes room for need items in a doubling array. items is the address of
+ * the array pointer (a T **, taken as void * so any T fits without a cast);
+ * *cap is its capacity in items, updated on growth. On failure the array is
+ * left as it was, still the caller's to free. */
+int vec_reserve(void *items, size_t *cap, size_t need, size_t item_size);
+
+/* Map from byte-string keys (pointer + length; NUL neither needed nor
+ * special) to a number or a pointer. Open addressing with linear probing
+ * over a power-of-two array of slots, each the index of an entry in a dense
+ * array: iteration is in insertion order, so output built by walking a map
+ * does not depend on hashing, and growing moves 8-byte slots (index and
+ * hash) rather than entries, without re-reading keys.
+ *
+ * Without copy_keys the map borrows its keys: the caller keeps each one
+ * alive and unchanged for the map's life (arena strings, an entry's own
+ * buffer), or, when the bytes move, points entries[i].key at their new
+ * place. With copy_keys the map copies every key it adds (NUL-terminated)
+ * and frees the copies in strmap_free — for keys built in a scratch
+ * buffer.
+ *
+ * Zero-initialise: `strmap m = {0}` or `strmap m = {.copy_keys = true}`.
+ * Iterate by reading entries[0 .. count). Lookups on a map no one is adding
+ * to may run on any number of threads. */
+typedef struct strmap_entry {
+    const char *key;
+    uint32_t len;
+    uintptr_t value;
+} strmap_entry;
+
+typedef struct strmap_slot {
+    uint32_t entry; /* index + 1; 0 = free */
+    uint32_t hash;  /* of the entry's key */
+} strmap_slot;
+
+typedef struct strmap {
+    bool copy_keys;
+    strmap_entry *entries; /* count of them, in insertion order */
+    size_t count, cap_entries;
+    strmap_slot *slots;
+    size_t n_slots;
+    arena keys; /* the copies, with copy_keys */
+} strmap;
+
+/* Room for n keys in all, so that adding them allocates nothing more. */
+int strmap_reserve(strmap *m, size_t n);
+/* true and *value (when not NULL) set when key is in the map. */
+bool strmap_get(const strmap *m, const char *key, size_t len, uintptr_t *value);
+/* Finds key or adds it with value: returns 1 when added, 0 when it was
+ * there already (its value untouched), KD_ENOMEM, or KD_ELIMIT for a key
+ * longer than UINT32_MAX bytes or a map already holding UINT32_MAX keys.
+ * *out (when not NULL) points at the stored value, for the caller to read
+ * or replace, until the next add. */
+int strmap_add(strmap *m, const char *key, size_t len, uintptr_t value, uintptr_t **out);
+/* Frees the map's memory (and copied keys); m can be used again after. */
+void strmap_free(strmap *m);
+
 /* UTF-8 */
 bool utf8_valid(const char *s, size_t n, size_t *bad_offset);
 /* Appends Windows-1252 bytes converted to UTF-8 (a superset of Latin-1 that

@@ -34,7 +34,7 @@ void index_builder_free(index_builder *b)
         }
     free(b->datasets);
     free(b->entities);
-    free(b->slots);
+    strmap_free(&b->ids);
     arena_free(&b->mem);
     free(b);
 }
@@ -55,11 +55,9 @@ static int dataset_for(index_builder *b, const char *name, uint16_t *out)
         }
     if (b->n_datasets >= UINT16_MAX)
         return KD_ELIMIT;
-    built_dataset *p = realloc(b->datasets, (b->n_datasets + 1) * sizeof *p);
-    if (!p)
+    if (vec_reserve(&b->datasets, &b->cap_datasets, b->n_datasets + 1, sizeof *b->datasets))
         return KD_ENOMEM;
-    b->datasets = p;
-    built_dataset *d = &p[b->n_datasets];
+    built_dataset *d = &b->datasets[b->n_datasets];
     memset(d, 0, sizeof *d);
     d->name = arena_strndup(&b->mem, name, strlen(name));
     d->hash = sha256_new();
@@ -67,37 +65,6 @@ static int dataset_for(index_builder *b, const char *name, uint16_t *out)
         return KD_ENOMEM;
     *out = (uint16_t)b->n_datasets++;
     return KD_OK;
-}
-
-static int grow_slots(index_builder *b)
-{
-    size_t n = b->n_slots ? b->n_slots * 2 : 1 << 16;
-    uint32_t *slots = calloc(n, sizeof *slots);
-    if (!slots)
-        return KD_ENOMEM;
-    for (size_t i = 0; i < b->n_entities; i++) {
-        size_t h = hash_bytes(b->entities[i].id, strlen(b->entities[i].id)) & (n - 1);
-        while (slots[h])
-            h = (h + 1) & (n - 1);
-        slots[h] = (uint32_t)i + 1;
-    }
-    free(b->slots);
-    b->slots = slots;
-    b->n_slots = n;
-    return KD_OK;
-}
-
-/* Returns the slot for id: either holding its entity or empty. */
-static uint32_t *find_slot(index_builder *b, const char *id, size_t len)
-{
-    size_t h = hash_bytes(id, len) & (b->n_slots - 1);
-    while (b->slots[h]) {
-        const char *other = b->entities[b->slots[h] - 1].id;
-        if (strncmp(other, id, len) == 0 && other[len] == '\0')
-            break;
-        h = (h + 1) & (b->n_slots - 1);
-    }
-    return &b->slots[h];
 }
 
 static bool is_iso_date(const char *s)
@@ -179,12 +146,10 @@ int index_builder_add(index_builder *b, const entity *e, kd_error *err)
     }
     note_dates(d, e);
 
-    if ((b->n_entities + 1) * 2 > b->n_slots && grow_slots(b))
-        return error_set(err, KD_ENOMEM, "out of memory");
-    uint32_t *slot = find_slot(b, e->id.data, e->id.len);
+    uintptr_t at;
     bool added = false;
-    if (*slot) {
-        built_entity *be = &b->entities[*slot - 1];
+    if (strmap_get(&b->ids, e->id.data, e->id.len, &at)) {
+        built_entity *be = &b->entities[at];
         if (merge_into(b, be, e, ds, &added))
             return error_set(err, KD_ENOMEM, "out of memory");
         if (added) {
@@ -195,21 +160,19 @@ int index_builder_add(index_builder *b, const entity *e, kd_error *err)
     }
     if (b->n_entities >= UINT32_MAX - 1)
         return error_set(err, KD_ELIMIT, "too many entities");
-    if (b->n_entities == b->cap_entities) {
-        size_t cap = b->cap_entities ? b->cap_entities * 2 : 4096;
-        built_entity *p = realloc(b->entities, cap * sizeof *p);
-        if (!p)
-            return error_set(err, KD_ENOMEM, "out of memory");
-        b->entities = p;
-        b->cap_entities = cap;
-    }
+    if (vec_reserve(&b->entities, &b->cap_entities, b->n_entities + 1, sizeof *b->entities))
+        return error_set(err, KD_ENOMEM, "out of memory");
     built_entity *be = &b->entities[b->n_entities];
     memset(be, 0, sizeof *be);
     be->id = arena_strndup(&b->mem, e->id.data, e->id.len);
     be->schema = (uint16_t)e->schema;
     if (!be->id || merge_into(b, be, e, ds, &added))
         return error_set(err, KD_ENOMEM, "out of memory");
-    *slot = (uint32_t)++b->n_entities;
+    /* the key is the arena copy, which lives as long as the map */
+    int rc = strmap_add(&b->ids, be->id, e->id.len, b->n_entities, NULL);
+    if (rc < 0)
+        return error_set(err, rc, rc == KD_ENOMEM ? "out of memory" : "too many entities");
+    b->n_entities++;
     d->count++;
     d->schema_counts[e->schema]++;
     return KD_OK;

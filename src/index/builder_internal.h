@@ -31,19 +31,16 @@ struct index_builder {
     arena mem;
     built_entity *entities;
     size_t n_entities, cap_entities;
-    /* open-addressing id → entity position + 1 */
-    uint32_t *slots;
-    size_t n_slots;
+    strmap ids; /* id → entity position; keys are the entities' ids in mem */
     built_dataset *datasets;
-    size_t n_datasets;
+    size_t n_datasets, cap_datasets;
     const char *file_hash;
 };
 
 /* Deduplicated NUL-terminated strings; entries are referred to by offset. */
 typedef struct string_table {
     buf blob;
-    uint32_t *slots; /* offset + 1 */
-    size_t n_slots, count;
+    strmap offsets; /* string → offset in blob; the keys are blob's strings */
 } string_table;
 
 int strings_intern(string_table *t, const char *s, uint32_t *out);

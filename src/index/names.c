@@ -114,6 +114,9 @@ static int add_form(build_state *st, uint32_t entity, int kind, const char *form
     if (grow((void **)&t->names, &st->cap_names, t->n_names + 1, sizeof *t->names))
         return KD_ENOMEM;
     kdx_name *name = &t->names[t->n_names];
+    /* every byte set: one input builds one file (realloc leaves padding
+     * and the reserved byte as they were) */
+    memset(name, 0, sizeof *name);
     name->entity = entity;
     name->kind = (uint8_t)kind;
     name->tokens_first = (uint32_t)st->n_pending;

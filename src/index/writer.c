@@ -15,49 +15,29 @@
  * rather than a header: nothing else should see them. */
 #include "builder_internal.h"
 
-static int strings_grow(string_table *t)
-{
-    size_t n = t->n_slots ? t->n_slots * 2 : 1 << 16;
-    uint32_t *slots = calloc(n, sizeof *slots);
-    if (!slots)
-        return KD_ENOMEM;
-    for (size_t i = 0; i < t->n_slots; i++) {
-        if (!t->slots[i])
-            continue;
-        const char *s = t->blob.data + t->slots[i] - 1;
-        size_t h = hash_bytes(s, strlen(s)) & (n - 1);
-        while (slots[h])
-            h = (h + 1) & (n - 1);
-        slots[h] = t->slots[i];
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->n_slots = n;
-    return KD_OK;
-}
-
 int strings_intern(string_table *t, const char *s, uint32_t *out)
 {
-    if ((t->count + 1) * 2 > t->n_slots && strings_grow(t))
-        return KD_ENOMEM;
     size_t len = strlen(s);
-    size_t h = hash_bytes(s, len) & (t->n_slots - 1);
-    while (t->slots[h]) {
-        const char *other = t->blob.data + t->slots[h] - 1;
-        if (strcmp(other, s) == 0) {
-            *out = t->slots[h] - 1;
-            return KD_OK;
-        }
-        h = (h + 1) & (t->n_slots - 1);
+    uintptr_t offset;
+    if (strmap_get(&t->offsets, s, len, &offset)) {
+        *out = (uint32_t)offset;
+        return KD_OK;
     }
     if (t->blob.len + len + 1 >= UINT32_MAX)
         return KD_ELIMIT;
-    uint32_t offset = (uint32_t)t->blob.len;
+    offset = t->blob.len;
+    size_t cap = t->blob.cap;
     if (buf_append(&t->blob, s, len + 1))
         return KD_ENOMEM;
-    t->slots[h] = offset + 1;
-    t->count++;
-    *out = offset;
+    /* The keys are the blob's own strings: when it moved, each is found
+     * again at its offset (the bytes, so hashes and slots, are the same). */
+    if (t->blob.cap != cap)
+        for (size_t i = 0; i < t->offsets.count; i++)
+            t->offsets.entries[i].key = t->blob.data + t->offsets.entries[i].value;
+    int rc = strmap_add(&t->offsets, t->blob.data + offset, len, offset, NULL);
+    if (rc < 0)
+        return rc;
+    *out = (uint32_t)offset;
     return KD_OK;
 }
 
@@ -232,7 +212,7 @@ int index_builder_write(index_builder *b, const char *path, kd_error *err)
     free(vals);
     free(dsids);
     free(dsets);
-    free(strings.slots);
+    strmap_free(&strings.offsets);
     buf_free(&strings.blob);
     return rc;
 }

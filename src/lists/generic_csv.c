@@ -95,11 +95,6 @@ typedef struct column {
     size_t name_at; /* header text in parser.header */
 } column;
 
-typedef struct seen_id {
-    const char *id;
-    size_t line;
-} seen_id;
-
 typedef struct parser {
     const char *path;
     csv_reader *csv;
@@ -107,9 +102,7 @@ typedef struct parser {
     column *cols;
     size_t n_cols, at_id;
     buf header, tmp;
-    arena ids;
-    seen_id *seen; /* open addressing over the ids used so far */
-    size_t n_seen, n_slots;
+    strmap seen; /* id → line of first use; keys copied (the entity's id is reused) */
 } parser;
 
 /* "First Name" → "firstname". */
@@ -261,35 +254,14 @@ static int read_header(parser *p, kd_error *err)
 /* Refuses an id used before; remembers it otherwise. */
 static int check_unique(parser *p, const char *id, size_t line, kd_error *err)
 {
-    if ((p->n_seen + 1) * 2 > p->n_slots) {
-        size_t n = p->n_slots ? p->n_slots * 2 : 1024;
-        seen_id *slots = calloc(n, sizeof *slots);
-        if (!slots)
-            return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
-        for (size_t i = 0; i < p->n_slots; i++) {
-            if (!p->seen[i].id)
-                continue;
-            size_t h = hash_bytes(p->seen[i].id, strlen(p->seen[i].id)) & (n - 1);
-            while (slots[h].id)
-                h = (h + 1) & (n - 1);
-            slots[h] = p->seen[i];
-        }
-        free(p->seen);
-        p->seen = slots;
-        p->n_slots = n;
-    }
-    size_t len = strlen(id);
-    size_t h = hash_bytes(id, len) & (p->n_slots - 1);
-    for (; p->seen[h].id; h = (h + 1) & (p->n_slots - 1))
-        if (strcmp(p->seen[h].id, id) == 0)
-            return error_set(err, KD_EPARSE,
-                             "%s:%zu: %s: duplicate id \"%s\" (first used on line %zu)", p->path,
-                             line, col_name(p, p->at_id), id, p->seen[h].line);
-    const char *copy = arena_strndup(&p->ids, id, len);
-    if (!copy)
-        return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
-    p->seen[h] = (seen_id){copy, line};
-    p->n_seen++;
+    uintptr_t *first;
+    int rc = strmap_add(&p->seen, id, strlen(id), line, &first);
+    if (rc < 0)
+        return error_set(err, rc, "%s: %s", p->path, rc == KD_ENOMEM ? "out of memory" : "too many ids");
+    if (rc == 0)
+        return error_set(err, KD_EPARSE,
+                         "%s:%zu: %s: duplicate id \"%s\" (first used on line %zu)", p->path,
+                         line, col_name(p, p->at_id), id, (size_t)*first);
     return KD_OK;
 }
 
@@ -441,7 +413,7 @@ int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err)
     int rc = detect_delimiter(path, &delimiter, err);
     if (rc)
         return rc;
-    parser p = {.path = path, .ids = {.block_size = 64 * 1024}};
+    parser p = {.path = path, .seen = {.copy_keys = true}};
     dataset_from_path(path, p.dataset, sizeof p.dataset);
     if ((rc = csv_open(&p.csv, path, delimiter, err)))
         return rc;
@@ -461,8 +433,7 @@ int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err)
     entity_free(&e);
     csv_close(p.csv);
     free(p.cols);
-    free(p.seen);
-    arena_free(&p.ids);
+    strmap_free(&p.seen);
     buf_free(&p.header);
     buf_free(&p.tmp);
     return rc;

@@ -62,8 +62,7 @@ typedef struct parser {
     buf tmp;
     entity *groups; /* in order of first appearance */
     size_t n_groups, cap_groups;
-    uint32_t *slots; /* open addressing: group index + 1, 0 = free */
-    size_t n_slots;
+    strmap ids; /* Group ID → index in groups; keys are the groups' own ids */
 } parser;
 
 static const char *get(const parser *p, int h, size_t *n)
@@ -134,57 +133,30 @@ static int read_header(parser *p, kd_error *err)
 
 /* ---- groups ------------------------------------------------------------ */
 
-static int grow_slots(parser *p)
-{
-    size_t n = p->n_slots ? p->n_slots * 2 : 1024;
-    uint32_t *slots = calloc(n, sizeof *slots);
-    if (!slots)
-        return KD_ENOMEM;
-    for (size_t g = 0; g < p->n_groups; g++) {
-        size_t h = hash_bytes(p->groups[g].id.data, p->groups[g].id.len) & (n - 1);
-        while (slots[h])
-            h = (h + 1) & (n - 1);
-        slots[h] = (uint32_t)(g + 1);
-    }
-    free(p->slots);
-    p->slots = slots;
-    p->n_slots = n;
-    return KD_OK;
-}
-
 /* The group's entity, created (schema and id set) on first sight. */
 static int group_for(parser *p, const char *id, kd_schema schema, entity **out, kd_error *err)
 {
     size_t n = strlen(id);
-    if ((p->n_groups + 1) * 2 > p->n_slots && grow_slots(p))
-        return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
-    size_t h = hash_bytes(id, n) & (p->n_slots - 1);
-    for (; p->slots[h]; h = (h + 1) & (p->n_slots - 1)) {
-        entity *e = &p->groups[p->slots[h] - 1];
-        if (e->id.len == n && memcmp(e->id.data, id, n) == 0) {
-            *out = e;
-            return KD_OK;
-        }
+    uintptr_t at;
+    if (strmap_get(&p->ids, id, n, &at)) {
+        *out = &p->groups[at];
+        return KD_OK;
     }
     if (p->n_groups >= HMT_MAX_GROUPS)
         return error_set(err, KD_ELIMIT, "%s:%zu: more than %d groups", p->path, p->line,
                          HMT_MAX_GROUPS);
-    if (p->n_groups == p->cap_groups) {
-        size_t cap = p->cap_groups ? p->cap_groups * 2 : 256;
-        entity *g = realloc(p->groups, cap * sizeof *g); /* no pointers into themselves */
-        if (!g)
-            return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
-        p->groups = g;
-        p->cap_groups = cap;
-    }
+    /* entities hold no pointers into themselves, so the array may move */
+    if (vec_reserve(&p->groups, &p->cap_groups, p->n_groups + 1, sizeof *p->groups))
+        return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
     entity *e = &p->groups[p->n_groups];
     entity_init(e);
     entity_reset(e);
     e->schema = schema;
     e->dataset = HMT_DATASET;
-    if (buf_append(&e->id, id, n))
+    p->n_groups++; /* entity_free'd with the others from here on */
+    /* the key is the group's id buffer, which stays put when groups moves */
+    if (buf_append(&e->id, id, n) || strmap_add(&p->ids, e->id.data, n, p->n_groups - 1, NULL) < 0)
         return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
-    p->slots[h] = (uint32_t)++p->n_groups;
     *out = e;
     return KD_OK;
 }
@@ -520,7 +492,7 @@ int parse_uk_hmt_csv(const char *path, const list_sink *sink, kd_error *err)
     for (size_t g = 0; g < p.n_groups; g++)
         entity_free(&p.groups[g]);
     free(p.groups);
-    free(p.slots);
+    strmap_free(&p.ids);
     buf_free(&p.row);
     buf_free(&p.tmp);
     csv_close(p.csv);

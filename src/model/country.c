@@ -304,15 +304,12 @@ static const country countries[] = {
 };
 
 #define N_COUNTRIES KD_ARRAY_LEN(countries)
-#define KEY_MAX 256  /* a longer key is not a country */
-#define SLOTS 4096   /* power of two, about three times the number of keys */
+#define KEY_MAX 256   /* a longer key is not a country */
+#define N_KEYS 2048   /* room for every key (1,559 now): the table allocates once */
 
-typedef struct slot {
-    const char *key;  /* NULL when empty */
-    uint16_t len, idx;
-} slot;
-
-static slot table[SLOTS];
+/* key → index in countries; the keys are the static strings above and
+ * name_keys, so the map borrows them. Built once, never freed. */
+static strmap table;
 static char name_keys[8192]; /* the key forms of the names, built once */
 static int16_t by_alpha2[26 * 26];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -424,44 +421,33 @@ static bool make_key(const char *s, size_t n, keybuf *k)
     return !k->overflow;
 }
 
-static size_t slot_of(const char *key, size_t len)
-{
-    return (size_t)hash_bytes(key, len) & (SLOTS - 1);
-}
-
 static void insert(const char *key, size_t len, size_t idx)
 {
-    if (len == 0)
-        return;
-    for (size_t h = slot_of(key, len);; h = (h + 1) & (SLOTS - 1)) {
-        slot *sl = &table[h];
-        if (!sl->key) {
-            *sl = (slot){key, (uint16_t)len, (uint16_t)idx};
-            return;
-        }
-        if (sl->len == len && memcmp(sl->key, key, len) == 0)
-            return; /* the first country to claim a key keeps it */
-    }
+    /* the first country to claim a key keeps it: strmap_add leaves a key
+     * that is there alone. It cannot fail once N_KEYS are reserved. */
+    if (len)
+        strmap_add(&table, key, len, idx, NULL);
 }
 
 static int find(const char *key, size_t len)
 {
-    for (size_t h = slot_of(key, len);; h = (h + 1) & (SLOTS - 1)) {
-        const slot *sl = &table[h];
-        if (!sl->key)
-            return -1;
-        if (sl->len == len && memcmp(sl->key, key, len) == 0)
-            return sl->idx;
-    }
+    uintptr_t idx;
+    return strmap_get(&table, key, len, &idx) ? (int)idx : -1;
 }
 
 static void build_table(void)
 {
     size_t used = 0;
     memset(by_alpha2, -1, sizeof by_alpha2);
+    /* Out of memory here (a few dozen KiB, once), names stay unresolved
+     * (codes still name their countries): country_code has no way to
+     * report it. */
+    bool keyed = strmap_reserve(&table, N_KEYS) == KD_OK;
     for (size_t i = 0; i < N_COUNTRIES; i++) {
         const country *c = &countries[i];
         by_alpha2[(c->alpha2[0] - 'a') * 26 + (c->alpha2[1] - 'a')] = (int16_t)i;
+        if (!keyed)
+            continue;
         /* "NA" is far more often "not available" than Namibia, and "and"
          * is what "&" becomes in a key, not Andorra. */
         if (strcmp(c->alpha2, "na") != 0)

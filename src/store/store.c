@@ -184,87 +184,55 @@ int kd_store_schema_version(kd_store *s, kd_error *err)
 
 /* ---- pair maps: (customer, entity) → content hash ----------------------- */
 
-typedef struct pair_entry {
-    char *key; /* customer \x1f entity */
+typedef struct pair_value {
     char hash[65];
     bool allowed;
-} pair_entry;
+} pair_value;
 
+/* values[i] belongs to the i-th key. Starts zeroed with keys.copy_keys set:
+ * keys are built in a scratch buffer. */
 typedef struct pair_map {
-    pair_entry *slots;
-    size_t n, cap;
+    strmap keys; /* customer \x1f entity → index in values */
+    pair_value *values;
+    size_t cap;
 } pair_map;
 
-static char *pair_key(const char *customer, const char *entity)
+/* The key of a pair: customer \x1f entity (a separator neither holds). */
+static int pair_key(buf *key, const char *customer, const char *entity)
 {
-    size_t a = strlen(customer), b = strlen(entity);
-    char *k = malloc(a + b + 2);
-    if (k) {
-        memcpy(k, customer, a);
-        k[a] = '\x1f';
-        memcpy(k + a + 1, entity, b + 1);
-    }
-    return k;
-}
-
-static pair_entry *pair_find(const pair_map *m, const char *key)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_bytes(key, strlen(key)) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (strcmp(m->slots[i].key, key) == 0)
-            return &m->slots[i];
-    }
-}
-
-/* Inserts or replaces; takes ownership of key. */
-static int pair_put(pair_map *m, char *key, const char *hash, bool allowed)
-{
-    if (!key)
+    buf_clear(key);
+    if (buf_append_str(key, customer) || buf_append_char(key, '\x1f') || buf_append_str(key, entity))
         return KD_ENOMEM;
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        pair_entry *slots = calloc(cap, sizeof *slots);
-        if (!slots) {
-            free(key);
-            return KD_ENOMEM;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->slots[i].key)
-                continue;
-            size_t j = hash_bytes(m->slots[i].key, strlen(m->slots[i].key)) & (cap - 1);
-            while (slots[j].key)
-                j = (j + 1) & (cap - 1);
-            slots[j] = m->slots[i];
-        }
-        free(m->slots);
-        m->slots = slots;
-        m->cap = cap;
-    }
-    pair_entry *e = pair_find(m, key);
-    if (e) {
-        free(key);
-    } else {
-        size_t i = hash_bytes(key, strlen(key)) & (m->cap - 1);
-        while (m->slots[i].key)
-            i = (i + 1) & (m->cap - 1);
-        e = &m->slots[i];
-        e->key = key;
-        m->n++;
-    }
-    snprintf(e->hash, sizeof e->hash, "%s", hash ? hash : "");
-    e->allowed = allowed;
+    return KD_OK;
+}
+
+static const pair_value *pair_find(const pair_map *m, const buf *key)
+{
+    uintptr_t i;
+    return strmap_get(&m->keys, key->data, key->len, &i) ? &m->values[i] : NULL;
+}
+
+/* Inserts or replaces. */
+static int pair_put(pair_map *m, const buf *key, const char *hash, bool allowed)
+{
+    /* room first: a key must never be in the map without its value */
+    if (vec_reserve(&m->values, &m->cap, m->keys.count + 1, sizeof *m->values))
+        return KD_ENOMEM;
+    uintptr_t *i;
+    if (strmap_add(&m->keys, key->data, key->len, m->keys.count, &i) < 0)
+        return KD_ENOMEM;
+    pair_value *v = &m->values[*i];
+    snprintf(v->hash, sizeof v->hash, "%s", hash ? hash : "");
+    v->allowed = allowed;
     return KD_OK;
 }
 
 static void pair_map_free(pair_map *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
-    memset(m, 0, sizeof *m);
+    strmap_free(&m->keys);
+    free(m->values);
+    m->values = NULL;
+    m->cap = 0;
 }
 
 /* The allow-list as it stands: the newest row for each pair. */
@@ -289,12 +257,14 @@ static int load_allow_list(db *d, const kd_index *ix, pair_map *out, kd_error *e
                         &q, err);
     if (rc)
         return rc;
+    buf key = {0};
     while ((rc = db_step(q, err)) == 1)
-        if (pair_put(out, pair_key(db_column_text(q, 0), party_id(ix, db_column_text(q, 1))), db_column_text(q, 2),
-                     db_column_int(q, 3) != 0)) {
+        if (pair_key(&key, db_column_text(q, 0), party_id(ix, db_column_text(q, 1))) ||
+            pair_put(out, &key, db_column_text(q, 2), db_column_int(q, 3) != 0)) {
             rc = error_set(err, KD_ENOMEM, "out of memory loading the allow-list");
             break;
         }
+    buf_free(&key);
     db_finalize(q);
     return rc < 0 ? rc : 0;
 }
@@ -312,12 +282,14 @@ static int load_previous_hits(db *d, const kd_index *ix, pair_map *out, kd_error
                         &q, err);
     if (rc)
         return rc;
+    buf key = {0};
     while ((rc = db_step(q, err)) == 1)
-        if (pair_put(out, pair_key(db_column_text(q, 0), party_id(ix, db_column_text(q, 1))), db_column_text(q, 2),
-                     true)) {
+        if (pair_key(&key, db_column_text(q, 0), party_id(ix, db_column_text(q, 1))) ||
+            pair_put(out, &key, db_column_text(q, 2), true)) {
             rc = error_set(err, KD_ENOMEM, "out of memory loading the previous monitoring run");
             break;
         }
+    buf_free(&key);
     db_finalize(q);
     return rc < 0 ? rc : 0;
 }
@@ -336,12 +308,12 @@ struct kd_run {
     pair_map allow, previous;
     db_stmt *allow_query; /* small runs: one pair at a time, instead of allow */
     /* Content hashes by index position, computed on first use: a popular
-     * listed name is hit by many inputs of a batch. A small open-addressed
-     * table, since an API request's run touches a handful of entities and
+     * listed name is hit by many inputs of a batch. A map that grows with
+     * use, since an API request's run touches a handful of entities and
      * should not pay for one slot per entity in the index. */
-    size_t *hash_keys; /* position + 1; 0 = empty */
+    strmap hashes; /* the position's bytes → index in hash_values; keys copied */
     char (*hash_values)[65];
-    size_t hash_cap, hash_count;
+    size_t hash_cap;
     size_t inputs, matches, alerts;
     char started_at[32];
     char *actor, *source, *parameters; /* a batch's run: its runs row is written at commit */
@@ -359,7 +331,7 @@ static void run_free(kd_run *run)
     pair_map_free(&run->previous);
     db_ids_free(&run->input_ids);
     db_ids_free(&run->result_ids);
-    free(run->hash_keys);
+    strmap_free(&run->hashes);
     free(run->hash_values);
     free(run->actor);
     free(run->source);
@@ -582,15 +554,8 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->input_ids.table = "inputs";
     run->result_ids.table = "results";
     store_now_iso(run->started_at);
-    run->hash_cap = 64;
-    run->hash_keys = calloc(run->hash_cap, sizeof *run->hash_keys);
-    run->hash_values = malloc(run->hash_cap * sizeof *run->hash_values);
-    if (!run->hash_keys || !run->hash_values) {
-        free(run->hash_keys);
-        free(run->hash_values);
-        free(run);
-        return error_set(err, KD_ENOMEM, "out of memory starting a run");
-    }
+    /* keys built in scratch buffers or on the stack: the maps keep copies */
+    run->allow.keys.copy_keys = run->previous.keys.copy_keys = run->hashes.copy_keys = true;
     run->input_ids_in = &run->input_ids;
     run->result_ids_in = &run->result_ids;
     if (run->in_batch)
@@ -696,12 +661,14 @@ static const char *alert_reason(kd_run *run, const char *customer_id, size_t par
 {
     if (!customer_id || !*customer_id)
         return run->kind == KD_RUN_MONITOR ? "new" : "screen";
-    char *key = pair_key(customer_id, entity_id);
-    if (!key)
+    buf key = {0};
+    if (pair_key(&key, customer_id, entity_id)) {
+        buf_free(&key);
         return run->kind == KD_RUN_MONITOR ? "new" : "screen";
-    const pair_entry *allowed = pair_find(&run->allow, key);
-    const pair_entry *seen = pair_find(&run->previous, key);
-    free(key);
+    }
+    const pair_value *allowed = pair_find(&run->allow, &key);
+    const pair_value *seen = pair_find(&run->previous, &key);
+    buf_free(&key);
     /* A cleared pair stays quiet until the listing itself changes. */
     if (allowed && allowed->allowed && strcmp(allowed->hash, hash) == 0)
         return NULL;
@@ -714,44 +681,17 @@ static const char *alert_reason(kd_run *run, const char *customer_id, size_t par
     return strcmp(seen->hash, hash) == 0 ? NULL : "changed";
 }
 
-static size_t hash_slot(const size_t *keys, size_t cap, size_t position)
-{
-    size_t i = (position * 0x9E3779B97F4A7C15ull) & (cap - 1);
-    while (keys[i] && keys[i] != position + 1)
-        i = (i + 1) & (cap - 1);
-    return i;
-}
-
 /* A party's content hash, computed once per run; NULL when out of memory. */
 static const char *run_entity_hash(kd_run *run, size_t position)
 {
-    size_t i = hash_slot(run->hash_keys, run->hash_cap, position);
-    if (run->hash_keys[i])
+    const char *key = (const char *)&position;
+    uintptr_t i;
+    if (strmap_get(&run->hashes, key, sizeof position, &i))
         return run->hash_values[i];
-    if (2 * (run->hash_count + 1) > run->hash_cap) {
-        size_t cap = run->hash_cap * 2;
-        size_t *keys = calloc(cap, sizeof *keys);
-        char(*values)[65] = malloc(cap * sizeof *values);
-        if (!keys || !values) {
-            free(keys);
-            free(values);
-            return NULL;
-        }
-        for (size_t k = 0; k < run->hash_cap; k++)
-            if (run->hash_keys[k]) {
-                size_t j = hash_slot(keys, cap, run->hash_keys[k] - 1);
-                keys[j] = run->hash_keys[k];
-                memcpy(values[j], run->hash_values[k], sizeof values[j]);
-            }
-        free(run->hash_keys);
-        free(run->hash_values);
-        run->hash_keys = keys;
-        run->hash_values = values;
-        run->hash_cap = cap;
-        i = hash_slot(keys, cap, position);
-    }
-    run->hash_keys[i] = position + 1;
-    run->hash_count++;
+    i = run->hashes.count;
+    if (vec_reserve(&run->hash_values, &run->hash_cap, i + 1, sizeof *run->hash_values) ||
+        strmap_add(&run->hashes, key, sizeof position, i, NULL) < 0)
+        return NULL;
     kd_party_hash(run->ix, position, run->hash_values[i]);
     return run->hash_values[i];
 }
@@ -1032,14 +972,9 @@ int kd_store_alerts(kd_store *s, const kd_alert_query *query, kd_alert_list *out
     db_bind_int(q, 14, query->limit ? (int64_t)query->limit : INT64_MAX);
     size_t cap = 0;
     while ((rc = db_step(q, err)) == 1) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            kd_alert *items = realloc(out->items, cap * sizeof *items);
-            if (!items) {
-                rc = error_set(err, KD_ENOMEM, "out of memory listing alerts");
-                break;
-            }
-            out->items = items;
+        if (vec_reserve(&out->items, &cap, out->n + 1, sizeof *out->items)) {
+            rc = error_set(err, KD_ENOMEM, "out of memory listing alerts");
+            break;
         }
         memset(&out->items[out->n], 0, sizeof *out->items);
         alert_from_row(q, &out->items[out->n++]);
@@ -1294,14 +1229,9 @@ int kd_store_monitor_list(kd_store *s, kd_customer_list *out, kd_error *err)
         return rc;
     size_t cap = 0;
     while ((rc = db_step(q, err)) == 1) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            kd_customer *items = realloc(out->items, cap * sizeof *items);
-            if (!items) {
-                rc = error_set(err, KD_ENOMEM, "out of memory listing customers");
-                break;
-            }
-            out->items = items;
+        if (vec_reserve(&out->items, &cap, out->n + 1, sizeof *out->items)) {
+            rc = error_set(err, KD_ENOMEM, "out of memory listing customers");
+            break;
         }
         out->items[out->n++] = (kd_customer){
             .id = dup_or_null(db_column_text(q, 0)), .name = dup_or_null(db_column_text(q, 1)),
