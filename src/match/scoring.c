@@ -168,6 +168,8 @@ static uint64_t listed_loose(const ctoken *c)
 #define COMMON_NAME_WEIGHT 4.41
 /* a listed patronymic's weight when the query writes none */
 #define UNWRITTEN_PATRONYMIC 0.4
+/* a listed middle name's weight when the query names the first and last */
+#define UNWRITTEN_MIDDLE 0.4
 
 /* Two forms of one given name in two languages (text_name_equivalence) */
 #define NAME_EQUIVALENT 0.95
@@ -889,6 +891,34 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         }
     }
 
+    /* A person named by the first and last of four names or more ("Alain
+     * GOETZ" for Alain Francois Viviane GOETZ, "Ayman AL-ZAWAHIRI"): the
+     * given names between are hardly missed, every word of the query being
+     * there. Not in shorter names, where a middle word is as much the name
+     * (Kim Yong Chol is not Kim Chol). */
+    if (listed_person && nc >= 4) {
+        size_t first = 0, last = nc;
+        while (first < nc && c[first].weight <= 0)
+            first++;
+        while (last > first && c[last - 1].weight <= 0)
+            last--;
+        bool whole_query = true;
+        for (size_t i = 0; i < q->n && whole_query; i++)
+            whole_query = q_to[i] >= 0 || q->t[i].weight <= 0;
+        /* the words left between are given names (begin the lists'
+         * persons' names often): not a first family name ("David GONZALEZ"
+         * is not David Nicolas RUBIO GONZALEZ) */
+        bool given_between = whole_query && last > first + 3 && c_to[first] >= 0 && c_to[last - 1] >= 0;
+        for (size_t j = first + 1; j + 1 < last && given_between; j++)
+            given_between = c_to[j] >= 0 || c[j].weight <= 0 ||
+                            ix->tokens[name->tokens_first + j].cls != TEXT_TOKEN_NAME ||
+                            match_given_key(w, (int64_t)c[j].key_id);
+        for (size_t j = first + 1; j + 1 < last && given_between; j++)
+            if (c_to[j] < 0) {
+                c_total -= c[j].weight * (1.0 - UNWRITTEN_MIDDLE);
+                c[j].weight *= UNWRITTEN_MIDDLE;
+            }
+    }
     double q_cov = 0, c_cov = 0;
     size_t strong_matches = 0, substantive = w->substantive[name_id];
     for (size_t i = 0; i < q->n; i++) {
