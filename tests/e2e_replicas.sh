@@ -2,7 +2,8 @@
 # End-to-end: three `kordon serve` replicas sharing one throwaway PostgreSQL,
 # behind haproxy with deploy/haproxy.cfg, as docs/deploy.md describes; each
 # check compares what clients were told with what the store recorded:
-#   - one Idempotency-Key sent to all three replicas: one run;
+#   - one Idempotency-Key sent to all three replicas: one run (/match), one
+#     run a block (/screen);
 #   - 40 alerts decided two ways at once through two replicas: every
 #     allow-list as its newest decision says;
 #   - a rolling index swap under load: no request fails;
@@ -106,6 +107,19 @@ for r in 1 2 3; do curl -s -o "$tmp/idem$r.json" -H 'Content-Type: application/j
   -H 'Idempotency-Key: retry-1' -d "$body" "$(replica $r)/match/default"; done
 expect_eq "$(runs_of idem)" 1 "Idempotency-Key sent to three replicas (at once, then again)"
 cmp -s "$tmp/idem1.json" "$tmp/idem3.json" || fail "Idempotency-Key: replicas answered a retry differently"
+# /screen, 600 records (two blocks, two runs), the same way
+{ echo id,name; for i in $(seq 1 600); do echo "screen-$i,Eric Badege $i"; done; } >"$tmp/screen.csv"
+screen() { curl -s -o "$tmp/screen$1.ndjson" -H 'Content-Type: text/csv' -H 'X-Kordon-User: idem-screen' \
+  -H 'Idempotency-Key: retry-2' --data-binary @"$tmp/screen.csv" "$(replica $1)/screen"; }
+tries=()
+for r in 1 2 3; do screen $r & tries+=($!); done
+wait "${tries[@]}"
+for r in 1 2 3; do screen $r; done
+expect_eq "$(runs_of idem-screen)" 2 "Idempotency-Key: /screen of two blocks sent to three replicas (at once, then again)"
+expect_eq "$(q "SELECT COUNT(*) FROM inputs i JOIN runs r ON r.id = i.run_id WHERE r.actor = 'idem-screen'")" 600 \
+  "Idempotency-Key: /screen's records through three replicas"
+cmp -s "$tmp/screen1.ndjson" "$tmp/screen3.ndjson" || fail "Idempotency-Key: replicas answered a /screen retry differently"
+expect_eq "$(wc -l <"$tmp/screen2.ndjson")" 600 "Idempotency-Key: /screen's retry answers every record"
 
 # --- 40 alerts decided two ways at once through two replicas ----------------------------
 queries=$(for i in $(seq 1 40); do printf '"dec-%d":{"schema":"Person","properties":{"name":["Eric Badege"]}},' "$i"; done)
@@ -180,7 +194,7 @@ check_recorded "$tmp/kill.json" kill "a replica killed"
 sent=$(python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1]))["codes"].values()))' "$tmp/kill.json")
 [ "$(runs_of kill)" -le "$sent" ] || fail "more runs ($(runs_of kill)) than requests ($sent)"
 
-echo "replicas: Idempotency-Key one run across 3 replicas; 40 alerts decided two ways consistent;" \
+echo "replicas: Idempotency-Key one run across 3 replicas (/screen: one a block); 40 alerts decided two ways consistent;" \
   "swap $(answered 200 <"$tmp/swap.json") answered, 0 failed; restart $(answered 200 <"$tmp/restart.json") answered" \
   "$(answered 503 <"$tmp/restart.json") refused (503), all answered recorded; kill $(answered 200 <"$tmp/kill.json") answered, all recorded once"
 if [ "$failures" -gt 0 ]; then

@@ -350,6 +350,56 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   tries=()
   for i in 6 7 8 9; do post "$i" "$label-k2" "$body" >/dev/null & tries+=($!); done; wait "${tries[@]}"
   expect_eq "$("${sqlcmd[@]}" "SELECT COUNT(*) FROM runs")" "$((before + 1))" "$label: Idempotency-Key: 4 first tries at once"
+  # /screen: a retry is sent what the first try was sent, block by block, and records nothing new
+  local screened="SELECT (SELECT COUNT(*) FROM runs WHERE source = 'api /screen') || ' ' || (SELECT COUNT(*) FROM inputs i
+    JOIN runs r ON r.id = i.run_id WHERE r.source = 'api /screen') || ' ' || (SELECT COUNT(*) FROM alerts a JOIN runs r
+    ON r.id = a.run_id WHERE r.source = 'api /screen')"
+  screen() { curl -s -D "$tmp/idem.sh$1" -o "$tmp/idem.s$1" -w '%{http_code}' -H "Content-Type: $4" \
+               -H "Idempotency-Key: $2" --data-binary "$3" "$url/screen"; }
+  local lines; lines=$(printf '%s\n' '{"id":"s-1","schema":"Person","properties":{"name":["Oleg Slizhevsky"]}}' \
+    'not JSON' '{"id":"s-2","schema":"Person","properties":{"name":["Eric Badege"]}}')
+  local nd=application/x-ndjson screened0; screened0=$("${sqlcmd[@]}" "$screened")
+  expect_eq "$(screen 0 "$label-s1" "$lines" $nd)" 200 "$label: Idempotency-Key: first /screen"
+  local screened1; screened1=$("${sqlcmd[@]}" "$screened")
+  expect_eq "${screened1% * *}" "$((${screened0% * *} + 1))" "$label: Idempotency-Key: the first /screen is one run"
+  grep -q '"line":2,"status":400' "$tmp/idem.s0" || fail "$label: /screen: the line that is not JSON"
+  tries=()
+  for i in 1 2 3; do screen "$i" "$label-s1" "$lines" $nd >"$tmp/idem.scode$i" & tries+=($!); done; wait "${tries[@]}"
+  for i in 1 2 3; do
+    expect_eq "$(cat "$tmp/idem.scode$i")" 200 "$label: Idempotency-Key: /screen retry $i"
+    cmp -s "$tmp/idem.s0" "$tmp/idem.s$i" || fail "$label: Idempotency-Key: /screen retry $i answered otherwise"
+    grep -qi '^Idempotent-Replayed: true' "$tmp/idem.sh$i" || fail "$label: Idempotency-Key: /screen retry $i not marked replayed"
+  done
+  grep -qi '^Idempotent-Replayed' "$tmp/idem.sh0" && fail "$label: Idempotency-Key: the first /screen is marked replayed"
+  expect_eq "$("${sqlcmd[@]}" "$screened")" "$screened1" "$label: Idempotency-Key: runs, inputs, alerts of /screen after 3 retries"
+  expect_eq "$(screen 4 "$label-s1" "${lines/Eric Badege/Jane Roe}" $nd)" 422 "$label: /screen's Idempotency-Key with another body"
+  expect_in "$(cat "$tmp/idem.s4")" "already used for another request" "$label: /screen's key reused: why"
+  expect_eq "$(screen 4 "$label-s1" "$lines" text/csv)" 422 "$label: /screen's Idempotency-Key with another Content-Type"
+  expect_eq "$(screen 4 "$label-k1" "$lines" $nd)" 200 "$label: /match's key is not /screen's"
+  expect_eq "$(screen 5 "$(printf 'k%.0s' $(seq 1 256))" "$lines" $nd)" 400 "$label: /screen: an Idempotency-Key of 256 characters"
+  expect_eq "$(screen 5 "two words" "$lines" $nd)" 400 "$label: /screen: an Idempotency-Key with a space"
+  expect_in "$(cat "$tmp/idem.s5")" "1 to 255 printable ASCII characters" "$label: /screen: a bad key: why"
+  screened1=$("${sqlcmd[@]}" "$screened")
+  expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Content-Type: $nd" -H 'Idempotency-Key;' --data-binary "$lines" \
+    "$url/screen")" 400 "$label: /screen: an empty Idempotency-Key"
+  expect_eq "$("${sqlcmd[@]}" "$screened")" "$screened1" "$label: /screen: nothing recorded for a refused key"
+  # 700 records are two blocks, two runs: a client that leaves after the first bytes, then its
+  # retries, record each block once and are all sent the answer the first try would have had
+  { echo id,name; for i in $(seq 1 700); do echo "b-$i,Eric Badege $i"; done; } >"$tmp/idem.blocks.csv"
+  screened0=$("${sqlcmd[@]}" "$screened")
+  curl -s -N -H 'Content-Type: text/csv' -H "Idempotency-Key: $label-s2" --data-binary @"$tmp/idem.blocks.csv" \
+    "$url/screen" | head -c 2000 >"$tmp/idem.cut"
+  sleep 0.5
+  expect_eq "$(screen 6 "$label-s2" @"$tmp/idem.blocks.csv" text/csv)" 200 "$label: /screen retried after a cut"
+  expect_eq "$(screen 7 "$label-s2" @"$tmp/idem.blocks.csv" text/csv)" 200 "$label: /screen retried again"
+  expect_eq "$(wc -l <"$tmp/idem.s6")" 700 "$label: /screen retried after a cut: every record answered"
+  cmp -s "$tmp/idem.s6" "$tmp/idem.s7" || fail "$label: /screen retries after a cut answered otherwise"
+  cmp -s -n 2000 "$tmp/idem.cut" "$tmp/idem.s6" || fail "$label: /screen's retry does not begin as the cut answer did"
+  grep -qi '^Idempotent-Replayed: true' "$tmp/idem.sh6" || fail "$label: /screen retry after a cut not marked replayed"
+  screened1=$("${sqlcmd[@]}" "$screened")
+  expect_eq "$((${screened1% * *} - ${screened0% * *}))" 2 "$label: /screen of two blocks, cut and retried twice: runs"
+  screened0=${screened0#* } screened1=${screened1#* }
+  expect_eq "$((${screened1% *} - ${screened0% *}))" 700 "$label: /screen of two blocks, cut and retried twice: inputs"
   # a decision retried
   local alert; alert=$(curl -s "$url/alerts?limit=1&status=open" | sed -n 's/.*"alerts": *\[{"id": *\([0-9]*\).*/\1/p')
   if [ -n "$alert" ]; then
@@ -380,7 +430,8 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   "${sqlcmd[@]}" "SELECT i.customer_id FROM inputs i JOIN runs r ON r.id = i.run_id WHERE r.actor = 'term'" | sort >"$tmp/term.recorded"
   [ -s "$tmp/term.answered" ] || fail "$label: no request answered before SIGTERM"
   expect_eq "$(comm -23 "$tmp/term.answered" "$tmp/term.recorded" | wc -l)" 0 "$label: answered 200 but not recorded around SIGTERM"
-  echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, a decision retried kept once;" \
+  echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, /screen retried (3 at once, after a" \
+    "cut) recorded once and answered alike, a decision retried kept once;" \
     "SIGTERM under load: $(wc -l < "$tmp/term.answered") answered, all recorded"
 }
 

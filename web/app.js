@@ -313,6 +313,9 @@ function listingsLine(r) {
 function resultItem(r, i, byName) {
   const ex = r.explanations || {};
   const nm = ex.name_match || {};
+  /* everything beside the name, kordon's own field (the explanations name
+   * the parts yente's algorithm has a feature for) */
+  const evidence = r.evidence || ex.evidence;
   const listed = listingsLine(r) || values(r, 'listingDate').join(', ');
   const facts = [
     ['Listed', listed],
@@ -337,7 +340,7 @@ function resultItem(r, i, byName) {
       { class: 'explain' },
       h('dt', {}, 'Name'),
       h('dd', {}, h('span', { class: 'detail' }, nm.detail || '–'), nm.candidate ? h('span', { class: 'muted' }, ` (query “${nm.query}” vs “${nm.candidate}”)`) : null),
-      ex.evidence ? [h('dt', {}, 'Evidence'), h('dd', { class: 'detail' }, ex.evidence.detail || fmtScore(ex.evidence.score))] : null,
+      evidence ? [h('dt', {}, 'Evidence'), h('dd', { class: 'detail' }, evidence.detail || fmtScore(evidence.score))] : null,
       facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
     ),
     datasetChips(r.datasets, byName),
@@ -766,9 +769,12 @@ const STATUS_LABEL = { open: 'open', true_match: 'true match', false_positive: '
 function explanationText(ex) {
   if (!ex) return '';
   if (typeof ex === 'string') return ex;
+  /* the explanations of a /match result: name_match first, then each
+   * other feature's detail once */
   const parts = [];
-  if (ex.name_match && ex.name_match.detail) parts.push(ex.name_match.detail);
-  if (ex.evidence && ex.evidence.detail && !parts.some((p) => p.includes(ex.evidence.detail))) parts.push(ex.evidence.detail);
+  for (const f of Object.values(ex)) {
+    if (f && f.detail && !parts.some((p) => p.includes(f.detail))) parts.push(f.detail);
+  }
   return parts.join(' · ') || JSON.stringify(ex);
 }
 

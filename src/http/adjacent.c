@@ -59,6 +59,19 @@ static const char *reverse_name(kd_schema schema, kd_prop prop, char *buf, size_
     return buf;
 }
 
+static int64_t find_referent(const void *context, const char *id)
+{
+    return live_referent(context, id);
+}
+
+/* g->linked: the records tied to a sanctioned one (index_linked_records),
+ * FtM inputs' merged ids followed. */
+static int linked_build(live_index *g)
+{
+    g->linked = index_linked_records(g->index, find_referent, g);
+    return g->linked ? KD_OK : KD_ENOMEM;
+}
+
 static int compare_adjacent(const void *a, const void *b)
 {
     const struct live_adjacent *x = a, *y = b;
@@ -98,7 +111,20 @@ int live_adjacent_build(live_index *g)
     }
     if (g->n_adjacent)
         qsort(g->adjacent, g->n_adjacent, sizeof *g->adjacent, compare_adjacent);
-    return KD_OK;
+    return linked_build(g);
+}
+
+bool http_party_linked(const live_index *g, size_t position)
+{
+    return index_party_linked(g->index, g->linked, position);
+}
+
+json_t *http_party_object(const live_index *g, size_t position, bool provenance)
+{
+    json_t *o = index_party_object(g->index, position, provenance);
+    if (o && http_party_linked(g, position))
+        index_add_topic(json_object_get(o, "properties"), "sanction.linked");
+    return o;
 }
 
 /* The first reference to `party`, or n_adjacent. */
@@ -134,7 +160,7 @@ static json_t *referring_object(const live_index *g, size_t source, size_t party
             int64_t t = json_is_string(v) ? kd_index_find(ix, json_string_value(v)) : -1;
             if (t < 0 || kd_index_party(ix, (size_t)t) == party)
                 continue;
-            json_t *nested = index_party_object(ix, kd_index_party(ix, (size_t)t), false);
+            json_t *nested = http_party_object(g, kd_index_party(ix, (size_t)t), false);
             if (nested)
                 json_array_set_new(values, i, nested);
         }
@@ -167,7 +193,7 @@ static json_t *adjacent_lists(const live_index *g, size_t party)
             json_t *list = json_object_get(lists, key);
             if (!list)
                 json_object_set_new(lists, key, list = json_array());
-            json_array_append_new(list, index_party_object(ix, kd_index_party(ix, (size_t)t), false));
+            json_array_append_new(list, http_party_object(g, kd_index_party(ix, (size_t)t), false));
         }
         /* its listing, as FtM keeps it */
         json_t *sanction = index_sanction_object(ix, members[m]);

@@ -2,6 +2,7 @@
  * exclude_schema, topics, changed_since, exclude_entity_ids, countries),
  * applied inside the matcher so filtered entities never take a result slot. */
 #include "http_internal.h"
+#include "index/index.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -99,6 +100,7 @@ static bool fields_hold(const http_filter *f, const kd_entity_view *v)
 int http_filter_parse(const http_request *rq, http_response *rs, http_filter *f)
 {
     memset(f, 0, sizeof *f);
+    f->live = rq->index;
     f->ix = rq->index->index;
     f->schema_only = -1;
     f->n_include = http_args(rq, "include_dataset", f->include, HTTP_FILTER_MAX);
@@ -187,22 +189,16 @@ int http_filter_accept(void *context, size_t entity)
     if (!f->n_topics && !f->changed_since && !f->n_countries)
         return 1;
     bool topic = !f->n_topics, country = !f->n_countries;
-    /* A record of an official sanctions list is sanctioned: OpenSanctions
-     * tags it topics=[sanction], which the lists' own formats do not say
-     * (the records themselves carry no topics yet: issue 17) */
-    if (!topic && in_list("sanction", f->topics, f->n_topics))
-        for (uint32_t i = 0; i < v.n_datasets && !topic; i++) {
-            kd_dataset_info d;
-            kd_index_dataset(f->ix, v.datasets[i], &d);
-            topic = http_sanctions_dataset(d.name);
-        }
+    /* the topics the entities are shown with: a listed party's sanction
+     * (index_record_has_topic), a party tied to one's sanction.linked */
+    for (size_t k = 0; k < f->n_topics && !topic; k++)
+        topic = strcmp(f->topics[k], "sanction.linked") == 0 ? f->live && http_party_linked(f->live, entity)
+                                                             : index_record_has_topic(f->ix, entity, f->topics[k]);
     const char *changed = NULL;
     for (uint32_t i = 0; i < v.n_values; i++) {
         kd_value_ref r = kd_entity_view_value(f->ix, &v, i);
-        if (r.prop == KD_PROP_TOPICS)
-            topic |= in_list(r.value, f->topics, f->n_topics);
-        else if (r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_NATIONALITY ||
-                 r.prop == KD_PROP_CITIZENSHIP || r.prop == KD_PROP_JURISDICTION)
+        if (r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
+            r.prop == KD_PROP_JURISDICTION)
             for (size_t c = 0; c < f->n_countries; c++)
                 country |= strcmp(r.value, f->countries[c]) == 0;
         /* Lists without FtM's last_change still say when a record changed. */

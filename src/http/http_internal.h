@@ -58,6 +58,11 @@ typedef struct live_index {
         uint16_t prop;
     } *adjacent;
     size_t n_adjacent;
+    /* per record: 1 when an ownership, directorship or link ties it to a
+     * sanctioned record (index_linked_records: FtM's topic sanction.linked,
+     * for a party that is not listed itself); per record so that judgments
+     * that regroup parties after the load leave it true */
+    uint8_t *linked;
     http_pool matchers;         /* idle kd_matcher, one in use per request */
     http_pool scanners;         /* idle kd_scanner */
     /* what every scanner of this generation reads: built by the first
@@ -132,8 +137,15 @@ int64_t live_referent(const live_index *g, const char *id);
 
 /* ---- adjacent entities (adjacent.c) ---------------------------------------- */
 
-/* The records that refer to each party, found once per loaded index. */
+/* The records that refer to each party, and the records linked to
+ * sanctioned ones, found once per loaded index. */
 int live_adjacent_build(live_index *g);
+/* The party of the entity at a position as index_party_object makes it,
+ * with the topics that need the links: `sanction.linked` when a record of
+ * it is tied to a sanctioned one and none is listed itself. */
+struct json_t *http_party_object(const live_index *g, size_t position, bool provenance);
+/* Whether the party of the entity at a position is sanction.linked. */
+bool http_party_linked(const live_index *g, size_t position);
 /* A party's entity as yente nests it: entity references made the entities
  * themselves, and the records that refer to it (links, ownerships, family,
  * its listings as Sanction entities) under FtM's reverse property names. */
@@ -438,6 +450,7 @@ const char *http_dataset_title(const char *name);
 
 typedef struct http_filter {
     const kd_index *ix;
+    const live_index *live;     /* ix's, for the topics that need links */
     const char *scope;          /* the dataset in the URL; NULL for "default" */
     int schema_only;            /* /search's schema; -1 for any */
     const char *include[HTTP_FILTER_MAX];
@@ -486,6 +499,12 @@ typedef struct http_match_weights {
     double name_match, evidence;
 } http_match_weights;
 
+/* FollowTheMoney's matchable schemata (ftm_schemata.c, generated from
+ * FtM's schema files): the position of one in FtM's list, or -1; and the
+ * set of them (bit i: position i) that has a property, 0 for none. */
+int http_ftm_matchable(const char *schema);
+uint16_t http_ftm_property_schemata(const char *property);
+
 typedef struct http_match_query {
     const char *names[HTTP_MATCH_NAMES];
     int n_names;
@@ -495,7 +514,11 @@ typedef struct http_match_query {
     char country[3];
     const char *gender;
     const char *identifier;
-    int schema;
+    int schema;                 /* a kd_schema, or -1 (BankAccount...) */
+    /* kordon's lists hold parties (persons, bodies, vessels, aircraft) and
+     * compare a query with them; a query of another matchable schema (an
+     * Address, a CryptoWallet) is valid and finds nothing */
+    bool screened;
 } http_match_query;
 
 typedef struct http_match_found {
@@ -516,9 +539,11 @@ int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter
                    kd_error *err);
 double http_match_reweigh(const kd_match_result *r, const http_match_weights *w);
 /* A result in yente's shape: the entity plus score, match, explanations. */
-json_t *http_match_result(const kd_index *ix, const http_match_found *found, double score,
+json_t *http_match_result(const live_index *g, const http_match_found *found, double score,
                           double threshold);
 
+/* kordon's one scoring algorithm, which every algorithm name selects. */
+#define HTTP_ALGORITHM "kordon-v1"
 /* yente's algorithm names and kordon's own. */
 bool http_algorithm_known(const char *name);
 
@@ -572,6 +597,11 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
 int http_record_add(http_recording *rec, size_t row, const char *id, const http_match_query *c,
                     const kd_match_result *results, size_t n, kd_error *err);
 int http_record_end(http_recording *rec, bool commit, kd_error *err);
+/* With a run of http_record_begin_as open: keeps an answer under an
+ * Idempotency-Key in the run's transaction, durable with the run or not at
+ * all (kd_store_answer_put: KD_EUSAGE when the key is kept already). */
+int http_record_keep(http_recording *rec, const char *key, const char *request_sha256, int status,
+                     const char *content_type, const char *body, kd_error *err);
 /* Instead of http_record_end for a run of http_record_begin: hands it to
  * the answer (rs->record), which the server sends once it is recorded.
  * With an Idempotency-Key (idem, or NULL), the answer is kept with the run,
@@ -589,6 +619,19 @@ typedef struct http_idempotency {
  * for another request). False: handle the request, and keep its answer
  * under idem->key when that is set (with --db). */
 bool http_idempotency_check(http_request *rq, http_response *rs, const char *route, http_idempotency *idem);
+/* Only the first half of http_idempotency_check: the key read (true after
+ * replying 400 to a bad one) and, with --db, idem set with the request's
+ * hash, over also_header's value too when not NULL; nothing looked up. */
+bool http_idempotency_read(http_request *rq, http_response *rs, const char *route, const char *also_header,
+                           http_idempotency *idem);
+/* The key of part `part` of an answer kept in parts (/screen's blocks). */
+void http_idempotency_part(const http_idempotency *idem, size_t part, char *out, size_t size);
+/* kd_store_answer_get and _put on a pooled connection: KD_ENOTFOUND (get)
+ * when nothing is kept, KD_EUSAGE (put) when the key is kept already. */
+int http_idempotency_get(http_server *s, const char *key, const char *request_sha256, struct kd_kept_answer *kept,
+                         kd_error *err);
+int http_idempotency_put(http_server *s, const char *key, const char *request_sha256, int status,
+                         const char *content_type, const char *body, kd_error *err);
 /* The kept answer as this request's, or 422 when it was another request's. */
 void http_reply_kept(http_response *rs, const struct kd_kept_answer *kept);
 

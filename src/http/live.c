@@ -49,6 +49,7 @@ static void generation_free(live_index *g)
     pthread_mutex_destroy(&g->tables_lock);
     free(g->referents);
     free(g->adjacent);
+    free(g->linked);
     kd_index_close(g->index);
     free(g);
 }
@@ -183,6 +184,7 @@ int live_load(live *l, kd_error *err)
             kd_index_close(g->index);
             free(g->referents);
             free(g->adjacent);
+            free(g->linked);
             free(g);
         }
         pthread_mutex_lock(&l->lock);

@@ -405,6 +405,17 @@ int http_record_end(http_recording *rec, bool commit, kd_error *err)
     return rc;
 }
 
+int http_record_keep(http_recording *rec, const char *key, const char *request_sha256, int status,
+                     const char *content_type, const char *body, kd_error *err)
+{
+    if (!rec->run)
+        return error_set(err, KD_EUSAGE, "no recorded run is open to keep an answer with");
+    int rc = kd_store_answer_put(rec->store, key, request_sha256, status, content_type, body, err);
+    if (rc && kd_store_connection_lost(rec->store))
+        http_store_mark_down(rec->server, "the connection to the store was lost");
+    return rc;
+}
+
 void http_record_hand_over(http_recording *rec, http_response *rs, const http_idempotency *idem)
 {
     http_pending_run *p = rec->pending;

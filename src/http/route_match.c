@@ -27,6 +27,20 @@ static bool one_of(kd_prop p, const kd_prop *list, size_t n)
     return false;
 }
 
+/* The matchable schemata of the parties kordon screens, for Thing. */
+static uint16_t party_schemata(void)
+{
+    static const char *const parties[] = {"Person", "Organization", "Company", "LegalEntity",
+                                          "PublicBody", "Vessel", "Airplane"};
+    uint16_t bits = 0;
+    for (size_t i = 0; i < KD_ARRAY_LEN(parties); i++) {
+        int k = http_ftm_matchable(parties[i]);
+        if (k >= 0)
+            bits |= (uint16_t)(1u << k);
+    }
+    return bits;
+}
+
 /* Validates one query and builds its normalised echo (yente returns the
  * query as it understood it: countries as codes, dates as ISO). Returns the
  * HTTP status of a failure, or 0. */
@@ -41,15 +55,17 @@ int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **e
         return snprintf(why, why_size, "queries.%s.schema: field required", key), 422;
     if (!json_is_string(schema))
         return snprintf(why, why_size, "queries.%s.schema: expected a string", key), 422;
-    c->schema = kd_schema_from_name(json_string_value(schema));
-    if (c->schema < 0)
-        return snprintf(why, why_size, "queries.%s.schema: unknown schema \"%.64s\"", key,
-                        json_string_value(schema)),
-               400;
-    if (c->schema > KD_SCHEMA_PUBLIC_BODY && c->schema != KD_SCHEMA_THING)
-        return snprintf(why, why_size, "queries.%s.schema: %s cannot be matched", key,
-                        json_string_value(schema)),
-               400;
+    const char *schema_name = json_string_value(schema);
+    c->schema = kd_schema_from_name(schema_name);
+    /* FtM's matchable schemata, as yente takes them, and kordon's Thing:
+     * any party, with any party's properties (yente refuses Thing) */
+    int ftm = http_ftm_matchable(schema_name);
+    uint16_t schema_bits = ftm >= 0 ? (uint16_t)(1u << ftm) : c->schema == KD_SCHEMA_THING ? party_schemata() : 0;
+    if (!schema_bits && c->schema < 0)
+        return snprintf(why, why_size, "queries.%s.schema: unknown schema \"%.64s\"", key, schema_name), 400;
+    if (!schema_bits)
+        return snprintf(why, why_size, "queries.%s.schema: %s cannot be matched", key, schema_name), 400;
+    c->screened = c->schema >= 0 && (c->schema <= KD_SCHEMA_PUBLIC_BODY || c->schema == KD_SCHEMA_THING);
     json_t *props = json_object_get(q, "properties");
     if (props && !json_is_object(props))
         return snprintf(why, why_size, "queries.%s.properties: expected an object", key), 422;
@@ -69,6 +85,10 @@ int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **e
             return snprintf(why, why_size, "queries.%s.properties.%.64s: expected a string or a list of strings",
                             key, prop_name),
                    422;
+        /* a property the schema does not have is not part of the query:
+         * yente drops it, from the comparison and from the echo */
+        if (!(http_ftm_property_schemata(prop_name) & schema_bits))
+            continue;
         int p = kd_prop_from_name(prop_name);
         json_t *cleaned = json_array();
         for (int i = 0; i < n && i < 16; i++) {
@@ -124,7 +144,7 @@ int http_match_clean(const char *key, json_t *q, http_match_query *c, json_t **e
         }
     }
     /* an identifier alone is a query too (a vessel by its IMO number) */
-    if (!c->n_names && !(c->identifier && *c->identifier))
+    if (c->screened && !c->n_names && !(c->identifier && *c->identifier))
         return snprintf(why, why_size,
                         "queries.%s: no name (give properties.name, or firstName and lastName, or an identifier "
                         "such as imoNumber)",
@@ -143,6 +163,8 @@ static int compare_merged(const void *a, const void *b)
 int http_match_run(kd_matcher *m, const http_match_query *c, http_filter *filter, size_t limit,
                      double threshold, kd_match_result *results, http_match_found *out, size_t cap, kd_error *err)
 {
+    if (!c->screened)
+        return 0; /* nothing of its schema is listed */
     /* party -> its row in out, so that merging stays linear however many
      * names, dates and results a query brings */
     size_t n_slots = 16;
@@ -200,33 +222,194 @@ double http_match_reweigh(const kd_match_result *r, const http_match_weights *w)
     return floor(s * 1000 + 0.5) / 1000;
 }
 
-json_t *http_match_result(const kd_index *ix, const http_match_found *mr, double score, double threshold)
+/* ---- explanations: kordon's evidence under yente's feature names ------- */
+
+/* yente's logic-v2 feature for an identifier property that agrees. */
+static const char *identifier_feature(const char *prop)
 {
+    static const struct {
+        const char *prop, *feature;
+    } features[] = {
+        {"imoNumber", "vessel_imo_mmsi_match"}, {"mmsi", "vessel_imo_mmsi_match"},
+        {"innCode", "inn_code_match"},          {"ogrnCode", "ogrn_code_match"},
+        {"leiCode", "lei_code_match"},          {"swiftBic", "bic_code_match"},
+        {"uniqueEntityId", "uei_code_match"},
+    };
+    for (size_t i = 0; i < KD_ARRAY_LEN(features); i++)
+        if (strcmp(features[i].prop, prop) == 0)
+            return features[i].feature;
+    return "identifier_match";
+}
+
+#define SEPARATOR " \xC2\xB7 " /* " · " between the parts of an explanation */
+#define UNEQUAL "\xE2\x89\xA0"  /* "≠" */
+
+static bool starts_with(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A piece of an explanation as a JSON string, or null when empty. */
+static json_t *piece(const char *s, size_t n)
+{
+    return s && n ? json_stringn(s, n) : json_null();
+}
+
+/* One fired feature: yente's FeatureResult, score 1 (yente's value of a
+ * feature that holds; its weight is the algorithm's, in /algorithms). */
+static void add_feature(json_t *explanations, const char *name, const char *detail, size_t n, const char *query,
+                        size_t query_len, const char *candidate, size_t candidate_len)
+{
+    json_object_set_new(explanations, name,
+                        json_pack("{s:f,s:o,s:o,s:o}", "score", 1.0, "detail", piece(detail, n), "query",
+                                  piece(query, query_len), "candidate", piece(candidate, candidate_len)));
+}
+
+/* Where `needle` starts in s[0..n), or NULL. */
+static const char *find_in(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, needle, k) == 0)
+            return s + i;
+    return NULL;
+}
+
+/* Reads one part of kordon's explanation that match_apply_evidence wrote
+ * (src/match/features.c) and adds the yente feature it is, if any: a birth
+ * date in another year (dob_year_disjoint) or on another day of the same
+ * year (dob_day_disjoint), a country not listed (country_mismatch), another
+ * gender, an identifier that agrees. Agreeing dates and countries lift
+ * kordon's score and have no yente feature: they stay in the result's
+ * evidence. Returns whether the part is evidence (not the name's). */
+static bool evidence_part(const char *s, size_t n, json_t *explanations)
+{
+    const char *space = memchr(s, ' ', n);
+    if (starts_with(s, n, "born ") && n > 5 && s[5] >= '0' && s[5] <= '9') {
+        const char *q = s + 5, *q_end = memchr(q, ' ', (size_t)(s + n - q));
+        if (!q_end)
+            return true;
+        const char *op = q_end + 1;
+        const char *l = memchr(op, ' ', (size_t)(s + n - op));
+        if (!l)
+            return true;
+        l++;
+        const char *l_end = l;
+        while (l_end < s + n && *l_end != ' ')
+            l_end++;
+        bool unequal = starts_with(op, (size_t)(s + n - op), UNEQUAL);
+        bool near = ends_with(s, n, "(near)");
+        if (unequal || near) {
+            bool same_year = !unequal && l_end - l >= 4 && q_end - q >= 4 && memcmp(q, l, 4) == 0;
+            add_feature(explanations, same_year ? "dob_day_disjoint" : "dob_year_disjoint", s, n, q,
+                        (size_t)(q_end - q), l, (size_t)(l_end - l));
+        }
+        return true;
+    }
+    if (starts_with(s, n, "country ") && (ends_with(s, n, " listed"))) {
+        if (ends_with(s, n, " not listed"))
+            add_feature(explanations, "country_mismatch", s, n, s + 8, n >= 10 ? 2 : 0, NULL, 0);
+        return true;
+    }
+    const char *sep = starts_with(s, n, "gender ") ? find_in(s, n, " " UNEQUAL " ") : NULL;
+    if (sep) {
+        const char *q = s + 7, *l = sep + strlen(" " UNEQUAL " ");
+        add_feature(explanations, "gender_mismatch", s, n, q, (size_t)(sep - q), l, (size_t)(s + n - l));
+        return true;
+    }
+    if (starts_with(s, n, "identifier ") && ends_with(s, n, " not listed"))
+        return true; /* another vessel's IMO number: kordon's own penalty */
+    if (space && ends_with(s, n, " = listed")) {
+        char prop[32];
+        snprintf(prop, sizeof prop, "%.*s", (int)(space - s), s);
+        int p = kd_prop_from_name(prop);
+        if (p < 0)
+            return false;
+        const char *q = space + 1;
+        add_feature(explanations, identifier_feature(prop), s, n, q, (size_t)(s + n - strlen(" = listed") - q),
+                    NULL, 0);
+        return true;
+    }
+    return false;
+}
+
+json_t *http_match_result(const live_index *g, const http_match_found *mr, double score, double threshold)
+{
+    const kd_index *ix = g->index;
     const kd_match_result *r = &mr->r;
-    json_t *o = index_party_object(ix, r->party, false);
+    json_t *o = http_party_object(g, r->party, false);
     kd_entity_view matched;
     kd_index_entity(ix, r->entity, &matched);
     /* which of the party's records the query matched best */
     json_object_set_new(o, "matched_record", json_string(matched.id));
     json_object_set_new(o, "score", json_real(score));
     json_object_set_new(o, "match", json_boolean(score >= threshold));
-    json_t *explanations = json_object(), *features = json_object();
-    json_object_set_new(explanations, "name_match",
-                        json_pack("{s:f,s:s,s:s,s:s}", "score", r->name_score, "detail", r->explanation,
-                                  "query", mr->query_name, "candidate", r->matched_name));
-    json_object_set_new(features, "name_match", json_real(r->name_score));
-    double evidence = r->score - r->name_score;
-    if (fabs(evidence) >= 0.0005) {
-        const char *detail = strstr(r->explanation, "born");
-        if (!detail)
-            detail = r->explanation;
-        json_object_set_new(explanations, "evidence",
-                            json_pack("{s:f,s:s}", "score", evidence, "detail", detail));
-        json_object_set_new(features, "evidence", json_real(evidence));
+    /* kordon's explanation, "evgeny≈yevgeny 1.00 · primakov=primakov · born
+     * 1976 ~ 1976-04-29 (same year) · country ru listed", split into the
+     * name's parts and the evidence's; the evidence, where it means what a
+     * feature of yente's default algorithm (logic-v2) means, under that
+     * feature's name — clients written for yente read them as they are */
+    json_t *explanations = json_object();
+    char name_part[sizeof r->explanation], evidence[sizeof r->explanation];
+    size_t name_len = 0, evidence_len = 0;
+    bool named = true;
+    for (const char *s = r->explanation; *s;) {
+        const char *next = strstr(s, SEPARATOR);
+        size_t n = next ? (size_t)(next - s) : strlen(s);
+        bool part_of_evidence = evidence_part(s, n, explanations);
+        if (!part_of_evidence && n == strlen("no name given") && starts_with(s, n, "no name given"))
+            named = false; /* found by an identifier alone */
+        char *to = part_of_evidence ? evidence : name_part;
+        size_t *len = part_of_evidence ? &evidence_len : &name_len;
+        *len += (size_t)snprintf(to + *len, sizeof evidence - *len, "%s%.*s", *len ? SEPARATOR : "", (int)n, s);
+        if (*len >= sizeof evidence)
+            *len = sizeof evidence - 1;
+        s = next ? next + strlen(SEPARATOR) : s + n;
     }
+    if (named) { /* first, as the score starts from it */
+        json_t *all = json_pack("{s:{s:f,s:s%,s:s?,s:s}}", "name_match", "score", r->name_score, "detail",
+                                name_part, name_len, "query", mr->query_name, "candidate", r->matched_name);
+        if (all) {
+            json_object_update(all, explanations);
+            json_decref(explanations);
+            explanations = all;
+        }
+    }
+    /* kordon's own: how far everything beside the name moved the score,
+     * agreement included (which logic-v2 does not weigh) */
+    double moved = r->score - r->name_score;
+    if (evidence_len || fabs(moved) >= 0.0005)
+        json_object_set_new(o, "evidence", json_pack("{s:f,s:s%}", "score", moved, "detail", evidence, evidence_len));
+    /* yente before 5.2.1 sent each feature's score as `features` */
+    json_t *features = json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach(explanations, k, v)
+        json_object_set(features, k, json_object_get(v, "score"));
     json_object_set_new(o, "explanations", explanations);
     json_object_set_new(o, "features", features);
     return o;
+}
+
+/* The features of the explanations beside name_match: parts of kordon's
+ * evidence (evidence_part). */
+static bool evidence_feature(const char *name)
+{
+    static const char *const names[] = {"identifier_match", "vessel_imo_mmsi_match", "inn_code_match",
+                                        "ogrn_code_match",  "lei_code_match",        "bic_code_match",
+                                        "uei_code_match",   "dob_year_disjoint",     "dob_day_disjoint",
+                                        "country_mismatch", "gender_mismatch"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(names); i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
 }
 
 /* weights and config name yente's features and options: kordon applies
@@ -249,6 +432,11 @@ static int parse_weights(json_t *body, http_match_weights *w, json_t *warnings, 
                 w->name_match = json_number_value(v);
             else if (strcmp(k, "evidence") == 0)
                 w->evidence = json_number_value(v);
+            else if (evidence_feature(k))
+                json_array_append_new(warnings, json_sprintf("weights.%.64s: kordon weighs this feature within its "
+                                                             "evidence, which weights.evidence scales as a whole: "
+                                                             "ignored",
+                                                             k));
             else
                 json_array_append_new(warnings, json_sprintf("weights.%.64s: not a feature of kordon's algorithm "
                                                              "(see /algorithms): ignored", k));
@@ -293,7 +481,6 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     http_filter filter;
     if (http_filter_for(rq, rs, dataset, &filter))
         return;
-    const kd_index *ix = rq->index->index;
     long limit;
     double threshold, cutoff;
     if (http_arg_int(rq, rs, "limit", 5, 0, HTTP_MATCH_LIMIT, &limit) ||
@@ -349,9 +536,11 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
     http_recording rec;
     char source[160];
     snprintf(source, sizeof source, "api /match/%.64s", dataset);
-    json_t *params = json_pack("{s:s,s:I,s:f,s:f,s:s,s:I}", "dataset", dataset, "limit", (json_int_t)limit,
+    /* the algorithm asked for, and the one that scored (every name selects
+     * it): an audit of the run must not read logic-v2 where kordon scored */
+    json_t *params = json_pack("{s:s,s:I,s:f,s:f,s:s,s:s,s:I}", "dataset", dataset, "limit", (json_int_t)limit,
                                "threshold", threshold, "cutoff", cutoff, "algorithm",
-                               algorithm && *algorithm ? algorithm : "best", "queries",
+                               algorithm && *algorithm ? algorithm : "best", "scored_by", HTTP_ALGORITHM, "queries",
                                (json_int_t)json_object_size(queries));
     status = http_record_begin(rq, source, params, &rec, &err)
                  ? (snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message),
@@ -381,6 +570,10 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
             json_decref(echo);
             break;
         }
+        if (!c.screened)
+            json_array_append_new(warnings, json_sprintf("queries.%.64s: kordon's lists hold persons, bodies, vessels and "
+                                                         "aircraft, no %s to compare with: no results",
+                                                         key, json_string_value(json_object_get(echo, "schema"))));
         int n = http_match_run(m, &c, &filter, run_limit, threshold, scratch, found, cap_found, &err);
         if (n < 0) {
             json_decref(echo);
@@ -397,7 +590,7 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
             matches += score >= threshold;
             if (json_array_size(results) >= (size_t)limit)
                 continue;
-            json_array_append_new(results, http_match_result(ix, &found[i], score, threshold));
+            json_array_append_new(results, http_match_result(rq->index, &found[i], score, threshold));
             /* what was answered is what is recorded */
             scratch[json_array_size(results) - 1] = found[i].r;
             scratch[json_array_size(results) - 1].score = score;

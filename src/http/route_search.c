@@ -54,8 +54,9 @@ static const char *const facet_names[FACET_COUNT] = {"countries", "topics", "dat
 static const char *const facet_labels[FACET_COUNT] = {"Countries", "Topics", "Data sources", "Entity types",
                                                       "Genders"};
 
-static void facets_add_entity(const kd_index *ix, size_t entity, facet *f)
+static void facets_add_entity(const live_index *g, size_t entity, facet *f)
 {
+    const kd_index *ix = g->index;
     kd_entity_view v;
     kd_index_entity(ix, entity, &v);
     facet_add(&f[FACET_SCHEMA], kd_schema_name(v.schema));
@@ -64,12 +65,18 @@ static void facets_add_entity(const kd_index *ix, size_t entity, facet *f)
         kd_index_dataset(ix, v.datasets[i], &d);
         facet_add(&f[FACET_DATASETS], d.name);
     }
+    /* a listed party's topic is the index's, not a value of it */
+    bool listed = index_record_listed(ix, entity);
+    if (listed)
+        facet_add(&f[FACET_TOPICS], "sanction");
+    else if (http_party_linked(g, entity) && !index_record_has_topic(ix, entity, "sanction.linked"))
+        facet_add(&f[FACET_TOPICS], "sanction.linked");
     /* count each country once per entity */
     const char *seen[16];
     size_t n_seen = 0;
     for (uint32_t i = 0; i < v.n_values; i++) {
         kd_value_ref r = kd_entity_view_value(ix, &v, i);
-        if (r.prop == KD_PROP_TOPICS)
+        if (r.prop == KD_PROP_TOPICS && !(listed && strcmp(r.value, "sanction") == 0))
             facet_add(&f[FACET_TOPICS], r.value);
         if (r.prop == KD_PROP_GENDER)
             facet_add(&f[FACET_GENDERS], r.value);
@@ -216,7 +223,6 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
     http_filter filter;
     if (http_filter_for(rq, rs, dataset, &filter))
         return;
-    const kd_index *ix = rq->index->index;
     long limit, offset;
     if (http_arg_int(rq, rs, "limit", 10, 0, SEARCH_MAX_LIMIT, &limit) ||
         http_arg_int(rq, rs, "offset", 0, 0, SEARCH_MAX_WINDOW, &offset))
@@ -259,9 +265,9 @@ void route_search(http_request *rq, http_response *rs, const char *dataset)
     json_t *results = json_array();
     for (size_t i = 0; i < listed; i++) {
         if (f)
-            facets_add_entity(ix, positions[i], f);
+            facets_add_entity(rq->index, positions[i], f);
         if (i >= (size_t)offset && i < (size_t)(offset + limit)) {
-            json_t *o = index_party_object(ix, positions[i], false);
+            json_t *o = http_party_object(rq->index, positions[i], false);
             json_object_set_new(o, "score", json_real(scores[i]));
             json_array_append_new(results, o);
         }

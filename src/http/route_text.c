@@ -4,6 +4,7 @@
 #include "http_internal.h"
 #include "lists/lists.h"
 #include "scan/scan.h"
+#include "store/store.h"
 
 #include <ctype.h>
 #include <microhttpd.h>
@@ -253,9 +254,15 @@ typedef struct screen_stream {
     http_server *server;
     char *actor;
     http_recording rec;
-    size_t blocks;
+    size_t block;               /* blocks begun: the run's "block" parameter */
     bool record_failed;
     char record_error[512];
+    /* with an Idempotency-Key as well: each block's lines are kept with its
+     * run, under the key's part for that block, so that a retry sends a
+     * kept block as it was sent, reading past its records unscreened, and
+     * screens (and records) only the blocks not recorded yet */
+    http_idempotency idem;
+    bool skipping;
 } screen_stream;
 
 /* records in one recorded run of /screen */
@@ -280,6 +287,8 @@ static void stream_error(screen_stream *st, size_t line, int status, const char 
 /* Matches one query and appends its result line. */
 static void screen_query(screen_stream *st, size_t line, json_t *q)
 {
+    if (st->skipping) /* a block kept already: its lines are sent as kept */
+        return;
     char key[32], why[512];
     snprintf(key, sizeof key, "line %zu", line);
     http_match_query c;
@@ -304,7 +313,7 @@ static void screen_query(screen_stream *st, size_t line, json_t *q)
     for (int i = 0; i < n && (size_t)i < st->limit; i++) {
         double score = http_match_reweigh(&st->found[i].r, &w);
         matches += score >= st->threshold;
-        json_array_append_new(results, http_match_result(st->index->index, &st->found[i], score, st->threshold));
+        json_array_append_new(results, http_match_result(st->index, &st->found[i], score, st->threshold));
         /* what was answered is what is recorded */
         st->scratch[i] = st->found[i].r;
         st->scratch[i].score = score;
@@ -317,7 +326,7 @@ static void screen_query(screen_stream *st, size_t line, json_t *q)
         if (!st->rec.run) {
             json_t *params = json_pack("{s:I,s:f,s:s,s:I}", "limit", (json_int_t)st->limit, "threshold",
                                        st->threshold, "format", st->csv ? "csv" : "jsonl", "block",
-                                       (json_int_t)++st->blocks);
+                                       (json_int_t)st->block);
             if (http_record_begin_as(st->server, st->actor, st->index->index, "api /screen", params, &st->rec,
                                      &err))
                 st->record_failed = true;
@@ -395,17 +404,82 @@ static bool screen_next(screen_stream *st)
     return false;
 }
 
+/* A block's lines as kept for the Idempotency-Key in place of what the
+ * block produced; more: whether blocks follow. */
+static bool screen_send_kept(screen_stream *st, kd_kept_answer *kept, bool more)
+{
+    buf_clear(&st->out);
+    bool ok = !kept->other_request && buf_append_str(&st->out, kept->body) == KD_OK;
+    if (kept->other_request) /* a request sent at the same time with the key: the first kept stands */
+        stream_error(st, st->record, 422, "Idempotency-Key: already used for another request");
+    else if (!ok)
+        stream_error(st, st->record, 500, "out of memory");
+    free(kept->body);
+    kept->body = NULL;
+    return ok && more;
+}
+
+/* Keeps the block's lines (st->out) under its part of the key: with its
+ * run, in the run's transaction, or on their own when no record of the
+ * block was screened. KD_EUSAGE: the part is kept already. */
+static int screen_keep(screen_stream *st, const char *key, kd_error *err)
+{
+    const char *lines = st->out.len ? st->out.data : "";
+    return st->rec.run ? http_record_keep(&st->rec, key, st->idem.request_sha256, 200, "application/x-ndjson", lines,
+                                          err)
+                       : http_idempotency_put(st->server, key, st->idem.request_sha256, 200,
+                                              "application/x-ndjson", lines, err);
+}
+
 /* The next lines to send: one record's, or with --db a block of records
  * recorded as one run, committed first. A block that cannot be recorded
- * is not sent: its lines give way to one error line, and the stream ends. */
+ * is not sent: its lines give way to one error line, and the stream ends.
+ * With an Idempotency-Key, a block kept already is sent as kept. */
 static bool screen_more(screen_stream *st)
 {
     if (!st->server)
         return screen_next(st);
+    st->block++;
+    kd_error err = {0};
+    char key[sizeof st->idem.key + 24] = "";
+    kd_kept_answer kept = {0};
+    if (st->idem.key[0]) {
+        http_idempotency_part(&st->idem, st->block, key, sizeof key);
+        int rc = http_idempotency_get(st->server, key, st->idem.request_sha256, &kept, &err);
+        if (rc && rc != KD_ENOTFOUND) {
+            buf_clear(&st->out);
+            snprintf(st->record_error, sizeof st->record_error, "Idempotency-Key: %.400s", err.message);
+            stream_error(st, st->record, http_store_status(st->server, &err), st->record_error);
+            return false;
+        }
+        if (!rc) {
+            /* the block's records read past, for the blocks after it */
+            bool more = true;
+            st->skipping = true;
+            for (size_t i = 0; i < SCREEN_BLOCK && more; i++)
+                more = screen_next(st);
+            st->skipping = false;
+            return screen_send_kept(st, &kept, more);
+        }
+    }
     bool more = true;
     for (size_t i = 0; i < SCREEN_BLOCK && more && !st->record_failed; i++)
         more = screen_next(st);
-    kd_error err = {0};
+    if (!st->record_failed && key[0]) {
+        int rc = screen_keep(st, key, &err);
+        if (rc == KD_EUSAGE) {
+            /* the same request sent at once (through another replica, say)
+             * kept this block first: its lines stand, this run is not kept */
+            http_record_end(&st->rec, false, &err);
+            if (!(rc = http_idempotency_get(st->server, key, st->idem.request_sha256, &kept, &err)))
+                return screen_send_kept(st, &kept, more);
+        }
+        if (rc) {
+            st->record_failed = true;
+            snprintf(st->record_error, sizeof st->record_error,
+                     "cannot keep the answer for the Idempotency-Key: %.400s", err.message);
+        }
+    }
     if (!st->record_failed && http_record_end(&st->rec, true, &err)) {
         st->record_failed = true;
         snprintf(st->record_error, sizeof st->record_error, "cannot record the screening: %.400s", err.message);
@@ -460,8 +534,34 @@ static void screen_free(void *cls)
 
 void route_screen(http_request *rq, http_response *rs)
 {
-    if (!http_need_index(rq, rs))
+    /* the Content-Type is the request too: the same bytes read as CSV or
+     * as JSON lines are two requests */
+    http_idempotency idem;
+    if (http_idempotency_read(rq, rs, "screen", MHD_HTTP_HEADER_CONTENT_TYPE, &idem) || !http_need_index(rq, rs))
         return;
+    /* a key kept for another request is refused before anything is
+     * screened; one kept for this request is a retry: every block recorded
+     * already is sent as kept (screen_more) */
+    bool retry = false;
+    if (idem.key[0]) {
+        char key[sizeof idem.key + 24];
+        http_idempotency_part(&idem, 1, key, sizeof key);
+        kd_kept_answer kept;
+        kd_error err = {0};
+        int rc = http_idempotency_get(rq->server, key, idem.request_sha256, &kept, &err);
+        if (rc && rc != KD_ENOTFOUND) {
+            http_reply_error(rs, http_store_status(rq->server, &err), "Idempotency-Key: %s", err.message);
+            return;
+        }
+        if (!rc && kept.other_request) {
+            http_reply_kept(rs, &kept);
+            free(kept.body);
+            return;
+        }
+        if (!rc)
+            free(kept.body);
+        retry = rc == KD_OK;
+    }
     long limit;
     double threshold;
     if (http_arg_int(rq, rs, "limit", 5, 1, 50, &limit) ||
@@ -486,6 +586,7 @@ void route_screen(http_request *rq, http_response *rs)
     if (rq->options->db) {
         st->server = rq->server;
         st->actor = strdup(http_actor_of(rq)); /* the request's headers go with the call */
+        st->idem = idem;
     }
     st->body = rq->body;
     st->body_len = rq->body_len;
@@ -541,4 +642,5 @@ void route_screen(http_request *rq, http_response *rs)
     }
     rs->status = 200;
     rs->content_type = "application/x-ndjson";
+    rs->replayed = retry;
 }

@@ -112,7 +112,7 @@ void route_entities(http_request *rq, http_response *rs, const char *path)
         return;
     }
     const char *provenance = http_arg(rq, "provenance");
-    json_t *o = index_party_object(ix, (size_t)pos, provenance && (strcmp(provenance, "true") == 0 ||
+    json_t *o = http_party_object(rq->index, (size_t)pos, provenance && (strcmp(provenance, "true") == 0 ||
                                                                    strcmp(provenance, "1") == 0));
     if (adjacent) {
         http_reply_json(rs, 200,
@@ -129,30 +129,17 @@ void route_entities(http_request *rq, http_response *rs, const char *path)
 
 /* ---- /catalog -------------------------------------------------------------- */
 
-static const struct {
-    const char *name, *title;
-} official_lists[] = {
-        {"un_sc_sanctions", "UN Security Council Consolidated Sanctions List"},
-        {"us_ofac_sdn", "US OFAC Specially Designated Nationals (SDN) List"},
-        {"us_ofac_cons", "US OFAC Consolidated (non-SDN) Sanctions List"},
-        {"eu_journal_sanctions", "EU sanctions in the Official Journal"},
-        {"eu_fsf", "EU Financial Sanctions Files (FSF)"},
-        {"gb_fcdo_sanctions", "UK Sanctions List (FCDO)"},
-        {"gb_hmt_sanctions", "UK HM Treasury Consolidated List (retired 2026-01-28)"},
-        {"ca_dfatd_sema_sanctions", "Canadian Special Economic Measures Act sanctions"},
-};
-
+/* The official lists' titles are the index's (index_official_list_title):
+ * the same table says which records are sanctioned (topics). */
 const char *http_dataset_title(const char *name)
 {
-    for (size_t i = 0; i < KD_ARRAY_LEN(official_lists); i++)
-        if (strcmp(official_lists[i].name, name) == 0)
-            return official_lists[i].title;
-    return name;
+    const char *title = index_official_list_title(name);
+    return title ? title : name;
 }
 
 bool http_sanctions_dataset(const char *name)
 {
-    return http_dataset_title(name) != name;
+    return index_official_list_title(name) != NULL;
 }
 
 /* The fields yente's DatasetModel always has, with what kordon knows of
@@ -266,13 +253,13 @@ void route_catalog(http_request *rq, http_response *rs)
 
 /* yente's algorithm names are accepted so its clients work unchanged; all
  * of them select kordon's one scorer, which /algorithms says. */
-static const char *const algorithm_aliases[] = {"best", "logic-v2", "logic-v1", "name-based",
-                                                 "name-qualified", "regression-v1", "regression-v2", "ofac"};
+static const char *const algorithm_aliases[] = {"logic-v2", "ofac", "name-based", "name-qualified",
+                                                 "logic-v1", "regression-v1", "regression-v2"};
 
-/* Case aside, as yente reads them (name.lower()). */
+/* Case aside, as yente reads them (name.lower()); "best" is the default. */
 bool http_algorithm_known(const char *name)
 {
-    if (strcasecmp(name, "kordon-v1") == 0)
+    if (strcasecmp(name, HTTP_ALGORITHM) == 0 || strcasecmp(name, "best") == 0)
         return true;
     for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++)
         if (strcasecmp(name, algorithm_aliases[i]) == 0)
@@ -280,36 +267,82 @@ bool http_algorithm_known(const char *name)
     return false;
 }
 
+/* The features of kordon's explanations, named as yente's logic-v2 names
+ * the same comparisons (route_match.c), with kordon's effect of each: the
+ * multipliers are match_apply_evidence's (src/match/features.c). */
+static json_t *algorithm_features(void)
+{
+    static const struct {
+        const char *name, *description;
+        double coefficient;
+    } features[] = {
+        {"name_match",
+         "Order-free alignment of the query's name tokens with each listed name, across scripts and "
+         "transliterations; rarity-weighted coverage of both names. The score before any other evidence.",
+         1.0},
+        {"identifier_match",
+         "An identifier of the query (passport, national id, registration or tax number...) equals one the record "
+         "lists: the score is at least 0.95 (0.95 with no name given).",
+         0.95},
+        {"vessel_imo_mmsi_match", "The vessel's IMO or MMSI number is the record's: the score is at least 0.95.", 0.95},
+        {"inn_code_match", "The Russian INN is the record's: the score is at least 0.95.", 0.95},
+        {"ogrn_code_match", "The Russian OGRN is the record's: the score is at least 0.95.", 0.95},
+        {"lei_code_match", "The LEI is the record's: the score is at least 0.95.", 0.95},
+        {"bic_code_match", "The SWIFT/BIC code is the record's: the score is at least 0.95.", 0.95},
+        {"uei_code_match", "The US Unique Entity ID is the record's: the score is at least 0.95.", 0.95},
+        {"dob_year_disjoint",
+         "No listed birth date falls in the query's year: more than a year apart multiplies the score by 0.65, "
+         "a year apart by 0.97.",
+         -0.35},
+        {"dob_day_disjoint", "The listed birth date is in the query's year but on another month or day: the score "
+                             "is multiplied by 0.97.",
+         -0.03},
+        {"country_mismatch", "The record lists countries and not the query's: the score is multiplied by 0.95.", -0.05},
+        {"gender_mismatch", "The record's gender is another: the score is multiplied by 0.85.", -0.15},
+    };
+    json_t *o = json_object();
+    for (size_t i = 0; i < KD_ARRAY_LEN(features); i++)
+        /* the URL that documents it: this server's OpenAPI document */
+        json_object_set_new(o, features[i].name,
+                            json_pack("{s:s,s:f,s:s}", "description", features[i].description, "coefficient",
+                                      features[i].coefficient, "url", "/openapi.json"));
+    return o;
+}
+
+static json_t *algorithm_object(const char *name, const char *description)
+{
+    json_t *features = algorithm_features();
+    /* yente's Algorithm model: the features at the top and in docs, and
+     * docs named as the algorithm */
+    return json_pack("{s:s,s:s,s:O,s:{s:s,s:s,s:o,s:{}}}", "name", name, "description", description, "features",
+                     features, "docs", "name", name, "description", description, "features", features, "config");
+}
+
 void route_algorithms(http_request *rq, http_response *rs)
 {
     (void)rq;
-    json_t *aliases = json_array();
-    for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++)
-        json_array_append_new(aliases, json_string(algorithm_aliases[i]));
-    json_t *features = json_pack(
-        "{s:{s:s,s:f},s:{s:s,s:f}}", "name_match", "description",
-        "Order-free alignment of the query's name tokens with each listed name, across "
-        "scripts and transliterations; rarity-weighted coverage of both names.",
-        "coefficient", 1.0, "evidence", "description",
-        "Birth or incorporation date, country, gender and identifiers beside the name: agreement "
-        "lifts, contradiction lowers, in proportion to the name score.",
-        "coefficient", 1.0);
-    /* yente's Algorithm model: the features at the top and in docs, each
-     * with the URL that documents it (this server's OpenAPI document), and
-     * docs named as the algorithm */
-    const char *url = "/openapi.json";
-    const char *k;
-    json_t *f;
-    json_object_foreach(features, k, f)
-        json_object_set_new(f, "url", json_string(url));
-    const char *description = "kordon's cross-script name matcher with evidence from dates, countries, gender "
-                              "and identifiers; every score explained.";
-    json_t *algorithm = json_pack("{s:s,s:s,s:O,s:o,s:{s:s,s:s,s:o,s:{}}}", "name", "kordon-v1", "description",
-                                  description, "features", features, "aliases", aliases, "docs", "name", "kordon-v1",
-                                  "description", description, "features", features, "config");
+    json_t *algorithms = json_array();
+    json_array_append_new(
+        algorithms,
+        algorithm_object(HTTP_ALGORITHM,
+                         "kordon's cross-script name matcher, with the evidence of birth dates, countries, gender "
+                         "and identifiers; every score explained. Agreeing birth dates and countries also lift the "
+                         "score, which logic-v2 does not weigh: each result's `evidence` says by how much."));
+    /* yente's names, so that a client configured with one finds it; the
+     * scores are kordon-v1's whichever is asked for, as each says */
+    for (size_t i = 0; i < KD_ARRAY_LEN(algorithm_aliases); i++) {
+        char description[256];
+        snprintf(description, sizeof description,
+                 "yente's name \"%s\", accepted so that yente clients work unchanged: this server scores every "
+                 "query with " HTTP_ALGORITHM ", whose features these are.",
+                 algorithm_aliases[i]);
+        json_array_append_new(algorithms, algorithm_object(algorithm_aliases[i], description));
+    }
+    /* default: what a request without `algorithm` gets, "best", as yente
+     * says it; best: the algorithm that scores, kordon-v1 (yente names its
+     * own there, logic-v2, which this server does not run) */
     http_reply_json(rs, 200,
-                    json_pack("{s:[o],s:s,s:s}", "algorithms", algorithm, "default", "kordon-v1", "best",
-                              "kordon-v1"));
+                    json_pack("{s:o,s:s,s:s}", "algorithms", algorithms, "default", "best", "best", HTTP_ALGORITHM));
 }
 
 /* ---- embedded files --------------------------------------------------------- */

@@ -427,16 +427,18 @@ static json_t *entity_shell(const kd_index *ix, const kd_entity_view *v, const c
 
 /* The record at `position` as FtM into *record (when record is given),
  * and its listing as a Sanction into *sanction, NULL when the list says
- * nothing of it. */
-static int record_entities(const kd_index *ix, size_t position, json_t **record, json_t **sanction);
+ * nothing of it. linked: index_linked_records', for the record's topics. */
+static int record_entities(const kd_index *ix, size_t position, const uint8_t *linked, json_t **record,
+                           json_t **sanction);
 
 json_t *index_sanction_object(const kd_index *ix, size_t position)
 {
     json_t *sanction = NULL;
-    return record_entities(ix, position, NULL, &sanction) == KD_OK ? sanction : NULL;
+    return record_entities(ix, position, NULL, NULL, &sanction) == KD_OK ? sanction : NULL;
 }
 
-static int record_entities(const kd_index *ix, size_t position, json_t **record, json_t **sanction)
+static int record_entities(const kd_index *ix, size_t position, const uint8_t *linked, json_t **record,
+                           json_t **sanction)
 {
     *sanction = NULL;
     kd_entity_view v;
@@ -464,6 +466,9 @@ static int record_entities(const kd_index *ix, size_t position, json_t **record,
             keep_as_note(&o, r.prop, r.value);
     }
     if (record) {
+        index_add_record_topics(ix, position, o.props);
+        if (index_party_linked(ix, linked, position))
+            index_add_topic(o.props, "sanction.linked");
         *record = entity_shell(ix, &v, v.id, kd_schema_name(v.schema), caption_of(ix, &v));
         json_object_set_new(*record, "properties", o.props);
     } else {
@@ -487,9 +492,13 @@ static int record_entities(const kd_index *ix, size_t position, json_t **record,
 int kd_index_export_ftm(const kd_index *ix, FILE *out, size_t *written, kd_error *err)
 {
     size_t n = 0;
+    /* the ties that make a party sanction.linked, found once */
+    uint8_t *linked = index_linked_records(ix, NULL, NULL);
+    if (!linked)
+        return error_set(err, KD_ENOMEM, "out of memory exporting the index");
     for (size_t i = 0; i < ix->n_entities; i++) {
         json_t *entities[2] = {NULL, NULL};
-        if (record_entities(ix, i, &entities[0], &entities[1]))
+        if (record_entities(ix, i, linked, &entities[0], &entities[1]))
             continue;
         for (size_t k = 0; k < 2; k++) {
             if (!entities[k])
@@ -499,11 +508,13 @@ int kd_index_export_ftm(const kd_index *ix, FILE *out, size_t *written, kd_error
             entities[k] = NULL;
             if (failed) {
                 json_decref(entities[1]);
+                free(linked);
                 return error_set(err, KD_EIO, "cannot write the export: %s", strerror(errno));
             }
             n++;
         }
     }
+    free(linked);
     if (written)
         *written = n;
     return KD_OK;

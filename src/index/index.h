@@ -238,6 +238,34 @@ struct json_t *index_sanction_object(const kd_index *ix, size_t position);
 struct json_t *index_party_object(const kd_index *ix, size_t position, bool provenance);
 /* One record's listing, as in index_party_object's listings. */
 struct json_t *index_listing_object(const kd_index *ix, size_t position);
+/* ---- topics (topics.c) ----------------------------------------------------- */
+/* OpenSanctions' title of a dataset kordon's parsers of official sanctions
+ * lists write ("us_ofac_sdn"), NULL for any other (an FtM input's). */
+const char *index_official_list_title(const char *dataset);
+/* The schemata of parties: what is listed and screened (Person ..
+ * PublicBody), not addresses, links or sanctions. */
+bool index_schema_is_party(kd_schema schema);
+/* Whether the record is a party an official sanctions list names: its
+ * FtM topic is `sanction`, which the lists' formats do not write. */
+bool index_record_listed(const kd_index *ix, size_t position);
+/* Whether the record has the topic, its own (FtM inputs) or `sanction`
+ * as index_record_listed says. */
+bool index_record_has_topic(const kd_index *ix, size_t position, const char *topic);
+/* Adds a topic to an entity's properties once. */
+void index_add_topic(struct json_t *properties, const char *topic);
+/* Adds the topics a record has beside its own values (`sanction`). */
+void index_add_record_topics(const kd_index *ix, size_t position, struct json_t *properties);
+/* Per record, 1 when an Ownership, Directorship or UnknownLink ties it to a
+ * sanctioned record (callers free it); the ties' ids are the index's, or
+ * what referent (may be NULL) finds for an id merged into another. NULL
+ * when out of memory. */
+uint8_t *index_linked_records(const kd_index *ix, int64_t (*referent)(const void *context, const char *id),
+                              const void *context);
+/* Whether the party of the entity at a position is sanction-linked: a
+ * record of it tied to a sanctioned one (linked, from index_linked_records)
+ * and none of them listed itself. */
+bool index_party_linked(const kd_index *ix, const uint8_t *linked, size_t position);
+
 /* The authority that lists an entity, as an analyst says it: "UN", "EU",
  * "UK", "US", "Canada", else the first dataset's name. */
 void index_authority_label(const kd_index *ix, size_t entity, char *out, size_t size);

@@ -43,6 +43,7 @@ json_t *index_entity_object(const kd_index *ix, size_t position)
         }
         json_array_append_new(list, json_string(r.value));
     }
+    index_add_record_topics(ix, position, props);
     json_object_set_new(root, "properties", props);
     for (uint32_t i = 0; i < v.n_datasets; i++)
         json_array_append_new(datasets, json_string(index_string(ix, ix->datasets[v.datasets[i]].name)));
@@ -186,7 +187,10 @@ json_t *index_party_object(const kd_index *ix, size_t position, bool provenance)
             }
             if (schema_specificity(v.schema) > schema_specificity(schema))
                 schema = v.schema;
+            index_add_record_topics(ix, members[m], props);
         }
+        if (origin && index_record_listed(ix, members[m]))
+            add_provenance(origin, "topics", "sanction", v.id);
         for (uint32_t i = 0; i < v.n_values; i++) {
             kd_value_ref r = kd_entity_view_value(ix, &v, i);
             const char *key = kd_prop_name(r.prop);
