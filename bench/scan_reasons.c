@@ -26,6 +26,7 @@
 #include "index/index.h"
 #include "core/core.h"
 #include "scan/scan.h"
+#include "scan_eval.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -38,5 +38,11 @@ string(APPEND out "    for (size_t i = 0; i < sizeof assets / sizeof *assets; i+
 string(APPEND out "        if (strcmp(assets[i].path, path) == 0)\n            return &assets[i];\n")
 string(APPEND out "    return NULL;\n}\n")
 file(WRITE "${OUTPUT}.tmp" "${out}")
-file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+# Only a changed file is written, so an unchanged web/ rebuilds nothing.
+# (copy_if_different rather than file(COPY_FILE), which needs CMake 3.21.)
+execute_process(COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${OUTPUT}.tmp" "${OUTPUT}"
+                RESULT_VARIABLE copied)
+if(NOT copied EQUAL 0)
+  message(FATAL_ERROR "embed.cmake: cannot write ${OUTPUT}")
+endif()
 file(REMOVE "${OUTPUT}.tmp")

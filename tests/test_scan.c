@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "kordon.h"
 #include "scan/scan.h"
+#include "scan_eval.h"
 #include "core/core.h"
 
 #include <jansson.h>

@@ -50,22 +50,44 @@ const char *cli_default_db(void);
  * login name. */
 const char *cli_default_actor(void);
 
-/* Customer files: what a header column holds (screen, monitor add). */
+/* Customer files (customers.c), read one way by screen and monitor add. A
+ * header column holds one of these roles (name, first_name, dob, country,
+ * ...; case, '_', '-' and ' ' aside); a row's values are kept by role. */
 typedef enum column_role { ROLE_NONE, ROLE_NAME, ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST, ROLE_DOB,
-                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID, ROLE_IDENTIFIER } column_role;
-column_role cli_column_role(const char *header);
-/* A row without a name column gets one from its first, middle and last
- * names (parts indexed by role, strdup'd; scratch is working memory). */
-struct buf;
-void cli_join_name(char *parts[], struct buf *scratch);
-/* A customer's schema, given in any case, rewritten as FtM spells it, or
- * an error; cli_customer_values: whether its country and birth date are
- * ones kordon reads. The errors say which value and why, without the file
- * and line, which the caller adds. */
+                           ROLE_COUNTRY, ROLE_GENDER, ROLE_SCHEMA, ROLE_ID, ROLE_IDENTIFIER,
+                           ROLE_COUNT } column_role;
+typedef struct customer_file customer_file;
+typedef struct customer_row {
+    /* values by role, trimmed, strdup'd and owned by the row (free with
+     * customer_row_free); a row without a name column gets one joined from
+     * its first, middle and last names */
+    char *fields[ROLE_COUNT];
+    size_t line;       /* where the row starts */
+    /* problem.code != 0: the row cannot be screened (a column not UTF-8,
+     * no name, with need_id no id, a schema kordon does not know), the
+     * message saying why without file and line, which the caller adds; a
+     * value not UTF-8 is never kept */
+    kd_error problem;
+    /* warning.code != 0: a country or birth date kordon cannot read; the
+     * rest of the row can be screened without it */
+    kd_error warning;
+} customer_row;
+/* Opens a customer CSV (delimiter ',', ';' or tab, whichever the header
+ * holds most of) and reads its header: "PATH: empty file", "PATH:1: no
+ * name column (...)", or with need_id "PATH:1: monitoring needs an id
+ * column and a name column (...)". */
+int customers_open(customer_file **out, const char *path, bool need_id, kd_error *err);
+/* The next row: 1 = a row in *row (problem and warning as above), 0 = end
+ * of file, < 0 = the file cannot be read further (err names file and line). */
+int customers_next(customer_file *f, customer_row *row, kd_error *err);
+/* Bytes read so far, for progress reports. */
+long customers_offset(const customer_file *f);
+void customers_close(customer_file *f);
+void customer_row_free(customer_row *row);
+/* A customer's schema, given in any case, rewritten as FtM spells it
+ * (parts indexed by role), or an error saying which value and why,
+ * without the file and line, which the caller adds. */
 int cli_customer_schema(char *parts[], kd_error *err);
-int cli_customer_values(char *const parts[], kd_error *err);
-/* ',', ';' or tab, whichever the first line holds most of. */
-char cli_csv_delimiter(const char *path);
 
 /* The standing judgments on parties in the store at db_path, for
  * kd_build_options (a missing SQLite file holds none and is not created);

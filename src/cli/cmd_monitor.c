@@ -76,56 +76,23 @@ static int repeated_ids(const customers *c, const size_t *lines, const char *pat
 }
 
 /* Reads a customer file with the columns `kordon screen` understands; an
- * id column is required, since monitoring follows a customer across runs. */
+ * id column is required, since monitoring follows a customer across runs.
+ * A customer skipped at every run would never alert: a row that cannot be
+ * screened, or whose schema, country or birth date kordon cannot read, is
+ * the file's error. */
 static int read_customers(const char *path, customers *out, kd_error *err)
 {
-    csv_reader *csv;
-    int rc = csv_open(&csv, path, cli_csv_delimiter(path), err);
+    customer_file *file;
+    int rc = customers_open(&file, path, true, err);
     if (rc)
         return rc;
-    column_role roles[256] = {0};
-    size_t n_cols = 0;
-    bool has_name = false, has_id = false;
-    if ((rc = csv_next(csv, err)) != 1) {
-        csv_close(csv);
-        return rc < 0 ? rc : error_set(err, KD_EEMPTY, "%s: empty file", path);
-    }
-    n_cols = csv_field_count(csv) < 256 ? csv_field_count(csv) : 256;
-    for (size_t i = 0; i < n_cols; i++) {
-        roles[i] = cli_column_role(csv_field(csv, i, NULL));
-        has_name |= roles[i] == ROLE_NAME || roles[i] == ROLE_FIRST || roles[i] == ROLE_LAST;
-        has_id |= roles[i] == ROLE_ID;
-    }
-    if (!has_name || !has_id) {
-        csv_close(csv);
-        return error_set(err, KD_EPARSE, "%s:1: monitoring needs an id column and a name column "
-                                          "(name, full_name, first_name, last_name)", path);
-    }
-    buf name = {0};
     line_list lines = {0};
-    rc = 0;
-    while (!rc && (rc = csv_next(csv, err)) == 1) {
-        rc = 0;
-        char *parts[11] = {0};
-        for (size_t i = 0; i < n_cols && !rc; i++) {
-            size_t len;
-            const char *s = csv_field(csv, i, &len);
-            len = text_trim(&s, len);
-            if (!utf8_valid(s, len, NULL))
-                rc = error_set(err, KD_EUTF8, "%s:%zu: column %zu: invalid UTF-8", path, csv_line(csv), i + 1);
-            else if (roles[i] != ROLE_NONE && !parts[roles[i]] && len)
-                parts[roles[i]] = strndup(s, len);
-        }
-        if (!rc)
-            cli_join_name(parts, &name);
-        if (!rc && (!parts[ROLE_ID] || !parts[ROLE_NAME]))
-            rc = error_set(err, KD_EPARSE, "%s:%zu: a customer needs an id and a name", path, csv_line(csv));
-        kd_error why = {0};
-        /* a customer skipped at every run would never alert: a schema,
-         * country or birth date kordon cannot read is the file's error */
-        if (!rc && (cli_customer_schema(parts, &why) || cli_customer_values(parts, &why)))
-            rc = error_set(err, why.code, "%s:%zu: %s", path, csv_line(csv), why.message);
-        if (!rc && (rc = lines_push(&lines, csv_line(csv))))
+    customer_row row;
+    while ((rc = customers_next(file, &row, err)) == 1) {
+        const kd_error *why = row.problem.code ? &row.problem : row.warning.code ? &row.warning : NULL;
+        if (why)
+            rc = error_set(err, why->code, "%s:%zu: %s", path, row.line, why->message);
+        else if ((rc = lines_push(&lines, row.line)))
             error_set(err, rc, "out of memory reading %s", path);
         if (!rc && out->n == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 256;
@@ -135,21 +102,20 @@ static int read_customers(const char *path, customers *out, kd_error *err)
             else
                 out->items = items, out->cap = cap;
         }
-        if (!rc) {
-            out->items[out->n++] = (kd_customer){
-                .id = parts[ROLE_ID], .name = parts[ROLE_NAME], .birth_date = parts[ROLE_DOB],
-                .country = parts[ROLE_COUNTRY], .gender = parts[ROLE_GENDER],
-                .schema = parts[ROLE_SCHEMA], .identifier = parts[ROLE_IDENTIFIER]};
-            free(parts[ROLE_FIRST]);
-            free(parts[ROLE_MIDDLE]);
-            free(parts[ROLE_LAST]);
-        } else {
-            for (size_t k = 0; k < 11; k++)
-                free(parts[k]);
+        if (rc) {
+            customer_row_free(&row);
+            break;
         }
+        char **parts = row.fields;
+        out->items[out->n++] = (kd_customer){
+            .id = parts[ROLE_ID], .name = parts[ROLE_NAME], .birth_date = parts[ROLE_DOB],
+            .country = parts[ROLE_COUNTRY], .gender = parts[ROLE_GENDER],
+            .schema = parts[ROLE_SCHEMA], .identifier = parts[ROLE_IDENTIFIER]};
+        free(parts[ROLE_FIRST]);
+        free(parts[ROLE_MIDDLE]);
+        free(parts[ROLE_LAST]);
     }
-    buf_free(&name);
-    csv_close(csv);
+    customers_close(file);
     if (rc == 0)
         rc = repeated_ids(out, lines.items, path, err);
     free(lines.items);
@@ -227,7 +193,7 @@ static int monitor_run(const char *db, const char *index_path, double threshold,
     kd_match_result results[MONITOR_LIMIT];
     for (size_t i = 0; !status && i < list.n; i++) {
         kd_customer c = list.items[i];
-        char *parts[11] = {[ROLE_SCHEMA] = c.schema ? strdup(c.schema) : NULL};
+        char *parts[ROLE_COUNT] = {[ROLE_SCHEMA] = c.schema ? strdup(c.schema) : NULL};
         kd_match_query q;
         kd_error problem = {0};
         int n = cli_customer_schema(parts, &problem);

@@ -24,7 +24,7 @@
 
 typedef struct row {
     size_t number, line;
-    char *fields[11];          /* by role */
+    char *fields[ROLE_COUNT];  /* by role */
     char *error;               /* a row that could not be screened: why */
     char *warning;             /* a value not read (screened without it): which and why */
     kd_match_result *results;  /* best first, as many as kd_match gave */
@@ -40,87 +40,6 @@ typedef struct screen {
     double threshold;
     size_t limit;
 } screen;
-
-column_role cli_column_role(const char *header)
-{
-    char h[64];
-    size_t k = 0;
-    for (const char *p = header; *p && k + 1 < sizeof h; p++)
-        if (*p != '_' && *p != ' ' && *p != '-')
-            h[k++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-    h[k] = '\0';
-    static const struct {
-        const char *name;
-        column_role role;
-    } names[] = {{"fullname", ROLE_NAME},    {"name", ROLE_NAME},       {"firstname", ROLE_FIRST},
-                 {"middlename", ROLE_MIDDLE}, {"lastname", ROLE_LAST},   {"dateofbirth", ROLE_DOB},
-                 {"birthdate", ROLE_DOB},     {"dob", ROLE_DOB},         {"nationality", ROLE_COUNTRY},
-                 {"country", ROLE_COUNTRY},   {"gender", ROLE_GENDER},   {"schema", ROLE_SCHEMA},
-                 {"type", ROLE_SCHEMA},       {"id", ROLE_ID},
-                 {"passport", ROLE_IDENTIFIER}, {"passportnumber", ROLE_IDENTIFIER},
-                 {"idnumber", ROLE_IDENTIFIER}, {"nationalid", ROLE_IDENTIFIER},
-                 {"imo", ROLE_IDENTIFIER},    {"imonumber", ROLE_IDENTIFIER},
-                 {"inn", ROLE_IDENTIFIER},    {"registrationnumber", ROLE_IDENTIFIER},
-                 {"identifier", ROLE_IDENTIFIER}};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(h, names[i].name) == 0)
-            return names[i].role;
-    return ROLE_NONE;
-}
-
-void cli_join_name(char *parts[], buf *scratch)
-{
-    if (parts[ROLE_NAME])
-        return;
-    buf_clear(scratch);
-    const column_role order[] = {ROLE_FIRST, ROLE_MIDDLE, ROLE_LAST};
-    for (size_t k = 0; k < 3; k++)
-        if (parts[order[k]]) {
-            if (scratch->len)
-                buf_append_char(scratch, ' ');
-            buf_append_str(scratch, parts[order[k]]);
-        }
-    if (scratch->len)
-        parts[ROLE_NAME] = strdup(scratch->data);
-}
-
-/* A customer's schema named in any case is written as FtM spells it
- * ("company" is Company); one kordon does not know is the row's error: it
- * decides what is searched, so the row cannot be screened without it. */
-int cli_customer_schema(char **parts, kd_error *err)
-{
-    if (!parts[ROLE_SCHEMA])
-        return KD_OK;
-    int schema = -1;
-    for (int k = 0; k < KD_SCHEMA_COUNT && schema < 0; k++)
-        if (strcasecmp(kd_schema_name((kd_schema)k), parts[ROLE_SCHEMA]) == 0)
-            schema = k;
-    if (schema < 0 || schema > KD_SCHEMA_PUBLIC_BODY)
-        return error_set(err, KD_EPARSE, "schema \"%.40s\": a customer is a Person, Organization, "
-                                         "Company, LegalEntity, Vessel, Airplane or PublicBody",
-                         parts[ROLE_SCHEMA]);
-    char *canonical = strdup(kd_schema_name((kd_schema)schema));
-    if (!canonical)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    free(parts[ROLE_SCHEMA]);
-    parts[ROLE_SCHEMA] = canonical;
-    return KD_OK;
-}
-
-int cli_customer_values(char *const *parts, kd_error *err)
-{
-    char code[3], date[64];
-    bool country = parts[ROLE_COUNTRY] && !country_code(parts[ROLE_COUNTRY], strlen(parts[ROLE_COUNTRY]), code);
-    bool dob = parts[ROLE_DOB] && !date_normalise(parts[ROLE_DOB], strlen(parts[ROLE_DOB]), date, sizeof date);
-    if (country && dob)
-        return error_set(err, KD_EPARSE, "country \"%.40s\": not a country kordon knows; birth date \"%.40s\": "
-                                         "not a date", parts[ROLE_COUNTRY], parts[ROLE_DOB]);
-    if (country)
-        return error_set(err, KD_EPARSE, "country \"%.40s\": not a country kordon knows", parts[ROLE_COUNTRY]);
-    if (dob)
-        return error_set(err, KD_EPARSE, "birth date \"%.40s\": not a date", parts[ROLE_DOB]);
-    return KD_OK;
-}
 
 static kd_customer row_customer(const row *r)
 {
@@ -198,7 +117,7 @@ static void csv_field_out(FILE *out, const char *text, bool last)
  * be screened is still one row, with its status, never an empty line that
  * looks like a clean miss. A value the row was screened without (a country
  * kordon does not know) is named in the last column. */
-static const char csv_header[] =
+static const char csv_out_header[] =
     "row,input_id,input_name,status,entity_id,caption,datasets,matched_record,score,explanation,warning\n";
 
 static void csv_row(FILE *out, const row *r, const char *status, json_t *result, const char *explanation)
@@ -280,20 +199,6 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
     json_decref(o);
 }
 
-char cli_csv_delimiter(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ',';
-    char line[4096];
-    size_t commas = 0, semis = 0, tabs = 0;
-    if (fgets(line, sizeof line, f))
-        for (char *p = line; *p; p++)
-            commas += *p == ',', semis += *p == ';', tabs += *p == '\t';
-    fclose(f);
-    return tabs > commas && tabs > semis ? '\t' : semis > commas ? ';' : ',';
-}
-
 static double seconds(void)
 {
     struct timespec ts;
@@ -304,7 +209,7 @@ static double seconds(void)
 static void free_rows(row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < 11; k++)
+        for (size_t k = 0; k < ROLE_COUNT; k++)
             free(rows[i].fields[k]);
         free(rows[i].error);
         free(rows[i].warning);
@@ -313,44 +218,30 @@ static void free_rows(row *rows, size_t n)
     }
 }
 
-/* Reads the next batch; returns rows read or a negative error. */
-static long read_batch(csv_reader *csv, const column_role *roles, size_t n_cols, row *rows,
-                       size_t *row_number, kd_error *err)
+/* Reads the next batch; returns rows read or a negative error (the rows
+ * of a failed batch freed). A row that cannot be screened is kept with
+ * why, to be written as rejected. */
+static long read_batch(customer_file *customers, row *rows, size_t *row_number, kd_error *err)
 {
     size_t n = 0;
     int rc;
-    buf name = {0};
-    while (n < BATCH && (rc = csv_next(csv, err)) == 1) {
+    customer_row c;
+    while (n < BATCH && (rc = customers_next(customers, &c, err)) == 1) {
         row *r = &rows[n++];
         r->number = ++*row_number;
-        r->line = csv_line(csv);
-        char *parts[11] = {0};
-        for (size_t i = 0; i < n_cols && i < csv_field_count(csv); i++) {
-            size_t len;
-            const char *s = csv_field(csv, i, &len);
-            len = text_trim(&s, len);
-            if (!utf8_valid(s, len, NULL) && !r->error) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "column %zu: invalid UTF-8", i + 1);
-                r->error = strdup(msg);
-            }
-            if (roles[i] != ROLE_NONE && !parts[roles[i]] && len)
-                parts[roles[i]] = strndup(s, len);
+        r->line = c.line;
+        memcpy(r->fields, c.fields, sizeof r->fields);
+        if ((c.problem.code && !(r->error = strdup(c.problem.message))) ||
+            (c.warning.code && !(r->warning = strdup(c.warning.message)))) {
+            rc = error_set(err, KD_ENOMEM, "out of memory");
+            break;
         }
-        cli_join_name(parts, &name);
-        kd_error why = {0};
-        if (!r->error && !parts[ROLE_NAME])
-            r->error = strdup("no name");
-        else if (!r->error && cli_customer_schema(parts, &why))
-            r->error = strdup(why.message);
-        /* a country or birth date kordon cannot read ("n/a") leaves the
-         * name to screen: the row is screened without it, and says so */
-        else if (!r->error && cli_customer_values(parts, &why))
-            r->warning = strdup(why.message);
-        memcpy(r->fields, parts, sizeof parts);
     }
-    buf_free(&name);
-    return rc < 0 ? rc : (long)n;
+    if (rc < 0) {
+        free_rows(rows, n);
+        return rc;
+    }
+    return (long)n;
 }
 
 int cmd_screen(int argc, char **argv)
@@ -406,30 +297,12 @@ int cmd_screen(int argc, char **argv)
     kd_index *ix;
     if (kd_index_open(path, &ix, &err))
         return cli_fail(&err);
-    csv_reader *csv;
-    if (csv_open(&csv, input, cli_csv_delimiter(input), &err)) {
+    customer_file *customers;
+    if (customers_open(&customers, input, false, &err)) {
         kd_index_close(ix);
         return cli_fail(&err);
     }
     int status = 0;
-    column_role roles[256] = {0};
-    size_t n_cols = 0;
-    if (csv_next(csv, &err) != 1) {
-        if (!err.message[0])
-            error_set(&err, KD_EEMPTY, "%s: empty file", input);
-        status = cli_fail(&err);
-    } else {
-        n_cols = csv_field_count(csv) < 256 ? csv_field_count(csv) : 256;
-        bool has_name = false;
-        for (size_t i = 0; i < n_cols; i++) {
-            roles[i] = cli_column_role(csv_field(csv, i, NULL));
-            has_name |= roles[i] == ROLE_NAME || roles[i] == ROLE_FIRST || roles[i] == ROLE_LAST;
-        }
-        if (!has_name) {
-            error_set(&err, KD_EPARSE, "%s:1: no name column (name, full_name, first_name, last_name)", input);
-            status = cli_fail(&err);
-        }
-    }
     FILE *out = stdout;
     if (output && strcmp(output, "-") == 0)
         output = NULL; /* "-" is standard output, as everywhere */
@@ -461,7 +334,7 @@ int cmd_screen(int argc, char **argv)
     }
     size_t alerts = 0;
     if (csv_out && !status)
-        fputs(csv_header, out);
+        fputs(csv_out_header, out);
     size_t row_number = 0, matched = 0, rejected = 0, warned = 0;
     bool tty = isatty(STDERR_FILENO);
     struct stat st;
@@ -479,7 +352,7 @@ int cmd_screen(int argc, char **argv)
     }
     for (;;) {
         long n = 0;
-        if (!status && (n = read_batch(csv, roles, n_cols, batch, &row_number, &err)) < 0) {
+        if (!status && (n = read_batch(customers, batch, &row_number, &err)) < 0) {
             status = cli_fail(&err);
             n = 0;
         }
@@ -526,7 +399,7 @@ int cmd_screen(int argc, char **argv)
             free_rows(prev, n_prev);
         if (prev && tty) {
             double t = seconds() - start;
-            long done = csv_offset(csv);
+            long done = customers_offset(customers);
             double eta = done > 0 && input_size > done ? t * (double)(input_size - done) / (double)done : 0;
             int width = 30, filled = input_size > 0 ? (int)((double)width * (double)done / (double)input_size) : 0;
             char bar[31];
@@ -579,7 +452,7 @@ int cmd_screen(int argc, char **argv)
             status = cli_fail(&err);
         }
     }
-    csv_close(csv);
+    customers_close(customers);
     kd_index_close(ix);
     /* every row was written, but a rejected one is no clean miss: a batch
      * job checking the exit status must see it (each was named above) */

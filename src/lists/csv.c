@@ -208,3 +208,41 @@ int list_value_error(kd_error *err, int code, const char *path, size_t line, con
                                           : kd_strerror(code);
     return error_set(err, code, "%s:%zu: %s: %s", path, line, field, why);
 }
+
+int csv_header_read(csv_reader *r, csv_header *h, size_t max_name, kd_error *err)
+{
+    *h = (csv_header){0};
+    int rc = csv_next(r, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return error_set(err, KD_EEMPTY, "%s: no records (the file is empty)", r->path);
+    h->n = csv_field_count(r);
+    if (!(h->at = calloc(h->n ? h->n : 1, sizeof *h->at)))
+        return error_set(err, KD_ENOMEM, "%s: out of memory", r->path);
+    for (size_t i = 0; i < h->n; i++) {
+        size_t n;
+        const char *name = csv_field(r, i, &n);
+        n = text_trim(&name, n);
+        if (!utf8_valid(name, n, NULL))
+            return error_set(err, KD_EUTF8, "%s:%zu: column %zu: invalid UTF-8 in the header", r->path,
+                             csv_line(r), i + 1);
+        h->at[i] = h->names.len;
+        if (buf_append(&h->names, name, max_name && n > max_name ? max_name : n) ||
+            buf_append_char(&h->names, '\0'))
+            return error_set(err, KD_ENOMEM, "%s: out of memory", r->path);
+    }
+    return KD_OK;
+}
+
+const char *csv_header_name(const csv_header *h, size_t i)
+{
+    return h->names.data + h->at[i];
+}
+
+void csv_header_free(csv_header *h)
+{
+    buf_free(&h->names);
+    free(h->at);
+    *h = (csv_header){0};
+}

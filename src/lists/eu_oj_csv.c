@@ -51,7 +51,6 @@ typedef enum col_kind {
 typedef struct column {
     col_kind kind;
     kd_prop prop;
-    size_t name_at; /* offset of the header text in parser.header */
 } column;
 
 typedef struct parser {
@@ -59,7 +58,7 @@ typedef struct parser {
     csv_reader *csv;
     column *cols;
     size_t n_cols;
-    buf header;
+    csv_header header;
     size_t at_celex, at_record, at_annex, at_schema, at_name;
     buf tmp;
     arena owners_mem;
@@ -111,32 +110,21 @@ static col_kind kind_of_prop(kd_prop p)
 
 static const char *col_name(const parser *p, size_t i)
 {
-    return p->header.data + p->cols[i].name_at;
+    return csv_header_name(&p->header, i);
 }
 
 static int read_header(parser *p, kd_error *err)
 {
-    int rc = csv_next(p->csv, err);
-    if (rc < 0)
+    int rc = csv_header_read(p->csv, &p->header, 0, err);
+    if (rc)
         return rc;
-    if (rc == 0)
-        return error_set(err, KD_EEMPTY, "%s: no records (the file is empty)", p->path);
-    p->n_cols = csv_field_count(p->csv);
+    p->n_cols = p->header.n;
     p->cols = calloc(p->n_cols, sizeof *p->cols);
     if (!p->cols)
         return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
     p->at_celex = p->at_record = p->at_annex = p->at_schema = p->at_name = SIZE_MAX;
     for (size_t i = 0; i < p->n_cols; i++) {
-        size_t n;
-        const char *h = csv_field(p->csv, i, &n);
-        n = text_trim(&h, n);
-        if (!utf8_valid(h, n, NULL))
-            return error_set(err, KD_EUTF8, "%s:1: column %zu: invalid UTF-8 in the header",
-                             p->path, i + 1);
         column *c = &p->cols[i];
-        c->name_at = p->header.len;
-        if (buf_append(&p->header, h, n) || buf_append_char(&p->header, '\0'))
-            return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
         const char *name = col_name(p, i);
         c->kind = COL_OTHER;
         size_t k = 0;
@@ -455,7 +443,7 @@ static int add_column(parser *p, entity *e, const column *c, const char *s, size
         return entity_add_text(e, c->prop, s, n);
     case COL_OTHER:
         buf_clear(&p->tmp);
-        if (buf_printf(&p->tmp, "%s: ", p->header.data + c->name_at) ||
+        if (buf_printf(&p->tmp, "%s: ", col_name(p, (size_t)(c - p->cols))) ||
             buf_append(&p->tmp, s, n))
             return KD_ENOMEM;
         return entity_add_text(e, KD_PROP_NOTES, p->tmp.data, p->tmp.len);
@@ -673,7 +661,7 @@ int parse_eu_oj_csv(const char *path, const list_sink *sink, kd_error *err)
     free(p.cols);
     free(p.owners);
     arena_free(&p.owners_mem);
-    buf_free(&p.header);
+    csv_header_free(&p.header);
     buf_free(&p.tmp);
     return rc;
 }

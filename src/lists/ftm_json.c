@@ -13,22 +13,6 @@
 
 #define FTM_LINE_MAX (8 * 1024 * 1024)
 
-static void dataset_from_path(const char *path, char *out, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = 0;
-    for (; base[n] && base[n] != '.' && n + 1 < size; n++) {
-        char c = base[n];
-        out[n] = (c >= 'A' && c <= 'Z') ? (char)(c + 32)
-                 : ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c
-                                                                      : '_';
-    }
-    if (n == 0)
-        memcpy(out, "ftm", 4), n = 3;
-    out[n] = '\0';
-}
-
 static int add_json_string(entity *e, kd_prop prop, json_t *v, const char *path, size_t line,
                            const char *field, kd_error *err)
 {
@@ -134,7 +118,7 @@ int parse_ftm_json(const char *path, const list_sink *sink, kd_error *err)
     if (!f)
         return error_set(err, KD_EIO, "%s: cannot open: %s", path, strerror(errno));
     char dataset[128];
-    dataset_from_path(path, dataset, sizeof dataset);
+    list_dataset_from_path(path, "ftm", dataset, sizeof dataset);
     entity e;
     entity_init(&e);
     char *line = NULL;

@@ -30,9 +30,10 @@
  *     website, position, title, weakAlias, innCode, ...) fills that property.
  *   - Any other column is kept, as a note "column: value": nothing is
  *     silently dropped.
- *   - The dataset is the file name without extension, lowercased, with
+ *   - The dataset is the file name up to its first '.', lowercased, with
  *     other characters than letters and digits turned into '_'
- *     ("Internal Watchlist.csv" → internal_watchlist). Entity ids are
+ *     ("Internal Watchlist.csv" → internal_watchlist, "list.v2.csv" → list;
+ *     list_dataset_from_path in lists.h). Entity ids are
  *     "<dataset>-<id>", or "<dataset>-<n>" for the n-th data row when the
  *     file has no id column. Two rows with the same id are an error.
  *   - Rows whose cells are all empty are skipped; a row with data but no
@@ -92,7 +93,6 @@ static const struct {
 typedef struct column {
     kind kind;
     kd_prop prop;
-    size_t name_at; /* header text in parser.header */
 } column;
 
 typedef struct parser {
@@ -101,7 +101,8 @@ typedef struct parser {
     char dataset[64];
     column *cols;
     size_t n_cols, at_id;
-    buf header, tmp;
+    csv_header header;
+    buf tmp;
     strmap seen; /* id → line of first use; keys copied (the entity's id is reused) */
 } parser;
 
@@ -194,34 +195,18 @@ static int detect_delimiter(const char *path, char *out, kd_error *err)
     return KD_OK;
 }
 
-static void dataset_from_path(const char *path, char *out, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base), k = 0;
-    for (size_t i = 0; i < n && k + 1 < size; i++) {
-        unsigned char c = (unsigned char)base[i];
-        out[k++] = isalnum(c) && c < 0x80 ? (char)tolower(c) : '_';
-    }
-    if (k == 0)
-        memcpy(out, "generic", 8), k = 7;
-    out[k] = '\0';
-}
-
 static const char *col_name(const parser *p, size_t i)
 {
-    return p->header.data + p->cols[i].name_at;
+    return csv_header_name(&p->header, i);
 }
 
 static int read_header(parser *p, kd_error *err)
 {
-    int rc = csv_next(p->csv, err);
-    if (rc < 0)
+    /* names are kept to 200 bytes: they only go into messages and notes */
+    int rc = csv_header_read(p->csv, &p->header, 200, err);
+    if (rc)
         return rc;
-    if (rc == 0)
-        return error_set(err, KD_EEMPTY, "%s: no records (the file is empty)", p->path);
-    p->n_cols = csv_field_count(p->csv);
+    p->n_cols = p->header.n;
     p->cols = calloc(p->n_cols, sizeof *p->cols);
     if (!p->cols)
         return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
@@ -231,13 +216,6 @@ static int read_header(parser *p, kd_error *err)
         size_t n;
         const char *h = csv_field(p->csv, i, &n);
         n = text_trim(&h, n);
-        if (!utf8_valid(h, n, NULL))
-            return error_set(err, KD_EUTF8, "%s:1: column %zu: invalid UTF-8 in the header",
-                             p->path, i + 1);
-        p->cols[i].name_at = p->header.len;
-        if (buf_printf(&p->header, "%.*s", (int)(n < 200 ? n : 200), h) ||
-            buf_append_char(&p->header, '\0'))
-            return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
         classify_column(&p->cols[i], h, n);
         if (p->cols[i].kind == K_ID && p->at_id == SIZE_MAX)
             p->at_id = i;
@@ -299,7 +277,7 @@ static int add_value(parser *p, entity *e, const column *c, const char *s, size_
         return entity_add_text(e, c->prop, s, n);
     case K_OTHER:
         buf_clear(&p->tmp);
-        if (buf_printf(&p->tmp, "%s: ", p->header.data + c->name_at) || buf_append(&p->tmp, s, n))
+        if (buf_printf(&p->tmp, "%s: ", col_name(p, (size_t)(c - p->cols))) || buf_append(&p->tmp, s, n))
             return KD_ENOMEM;
         return entity_add_text(e, KD_PROP_NOTES, p->tmp.data, p->tmp.len);
     case K_GENDER: {
@@ -414,7 +392,7 @@ int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err)
     if (rc)
         return rc;
     parser p = {.path = path, .seen = {.copy_keys = true}};
-    dataset_from_path(path, p.dataset, sizeof p.dataset);
+    list_dataset_from_path(path, "generic", p.dataset, sizeof p.dataset);
     if ((rc = csv_open(&p.csv, path, delimiter, err)))
         return rc;
     entity e;
@@ -434,7 +412,7 @@ int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err)
     csv_close(p.csv);
     free(p.cols);
     strmap_free(&p.seen);
-    buf_free(&p.header);
+    csv_header_free(&p.header);
     buf_free(&p.tmp);
     return rc;
 }

@@ -81,7 +81,31 @@ const char *csv_path(const csv_reader *r);
 long csv_offset(const csv_reader *r);
 void csv_close(csv_reader *r);
 
+/* The header of a CSV whose columns are found by name: the first record,
+ * each name trimmed and checked UTF-8. */
+typedef struct csv_header {
+    buf names;      /* the names, each NUL-terminated */
+    size_t *at;     /* column i's name starts at names.data + at[i] */
+    size_t n;       /* columns */
+} csv_header;
+/* Reads the header (the reader's current record stays the header, so
+ * csv_field still gives the raw names); a name over max_name bytes is kept
+ * cut there (0: kept whole). Errors: "PATH: no records (the file is
+ * empty)", "PATH:LINE: column N: invalid UTF-8 in the header". Free with
+ * csv_header_free, also after a failure. */
+int csv_header_read(csv_reader *r, csv_header *h, size_t max_name, kd_error *err);
+const char *csv_header_name(const csv_header *h, size_t i);
+void csv_header_free(csv_header *h);
+
 /* Message helper for parsers: "path:line: field: problem (code text)". */
 int list_value_error(kd_error *err, int code, const char *path, size_t line, const char *field);
+
+/* The kordon dataset of a list named by its file (FtM JSON lines, a
+ * user's CSV): the base name without the list-file extensions at its end
+ * (.ftm, .json, .jsonl, .csv, .xml, .gz...: "zala.ftm.json" → zala,
+ * "watchlist.csv.gz" → watchlist, "list.v2.csv" → list_v2, ".hidden.csv"
+ * → _hidden), ASCII letters lowercased, every other byte but a digit
+ * turned into '_'; fallback when nothing is left. Cut to size - 1 bytes. */
+void list_dataset_from_path(const char *path, const char *fallback, char *out, size_t size);
 
 #endif

@@ -35,6 +35,9 @@ typedef struct ofac_parser {
     entity e;
     buf scratch, tmp;
     kd_error *err;
+    const char *dataset;
+    long expected;        /* publshInformation's Record_Count, or -1 */
+    size_t expected_line; /* where it says so */
 } ofac_parser;
 
 static int nomem(ofac_parser *p)
@@ -223,35 +226,34 @@ static const char *dataset_of(const char *path)
     return "us_ofac_sdn";
 }
 
+/* xml_each_record's view of an element: an entry, or the header that says
+ * how many entries the file holds */
+static int each_record(void *ctx, xmlNode *rec)
+{
+    ofac_parser *p = ctx;
+    if (xml_is(rec, "publshInformation")) {
+        size_t n;
+        const char *s = xml_child_text(rec, "Record_Count", &p->scratch, &n);
+        if (n && n < 10 && strspn(s, "0123456789") >= n)
+            p->expected = strtol(s, NULL, 10), p->expected_line = xml_line(rec);
+        return XML_NOT_A_RECORD;
+    }
+    return parse_entry(p, rec, p->dataset);
+}
+
 int parse_ofac_xml(const char *path, const list_sink *sink, kd_error *err)
 {
-    ofac_parser p = {.err = err};
+    ofac_parser p = {.err = err, .dataset = dataset_of(path), .expected = -1};
     int rc = xml_open(&p.x, path, "sdnList", err);
     if (rc)
         return rc;
     entity_init(&p.e);
-    const char *dataset = dataset_of(path);
     static const char *const records[] = {"sdnEntry", "publshInformation", NULL};
-    size_t count = 0, line = 0;
-    long expected = -1;
-    xmlNode *rec;
-    while ((rc = xml_next(p.x, records, &rec, err)) == 1) {
-        if (xml_is(rec, "publshInformation")) {
-            size_t n;
-            const char *s = xml_child_text(rec, "Record_Count", &p.scratch, &n);
-            if (n && n < 10 && strspn(s, "0123456789") >= n)
-                expected = strtol(s, NULL, 10), line = xml_line(rec);
-            continue;
-        }
-        if ((rc = parse_entry(&p, rec, dataset)) || (rc = sink->emit(sink->ctx, &p.e, err)))
-            break;
-        count++;
-    }
-    if (rc == 0 && count == 0)
-        rc = error_set(err, KD_EEMPTY, "%s: no records", path);
-    else if (rc == 0 && expected >= 0 && (size_t)expected != count)
+    size_t count = 0;
+    rc = xml_each_record(p.x, path, records, each_record, &p, &p.e, sink, &count, err);
+    if (rc == 0 && p.expected >= 0 && (size_t)p.expected != count)
         rc = error_set(err, KD_EPARSE, "%s:%zu: Record_Count says %ld entries, the file has %zu",
-                       path, line, expected, count);
+                       path, p.expected_line, p.expected, count);
     entity_free(&p.e);
     buf_free(&p.scratch);
     buf_free(&p.tmp);

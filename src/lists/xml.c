@@ -381,7 +381,9 @@ int xml_each_record(xml_reader *r, const char *path, const char *const *records,
     xmlNode *rec;
     int rc;
     while ((rc = xml_next(r, records, &rec, err)) == 1) {
-        if ((rc = parse(ctx, rec)) || (rc = sink->emit(sink->ctx, e, err)))
+        if ((rc = parse(ctx, rec)) == XML_NOT_A_RECORD)
+            continue;
+        if (rc || (rc = sink->emit(sink->ctx, e, err)))
             break;
         n++;
     }

@@ -39,8 +39,12 @@ int xml_open(xml_reader **out, const char *path, const char *root, kd_error *err
 int xml_next(xml_reader *r, const char *const *names, xmlNode **node, kd_error *err);
 /* The parsers' loop: each record element named in `records` read into the
  * entity by parse(ctx, rec), then handed to the sink; KD_EEMPTY ("PATH: no
- * records") when the document has none. Returns the first failure, else
- * 0; *count, when given, gets the records emitted. */
+ * records") when the document has none. parse returns 0 for a record, a
+ * negative KD_E* code to stop, or XML_NOT_A_RECORD for an element read for
+ * what it says about the file (OFAC's publshInformation), which is neither
+ * emitted nor counted. Returns the first failure, else 0; *count, when
+ * given, gets the records emitted. */
+#define XML_NOT_A_RECORD 1
 int xml_each_record(xml_reader *r, const char *path, const char *const *records,
                     int (*parse)(void *ctx, xmlNode *rec), void *ctx, const entity *e, const list_sink *sink,
                     size_t *count, kd_error *err);

@@ -4,7 +4,8 @@
  * Dzhabarov...") is real prose about a listed person, and its scan must
  * find that person. Shared by the test that holds the rate and the
  * benchmark that reports it. */
-#include "scan.h"
+#include "scan/scan.h"
+#include "scan_eval.h"
 
 #include <ctype.h>
 #include <string.h>
