@@ -82,7 +82,7 @@ static void assert_key_eq(const char *a, const char *b)
 static void assert_some_form_keys(const char *name, const char *phrase)
 {
     buf f = {0};
-    assert_int_equal(forms_of(phrase, &f), 1);
+    assert_true(forms_of(phrase, &f) >= 1); /* its first form: as written */
     char want[512];
     snprintf(want, sizeof want, "%s", keys_of(f.data));
     assert_true(forms_of(name, &f) > 0);
@@ -323,6 +323,12 @@ static void test_script_forms(void **state)
                 has_form(&f, "dmitry mikalaevich tikhanav"));
     assert_true(forms_of("Siarhei Piatrovich KAVALEU", &f) == 2 && has_form(&f, "sergei petrovich kavalev"));
     assert_int_equal(forms_of("Jean MOREAU", &f), 1);
+    /* ... and one written for German or French readers its English one */
+    assert_true(forms_of("Wladimir Wladimirowitsch Putin", &f) == 2 && has_form(&f, "vladimir vladimirovich putin"));
+    assert_true(forms_of("Chalid Jussuf al-Dschaburi", &f) == 2 && has_form(&f, "khalid yussuf al jaburi"));
+    assert_true(forms_of("Evgueni Viktorovitch Prigojine", &f) == 2 &&
+                has_form(&f, "evgeni viktorovich prigozhin"));
+    assert_int_equal(forms_of("Juan Carlos Perez", &f), 1);
     assert_int_equal(forms_of("Vladimir Putin", &f), 1);
     /* McCune-Reischauer voices k, t, p inside a given name after a vowel
      * or a nasal, as the lists write RI Yong Gil; not the given name's

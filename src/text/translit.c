@@ -796,26 +796,34 @@ static bool ascii_only(const char *s, size_t len)
     return true;
 }
 
-/* Appends to the count forms in out the Russian reading of each that is
- * written from Belarusian (text__belarusian_reading) and not there yet;
+/* Appends to the count forms in out their readings by other systems, each
+ * not there yet: the Russian reading of a name written from Belarusian
+ * (text__belarusian_reading), the English reading of one written for
+ * German or French readers (text__german_reading, text__french_reading);
  * the new count. */
-static int with_belarusian_reading(text_normaliser *n, buf *out, int count)
+static int with_readings(text_normaliser *n, buf *out, int count)
 {
+    static int (*const readers[])(const char *, size_t, buf *) = {
+        text__belarusian_reading, text__german_reading, text__french_reading};
     size_t at = 0, end = out->len;
-    for (int f = 0; f < count && at < end; f++) {
+    int written = count;
+    for (int f = 0; f < written && at < end; f++) {
         size_t l = strlen(out->data + at);
-        int rc = text__belarusian_reading(out->data + at, l, &n->aux);
-        at += l + 1;
-        if (rc < 0)
-            return rc;
-        bool seen = rc == 0;
-        for (size_t i = 0; i < out->len && !seen; i += strlen(out->data + i) + 1)
-            seen = strcmp(out->data + i, n->aux.data) == 0;
-        if (!seen) {
-            if (buf_append(out, n->aux.data, n->aux.len + 1))
-                return KD_ENOMEM;
-            count++;
+        for (size_t r = 0; r < sizeof readers / sizeof *readers; r++) {
+            int rc = readers[r](out->data + at, l, &n->aux);
+            if (rc < 0)
+                return rc;
+            bool seen = rc == 0;
+            for (size_t i = 0; i < out->len && !seen; i += strlen(out->data + i) + 1)
+                seen = strcmp(out->data + i, n->aux.data) == 0;
+            if (!seen) {
+                /* out may move: the form being read is found again by offset */
+                if (buf_append(out, n->aux.data, n->aux.len + 1))
+                    return KD_ENOMEM;
+                count++;
+            }
         }
+        at += l + 1;
     }
     return count;
 }
@@ -834,7 +842,7 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
             return 0;
         if (buf_append(out, n->form.data, n->form.len + 1))
             return KD_ENOMEM;
-        return with_belarusian_reading(n, out, 1);
+        return with_readings(n, out, 1);
     }
     /* UTF-8 → UTF-16 never needs more units than bytes. */
     int rc = grow_uchars(&n->work, &n->work_cap, (int64_t)len + 1);
@@ -925,5 +933,5 @@ int text_name_forms(text_normaliser *n, const char *name, size_t len, buf *out)
     }
     /* a Latin name written from Belarusian (Cyrillic ones have their
      * Russian reading from the chains) */
-    return s.cyrillic || s.arabic ? count : with_belarusian_reading(n, out, count);
+    return s.cyrillic || s.arabic ? count : with_readings(n, out, count);
 }

@@ -1,0 +1,137 @@
+/* English readings of names romanised for German and French readers.
+ *
+ * German and French media and some lists write Russian and Arabic names
+ * with their own letters for the same sounds: Wladimir Wladimirowitsch,
+ * Jewgeni, Schoigu, Chalid, Dschamal (German); Sergueï, Poutine, Prigojine,
+ * Djamel, Youssouf, Chérif (French). The lists kordon reads write them the
+ * English way (Vladimir Vladimirovich, Yevgeniy, Shoygu, Khalid, Jamal;
+ * Sergey, Putin, Prigozhin, Jamal, Yusuf, Sharif). Spelling keys join some
+ * of the pairs, not the ones whose letters say other sounds (German ch is
+ * kh, j is y; French j is zh, ch is sh). A name gets a second form, the
+ * English reading, only when a word of it shows the system unmistakably
+ * (German dsch, tsch, -witsch, -ow, ch with j before a vowel; French -vitch, dj
+ * before a vowel, -ine after a j-word's consonant, ou with ch, j or gue);
+ * the form as written stays the first. Facts of the
+ * two languages' spelling, written for kordon; public domain. */
+#include "text_internal.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+static bool has(const char *w, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(w + i, s, k) == 0)
+            return true;
+    return false;
+}
+
+static bool ends_with(const char *w, size_t n, const char *e)
+{
+    size_t k = strlen(e);
+    return n >= k && memcmp(w + n - k, e, k) == 0;
+}
+
+/* j before a vowel (Jussuf, Ichtijar) */
+static bool j_vowel(const char *w, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (w[i] == 'j' && vowel(w[i + 1]))
+            return true;
+    return false;
+}
+
+/* German words themselves have sch (Schumacher, Lüdenscheid): the sounds
+ * German writes for Russian and Arabic ones decide (dsch, tsch, -witsch,
+ * -ow, ch with j) */
+static bool german_word(const char *w, size_t n)
+{
+    return has(w, n, "dsch") || has(w, n, "tsch") || (has(w, n, "ch") && j_vowel(w, n)) || ends_with(w, n, "witsch") || ends_with(w, n, "owna") || ends_with(w, n, "ewna") ||
+           (n >= 5 && (ends_with(w, n, "ow") || ends_with(w, n, "ew")) && !vowel(w[n - 3]));
+}
+
+static bool french_word(const char *w, size_t n)
+{
+    return ends_with(w, n, "vitch") || (n >= 4 && w[0] == 'd' && w[1] == 'j' && vowel(w[2])) || ends_with(w, n, "vitchi") ||
+           (n >= 5 && ends_with(w, n, "ine") && !vowel(w[n - 4]) && has(w, n, "j")) ||
+           (has(w, n, "ou") && (has(w, n, "ch") || has(w, n, "j") || has(w, n, "gue")));
+}
+
+typedef struct rule {
+    const char *from, *to;
+} rule;
+
+/* Longest first at each position. German: dsch j, tsch ch, sch sh, ch kh,
+ * j y, w v. French: dj j, tch ch, ch sh, ou u, j zh, gue/gui ge/gi. */
+static const rule german[] = {{"dsch", "j"}, {"tsch", "ch"}, {"sch", "sh"}, {"ch", "kh"}, {"j", "y"}, {"w", "v"}};
+static const rule french[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}, {"gue", "ge"}, {"gui", "gi"},
+                              {"j", "zh"}};
+
+static int read_word(const char *w, size_t n, const rule *rules, size_t n_rules, bool french_ending, buf *out)
+{
+    /* a French -ine after a consonant is the -in of Russian names
+     * (Poutine, Prigojine, Raspoutine) */
+    size_t end = french_ending && n >= 5 && ends_with(w, n, "ine") && !vowel(w[n - 4]) ? n - 1 : n;
+    for (size_t i = 0; i < end;) {
+        size_t r = 0;
+        for (; r < n_rules; r++) {
+            size_t k = strlen(rules[r].from);
+            if (i + k <= end && memcmp(w + i, rules[r].from, k) == 0)
+                break;
+        }
+        if (r == n_rules) {
+            if (buf_append_char(out, w[i]))
+                return KD_ENOMEM;
+            i++;
+            continue;
+        }
+        if (buf_append_str(out, rules[r].to))
+            return KD_ENOMEM;
+        i += strlen(rules[r].from);
+    }
+    return KD_OK;
+}
+
+/* The reading of form by one system: 1 written to out when a word shows
+ * the system and the reading differs, 0 when not, KD_ENOMEM. */
+static int reading(const char *form, size_t n, bool (*shows)(const char *, size_t), const rule *rules,
+                   size_t n_rules, bool french_ending, buf *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < n && !any;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        any = shows(form + i, j - i);
+        i = j + 1;
+    }
+    if (!any)
+        return 0;
+    buf_clear(out);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        if ((out->len && buf_append_char(out, ' ')) ||
+            read_word(form + i, j - i, rules, n_rules, french_ending, out))
+            return KD_ENOMEM;
+        i = j + 1;
+    }
+    if (buf_append_char(out, '\0'))
+        return KD_ENOMEM;
+    out->len--;
+    return out->len == n && memcmp(out->data, form, n) == 0 ? 0 : 1;
+}
+
+int text__german_reading(const char *form, size_t n, buf *out)
+{
+    return reading(form, n, german_word, german, sizeof german / sizeof *german, false, out);
+}
+
+int text__french_reading(const char *form, size_t n, buf *out)
+{
+    return reading(form, n, french_word, french, sizeof french / sizeof *french, true, out);
+}
