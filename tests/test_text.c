@@ -329,6 +329,8 @@ static void test_script_forms(void **state)
     assert_true(forms_of("Evgueni Viktorovitch Prigojine", &f) == 2 &&
                 has_form(&f, "evgeni viktorovich prigozhin"));
     assert_int_equal(forms_of("Juan Carlos Perez", &f), 1);
+    assert_true(forms_of("Władimir Władimirowicz Putin", &f) == 2 && has_form(&f, "vladimir vladimirovich putin"));
+    assert_int_equal(forms_of("Jan Kowalski", &f), 1);
     assert_int_equal(forms_of("Vladimir Putin", &f), 1);
     /* McCune-Reischauer voices k, t, p inside a given name after a vowel
      * or a nasal, as the lists write RI Yong Gil; not the given name's

@@ -27,10 +27,11 @@ int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *fo
  * into out: 1 when the form reads so and the reading differs, 0 when not,
  * KD_ENOMEM. */
 int text__belarusian_reading(const char *form, size_t n, buf *out);
-/* The English reading of a form written for German or French readers
+/* The English reading of a form written for German, French or Polish readers
  * (western.c), the same way. */
 int text__german_reading(const char *form, size_t n, buf *out);
 int text__french_reading(const char *form, size_t n, buf *out);
+int text__polish_reading(const char *form, size_t n, buf *out);
 
 /* Whether two words are at most one letter apart (one substitution,
  * insertion or deletion). */

@@ -1,4 +1,4 @@
-/* English readings of names romanised for German and French readers.
+/* English readings of names romanised for German, Polish and French readers.
  *
  * German and French media and some lists write Russian and Arabic names
  * with their own letters for the same sounds: Wladimir Wladimirowitsch,
@@ -60,6 +60,14 @@ static bool french_word(const char *w, size_t n)
            (has(w, n, "ou") && (has(w, n, "ch") || has(w, n, "j") || has(w, n, "gue")));
 }
 
+/* Polish writes cz, sz, rz, szcz and -owicz where English writes ch, sh,
+ * zh, shch and -ovich (Władimir Władimirowicz, Siergiej Szojgu) */
+static bool polish_word(const char *w, size_t n)
+{
+    return ends_with(w, n, "owicz") || ends_with(w, n, "ewicz") ||
+           ((has(w, n, "cz") || has(w, n, "sz") || has(w, n, "rz")) && (has(w, n, "w") || has(w, n, "j")));
+}
+
 typedef struct rule {
     const char *from, *to;
 } rule;
@@ -67,6 +75,7 @@ typedef struct rule {
 /* Longest first at each position. German: dsch j, tsch ch, sch sh, ch kh,
  * j y, w v. French: dj j, tch ch, ch sh, ou u, j zh, gue/gui ge/gi. */
 static const rule german[] = {{"dsch", "j"}, {"tsch", "ch"}, {"sch", "sh"}, {"ch", "kh"}, {"j", "y"}, {"w", "v"}};
+static const rule polish[] = {{"szcz", "shch"}, {"cz", "ch"}, {"sz", "sh"}, {"rz", "zh"}, {"w", "v"}, {"j", "y"}};
 static const rule french[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}, {"gue", "ge"}, {"gui", "gi"},
                               {"j", "zh"}};
 
@@ -129,6 +138,11 @@ static int reading(const char *form, size_t n, bool (*shows)(const char *, size_
 int text__german_reading(const char *form, size_t n, buf *out)
 {
     return reading(form, n, german_word, german, sizeof german / sizeof *german, false, out);
+}
+
+int text__polish_reading(const char *form, size_t n, buf *out)
+{
+    return reading(form, n, polish_word, polish, sizeof polish / sizeof *polish, false, out);
 }
 
 int text__french_reading(const char *form, size_t n, buf *out)
