@@ -27,18 +27,30 @@ static bool ends_with(const char *w, size_t n, const char *e)
     return n >= k && memcmp(w + n - k, e, k) == 0;
 }
 
-/* Whether a word is written the Belarusian way. */
+/* Whether a word shows Belarusian beyond doubt: dz or ts softened before
+ * i or e (Dzmitry, Dzianis, Tsikhanouski), a Belarusian patronymic, or a
+ * given name the table knows as Belarusian (Siarhei, Aliaksandr, Viktar). */
 static bool belarusian_word(const char *w, size_t n)
 {
     for (size_t i = 0; i + 2 < n; i++) {
-        if (w[i] == 'd' && w[i + 1] == 'z' && (vowel(w[i + 2]) || w[i + 2] == 'm'))
+        if (w[i] == 'd' && w[i + 1] == 'z' && (w[i + 2] == 'i' || w[i + 2] == 'e' || w[i + 2] == 'm'))
             return true;
         if (w[i] == 't' && w[i + 1] == 's' && (w[i + 2] == 'i' || w[i + 2] == 'e') && i + 3 < n && vowel(w[i + 3]))
             return true;
     }
-    if (n >= 5 && !vowel(w[n - 3]) && (ends_with(w, n, "au") || ends_with(w, n, "ou") || ends_with(w, n, "eu")))
+    if (ends_with(w, n, "avich") || ends_with(w, n, "auna") || ends_with(w, n, "awna"))
         return true;
-    return ends_with(w, n, "avich") || ends_with(w, n, "auna") || ends_with(w, n, "awna");
+    const char *language = NULL;
+    return text__name_language(w, n, &language) && strcmp(language, "be") == 0;
+}
+
+/* A family name ending as Belarusian ones do, -au, -ou, -eu after a
+ * consonant (Navumau, Kazlou, Kavaleu): French and African names end so
+ * too (Moreau, Soussou, Shekau), so it counts only beside a Belarusian
+ * word or another such name. */
+static bool belarusian_ending(const char *w, size_t n)
+{
+    return n >= 5 && !vowel(w[n - 3]) && (ends_with(w, n, "au") || ends_with(w, n, "ou") || ends_with(w, n, "eu"));
 }
 
 /* The Russian reading of one word into out. */
@@ -75,8 +87,8 @@ static int read_word(const char *w, size_t n, buf *out)
                 return KD_ENOMEM;
             continue;
         }
-        /* г: an h that is no part of kh, sh, zh, ch */
-        if (c == 'h' && !(i > 0 && strchr("kszc", w[i - 1]))) {
+        /* г: an h that is no part of kh, sh, zh, ch, th */
+        if (c == 'h' && !(i > 0 && strchr("kszct", w[i - 1]))) {
             if (buf_append_char(out, 'g'))
                 return KD_ENOMEM;
             continue;
@@ -89,15 +101,16 @@ static int read_word(const char *w, size_t n, buf *out)
 
 int text__belarusian_reading(const char *form, size_t n, buf *out)
 {
-    bool any = false;
-    for (size_t i = 0; i < n && !any;) {
+    size_t strong = 0, endings = 0;
+    for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && form[j] != ' ')
             j++;
-        any = belarusian_word(form + i, j - i);
+        strong += belarusian_word(form + i, j - i);
+        endings += belarusian_ending(form + i, j - i);
         i = j + 1;
     }
-    if (!any)
+    if (strong == 0 && endings < 2)
         return 0;
     buf_clear(out);
     for (size_t i = 0; i < n;) {

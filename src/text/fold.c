@@ -468,6 +468,11 @@ bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t
     return false;
 }
 
+bool text__name_language(const char *s, size_t n, const char **language)
+{
+    return exact_entry(s, n, language, NULL) != NULL;
+}
+
 /* "sergei" is a spelling of the table's "sergey". */
 bool text__one_edit(const char *a, size_t la, const char *b, size_t lb)
 {

@@ -33,6 +33,10 @@ int text__german_reading(const char *form, size_t n, buf *out);
 int text__french_reading(const char *form, size_t n, buf *out);
 int text__polish_reading(const char *form, size_t n, buf *out);
 
+/* Whether a word is an entry of the name tables (fold.c), and its
+ * language there ("be", "uk", "en"...). */
+bool text__name_language(const char *s, size_t n, const char **language);
+
 /* Whether two words are at most one letter apart (one substitution,
  * insertion or deletion). */
 bool text__one_edit(const char *a, size_t la, const char *b, size_t lb);

@@ -9,9 +9,9 @@
  * of the pairs, not the ones whose letters say other sounds (German ch is
  * kh, j is y; French j is zh, ch is sh). A name gets a second form, the
  * English reading, only when a word of it shows the system unmistakably
- * (German dsch, tsch, -witsch, -ow, ch with j before a vowel; French -vitch, dj
- * before a vowel, -ine after a j-word's consonant, ou with ch, j or gue);
- * the form as written stays the first. Facts of the
+ * (German dsch, tsch, -witsch, -owna; French -vitch, dj before a vowel, ou with
+ * ch; Polish -owicz, cz/sz/rz with w or j); the form as written stays
+ * the first. Facts of the
  * two languages' spelling, written for kordon; public domain. */
 #include "text_internal.h"
 
@@ -35,29 +35,32 @@ static bool ends_with(const char *w, size_t n, const char *e)
     return n >= k && memcmp(w + n - k, e, k) == 0;
 }
 
-/* j before a vowel (Jussuf, Ichtijar) */
-static bool j_vowel(const char *w, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++)
-        if (w[i] == 'j' && vowel(w[i + 1]))
-            return true;
-    return false;
-}
-
-/* German words themselves have sch (Schumacher, Lüdenscheid): the sounds
- * German writes for Russian and Arabic ones decide (dsch, tsch, -witsch,
- * -ow, ch with j) */
+/* German words themselves have sch (Schumacher, Lüdenscheid), English
+ * ones -ow and -ew (Barlow, Andrew): the sounds German writes for Russian
+ * and Arabic ones decide (dsch, tsch, -witsch, -owna) */
 static bool german_word(const char *w, size_t n)
 {
-    return has(w, n, "dsch") || has(w, n, "tsch") || (has(w, n, "ch") && j_vowel(w, n)) || ends_with(w, n, "witsch") || ends_with(w, n, "owna") || ends_with(w, n, "ewna") ||
-           (n >= 5 && (ends_with(w, n, "ow") || ends_with(w, n, "ew")) && !vowel(w[n - 3]));
+    return has(w, n, "dsch") || has(w, n, "tsch") || ends_with(w, n, "owna") || ends_with(w, n, "ewna");
+}
+
+/* French writes Russian names with -vitch and j for zh (Viktorovitch,
+ * Prigojine), Arabic and African ones with dj and ch for sh, ou for u
+ * (Djamel, Chérif, Houssein): two readings, the first only for names
+ * with a Russian patronymic. */
+static bool french_russian_word(const char *w, size_t n)
+{
+    return ends_with(w, n, "vitch") || ends_with(w, n, "vna");
 }
 
 static bool french_word(const char *w, size_t n)
 {
-    return ends_with(w, n, "vitch") || (n >= 4 && w[0] == 'd' && w[1] == 'j' && vowel(w[2])) || ends_with(w, n, "vitchi") ||
-           (n >= 5 && ends_with(w, n, "ine") && !vowel(w[n - 4]) && has(w, n, "j")) ||
-           (has(w, n, "ou") && (has(w, n, "ch") || has(w, n, "j") || has(w, n, "gue")));
+    if (n >= 4 && w[0] == 'd' && w[1] == 'j' && vowel(w[2]))
+        return true;
+    /* ou with a ch that is not German sch (Chouka, Alouche; not Schou) */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (w[i] == 'c' && w[i + 1] == 'h' && (i == 0 || w[i - 1] != 's') && has(w, n, "ou"))
+            return true;
+    return false;
 }
 
 /* Polish writes cz, sz, rz, szcz and -owicz where English writes ch, sh,
@@ -76,8 +79,9 @@ typedef struct rule {
  * j y, w v. French: dj j, tch ch, ch sh, ou u, j zh, gue/gui ge/gi. */
 static const rule german[] = {{"dsch", "j"}, {"tsch", "ch"}, {"sch", "sh"}, {"ch", "kh"}, {"j", "y"}, {"w", "v"}};
 static const rule polish[] = {{"szcz", "shch"}, {"cz", "ch"}, {"sz", "sh"}, {"rz", "zh"}, {"w", "v"}, {"j", "y"}};
-static const rule french[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}, {"gue", "ge"}, {"gui", "gi"},
-                              {"j", "zh"}};
+static const rule french_russian[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}, {"gue", "ge"},
+                                      {"gui", "gi"}, {"j", "zh"}};
+static const rule french[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}};
 
 static int read_word(const char *w, size_t n, const rule *rules, size_t n_rules, bool french_ending, buf *out)
 {
@@ -147,5 +151,7 @@ int text__polish_reading(const char *form, size_t n, buf *out)
 
 int text__french_reading(const char *form, size_t n, buf *out)
 {
-    return reading(form, n, french_word, french, sizeof french / sizeof *french, true, out);
+    int rc = reading(form, n, french_russian_word, french_russian, sizeof french_russian / sizeof *french_russian,
+                     true, out);
+    return rc ? rc : reading(form, n, french_word, french, sizeof french / sizeof *french, false, out);
 }
