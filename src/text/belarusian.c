@@ -28,8 +28,7 @@ static bool ends_with(const char *w, size_t n, const char *e)
 }
 
 /* Whether a word shows Belarusian beyond doubt: dz or ts softened before
- * i or e (Dzmitry, Dzianis, Tsikhanouski), a Belarusian patronymic, or a
- * given name the table knows as Belarusian (Siarhei, Aliaksandr, Viktar). */
+ * i or e (Dzmitry, Dzianis, Tsikhanouski), a Belarusian patronymic. */
 static bool belarusian_word(const char *w, size_t n)
 {
     for (size_t i = 0; i + 2 < n; i++) {
@@ -38,8 +37,12 @@ static bool belarusian_word(const char *w, size_t n)
         if (w[i] == 't' && w[i + 1] == 's' && (w[i + 2] == 'i' || w[i + 2] == 'e') && i + 3 < n && vowel(w[i + 3]))
             return true;
     }
-    if (ends_with(w, n, "avich") || ends_with(w, n, "auna") || ends_with(w, n, "awna"))
-        return true;
+    return ends_with(w, n, "avich") || ends_with(w, n, "auna") || ends_with(w, n, "awna");
+}
+
+/* A given name the table knows as Belarusian (Siarhei, Aliaksandr) */
+static bool belarusian_given_name(const char *w, size_t n)
+{
     const char *language = NULL;
     return text__name_language(w, n, &language) && strcmp(language, "be") == 0;
 }
@@ -50,7 +53,8 @@ static bool belarusian_word(const char *w, size_t n)
  * word or another such name. */
 static bool belarusian_ending(const char *w, size_t n)
 {
-    return n >= 5 && !vowel(w[n - 3]) && (ends_with(w, n, "au") || ends_with(w, n, "ou") || ends_with(w, n, "eu"));
+    return n >= 5 && ((!vowel(w[n - 3]) && (ends_with(w, n, "au") || ends_with(w, n, "ou") || ends_with(w, n, "eu"))) ||
+                      ends_with(w, n, "enka"));
 }
 
 /* The Russian reading of one word into out. */
@@ -108,6 +112,15 @@ int text__belarusian_reading(const char *form, size_t n, buf *out)
             j++;
         strong += belarusian_word(form + i, j - i);
         endings += belarusian_ending(form + i, j - i);
+        i = j + 1;
+    }
+    /* a Belarusian given name counts beside a Belarusian family name
+     * ending (looked up only then: this runs for every name) */
+    for (size_t i = 0; i < n && strong == 0 && endings == 1;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        strong += belarusian_given_name(form + i, j - i);
         i = j + 1;
     }
     if (strong == 0 && endings < 2)
