@@ -291,6 +291,8 @@ expect_status 400 GET "/search/default?q=%FF%FE"
 head -c 300000 /dev/zero | tr '\0' 'a' >"$tmp/big.txt"
 expect_status 413 POST /scan --data-binary @"$tmp/big.txt"
 expect_status 405 GET /match/default
+curl -s -D "$tmp/headers" -o /dev/null "$url/match/default"
+grep -qi '^Allow: POST' "$tmp/headers" || fail "405 without the Allow header: $(cat "$tmp/headers")"
 expect_status 404 GET /no/such/route
 expect_status 404 GET /entities/no-such-entity
 # a merged id (an FtM referent) redirects to the entity it became

@@ -1,5 +1,5 @@
 /* API keys: optional, from a file or $KORDON_API_KEYS, compared in
- * constant time. */
+ * constant time; and who may call a route, by its scope. */
 #include "http_internal.h"
 
 #include <errno.h>
@@ -116,10 +116,10 @@ static bool key_equal(const char *a, const char *b)
     return diff == 0;
 }
 
-/* 0 allowed, 401 no key, 403 wrong key. Keys come as "Authorization:
- * Bearer K", "Authorization: ApiKey K" (OpenSanctions' hosted API) or
- * "X-API-Key: K". */
-int http_key_check(http_server *s, struct MHD_Connection *c, bool *admin)
+/* 0 allowed, 401 no key, 403 wrong key; *admin: the key is of the admin
+ * scope. Keys come as "Authorization: Bearer K", "Authorization: ApiKey K"
+ * (OpenSanctions' hosted API) or "X-API-Key: K". */
+static int key_check(http_server *s, struct MHD_Connection *c, bool *admin)
 {
     *admin = !s->n_api_keys; /* without keys the server is open (on loopback, or told so) */
     if (!s->n_api_keys)
@@ -147,3 +147,39 @@ int http_key_check(http_server *s, struct MHD_Connection *c, bool *admin)
     return ok ? 0 : 403;
 }
 
+
+/* ---- scopes -------------------------------------------------------------- */
+
+/* A reconciliation service's manifest (GET /reconcile or /reconcile/{dataset}
+ * without queries): the Reconciliation API has it readable without
+ * credentials, so that a client learns from it how to authenticate. */
+static bool reconcile_manifest(struct MHD_Connection *c, const char *url, const char *method)
+{
+    if (strcmp(method, "GET") != 0 || strncmp(url, "/reconcile", 10) != 0 ||
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "queries"))
+        return false;
+    const char *rest = url + 10;
+    if (*rest == '/')
+        rest += 1 + strcspn(rest + 1, "/"); /* the dataset */
+    return *rest == '\0' || strcmp(rest, "/") == 0;
+}
+
+int http_auth_check(http_server *s, struct MHD_Connection *c, const http_route *route, const char *url,
+                    const char *method, const char **detail)
+{
+    *detail = NULL;
+    if (route->scope == SCOPE_OPEN || (route->scope == SCOPE_RECONCILE && reconcile_manifest(c, url, method)))
+        return 0;
+    bool admin = false;
+    int denied = key_check(s, c, &admin);
+    /* the Reconciliation API wants 401 for a wrong key as for none */
+    if (denied == 403 && route->scope == SCOPE_RECONCILE)
+        denied = 401;
+    if (!denied && route->scope == SCOPE_ADMIN && !admin) {
+        *detail = "This route needs an API key of the admin scope.";
+        return 403;
+    }
+    if (denied)
+        *detail = denied == 401 ? "Missing API key: send \"Authorization: Bearer <key>\"." : "Invalid API key.";
+    return denied;
+}

@@ -134,15 +134,6 @@ static bool host_allowed(const http_server *s, const char *host)
            (s->listen_host[0] && strcmp(host, s->listen_host) == 0);
 }
 
-/* The Reconciliation API must answer web pages of any origin (OpenRefine
- * runs in a browser; the spec asks CORS of every endpoint). Its routes
- * only read the public lists: a page on another origin gains nothing it
- * could not download, and still needs an API key where keys are asked. */
-bool http_guard_open_cors(http_route_id route)
-{
-    return route == ROUTE_RECONCILE;
-}
-
 const char *http_guard_cors_origin(const http_server *s, struct MHD_Connection *c)
 {
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -180,34 +171,6 @@ static void media_type(const char *header, char *out, size_t size)
     out[k] = '\0';
 }
 
-/* What each POST route reads; NULL: the route takes no body at all. */
-static const char *const *route_types(http_route_id route)
-{
-    static const char *const json[] = {"application/json", NULL};
-    static const char *const screen[] = {"application/json", "application/x-ndjson", "application/jsonl",
-                                         "application/json-lines", "text/csv", NULL};
-    static const char *const text[] = {"text/plain", "text/markdown", "text/html", NULL};
-    /* OpenRefine posts forms: the Reconciliation API is form-encoded, and
-     * only reads */
-    static const char *const reconcile[] = {"application/x-www-form-urlencoded", "multipart/form-data",
-                                            "application/json", NULL};
-    switch (route) {
-    case ROUTE_MATCH:
-    case ROUTE_ALERTS:
-    case ROUTE_ADMIN:
-    case ROUTE_RESOLVE:
-        return json;
-    case ROUTE_SCREEN:
-        return screen;
-    case ROUTE_SCAN:
-        return text;
-    case ROUTE_RECONCILE:
-        return reconcile;
-    default:
-        return NULL;
-    }
-}
-
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind;
@@ -218,7 +181,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-int http_guard_check(const http_server *s, struct MHD_Connection *c, const char *method, http_route_id route,
+int http_guard_check(const http_server *s, struct MHD_Connection *c, const char *method, const http_route *route,
                      http_guard *g)
 {
     memset(g, 0, sizeof *g);
@@ -232,7 +195,7 @@ int http_guard_check(const http_server *s, struct MHD_Connection *c, const char 
         return g->status = 421;
     }
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    if (origin && !http_guard_open_cors(route) && !origin_allowed(s, c, origin)) {
+    if (origin && !route->any_origin && !origin_allowed(s, c, origin)) {
         snprintf(g->detail, sizeof g->detail,
                  "Requests from web pages at %.100s are refused; start kordon serve with --cors-origin %.100s "
                  "to allow them.",
@@ -280,13 +243,13 @@ int http_guard_check(const http_server *s, struct MHD_Connection *c, const char 
     g->has_body = encoding || announced > 0;
 
     bool post = strcmp(method, "POST") == 0;
-    const char *const *types = post ? route_types(route) : NULL;
+    const char *const *types = post ? route->reads : NULL;
     if (!types) {
         /* no body wanted: a small one is read and dropped, a large one refused */
         g->discard_body = true;
         if (encoding || announced > GUARD_NO_BODY_MAX) {
             snprintf(g->detail, sizeof g->detail, "%s %s takes no request body (at most %d bytes are ignored).",
-                     method, route == ROUTE_WEB ? "of a page" : "here", GUARD_NO_BODY_MAX);
+                     method, route->id == ROUTE_WEB ? "of a page" : "here", GUARD_NO_BODY_MAX);
             return g->status = 413;
         }
         g->close = false;

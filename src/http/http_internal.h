@@ -276,14 +276,13 @@ struct sockaddr;
  * API keys only loopback, unless --insecure-no-auth; --cors-origin and
  * --public-url well-formed. Call after the keys are loaded. */
 int http_guard_init(http_server *s, const struct sockaddr *listen_address, kd_error *err);
-/* Host, Origin, body framing and Content-Type of a request
+struct http_route;
+/* Host, Origin, body framing and Content-Type of a request for a route
  * whose headers are in. Returns g->status. */
-int http_guard_check(const http_server *s, struct MHD_Connection *c, const char *method, http_route_id route,
-                     http_guard *g);
+int http_guard_check(const http_server *s, struct MHD_Connection *c, const char *method,
+                     const struct http_route *route, http_guard *g);
 /* The configured CORS origin the request comes from, or NULL. */
 const char *http_guard_cors_origin(const http_server *s, struct MHD_Connection *c);
-/* Whether a route answers web pages of every origin (Access-Control-Allow-Origin: *). */
-bool http_guard_open_cors(http_route_id route);
 
 /* ---- worker threads for deferred requests (workers.c) ------------------- */
 
@@ -298,11 +297,12 @@ void http_workers_stop(struct http_workers *w);
 
 double http_now(void); /* monotonic seconds */
 
-/* API keys (auth.c): loads them from the options; 0, 401 or 403. */
+/* API keys (auth.c): loads them from the options. */
 int http_keys_load(http_server *s, kd_error *err);
-int http_key_check(http_server *s, struct MHD_Connection *c, bool *admin);
-/* Routing (router.c); http_dispatch is declared with the request type. */
-http_route_id http_route_classify(const char *path);
+/* Whether the request may use the route, by the route's scope: 0, or 401
+ * or 403 with the detail to answer. */
+int http_auth_check(http_server *s, struct MHD_Connection *c, const struct http_route *route, const char *url,
+                    const char *method, const char **detail);
 /* Every query-string key and value is valid UTF-8 (request.c). */
 bool http_args_valid_utf8(struct MHD_Connection *c);
 
@@ -328,6 +328,7 @@ typedef struct http_response {
     char location[512];
     char batch_size[24];        /* yente's x-batch-size */
     char retry_after[16];       /* seconds, with 503 */
+    const char *allow;          /* the methods a 405's route takes (a literal), for its Allow header */
     struct MHD_Response *stream; /* set by handlers that stream instead of body */
     bool cacheable;             /* static assets */
     struct http_deferred *deferred; /* set by handlers whose work runs on a worker thread */
@@ -355,7 +356,62 @@ typedef struct http_deferred {
  * polls it to stop work nobody will read. */
 bool http_client_gone(struct MHD_Connection *c);
 
-void http_dispatch(http_request *rq, http_response *rs, http_route_id route);
+/* ---- the route table (router.c) ---------------------------------------- */
+
+/* A route's handler: rest is the path after the route's prefix and its
+ * '/' ("" for the prefix itself), as the route's `rest` lets through. */
+typedef void http_handler(http_request *rq, http_response *rs, const char *rest);
+
+/* Methods as a set; a method outside a route's set gets 405. */
+enum {
+    HTTP_GET = 1 << 0,
+    HTTP_HEAD = 1 << 1,
+    HTTP_POST = 1 << 2,
+};
+
+/* Who may call a route when the server has API keys (without keys every
+ * client may: it listens on loopback, or was told to with
+ * --insecure-no-auth). */
+typedef enum http_scope {
+    SCOPE_OPEN,      /* no key asked: probes and the web page */
+    SCOPE_KEY,       /* any client's key */
+    SCOPE_ADMIN,     /* a key of the admin scope (`KEY admin`, $KORDON_ADMIN_KEYS) */
+    /* the Reconciliation API's rules: a service manifest (GET without
+     * queries) is open so that a client learns how to authenticate, and
+     * a wrong key gets 401 as a missing one does */
+    SCOPE_RECONCILE,
+} http_scope;
+
+/* What may follow a route's prefix; otherwise 404 with the route's usage,
+ * answered after the method check. */
+typedef enum http_rest {
+    REST_ANY,        /* anything, or nothing */
+    REST_SOME,       /* something (/entities/{id}) */
+    REST_SEGMENT,    /* one non-empty segment (/match/{dataset}) */
+} http_rest;
+
+/* One route: a path prefix and everything decided before its handler runs.
+ * The table lists the first four by position, the rest by name. */
+typedef struct http_route {
+    const char *prefix;         /* answers prefix and prefix/... */
+    http_route_id id;           /* its name in the metrics */
+    unsigned methods;           /* HTTP_GET | ...; 0: any, the handler decides */
+    http_scope scope;
+    http_handler *handler;
+    const char *const *reads;   /* Content-Types a POST may send; NULL: no body */
+    /* the one path answered under prefix, others 404 before the method
+     * check; NULL for any */
+    const char *only;
+    http_rest rest;
+    const char *usage;          /* 404 detail when rest is not as wanted */
+    bool any_origin;            /* Access-Control-Allow-Origin: * (pages of every origin) */
+} http_route;
+
+/* The route of a path: the first in the table whose prefix it is under,
+ * else the web page's. Never NULL. */
+const http_route *http_route_find(const char *path);
+/* Checks the path and method against the route, then calls its handler. */
+void http_dispatch(http_request *rq, http_response *rs, const http_route *route);
 
 /* A JSON body (takes the reference) with a status. */
 void http_reply_json(http_response *rs, int status, json_t *body);
@@ -384,22 +440,24 @@ bool http_need_index(const http_request *rq, http_response *rs);
 
 /* ---- routes (one file each) ------------------------------------------- */
 
-void route_match(http_request *rq, http_response *rs, const char *dataset);
-void route_search(http_request *rq, http_response *rs, const char *dataset);
-void route_reconcile(http_request *rq, http_response *rs, const char *dataset, const char *rest);
-void route_scan(http_request *rq, http_response *rs);
-void route_screen(http_request *rq, http_response *rs);
-void route_entities(http_request *rq, http_response *rs, const char *id);
-void route_catalog(http_request *rq, http_response *rs);
-void route_algorithms(http_request *rq, http_response *rs);
-void route_openapi(http_request *rq, http_response *rs);
-void route_readyz(http_request *rq, http_response *rs);
+/* Handlers (http_handler) of the route table; rest is named for what it
+ * holds. */
+http_handler route_match;       /* rest: the dataset */
+http_handler route_search;      /* rest: the dataset */
+http_handler route_reconcile;   /* rest: {dataset}[/suggest/...] */
+http_handler route_scan;
+http_handler route_screen;
+http_handler route_entities;    /* rest: the id[/adjacent...] */
+http_handler route_catalog;
+http_handler route_algorithms;
+http_handler route_openapi;
+http_handler route_readyz;
 /* /alerts, /alerts/{id}, /alerts/{id}/decision, /audit (needs --db). */
-void route_alerts(http_request *rq, http_response *rs, const char *rest);
-void route_audit(http_request *rq, http_response *rs);
+http_handler route_alerts;
+http_handler route_audit;
 /* /resolve/judgments: analysts' judgments on parties (GET lists, POST
  * records one and reloads the index so that it applies). */
-void route_resolve(http_request *rq, http_response *rs, const char *rest);
+http_handler route_resolve;
 /* live.prepare of a server with a store: the standing judgments applied
  * to a generation's parties. */
 int http_apply_judgments(void *server, live_index *g, kd_error *err);

@@ -348,8 +348,9 @@ void route_alerts(http_request *rq, http_response *rs, const char *rest)
 
 /* GET /audit?from=&to=&format=jsonl|csv: the period's runs, alerts,
  * decisions and allow-list entries, in the order they happened. */
-void route_audit(http_request *rq, http_response *rs)
+void route_audit(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* a path below the prefix is answered as the prefix */
     const char *format = http_arg(rq, "format");
     bool csv = format && strcmp(format, "csv") == 0;
     if (format && !csv && strcmp(format, "jsonl") != 0) {

@@ -515,8 +515,17 @@ static const char *form_queries(http_request *rq, char **owned)
     return NULL;
 }
 
-void route_reconcile(http_request *rq, http_response *rs, const char *dataset, const char *rest)
+void route_reconcile(http_request *rq, http_response *rs, const char *path)
 {
+    char dataset[128];
+    size_t n = strcspn(path, "/");
+    if (n >= sizeof dataset) {
+        http_reply_error(rs, 404, "no such dataset");
+        return;
+    }
+    memcpy(dataset, path, n);
+    dataset[n] = '\0';
+    const char *rest = path[n] ? path + n + 1 : "";
     http_filter filter;
     if (http_filter_for(rq, rs, dataset, &filter))
         return;

@@ -162,8 +162,9 @@ static void scan_job_free(http_deferred *base)
 
 /* Checks the request here, on the network thread; the scan runs on a
  * worker (--scan-concurrency of them), bounded by the --scan-* options. */
-void route_scan(http_request *rq, http_response *rs)
+void route_scan(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* a path below the prefix is answered as the prefix */
     if (!http_need_index(rq, rs))
         return;
     double threshold;
@@ -532,8 +533,9 @@ static void screen_free(void *cls)
     free(st);
 }
 
-void route_screen(http_request *rq, http_response *rs)
+void route_screen(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* a path below the prefix is answered as the prefix */
     /* the Content-Type is the request too: the same bytes read as CSV or
      * as JSON lines are two requests */
     http_idempotency idem;

@@ -161,8 +161,9 @@ static void catalog_defaults(json_t *o, json_int_t things, const char *index_ver
     json_object_set_new(o, "index_current", json_true());
 }
 
-void route_catalog(http_request *rq, http_response *rs)
+void route_catalog(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* a path below the prefix is answered as the prefix */
     if (!http_need_index(rq, rs))
         return;
     live_index *g = rq->index;
@@ -318,8 +319,9 @@ static json_t *algorithm_object(const char *name, const char *description)
                      features, "docs", "name", name, "description", description, "features", features, "config");
 }
 
-void route_algorithms(http_request *rq, http_response *rs)
+void route_algorithms(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* a path below the prefix is answered as the prefix */
     (void)rq;
     json_t *algorithms = json_array();
     json_array_append_new(
@@ -347,8 +349,9 @@ void route_algorithms(http_request *rq, http_response *rs)
 
 /* ---- embedded files --------------------------------------------------------- */
 
-void route_openapi(http_request *rq, http_response *rs)
+void route_openapi(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* a path below the prefix is answered as the prefix */
     (void)rq;
     const http_asset *a = http_asset_find("/web/openapi.json");
     if (!a) {

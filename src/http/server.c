@@ -40,7 +40,7 @@ typedef struct request_context {
     http_response job_answer;
     atomic_bool job_done;
     double started;
-    http_route_id route;
+    const http_route *route;    /* set with the headers, never NULL after */
     int status;
     size_t bytes_out;
     bool answered;              /* a response was queued before the body was read */
@@ -97,9 +97,11 @@ static enum MHD_Result queue(struct MHD_Connection *c, request_context *ctx, htt
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (rs->status == 503 && rs->retry_after[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, rs->retry_after);
+    if (rs->status == 405 && rs->allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
     /* CORS only for the origins the operator named, or every origin on
-     * the routes open to all (http_guard_open_cors) */
-    const char *origin = http_guard_open_cors(ctx->route) ? "*" : http_guard_cors_origin(ctx->server, c);
+     * the routes open to all (http_route.any_origin) */
+    const char *origin = ctx->route->any_origin ? "*" : http_guard_cors_origin(ctx->server, c);
     if (origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
         MHD_add_response_header(r, "Access-Control-Expose-Headers",
@@ -166,7 +168,7 @@ static enum MHD_Result preflight(struct MHD_Connection *c, request_context *ctx)
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
-    const char *origin = http_guard_open_cors(ctx->route) ? "*" : http_guard_cors_origin(ctx->server, c);
+    const char *origin = ctx->route->any_origin ? "*" : http_guard_cors_origin(ctx->server, c);
     if (origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
@@ -254,20 +256,6 @@ bool http_client_gone(struct MHD_Connection *c)
     return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
 }
 
-/* A reconciliation service's manifest (GET /reconcile or /reconcile/{dataset}
- * without queries): the Reconciliation API has it readable without
- * credentials, so that a client learns from it how to authenticate. */
-static bool reconcile_manifest(struct MHD_Connection *c, const char *url, const char *method)
-{
-    if (strcmp(method, "GET") != 0 || strncmp(url, "/reconcile", 10) != 0 ||
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "queries"))
-        return false;
-    const char *rest = url + 10;
-    if (*rest == '/')
-        rest += 1 + strcspn(rest + 1, "/"); /* the dataset */
-    return *rest == '\0' || strcmp(rest, "/") == 0;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size,
                                   void **context)
@@ -283,7 +271,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ctx->headers_seen = true;
         atomic_fetch_add(&s->in_flight, 1);
         ctx->started = http_now();
-        ctx->route = http_route_classify(url);
+        ctx->route = http_route_find(url);
         snprintf(ctx->method, sizeof ctx->method, "%s", method);
         snprintf(ctx->path, sizeof ctx->path, "%s", url);
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -312,22 +300,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ctx->discard_body = g.discard_body;
         if (strcmp(method, "OPTIONS") == 0)
             return preflight(c, ctx);
-        bool open = ctx->route == ROUTE_HEALTHZ || ctx->route == ROUTE_WEB || reconcile_manifest(c, url, method),
-             admin = false;
-        int denied = open ? 0 : http_key_check(s, c, &admin);
-        /* the Reconciliation API wants 401 for a wrong key as for none */
-        if (denied == 403 && ctx->route == ROUTE_RECONCILE)
-            denied = 401;
-        /* the admin routes (swapping the index every replica serves) needs a key
-         * of the admin scope, not any client's */
-        bool not_admin = !denied && ctx->route == ROUTE_ADMIN && !admin;
-        if (denied || not_admin) {
+        const char *why;
+        int denied = http_auth_check(s, c, ctx->route, url, method, &why);
+        if (denied) {
             /* nobody reads the body of a refused request */
             ctx->close = g.has_body;
-            return reply_now(c, ctx, not_admin ? 403 : denied,
-                             not_admin          ? "This route needs an API key of the admin scope."
-                             : denied == 401    ? "Missing API key: send \"Authorization: Bearer <key>\"."
-                                                : "Invalid API key.");
+            return reply_now(c, ctx, denied, why);
         }
         return MHD_YES;
     }
@@ -402,7 +380,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **context,
     }
     double seconds = http_now() - ctx->started;
     int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ctx->status : 0;
-    metrics_record(&s->metrics, ctx->route, status ? status : 499, seconds);
+    metrics_record(&s->metrics, ctx->route->id, status ? status : 499, seconds);
     if (s->access_log) {
         buf line = {0};
         struct timespec now;

@@ -61,8 +61,9 @@ static json_t *reload_state(http_request *rq, live_reload_state *st, int64_t now
  * a stale list into an outage. Monitoring sees "degraded" here and
  * kordon_index_reloads_total{result="failed"} in /metrics. Only with no
  * index at all is the answer 503. */
-void route_readyz(http_request *rq, http_response *rs)
+void route_readyz(http_request *rq, http_response *rs, const char *rest)
 {
+    (void)rest; /* always "": the route answers /readyz only */
     int64_t now = (int64_t)time(NULL);
     live_reload_state st;
     json_t *reload = reload_state(rq, &st, now);

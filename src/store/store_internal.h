@@ -24,9 +24,13 @@ struct kd_store {
     store_batch batch;
 };
 
+/* Helpers every file of the store uses (store_open.c). */
 /* ISO 8601 UTC with milliseconds: sorts as text, as the audit export needs. */
 void store_now_iso(char out[32]);
 /* Steps an INSERT ... RETURNING id. */
 int store_insert_returning(db_stmt *st, int64_t *id, kd_error *err);
+/* A malloc'd copy of s (the caller's to free), or NULL for NULL or when
+ * out of memory. */
+char *store_dup_or_null(const char *s);
 
 #endif

@@ -1,0 +1,64 @@
+/* Answers kept under an Idempotency-Key (see store.h), so that a retried
+ * request gets the answer of the first. */
+#include "store/store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- idempotency keys ------------------------------------------------------ */
+
+int kd_store_answer_get(kd_store *s, const char *key, const char *request_sha256, kd_kept_answer *out,
+                        kd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    db_stmt *q;
+    int rc = db_prepare(s->d, "SELECT request_sha256, status, content_type, body FROM idempotency_keys WHERE key = ?",
+                        &q, err);
+    if (rc)
+        return rc;
+    db_bind_text(q, 1, key);
+    int step = db_step(q, err);
+    if (step == 1) {
+        const char *hash = db_column_text(q, 0), *type = db_column_text(q, 2), *body = db_column_text(q, 3);
+        out->other_request = !hash || strcmp(hash, request_sha256) != 0;
+        out->status = (int)db_column_int(q, 1);
+        snprintf(out->content_type, sizeof out->content_type, "%s", type ? type : "application/json");
+        out->body = strdup(body ? body : "");
+        rc = out->body ? KD_OK : error_set(err, KD_ENOMEM, "out of memory");
+    } else {
+        rc = step < 0 ? KD_EIO : error_set(err, KD_ENOTFOUND, "no answer kept for this key");
+    }
+    db_finalize(q);
+    return rc;
+}
+
+int kd_store_answer_put(kd_store *s, const char *key, const char *request_sha256, int status,
+                        const char *content_type, const char *body, kd_error *err)
+{
+    char now[32];
+    store_now_iso(now);
+    db_stmt *st;
+    int rc = db_prepare(s->d, db_is_postgresql(s->d)
+                                  ? "INSERT INTO idempotency_keys (key, request_sha256, status, content_type, body, "
+                                    "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key"
+                                  : "INSERT OR IGNORE INTO idempotency_keys (key, request_sha256, status, "
+                                    "content_type, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING key",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, key);
+    db_bind_text(st, 2, request_sha256);
+    db_bind_int(st, 3, status);
+    db_bind_text(st, 4, content_type ? content_type : "application/json");
+    db_bind_text(st, 5, body ? body : "");
+    db_bind_text(st, 6, now);
+    int step = db_step(st, err);
+    rc = step < 0 ? KD_EIO : KD_OK;
+    bool inserted = step == 1; /* RETURNING answers only for a row inserted */
+    while (step == 1)
+        step = db_step(st, NULL);
+    db_finalize(st);
+    if (!rc && !inserted)
+        return error_set(err, KD_EUSAGE, "Idempotency-Key: already used");
+    return rc;
+}
