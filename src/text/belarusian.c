@@ -57,9 +57,10 @@ static bool belarusian_ending(const char *w, size_t n)
                       ends_with(w, n, "enka"));
 }
 
-/* The Russian reading of one word into out. */
-static int read_word(const char *w, size_t n, buf *out)
+/* The Russian reading of one word into out (a text__word_reader). */
+static int read_word(const char *w, size_t n, const void *ctx, buf *out)
 {
+    (void)ctx;
     for (size_t i = 0; i < n; i++) {
         char c = w[i], next = i + 1 < n ? w[i + 1] : '\0';
         char after = i + 2 < n ? w[i + 2] : '\0';
@@ -125,17 +126,5 @@ int text__belarusian_reading(const char *form, size_t n, buf *out)
     }
     if (strong == 0 && endings < 2)
         return 0;
-    buf_clear(out);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && form[j] != ' ')
-            j++;
-        if ((out->len && buf_append_char(out, ' ')) || read_word(form + i, j - i, out))
-            return KD_ENOMEM;
-        i = j + 1;
-    }
-    if (buf_append_char(out, '\0'))
-        return KD_ENOMEM;
-    out->len--;
-    return out->len == n && memcmp(out->data, form, n) == 0 ? 0 : 1;
+    return text__read_form(form, n, read_word, NULL, out);
 }

@@ -23,6 +23,11 @@ void text__legal_keys_free(text_legal_keys *k);
  * separate tokens. form is cleared; tmp is scratch. */
 int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *form, buf *tmp);
 
+/* Reads a form word by word into out (words joined by one space): 1 when
+ * the reading differs from the form, 0 when it is the same, KD_ENOMEM. */
+typedef int (*text__word_reader)(const char *word, size_t len, const void *ctx, buf *out);
+int text__read_form(const char *form, size_t n, text__word_reader read, const void *ctx, buf *out);
+
 /* The Russian reading of a form written from Belarusian (belarusian.c)
  * into out: 1 when the form reads so and the reading differs, 0 when not,
  * KD_ENOMEM. */

@@ -108,6 +108,36 @@ static int read_word(const char *w, size_t n, const rule *rules, size_t n_rules,
     return KD_OK;
 }
 
+int text__read_form(const char *form, size_t n, text__word_reader read, const void *ctx, buf *out)
+{
+    buf_clear(out);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        if ((out->len && buf_append_char(out, ' ')) || read(form + i, j - i, ctx, out))
+            return KD_ENOMEM;
+        i = j + 1;
+    }
+    if (buf_append_char(out, '\0'))
+        return KD_ENOMEM;
+    out->len--;
+    return out->len == n && memcmp(out->data, form, n) == 0 ? 0 : 1;
+}
+
+/* One system's rules, as text__read_form reads words with them. */
+typedef struct reading_system {
+    const rule *rules;
+    size_t n_rules;
+    bool french_ending;
+} reading_system;
+
+static int read_system_word(const char *w, size_t n, const void *ctx, buf *out)
+{
+    const reading_system *sys = ctx;
+    return read_word(w, n, sys->rules, sys->n_rules, sys->french_ending, out);
+}
+
 /* The reading of form by one system: 1 written to out when a word shows
  * the system and the reading differs, 0 when not, KD_ENOMEM. */
 static int reading(const char *form, size_t n, bool (*shows)(const char *, size_t), const rule *rules,
@@ -121,22 +151,8 @@ static int reading(const char *form, size_t n, bool (*shows)(const char *, size_
         any = shows(form + i, j - i);
         i = j + 1;
     }
-    if (!any)
-        return 0;
-    buf_clear(out);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && form[j] != ' ')
-            j++;
-        if ((out->len && buf_append_char(out, ' ')) ||
-            read_word(form + i, j - i, rules, n_rules, french_ending, out))
-            return KD_ENOMEM;
-        i = j + 1;
-    }
-    if (buf_append_char(out, '\0'))
-        return KD_ENOMEM;
-    out->len--;
-    return out->len == n && memcmp(out->data, form, n) == 0 ? 0 : 1;
+    reading_system sys = {rules, n_rules, french_ending};
+    return any ? text__read_form(form, n, read_system_word, &sys, out) : 0;
 }
 
 int text__german_reading(const char *form, size_t n, buf *out)
