@@ -415,6 +415,38 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   else
     fail "$label: Idempotency-Key: no open alert to decide ($(curl -s "$url/alerts?limit=1" | head -c 200))"
   fi
+  # lookups (issue 18): /match?lookup=true is recorded as its user's run, inputs and results, and
+  # raises no alerts; the same /match without it still does; /scan is recorded as a lookup too
+  local q_runs="SELECT COUNT(*) FROM runs" q_alerts="SELECT COUNT(*) FROM alerts" runs0 alerts0 last
+  runs0=$("${sqlcmd[@]}" "$q_runs"); alerts0=$("${sqlcmd[@]}" "$q_alerts")
+  lookup() { curl -s -o "$tmp/lookup.b" -w '%{http_code}' -H 'Content-Type: application/json' \
+               -H 'X-Kordon-User: ana.lyst' -d "$body" "$url/match/default$1"; }
+  expect_eq "$(lookup '?lookup=true')" 200 "$label: lookup: /match?lookup=true"
+  grep -q '"match": *true' "$tmp/lookup.b" || fail "$label: lookup: the test's query should match ($(head -c 300 "$tmp/lookup.b"))"
+  expect_eq "$("${sqlcmd[@]}" "$q_runs")" "$((runs0 + 1))" "$label: lookup: the lookup is a recorded run"
+  expect_eq "$("${sqlcmd[@]}" "$q_alerts")" "$alerts0" "$label: lookup: no alerts raised"
+  last="(SELECT MAX(id) FROM runs)"
+  expect_eq "$("${sqlcmd[@]}" "SELECT actor || ' ' || source || ' ' || input_count || ' ' ||
+    CASE WHEN match_count > 0 THEN 'matched' ELSE 'no-match' END || ' ' || alert_count || ' ' ||
+    CASE WHEN parameters LIKE '%\"lookup\":%true%' THEN 'lookup' ELSE 'screen' END FROM runs WHERE id = $last")" \
+    "ana.lyst api /match/default 1 matched 0 lookup" "$label: lookup: the run names its user, its match and says lookup"
+  expect_eq "$("${sqlcmd[@]}" "SELECT CASE WHEN COUNT(*) > 0 THEN 'some' ELSE 'none' END FROM results r
+    JOIN inputs i ON i.id = r.input_id WHERE i.run_id = $last")" some "$label: lookup: its results are recorded"
+  expect_eq "$(lookup '?lookup=maybe')" 400 "$label: lookup: lookup=maybe"
+  expect_in "$(cat "$tmp/lookup.b")" "lookup: expected true or false" "$label: lookup: lookup=maybe: why"
+  expect_eq "$("${sqlcmd[@]}" "$q_runs")" "$((runs0 + 1))" "$label: lookup: nothing recorded for a refused lookup"
+  expect_eq "$(lookup '?lookup=false')" 200 "$label: lookup: the same /match, lookup=false"
+  [ "$("${sqlcmd[@]}" "$q_alerts")" -gt "$alerts0" ] || fail "$label: lookup: a /match that is no lookup raises alerts"
+  expect_eq "$("${sqlcmd[@]}" "SELECT actor FROM alerts a JOIN runs r ON r.id = a.run_id ORDER BY a.id DESC LIMIT 1")" \
+    ana.lyst "$label: lookup: the screening run's alert names its user"
+  alerts0=$("${sqlcmd[@]}" "$q_alerts")
+  expect_eq "$(curl -s -o "$tmp/lookup.scan" -w '%{http_code}' -H 'Content-Type: text/plain' -H 'X-Kordon-User: ana.lyst' \
+    --data-binary 'Yesterday Oleg Slizhevsky was seen in Minsk.' "$url/scan")" 200 "$label: lookup: /scan"
+  local listed; listed=$(sed -n 's/.*"listed":\([0-9]*\).*/\1/p' "$tmp/lookup.scan")
+  [ "${listed:-0}" -gt 0 ] || fail "$label: lookup: /scan should find Oleg Slizhevsky ($(head -c 300 "$tmp/lookup.scan"))"
+  expect_eq "$("${sqlcmd[@]}" "SELECT actor || ' ' || source || ' ' || input_count || ' ' || alert_count FROM runs WHERE id = $last")" \
+    "ana.lyst api /scan $listed 0" "$label: lookup: /scan is recorded as its user's lookup, its mentions the inputs"
+  expect_eq "$("${sqlcmd[@]}" "$q_alerts")" "$alerts0" "$label: lookup: /scan raises no alerts"
   # the store's metrics: up, runs written by the recorder thread in groups, their latency
   curl -s "$url/metrics" >"$tmp/idem.metrics"
   grep -q '^kordon_store_up 1$' "$tmp/idem.metrics" || fail "$label: /metrics: kordon_store_up"
@@ -431,7 +463,8 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   [ -s "$tmp/term.answered" ] || fail "$label: no request answered before SIGTERM"
   expect_eq "$(comm -23 "$tmp/term.answered" "$tmp/term.recorded" | wc -l)" 0 "$label: answered 200 but not recorded around SIGTERM"
   echo "$label: Idempotency-Key: 4 tries one run, 4 first tries at once one run, /screen retried (3 at once, after a" \
-    "cut) recorded once and answered alike, a decision retried kept once;" \
+    "cut) recorded once and answered alike, a decision retried kept once; /match?lookup=true and /scan" \
+    "recorded as ana.lyst's lookups without alerts, the same /match without lookup alerting;" \
     "SIGTERM under load: $(wc -l < "$tmp/term.answered") answered, all recorded"
 }
 

@@ -103,6 +103,11 @@ async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
   const key = storage.get(KEY_STORE);
   if (key) headers.Authorization = `Bearer ${key}`;
+  /* who asks: the server records searches and scans as this user's
+   * lookups. A header carries ASCII only (fetch refuses other text), so a
+   * name outside it is not sent and the server records "api". */
+  const reviewer = storage.get(REVIEWER_STORE).trim();
+  if (reviewer && /^[\x20-\x7e]+$/.test(reviewer)) headers['X-Kordon-User'] = reviewer;
   let payload;
   if (body instanceof Uint8Array) {
     headers['Content-Type'] = 'text/plain; charset=utf-8';
@@ -285,7 +290,7 @@ async function renderSearch(query) {
   const seq = routeSeq;
   let data, byName;
   try {
-    [data, byName] = await Promise.all([api('POST', '/match/default?limit=20&cutoff=0.5', matchQuery(f)), catalog()]);
+    [data, byName] = await Promise.all([api('POST', '/match/default?limit=20&cutoff=0.5&lookup=true', matchQuery(f)), catalog()]);
   } catch (e) {
     if (seq !== routeSeq) return; /* the analyst has moved on */
     status.textContent = '';

@@ -647,7 +647,8 @@ int http_store_open(http_server *s, struct kd_store **out, kd_error *err);
  * written by the recorder thread with others in one transaction before
  * the answer is sent; http_record_end only drops it. http_record_begin_as (/screen, rows streamed): opens the run
  * on the server's one writer and holds it until http_record_end. Without
- * --db, both do nothing. */
+ * --db, both do nothing. Parameters holding "lookup": true make the run a
+ * lookup (kd_run_request.lookup): recorded, raising no alerts. */
 int http_record_begin(http_request *rq, const char *source, json_t *parameters, http_recording *rec,
                       kd_error *err);
 int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,

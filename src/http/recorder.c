@@ -29,6 +29,7 @@ typedef struct pending_row {
 struct http_pending_run {
     char *actor, *source, *parameters;
     size_t expected_inputs;
+    bool lookup; /* the parameters' "lookup": recorded, raises no alerts */
     const kd_index *ix; /* the request's index, alive until it is answered */
     pending_row *rows;
     size_t n_rows, cap_rows;
@@ -116,7 +117,7 @@ static int write_pending(kd_store *store, http_pending_run *p, kd_error *err)
         if (rc != KD_ENOTFOUND)
             return rc;
     }
-    kd_run_request req = {KD_RUN_SCREEN, p->actor, p->source, p->parameters, p->expected_inputs, true};
+    kd_run_request req = {KD_RUN_SCREEN, p->actor, p->source, p->parameters, p->expected_inputs, true, p->lookup};
     kd_run *run;
     int rc = kd_store_run_begin(store, &req, p->ix, &run, err);
     for (size_t i = 0; !rc && i < p->n_rows; i++) {
@@ -277,6 +278,13 @@ void http_recorder_submit(http_server *s, http_pending_run *run,
 
 /* ---- the request's side -------------------------------------------------- */
 
+/* A run is a lookup when its recorded parameters say so: what the audit
+ * trail reads and what the store does (no alerts) cannot disagree. */
+static bool run_is_lookup(json_t *parameters)
+{
+    return json_is_true(json_object_get(parameters, "lookup"));
+}
+
 int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, const char *source,
                          json_t *parameters, http_recording *rec, kd_error *err)
 {
@@ -293,7 +301,8 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
     rec->server = s;
     char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
     kd_run_request req = {KD_RUN_SCREEN, actor, source, params ? params : "{}",
-                          json_integer_value(json_object_get(parameters, "queries")), false};
+                          json_integer_value(json_object_get(parameters, "queries")), false,
+                          run_is_lookup(parameters)};
     rc = kd_store_run_begin(rec->store, &req, ix, &rec->run, err);
     free(params);
     if (rc) {
@@ -321,6 +330,7 @@ int http_record_begin(http_request *rq, const char *source, json_t *parameters, 
         p->source = strdup(source);
         p->parameters = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
         p->expected_inputs = (size_t)json_integer_value(json_object_get(parameters, "queries"));
+        p->lookup = run_is_lookup(parameters);
         p->ix = rq->index->index;
     }
     if (!p || !p->actor || !p->source || !p->parameters) {

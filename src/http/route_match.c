@@ -494,6 +494,15 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
         http_reply_error(rs, 400, "Unknown algorithm: %s (see /algorithms)", algorithm);
         return;
     }
+    /* lookup=true: an analyst's search, recorded with --db as a lookup by
+     * its user (X-Kordon-User) and raising no alerts; a word other than
+     * true or false is refused rather than read as either */
+    const char *lookup_arg = http_arg(rq, "lookup");
+    bool lookup = lookup_arg && (strcmp(lookup_arg, "true") == 0 || strcmp(lookup_arg, "1") == 0);
+    if (lookup_arg && !lookup && strcmp(lookup_arg, "false") != 0 && strcmp(lookup_arg, "0") != 0) {
+        http_reply_error(rs, 400, "lookup: expected true or false, not \"%.64s\"", lookup_arg);
+        return;
+    }
 
     json_error_t jerr;
     json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
@@ -542,6 +551,8 @@ void route_match(http_request *rq, http_response *rs, const char *dataset)
                                "threshold", threshold, "cutoff", cutoff, "algorithm",
                                algorithm && *algorithm ? algorithm : "best", "scored_by", HTTP_ALGORITHM, "queries",
                                (json_int_t)json_object_size(queries));
+    if (lookup)
+        json_object_set_new(params, "lookup", json_true());
     status = http_record_begin(rq, source, params, &rec, &err)
                  ? (snprintf(why, sizeof why, "cannot record the screening: %.400s", err.message),
                     http_store_status(rq->server, &err))

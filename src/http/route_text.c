@@ -36,6 +36,9 @@ typedef struct scan_job {
     size_t max_mentions, max_related, max_response;
     double timeout, deadline;
     scan_stop stop;
+    /* with --db: the scan is recorded as a lookup by this user */
+    http_server *server;
+    char *actor;
 } scan_job;
 
 /* One mention as http_reply_json would write it (takes the reference). */
@@ -120,6 +123,46 @@ static void scan_answer(scan_job *job, const kd_mention *m, size_t n, http_respo
     http_reply_text(rs, 200, "application/json", out.data, out.len);
 }
 
+/* With --db, the scan is one lookup run: each mention of a listed party an
+ * input (the words of the text that named it) with the party as its one
+ * result; a party named by listings is not a hit and is left out. A
+ * lookup raises no alerts: nobody was screened. 0, or why not. */
+static int scan_record(scan_job *job, const kd_mention *m, size_t n, kd_error *err)
+{
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++)
+        listed += !m[i].linked;
+    json_t *params = json_pack("{s:b,s:f,s:I,s:I}", "lookup", 1, "threshold", job->threshold, "queries",
+                               (json_int_t)listed, "text_bytes", (json_int_t)job->body_len);
+    if (!params)
+        return error_set(err, KD_ENOMEM, "out of memory");
+    http_recording rec;
+    int rc = http_record_begin_as(job->server, job->actor, job->index->index, "api /scan", params, &rec, err);
+    json_decref(params);
+    size_t row = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (m[i].linked)
+            continue;
+        char *words = strndup(job->body + m[i].start, m[i].end - m[i].start);
+        if (!words) {
+            rc = error_set(err, KD_ENOMEM, "out of memory");
+            break;
+        }
+        http_match_query q = {.names = {words}, .n_names = 1, .schema = -1};
+        kd_match_result r = {.entity = m[i].entity, .party = m[i].party, .score = m[i].score, .match = 1,
+                             .name_score = m[i].score};
+        snprintf(r.explanation, sizeof r.explanation, "%s", m[i].explanation);
+        rc = http_record_add(&rec, ++row, NULL, &q, &r, 1, err);
+        free(words);
+    }
+    kd_error end_err = {0};
+    if (http_record_end(&rec, rc == 0, &end_err) && !rc) {
+        *err = end_err;
+        rc = end_err.code ? end_err.code : KD_EIO;
+    }
+    return rc;
+}
+
 static void scan_run(http_deferred *base, http_response *rs)
 {
     scan_job *job = (scan_job *)base;
@@ -149,6 +192,10 @@ static void scan_run(http_deferred *base, http_response *rs)
         http_reply_error(rs, rc == KD_ENOMEM ? 500 : 400, "%s", err.message);
     } else {
         scan_answer(job, m, n, rs);
+        /* what was answered is recorded, before the client sees it */
+        if (job->server && rs->status == 200 && scan_record(job, m, n, &err))
+            http_reply_error(rs, http_store_status(job->server, &err), "cannot record the scan: %.400s",
+                             err.message);
     }
     kd_mentions_free(m, n);
 }
@@ -157,6 +204,7 @@ static void scan_job_free(http_deferred *base)
 {
     scan_job *job = (scan_job *)base;
     live_release(job->index);
+    free(job->actor);
     free(job);
 }
 
@@ -198,6 +246,14 @@ void route_scan(http_request *rq, http_response *rs, const char *rest)
     job->max_related = option_or(o->scan_max_related, SCAN_DEFAULT_MAX_RELATED);
     job->max_response = option_or(o->scan_max_response, SCAN_DEFAULT_MAX_RESPONSE);
     job->timeout = o->scan_timeout > 0 ? o->scan_timeout : SCAN_DEFAULT_TIMEOUT;
+    if (rq->server->options.db) {
+        job->server = rq->server;
+        if (!(job->actor = strdup(http_actor_of(rq)))) {
+            scan_job_free(&job->base);
+            http_reply_error(rs, 500, "out of memory");
+            return;
+        }
+    }
     rs->deferred = &job->base;
 }
 

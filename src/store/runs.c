@@ -159,6 +159,7 @@ struct kd_run {
     const kd_index *ix;
     kd_run_kind kind;
     bool in_batch; /* one of the runs of the store's batch, whose statements it borrows */
+    bool lookup;   /* recorded, raises no alerts (kd_run_request) */
     int64_t id;
     db_stmt *ins_input, *ins_result, *ins_alert;
     db_ids *input_ids_in, *result_ids_in; /* the run's own, or the batch's */
@@ -392,6 +393,11 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
         free(run);
         return error_set(err, KD_EUSAGE, "only screening runs are written in a batch");
     }
+    run->lookup = req->lookup;
+    if (req->lookup && req->kind != KD_RUN_SCREEN) {
+        free(run);
+        return error_set(err, KD_EUSAGE, "only screening runs can be lookups");
+    }
     if (run->in_batch && !s->batch.open) {
         free(run);
         return error_set(err, KD_EUSAGE, "no recording batch is open");
@@ -449,7 +455,7 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     bool small = req->kind == KD_RUN_SCREEN && req->expected_inputs && req->expected_inputs <= 64;
     if (!rc && small)
         rc = db_prepare(d, ALLOW_QUERY, &run->allow_query, err);
-    else if (!rc)
+    else if (!rc && !run->lookup) /* a lookup raises no alert to silence */
         rc = load_allow_list(d, ix, &run->allow, err);
     if (!rc && run->kind == KD_RUN_MONITOR)
         rc = load_previous_hits(d, ix, &run->previous, err);
@@ -607,6 +613,8 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
         if (!r->match)
             continue;
         run->matches++;
+        if (run->lookup)
+            continue;
         const char *reason = alert_reason(run, in->id, r->party, v.id, hash);
         if (!reason)
             continue;

@@ -86,6 +86,11 @@ typedef struct kd_run_request {
      * kd_store_batch_commit, and a run that fails spoils the batch (abort
      * it; kd_store_run_abort only frees the run). Screening runs only. */
     bool in_batch;
+    /* A lookup (an analyst's search, a text scan): its inputs and results
+     * are recorded like any run's, but its matches raise no alerts, since
+     * nobody is screened; an analyst who wants a case opens one.
+     * Screening runs only. */
+    bool lookup;
 } kd_run_request;
 
 typedef struct kd_run kd_run;
