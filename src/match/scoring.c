@@ -996,11 +996,12 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             /* the second word of the longer name, a given name? The first,
              * no name of every fiftieth party (Muhammad, Mahamat often
              * precede the name a man goes by)? */
+            if (!first_left)
+                continue; /* (the third words read below exist only then) */
             int64_t next_key = side == 0 ? q->t[2].key_id : (int64_t)c[2].key_id;
             int next_cls = side == 0 ? q->t[2].cls : ix->tokens[name->tokens_first + 2].cls;
             double extra = side == 0 ? q->t[0].weight : c[0].weight;
-            if (!first_left || next_cls != TEXT_TOKEN_NAME || !match_given_key(w, next_key) ||
-                extra < COMMON_NAME_WEIGHT)
+            if (next_cls != TEXT_TOKEN_NAME || !match_given_key(w, next_key) || extra < COMMON_NAME_WEIGHT)
                 continue;
             bool rest = true;
             for (size_t i = 1; i < q->n && rest; i++)
