@@ -19,13 +19,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
-
-static bool ends_with(const char *w, size_t n, const char *e)
-{
-    size_t k = strlen(e);
-    return n >= k && memcmp(w + n - k, e, k) == 0;
-}
 
 /* Whether a word shows Belarusian beyond doubt: dz or ts softened before
  * i or e (Dzmitry, Dzianis, Tsikhanouski), a Belarusian patronymic. */
@@ -34,10 +27,10 @@ static bool belarusian_word(const char *w, size_t n)
     for (size_t i = 0; i + 2 < n; i++) {
         if (w[i] == 'd' && w[i + 1] == 'z' && (w[i + 2] == 'i' || w[i + 2] == 'e' || w[i + 2] == 'm'))
             return true;
-        if (w[i] == 't' && w[i + 1] == 's' && (w[i + 2] == 'i' || w[i + 2] == 'e') && i + 3 < n && vowel(w[i + 3]))
+        if (w[i] == 't' && w[i + 1] == 's' && (w[i + 2] == 'i' || w[i + 2] == 'e') && i + 3 < n && text__vowel_y(w[i + 3]))
             return true;
     }
-    return ends_with(w, n, "avich") || ends_with(w, n, "auna") || ends_with(w, n, "awna");
+    return text__ends_with(w, n, "avich") || text__ends_with(w, n, "auna") || text__ends_with(w, n, "awna");
 }
 
 /* A given name the table knows as Belarusian (Siarhei, Aliaksandr) */
@@ -53,8 +46,8 @@ static bool belarusian_given_name(const char *w, size_t n)
  * word or another such name. */
 static bool belarusian_ending(const char *w, size_t n)
 {
-    return n >= 5 && ((!vowel(w[n - 3]) && (ends_with(w, n, "au") || ends_with(w, n, "ou") || ends_with(w, n, "eu"))) ||
-                      ends_with(w, n, "enka"));
+    return n >= 5 && ((!text__vowel_y(w[n - 3]) && (text__ends_with(w, n, "au") || text__ends_with(w, n, "ou") || text__ends_with(w, n, "eu"))) ||
+                      text__ends_with(w, n, "enka"));
 }
 
 /* The Russian reading of one word into out (a text__word_reader). */
@@ -79,7 +72,7 @@ static int read_word(const char *w, size_t n, const void *ctx, buf *out)
             continue;
         }
         /* ia, io, ie after a consonant: я, ё, е, read е */
-        if (c == 'i' && i > 0 && !vowel(w[i - 1]) && (next == 'a' || next == 'o' || next == 'e')) {
+        if (c == 'i' && i > 0 && !text__vowel_y(w[i - 1]) && (next == 'a' || next == 'o' || next == 'e')) {
             if (buf_append_char(out, 'e'))
                 return KD_ENOMEM;
             i++;
@@ -87,7 +80,7 @@ static int read_word(const char *w, size_t n, const void *ctx, buf *out)
         }
         /* ў: u after a, o, e, before a consonant or at the end */
         if (c == 'u' && i > 0 && (w[i - 1] == 'a' || w[i - 1] == 'o' || w[i - 1] == 'e') &&
-            (next == '\0' || !vowel(next))) {
+            (next == '\0' || !text__vowel_y(next))) {
             if (buf_append_char(out, 'v'))
                 return KD_ENOMEM;
             continue;

@@ -4,6 +4,9 @@
 
 #include "text.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 /* Spelling-family keys of the multi-word legal forms ("limited liability
  * company"), computed once per normaliser. */
 #define TEXT__PHRASES_MAX 64
@@ -22,6 +25,19 @@ void text__legal_keys_free(text_legal_keys *k);
  * tokens separated by single spaces, legal forms canonical. Bytes >= 0x80
  * separate tokens. form is cleared; tmp is scratch. */
 int text__ascii_form(const char *s, size_t n, const text_legal_keys *lk, buf *form, buf *tmp);
+
+/* Whether a word (n bytes) ends with suffix. */
+static inline bool text__ends_with(const char *w, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(w + n - k, suffix, k) == 0;
+}
+
+/* A vowel letter of a romanised name, y counted (the readings' sense). */
+static inline bool text__vowel_y(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
 
 /* Reads a form word by word into out (words joined by one space): 1 when
  * the reading differs from the form, 0 when it is the same, KD_ENOMEM. */

@@ -323,11 +323,6 @@ static int split(const unsigned char *s, size_t n, buf *t)
 
 static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
-static bool ends_with(const char *t, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(t + n - k, suffix, k) == 0;
-}
 
 /* Arabic compounds written as one word are split where Arabic script
  * writes them apart, so "Abdelkader", "Abd el-Kader" and عبد القادر
@@ -340,8 +335,8 @@ static bool ends_with(const char *t, size_t n, const char *suffix)
 static size_t arabic_compound(const char *t, size_t n, char *out)
 {
     size_t cut1 = 0, cut2 = 0; /* where spaces go */
-    if ((ends_with(t, n, "llah") && n >= 8 && strchr("aeou", t[n - 5])) ||
-        (ends_with(t, n, "lla") && n >= 7 && strchr("au", t[n - 4]))) {
+    if ((text__ends_with(t, n, "llah") && n >= 8 && strchr("aeou", t[n - 5])) ||
+        (text__ends_with(t, n, "lla") && n >= 7 && strchr("au", t[n - 4]))) {
         cut1 = t[n - 1] == 'h' ? n - 5 : n - 4; /* Isabella, Stella stay */
     } else if (n == 5 && memcmp(t, "abd", 3) == 0 && vowel(t[3]) && strchr("lrsndtz", t[4])) {
         cut1 = 3; /* "Abdul", "Abdur" Rahman, as "Abdulrahman" splits */
@@ -352,8 +347,8 @@ static size_t arabic_compound(const char *t, size_t n, char *out)
         if ((article || sun) && n - (j + 1) >= 4) /* Abdulov, Abdoulaye stay */
             cut1 = 3, cut2 = j + 1;
     } else {
-        size_t k = ends_with(t, n, "dine") || ends_with(t, n, "deen") ? 4
-                   : ends_with(t, n, "din")                          ? 3
+        size_t k = text__ends_with(t, n, "dine") || text__ends_with(t, n, "deen") ? 4
+                   : text__ends_with(t, n, "din")                          ? 3
                                                                       : 0;
         /* ...[vowel][d|l]din: Borodin, Baldin stay */
         if (k && n >= k + 2 && (t[n - k - 1] == 'd' || t[n - k - 1] == 'l') &&

@@ -18,8 +18,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-static bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
-
 static bool has(const char *w, size_t n, const char *s)
 {
     size_t k = strlen(s);
@@ -29,18 +27,13 @@ static bool has(const char *w, size_t n, const char *s)
     return false;
 }
 
-static bool ends_with(const char *w, size_t n, const char *e)
-{
-    size_t k = strlen(e);
-    return n >= k && memcmp(w + n - k, e, k) == 0;
-}
 
 /* German words themselves have sch (Schumacher, Lüdenscheid), English
  * ones -ow and -ew (Barlow, Andrew): the sounds German writes for Russian
  * and Arabic ones decide (dsch, tsch, -witsch, -owna) */
 static bool german_word(const char *w, size_t n)
 {
-    return has(w, n, "dsch") || has(w, n, "tsch") || ends_with(w, n, "owna") || ends_with(w, n, "ewna");
+    return has(w, n, "dsch") || has(w, n, "tsch") || text__ends_with(w, n, "owna") || text__ends_with(w, n, "ewna");
 }
 
 /* French writes Russian names with -vitch and j for zh (Viktorovitch,
@@ -49,12 +42,12 @@ static bool german_word(const char *w, size_t n)
  * with a Russian patronymic. */
 static bool french_russian_word(const char *w, size_t n)
 {
-    return ends_with(w, n, "vitch") || ends_with(w, n, "vna");
+    return text__ends_with(w, n, "vitch") || text__ends_with(w, n, "vna");
 }
 
 static bool french_word(const char *w, size_t n)
 {
-    if (n >= 4 && w[0] == 'd' && w[1] == 'j' && vowel(w[2]))
+    if (n >= 4 && w[0] == 'd' && w[1] == 'j' && text__vowel_y(w[2]))
         return true;
     /* ou with a ch that is not German sch (Chouka, Alouche; not Schou) */
     for (size_t i = 0; i + 1 < n; i++)
@@ -67,7 +60,7 @@ static bool french_word(const char *w, size_t n)
  * zh, shch and -ovich (Władimir Władimirowicz, Siergiej Szojgu) */
 static bool polish_word(const char *w, size_t n)
 {
-    return ends_with(w, n, "owicz") || ends_with(w, n, "ewicz") ||
+    return text__ends_with(w, n, "owicz") || text__ends_with(w, n, "ewicz") ||
            ((has(w, n, "cz") || has(w, n, "sz") || has(w, n, "rz")) && (has(w, n, "w") || has(w, n, "j")));
 }
 
@@ -87,7 +80,7 @@ static int read_word(const char *w, size_t n, const rule *rules, size_t n_rules,
 {
     /* a French -ine after a consonant is the -in of Russian names
      * (Poutine, Prigojine, Raspoutine) */
-    size_t end = french_ending && n >= 5 && ends_with(w, n, "ine") && !vowel(w[n - 4]) ? n - 1 : n;
+    size_t end = french_ending && n >= 5 && text__ends_with(w, n, "ine") && !text__vowel_y(w[n - 4]) ? n - 1 : n;
     for (size_t i = 0; i < end;) {
         size_t r = 0;
         for (; r < n_rules; r++) {
