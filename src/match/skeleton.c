@@ -169,7 +169,7 @@ static bool align(const unit *q, size_t nq, size_t i, const unit *c, size_t nc, 
 {
     if (i == nq && j == nc)
         return true;
-    uint8_t *mark = &seen[i * (UNITS + 1) + j];
+    uint8_t *mark = &seen[i * (nc + 1) + j];
     if (*mark)
         return false;
     *mark = 1;
@@ -265,8 +265,10 @@ bool match_skeleton_writes(const char *skeleton, size_t ls, const char *listed, 
      * a consonant and two vowel letters write too many names (ala Illah) */
     if (consonants < (ll <= 4 ? 1u : 2u) || vowels == 0)
         return false;
+    /* the states (i, j) visited, as many as the two words have: this runs
+     * for many word pairs of a query, and most words are short */
     uint8_t seen[(UNITS + 1) * (UNITS + 1)];
-    memset(seen, 0, sizeof seen);
+    memset(seen, 0, (nq + 1) * (nc + 1));
     return align(q, nq, 0, c, nc, 0, seen);
 }
 
