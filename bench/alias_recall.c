@@ -258,13 +258,15 @@ int main(int argc, char **argv)
             if ((variant || (getenv("SHOW") && strcmp(getenv("SHOW"), "all") == 0)) && !matched &&
                 shown < (size_t)show) {
                 double score = 0;
+                const char *why = "";
                 for (int j = 0; j < n; j++)
                     if (res[j].entity == i)
-                        score = res[j].score;
-                printf("miss: \"%s\" for \"%s\" (%s): %s\n", r.value, first, listed.id,
+                        score = res[j].score, why = res[j].explanation;
+                printf("miss: \"%s\" for \"%s\" (%s, %s): %s\n", r.value, first, listed.id,
+                       kd_schema_name(listed.schema),
                        score > 0 ? "scored under the threshold" : "not among the 5 results");
                 if (score > 0)
-                    printf("      %.3f\n", score);
+                    printf("      %.3f %s\n", score, why);
                 shown++;
             }
         }

@@ -148,8 +148,10 @@ int main(int argc, char **argv)
         kd_match_result res[10];
         int k = kd_match(m, &q, res, NULL, NULL);
         bool found = false;
+        const char *why = "";
         for (int r = 0; r < k && !found; r++)
-            found = res[r].entity == (size_t)at;
+            if ((found = res[r].entity == (size_t)at))
+                why = res[r].explanation;
         bool right = p->label == (score >= KD_MATCH_THRESHOLD);
         tally *t = n_kinds < 64 ? tally_for(kinds, &n_kinds, p->kind) : &all;
         for (tally *u = t; u; u = u == &all ? NULL : &all) {
@@ -159,8 +161,9 @@ int main(int argc, char **argv)
             u->found += p->label && found;
         }
         if (!right || (p->label && !found))
-            printf("wrong: %s %-18s %.3f  \"%s\" for \"%s\"%s\n", p->label ? "one" : "two", p->kind, score, p->query,
-                   p->listed, p->label && !found ? " (not among the first 10 results)" : "");
+            printf("wrong: %s %-18s %.3f  \"%s\" for \"%s\"%s%s%s\n", p->label ? "one" : "two", p->kind, score,
+                   p->query, p->listed, p->label && !found ? " (not among the first 10 results)" : "",
+                   *why ? "\n       " : "", why);
     }
     printf("\n%-18s %6s %8s %22s\n", "kind", "pairs", "right", "positives found");
     for (size_t i = 0; i <= n_kinds; i++) {

@@ -278,6 +278,9 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
             lens[k] = ix->tokens[name->tokens_first + k].len;
         }
         match_patronymics(surfaces, lens, nt, person, patronymic);
+        float body_factor[C_TOKENS];
+        if (!person)
+            match_body_word_factors(surfaces, lens, nt, body_factor);
         bool first_seen = false;
         for (uint32_t k = 0; k < name->n_tokens; k++) {
             const kdx_token *t = &ix->tokens[name->tokens_first + k];
@@ -291,7 +294,8 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
             bool patr = k < nt && patronymic[k];
             m->patronymic[name->tokens_first + k] = patr;
             m->token_weight[name->tokens_first + k] =
-                (float)match_token_weight(ix, (int64_t)t->key, cls, index_string(ix, t->surface), t->len, patr);
+                (float)match_token_weight(ix, (int64_t)t->key, cls, index_string(ix, t->surface), t->len, patr) *
+                (!person && k < nt ? body_factor[k] : 1.0f);
             /* score_name looks at C_TOKENS words of a name at most */
             if (k < C_TOKENS && t->cls == TEXT_TOKEN_NAME && t->len > 1 && !patr && m->substantive[i] < UINT8_MAX)
                 m->substantive[i]++;
@@ -392,6 +396,9 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
     for (size_t k = 0; k < q->n; k++)
         surfaces[k] = q->t[k].surface, lens[k] = q->t[k].len;
     match_patronymics(surfaces, lens, q->n, schema == KD_SCHEMA_PERSON || schema < 0, patronymic);
+    float body_factor[Q_TOKENS];
+    match_body_word_factors(surfaces, lens, q->n, body_factor);
+    q->body_total = 0;
     for (size_t k = 0; k < q->n; k++) {
         qtoken *t = &q->t[k];
         t->patronymic = patronymic[k];
@@ -401,6 +408,8 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
         t->loose_hash = t->loose_len ? match_loose_hash(t->loose, t->loose_len) : 0;
         t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
         q->total += t->weight;
+        t->body_factor = body_factor[k];
+        q->body_total += t->weight * body_factor[k];
     }
     return q->n > 0;
 }

@@ -66,6 +66,35 @@ void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n
             out[i] = taken = true;
 }
 
+static bool word_is(const char *s, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(s, word, n) == 0;
+}
+
+void match_body_word_factors(const char *const *surfaces, const size_t *lens, size_t n, float *factor)
+{
+    size_t dedication = n;
+    for (size_t i = 0; i < n; i++) {
+        factor[i] = 1.0f;
+        /* "named after", "imeni" (имени), "im." before an initial; never a
+         * name's first word */
+        if (dedication == n && i > 0 &&
+            ((word_is(surfaces[i], lens[i], "named") && i + 1 < n && word_is(surfaces[i + 1], lens[i + 1], "after")) ||
+             word_is(surfaces[i], lens[i], "imeni") ||
+             (word_is(surfaces[i], lens[i], "im") && i + 1 < n && lens[i + 1] == 1)))
+            dedication = i;
+        if (i >= dedication) {
+            factor[i] = DEDICATION;
+            continue;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (lens[k] == lens[i] && memcmp(surfaces[k], surfaces[i], lens[i]) == 0) {
+                factor[i] = 0.0f;
+                break;
+            }
+    }
+}
+
 double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len,
                           bool patronymic)
 {
@@ -261,16 +290,33 @@ static bool unvowelled_form(const qtoken *q, const ctoken *c)
  * Invest III), and two numbers are two parties. */
 static long numeral_value(const char *s, size_t n)
 {
-    if (n == 0 || n > 9)
+    if (n == 0 || n > 12)
         return -1;
     long v = 0;
     if (s[0] >= '0' && s[0] <= '9') {
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                return -1;
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
+        size_t digits = 0;
+        while (digits < n && digits < 9 && s[digits] >= '0' && s[digits] <= '9')
+            v = v * 10 + (s[digits++] - '0');
+        /* an ordinal's ending (2nd, 21st, 170th) is the same number */
+        size_t rest = n - digits;
+        if (rest == 0)
+            return v;
+        if (rest == 2 && (memcmp(s + digits, "st", 2) == 0 || memcmp(s + digits, "nd", 2) == 0 ||
+                          memcmp(s + digits, "rd", 2) == 0 || memcmp(s + digits, "th", 2) == 0))
+            return v;
+        return -1;
+    }
+    /* ordinals written out, as bodies are numbered ("Second Academy of
+     * Natural Sciences" is the 2nd) */
+    static const char *const ordinals[] = {"first",      "second",     "third",     "fourth",     "fifth",
+                                           "sixth",      "seventh",    "eighth",    "ninth",      "tenth",
+                                           "eleventh",   "twelfth",    "thirteenth", "fourteenth", "fifteenth",
+                                           "sixteenth",  "seventeenth", "eighteenth", "nineteenth", "twentieth"};
+    if (n >= 5 && !(s[0] == 'i' || s[0] == 'v' || s[0] == 'x')) {
+        for (size_t i = 0; i < KD_ARRAY_LEN(ordinals); i++)
+            if (strlen(ordinals[i]) == n && memcmp(ordinals[i], s, n) == 0)
+                return (long)i + 1;
+        return -1;
     }
     if (n < 2 || n > 6)
         return -1;
@@ -452,7 +498,9 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     if (same_surface)
         return 1.0;
     char q0 = q->surface[0];
-    long qv = (q0 >= '0' && q0 <= '9') || q0 == 'i' || q0 == 'v' || q0 == 'x' ? numeral_value(q->surface, q->len) : -1;
+    long qv = (q0 >= '0' && q0 <= '9') || q0 == 'i' || q0 == 'v' || q0 == 'x' || (q0 && strchr("fstne", q0))
+                  ? numeral_value(q->surface, q->len)
+                  : -1;
     long cv = qv >= 0 ? numeral_value(c->surface, c->len) : -1;
     if (qv >= 0 && cv >= 0)
         return qv == cv ? 1.0 : 0.0; /* 2 and II are one number, II and III two */
@@ -481,7 +529,7 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
             loose = jw >= LOOSE_JARO_WINKLER ? 0.25 + 0.7 * jw : 0.0;
         }
     }
-    if (!same_key && shorter >= 5 && loose < WORD_FORMS && memcmp(q->surface, c->surface, 4) == 0 &&
+    if (!same_key && shorter >= 4 && loose < WORD_FORMS && memcmp(q->surface, c->surface, 4) == 0 &&
         word_forms(q->surface, q->len, c->surface, c->len))
         loose = WORD_FORMS;
     if (!same_key && loose < 0.85 && q->surface[0] == c->surface[0] &&
@@ -919,16 +967,21 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 c[j].weight *= UNWRITTEN_MIDDLE;
             }
     }
+    /* a body's words that name nothing of their own (match_body_word_factors)
+     * count as little in the query as in the listed name */
+    double q_weight[Q_TOKENS], q_total = listed_person ? q->total : q->body_total;
+    for (size_t i = 0; i < q->n; i++)
+        q_weight[i] = listed_person ? q->t[i].weight : q->t[i].weight * q->t[i].body_factor;
     double q_cov = 0, c_cov = 0;
     size_t strong_matches = 0, substantive = w->substantive[name_id];
     for (size_t i = 0; i < q->n; i++) {
-        q_cov += q->t[i].weight * q_sim[i];
+        q_cov += q_weight[i] * q_sim[i];
         if (q_to[i] >= 0 && q->t[i].cls == TEXT_TOKEN_NAME && q->t[i].len > 1)
             strong_matches++;
     }
     for (size_t j = 0; j < nc; j++)
         c_cov += c[j].weight * c_sim[j];
-    q_cov = q->total > 0 ? q_cov / q->total : 0;
+    q_cov = q_total > 0 ? q_cov / q_total : 0;
     c_cov = c_total > 0 ? c_cov / c_total : 0;
     double score = (q_cov + c_cov) > 0 ? 2 * q_cov * c_cov / (q_cov + c_cov) : 0;
     /* One matching word does not identify a person with a full name —
@@ -936,7 +989,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * accounted for ("J.C. Juncker", "J. Smith" for John Smith) */
     bool all_aligned = true;
     for (size_t i = 0; i < q->n && all_aligned; i++)
-        all_aligned = q_to[i] >= 0 || q->t[i].weight <= 0;
+        all_aligned = q_to[i] >= 0 || q_weight[i] <= 0;
     for (size_t j = 0; j < nc && all_aligned; j++)
         all_aligned = c_to[j] >= 0 || c[j].weight <= 0;
     if (listed_person && strong_matches < 2 && substantive >= 2 && score > 0.6 && !all_aligned)
@@ -956,7 +1009,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             for (size_t j = 0; j < nc && qv >= 0 && !conflict; j++)
                 if (c_to[j] < 0 && numeral_value(c[j].surface, c[j].len) >= 0)
                     conflict = true, conflict_q = (int)i, conflict_c = (int)j;
-            if (q_to[i] >= 0 || q->t[i].weight <= 0 ||
+            if (q_to[i] >= 0 || q_weight[i] <= 0 ||
                 !(qc == TEXT_TOKEN_NUMBER || (qc == TEXT_TOKEN_NAME && q->t[i].len >= (person ? 2u : 3u))) ||
                 (!person && kind_of_body(q->t[i].surface, q->t[i].len)))
                 continue;
@@ -1043,7 +1096,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                     while (i + 1 < q->n && q_to[i + 1] == j)
                         i++;
             } else if (j < 0) {
-                if (q->t[i].weight > 0)
+                if (q_weight[i] > 0)
                     append(why, why_size, q->t[i].surface, " unmatched", "", -1);
             } else if (strcmp(q->t[i].surface, c[j].surface) == 0) {
                 append(why, why_size, q->t[i].surface, "=", c[j].surface, -1);

@@ -28,6 +28,7 @@ typedef struct qtoken {
     char loose[TOKEN_LEN]; /* text_token_loose_key, "" for short words */
     size_t loose_len;
     uint64_t loose_hash; /* match_loose_hash of loose */
+    float body_factor;   /* match_body_word_factors, read when a body's name is scored */
 } qtoken;
 
 /* Word similarities of one query form already computed, by query word and
@@ -43,6 +44,7 @@ typedef struct qform {
     qtoken t[Q_TOKENS];
     size_t n;
     double total;
+    double body_total; /* the weights' sum with body_factor */
     similarity_memo *memo; /* cleared for each query; NULL: none */
 } qform;
 
@@ -51,6 +53,13 @@ typedef struct qform {
 double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len,
                           bool patronymic);
 bool match_is_patronymic(const char *s, size_t n);
+/* Weight factors of a body's words that name nothing of their own: a word
+ * the name wrote already (the bracketed repeat in "AO Avangard (AO
+ * Avangard)", "Oje Parvaz Mado Nafar Company (Mado)": 0) and a dedication
+ * to a person ("Plant named after N.P. Fedorov", "imeni Kartukova"), which
+ * a body's names carry or leave out (DEDICATION). 1 for every other word. */
+#define DEDICATION 0.25f
+void match_body_word_factors(const char *const *surfaces, const size_t *lens, size_t n, float *factor);
 /* The nouns a Russian adjective may be of, written to nouns (up to max):
  * a place's (Novosibirsk-iy, Leningrad-sk-iye) or another noun's in -n-
  * (lazer-n-yye); their count, 0 for a word that is no such adjective. */
