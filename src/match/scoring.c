@@ -193,6 +193,10 @@ static uint64_t listed_loose(const ctoken *c)
 /* Where two persons' names that disagree on a word stop: under the
  * threshold (KD_MATCH_THRESHOLD 0.70) */
 #define CONFLICT_CAP 0.68
+/* A body's name and its short form (score_name): the score, and how many
+ * records' names at most have the rare word they share */
+#define SHORT_FORM 0.75
+#define SHORT_FORM_PARTIES 8.0
 /* match_token_weight of a word in one party's names of fifty */
 #define COMMON_NAME_WEIGHT 4.41
 /* a listed patronymic's weight when the query writes none */
@@ -994,6 +998,31 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         all_aligned = c_to[j] >= 0 || c[j].weight <= 0;
     if (listed_person && strong_matches < 2 && substantive >= 2 && score > 0.6 && !all_aligned)
         score = 0.6;
+    /* A body's short form ("Grupo Arosfran" for Grupo Arosfran
+     * Empreendimentos e Participacoes SARL, "Mehr Bank" for Mehr
+     * Interest-Free Bank): every word of one name in the other, one of them
+     * a word few parties' names have. The words the short form leaves out
+     * describe the body more than they name it; shared common words alone
+     * ("Overseas Trading Company") name no one. Not vessels, whose names
+     * are one or two words anyway. */
+    uint8_t listed_schema = w->name_schema[name_id];
+    if (!listed_person && listed_schema != KD_SCHEMA_VESSEL && score < SHORT_FORM && score > 0.4) {
+        bool query_inside = true, listed_inside = true, rare = false;
+        /* legal forms aside: "JSC Stratim" is in "Stratim Design Bureau" */
+        for (size_t i = 0; i < q->n && query_inside; i++)
+            query_inside = q_weight[i] <= 0 || (q_to[i] >= 0 && q_sim[i] >= 0.85) || q->t[i].cls == TEXT_TOKEN_LEGAL;
+        for (size_t j = 0; j < nc && listed_inside; j++)
+            listed_inside = c[j].weight <= 0 || (c_to[j] >= 0 && c_sim[j] >= 0.85) ||
+                            ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_LEGAL;
+        if (query_inside || listed_inside) {
+            double rare_weight = log((double)(ix->n_entities + 1) / (SHORT_FORM_PARTIES + 1.0)) + 0.5;
+            for (size_t j = 0; j < nc && !rare; j++)
+                rare = c_to[j] >= 0 && c_sim[j] >= 0.9 && c[j].weight >= rare_weight && c[j].len >= 4 &&
+                       ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME;
+        }
+        if (rare)
+            score = SHORT_FORM;
+    }
     /* Names that disagree on a word — each has a name word the other lacks
      * ("... OTHMAN AL-HARBI" and "... OTHMAN AL-GHAMDI", "Aung San Suu Win"
      * and "Aung San Suu Kyi"; "National Iranian Oil Company" and "...

@@ -353,14 +353,22 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
     bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
     /* One word beside legal forms ("Company Team", "OOO Tako") is judged
      * as that word alone: the legal form says a body is meant, not which. */
-    size_t one = a, own_words = 0, legal_words = 0;
+    size_t one = a, own_words = 0, legal_words = 0, repeats = 0;
     for (size_t k = a; k < b; k++) {
-        if (legal_word(tok, k, b))
+        if (legal_word(tok, k, b)) {
             legal_words++;
-        else if (!tok[k].connector && own_words++ == 0)
+            continue;
+        }
+        /* a word written again ("City City") is no word of its own: the
+         * matcher weighs a body's repeated words as nothing */
+        bool again = false;
+        for (size_t e = a; e < k && !again; e++)
+            again = !tok[e].connector && tok[e].hash == tok[k].hash;
+        repeats += again;
+        if (!tok[k].connector && !again && own_words++ == 0)
             one = k;
     }
-    bool single = b - a == 1 || (legal_words && own_words == 1 && !titled_surname);
+    bool single = b - a == 1 || ((legal_words || repeats) && own_words == 1 && !titled_surname);
     if (!single)
         one = a;
     size_t word_start = tok[one].start, word_end = tok[one].end;
@@ -377,7 +385,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
     /* what rules out a single word whatever it matches, known before kd_match;
      * beside a legal form ("OOO Tako") the word needs not be one the lists
      * use alone, nor long, but still no common word nor given name */
-    bool with_legal = single && b - a > 1;
+    bool with_legal = single && legal_words > 0;
     if (single && !titled_surname &&
         ((!with_legal && word_end - word_start < 5) ||
          (!whole_name && reasons_word_count(s->reasons, tok[one].hash) > SINGLE_WORD_MAX_USES) ||
