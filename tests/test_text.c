@@ -248,6 +248,37 @@ static char *loose_of(const char *word)
 }
 
 /* Loose keys merge what romanisation systems exchange, nothing else. */
+/* Korean words as every romanisation writes them share one key; words
+ * that no Korean syllables make have none. */
+static void test_korean_keys(void **state)
+{
+    (void)state;
+    static const char *const same[][2] = {
+        {"jong", "chong"}, {"bong", "pong"}, {"gwang", "kwang"}, {"gyom", "kyom"}, {"bak", "pak"},
+        {"seo", "so"},     {"thaek", "taek"}, {"jang", "chang"}, {"geum", "kum"},  {"ssang", "sang"},
+    };
+    char a[64], b[64];
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        size_t la = text_korean_key(same[i][0], strlen(same[i][0]), a, sizeof a);
+        size_t lb = text_korean_key(same[i][1], strlen(same[i][1]), b, sizeof b);
+        assert_true(la > 0);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+    }
+    static const char *const apart[][2] = {{"song", "jong"}, {"kim", "kam"}, {"choe", "choi"}, {"nam", "man"}};
+    for (size_t i = 0; i < sizeof apart / sizeof apart[0]; i++) {
+        size_t la = text_korean_key(apart[i][0], strlen(apart[i][0]), a, sizeof a);
+        size_t lb = text_korean_key(apart[i][1], strlen(apart[i][1]), b, sizeof b);
+        assert_false(la == lb && memcmp(a, b, la) == 0);
+    }
+    /* not Korean: letters Korean lacks, consonant clusters, long words */
+    assert_int_equal(text_korean_key("zhang", 5, a, sizeof a), 0);
+    assert_int_equal(text_korean_key("strachan", 8, a, sizeof a), 0);
+    assert_int_equal(text_korean_key("alexandrovich", 13, a, sizeof a), 0);
+    assert_int_equal(text_korean_key("", 0, a, sizeof a), 0);
+    assert_int_equal(text_korean_key("jong", 4, a, 2), 0); /* no room */
+}
+
 static void test_loose_keys(void **state)
 {
     (void)state;
@@ -577,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_cross_script_keys),
         cmocka_unit_test(test_name_equivalents),
         cmocka_unit_test(test_loose_keys),
+        cmocka_unit_test(test_korean_keys),
         cmocka_unit_test(test_parenthetical_names),
         cmocka_unit_test(test_script_forms),
         cmocka_unit_test(test_tokenising),

@@ -45,6 +45,7 @@ struct kd_matcher {
     float *token_weight;   /* see listed_weights: computed once */
     uint8_t *substantive;
     uint8_t *name_schema;  /* per name: its entity's schema, read for every name a query touches */
+    uint8_t *korean_name;  /* per name: its party is Korean (listed_weights.korean_name) */
     uint8_t *patronymic;   /* per listed token: match_patronymics */
     uint8_t *given_key;    /* bit per key: listed_weights.given_key */
     uint64_t *loose;       /* per listed token: listed_weights.loose */
@@ -78,6 +79,65 @@ struct kd_matcher {
 /* The acronyms of every body's name, sorted (NULL with none): of its
  * name words, and of its name words with its legal form's when it has one
  * (NIOC for National Iranian Oil Company, as bodies call themselves). */
+/* A name that can only be Korean as written: two words or more, each a
+ * syllable or two of Korean (text_korean_key), one of them a family name
+ * of Koreans (Kim, Ri, Pak, Choe, Jong...). Lists that give no nationality
+ * write Korean names so. */
+static bool korean_looking(const kd_index *ix, const kdx_name *name)
+{
+    static const char *const family[] = {
+        "ahn",  "an",   "bae",  "baek", "bak",  "bang", "byon", "byun", "cha",  "chae", "chang", "cho",
+        "choe", "choi", "chon", "chong", "chu", "chun", "chung", "chwe", "gang", "gil", "gim",  "go",
+        "gwon", "gye",  "ha",   "han",  "heo",  "hong", "hwang", "hyon", "hyun", "im", "jang", "jeon",
+        "jeong", "jo",  "jon",  "jong", "ju",   "jung", "kang", "kil",  "kim",  "ko",  "kwak", "kwon",
+        "kye",  "lee",  "lim",  "min",  "mun",  "nam",  "o",    "oh",   "pae",  "paek", "paik", "pak",
+        "pang", "park", "pyon", "rhee", "ri",   "rim",  "ro",   "ryom", "ryu",  "seo", "shin", "sim",
+        "sin",  "so",   "son",  "song", "suh",  "tae",  "thae", "won",  "yang", "yi",  "yom",  "yoon",
+        "yu",   "yun",
+    };
+    if (name->n_tokens < 2 || name->n_tokens > 5)
+        return false;
+    bool family_name = false;
+    for (uint32_t k = 0; k < name->n_tokens; k++) {
+        const kdx_token *t = &ix->tokens[name->tokens_first + k];
+        const char *surface = index_string(ix, t->surface);
+        char key[TOKEN_LEN];
+        if (!text_korean_key(surface, t->len, key, sizeof key))
+            return false;
+        for (size_t f = 0; f < KD_ARRAY_LEN(family) && !family_name; f++)
+            family_name = strlen(family[f]) == t->len && memcmp(family[f], surface, t->len) == 0;
+    }
+    return family_name;
+}
+
+/* Names of persons the lists say are Korean (a nationality, citizenship or
+ * country kp or kr): their words are compared as every romanisation of
+ * Korean writes them (text_korean_key). A name's language is its
+ * bearer's, not its spelling's: Chong is Jong for a Korean only. */
+static void mark_korean_names(const kd_index *ix, uint8_t *korean_name)
+{
+    uint32_t last_entity = UINT32_MAX;
+    bool korean = false;
+    for (size_t i = 0; i < ix->n_names; i++) {
+        uint32_t e = ix->names[i].entity;
+        if (e != last_entity) {
+            last_entity = e;
+            korean = false;
+            if (ix->entities[e].schema == KD_SCHEMA_PERSON) {
+                kd_entity_view v;
+                kd_index_entity(ix, e, &v);
+                for (uint32_t k = 0; k < v.n_values && !korean; k++) {
+                    kd_value_ref r = kd_entity_view_value(ix, &v, k);
+                    korean = (r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
+                              r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_BIRTH_COUNTRY) &&
+                             (strcmp(r.value, "kp") == 0 || strcmp(r.value, "kr") == 0);
+                }
+            }
+        }
+        korean_name[i] = korean || (ix->entities[e].schema == KD_SCHEMA_PERSON && korean_looking(ix, &ix->names[i]));
+    }
+}
+
 static int acronyms_build(kd_matcher *m)
 {
     const kd_index *ix = m->ix;
@@ -246,6 +306,7 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
     m->substantive = calloc(n, sizeof *m->substantive);
     m->name_schema = calloc(n, sizeof *m->name_schema);
+    m->korean_name = calloc(n, sizeof *m->korean_name);
     m->patronymic = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->patronymic);
     m->loose = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->loose);
     m->equivalent_key = calloc(ix->n_keys / 8 + 1, 1);
@@ -260,11 +321,12 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive || !m->name_schema || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->token_weight || !m->substantive || !m->name_schema || !m->korean_name || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
         !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
+    mark_korean_names(ix, m->korean_name);
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
         bool person = ix->entities[name->entity].schema == KD_SCHEMA_PERSON;
@@ -313,8 +375,8 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     free(first_count);
     free(person_count);
     match_mark_equivalent_keys(ix, m->equivalent_key);
-    m->weights = (listed_weights){m->token_weight, m->substantive, m->name_schema, m->patronymic, m->equivalent_key,
-                                  m->given_key, m->loose};
+    m->weights = (listed_weights){m->token_weight, m->substantive, m->name_schema, m->korean_name, m->patronymic,
+                                  m->equivalent_key, m->given_key, m->loose};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -338,6 +400,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->token_weight);
     free(m->substantive);
     free(m->name_schema);
+    free(m->korean_name);
     free(m->patronymic);
     free(m->given_key);
     free(m->acronyms);
@@ -409,6 +472,7 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
         t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
         q->total += t->weight;
         t->body_factor = body_factor[k];
+        t->korean_len = t->cls == TEXT_TOKEN_NAME ? text_korean_key(t->surface, t->len, t->korean, sizeof t->korean) : 0;
         q->body_total += t->weight * body_factor[k];
     }
     return q->n > 0;

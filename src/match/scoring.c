@@ -197,6 +197,8 @@ static uint64_t listed_loose(const ctoken *c)
  * records' names at most have the rare word they share */
 #define SHORT_FORM 0.75
 #define SHORT_FORM_PARTIES 8.0
+/* A Korean's name word in another romanisation (text_korean_key) */
+#define KOREAN_SYSTEMS 0.9
 /* match_token_weight of a word in one party's names of fifty */
 #define COMMON_NAME_WEIGHT 4.41
 /* a listed patronymic's weight when the query writes none */
@@ -739,6 +741,22 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             sim[i][j] = v;
         }
     }
+    /* A Korean's name in another romanisation (Chong/Jong, Pong/Bong,
+     * Gwang/Kwang): one word when the systems agree on it */
+    if (w->korean_name[name_id])
+        for (size_t j = 0; j < nc; j++) {
+            char key[TOKEN_LEN];
+            size_t kl = 0;
+            bool keyed = false;
+            for (size_t i = 0; i < q->n; i++) {
+                if (sim[i][j] >= KOREAN_SYSTEMS || !q->t[i].korean_len)
+                    continue;
+                if (!keyed)
+                    kl = text_korean_key(c[j].surface, c[j].len, key, sizeof key), keyed = true;
+                if (kl && kl == q->t[i].korean_len && memcmp(key, q->t[i].korean, kl) == 0)
+                    sim[i][j] = KOREAN_SYSTEMS;
+            }
+        }
     /* Greedy alignment: take the best remaining pair until none is left.
      * With a handful of tokens this equals the optimal assignment in
      * practice and costs nothing. */

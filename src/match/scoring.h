@@ -29,6 +29,8 @@ typedef struct qtoken {
     size_t loose_len;
     uint64_t loose_hash; /* match_loose_hash of loose */
     float body_factor;   /* match_body_word_factors, read when a body's name is scored */
+    char korean[TOKEN_LEN]; /* text_korean_key, "" for a word no Korean syllables make */
+    size_t korean_len;
 } qtoken;
 
 /* Word similarities of one query form already computed, by query word and
@@ -81,6 +83,7 @@ typedef struct listed_weights {
     const float *token_weight;
     const uint8_t *substantive;
     const uint8_t *name_schema; /* per name: its record's schema (compact: read per candidate) */
+    const uint8_t *korean_name; /* per name: a Korean person's (text_korean_key compares its words) */
     const uint8_t *patronymic; /* per listed token: match_patronymics */
     const uint8_t *equivalent_key; /* bit per index key: the key of a text_name_equivalent_form */
     const uint8_t *given_key;  /* bit per index key: a given name in the lists' persons (begins their names) */

@@ -363,7 +363,8 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
          * matcher weighs a body's repeated words as nothing */
         bool again = false;
         for (size_t e = a; e < k && !again; e++)
-            again = !tok[e].connector && tok[e].hash == tok[k].hash;
+            again = !tok[e].connector && tok[e].end - tok[e].start == tok[k].end - tok[k].start &&
+                    memcmp(text + tok[e].start, text + tok[k].start, tok[k].end - tok[k].start) == 0;
         repeats += again;
         if (!tok[k].connector && !again && own_words++ == 0)
             one = k;

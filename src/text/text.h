@@ -124,6 +124,11 @@ size_t text_token_loose_key(const char *token, size_t len, char *out, size_t out
  * (Uladzimiravich, Vladimirovich): text_name_equivalence of the names
  * without their endings. */
 bool text_patronymic_equivalence(const char *a, size_t la, const char *b, size_t lb);
+/* A word of a Korean name as every romanisation system writes it
+ * (korean.c: Chong, Jong and Cho'ng; Pong and Bong; Kyom and Gyom share
+ * one key) into out; its length, 0 for a word no Korean syllable or two
+ * can be. */
+size_t text_korean_key(const char *s, size_t n, char *out, size_t size);
 
 /* Whether two romanised words are one given name in two languages by
  * kordon's table (Uladzimir, Volodymyr and Vladimir); the languages of the
