@@ -222,12 +222,15 @@ int main(int argc, char **argv)
                 kd_mention *found = NULL;
                 size_t n_found = 0;
                 if (len <= 0 || (size_t)len >= sizeof sentence ||
-                    kd_scan(scanner, sentence, (size_t)len, 0, &found, &n_found, &err))
+                    kd_scan(scanner, sentence, (size_t)len, getenv("SCAN_THRESHOLD") ? atof(getenv("SCAN_THRESHOLD")) : 0, &found, &n_found, &err))
                     continue;
                 for (size_t j = 0; j < n_found; j++)
                     matched |= !found[j].linked && found[j].entity == i;
                 top = matched;
                 kd_mentions_free(found, n_found);
+                /* a miss shown with what kd_match makes of the name alone */
+                if (!matched && show > 0 && (n = kd_match(m, &q, res, NULL, &err)) < 0)
+                    n = 0;
             } else {
                 n = kd_match(m, &q, res, NULL, &err);
                 if (n < 0)

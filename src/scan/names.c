@@ -337,7 +337,20 @@ static bool pair_known(const scan_names *n, const scan_word *a, const scan_word 
 bool scan_words_near(const char *a, size_t la, const char *b, size_t lb)
 {
     return la >= 4 && lb >= 4 && la <= lb + 2 && lb <= la + 2 &&
-           (similarity_jaro_winkler(a, la, b, lb) >= SCAN_NEAR_JARO_WINKLER || text_vowels_only_differ(a, la, b, lb));
+           (similarity_jaro_winkler(a, la, b, lb) >= SCAN_NEAR_JARO_WINKLER || text_vowels_only_differ(a, la, b, lb) ||
+            scan_words_loose(a, la, b, lb));
+}
+
+bool scan_words_loose(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la < 5 || lb < 5 || la > lb + 2 || lb > la + 2)
+        return false;
+    char ka[64], kb[64];
+    size_t na = text_token_loose_key(a, la, ka, sizeof ka), nb = text_token_loose_key(b, lb, kb, sizeof kb);
+    /* and two letters apart at most: where systems write one sound two
+     * ways (gh/q, y/i), not a name's vowels changed ("Shmeleva" is not
+     * Shumilova) */
+    return na && na == nb && na < sizeof ka && memcmp(ka, kb, na) == 0 && text_edit_distance(a, la, b, lb, 2) <= 2;
 }
 
 /* Walks the names of the rarest key of the words other than `odd`: whether

@@ -131,10 +131,15 @@ typedef struct scan_word {
 int scan_names_possible(const scan_names *n, const scan_word *words, size_t count, size_t max_walk,
                         size_t odd_walk);
 /* Whether two words (four letters or more, lengths two apart at most) are
- * spelled close: Jaro-Winkler SCAN_NEAR_JARO_WINKLER or more, or vowels
- * alone differing. */
+ * spelled close: Jaro-Winkler SCAN_NEAR_JARO_WINKLER or more, vowels
+ * alone differing, or one name to the matcher (scan_words_loose). */
 #define SCAN_NEAR_JARO_WINKLER 0.88
 bool scan_words_near(const char *a, size_t la, const char *b, size_t lb);
+/* Whether two words of five letters or more are one name in two
+ * romanisation systems as the matcher reads them (text_token_loose_key:
+ * Ghasemi and Qasemi, Rezvanyanzadeh and Rezvanianzadeh), two letters
+ * apart at most. */
+bool scan_words_loose(const char *a, size_t la, const char *b, size_t lb);
 
 /* ---- words of other scripts in Latin letters (roman.c) ----------------- */
 

@@ -143,8 +143,9 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
          * "Ministry"). */
         bool last = k + 1 == b;
         for (size_t i = 0; i < n && !found && !alone && person && loose_words == 0; i++)
-            found = last ? ll >= 5 && word_len[i] >= 5 && lower[0] == word[i][0] &&
-                               scan_words_near(lower, ll, word[i], word_len[i])
+            found = last ? ll >= 5 && word_len[i] >= 5 &&
+                               ((lower[0] == word[i][0] && scan_words_near(lower, ll, word[i], word_len[i])) ||
+                                scan_words_loose(lower, ll, word[i], word_len[i]))
                          : listed[i] == tok[k].hash && similarity_jaro_winkler(lower, ll, word[i], word_len[i]) >= 0.75;
         /* a body's word one letter off in a long word, beside its other
          * words as listed ("Myanmar Timber Enterprise" for Myanma ...) */
@@ -343,10 +344,16 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
     *n_res = 0;
     size_t a = *win_a;
     /* "President X", "Brigadier-General X": the title is not the name */
+    size_t named = after_titles(tok, a, b);
+    /* "Hafez Makhlouf": a title that is a given name of the lists' persons
+     * too (Hafiz, Haji), before one word, is that name's given name */
+    if (b - named == 1 && named > a && tok[named - 1].title && tok[named - 1].key != UINT32_MAX &&
+        scan_bit(s->names->given_key, tok[named - 1].key))
+        named--;
     bool titled = false;
-    for (size_t k = a, first = after_titles(tok, a, b); k < first; k++)
+    for (size_t k = a; k < named; k++)
         titled |= tok[k].title;
-    a = *win_a = after_titles(tok, a, b);
+    a = *win_a = named;
     if (a == b || tok[b - 1].connector)
         return 0; /* "Centers for": a name does not end on a connector */
     /* "Mr Govor": a title and one rare surname name a person. */
@@ -489,7 +496,13 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
                          (!whole_name && reasons_word_count(s->reasons, tok[one].hash) > SINGLE_WORD_MAX_USES)))))
             continue;
         /* a threshold the caller chose holds for the rules too */
-        hit[i] = res[i].score >= s->min_score && window_covered(text, tok, a, b, res[i].matched_name, schema == KD_SCHEMA_PERSON);
+        /* the words as written must be the listed name's (window_covered),
+         * unless the matcher, which knows more spellings than that check
+         * (Korean systems, Arabic skeletons, patronymics in two
+         * languages), finds two words or more one name beyond doubt */
+        hit[i] = res[i].score >= s->min_score &&
+                 ((b - a >= 2 && !single && res[i].name_score >= SCAN_SURE_NAME) ||
+                  window_covered(text, tok, a, b, res[i].matched_name, schema == KD_SCHEMA_PERSON));
     }
     return 0;
 }
@@ -693,6 +706,18 @@ static int scan_words(kd_scanner *s, const char *text, size_t len, kd_error *err
     scan_token *tok = s->tokens.items;
     size_t n = s->tokens.n;
     for (size_t i = 0; i < n; i++) {
+        /* "Byong-chol Min", "Kim Kyong-il": a given name's second syllable
+         * joined by a hyphen is written in lower case, inside a run of
+         * capitalised words (not "Moscow-based", which ends one) */
+        if (!tok[i].capital && !tok[i].connector && tok[i].ascii && i > 0 && tok[i].end - tok[i].start <= 6 &&
+            tok[i - 1].capital && !tok[i - 1].title && !tok[i - 1].connector &&
+            tok[i - 1].end + 1 == tok[i].start && text[tok[i - 1].end] == '-' &&
+            ((i + 1 < n && tok[i + 1].capital && !tok[i + 1].break_before && !tok[i + 1].connector) ||
+             (i > 1 && tok[i - 2].capital && !tok[i - 1].break_before && !tok[i - 2].title &&
+              !tok[i - 2].connector))) {
+            tok[i].capital = true;
+            tok[i].hash = scan_token_hash(&s->tokens, text, &tok[i]);
+        }
         if (!tok[i].capital && !tok[i].connector)
             continue;
         int rc = scan_bounds(s, 0, tok[i].start, len, POLL_TOKENS, err);

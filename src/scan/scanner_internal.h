@@ -11,6 +11,9 @@
 #define SCAN_THRESHOLD 0.85
 /* A single word must be the listed name itself, nearly letter for letter. */
 #define SINGLE_WORD_THRESHOLD 0.9
+/* A name score of two words or more in prose that needs no check of its
+ * spelling word by word (scanner.c, window_covered) */
+#define SCAN_SURE_NAME 0.95
 /* ... and a word the listings' own prose uses often ("Federation") is a
  * common word there, not the short name of a listed body. */
 #define SINGLE_WORD_MAX_USES 60
