@@ -329,6 +329,19 @@ static bool name_near(const kd_index *ix, const kdx_name *name, const scan_word 
     return false;
 }
 
+/* Whether some word of a body's name is w but for one letter, as
+ * window_covered lets a body's long word be. */
+static bool name_letter_off(const kd_index *ix, const kdx_name *name, const scan_word *w)
+{
+    const kdx_token *nt = &ix->tokens[name->tokens_first];
+    for (uint16_t t = 0; t < name->n_tokens; t++) {
+        const char *listed = index_string(ix, nt[t].surface);
+        if (listed[0] == w->spelling[0] && text_edit_distance(w->spelling, w->len, listed, nt[t].len, 1) <= 1)
+            return true;
+    }
+    return false;
+}
+
 static bool pair_known(const scan_names *n, const scan_word *a, const scan_word *b)
 {
     return a->key == b->key || scan_bit(n->key_pairs, key_pair_bit(a->key, b->key));
@@ -384,8 +397,10 @@ static int names_walk(const scan_names *n, const scan_word *words, size_t count,
             continue;
         const kdx_name *name = &ix->names[position];
         /* only persons' names take a word in another romanisation
-         * (window_covered): a body's other word is another word */
-        if (odd != SIZE_MAX && ix->entities[name->entity].schema != KD_SCHEMA_PERSON)
+         * (window_covered): a body's other word is another word, but for
+         * a letter in a long word ("Syrian" for Syria, "Guards" for Guard) */
+        bool body = ix->entities[name->entity].schema != KD_SCHEMA_PERSON;
+        if (odd != SIZE_MAX && body && words[odd].len < 6)
             continue;
         /* the cheap half first: a key of the name, or one that split words
          * of some name hold */
@@ -394,7 +409,9 @@ static int names_walk(const scan_names *n, const scan_word *words, size_t count,
             all = i == odd || name_may_cover(ix, name, words[i].key) ||
                   n->compound_first[words[i].key + 1] > n->compound_first[words[i].key];
         for (size_t i = 0; i < count && all; i++)
-            all = i == odd ? name_near(ix, name, &words[i]) : name_covers(n, name, &words[i]);
+            all = i != odd ? name_covers(n, name, &words[i])
+                  : body   ? name_letter_off(ix, name, &words[i])
+                           : name_near(ix, name, &words[i]);
         if (all)
             return true;
     }
