@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 
 typedef struct candidate {
     uint32_t name;
@@ -537,10 +538,86 @@ static void add_forms(kd_matcher *m, const char *name, int schema, qform *forms,
  * name and, when it carries a bracket, of the part outside and the part
  * inside ("Nordlase LLC (OOO Nordlase)"), as the index holds listed names
  * (text_split_parenthetical). The best-aligned form wins. */
+/* The words of a part of a name field that name something (not legal
+ * forms, stop words or initials: "S. de R.L. de C.V." names nothing);
+ * *upper: every letter of the part is a capital. */
+static size_t part_name_words(const char *s, size_t n, bool *upper)
+{
+    size_t words = 0;
+    *upper = true;
+    for (size_t i = 0; i < n;) {
+        if (!((unsigned char)s[i] >= 0x80 || isalnum((unsigned char)s[i]))) {
+            i++;
+            continue;
+        }
+        char word[64];
+        size_t len = 0;
+        bool other_script = false;
+        for (; i < n && ((unsigned char)s[i] >= 0x80 || isalnum((unsigned char)s[i])); i++) {
+            other_script |= (unsigned char)s[i] >= 0x80;
+            *upper &= !islower((unsigned char)s[i]);
+            if (len < sizeof word)
+                word[len++] = (char)tolower((unsigned char)s[i]);
+        }
+        words += other_script || (len > 1 && len < sizeof word && text_token_class_of(word, len) == TEXT_TOKEN_NAME);
+    }
+    return words;
+}
+
+/* A field that lists several names ("RI Yong Gi, RI Yo'ng-kil, YI
+ * Yo'ng-kil", "Vagner Group, PMC Wagner, Liga"), as lists write aliases:
+ * each name a form of its own. Not a family name before the given names
+ * ("KIM, Jong Un", "JUMA BARKALLA, Abdel Rahman") nor a legal form after a
+ * name ("Rosneft, PJSC", "Cocina de Tijuana, S. de R.L. de C.V."): the
+ * parts that name something must be three or more, or two of two words
+ * each, not a person's, nor a first one in capitals before one that is
+ * not. */
+static void add_listed_names(kd_matcher *m, const char *name, int schema, qform *forms, size_t *count,
+                             size_t max_forms)
+{
+    size_t parts = 0, short_parts = 0;
+    bool first_upper = false, second_upper = false;
+    for (const char *p = name;; p++) {
+        size_t n = strcspn(p, ",;");
+        bool upper;
+        size_t words = part_name_words(p, n, &upper);
+        if (words) {
+            if (parts == 0)
+                first_upper = upper;
+            else if (parts == 1)
+                second_upper = upper;
+            parts++;
+            short_parts += words == 1;
+        }
+        p += n;
+        if (!*p)
+            break;
+    }
+    if (parts < 2 ||
+        (parts == 2 && (short_parts > 0 || schema == KD_SCHEMA_PERSON || (first_upper && !second_upper))))
+        return;
+    char part[TEXT_NAME_MAX + 1];
+    for (const char *p = name; *count < max_forms;) {
+        size_t n = strcspn(p, ",;");
+        bool upper;
+        if (part_name_words(p, n, &upper) > 0 && n <= TEXT_NAME_MAX) {
+            memcpy(part, p, n);
+            part[n] = '\0';
+            add_forms(m, part, schema, forms, count, max_forms);
+        }
+        p += n;
+        if (!*p)
+            break;
+        p++;
+    }
+}
+
 static size_t prepare_forms(kd_matcher *m, const char *name, int schema, qform *forms, size_t max_forms)
 {
     size_t count = 0;
     add_forms(m, name, schema, forms, &count, max_forms);
+    if (strpbrk(name, ",;"))
+        add_listed_names(m, name, schema, forms, &count, max_forms);
     char country[3]; /* a country in brackets is no name (index/names.c) */
     if (count < max_forms && text_split_parenthetical(name, &m->outside, &m->inside) &&
         !country_code(m->inside.data, m->inside.len, country)) {
