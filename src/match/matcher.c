@@ -566,7 +566,8 @@ static size_t part_name_words(const char *s, size_t n, bool *upper)
 
 /* A field that lists several names ("RI Yong Gi, RI Yo'ng-kil, YI
  * Yo'ng-kil", "Vagner Group, PMC Wagner, Liga"), as lists write aliases:
- * each name a form of its own. Not a family name before the given names
+ * each name a form of its own (names parted by semicolons, else by
+ * commas). Not a family name before the given names
  * ("KIM, Jong Un", "JUMA BARKALLA, Abdel Rahman") nor a legal form after a
  * name ("Rosneft, PJSC", "Cocina de Tijuana, S. de R.L. de C.V."): the
  * parts that name something must be three or more, or two of two words
@@ -575,10 +576,12 @@ static size_t part_name_words(const char *s, size_t n, bool *upper)
 static void add_listed_names(kd_matcher *m, const char *name, int schema, qform *forms, size_t *count,
                              size_t max_forms)
 {
+    /* a semicolon parts names only; commas, where there is none */
+    const char *separators = strchr(name, ';') ? ";" : ",";
     size_t parts = 0, short_parts = 0;
     bool first_upper = false, second_upper = false;
     for (const char *p = name;; p++) {
-        size_t n = strcspn(p, ",;");
+        size_t n = strcspn(p, separators);
         bool upper;
         size_t words = part_name_words(p, n, &upper);
         if (words) {
@@ -593,12 +596,12 @@ static void add_listed_names(kd_matcher *m, const char *name, int schema, qform 
         if (!*p)
             break;
     }
-    if (parts < 2 ||
-        (parts == 2 && (short_parts > 0 || schema == KD_SCHEMA_PERSON || (first_upper && !second_upper))))
+    if (parts < 2 || (parts == 2 && *separators == ',' &&
+                      (short_parts > 0 || schema == KD_SCHEMA_PERSON || (first_upper && !second_upper))))
         return;
     char part[TEXT_NAME_MAX + 1];
     for (const char *p = name; *count < max_forms;) {
-        size_t n = strcspn(p, ",;");
+        size_t n = strcspn(p, separators);
         bool upper;
         if (part_name_words(p, n, &upper) > 0 && n <= TEXT_NAME_MAX) {
             memcpy(part, p, n);

@@ -197,6 +197,10 @@ static uint64_t listed_loose(const ctoken *c)
  * records' names at most have the rare word they share */
 #define SHORT_FORM 0.75
 #define SHORT_FORM_PARTIES 8.0
+/* A body's word abbreviated (score_name), when the word is in one
+ * party's names of two hundred or more */
+#define ABBREVIATED 0.85
+#define ABBREVIATED_WEIGHT 5.8
 /* A Korean's name word in another romanisation (text_korean_key) */
 #define KOREAN_SYSTEMS 0.9
 /* match_token_weight of a word in one party's names of fifty */
@@ -596,6 +600,28 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     return sim > loose ? sim : loose;
 }
 
+/* Whether a word of three letters or more abbreviates a word three
+ * letters longer at least: its beginning ("tech", "ind"), or its first
+ * letter and then consonants of it in order ("shpg", "intl", "mfg"). */
+static bool abbreviates(const char *a, size_t la, const char *w, size_t lw)
+{
+    if (la < 3 || la + 3 > lw || a[0] != w[0])
+        return false;
+    if (memcmp(a, w, la) == 0)
+        return true;
+    size_t at = 1;
+    for (size_t i = 1; i < la; i++) {
+        if (strchr("aeiouy", a[i]))
+            return false;
+        while (at < lw && w[at] != a[i])
+            at++;
+        if (at == lw)
+            return false;
+        at++;
+    }
+    return true;
+}
+
 /* Whether two words written as one are that word. Not by spelling
  * family, which is loose for a joined pair ("asl aua" keys as "azalea",
  * "long ma" as "lengmo"): the letters must be those of the word, all of
@@ -756,6 +782,19 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 if (kl && kl == q->t[i].korean_len && memcmp(key, q->t[i].korean, kl) == 0)
                     sim[i][j] = KOREAN_SYSTEMS;
             }
+        }
+    /* A body's descriptive word abbreviated ("Shpg" for Shipping, "Intl",
+     * "Tech", "Ind."): its first letter and others of it in order, of a
+     * word many bodies' names have. A rare word cut short is another word
+     * (Star, Starlight). */
+    if (!listed_person)
+        for (size_t j = 0; j < nc; j++) {
+            if (c[j].weight >= ABBREVIATED_WEIGHT || c[j].len < 6)
+                continue;
+            for (size_t i = 0; i < q->n; i++)
+                if (sim[i][j] < ABBREVIATED && q->t[i].cls == TEXT_TOKEN_NAME &&
+                    abbreviates(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len))
+                    sim[i][j] = ABBREVIATED;
         }
     /* Greedy alignment: take the best remaining pair until none is left.
      * With a handful of tokens this equals the optimal assignment in
