@@ -363,6 +363,10 @@ idempotency_checks() { # idempotency_checks DB-TARGET LABEL SQL-COMMAND...
   local screened1; screened1=$("${sqlcmd[@]}" "$screened")
   expect_eq "${screened1% * *}" "$((${screened0% * *} + 1))" "$label: Idempotency-Key: the first /screen is one run"
   grep -q '"line":2,"status":400' "$tmp/idem.s0" || fail "$label: /screen: the line that is not JSON"
+  # each result line names the index that screened it, as X-Kordon-Index does
+  local served; served=$(sed -n 's/^X-Kordon-Index: *\([^; \r]*\).*/\1/Ip' "$tmp/idem.sh0" | tr -d '"')
+  [ -n "$served" ] && [ "$(grep -c "\"index\":\"$served\"" "$tmp/idem.s0")" = 2 ] ||
+    fail "$label: /screen lines do not name the index ($served): $(cat "$tmp/idem.s0")"
   tries=()
   for i in 1 2 3; do screen "$i" "$label-s1" "$lines" $nd >"$tmp/idem.scode$i" & tries+=($!); done; wait "${tries[@]}"
   for i in 1 2 3; do

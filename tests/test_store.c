@@ -646,6 +646,52 @@ static void test_audit(void **state)
     fixture_close(&f);
 }
 
+/* Answers kept for Idempotency-Key retries expire; the first put of a
+ * handle deletes what is older than it keeps, later puts once a minute. */
+static void test_kept_answers_expire(void **state)
+{
+    (void)state;
+    const char *path = fresh_db("store-answers.db");
+    kd_store *s;
+    kd_error err = {0};
+    assert_int_equal(kd_store_open(path, &s, &err), 0);
+    assert_int_equal(kd_store_answer_put(s, "match:a", "h1", 200, "application/json", "{\"a\":1}", &err), 0);
+    assert_int_equal(kd_store_answer_put(s, "match:a", "h1", 200, "application/json", "{}", &err), KD_EUSAGE);
+    kd_kept_answer kept;
+    assert_int_equal(kd_store_answer_get(s, "match:a", "h1", &kept, &err), 0);
+    assert_string_equal(kept.body, "{\"a\":1}");
+    assert_false(kept.other_request);
+    free(kept.body);
+    /* nothing before 2000; everything before 2100 */
+    size_t deleted = 99;
+    assert_int_equal(kd_store_answers_expire(s, "2000-01-01T00:00:00.000Z", &deleted, &err), 0);
+    assert_int_equal(deleted, 0);
+    assert_int_equal(kd_store_answers_expire(s, "2100-01-01T00:00:00.000Z", &deleted, &err), 0);
+    assert_int_equal(deleted, 1);
+    assert_int_equal(kd_store_answer_get(s, "match:a", "h1", &kept, &err), KD_ENOTFOUND);
+    /* the key may be used again once its answer is gone */
+    assert_int_equal(kd_store_answer_put(s, "match:a", "h2", 200, "application/json", "{}", &err), 0);
+    kd_store_close(s);
+
+    /* a handle keeping answers one second deletes an older one at its first put */
+    sleep(2);
+    assert_int_equal(kd_store_open(path, &s, &err), 0);
+    kd_store_keep_answers(s, 1);
+    assert_int_equal(kd_store_answer_put(s, "match:b", "h3", 200, "application/json", "{}", &err), 0);
+    assert_int_equal(kd_store_answer_get(s, "match:a", "h2", &kept, &err), KD_ENOTFOUND);
+    assert_int_equal(kd_store_answer_get(s, "match:b", "h3", &kept, &err), 0);
+    free(kept.body);
+    /* kept for ever: nothing is deleted */
+    kd_store_close(s);
+    sleep(2);
+    assert_int_equal(kd_store_open(path, &s, &err), 0);
+    kd_store_keep_answers(s, 0);
+    assert_int_equal(kd_store_answer_put(s, "match:c", "h4", 200, "application/json", "{}", &err), 0);
+    assert_int_equal(kd_store_answer_get(s, "match:b", "h3", &kept, &err), 0);
+    free(kept.body);
+    kd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -659,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_monitoring),
         cmocka_unit_test(test_judgments),
         cmocka_unit_test(test_audit),
+        cmocka_unit_test(test_kept_answers_expire),
     };
     return cmocka_run_group_tests(tests, build_indexes, NULL);
 }

@@ -57,16 +57,17 @@ int cmd_serve(int argc, char **argv)
         {"insecure-no-auth", no_argument, NULL, 'I'},    {"scan-max-mentions", required_argument, NULL, 'M'},
         {"scan-max-related", required_argument, NULL, 'R'}, {"scan-max-response", required_argument, NULL, 'S'},
         {"scan-timeout", required_argument, NULL, 'O'},  {"scan-concurrency", required_argument, NULL, 'N'},
+        {"keep-answers", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
     };
     /* Recording is opt-in for the server: --db, or $KORDON_DB when set. */
     const char *db_env = getenv("KORDON_DB");
     http_options o = {.index_path = cli_default_index(), .listen = "127.0.0.1:8000", .watch = 1,
-                      .db = db_env && *db_env ? db_env : NULL};
+                      .db = db_env && *db_env ? db_env : NULL, .keep_answers_hours = -1};
     int c;
     long n;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:hC:P:IM:R:S:O:N:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:hC:P:IM:R:S:O:N:K:", options, NULL)) != -1) {
         switch (c) {
         case 'i': o.index_path = optarg; break;
         case 'l': o.listen = optarg; break;
@@ -136,6 +137,15 @@ int cmd_serve(int argc, char **argv)
                 fprintf(stderr, "kordon serve: --max-body: expected bytes, e.g. 8M\n");
                 return EXIT_USAGE;
             }
+            break;
+        case 'K':
+            /* 0 keeps them for ever */
+            if (strcmp(optarg, "0") == 0)
+                o.keep_answers_hours = 0;
+            else if (parse_count("keep-answers", optarg, 24L * 366 * 10, &n))
+                return EXIT_USAGE;
+            else
+                o.keep_answers_hours = n;
             break;
         case 'h': return cli_usage("serve", 0);
         default: return cli_usage("serve", EXIT_USAGE);

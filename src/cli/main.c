@@ -102,6 +102,8 @@ static const command commands[] = {
      "                         $KORDON_FETCH_DIR, else lists)\n"
      "  --db DB                record screening and serve alerts (default: $KORDON_DB when set,\n"
      "                         else not recorded)\n"
+     "  --keep-answers HOURS   how long answers are kept for Idempotency-Key retries; 0 for ever\n"
+     "                         (default: 24; the audit trail itself is never deleted)\n"
      "  --cors-origin ORIGIN   a browser origin allowed to call the API; repeatable (default: none)\n"
      "  --public-url URL       the address clients use, for Host and Origin checks (default: none)\n"
      "  --scan-max-mentions N  mentions one /scan may find (default: 10000)\n"

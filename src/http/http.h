@@ -23,6 +23,7 @@ typedef struct http_options {
     int quiet;                  /* no access log */
     int watch;                  /* reload when the index file is replaced */
     const char *db;             /* audit store (SQLite path or postgresql:// URI); NULL: no recording */
+    long keep_answers_hours;    /* answers kept for Idempotency-Key retries: hours, 0 for ever, < 0 the default (24) */
     const char *fetch_dir;      /* where `kordon fetch` keeps fetch-state.json; NULL → $KORDON_FETCH_DIR or lists */
     /* Browser safety: origins allowed to call the API from a web page
      * (CORS); none by default, so only the page kordon serves itself. */

@@ -84,10 +84,13 @@ int http_store_open(http_server *s, kd_store **out, kd_error *err)
     if (!store_may_try(s, err))
         return KD_EIO;
     int rc = kd_store_open(s->options.db, out, err);
-    if (rc)
+    if (rc) {
         http_store_mark_down(s, err->message);
-    else
+    } else {
         http_store_mark_up(s);
+        kd_store_keep_answers(*out, s->options.keep_answers_hours < 0 ? KD_KEEP_ANSWERS_DEFAULT
+                                                                       : (int64_t)s->options.keep_answers_hours * 3600);
+    }
     return rc;
 }
 

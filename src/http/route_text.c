@@ -397,9 +397,16 @@ static void screen_query(screen_stream *st, size_t line, json_t *q)
             snprintf(st->record_error, sizeof st->record_error, "cannot record the screening: %.400s",
                      err.message);
     }
-    stream_line(st, json_pack("{s:I,s:O?,s:i,s:o,s:{s:I,s:s},s:o}", "line", (json_int_t)line, "id", id, "status",
-                              200, "results", results, "total", "value", (json_int_t)matches, "relation", "eq",
-                              "query", echo));
+    /* which index answered (its ETag, as X-Kordon-Index and /match's
+     * "index" give it): a block replayed for an Idempotency-Key says the
+     * index that screened it, not the one loaded now */
+    const char *etag = st->index->etag;
+    size_t etag_len = strlen(etag);
+    if (etag_len >= 2 && etag[0] == '"')
+        etag++, etag_len -= 2;
+    stream_line(st, json_pack("{s:I,s:O?,s:i,s:o,s:{s:I,s:s},s:o,s:s%}", "line", (json_int_t)line, "id", id,
+                              "status", 200, "results", results, "total", "value", (json_int_t)matches, "relation",
+                              "eq", "query", echo, "index", etag, etag_len));
 }
 
 /* Reads the next record of the body into a query; false at the end. */

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- idempotency keys ------------------------------------------------------ */
 
@@ -32,13 +33,56 @@ int kd_store_answer_get(kd_store *s, const char *key, const char *request_sha256
     return rc;
 }
 
+void kd_store_keep_answers(kd_store *s, int64_t seconds) { s->keep_answers = seconds > 0 ? seconds : 0; }
+
+int kd_store_answers_expire(kd_store *s, const char *before, size_t *deleted, kd_error *err)
+{
+    if (deleted)
+        *deleted = 0;
+    db_stmt *st;
+    int rc = db_prepare(s->d, "DELETE FROM idempotency_keys WHERE created_at < ? RETURNING key", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, before);
+    int step;
+    size_t n = 0;
+    while ((step = db_step(st, err)) == 1)
+        n++;
+    db_finalize(st);
+    if (deleted)
+        *deleted = n;
+    return step < 0 ? KD_EIO : KD_OK;
+}
+
+/* Seconds between two expiries by one handle: the delete walks an index
+ * by date, and most minutes have nothing to delete. */
+#define EXPIRY_EVERY 60.0
+
+static int expire_when_due(kd_store *s, kd_error *err)
+{
+    if (s->keep_answers <= 0)
+        return KD_OK;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (s->answers_expired_at > 0 && now - s->answers_expired_at < EXPIRY_EVERY)
+        return KD_OK;
+    s->answers_expired_at = now;
+    char before[32];
+    store_iso_ago(s->keep_answers, before);
+    return kd_store_answers_expire(s, before, NULL, err);
+}
+
 int kd_store_answer_put(kd_store *s, const char *key, const char *request_sha256, int status,
                         const char *content_type, const char *body, kd_error *err)
 {
+    int rc = expire_when_due(s, err);
+    if (rc)
+        return rc;
     char now[32];
     store_now_iso(now);
     db_stmt *st;
-    int rc = db_prepare(s->d, db_is_postgresql(s->d)
+    rc = db_prepare(s->d, db_is_postgresql(s->d)
                                   ? "INSERT INTO idempotency_keys (key, request_sha256, status, content_type, body, "
                                     "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key"
                                   : "INSERT OR IGNORE INTO idempotency_keys (key, request_sha256, status, "

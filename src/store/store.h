@@ -202,9 +202,20 @@ typedef struct kd_kept_answer {
 int kd_store_answer_get(kd_store *s, const char *key, const char *request_sha256, kd_kept_answer *out,
                         kd_error *err);
 /* Keeps an answer (in the caller's transaction or batch, if one is open).
- * A key kept already fails with KD_EUSAGE. */
+ * A key kept already fails with KD_EUSAGE. Answers older than the handle
+ * keeps them (kd_store_keep_answers) are deleted first, at most once a
+ * minute per handle. */
 int kd_store_answer_put(kd_store *s, const char *key, const char *request_sha256, int status,
                         const char *content_type, const char *body, kd_error *err);
+/* How long answers are kept, in seconds (0: for ever). A retry after that
+ * is a new request: it is answered and recorded again. The audit trail
+ * (runs, results, decisions) is never deleted; only the copies of answers
+ * kept for retries are. */
+#define KD_KEEP_ANSWERS_DEFAULT (24 * 3600)
+void kd_store_keep_answers(kd_store *s, int64_t seconds);
+/* Deletes the answers kept before `before` (ISO 8601 UTC, as stored);
+ * *deleted gets how many (may be NULL). */
+int kd_store_answers_expire(kd_store *s, const char *before, size_t *deleted, kd_error *err);
 
 /* ---- monitoring ---------------------------------------------------------- */
 /* Adds customers, or updates them by id. Every customer needs an id and a

@@ -22,11 +22,15 @@ typedef struct store_batch {
 struct kd_store {
     db *d;
     store_batch batch;
+    int64_t keep_answers;      /* seconds an Idempotency-Key's answer is kept; 0: for ever */
+    double answers_expired_at; /* monotonic seconds of the last expiry by this handle; 0: never */
 };
 
 /* Helpers every file of the store uses (store_open.c). */
 /* ISO 8601 UTC with milliseconds: sorts as text, as the audit export needs. */
 void store_now_iso(char out[32]);
+/* The same, `seconds` before now. */
+void store_iso_ago(int64_t seconds, char out[32]);
 /* Steps an INSERT ... RETURNING id. */
 int store_insert_returning(db_stmt *st, int64_t *id, kd_error *err);
 /* A malloc'd copy of s (the caller's to free), or NULL for NULL or when

@@ -22,6 +22,17 @@ void store_now_iso(char out[32])
     snprintf(out + k, 32 - k, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
+void store_iso_ago(int64_t seconds, char out[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    time_t then = ts.tv_sec - (time_t)seconds;
+    struct tm tm;
+    gmtime_r(&then, &tm);
+    size_t k = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + k, 32 - k, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
 char *store_dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 /* Steps an INSERT ... RETURNING id. */
@@ -109,6 +120,7 @@ int kd_store_open(const char *target, kd_store **out, kd_error *err)
     kd_store *s = calloc(1, sizeof *s);
     if (!s)
         return error_set(err, KD_ENOMEM, "out of memory opening the store");
+    s->keep_answers = KD_KEEP_ANSWERS_DEFAULT;
     int rc = db_open(target, &s->d, err);
     if (!rc)
         rc = migrate(s, err);
