@@ -21,7 +21,7 @@ static int first_names_index(const kd_index *full, const char *prefix, kd_index 
 {
     kd_error err = {0};
     index_builder *b = index_builder_new();
-    entity e;
+    model_entity e;
     entity_init(&e);
     *records = 0;
     for (size_t i = 0; b && i < kd_index_entity_count(full); i++) {

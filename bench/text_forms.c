@@ -38,7 +38,7 @@ static int keep(names *v, const char *s)
     return (v->items[v->n++] = strdup(s)) ? KD_OK : KD_ENOMEM;
 }
 
-static int collect(void *ctx, const entity *e, kd_error *err)
+static int collect(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)ctx, (void)err;
     for (size_t i = 0; i < e->n_values; i++) {

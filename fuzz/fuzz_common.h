@@ -26,7 +26,7 @@ static inline const char *fuzz_write_input(const uint8_t *data, size_t size, con
     return path;
 }
 
-static inline int fuzz_check_entity(void *ctx, const entity *e, kd_error *err)
+static inline int fuzz_check_entity(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)ctx;
     (void)err;

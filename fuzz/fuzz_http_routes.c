@@ -6,6 +6,7 @@
  * with a status the API documents and a JSON answer where JSON is due;
  * a 500 or a dropped connection is a finding. The server's threads run
  * under the same sanitizers, so memory errors anywhere abort the run. */
+#include "fuzz_target.h"
 #include "kordon.h"
 #include "http/http.h"
 

@@ -7,6 +7,7 @@
  * the checksum to the table checks of reader.c's validate(). Seeds are
  * small real indexes (valid_* in its corpus: not named .kdx, which git ignores) and damaged
  * copies of them. */
+#include "fuzz_target.h"
 #include "fuzz_common.h"
 #include "index/index.h"
 

@@ -3,6 +3,7 @@
  * parts). Whatever comes in, the result is a query (a name, or an
  * identifier alone; anything for a schema kordon's lists hold nothing of,
  * an Address, which finds nothing) or a 4xx reason. */
+#include "fuzz_target.h"
 #include "http/http_internal.h"
 
 #include <stdlib.h>

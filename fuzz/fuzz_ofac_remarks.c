@@ -1,5 +1,6 @@
 /* The OFAC Remarks mini-language and OFAC person names, fed directly. The
  * first byte picks the schema and whether the text counts as cut by OFAC. */
+#include "fuzz_target.h"
 #include "fuzz_common.h"
 #include "lists/ofac_remarks.h"
 
@@ -9,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     static const kd_schema schemas[] = {KD_SCHEMA_PERSON, KD_SCHEMA_ORGANIZATION,
                                         KD_SCHEMA_VESSEL, KD_SCHEMA_AIRPLANE};
-    entity e;
+    model_entity e;
     entity_init(&e);
     e.schema = schemas[data[0] & 3];
     e.dataset = "us_ofac_sdn";

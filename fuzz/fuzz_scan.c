@@ -4,6 +4,7 @@
  * lies within the text, on character boundaries, with a score in [0, 1]
  * and, when listed, a real entity. kd_scan_with's bounds cut the same
  * result, never change it. */
+#include "fuzz_target.h"
 #include "kordon.h"
 
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * order, inside the input, never overlapping, never starting on markup
  * or a space, lines counted forward; words that may be part of a name
  * carry their key hash. */
+#include "fuzz_target.h"
 #include "scan/scan.h"
 
 #include <stdint.h>

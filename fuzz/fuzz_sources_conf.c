@@ -1,5 +1,6 @@
 /* sources.conf, fed directly: any text must either parse into sources whose
  * file names cannot leave their directory, or fail with a message. */
+#include "fuzz_target.h"
 #include "fetch/fetch.h"
 
 #include <stdint.h>

@@ -1,6 +1,7 @@
 /* Name normalisation fed arbitrary bytes: text_name_forms must refuse or
  * succeed, never crash, and every form it writes must be lowercase ASCII
  * tokens joined by single spaces whose keys are lowercase ASCII too. */
+#include "fuzz_target.h"
 #include "text/text.h"
 
 #include <stdint.h>

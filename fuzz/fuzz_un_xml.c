@@ -1,3 +1,4 @@
+#include "fuzz_target.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

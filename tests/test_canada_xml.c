@@ -29,9 +29,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static const entity *find(const char *id)
+static const model_entity *find(const char *id)
 {
-    const entity *e = collected_find(&all, id);
+    const model_entity *e = collected_find(&all, id);
     if (!e)
         fail_msg("%s not found", id);
     return e;
@@ -68,7 +68,7 @@ static void test_counts_and_unique_ids(void **state)
 static void test_primakov(void **state)
 {
     (void)state;
-    const entity *e = find("ca-sema-russia-1-part-1-1358");
+    const model_entity *e = find("ca-sema-russia-1-part-1-1358");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Evgeny Alexandrovich PRIMAKOV");
     assert_true(entity_has_substring(e, KD_PROP_NAME, "Evgeny"));
@@ -89,7 +89,7 @@ static void test_primakov(void **state)
 static void test_vessel_and_organisations(void **state)
 {
     (void)state;
-    const entity *e = find("ca-sema-russia-1-1-1");
+    const model_entity *e = find("ca-sema-russia-1-1-1");
     assert_int_equal(e->schema, KD_SCHEMA_VESSEL);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Balitiyskiy III");
     assert_has(e, KD_PROP_IMO_NUMBER, "7612448");
@@ -115,7 +115,7 @@ static void test_aliases(void **state)
 {
     (void)state;
     /* "A, B, Belarusian: C; Russian: D, E" */
-    const entity *e = find("ca-sema-belarus-1-part-1-120");
+    const model_entity *e = find("ca-sema-belarus-1-part-1-120");
     assert_int_equal(entity_count(e, KD_PROP_ALIAS), 5);
     assert_has(e, KD_PROP_ALIAS, "Mikalay Alyaksandravich Lukashenka");
     assert_has(e, KD_PROP_ALIAS, "Kolya Lukashenko");

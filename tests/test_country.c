@@ -217,7 +217,7 @@ static void test_country_name(void **state)
 static void test_entity_add_country_uses_codes(void **state)
 {
     (void)state;
-    entity e;
+    model_entity e;
     entity_init(&e);
     static const char *const values[] = {"Russian Federation", "Russian", "Narnia", "Iran (Islamic Republic of)"};
     for (size_t i = 0; i < KD_ARRAY_LEN(values); i++)

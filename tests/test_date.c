@@ -163,7 +163,7 @@ static void test_odd_input_is_safe(void **state)
 static void test_entity_add_date_keeps_unparsable_text(void **state)
 {
     (void)state;
-    entity e;
+    model_entity e;
     entity_init(&e);
     static const char *const values[] = {"29.4.1976", "1976-04-29", "Circa 1946 or 1949", "1960 to 1962",
                                          /* remarks after a date in the same field (EU) */

@@ -68,7 +68,7 @@ static void test_mugabe(void **state)
     (void)state;
     collected c;
     parse_file(&c);
-    const entity *e = collected_find(&c, "eu-fsf-1");
+    const model_entity *e = collected_find(&c, "eu-fsf-1");
     assert_non_null(e);
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Robert Gabriel Mugabe");
@@ -99,7 +99,7 @@ static void test_spreadsheet_damage_and_encoding(void **state)
     collected c;
     parse_file(&c);
     /* Commas came back from tabs; Windows-1252 became UTF-8. */
-    const entity *e = collected_find(&c, "eu-fsf-39");
+    const model_entity *e = collected_find(&c, "eu-fsf-39");
     assert_non_null(e);
     assert_has(e, KD_PROP_BIRTH_PLACE, "al-Awja, near Tikrit");
     e = collected_find(&c, "eu-fsf-481");
@@ -132,7 +132,7 @@ static void test_plain_file(void **state)
     if (rc)
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 2);
-    const entity *e = collected_find(&c, "eu-fsf-7");
+    const model_entity *e = collected_find(&c, "eu-fsf-7");
     assert_non_null(e);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Ann Example");
     assert_has(e, KD_PROP_ALIAS, "Anna Example");

@@ -29,9 +29,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static const entity *find(const char *id)
+static const model_entity *find(const char *id)
 {
-    const entity *e = collected_find(&all, id);
+    const model_entity *e = collected_find(&all, id);
     if (!e)
         fail_msg("%s not found", id);
     assert_string_equal(e->dataset, "eu_fsf");
@@ -49,7 +49,7 @@ static void test_all_records(void **state)
 static void test_saddam_hussein(void **state)
 {
     (void)state;
-    const entity *e = find("eu-fsf-13");
+    const model_entity *e = find("eu-fsf-13");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Saddam Hussein Al-Tikriti");
     assert_int_equal(entity_count(e, KD_PROP_NAME), 1);
@@ -75,7 +75,7 @@ static void test_saddam_hussein(void **state)
 static void test_khalid_sheikh_mohammed(void **state)
 {
     (void)state;
-    const entity *e = find("eu-fsf-191");
+    const model_entity *e = find("eu-fsf-191");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     /* The first alias in the file is a French spelling; the one with its
      * name parts is the entity's name. */
@@ -103,7 +103,7 @@ static void test_khalid_sheikh_mohammed(void **state)
 static void test_global_relief_foundation(void **state)
 {
     (void)state;
-    const entity *e = find("eu-fsf-980");
+    const model_entity *e = find("eu-fsf-980");
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Global Relief Foundation (GRF)");
     assert_int_equal(entity_count(e, KD_PROP_ALIAS), 0);
@@ -121,7 +121,7 @@ static void test_global_relief_foundation(void **state)
 static void test_al_rashid_trust(void **state)
 {
     (void)state;
-    const entity *e = find("eu-fsf-330");
+    const model_entity *e = find("eu-fsf-330");
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Al-Rasheed Trust");
     assert_int_equal(entity_count(e, KD_PROP_ALIAS), 11);
@@ -150,7 +150,7 @@ static void test_al_rashid_trust(void **state)
 static void test_record_without_names(void **state)
 {
     (void)state;
-    const entity *e = find("eu-fsf-999999");
+    const model_entity *e = find("eu-fsf-999999");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_null(entity_first(e, KD_PROP_NAME));
     assert_has(e, KD_PROP_PROGRAM_ID, "EU.0.0");

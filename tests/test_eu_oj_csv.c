@@ -99,7 +99,7 @@ static void test_primakov(void **state)
     (void)state;
     collected c;
     parse_269(&c);
-    const entity *e = collected_find(&c, "eu-oj-32014R0269-1426");
+    const model_entity *e = collected_find(&c, "eu-oj-32014R0269-1426");
     assert_non_null(e);
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Yevgeny Alexandrovich PRIMAKOV");
@@ -126,7 +126,7 @@ static void test_primakov_normalised(void **state)
     (void)state;
     collected c;
     parse_269(&c);
-    const entity *e = collected_find(&c, "eu-oj-32014R0269-1426");
+    const model_entity *e = collected_find(&c, "eu-oj-32014R0269-1426");
     assert_non_null(e);
     assert_has(e, KD_PROP_BIRTH_DATE, "1976-04-29");
     assert_has(e, KD_PROP_NATIONALITY, "ru");
@@ -144,7 +144,7 @@ static void test_rossotrudnichestvo(void **state)
     (void)state;
     collected c;
     parse_269(&c);
-    const entity *e = collected_find(&c, "eu-oj-32014R0269-105");
+    const model_entity *e = collected_find(&c, "eu-oj-32014R0269-105");
     assert_non_null(e);
     assert_int_equal(e->schema, KD_SCHEMA_LEGAL_ENTITY);
     assert_true(entity_has_substring(e, KD_PROP_NAME, "Federal Agency for the Commonwealth"));
@@ -165,7 +165,7 @@ static void test_aksyonov_scripts(void **state)
     (void)state;
     collected c;
     parse_269(&c);
-    const entity *e = collected_find(&c, "eu-oj-32014R0269-1-I.PERSONS"); /* entity 1 owns "-1" */
+    const model_entity *e = collected_find(&c, "eu-oj-32014R0269-1-I.PERSONS"); /* entity 1 owns "-1" */
     assert_non_null(e);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Sergey Valeryevich AKSYONOV");
     assert_has(e, KD_PROP_ALIAS, "Sergei Valerievich AKSENOV");
@@ -237,7 +237,7 @@ static void test_values_and_ids(void **state)
     if (rc)
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 3);
-    const entity *e = collected_find(&c, "eu-oj-32099R0001-1");
+    const model_entity *e = collected_find(&c, "eu-oj-32099R0001-1");
     assert_non_null(e);
     assert_int_equal(e->schema, KD_SCHEMA_COMPANY);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "ACME Holdings (JSC)");

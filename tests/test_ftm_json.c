@@ -32,7 +32,7 @@ static void test_entity_fields(void **state)
     list_sink sink;
     kd_error err = {0};
     assert_int_equal(parse_ftm_json(data_path("lists/ftm/t1.ftm.json"), collect_sink(&c, &sink), &err), 0);
-    const entity *e = collected_find(&c, "NK-2GdmHtZTeNXjNVrBGEXZNj");
+    const model_entity *e = collected_find(&c, "NK-2GdmHtZTeNXjNVrBGEXZNj");
     assert_non_null(e);
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(e->dataset, "t1");

@@ -40,7 +40,7 @@ static void test_customer_file(void **state)
     assert_int_equal(count_data_rows(path), POSITIVES_ROWS);
     assert_int_equal(c.n, POSITIVES_ROWS);
     assert_int_equal(collected_count_schema(&c, KD_SCHEMA_PERSON), POSITIVES_ROWS);
-    const entity *e = collected_find(&c, "positives_un_untreated-1");
+    const model_entity *e = collected_find(&c, "positives_un_untreated-1");
     assert_non_null(e);
     assert_string_equal(e->dataset, "positives_un_untreated");
     assert_string_equal(entity_first(e, KD_PROP_NAME), "ABDULHAI SALEK");
@@ -68,7 +68,7 @@ static void test_semicolons_ids_and_extra_columns(void **state)
     collected c;
     parse(path, &c);
     assert_int_equal(c.n, 3);
-    const entity *e = collected_find(&c, "internal_watchlist-C-001");
+    const model_entity *e = collected_find(&c, "internal_watchlist-C-001");
     assert_non_null(e);
     assert_string_equal(e->dataset, "internal_watchlist");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
@@ -100,7 +100,7 @@ static void test_tabs_and_name_parts(void **state)
     collected c;
     parse(path, &c);
     assert_int_equal(c.n, 2);
-    const entity *e = collected_find(&c, "staff-1");
+    const model_entity *e = collected_find(&c, "staff-1");
     assert_non_null(e);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Anna Maria Schmidt");
     assert_has(e, KD_PROP_FIRST_NAME, "Anna");

@@ -28,9 +28,9 @@ static const char *write_in(const char *dir, const char *name, const char *conte
 
 #define WRITE_IN(dir, name, literal) write_in(dir, name, literal, sizeof literal - 1)
 
-static const entity *must_find(const collected *c, const char *id)
+static const model_entity *must_find(const collected *c, const char *id)
 {
-    const entity *e = collected_find(c, id);
+    const model_entity *e = collected_find(c, id);
     if (!e)
         fail_msg("%s not found", id);
     return e;
@@ -83,7 +83,7 @@ static void test_2021_set(void **state)
                    entity_count(&c.items[i], KD_PROP_PREVIOUS_NAME);
     assert_true(aliases >= 11900); /* alt.csv holds 11,910 rows */
 
-    const entity *e = must_find(&c, "ofac-36");
+    const model_entity *e = must_find(&c, "ofac-36");
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(e->dataset, "us_ofac_sdn");
     assert_has(e, KD_PROP_NAME, "AEROCARIBBEAN AIRLINES");
@@ -158,7 +158,7 @@ static void test_2019_set(void **state)
     /* The README's 7,378 is the file's line count: its last record has no
      * line end. There are 7,379 records (ent_num 36 ... 26235). */
     assert_int_equal(c.n, 7379);
-    const entity *e = must_find(&c, "ofac-26235");
+    const model_entity *e = must_find(&c, "ofac-26235");
     assert_has(e, KD_PROP_NAME, "Alexander Aleksandrovich MALKEVICH");
     assert_has(e, KD_PROP_PASSPORT_NUMBER, "717637093");
     assert_has(e, KD_PROP_ID_NUMBER, "781005202108");
@@ -178,7 +178,7 @@ static void test_2024_sdn_alone(void **state)
     assert_int_equal(c.n, 14965); /* 14,965 lines, one record each */
     assert_int_equal(collected_count_schema(&c, KD_SCHEMA_PERSON), 6854);
     assert_int_equal(collected_count_schema(&c, KD_SCHEMA_VESSEL), 851);
-    const entity *e = must_find(&c, "ofac-306");
+    const model_entity *e = must_find(&c, "ofac-306");
     assert_has(e, KD_PROP_WEAK_ALIAS, "BNC");
     assert_int_equal(entity_count(e, KD_PROP_ALIAS), 0); /* no alt.csv */
     /* Cut by OFAC with no sdn_comments.csv: the last clause ("a.k.a. '@")
@@ -191,7 +191,7 @@ static void test_2024_sdn_alone(void **state)
     collected_free(&c);
 }
 
-static int count_emit(void *ctx, const entity *e, kd_error *err)
+static int count_emit(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)e, (void)err;
     (*(size_t *)ctx)++;
@@ -236,7 +236,7 @@ static void test_cp1252_and_companions(void **state)
     snprintf(sdn, sizeof sdn, "%s/sdn.csv", tmp_path("ofac-cp1252"));
     parse_ok(sdn, &c);
     assert_int_equal(c.n, 3);
-    const entity *e = must_find(&c, "ofac-10");
+    const model_entity *e = must_find(&c, "ofac-10");
     assert_has(e, KD_PROP_NAME, "Jos\xC3\xA9 M\xC3\x9CLLER");
     assert_has(e, KD_PROP_FIRST_NAME, "Jos\xC3\xA9");
     assert_has(e, KD_PROP_LAST_NAME, "M\xC3\x9CLLER");
@@ -264,7 +264,7 @@ static void test_cp1252_and_companions(void **state)
     collected_free(&c);
 }
 
-static entity *remarks(entity *e, kd_schema schema, const char *text)
+static model_entity *remarks(model_entity *e, kd_schema schema, const char *text)
 {
     entity_reset(e);
     e->schema = schema;
@@ -275,7 +275,7 @@ static entity *remarks(entity *e, kd_schema schema, const char *text)
 static void test_remarks_language(void **state)
 {
     (void)state;
-    entity e;
+    model_entity e;
     entity_init(&e);
     remarks(&e, KD_SCHEMA_PERSON,
             "DOB circa 1955; alt. DOB 1960 to 1962; POB Tehran, Iran; nationality Iran; "
@@ -433,7 +433,7 @@ static void test_bad_input(void **state)
     assert_int_equal(parse_fail(sdn, &err), KD_EIO);
 }
 
-static int stop_emit(void *ctx, const entity *e, kd_error *err)
+static int stop_emit(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)ctx, (void)e;
     return error_set(err, KD_EUSAGE, "stop");

@@ -15,9 +15,9 @@ static int parse(const char *path, collected *c, kd_error *err)
     return rc;
 }
 
-static const entity *find(const collected *c, const char *id)
+static const model_entity *find(const collected *c, const char *id)
 {
-    const entity *e = collected_find(c, id);
+    const model_entity *e = collected_find(c, id);
     if (!e)
         fail_msg("%s not found", id);
     return e;
@@ -37,7 +37,7 @@ static void test_consolidated_list(void **state)
     for (size_t i = 0; i < c.n; i++)
         assert_string_equal(c.items[i].dataset, "us_ofac_cons");
 
-    const entity *e = find(&c, "ofac-9639");
+    const model_entity *e = find(&c, "ofac-9639");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Ismail Abdul Salah HANIYA");
     assert_has(e, KD_PROP_FIRST_NAME, "Ismail Abdul Salah");
@@ -105,7 +105,7 @@ static void test_sdn_schema_parts(void **state)
     if (parse(write_tmp("sdn.xml", sdn_doc, sizeof sdn_doc - 1), &c, &err))
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 3);
-    const entity *e = find(&c, "ofac-1");
+    const model_entity *e = find(&c, "ofac-1");
     assert_string_equal(e->dataset, "us_ofac_sdn");
     assert_int_equal(e->schema, KD_SCHEMA_VESSEL);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "OCEAN STAR");

@@ -67,7 +67,7 @@ static const format formats[] = {
      {REFUSE_FILE, EITHER, REFUSE_LINE, REFUSE_LINE, EITHER, REFUSE_LINE}},
 };
 
-static int count_emit(void *ctx, const entity *e, kd_error *err)
+static int count_emit(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)e, (void)err;
     ++*(size_t *)ctx;

@@ -30,9 +30,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static const entity *find_in(const collected *c, const char *id)
+static const model_entity *find_in(const collected *c, const char *id)
 {
-    const entity *e = collected_find(c, id);
+    const model_entity *e = collected_find(c, id);
     if (!e)
         fail_msg("%s not found", id);
     assert_string_equal(e->dataset, "gb_fcdo_sanctions");
@@ -40,7 +40,7 @@ static const entity *find_in(const collected *c, const char *id)
     return e;
 }
 
-static const entity *find(const char *id) { return find_in(&all, id); }
+static const model_entity *find(const char *id) { return find_in(&all, id); }
 
 static void test_detect_and_counts(void **state)
 {
@@ -62,7 +62,7 @@ static void test_detect_and_counts(void **state)
 static void test_xinbi(void **state)
 {
     (void)state;
-    const entity *e = find("gb-fcdo-GHR0190");
+    const model_entity *e = find("gb-fcdo-GHR0190");
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "XINBI COMPANY LIMITED");
     assert_int_equal(entity_count(e, KD_PROP_NAME), 1);
@@ -89,7 +89,7 @@ static void test_xinbi(void **state)
 static void test_exmo(void **state)
 {
     (void)state;
-    const entity *e = find("gb-fcdo-RUS3602");
+    const model_entity *e = find("gb-fcdo-RUS3602");
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "EXMO EXCHANGE LIMITED");
     assert_int_equal(entity_count(e, KD_PROP_NAME), 1);
@@ -129,7 +129,7 @@ static void test_exmo(void **state)
 static void test_haji_khairullah(void **state)
 {
     (void)state;
-    const entity *e = find("gb-fcdo-AFG0001");
+    const model_entity *e = find("gb-fcdo-AFG0001");
     assert_int_equal(e->schema, KD_SCHEMA_ORGANIZATION);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "HAJI KHAIRULLAH HAJI SATTAR MONEY EXCHANGE");
     assert_int_equal(entity_count(e, KD_PROP_NAME), 1);
@@ -253,7 +253,7 @@ static void test_person_ship_and_entity(void **state)
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 3);
 
-    const entity *e = find_in(&c, "gb-fcdo-TST0001");
+    const model_entity *e = find_in(&c, "gb-fcdo-TST0001");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     /* Name1..Name5 then Name6, the surname, last */
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Ivan Ivanovich PETROV");

@@ -72,7 +72,7 @@ static void test_abu_abda(void **state)
     (void)state;
     collected c;
     parse_file(&c);
-    const entity *e = collected_find(&c, "gb-hmt-7087");
+    const model_entity *e = collected_find(&c, "gb-hmt-7087");
     assert_non_null(e);
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     /* The subset holds only its AKA row, which therefore names it. */
@@ -101,7 +101,7 @@ static void test_abu_abda_normalised(void **state)
     (void)state;
     collected c;
     parse_file(&c);
-    const entity *e = collected_find(&c, "gb-hmt-7087");
+    const model_entity *e = collected_find(&c, "gb-hmt-7087");
     assert_non_null(e);
     assert_has(e, KD_PROP_BIRTH_DATE, "1969-02-05");
     assert_has(e, KD_PROP_NATIONALITY, "tn");
@@ -135,7 +135,7 @@ static void test_grouping_and_values(void **state)
         fail_msg("%s", err.message);
     assert_int_equal(c.n, 3);
     assert_string_equal(c.items[0].id.data, "gb-hmt-10"); /* order of first appearance */
-    const entity *e = &c.items[0];
+    const model_entity *e = &c.items[0];
     assert_string_equal(entity_first(e, KD_PROP_NAME), "Johnny DOE");
     assert_has(e, KD_PROP_ALIAS, "John DOE");
     assert_has(e, KD_PROP_BIRTH_DATE, "1960-05");

@@ -42,9 +42,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static const entity *find(const char *id)
+static const model_entity *find(const char *id)
 {
-    const entity *e = collected_find(&current, id);
+    const model_entity *e = collected_find(&current, id);
     if (!e)
         fail_msg("%s not found", id);
     return e;
@@ -57,7 +57,7 @@ static void test_counts_and_ids(void **state)
     assert_int_equal(collected_count_schema(&current, KD_SCHEMA_PERSON), 730);
     assert_int_equal(collected_count_schema(&current, KD_SCHEMA_ORGANIZATION), 273);
     for (size_t i = 0; i < current.n; i++) {
-        const entity *e = &current.items[i];
+        const model_entity *e = &current.items[i];
         assert_string_equal(e->dataset, "un_sc_sanctions");
         assert_memory_equal(e->id.data, "unsc-", 5);
         assert_non_null(entity_first(e, KD_PROP_NAME));
@@ -69,7 +69,7 @@ static void test_counts_and_ids(void **state)
 static void test_eric_badege(void **state)
 {
     (void)state;
-    const entity *e = find("unsc-6907993");
+    const model_entity *e = find("unsc-6907993");
     assert_int_equal(e->schema, KD_SCHEMA_PERSON);
     assert_string_equal(entity_first(e, KD_PROP_NAME), "ERIC BADEGE");
     assert_int_equal(entity_count(e, KD_PROP_NAME), 1);
@@ -93,7 +93,7 @@ static void test_birth_dates(void **state)
 {
     (void)state;
     /* BETWEEN FROM_YEAR/TO_YEAR, and Low quality aliases. */
-    const entity *e = find("unsc-6908021");
+    const model_entity *e = find("unsc-6908021");
     assert_string_equal(entity_first(e, KD_PROP_NAME), "BOSCO TAGANDA");
     assert_has(e, KD_PROP_BIRTH_DATE, "1973/1974");
     assert_has(e, KD_PROP_WEAK_ALIAS, "Terminator");
@@ -126,7 +126,7 @@ static void test_birth_dates(void **state)
 static void test_names_and_documents(void **state)
 {
     (void)state;
-    const entity *e = find("unsc-2962519");
+    const model_entity *e = find("unsc-2962519");
     assert_string_equal(entity_first(e, KD_PROP_NAME), "IBRAHIM HASSAN TALI AL-ASIRI");
     assert_has(e, KD_PROP_LAST_NAME, "AL-ASIRI");
     assert_has(e, KD_PROP_ALIAS, "إبراهيم حسن طالع العسيري"); /* NAME_ORIGINAL_SCRIPT */

@@ -69,7 +69,7 @@ void assert_entity_bomb_refused(int (*parse)(const char *, const list_sink *, kd
     buf_free(&doc);
 }
 
-static int collect_emit(void *ctx, const entity *e, kd_error *err)
+static int collect_emit(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)err;
     collected *c = ctx;
@@ -78,7 +78,7 @@ static int collect_emit(void *ctx, const entity *e, kd_error *err)
         c->items = realloc(c->items, c->cap * sizeof *c->items);
         assert_non_null(c->items);
     }
-    entity *copy = &c->items[c->n++];
+    model_entity *copy = &c->items[c->n++];
     entity_init(copy);
     buf_append(&copy->id, e->id.data ? e->id.data : "", e->id.len);
     copy->schema = e->schema;
@@ -109,7 +109,7 @@ void collected_free(collected *c)
     memset(c, 0, sizeof *c);
 }
 
-const entity *collected_find(const collected *c, const char *id)
+const model_entity *collected_find(const collected *c, const char *id)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->items[i].id.data && strcmp(c->items[i].id.data, id) == 0)
@@ -125,7 +125,7 @@ size_t collected_count_schema(const collected *c, kd_schema schema)
     return n;
 }
 
-bool entity_has(const entity *e, kd_prop prop, const char *value)
+bool entity_has(const model_entity *e, kd_prop prop, const char *value)
 {
     for (size_t i = 0; i < e->n_values; i++)
         if (e->values[i].prop == prop && strcmp(entity_value_text(e, i), value) == 0)
@@ -133,7 +133,7 @@ bool entity_has(const entity *e, kd_prop prop, const char *value)
     return false;
 }
 
-bool entity_has_substring(const entity *e, kd_prop prop, const char *needle)
+bool entity_has_substring(const model_entity *e, kd_prop prop, const char *needle)
 {
     for (size_t i = 0; i < e->n_values; i++)
         if (e->values[i].prop == prop && strstr(entity_value_text(e, i), needle))
@@ -141,7 +141,7 @@ bool entity_has_substring(const entity *e, kd_prop prop, const char *needle)
     return false;
 }
 
-void entity_dump(const entity *e)
+void entity_dump(const model_entity *e)
 {
     fprintf(stderr, "entity %s [%s] dataset=%s\n", e->id.data ? e->id.data : "(no id)",
             kd_schema_name(e->schema), e->dataset ? e->dataset : "(none)");

@@ -27,25 +27,25 @@ struct kd_index *build_open_index(const char *lists, const char *name);
 
 /* Collects deep copies of every emitted entity. */
 typedef struct collected {
-    entity *items;
+    model_entity *items;
     size_t n, cap;
 } collected;
 
 extern const list_sink *collect_sink(collected *c, list_sink *storage);
 void collected_free(collected *c);
-const entity *collected_find(const collected *c, const char *id);
+const model_entity *collected_find(const collected *c, const char *id);
 size_t collected_count_schema(const collected *c, kd_schema schema);
 /* true when the entity has prop == value exactly. */
-bool entity_has(const entity *e, kd_prop prop, const char *value);
+bool entity_has(const model_entity *e, kd_prop prop, const char *value);
 /* true when some value of prop contains the substring. */
-bool entity_has_substring(const entity *e, kd_prop prop, const char *needle);
+bool entity_has_substring(const model_entity *e, kd_prop prop, const char *needle);
 /* Asserts that parse refuses a "billion laughs" document — nine levels of
  * entities, each ten of the one below, declared in a DOCTYPE of root and
  * used where body writes &a9; — within a hang guard, emitting nothing. */
 void assert_entity_bomb_refused(int (*parse)(const char *, const list_sink *, kd_error *),
                                 const char *name, const char *root, const char *body);
 /* Prints an entity to stderr (debugging aid for failing assertions). */
-void entity_dump(const entity *e);
+void entity_dump(const model_entity *e);
 
 #define assert_has(e, prop, value)                                             \
     do {                                                                       \

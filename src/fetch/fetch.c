@@ -57,7 +57,7 @@ static void remove_staging(const char *staging)
     rmdir(staging);
 }
 
-static int count_entity(void *ctx, const entity *e, kd_error *err)
+static int count_entity(void *ctx, const model_entity *e, kd_error *err)
 {
     (void)e;
     (void)err;

@@ -25,7 +25,7 @@ static bool entity_ref(kd_prop p)
 
 /* FtM's name, on the referred entity, of a reference from a record of
  * `schema` through `prop` (the property's `reverse`). */
-static const char *reverse_name(kd_schema schema, kd_prop prop, char *buf, size_t size)
+static const char *reverse_name(kd_schema schema, kd_prop prop, char *label, size_t size)
 {
     static const struct {
         kd_schema schema;
@@ -55,8 +55,8 @@ static const char *reverse_name(kd_schema schema, kd_prop prop, char *buf, size_
         return "things";
     /* FtM's pattern for the rest: the schema, then the property */
     const char *s = kd_schema_name(schema), *p = kd_prop_name(prop);
-    snprintf(buf, size, "%c%s%c%s", (char)(s[0] | 0x20), s + 1, (char)(p[0] & ~0x20), p + 1);
-    return buf;
+    snprintf(label, size, "%c%s%c%s", (char)(s[0] | 0x20), s + 1, (char)(p[0] & ~0x20), p + 1);
+    return label;
 }
 
 static int64_t find_referent(const void *context, const char *id)
@@ -175,7 +175,7 @@ static json_t *adjacent_lists(const live_index *g, size_t party)
 {
     const kd_index *ix = g->index;
     json_t *lists = json_object();
-    char buf[96];
+    char label_text[96];
     /* what the party's records refer to */
     size_t members[64];
     size_t n = kd_index_party_members(ix, party, members, KD_ARRAY_LEN(members));
@@ -209,7 +209,7 @@ static json_t *adjacent_lists(const live_index *g, size_t party)
         const struct live_adjacent *a = &g->adjacent[k];
         kd_entity_view v;
         kd_index_entity(ix, a->source, &v);
-        const char *key = reverse_name(v.schema, (kd_prop)a->prop, buf, sizeof buf);
+        const char *key = reverse_name(v.schema, (kd_prop)a->prop, label_text, sizeof label_text);
         json_t *list = json_object_get(lists, key);
         if (!list)
             json_object_set_new(lists, key, list = json_array());

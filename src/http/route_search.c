@@ -97,7 +97,7 @@ static void facets_add_entity(const live_index *g, size_t entity, facet *f)
 
 /* What a value of the facet is called: a country's name, a list's title,
  * the schema in the plural as yente labels it ("People"). */
-static const char *facet_value_label(int which, const char *name, char *buf, size_t size)
+static const char *facet_value_label(int which, const char *name, char *label, size_t size)
 {
     static const struct {
         const char *schema, *plural;
@@ -114,12 +114,12 @@ static const char *facet_value_label(int which, const char *name, char *buf, siz
         for (size_t i = 0; i < KD_ARRAY_LEN(plurals); i++)
             if (strcmp(plurals[i].schema, name) == 0)
                 return plurals[i].plural;
-        snprintf(buf, size, "%ss", name); /* Vessels, Airplanes, Organizations, Sanctions */
-        return buf;
+        snprintf(label, size, "%ss", name); /* Vessels, Airplanes, Organizations, Sanctions */
+        return label;
     case FACET_GENDERS:
-        snprintf(buf, size, "%s", name);
-        buf[0] = (char)toupper((unsigned char)buf[0]);
-        return buf;
+        snprintf(label, size, "%s", name);
+        label[0] = (char)toupper((unsigned char)label[0]);
+        return label;
     default: return name;
     }
 }
@@ -128,11 +128,11 @@ static json_t *facet_json(facet *f, int which)
 {
     qsort(f->items, f->n, sizeof *f->items, compare_facet);
     json_t *values = json_array();
-    char buf[96];
+    char label_text[96];
     for (size_t i = 0; i < f->n && i < 50; i++) {
         const char *name = f->items[i].name;
         json_array_append_new(values, json_pack("{s:s,s:s,s:I}", "name", name, "label",
-                                                facet_value_label(which, name, buf, sizeof buf), "count",
+                                                facet_value_label(which, name, label_text, sizeof label_text), "count",
                                                 (json_int_t)f->items[i].count));
     }
     return json_pack("{s:s,s:o}", "label", facet_labels[which], "values", values);

@@ -187,7 +187,7 @@ static int write_parties(const char *path, const kd_build_options *options, kd_e
     return rc;
 }
 
-static int emit_to_builder(void *ctx, const entity *e, kd_error *err)
+static int emit_to_builder(void *ctx, const model_entity *e, kd_error *err)
 {
     return index_builder_add(ctx, e, err);
 }

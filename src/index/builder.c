@@ -73,7 +73,7 @@ static bool is_iso_date(const char *s)
            s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9';
 }
 
-static void note_dates(built_dataset *d, const entity *e)
+static void note_dates(built_dataset *d, const model_entity *e)
 {
     for (size_t i = 0; i < e->n_values; i++) {
         uint16_t p = e->values[i].prop;
@@ -93,7 +93,7 @@ static void note_dates(built_dataset *d, const entity *e)
     }
 }
 
-static int merge_into(index_builder *b, built_entity *be, const entity *e, uint16_t ds,
+static int merge_into(index_builder *b, built_entity *be, const model_entity *e, uint16_t ds,
                       bool *added_dataset)
 {
     bool has_ds = false;
@@ -132,7 +132,7 @@ static int merge_into(index_builder *b, built_entity *be, const entity *e, uint1
     return KD_OK;
 }
 
-int index_builder_add(index_builder *b, const entity *e, kd_error *err)
+int index_builder_add(index_builder *b, const model_entity *e, kd_error *err)
 {
     if (!e->id.data || e->id.len == 0 || !e->dataset)
         return error_set(err, KD_EPARSE, "entity without id or dataset");

@@ -141,7 +141,7 @@ void index_builder_free(index_builder *b);
 void index_builder_begin_file(index_builder *b, const char *file_hash);
 /* Copies an entity in. An id seen before is merged: values and datasets
  * are united (FtM exports repeat entities across files). */
-int index_builder_add(index_builder *b, const entity *e, kd_error *err);
+int index_builder_add(index_builder *b, const model_entity *e, kd_error *err);
 size_t index_builder_count(const index_builder *b);
 /* Adds an UnknownLink for each "Linked To: NAME" remark whose NAME exactly
  * one record of the same dataset bears (links.c); *links gets how many. */

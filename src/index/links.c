@@ -80,7 +80,7 @@ int index_builder_link_remarks(index_builder *b, size_t *links, kd_error *err)
     }
     if (n)
         qsort(names, n, sizeof *names, compare_entries);
-    entity link;
+    model_entity link;
     entity_init(&link);
     int rc = KD_OK;
     for (size_t i = 0; i < count && !rc; i++) {

@@ -46,7 +46,7 @@ typedef struct field {
 
 typedef struct ca_parser {
     xml_reader *x;
-    entity e;
+    model_entity e;
     field f[F_COUNT];
     buf tmp, aliases;
     const xmlNode *at; /* where the value being added comes from, for messages */
@@ -367,7 +367,7 @@ static int add_person(ca_parser *p)
 
 static int parse_record(ca_parser *p, const xmlNode *rec)
 {
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     entity_reset(e);
     e->dataset = CA_DATASET;
     read_fields(p, rec);

@@ -227,7 +227,7 @@ static int read_header(parser *p, kd_error *err)
     return KD_OK;
 }
 
-static bool has_value(const entity *e, kd_prop prop, const char *s, size_t n)
+static bool has_value(const model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     for (size_t i = 0; i < e->n_values; i++)
         if (e->values[i].prop == prop && e->values[i].len == n &&
@@ -237,7 +237,7 @@ static bool has_value(const entity *e, kd_prop prop, const char *s, size_t n)
 }
 
 /* Text with the literal "\n" the format uses for line breaks restored. */
-static int add_remark(parser *p, entity *e, kd_prop prop, const char *s, size_t n)
+static int add_remark(parser *p, model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     buf_clear(&p->tmp);
     for (size_t i = 0; i < n; i++) {
@@ -251,7 +251,7 @@ static int add_remark(parser *p, entity *e, kd_prop prop, const char *s, size_t 
 
 /* "AD001095 (passport-National passport) ((passport))": the number, then
  * its type in parentheses. */
-static int add_identification(entity *e, const char *s, size_t n)
+static int add_identification(model_entity *e, const char *s, size_t n)
 {
     const char *paren = memchr(s, '(', n);
     size_t k = paren ? (size_t)(paren - s) : n;
@@ -260,7 +260,7 @@ static int add_identification(entity *e, const char *s, size_t n)
 }
 
 /* Addr_other holds "PHONE[...]" and "FAX[...]" parts, sometimes text. */
-static int add_address(parser *p, entity *e)
+static int add_address(parser *p, model_entity *e)
 {
     static const int parts[] = {F_ADDR_NUMBER, F_ADDR_STREET, F_ADDR_ZIP, F_ADDR_CITY,
                                 F_ADDR_COUNTRY};
@@ -304,7 +304,7 @@ static int add_address(parser *p, entity *e)
 }
 
 /* Adds one row's values; on failure *failed names the column. */
-static int add_row(parser *p, entity *e, const char **failed)
+static int add_row(parser *p, model_entity *e, const char **failed)
 {
     static const struct {
         int field;
@@ -372,7 +372,7 @@ static int add_row(parser *p, entity *e, const char **failed)
     return KD_OK;
 }
 
-static int start_entity(parser *p, entity *e, const char *id, size_t n, kd_error *err)
+static int start_entity(parser *p, model_entity *e, const char *id, size_t n, kd_error *err)
 {
     entity_reset(e);
     e->dataset = FSF_DATASET;
@@ -394,7 +394,7 @@ static int start_entity(parser *p, entity *e, const char *id, size_t n, kd_error
     return KD_OK;
 }
 
-static int finish_entity(parser *p, entity *e, const list_sink *sink, kd_error *err)
+static int finish_entity(parser *p, model_entity *e, const list_sink *sink, kd_error *err)
 {
     int rc = entity_add_date(e, KD_PROP_LISTING_DATE, p->earliest, strlen(p->earliest));
     if (rc)
@@ -426,7 +426,7 @@ int parse_eu_fsf_csv(const char *path, const list_sink *sink, kd_error *err)
     int rc = csv_open(&p.csv, path, ';', err);
     if (rc)
         return rc;
-    entity e;
+    model_entity e;
     entity_init(&e);
     size_t records = 0;
     rc = read_header(&p, err);

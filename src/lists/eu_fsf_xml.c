@@ -34,7 +34,7 @@
 
 typedef struct eu_parser {
     xml_reader *x;
-    entity e;
+    model_entity e;
     buf scratch, tmp;
     char earliest[16]; /* earliest publication or designation date */
     kd_error *err;
@@ -98,7 +98,7 @@ static int add_country(eu_parser *p, kd_prop prop, const xmlNode *n)
 }
 
 /* "668 33 01; 0300- 820 91 99": two numbers. */
-static int add_phones(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_phones(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     return entity_add_split(e, prop, s, n, "; ");
 }
@@ -314,7 +314,7 @@ static int set_schema_and_id(eu_parser *p, const xmlNode *rec)
 
 static int parse_record(eu_parser *p, const xmlNode *rec)
 {
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     entity_reset(e);
     e->dataset = EU_DATASET;
     p->earliest[0] = '\0';

@@ -262,7 +262,7 @@ static int classify(size_t latin, size_t other)
  * to latin_prop, the others to other_prop. */
 static size_t language_label(const char *s, size_t n);
 
-static int add_name(entity *e, kd_prop latin_prop, kd_prop other_prop, const char *s, size_t n,
+static int add_name(model_entity *e, kd_prop latin_prop, kd_prop other_prop, const char *s, size_t n,
                     buf *tmp)
 {
     n = text_trim(&s, n);
@@ -300,14 +300,14 @@ static int add_name(entity *e, kd_prop latin_prop, kd_prop other_prop, const cha
          * Latin ones, without parentheses, are the other name */
         size_t cut = n;
         while (cut > 0) {
-            size_t start = cut;
-            while (start > 0 && s[start - 1] != ' ')
-                start--;
+            size_t word_start = cut;
+            while (word_start > 0 && s[word_start - 1] != ' ')
+                word_start--;
             size_t wl = 0, wo = 0;
-            count_letters(s + start, cut - start, &wl, &wo);
+            count_letters(s + word_start, cut - word_start, &wl, &wo);
             if (wl || !wo)
                 break;
-            cut = start;
+            cut = word_start;
             while (cut > 0 && s[cut - 1] == ' ')
                 cut--;
         }
@@ -406,7 +406,7 @@ static size_t next_spelling(const char *s, size_t n, size_t *at)
     return 0;
 }
 
-static int add_name_variants(entity *e, kd_prop first_prop, kd_prop other_prop, const char *s, size_t n,
+static int add_name_variants(model_entity *e, kd_prop first_prop, kd_prop other_prop, const char *s, size_t n,
                              buf *tmp)
 {
     int rc = KD_OK;
@@ -433,7 +433,7 @@ static int add_name_variants(entity *e, kd_prop first_prop, kd_prop other_prop, 
     return rc;
 }
 
-static int add_column(parser *p, entity *e, const column *c, const char *s, size_t n)
+static int add_column(parser *p, model_entity *e, const column *c, const char *s, size_t n)
 {
     size_t pos = 0, vn;
     const char *v;
@@ -544,7 +544,7 @@ static int find_owners(parser *p, kd_error *err)
     return rc < 0 ? rc : KD_OK;
 }
 
-static int set_id(parser *p, entity *e, size_t line, kd_error *err)
+static int set_id(parser *p, model_entity *e, size_t line, kd_error *err)
 {
     size_t n;
     const char *s = csv_field(p->csv, p->at_celex, &n);
@@ -589,7 +589,7 @@ static int set_id(parser *p, entity *e, size_t line, kd_error *err)
 }
 
 
-static int parse_row(parser *p, entity *e, kd_error *err)
+static int parse_row(parser *p, model_entity *e, kd_error *err)
 {
     size_t line = csv_line(p->csv);
     size_t fields = csv_field_count(p->csv);
@@ -641,7 +641,7 @@ int parse_eu_oj_csv(const char *path, const list_sink *sink, kd_error *err)
     int rc = csv_open(&p.csv, path, ',', err);
     if (rc)
         return rc;
-    entity e;
+    model_entity e;
     entity_init(&e);
     size_t records = 0;
     rc = read_header(&p, err);

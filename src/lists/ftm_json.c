@@ -13,7 +13,7 @@
 
 #define FTM_LINE_MAX (8 * 1024 * 1024)
 
-static int add_json_string(entity *e, kd_prop prop, json_t *v, const char *path, size_t line,
+static int add_json_string(model_entity *e, kd_prop prop, json_t *v, const char *path, size_t line,
                            const char *field, kd_error *err)
 {
     if (!json_is_string(v))
@@ -22,7 +22,7 @@ static int add_json_string(entity *e, kd_prop prop, json_t *v, const char *path,
     return rc ? list_value_error(err, rc, path, line, field) : KD_OK;
 }
 
-static int add_values(entity *e, kd_prop prop, json_t *values, const char *path, size_t line,
+static int add_values(model_entity *e, kd_prop prop, json_t *values, const char *path, size_t line,
                       const char *field, kd_error *err)
 {
     if (json_is_string(values))
@@ -40,7 +40,7 @@ static int add_values(entity *e, kd_prop prop, json_t *values, const char *path,
 }
 
 /* A property kordon has no slot for is kept as a note rather than dropped. */
-static int add_unknown(entity *e, const char *key, json_t *values, const char *path, size_t line,
+static int add_unknown(model_entity *e, const char *key, json_t *values, const char *path, size_t line,
                        kd_error *err)
 {
     buf note = {0};
@@ -64,7 +64,7 @@ static int add_unknown(entity *e, const char *key, json_t *values, const char *p
     return rc ? list_value_error(err, rc, path, line, key) : KD_OK;
 }
 
-static int parse_record(entity *e, json_t *root, const char *path, size_t line, kd_error *err)
+static int parse_record(model_entity *e, json_t *root, const char *path, size_t line, kd_error *err)
 {
     if (!json_is_object(root))
         return error_set(err, KD_EPARSE, "%s:%zu: expected a JSON object", path, line);
@@ -119,7 +119,7 @@ int parse_ftm_json(const char *path, const list_sink *sink, kd_error *err)
         return error_set(err, KD_EIO, "%s: cannot open: %s", path, strerror(errno));
     char dataset[128];
     list_dataset_from_path(path, "ftm", dataset, sizeof dataset);
-    entity e;
+    model_entity e;
     entity_init(&e);
     char *line = NULL;
     size_t cap = 0, line_no = 0, records = 0;

@@ -270,7 +270,7 @@ static int parse_schema(const char *s, size_t n)
     return -1;
 }
 
-static int add_value(parser *p, entity *e, const column *c, const char *s, size_t n)
+static int add_value(parser *p, model_entity *e, const column *c, const char *s, size_t n)
 {
     switch (c->kind) {
     case K_TEXT:
@@ -309,7 +309,7 @@ static int add_value(parser *p, entity *e, const column *c, const char *s, size_
 }
 
 /* Returns 1 for an entity to emit, 0 for a blank row, < 0 on error. */
-static int parse_row(parser *p, entity *e, size_t row, kd_error *err)
+static int parse_row(parser *p, model_entity *e, size_t row, kd_error *err)
 {
     size_t line = csv_line(p->csv), fields = csv_field_count(p->csv), n;
     bool blank = true;
@@ -395,7 +395,7 @@ int parse_generic_csv(const char *path, const list_sink *sink, kd_error *err)
     list_dataset_from_path(path, "generic", p.dataset, sizeof p.dataset);
     if ((rc = csv_open(&p.csv, path, delimiter, err)))
         return rc;
-    entity e;
+    model_entity e;
     entity_init(&e);
     size_t rows = 0, records = 0;
     rc = read_header(&p, err);

@@ -12,7 +12,7 @@
 typedef struct list_sink {
     /* Called once per record; the entity is only valid during the call.
      * A non-zero return aborts the parse and is passed through. */
-    int (*emit)(void *ctx, const entity *e, kd_error *err);
+    int (*emit)(void *ctx, const model_entity *e, kd_error *err);
     void *ctx;
 } list_sink;
 

@@ -45,7 +45,7 @@ typedef struct ofac_parser {
     const char *path;
     csv_reader *sdn;
     companion alt, add, comments;
-    entity e;
+    model_entity e;
     buf value;   /* the field at hand, as UTF-8 */
     buf joined;  /* an address being joined, the raw Remarks */
 } ofac_parser;
@@ -224,7 +224,7 @@ fail:
 }
 
 /* "[SDGT] [IRGC]" and OFAC's own "SDGT] [IFSR" alike: split on brackets. */
-static int add_programs(entity *e, const char *s, size_t n)
+static int add_programs(model_entity *e, const char *s, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -239,7 +239,7 @@ static int add_programs(entity *e, const char *s, size_t n)
 }
 
 /* "318,000" -> "318000": tonnage is a number, the comma a thousands mark. */
-static int add_number(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_number(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     char tmp[64];
     size_t k = 0;
@@ -268,7 +268,7 @@ static kd_schema schema_of(const char *s)
 /* The sdn.csv fields other than ent_num, type and Remarks. */
 static int apply_fields(ofac_parser *p, size_t *bad)
 {
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     bool person = e->schema == KD_SCHEMA_PERSON;
     int rc = KD_OK;
     for (size_t i = F_NAME; i < F_REMARKS && rc == KD_OK; i++) {
@@ -323,7 +323,7 @@ static int apply_remarks(ofac_parser *p, unsigned long ent, kd_error *err)
 
 static int parse_record(ofac_parser *p, unsigned long ent, kd_error *err)
 {
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     entity_reset(e);
     e->schema = schema_of(csv_field(p->sdn, F_TYPE, NULL));
     e->dataset = DATASET;

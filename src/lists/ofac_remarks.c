@@ -269,12 +269,12 @@ static size_t id_length(const char *v, size_t n)
     return end;
 }
 
-static int add_note(entity *e, const char *s, size_t n)
+static int add_note(model_entity *e, const char *s, size_t n)
 {
     return entity_add(e, KD_PROP_NOTES, s, n);
 }
 
-static int add_id(entity *e, const rule *r, const char *clause, size_t cn, const char *v,
+static int add_id(model_entity *e, const rule *r, const char *clause, size_t cn, const char *v,
                   size_t n)
 {
     if (n && v[0] == '(') { /* "International Maritime Organization No. (5777731)" */
@@ -302,7 +302,7 @@ static int add_id(entity *e, const rule *r, const char *clause, size_t cn, const
     return KD_OK;
 }
 
-static int add_alias(entity *e, kd_prop prop, const char *v, size_t n)
+static int add_alias(model_entity *e, kd_prop prop, const char *v, size_t n)
 {
     if (n >= 2 && v[n - 1] == '.' && v[n - 2] == '\'')
         n--;
@@ -314,7 +314,7 @@ static int add_alias(entity *e, kd_prop prop, const char *v, size_t n)
     return ofac_add_name(e, prop, v, n, e->schema == KD_SCHEMA_PERSON, false);
 }
 
-static int apply_clause(entity *e, const char *s, size_t n)
+static int apply_clause(model_entity *e, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     if (n == 0)
@@ -417,7 +417,7 @@ static size_t strip_final_dot(const char *s, size_t n)
     return piece ? n : n - 1;
 }
 
-int ofac_remarks_apply(entity *e, const char *s, size_t n, bool truncated)
+int ofac_remarks_apply(model_entity *e, const char *s, size_t n, bool truncated)
 {
     n = text_trim(&s, n);
     if (!truncated)
@@ -445,7 +445,7 @@ static bool is_suffix(const char *s, size_t n)
     return false;
 }
 
-int ofac_add_name(entity *e, kd_prop prop, const char *s, size_t n, bool person, bool parts)
+int ofac_add_name(model_entity *e, kd_prop prop, const char *s, size_t n, bool person, bool parts)
 {
     n = text_trim(&s, n);
     const char *comma = person ? memchr(s, ',', n) : NULL;

@@ -16,12 +16,12 @@
  * is dropped. `truncated` says the text was cut by OFAC and no continuation
  * came: its last clause is then kept as a note instead of being read.
  * Returns 0 or the KD_EUTF8 / KD_ELIMIT / KD_ENOMEM of entity_add*. */
-int ofac_remarks_apply(entity *e, const char *s, size_t n, bool truncated);
+int ofac_remarks_apply(model_entity *e, const char *s, size_t n, bool truncated);
 
 /* Adds an OFAC name to prop. For a person (`person`), "LAST, First Middle"
  * becomes "First Middle LAST" (a generational suffix such as "Jr." goes to
  * the end); with `parts` the firstName and lastName are added too. Other
  * names are added unchanged: commas belong to company names ("CO., LTD."). */
-int ofac_add_name(entity *e, kd_prop prop, const char *s, size_t n, bool person, bool parts);
+int ofac_add_name(model_entity *e, kd_prop prop, const char *s, size_t n, bool person, bool parts);
 
 #endif

@@ -32,7 +32,7 @@
 
 typedef struct ofac_parser {
     xml_reader *x;
-    entity e;
+    model_entity e;
     buf scratch, tmp;
     kd_error *err;
     const char *dataset;
@@ -172,7 +172,7 @@ static kd_schema schema_of(const char *s, size_t n)
 
 static int parse_entry(ofac_parser *p, const xmlNode *rec, const char *dataset)
 {
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     entity_reset(e);
     e->dataset = dataset;
     size_t n;

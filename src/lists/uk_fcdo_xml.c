@@ -52,7 +52,7 @@
 
 typedef struct fcdo_parser {
     xml_reader *x;
-    entity e;
+    model_entity e;
     buf scratch; /* xml_text of the value at hand */
     buf join;    /* a name, address or note being put together */
     kd_error *err;
@@ -151,7 +151,7 @@ static bool unknown_part(const char *s)
 
 /* dd/mm/yyyy: "dd/mm/1945" is the year 1945 alone, "dd/05/1960" May 1960;
  * anything else goes through the common date reader. */
-static int add_date(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_date(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     if (n == 10 && s[2] == '/' && s[5] == '/' && all_digits(s + 6, 4) && unknown_part(s)) {
@@ -167,7 +167,7 @@ static int add_date(entity *e, kd_prop prop, const char *s, size_t n)
     return entity_add_date(e, prop, s, n);
 }
 
-static int add_gender(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_gender(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     if (n == 4 && strncasecmp(s, "male", 4) == 0)
@@ -179,7 +179,7 @@ static int add_gender(entity *e, kd_prop prop, const char *s, size_t n)
 
 /* "IMO 9562233" or "9562233": the digits, as the OFAC parsers keep them,
  * so one ship's number compares equal across lists. Other text is kept. */
-static int add_imo(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_imo(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     const char *d = s;
@@ -193,7 +193,7 @@ static int add_imo(entity *e, kd_prop prop, const char *s, size_t n)
 }
 
 /* "Asset freeze|Travel Ban": one provision each. */
-static int add_provisions(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_provisions(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     return entity_add_split(e, prop, s, n, "|");
 }
@@ -207,7 +207,7 @@ static bool email_separator(char c)
  * address between them ("Email: a@b.ru; www.c.ru"): a piece with an '@'
  * is an email, one starting "www." or "http" a website; the other pieces
  * are those words, not values. */
-static int add_emails(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_emails(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         while (i < n && email_separator(s[i]))
@@ -562,7 +562,7 @@ static int add_source(fcdo_parser *p, const xmlNode *c)
 
 static int parse_designation(fcdo_parser *p, const xmlNode *rec)
 {
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     entity_reset(e);
     e->dataset = FCDO_DATASET;
     TRY(set_id_and_schema(p, rec));

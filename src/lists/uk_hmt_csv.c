@@ -60,7 +60,7 @@ typedef struct parser {
     buf row;        /* the current row's fields as UTF-8, NUL-separated */
     size_t starts[H_COUNT];
     buf tmp;
-    entity *groups; /* in order of first appearance */
+    model_entity *groups; /* in order of first appearance */
     size_t n_groups, cap_groups;
     strmap ids; /* Group ID → index in groups; keys are the groups' own ids */
 } parser;
@@ -134,7 +134,7 @@ static int read_header(parser *p, kd_error *err)
 /* ---- groups ------------------------------------------------------------ */
 
 /* The group's entity, created (schema and id set) on first sight. */
-static int group_for(parser *p, const char *id, kd_schema schema, entity **out, kd_error *err)
+static int group_for(parser *p, const char *id, kd_schema schema, model_entity **out, kd_error *err)
 {
     size_t n = strlen(id);
     uintptr_t at;
@@ -148,7 +148,7 @@ static int group_for(parser *p, const char *id, kd_schema schema, entity **out, 
     /* entities hold no pointers into themselves, so the array may move */
     if (vec_reserve(&p->groups, &p->cap_groups, p->n_groups + 1, sizeof *p->groups))
         return error_set(err, KD_ENOMEM, "%s: out of memory", p->path);
-    entity *e = &p->groups[p->n_groups];
+    model_entity *e = &p->groups[p->n_groups];
     entity_init(e);
     entity_reset(e);
     e->schema = schema;
@@ -267,7 +267,7 @@ static bool number_token(const char *s, size_t n, const char **tok, size_t *tn)
 
 /* Adds every numbered part's document number to prop, and the text as a
  * note when it says more than the number. */
-static int add_documents(parser *p, entity *e, int h, kd_prop prop, const char *label)
+static int add_documents(parser *p, model_entity *e, int h, kd_prop prop, const char *label)
 {
     size_t n;
     const char *s = get(p, h, &n);
@@ -295,7 +295,7 @@ static int add_documents(parser *p, entity *e, int h, kd_prop prop, const char *
 }
 
 /* dd/mm/yyyy with 00 for an unknown day or month. */
-static int add_date(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_date(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     char iso[8];
     if (n == 10 && s[2] == '/' && s[5] == '/' && memcmp(s, "00", 2) == 0) {
@@ -309,7 +309,7 @@ static int add_date(entity *e, kd_prop prop, const char *s, size_t n)
 
 /* Towns and countries of birth pair up by their numbers, or when each is
  * a single value; otherwise a lone town would be glued to every country. */
-static int add_birth_places(parser *p, entity *e)
+static int add_birth_places(parser *p, model_entity *e)
 {
     size_t tn, cn;
     const char *town = get(p, H_TOWN, &tn), *country = get(p, H_BIRTH_COUNTRY, &cn);
@@ -340,7 +340,7 @@ static int add_birth_places(parser *p, entity *e)
     return rc;
 }
 
-static int add_address(parser *p, entity *e)
+static int add_address(parser *p, model_entity *e)
 {
     static const int parts[] = {H_ADDR1, H_ADDR2, H_ADDR3, H_ADDR4, H_ADDR5, H_ADDR6, H_POSTCODE,
                                 H_COUNTRY};
@@ -358,7 +358,7 @@ static int add_address(parser *p, entity *e)
     return rc ? rc : entity_add(e, KD_PROP_ADDRESS, p->tmp.data ? p->tmp.data : "", p->tmp.len);
 }
 
-static int add_row(parser *p, entity *e, const char **failed)
+static int add_row(parser *p, model_entity *e, const char **failed)
 {
     int rc;
     size_t n;
@@ -447,7 +447,7 @@ static int parse_row(parser *p, kd_error *err)
                          p->path, p->line, type);
     char id[64];
     snprintf(id, sizeof id, "gb-hmt-%s", gid);
-    entity *e = NULL;
+    model_entity *e = NULL;
     if ((rc = group_for(p, id, schema, &e, err)))
         return rc;
     const char *failed = "row";
@@ -459,7 +459,7 @@ static int parse_row(parser *p, kd_error *err)
 static int emit_groups(parser *p, const list_sink *sink, kd_error *err)
 {
     for (size_t g = 0; g < p->n_groups; g++) {
-        entity *e = &p->groups[g];
+        model_entity *e = &p->groups[g];
         /* Only aliases seen (a subset of the file): the first one names it. */
         for (size_t i = 0; i < e->n_values && !entity_first(e, KD_PROP_NAME); i++)
             if (e->values[i].prop == KD_PROP_ALIAS || e->values[i].prop == KD_PROP_PREVIOUS_NAME)

@@ -35,7 +35,7 @@
 
 typedef struct un_parser {
     xml_reader *x;
-    entity e;
+    model_entity e;
     buf scratch; /* xml_text of the value at hand */
     buf join;    /* a name, address or date being put together */
     kd_error *err;
@@ -358,7 +358,7 @@ static int add_newest(un_parser *p, const xmlNode *node, kd_error *err)
 static int parse_record(un_parser *p, const xmlNode *rec, kd_error *err)
 {
     bool person = xml_is(rec, "INDIVIDUAL");
-    entity *e = &p->e;
+    model_entity *e = &p->e;
     entity_reset(e);
     e->schema = person ? KD_SCHEMA_PERSON : KD_SCHEMA_ORGANIZATION;
     e->dataset = UN_DATASET;

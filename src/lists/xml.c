@@ -352,7 +352,7 @@ int xml_append_text(buf *out, const xmlNode *n)
     return KD_OK;
 }
 
-int xml_add(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, const char *s,
+int xml_add(const xml_reader *r, model_entity *e, kd_prop prop, xml_adder add, const char *s,
             size_t n, const xmlNode *at, const char *field, kd_error *err)
 {
     if (n == 0)
@@ -365,7 +365,7 @@ int xml_add(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, const c
     return list_value_error(err, rc, r->path, xml_line(at), field);
 }
 
-int xml_add_text(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, const xmlNode *n,
+int xml_add_text(const xml_reader *r, model_entity *e, kd_prop prop, xml_adder add, const xmlNode *n,
                  buf *scratch, kd_error *err)
 {
     size_t len;
@@ -374,7 +374,7 @@ int xml_add_text(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, co
 }
 
 int xml_each_record(xml_reader *r, const char *path, const char *const *records,
-                    int (*parse)(void *ctx, xmlNode *rec), void *ctx, const entity *e, const list_sink *sink,
+                    int (*parse)(void *ctx, xmlNode *rec), void *ctx, const model_entity *e, const list_sink *sink,
                     size_t *count, kd_error *err)
 {
     size_t n = 0;

@@ -46,7 +46,7 @@ int xml_next(xml_reader *r, const char *const *names, xmlNode **node, kd_error *
  * given, gets the records emitted. */
 #define XML_NOT_A_RECORD 1
 int xml_each_record(xml_reader *r, const char *path, const char *const *records,
-                    int (*parse)(void *ctx, xmlNode *rec), void *ctx, const entity *e, const list_sink *sink,
+                    int (*parse)(void *ctx, xmlNode *rec), void *ctx, const model_entity *e, const list_sink *sink,
                     size_t *count, kd_error *err);
 
 const char *xml_path(const xml_reader *r);
@@ -77,14 +77,14 @@ int xml_append_text(buf *out, const xmlNode *n);
 
 /* The entity_add* family, so one helper can turn their errors into
  * messages. */
-typedef int (*xml_adder)(entity *e, kd_prop prop, const char *s, size_t n);
+typedef int (*xml_adder)(model_entity *e, kd_prop prop, const char *s, size_t n);
 
 /* Adds s to prop with `add`; a failure (KD_EUTF8, KD_ELIMIT, KD_ENOMEM)
  * becomes "path:line: field: problem", the line being where `at` starts. */
-int xml_add(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, const char *s,
+int xml_add(const xml_reader *r, model_entity *e, kd_prop prop, xml_adder add, const char *s,
             size_t n, const xmlNode *at, const char *field, kd_error *err);
 /* Adds the text of element n, naming the element in a message. */
-int xml_add_text(const xml_reader *r, entity *e, kd_prop prop, xml_adder add, const xmlNode *n,
+int xml_add_text(const xml_reader *r, model_entity *e, kd_prop prop, xml_adder add, const xmlNode *n,
                  buf *scratch, kd_error *err);
 
 #endif

@@ -969,14 +969,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             size_t end = spelled_span(q->t[i].surface, k, j, nc, c_surface, c_len, c_to, c_small);
             if (!end)
                 continue;
-            double sim = !listed_person && k >= 3 && spans_whole(j, end, nc, c_to, c_small, c_legal) &&
+            double acronym_sim = !listed_person && k >= 3 && spans_whole(j, end, nc, c_to, c_small, c_legal) &&
                                  spans_whole(i, i + 1, q->n, q_to, q_small, q_legal)
                              ? whole_acronym
                              : 0.6;
             q_to[i] = (int)j;
-            q_sim[i] = sim;
+            q_sim[i] = acronym_sim;
             for (size_t m = j; m < end; m++)
-                c_to[m] = (int)i, c_sim[m] = sim;
+                c_to[m] = (int)i, c_sim[m] = acronym_sim;
             break;
         }
     }
@@ -988,14 +988,14 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             size_t end = spelled_span(c[j].surface, k, i, q->n, q_surface, q_len, q_to, q_small);
             if (!end)
                 continue;
-            double sim = !listed_person && k >= 3 && spans_whole(i, end, q->n, q_to, q_small, q_legal) &&
+            double acronym_sim = !listed_person && k >= 3 && spans_whole(i, end, q->n, q_to, q_small, q_legal) &&
                                  spans_whole(j, j + 1, nc, c_to, c_small, c_legal)
                              ? whole_acronym
                              : 0.6;
             c_to[j] = (int)i;
-            c_sim[j] = sim;
+            c_sim[j] = acronym_sim;
             for (size_t m = i; m < end; m++)
-                q_to[m] = (int)j, q_sim[m] = sim;
+                q_to[m] = (int)j, q_sim[m] = acronym_sim;
             break;
         }
     }

@@ -5,12 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
-void entity_init(entity *e)
+void entity_init(model_entity *e)
 {
     memset(e, 0, sizeof *e);
 }
 
-void entity_reset(entity *e)
+void entity_reset(model_entity *e)
 {
     buf_clear(&e->id);
     buf_clear(&e->text);
@@ -19,7 +19,7 @@ void entity_reset(entity *e)
     e->n_values = 0;
 }
 
-void entity_free(entity *e)
+void entity_free(model_entity *e)
 {
     buf_free(&e->id);
     buf_free(&e->text);
@@ -27,7 +27,7 @@ void entity_free(entity *e)
     memset(e, 0, sizeof *e);
 }
 
-int entity_set_id(entity *e, const char *fmt, ...)
+int entity_set_id(model_entity *e, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;
@@ -40,12 +40,12 @@ int entity_set_id(entity *e, const char *fmt, ...)
     return buf_append(&e->id, tmp, (size_t)n);
 }
 
-const char *entity_value_text(const entity *e, size_t i)
+const char *entity_value_text(const model_entity *e, size_t i)
 {
     return e->text.data + e->values[i].offset;
 }
 
-const char *entity_first(const entity *e, kd_prop prop)
+const char *entity_first(const model_entity *e, kd_prop prop)
 {
     for (size_t i = 0; i < e->n_values; i++)
         if (e->values[i].prop == prop)
@@ -53,7 +53,7 @@ const char *entity_first(const entity *e, kd_prop prop)
     return NULL;
 }
 
-size_t entity_count(const entity *e, kd_prop prop)
+size_t entity_count(const model_entity *e, kd_prop prop)
 {
     size_t n = 0;
     for (size_t i = 0; i < e->n_values; i++)
@@ -61,7 +61,7 @@ size_t entity_count(const entity *e, kd_prop prop)
     return n;
 }
 
-static int push_value(entity *e, kd_prop prop, size_t start)
+static int push_value(model_entity *e, kd_prop prop, size_t start)
 {
     size_t len = e->text.len - start;
     if (len == 0)
@@ -96,7 +96,7 @@ static int check_value(const char *s, size_t n)
     return KD_OK;
 }
 
-int entity_add(entity *e, kd_prop prop, const char *s, size_t n)
+int entity_add(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     int rc = check_value(s, n);
@@ -108,12 +108,12 @@ int entity_add(entity *e, kd_prop prop, const char *s, size_t n)
     return push_value(e, prop, start);
 }
 
-int entity_add_str(entity *e, kd_prop prop, const char *s)
+int entity_add_str(model_entity *e, kd_prop prop, const char *s)
 {
     return s ? entity_add(e, prop, s, strlen(s)) : KD_OK;
 }
 
-int entity_add_text(entity *e, kd_prop prop, const char *s, size_t n)
+int entity_add_text(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     int rc = check_value(s, n);
@@ -127,7 +127,7 @@ int entity_add_text(entity *e, kd_prop prop, const char *s, size_t n)
     return push_value(e, prop, start);
 }
 
-int entity_add_country(entity *e, kd_prop prop, const char *s, size_t n)
+int entity_add_country(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     char code[3];
@@ -169,7 +169,7 @@ static size_t leading_date(const char *s, size_t n, char *iso, size_t size)
 
 /* A day.month.year in the remarks after a date ("(or 10.3.1983)",
  * "(15.4.1974 for the alias ...)") is another date the list gives. */
-static int add_remark_dates(entity *e, kd_prop prop, const char *s, size_t n)
+static int add_remark_dates(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!(s[i] >= '0' && s[i] <= '9') || (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9'))
@@ -192,7 +192,7 @@ static int add_remark_dates(entity *e, kd_prop prop, const char *s, size_t n)
  * list gives. Only when every part reads and the first starts with a digit
  * ("Circa 1946 or 1949" would have to guess whether the circa holds for
  * both: it stays text). Returns 1 when added, 0 when not alternatives. */
-static int add_alternatives(entity *e, kd_prop prop, const char *s, size_t n, int *rc)
+static int add_alternatives(model_entity *e, kd_prop prop, const char *s, size_t n, int *rc)
 {
     char iso[64];
     size_t parts = 0;
@@ -218,7 +218,7 @@ static int add_alternatives(entity *e, kd_prop prop, const char *s, size_t n, in
     return 1;
 }
 
-int entity_add_date(entity *e, kd_prop prop, const char *s, size_t n)
+int entity_add_date(model_entity *e, kd_prop prop, const char *s, size_t n)
 {
     n = text_trim(&s, n);
     char iso[64];
@@ -235,7 +235,7 @@ int entity_add_date(entity *e, kd_prop prop, const char *s, size_t n)
     return entity_add(e, prop, s, n);
 }
 
-int entity_add_split(entity *e, kd_prop prop, const char *s, size_t n, const char *sep)
+int entity_add_split(model_entity *e, kd_prop prop, const char *s, size_t n, const char *sep)
 {
     size_t k = strlen(sep);
     size_t start = 0;

@@ -14,40 +14,40 @@ typedef struct entity_value {
     uint32_t offset, len; /* into entity.text */
 } entity_value;
 
-typedef struct entity {
+typedef struct model_entity {
     buf id;
     kd_schema schema;
     const char *dataset;    /* static or owned by the parser */
     entity_value *values;
     size_t n_values, cap_values;
     buf text;               /* NUL-separated value storage */
-} entity;
+} model_entity;
 
-void entity_init(entity *e);
-void entity_reset(entity *e);   /* keeps allocations for the next record */
-void entity_free(entity *e);
+void entity_init(model_entity *e);
+void entity_reset(model_entity *e);   /* keeps allocations for the next record */
+void entity_free(model_entity *e);
 
-int entity_set_id(entity *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int entity_set_id(model_entity *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Adds a value after trimming spaces and collapsing inner whitespace runs.
  * Empty values and exact duplicates of the same property are skipped.
  * Returns KD_EUTF8 for invalid UTF-8 and KD_ELIMIT for an oversized value;
  * the parser turns that into a message with file and line. */
-int entity_add(entity *e, kd_prop prop, const char *s, size_t n);
-int entity_add_str(entity *e, kd_prop prop, const char *s);
+int entity_add(model_entity *e, kd_prop prop, const char *s, size_t n);
+int entity_add_str(model_entity *e, kd_prop prop, const char *s);
 /* As entity_add, but keeps line breaks (reasons, notes). */
-int entity_add_text(entity *e, kd_prop prop, const char *s, size_t n);
+int entity_add_text(model_entity *e, kd_prop prop, const char *s, size_t n);
 /* Resolves a country name, demonym or code to ISO 3166-1 alpha-2; keeps the
  * text when it cannot be resolved. */
-int entity_add_country(entity *e, kd_prop prop, const char *s, size_t n);
+int entity_add_country(model_entity *e, kd_prop prop, const char *s, size_t n);
 /* Normalises a date to an ISO partial date; keeps the text when unparsable. */
-int entity_add_date(entity *e, kd_prop prop, const char *s, size_t n);
+int entity_add_date(model_entity *e, kd_prop prop, const char *s, size_t n);
 /* Adds every part of s split on sep (e.g. "; "), each through entity_add. */
-int entity_add_split(entity *e, kd_prop prop, const char *s, size_t n, const char *sep);
+int entity_add_split(model_entity *e, kd_prop prop, const char *s, size_t n, const char *sep);
 
-const char *entity_value_text(const entity *e, size_t i);
-const char *entity_first(const entity *e, kd_prop prop);
-size_t entity_count(const entity *e, kd_prop prop);
+const char *entity_value_text(const model_entity *e, size_t i);
+const char *entity_first(const model_entity *e, kd_prop prop);
+size_t entity_count(const model_entity *e, kd_prop prop);
 
 /* Countries: ISO 3166-1 alpha-2 for a name ("Russian Federation"), a demonym
  * ("Russian", "Azerbaijani"), an alpha-2/alpha-3 code or a common variant
