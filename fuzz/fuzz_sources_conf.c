@@ -1,7 +1,7 @@
 /* sources.conf, fed directly: any text must either parse into sources whose
  * file names cannot leave their directory, or fail with a message. */
 #include "fuzz_target.h"
-#include "fetch/fetch.h"
+#include "kordon/fetch.h"
 
 #include <stdint.h>
 #include <stdlib.h>

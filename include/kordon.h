@@ -17,6 +17,14 @@
 extern "C" {
 #endif
 
+/* What libkordon.a exports: the library is compiled with hidden visibility
+ * and every function of the public headers is marked so. */
+#if defined(__GNUC__) || defined(__clang__)
+#define KD_API __attribute__((visibility("default")))
+#else
+#define KD_API
+#endif
+
 #define KORDON_VERSION_STRING "0.1.0"
 
 /* ---- errors ------------------------------------------------------------ */
@@ -47,7 +55,7 @@ typedef struct kd_error {
 } kd_error;
 
 /* A short description of an error code ("malformed input"). */
-const char *kd_strerror(int code);
+KD_API const char *kd_strerror(int code);
 
 /* ---- schemata ---------------------------------------------------------- */
 /* FollowTheMoney schema names. The first six are the parties kordon screens;
@@ -86,9 +94,9 @@ typedef enum kd_schema {
     KD_SCHEMA_COUNT
 } kd_schema;
 
-const char *kd_schema_name(kd_schema schema);
+KD_API const char *kd_schema_name(kd_schema schema);
 /* Returns the schema for an FtM name, or -1 when unknown. */
-int kd_schema_from_name(const char *name);
+KD_API int kd_schema_from_name(const char *name);
 
 /* ---- properties -------------------------------------------------------- */
 /* FollowTheMoney property names. Country-typed properties hold ISO 3166-1
@@ -218,12 +226,12 @@ typedef enum kd_prop {
     KD_PROP_COUNT
 } kd_prop;
 
-const char *kd_prop_name(kd_prop prop);
+KD_API const char *kd_prop_name(kd_prop prop);
 /* Returns the property for an FtM name, or -1 when unknown. */
-int kd_prop_from_name(const char *name);
+KD_API int kd_prop_from_name(const char *name);
 /* Meta properties (referents, first_seen, ...) sit at the top level of an
  * FtM JSON entity rather than inside "properties". */
-int kd_prop_is_meta(kd_prop prop);
+KD_API int kd_prop_is_meta(kd_prop prop);
 
 /* ---- building an index ------------------------------------------------- */
 
@@ -250,7 +258,7 @@ typedef struct kd_build_options {
 
 /* Parses every list found under the given files or directories (format
  * detected from content) and writes one index file. */
-int kd_build(const char *const *sources, size_t n_sources,
+KD_API int kd_build(const char *const *sources, size_t n_sources,
              const kd_build_options *options, kd_error *err);
 
 /* ---- reading an index -------------------------------------------------- */
@@ -271,43 +279,43 @@ typedef struct kd_dataset_info {
  * affects an open index. A file that is damaged, cut short or was being
  * rewritten while read is refused with KD_EINDEX and a message saying so;
  * publish a new index by writing a new file and renaming it into place. */
-int kd_index_open(const char *path, kd_index **out, kd_error *err);
-void kd_index_close(kd_index *index);
+KD_API int kd_index_open(const char *path, kd_index **out, kd_error *err);
+KD_API void kd_index_close(kd_index *index);
 
-size_t kd_index_entity_count(const kd_index *index);
+KD_API size_t kd_index_entity_count(const kd_index *index);
 /* The entity naming the party an entity belongs to (itself when it is the
  * only record of its party, or when the index was built without parties):
  * records of several lists that are the same person, body or vessel share
  * one (see `kordon xref`). */
-size_t kd_index_party(const kd_index *index, size_t entity);
+KD_API size_t kd_index_party(const kd_index *index, size_t entity);
 /* The records of the party an entity belongs to, its representative first,
  * then by authority (UN, EU, UK, US, Canada, others) and id: up to cap
  * positions into members; returns how many there are (1 for a record that
  * is its own party, 0 for a position outside the index). */
-size_t kd_index_party_members(const kd_index *index, size_t entity, size_t *members, size_t cap);
+KD_API size_t kd_index_party_members(const kd_index *index, size_t entity, size_t *members, size_t cap);
 /* The datasets the records of that party come from (kd_index_dataset
  * positions), each once, in the order of the records: up to cap into
  * datasets; returns how many there are. */
-size_t kd_index_party_datasets(const kd_index *index, size_t entity, size_t *datasets, size_t cap);
+KD_API size_t kd_index_party_datasets(const kd_index *index, size_t entity, size_t *datasets, size_t cap);
 /* How many parties (persons, bodies, vessels, aircraft) the index holds;
  * per_dataset, when not NULL, gets for each dataset the number of parties
  * its records belong to (kd_index_dataset_count entries). */
-size_t kd_index_party_counts(const kd_index *index, size_t *per_dataset);
-size_t kd_index_dataset_count(const kd_index *index);
-int kd_index_dataset(const kd_index *index, size_t i, kd_dataset_info *out);
-const char *kd_index_built_at(const kd_index *index);
+KD_API size_t kd_index_party_counts(const kd_index *index, size_t *per_dataset);
+KD_API size_t kd_index_dataset_count(const kd_index *index);
+KD_API int kd_index_dataset(const kd_index *index, size_t i, kd_dataset_info *out);
+KD_API const char *kd_index_built_at(const kd_index *index);
 
 /* Whether the entity at a position is no list's record but one kordon
  * derived from a record's text (an UnknownLink from OFAC's "Linked To:"
  * remark, whose `summary` begins with KD_DERIVED_PREFIX): counts and diffs
  * of the lists leave such entities out. */
 #define KD_DERIVED_PREFIX "Derived by kordon from the record's "
-int kd_index_entity_derived(const kd_index *index, size_t position);
+KD_API int kd_index_entity_derived(const kd_index *index, size_t position);
 /* Finds an entity by id; returns its position or KD_ENOTFOUND. */
-int64_t kd_index_find(const kd_index *index, const char *id);
+KD_API int64_t kd_index_find(const kd_index *index, const char *id);
 /* The record at a position, as its list states it, as FtM JSON (caller
  * frees). */
-char *kd_index_entity_json(const kd_index *index, size_t position, int pretty);
+KD_API char *kd_index_entity_json(const kd_index *index, size_t position, int pretty);
 enum { KD_JSON_PRETTY = 1, KD_JSON_PROVENANCE = 2 };
 /* The party of the record at a position as one FtM entity (caller frees):
  * the canonical record's id, caption and values, its other records' values
@@ -315,17 +323,17 @@ enum { KD_JSON_PRETTY = 1, KD_JSON_PROVENANCE = 2 };
  * record (id, authority, datasets, program, listingDate, reason,
  * sourceUrl). KD_JSON_PROVENANCE adds `provenance`: for each property and
  * value, the ids of the records that state it. */
-char *kd_index_party_json(const kd_index *index, size_t position, int flags);
+KD_API char *kd_index_party_json(const kd_index *index, size_t position, int flags);
 /* Every record of the index as FollowTheMoney JSON lines that FtM's schema
  * accepts: values in FtM's types (dates, countries, E.164 phones, IMO
  * numbers, URLs), what no type holds kept in `notes`, and each record's
  * listing (program, authority, reason, provisions, listing date) as a
  * Sanction entity pointing at it. *written gets the number of lines. */
-int kd_index_export_ftm(const kd_index *index, FILE *out, size_t *written, kd_error *err);
+KD_API int kd_index_export_ftm(const kd_index *index, FILE *out, size_t *written, kd_error *err);
 /* "EU since 2023-02-25 (EU-UKR) · Canada since 2023-09-20 (SEMA - Russia -
  * Schedule 1, Part 1)": the listings of a party, one line, cut to size;
  * returns the number of records of the party. */
-size_t kd_index_party_summary(const kd_index *index, size_t position, char *out, size_t size);
+KD_API size_t kd_index_party_summary(const kd_index *index, size_t position, char *out, size_t size);
 
 typedef struct kd_value_ref {
     kd_prop prop;
@@ -342,10 +350,10 @@ typedef struct kd_entity_view {
     uint32_t n_values;
 } kd_entity_view;
 
-int kd_index_entity(const kd_index *index, size_t position, kd_entity_view *out);
-kd_value_ref kd_entity_view_value(const kd_index *index, const kd_entity_view *view, uint32_t i);
+KD_API int kd_index_entity(const kd_index *index, size_t position, kd_entity_view *out);
+KD_API kd_value_ref kd_entity_view_value(const kd_index *index, const kd_entity_view *view, uint32_t i);
 /* First value of a property, or NULL. */
-const char *kd_entity_view_first(const kd_index *index, const kd_entity_view *view, kd_prop prop);
+KD_API const char *kd_entity_view_first(const kd_index *index, const kd_entity_view *view, kd_prop prop);
 
 /* ---- matching ---------------------------------------------------------- */
 
@@ -391,24 +399,24 @@ typedef struct kd_match_result {
  * per thread; the index itself is shared read-only. */
 typedef struct kd_matcher kd_matcher;
 
-int kd_matcher_new(const kd_index *index, kd_matcher **out, kd_error *err);
-void kd_matcher_free(kd_matcher *m);
+KD_API int kd_matcher_new(const kd_index *index, kd_matcher **out, kd_error *err);
+KD_API void kd_matcher_free(kd_matcher *m);
 /* Fills up to query->limit results, best first; returns how many (>= 0) or
  * a negative error. Candidates generated before scoring are counted in
  * *candidates when it is not NULL (to measure candidate recall). */
-int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
+KD_API int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result *results,
              size_t *candidates, kd_error *err);
 /* How well a name matches one entity's own names (the best name score
  * kd_match would give it), without searching the index for candidates:
  * for comparing two known records. */
-int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name_score, kd_error *err);
+KD_API int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name_score, kd_error *err);
 /* Parties with a name that a prefix begins ("Rotenb", "Arkady Rot"), as a
  * user types: its words as the name's words, the last one begun, in any
  * script and spelling the index romanises to; names that begin with it
  * first, then names with it later on. The parties `accept` admits (NULL:
  * all), after skipping `cursor` of them; up to max party entities into
  * parties. Returns how many, or a negative error. */
-int kd_match_suggest(kd_matcher *m, const char *prefix, int (*accept)(void *context, size_t entity),
+KD_API int kd_match_suggest(kd_matcher *m, const char *prefix, int (*accept)(void *context, size_t entity),
                      void *accept_context, size_t cursor, size_t *parties, size_t max, kd_error *err);
 
 /* ---- text screening -------------------------------------------------- */
@@ -437,17 +445,17 @@ typedef struct kd_scanner kd_scanner;
 
 /* Builds the scanner's index of listing reasons and listed names (about
  * 200 ms on all lists); one scanner per thread, reused from text to text. */
-int kd_scanner_new(const kd_index *index, kd_scanner **out, kd_error *err);
-void kd_scanner_free(kd_scanner *s);
+KD_API int kd_scanner_new(const kd_index *index, kd_scanner **out, kd_error *err);
+KD_API void kd_scanner_free(kd_scanner *s);
 /* Finds mentions in text (plain, Markdown or HTML); *out is the caller's
  * to release, all at once, with kd_mentions_free (mentions share related
  * arrays). threshold 0: names matched whole need 0.85, and the prose rules
  * (a titled or lone surname, given name and surname without the middle
  * names) report kd_match's own lower score; threshold T > 0: every listed
  * mention needs T. */
-int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
+KD_API int kd_scan(kd_scanner *s, const char *text, size_t len, double threshold, kd_mention **out,
             size_t *n_out, kd_error *err);
-void kd_mentions_free(kd_mention *mentions, size_t n);
+KD_API void kd_mentions_free(kd_mention *mentions, size_t n);
 
 /* Bounds on one scan, for text from callers not trusted to send little
  * (a server): zero in a field means that bound is off. */
@@ -469,7 +477,7 @@ typedef struct kd_scan_options {
 
 /* kd_scan with bounds (options may be NULL: none). On any error *out is
  * NULL and *n_out 0: there is nothing to free. */
-int kd_scan_with(kd_scanner *s, const char *text, size_t len, const kd_scan_options *options,
+KD_API int kd_scan_with(kd_scanner *s, const char *text, size_t len, const kd_scan_options *options,
                  kd_mention **out, size_t *n_out, kd_error *err);
 
 #ifdef __cplusplus

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The direction of dependencies between modules (docs/ARCHITECTURE.md): a
 # file under src/MODULE/ may include the headers of its own module, of
-# modules on a lower layer, and the public include/kordon.h — never those of
+# modules on a lower layer, and the public include/kordon.h (a module's own
+# public header, include/kordon/MODULE.h, counts as the module's) — never those of
 # a module on its own layer or above. Fails naming file, line and both
 # modules for each include that breaks it, so a new one is caught where it
 # is written. Reads the sources only; needs no binary.
@@ -38,6 +39,10 @@ for dir in "$src"/*/; do
   fi
   while IFS=: read -r file line text; do
     target=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([a-z_]*\)\/.*/\1/p' <<<"$text")
+    # a module's public header (include/kordon/store.h) is that module's
+    if [ "$target" = kordon ]; then
+      target=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"kordon\/\([a-z_]*\)\.h".*/\1/p' <<<"$text")
+    fi
     [ -n "$target" ] && [ "$target" != "$module" ] || continue
     rel=${file#"$src"/}
     if [ -z "${layer[$target]+set}" ]; then

@@ -2,7 +2,7 @@
  * real lists, well and badly: every bad case must keep the previous files
  * byte for byte and say why. */
 #include "testutil.h"
-#include "fetch/fetch.h"
+#include "kordon/fetch.h"
 
 #include <errno.h>
 #include <fcntl.h>

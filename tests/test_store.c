@@ -3,7 +3,7 @@
  * content hashes, the audit callback. tests/e2e_store.sh runs the same
  * scenarios through the binary on SQLite and PostgreSQL. */
 #include "testutil.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <sqlite3.h>
 #include <pthread.h>

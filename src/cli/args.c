@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "core/core.h"
 #include "model/model.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <errno.h>
 #include <math.h>

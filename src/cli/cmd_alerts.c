@@ -2,7 +2,7 @@
  * exporting the record of it. */
 #include "cli.h"
 #include "core/core.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <jansson.h>

@@ -1,5 +1,5 @@
 #include "cli.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * the old and the new values. */
 #include "cli.h"
 #include "core/core.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <jansson.h>

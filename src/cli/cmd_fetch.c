@@ -1,8 +1,8 @@
 /* kordon fetch / kordon update: download the official lists (src/fetch) and,
  * for update, rebuild the index when something changed. */
 #include "cli.h"
-#include "store/store.h"
-#include "fetch/fetch.h"
+#include "kordon/store.h"
+#include "kordon/fetch.h"
 
 #include <getopt.h>
 #include <stdio.h>

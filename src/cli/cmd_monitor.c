@@ -6,7 +6,7 @@
 #include "core/core.h"
 #include "lists/lists.h"
 #include "model/model.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * that store when it next loads an index. list shows the judgments. */
 #include "cli.h"
 #include "resolve/resolve.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <jansson.h>

@@ -5,7 +5,7 @@
 #include "core/core.h"
 #include "lists/lists.h"
 #include "model/model.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -319,7 +319,7 @@ int cmd_screen(int argc, char **argv)
         if (kd_matcher_new(ix, &s.matchers[t], &err))
             status = cli_fail(&err);
     /* With --db the whole batch is one run, committed at the end: a run in
-     * the store is always complete (see src/store/store.h). */
+     * the store is always complete (see include/kordon/store.h). */
     kd_store *store = NULL;
     kd_run *run = NULL;
     if (db && !status) {

@@ -5,7 +5,7 @@
  * review: the build makes the same parties. */
 #include "cli.h"
 #include "resolve/resolve.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <getopt.h>
 #include <jansson.h>

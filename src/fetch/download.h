@@ -4,7 +4,7 @@
 #ifndef KD_FETCH_DOWNLOAD_H
 #define KD_FETCH_DOWNLOAD_H
 
-#include "fetch.h"
+#include "kordon/fetch.h"
 
 #include <stdbool.h>
 

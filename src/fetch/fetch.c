@@ -2,7 +2,7 @@
  * as a whole, then rename it over DIR/NAME. The checks run before anything
  * is replaced, so the files `kordon build DIR` sees are always a version
  * that parsed and did not collapse. */
-#include "fetch.h"
+#include "kordon/fetch.h"
 #include "core/core.h"
 #include "download.h"
 #include "lists/lists.h"

@@ -7,7 +7,7 @@
  * Lines with the same SOURCE form one set of files, checked and replaced
  * together. Line-oriented on purpose: a config someone edits by hand on a
  * server should not need quoting rules, and every mistake can name its line. */
-#include "fetch.h"
+#include "kordon/fetch.h"
 #include "core/core.h"
 #include "lists/lists.h"
 

@@ -1,7 +1,7 @@
 /* DIR/fetch-state.json: what was downloaded from where, with the validators
  * for the next conditional request, and the last error. Kept as JSON so a
  * person (or the server's /readyz) can read it without kordon. */
-#include "fetch.h"
+#include "kordon/fetch.h"
 #include "core/core.h"
 
 #include <errno.h>

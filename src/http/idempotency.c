@@ -9,7 +9,7 @@
  * handled as usual. /screen's answer is kept in parts, one per block of
  * records recorded (http_idempotency_part). */
 #include "http_internal.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>

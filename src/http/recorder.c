@@ -12,7 +12,7 @@
  * it holds the recorder connection for its whole run, as before, and the
  * recorder thread waits for it. */
 #include "http_internal.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <stdlib.h>
 #include <string.h>

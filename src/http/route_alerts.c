@@ -3,7 +3,7 @@
  * store connection is not thread-safe, so requests borrow one from a pool;
  * SQLite (WAL) and PostgreSQL serialise the writers. */
 #include "http_internal.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>

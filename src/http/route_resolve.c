@@ -7,7 +7,7 @@
 #include "http_internal.h"
 #include "index/index.h"
 #include "resolve/resolve.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #include "http_internal.h"
 #include "lists/lists.h"
 #include "scan/scan.h"
-#include "store/store.h"
+#include "kordon/store.h"
 
 #include <ctype.h>
 #include <microhttpd.h>

@@ -8,8 +8,8 @@
  * libmicrohttpd close the connection through its normal path. */
 #define _GNU_SOURCE /* POLLRDHUP */
 #include "http_internal.h"
-#include "store/store.h"
-#include "store/store.h"
+#include "kordon/store.h"
+#include "kordon/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

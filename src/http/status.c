@@ -3,7 +3,7 @@
  * each source said (read from its fetch-state.json on every call, so a
  * fetch running beside the server shows up without a restart). */
 #include "http_internal.h"
-#include "fetch/fetch.h"
+#include "kordon/fetch.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* What screening needs from a customer record and from a listed entity,
  * shared by `kordon screen`, monitoring and the store. */
-#include "store/store.h"
+#include "kordon/store.h"
 #include "core/core.h"
 
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef KD_STORE_INTERNAL_H
 #define KD_STORE_INTERNAL_H
 
-#include "store.h"
+#include "kordon/store.h"
 #include "store/db.h"
 
 #include <stdbool.h>

@@ -25,17 +25,17 @@ typedef struct kd_store kd_store;
 
 /* target: a file path (SQLite, created when missing) or a
  * "postgresql://user@host/db" URI. Applies pending migrations. */
-int kd_store_open(const char *target, kd_store **out, kd_error *err);
+KD_API int kd_store_open(const char *target, kd_store **out, kd_error *err);
 /* Whether the store's connection is gone (its PostgreSQL server restarted
  * or unreachable): close it and open another. */
-bool kd_store_connection_lost(const kd_store *s);
+KD_API bool kd_store_connection_lost(const kd_store *s);
 /* Asks the store a trivial question: whether it answers. */
-int kd_store_ping(kd_store *s, kd_error *err);
-void kd_store_close(kd_store *s);
+KD_API int kd_store_ping(kd_store *s, kd_error *err);
+KD_API void kd_store_close(kd_store *s);
 /* "sqlite" or "postgresql" */
-const char *kd_store_engine(const kd_store *s);
+KD_API const char *kd_store_engine(const kd_store *s);
 /* Highest migration applied. */
-int kd_store_schema_version(kd_store *s, kd_error *err);
+KD_API int kd_store_schema_version(kd_store *s, kd_error *err);
 
 /* ---- customers and queries ----------------------------------------------
  * A party to screen, as a customer file or an API call gives it. Every
@@ -53,17 +53,17 @@ typedef struct kd_customer {
 /* The query `kordon screen` and `kordon monitor run` both make of a
  * customer: a birth date or a gender make it a Person, a schema column
  * overrides. Points into c; fails only on an unknown schema. */
-int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
+KD_API int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
                       kd_error *err);
 
 /* Content hash (SHA-256 hex) of an entity's schema and property values,
  * independent of value order and of dataset versions; a listing "changed"
  * when this changes. */
-void kd_entity_hash(const kd_index *ix, size_t position, char out[65]);
+KD_API void kd_entity_hash(const kd_index *ix, size_t position, char out[65]);
 /* The same for a party: a record alone hashes as kd_entity_hash; a party
  * of several records hashes their ids and hashes, so that a listing added,
  * changed or dropped by any authority is a change of the party. */
-void kd_party_hash(const kd_index *ix, size_t position, char out[65]);
+KD_API void kd_party_hash(const kd_index *ix, size_t position, char out[65]);
 
 /* ---- screening runs -------------------------------------------------------
  * A run is written in one transaction: kd_store_run_begin opens it,
@@ -96,7 +96,7 @@ typedef struct kd_run_request {
 typedef struct kd_run kd_run;
 
 /* Records the request and the version of every dataset in ix. */
-int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *ix, kd_run **out,
+KD_API int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *ix, kd_run **out,
                        kd_error *err);
 /* One input (row is its 1-based position in the input) and its results,
  * best first. error: why the input could not be screened, or NULL.
@@ -105,30 +105,30 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
  * content; monitoring runs only for pairs that are new since the previous
  * monitoring run or whose entity changed. *alerts_raised (may be NULL)
  * receives how many this input raised. */
-int kd_store_run_add(kd_run *run, size_t row, const kd_customer *input, const char *error,
+KD_API int kd_store_run_add(kd_run *run, size_t row, const kd_customer *input, const char *error,
                      const kd_match_result *results, size_t n_results, size_t *alerts_raised,
                      kd_error *err);
 /* Commits; *run_id (may be NULL) receives the run's id. Frees run, also
  * when it fails. After an error from kd_store_run_add, abort the run. */
-int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err);
+KD_API int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err);
 /* Rolls back and frees run. */
-void kd_store_run_abort(kd_run *run);
+KD_API void kd_store_run_abort(kd_run *run);
 
 /* Group commit: many small runs (a server's concurrent requests) in one
  * transaction, one fsync for all of them, each table's rows in one COPY on
  * PostgreSQL. Begin, then each run with in_batch set, then commit (or
  * abort: every run of the batch is gone). One batch at a time per store. */
-int kd_store_batch_begin(kd_store *s, kd_error *err);
-int kd_store_batch_commit(kd_store *s, kd_error *err);
-void kd_store_batch_abort(kd_store *s);
+KD_API int kd_store_batch_begin(kd_store *s, kd_error *err);
+KD_API int kd_store_batch_commit(kd_store *s, kd_error *err);
+KD_API void kd_store_batch_abort(kd_store *s);
 
 /* ---- alerts and decisions ------------------------------------------------ */
 typedef enum kd_verdict { KD_VERDICT_NONE = 0, KD_VERDICT_TRUE_MATCH, KD_VERDICT_FALSE_POSITIVE,
                           KD_VERDICT_ESCALATE } kd_verdict;
 /* "true-match", "false-positive", "escalate" (and "" for none). */
-const char *kd_verdict_name(kd_verdict v);
+KD_API const char *kd_verdict_name(kd_verdict v);
 /* Returns the verdict for its name, or -1. */
-int kd_verdict_from_name(const char *name);
+KD_API int kd_verdict_from_name(const char *name);
 
 typedef struct kd_alert {
     int64_t id, run_id;
@@ -165,11 +165,11 @@ typedef struct kd_alert_query {
     const char *from, *to;   /* created from (inclusive) to (exclusive), ISO 8601 text, when set */
 } kd_alert_query;
 
-int kd_store_alerts(kd_store *s, const kd_alert_query *q, kd_alert_list *out, kd_error *err);
-void kd_alert_list_free(kd_alert_list *list);
+KD_API int kd_store_alerts(kd_store *s, const kd_alert_query *q, kd_alert_list *out, kd_error *err);
+KD_API void kd_alert_list_free(kd_alert_list *list);
 /* KD_ENOTFOUND when there is no such alert. */
-int kd_store_alert_get(kd_store *s, int64_t id, kd_alert *out, kd_error *err);
-void kd_alert_free(kd_alert *a);
+KD_API int kd_store_alert_get(kd_store *s, int64_t id, kd_alert *out, kd_error *err);
+KD_API void kd_alert_free(kd_alert *a);
 
 /* Appends a decision (never changes an earlier one). A false-positive
  * verdict on an alert with a customer id allow-lists the pair at the
@@ -179,12 +179,12 @@ void kd_alert_free(kd_alert *a);
  * decision again (same verdict, reviewer and comment: a retry, or a copy
  * through another replica) records nothing: *decision_id is that
  * decision's and *repeated (when not NULL) true. */
-int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
+KD_API int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
                     const char *comment, int64_t *decision_id, bool *repeated, kd_error *err);
 
 /* Allow-lists "customer is not entity" while the entity's content hash is
  * entity_hash (allowed = true), or revokes it (false). */
-int kd_store_allow(kd_store *s, const char *customer_id, const char *entity_id,
+KD_API int kd_store_allow(kd_store *s, const char *customer_id, const char *entity_id,
                    const char *entity_hash, bool allowed, const char *actor, const char *reason,
                    kd_error *err);
 
@@ -199,36 +199,36 @@ typedef struct kd_kept_answer {
 } kd_kept_answer;
 
 /* The answer kept for key; KD_ENOTFOUND when there is none. */
-int kd_store_answer_get(kd_store *s, const char *key, const char *request_sha256, kd_kept_answer *out,
+KD_API int kd_store_answer_get(kd_store *s, const char *key, const char *request_sha256, kd_kept_answer *out,
                         kd_error *err);
 /* Keeps an answer (in the caller's transaction or batch, if one is open).
  * A key kept already fails with KD_EUSAGE. Answers older than the handle
  * keeps them (kd_store_keep_answers) are deleted first, at most once a
  * minute per handle. */
-int kd_store_answer_put(kd_store *s, const char *key, const char *request_sha256, int status,
+KD_API int kd_store_answer_put(kd_store *s, const char *key, const char *request_sha256, int status,
                         const char *content_type, const char *body, kd_error *err);
 /* How long answers are kept, in seconds (0: for ever). A retry after that
  * is a new request: it is answered and recorded again. The audit trail
  * (runs, results, decisions) is never deleted; only the copies of answers
  * kept for retries are. */
 #define KD_KEEP_ANSWERS_DEFAULT (24 * 3600)
-void kd_store_keep_answers(kd_store *s, int64_t seconds);
+KD_API void kd_store_keep_answers(kd_store *s, int64_t seconds);
 /* Deletes the answers kept before `before` (ISO 8601 UTC, as stored);
  * *deleted gets how many (may be NULL). */
-int kd_store_answers_expire(kd_store *s, const char *before, size_t *deleted, kd_error *err);
+KD_API int kd_store_answers_expire(kd_store *s, const char *before, size_t *deleted, kd_error *err);
 
 /* ---- monitoring ---------------------------------------------------------- */
 /* Adds customers, or updates them by id. Every customer needs an id and a
  * name. */
-int kd_store_monitor_add(kd_store *s, const kd_customer *customers, size_t n, kd_error *err);
+KD_API int kd_store_monitor_add(kd_store *s, const kd_customer *customers, size_t n, kd_error *err);
 
 typedef struct kd_customer_list {
     kd_customer *items;      /* strings owned by the list */
     size_t n;
 } kd_customer_list;
 
-int kd_store_monitor_list(kd_store *s, kd_customer_list *out, kd_error *err);
-void kd_customer_list_free(kd_customer_list *list);
+KD_API int kd_store_monitor_list(kd_store *s, kd_customer_list *out, kd_error *err);
+KD_API void kd_customer_list_free(kd_customer_list *list);
 
 typedef struct kd_monitor_summary {
     int64_t run_id;
@@ -238,7 +238,7 @@ typedef struct kd_monitor_summary {
 /* Screens every monitored customer against ix with m (one run of kind
  * monitor), raising alerts only for new or changed hits. threshold 0 →
  * KD_MATCH_THRESHOLD. */
-int kd_store_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double threshold,
+KD_API int kd_store_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double threshold,
                          const char *actor, kd_monitor_summary *out, kd_error *err);
 
 /* ---- audit export ---------------------------------------------------------
@@ -259,12 +259,12 @@ typedef struct kd_audit_event {
 } kd_audit_event;
 
 /* Calls fn for each event; a non-zero return stops and is returned. */
-int kd_store_audit(kd_store *s, const char *from, const char *to,
+KD_API int kd_store_audit(kd_store *s, const char *from, const char *to,
                    int (*fn)(void *ctx, const kd_audit_event *ev), void *ctx, kd_error *err);
 
 typedef enum kd_audit_format { KD_AUDIT_CSV, KD_AUDIT_JSONL } kd_audit_format;
 /* kd_store_audit written to out as CSV (with a header) or JSON lines. */
-int kd_store_audit_export(kd_store *s, const char *from, const char *to, kd_audit_format format,
+KD_API int kd_store_audit_export(kd_store *s, const char *from, const char *to, kd_audit_format format,
                           FILE *out, size_t *n_events, kd_error *err);
 
 /* ---- analysts' judgments on parties ----------------------------------------
@@ -273,8 +273,8 @@ int kd_store_audit_export(kd_store *s, const char *from, const char *to, kd_audi
  * of a pair is its state. Check a merge or split against the index first
  * (resolve_check_judgment): the store only knows its own rows. */
 typedef enum kd_judgment_kind { KD_JUDGMENT_MERGE = 1, KD_JUDGMENT_SPLIT, KD_JUDGMENT_REVOKE } kd_judgment_kind;
-const char *kd_judgment_kind_name(kd_judgment_kind kind);
-int kd_judgment_kind_from_name(const char *name); /* -1 when unknown */
+KD_API const char *kd_judgment_kind_name(kd_judgment_kind kind);
+KD_API int kd_judgment_kind_from_name(const char *name); /* -1 when unknown */
 
 typedef struct kd_judgment {
     int64_t id;
@@ -291,19 +291,19 @@ typedef struct kd_judgment_list {
 
 /* Records a judgment (KD_EUSAGE: the same judgment already stands, or
  * fields missing; KD_ENOTFOUND: a revoke with nothing to revoke). */
-int kd_store_judge(kd_store *s, kd_judgment_kind kind, const char *record_a, const char *record_b,
+KD_API int kd_store_judge(kd_store *s, kd_judgment_kind kind, const char *record_a, const char *record_b,
                    const char *actor, const char *reason, int64_t *id, kd_error *err);
 /* Every judgment in order, or (current_only) the standing merges and
  * splits, one per pair. */
-int kd_store_judgments(kd_store *s, bool current_only, kd_judgment_list *out, kd_error *err);
-void kd_judgment_list_free(kd_judgment_list *list);
+KD_API int kd_store_judgments(kd_store *s, bool current_only, kd_judgment_list *out, kd_error *err);
+KD_API void kd_judgment_list_free(kd_judgment_list *list);
 /* A judgment as the CLI and the API show it: {"id", "kind", "records":
  * [A, B], "actor", "reason", "created_at"} (a jansson object; caller decrefs). */
 struct json_t;
-struct json_t *kd_judgment_json(const kd_judgment *j);
+KD_API struct json_t *kd_judgment_json(const kd_judgment *j);
 /* The standing judgments of a list (kd_store_judgments with current_only)
  * as kd_build_options wants them, pointing into the list (free *out with
  * free(), before the list). */
-int kd_judgments_for_build(kd_judgment_list *list, kd_party_judgment **out, kd_error *err);
+KD_API int kd_judgments_for_build(kd_judgment_list *list, kd_party_judgment **out, kd_error *err);
 
 #endif

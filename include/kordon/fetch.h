@@ -55,18 +55,18 @@ typedef struct kd_sources {
 } kd_sources;
 
 /* The defaults a config starts from (documented in sources.conf). */
-void kd_fetch_settings_default(kd_fetch_settings *out);
+KD_API void kd_fetch_settings_default(kd_fetch_settings *out);
 
 /* Parses config text; origin names it in messages ("sources.conf:12: ..."). */
-int kd_sources_parse(const char *text, size_t len, const char *origin, kd_sources *out,
+KD_API int kd_sources_parse(const char *text, size_t len, const char *origin, kd_sources *out,
                      kd_error *err);
-int kd_sources_load(const char *path, kd_sources *out, kd_error *err);
-void kd_sources_free(kd_sources *s);
+KD_API int kd_sources_load(const char *path, kd_sources *out, kd_error *err);
+KD_API void kd_sources_free(kd_sources *s);
 
 /* Short format names used in the config and state ("un_xml", "ofac_csv"...);
  * kd_fetch_format_from_key returns 0 for an unknown key. */
-const char *kd_fetch_format_key(int format);
-int kd_fetch_format_from_key(const char *key);
+KD_API const char *kd_fetch_format_key(int format);
+KD_API int kd_fetch_format_from_key(const char *key);
 
 /* ---- state (DIR/fetch-state.json) -------------------------------------- */
 
@@ -99,12 +99,12 @@ typedef struct kd_fetch_state {
 
 /* Reads DIR/fetch-state.json; a missing file is an empty state, not an
  * error (nothing fetched yet). */
-int kd_fetch_state_load(const char *dir, kd_fetch_state *out, kd_error *err);
+KD_API int kd_fetch_state_load(const char *dir, kd_fetch_state *out, kd_error *err);
 /* Writes DIR/fetch-state.json through a temporary file and a rename. */
-int kd_fetch_state_save(const char *dir, const kd_fetch_state *state, kd_error *err);
-void kd_fetch_state_free(kd_fetch_state *state);
+KD_API int kd_fetch_state_save(const char *dir, const kd_fetch_state *state, kd_error *err);
+KD_API void kd_fetch_state_free(kd_fetch_state *state);
 /* The entry for a source, or NULL. */
-kd_fetch_source_state *kd_fetch_state_find(const kd_fetch_state *state, const char *name);
+KD_API kd_fetch_source_state *kd_fetch_state_find(const kd_fetch_state *state, const char *name);
 
 /* ---- fetching ----------------------------------------------------------- */
 
@@ -138,7 +138,7 @@ typedef struct kd_fetch_options {
  * Blocking (minutes for a slow publisher): a server calls it from a thread
  * of its own. libcurl's global init is reference-counted and thread-safe
  * in the libcurl kordon builds with (7.88, "threadsafe" feature). */
-int kd_fetch_run(const kd_sources *sources, const kd_fetch_options *options,
+KD_API int kd_fetch_run(const kd_sources *sources, const kd_fetch_options *options,
                  kd_fetch_report *reports, kd_error *err);
 
 #endif
