@@ -80,48 +80,54 @@ got=$(index="$tmp/pairs.kdx" "$bin" match -i "$tmp/pairs.kdx" --json --limit 1 "
 case "$got" in *0.9*|*1.0*) fail "pairs: Yong Wei Min scored like Yang Wei Ming ($got): one vowel is another syllable";; esac
 # issue 15's dev set (b), by hand: tests/data/name-pairs.tsv (initials, one family name or one
 # substantive word apart, numbers, legal forms, acronyms, scripts, joined words...); floors a
-# little under today's figures (decisions right 96.9 %, positives found 90 of 93)
+# little under today's figures (decisions right 96.8 % of 155, positives found 107 of 110)
 pairs_bench="$(dirname "$bin")/bench_labelled_pairs"
 if [ -x "$pairs_bench" ]; then
   "$pairs_bench" "$data/lists" "$(dirname "$0")/data/name-pairs.tsv" >"$tmp/labelled.txt" ||
     fail "bench_labelled_pairs failed"
-  awk '$1 == "all" {exit !($3 + 0 >= 95.5 && $4 >= 87)}' "$tmp/labelled.txt" ||
+  awk '$1 == "all" {exit !($3 + 0 >= 96.0 && $4 >= 105)}' "$tmp/labelled.txt" ||
     fail "labelled pairs fell: $(grep -E '^(all|wrong)' "$tmp/labelled.txt")"
 else
   fail "no bench_labelled_pairs beside $bin"
 fi
 # issue 15's dev set (a): EU records indexed by their first name, every other name queried
-# (bench/alias_recall.c); floors a little under today's figures (EU variants 96.2 %, persons
-# 79.3 %, Arabic-script variants 94.3 %; OFAC variants 88.3 %; UN Arabic script 79.2 %; EU
-# variants in prose 87.9 %)
+# (bench/alias_recall.c); floors a little under today's figures (EU all 59.7 %, variants 96.8 %,
+# persons 80.5 %, bodies 43.1 %, Arabic-script variants 94.3 %; OFAC all 48.8 %, variants 89.1 %;
+# UN Arabic script 79.7 %; EU variants in prose 88.7 %)
 alias_bench="$(dirname "$bin")/bench_alias_recall"
 if [ -x "$alias_bench" ]; then
   "$alias_bench" "$index" eu_ 0 >"$tmp/alias.txt" || fail "bench_alias_recall failed"
   awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} $1 == "person" {p = $3 + 0}
-       $1 == "variant" && $2 == "arabic" {a = $4 + 0}
-       END {exit !(v >= 95.0 && p >= 78.0 && a >= 88.0)}' "$tmp/alias.txt" ||
-    fail "alias recall fell: $(grep -E '^  (variant|person) ' "$tmp/alias.txt" | tr -s ' ')"
+       $1 == "variant" && $2 == "arabic" {a = $4 + 0} $1 == "all" {all = $3 + 0} $1 == "body/vessel" {b = $3 + 0}
+       END {exit !(v >= 96.0 && p >= 79.5 && a >= 88.0 && all >= 59.0 && b >= 42.0)}' "$tmp/alias.txt" ||
+    fail "alias recall fell: $(grep -E '^  (all|variant|person|body/vessel) ' "$tmp/alias.txt" | tr -s ' ')"
   "$alias_bench" "$index" us_ 0 >"$tmp/alias-us.txt" || fail "bench_alias_recall us_ failed"
-  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 87.5)}' "$tmp/alias-us.txt" ||
-    fail "OFAC alias recall fell: $(grep -E '^  variant ' "$tmp/alias-us.txt" | tr -s ' ')"
-  # the UN's Arabic-script aliases (skeletons, src/match/skeleton.c): 79.2 %
+  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} $1 == "all" {all = $3 + 0}
+       END {exit !(v >= 88.5 && all >= 48.0)}' "$tmp/alias-us.txt" ||
+    fail "OFAC alias recall fell: $(grep -E '^  (all|variant) ' "$tmp/alias-us.txt" | tr -s ' ')"
+  # the UN's Arabic-script aliases (skeletons, src/match/skeleton.c): 79.7 %; Latin variants 87.4 %
   "$alias_bench" "$index" un_ 0 >"$tmp/alias-un.txt" || fail "bench_alias_recall un_ failed"
-  awk '$1 == "arabic" {a = $3 + 0} END {exit !(a >= 77.0)}' "$tmp/alias-un.txt" ||
-    fail "UN Arabic-script alias recall fell: $(grep -E '^  arabic ' "$tmp/alias-un.txt" | tr -s ' ')"
+  awk '$1 == "arabic" {a = $3 + 0} $1 == "variant" && $2 == "latin" {l = $4 + 0}
+       END {exit !(a >= 77.0 && l >= 86.0)}' "$tmp/alias-un.txt" ||
+    fail "UN alias recall fell: $(grep -E '^  (arabic|variant latin) ' "$tmp/alias-un.txt" | tr -s ' ')"
   PROSE=1 "$alias_bench" "$index" eu_ 0 >"$tmp/alias-prose.txt" || fail "bench_alias_recall PROSE=1 failed"
-  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 86.5)}' "$tmp/alias-prose.txt" ||
+  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 88.0)}' "$tmp/alias-prose.txt" ||
     fail "aliases in prose fell: $(grep -E '^  variant ' "$tmp/alias-prose.txt" | tr -s ' ')"
+  # OFAC's variants in prose: 67.8 % (60.9 % before the scanner read names as the matcher does)
+  PROSE=1 "$alias_bench" "$index" us_ 0 >"$tmp/alias-prose-us.txt" || fail "bench_alias_recall PROSE=1 us_ failed"
+  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 66.5)}' "$tmp/alias-prose-us.txt" ||
+    fail "OFAC aliases in prose fell: $(grep -E '^  variant ' "$tmp/alias-prose-us.txt" | tr -s ' ')"
 else
   fail "no bench_alias_recall beside $bin"
 fi
 # issue 15's dev set (b) from the lists: other names of a record, and records of other parties
-# shown apart by birth dates or countries (bench/name_pairs.c); negatives matched today 20.1 %
-# (persons 16.1 %; 26.7 % and 25.1 % before the father's-name and generation rules), positives 53.9 %
+# shown apart by birth dates or countries (bench/name_pairs.c); negatives matched today 20.0 %
+# (persons 16.2 %; 26.7 % and 25.1 % before the father's-name and generation rules), positives 56.7 %
 np_bench="$(dirname "$bin")/bench_name_pairs"
 if [ -x "$np_bench" ]; then
   "$np_bench" "$index" >"$tmp/name-pairs.txt" || fail "bench_name_pairs failed"
   awk '$1 == "all" {pos = $9 + 0; neg = $14 + 0} $1 == "persons" {pneg = $14 + 0}
-       END {exit !(pos >= 53.0 && neg <= 21.5 && pneg <= 17.5)}' "$tmp/name-pairs.txt" ||
+       END {exit !(pos >= 56.0 && neg <= 20.7 && pneg <= 16.7)}' "$tmp/name-pairs.txt" ||
     fail "labelled pairs from the lists: $(grep -E '^(all|persons) ' "$tmp/name-pairs.txt")"
 else
   fail "no bench_name_pairs beside $bin"
