@@ -45,8 +45,7 @@ struct kd_matcher {
     size_t n_cands;
     float *token_weight;   /* see listed_weights: computed once */
     uint8_t *substantive;
-    uint8_t *name_schema;  /* per name: its entity's schema, read for every name a query touches */
-    uint8_t *korean_name;  /* per name: its party is Korean (listed_weights.korean_name) */
+    uint8_t *name_schema;  /* per name: its entity's schema and NAME_KOREAN, read for every name a query touches */
     uint8_t *patronymic;   /* per listed token: match_patronymics */
     uint8_t *given_key;    /* bit per key: listed_weights.given_key */
     uint64_t *loose;       /* per listed token: listed_weights.loose */
@@ -115,7 +114,7 @@ static bool korean_looking(const kd_index *ix, const kdx_name *name)
  * country kp or kr): their words are compared as every romanisation of
  * Korean writes them (text_korean_key). A name's language is its
  * bearer's, not its spelling's: Chong is Jong for a Korean only. */
-static void mark_korean_names(const kd_index *ix, uint8_t *korean_name)
+static void mark_korean_names(const kd_index *ix, uint8_t *name_schema)
 {
     uint32_t last_entity = UINT32_MAX;
     bool korean = false;
@@ -135,7 +134,8 @@ static void mark_korean_names(const kd_index *ix, uint8_t *korean_name)
                 }
             }
         }
-        korean_name[i] = korean || (ix->entities[e].schema == KD_SCHEMA_PERSON && korean_looking(ix, &ix->names[i]));
+        if (korean || (ix->entities[e].schema == KD_SCHEMA_PERSON && korean_looking(ix, &ix->names[i])))
+            name_schema[i] |= NAME_KOREAN;
     }
 }
 
@@ -307,7 +307,6 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     m->token_weight = malloc((ix->n_tokens ? ix->n_tokens : 1) * sizeof *m->token_weight);
     m->substantive = calloc(n, sizeof *m->substantive);
     m->name_schema = calloc(n, sizeof *m->name_schema);
-    m->korean_name = calloc(n, sizeof *m->korean_name);
     m->patronymic = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->patronymic);
     m->loose = calloc(ix->n_tokens ? ix->n_tokens : 1, sizeof *m->loose);
     m->equivalent_key = calloc(ix->n_keys / 8 + 1, 1);
@@ -322,12 +321,11 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         return error_set(err, KD_ENOMEM, "out of memory");
     }
     if (!m->acc || !m->stamp || !m->touched || !m->cands || !m->entity_slot || !m->entity_stamp ||
-        !m->token_weight || !m->substantive || !m->name_schema || !m->korean_name || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
+        !m->token_weight || !m->substantive || !m->name_schema || !m->patronymic || !m->loose || !m->equivalent_key || !m->party_slot || !m->party_stamp || !m->party_score ||
         !m->kth_scratch) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
-    mark_korean_names(ix, m->korean_name);
     for (size_t i = 0; i < ix->n_names; i++) {
         const kdx_name *name = &ix->names[i];
         bool person = ix->entities[name->entity].schema == KD_SCHEMA_PERSON;
@@ -364,6 +362,7 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
                 m->substantive[i]++;
         }
     }
+    mark_korean_names(ix, m->name_schema);
     if (loose_keys_fill(m)) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
@@ -376,8 +375,8 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     free(first_count);
     free(person_count);
     match_mark_equivalent_keys(ix, m->equivalent_key);
-    m->weights = (listed_weights){m->token_weight, m->substantive, m->name_schema, m->korean_name, m->patronymic,
-                                  m->equivalent_key, m->given_key, m->loose};
+    m->weights = (listed_weights){m->token_weight, m->substantive, m->name_schema, m->patronymic, m->equivalent_key,
+                                  m->given_key, m->loose};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);
@@ -401,7 +400,6 @@ void kd_matcher_free(kd_matcher *m)
     free(m->token_weight);
     free(m->substantive);
     free(m->name_schema);
-    free(m->korean_name);
     free(m->patronymic);
     free(m->given_key);
     free(m->acronyms);
@@ -473,6 +471,7 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
         t->weight = match_token_weight(m->ix, t->key_id, t->cls, t->surface, t->len, t->patronymic);
         q->total += t->weight;
         t->body_factor = body_factor[k];
+        t->numeral = match_numeral_value(t->surface, t->len);
         t->korean_len = t->cls == TEXT_TOKEN_NAME ? text_korean_key(t->surface, t->len, t->korean, sizeof t->korean) : 0;
         q->body_total += t->weight * body_factor[k];
     }
@@ -894,7 +893,7 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
         m->acc[name] = 0.0f;
         if (acc < floor)
             continue;
-        if (!match_schema_compatible(schema, (kd_schema)m->name_schema[name]))
+        if (!match_schema_compatible(schema, (kd_schema)(m->name_schema[name] & NAME_SCHEMA_MASK)))
             continue;
         m->cands[m->n_cands++] = (candidate){name, form, acc};
     }

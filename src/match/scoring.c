@@ -298,7 +298,7 @@ static bool unvowelled_form(const qtoken *q, const ctoken *c)
  * more in i, v and x ("ii", "xiv"; one letter is an initial); -1 for any
  * other word. Vessels and companies are numbered (Ocean Star 2, Berlin
  * Invest III), and two numbers are two parties. */
-static long numeral_value(const char *s, size_t n)
+long match_numeral_value(const char *s, size_t n)
 {
     if (n == 0 || n > 12)
         return -1;
@@ -507,11 +507,8 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     bool same_surface = q->len == c->len && memcmp(q->surface, c->surface, q->len) == 0;
     if (same_surface)
         return 1.0;
-    char q0 = q->surface[0];
-    long qv = (q0 >= '0' && q0 <= '9') || q0 == 'i' || q0 == 'v' || q0 == 'x' || (q0 && strchr("fstne", q0))
-                  ? numeral_value(q->surface, q->len)
-                  : -1;
-    long cv = qv >= 0 ? numeral_value(c->surface, c->len) : -1;
+    long qv = q->numeral;
+    long cv = qv >= 0 ? match_numeral_value(c->surface, c->len) : -1;
     if (qv >= 0 && cv >= 0)
         return qv == cv ? 1.0 : 0.0; /* 2 and II are one number, II and III two */
     if (q->len == 1 || c->len == 1)
@@ -652,6 +649,7 @@ static bool glued_article(const char *s, size_t n)
 static void article_rest_query(const kd_index *ix, const listed_weights *w, const qtoken *t, qtoken *rest)
 {
     memset(rest, 0, sizeof *rest);
+    rest->numeral = -1;
     rest->len = t->len - 2;
     memcpy(rest->surface, t->surface + 2, rest->len + 1);
     rest->key_len = text_token_key(rest->surface, rest->len, rest->key, sizeof rest->key);
@@ -726,7 +724,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                   char *why, size_t why_size)
 {
     const kdx_name *name = &ix->names[name_id];
-    bool listed_person = w->name_schema[name_id] == KD_SCHEMA_PERSON;
+    bool listed_person = (w->name_schema[name_id] & NAME_SCHEMA_MASK) == KD_SCHEMA_PERSON;
     ctoken c[C_TOKENS];
     size_t nc = name->n_tokens < C_TOKENS ? name->n_tokens : C_TOKENS;
     double c_total = 0;
@@ -769,7 +767,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     }
     /* A Korean's name in another romanisation (Chong/Jong, Pong/Bong,
      * Gwang/Kwang): one word when the systems agree on it */
-    if (w->korean_name[name_id])
+    if (w->name_schema[name_id] & NAME_KOREAN)
         for (size_t j = 0; j < nc; j++) {
             char key[TOKEN_LEN];
             size_t kl = 0;
@@ -903,6 +901,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             continue;
         qtoken listed;
         memset(&listed, 0, sizeof listed);
+        listed.numeral = -1;
         listed.len = c[j].len;
         memcpy(listed.surface, c[j].surface, c[j].len < TOKEN_LEN ? c[j].len : TOKEN_LEN - 1);
         if (listed.len >= TOKEN_LEN)
@@ -1062,7 +1061,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * describe the body more than they name it; shared common words alone
      * ("Overseas Trading Company") name no one. Not vessels, whose names
      * are one or two words anyway. */
-    uint8_t listed_schema = w->name_schema[name_id];
+    uint8_t listed_schema = w->name_schema[name_id] & NAME_SCHEMA_MASK;
     if (!listed_person && listed_schema != KD_SCHEMA_VESSEL && score < SHORT_FORM && score > 0.4) {
         bool query_inside = true, listed_inside = true, rare = false;
         /* legal forms aside: "JSC Stratim" is in "Stratim Design Bureau" */
@@ -1091,9 +1090,9 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         bool person = listed_person, conflict = false;
         for (size_t i = 0; i < q->n && !conflict; i++) {
             int qc = q->t[i].cls;
-            long qv = person || q_to[i] >= 0 ? -1 : numeral_value(q->t[i].surface, q->t[i].len);
+            long qv = person || q_to[i] >= 0 ? -1 : q->t[i].numeral;
             for (size_t j = 0; j < nc && qv >= 0 && !conflict; j++)
-                if (c_to[j] < 0 && numeral_value(c[j].surface, c[j].len) >= 0)
+                if (c_to[j] < 0 && match_numeral_value(c[j].surface, c[j].len) >= 0)
                     conflict = true, conflict_q = (int)i, conflict_c = (int)j;
             if (q_to[i] >= 0 || q_weight[i] <= 0 ||
                 !(qc == TEXT_TOKEN_NUMBER || (qc == TEXT_TOKEN_NAME && q->t[i].len >= (person ? 2u : 3u))) ||

@@ -29,6 +29,7 @@ typedef struct qtoken {
     size_t loose_len;
     uint64_t loose_hash; /* match_loose_hash of loose */
     float body_factor;   /* match_body_word_factors, read when a body's name is scored */
+    long numeral;        /* match_numeral_value: the number the word writes, or -1 */
     char korean[TOKEN_LEN]; /* text_korean_key, "" for a word no Korean syllables make */
     size_t korean_len;
 } qtoken;
@@ -55,6 +56,9 @@ typedef struct qform {
 double match_token_weight(const kd_index *ix, int64_t key_id, int cls, const char *surface, size_t len,
                           bool patronymic);
 bool match_is_patronymic(const char *s, size_t n);
+/* The number a word writes: digits, an ordinal (2nd, second), or a Roman
+ * numeral of two letters or more; -1 for any other word. */
+long match_numeral_value(const char *s, size_t n);
 /* Weight factors of a body's words that name nothing of their own: a word
  * the name wrote already (the bracketed repeat in "AO Avangard (AO
  * Avangard)", "Oje Parvaz Mado Nafar Company (Mado)": 0) and a dedication
@@ -82,8 +86,8 @@ void match_patronymics(const char *const *surfaces, const size_t *lens, size_t n
 typedef struct listed_weights {
     const float *token_weight;
     const uint8_t *substantive;
-    const uint8_t *name_schema; /* per name: its record's schema (compact: read per candidate) */
-    const uint8_t *korean_name; /* per name: a Korean person's (text_korean_key compares its words) */
+    const uint8_t *name_schema; /* per name: its record's schema (NAME_SCHEMA_MASK) and NAME_KOREAN
+                                 * (one byte: read per candidate) */
     const uint8_t *patronymic; /* per listed token: match_patronymics */
     const uint8_t *equivalent_key; /* bit per index key: the key of a text_name_equivalent_form */
     const uint8_t *given_key;  /* bit per index key: a given name in the lists' persons (begins their names) */
@@ -92,6 +96,10 @@ typedef struct listed_weights {
 } listed_weights;
 
 #define LOOSE_NONE 1
+/* listed_weights.name_schema: the schema, and whether the name is a Korean
+ * person's (text_korean_key compares its words) */
+#define NAME_SCHEMA_MASK 0x7f
+#define NAME_KOREAN 0x80
 /* Whether a key (id, or -1) is a given name in the lists' persons. */
 static inline bool match_given_key(const listed_weights *w, int64_t key_id)
 {
