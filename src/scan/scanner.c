@@ -250,9 +250,26 @@ static bool given_and_surname(const kd_index *ix, uint32_t entity, const char *t
  * A long word's spelling family is specific enough to cross
  * transliterations (Rossotrudnichestvo, Canada's Russotrudnichestvo). */
 #define LONE_WORD_FUZZY_MIN 13
-static bool word_in_name(const char *word, size_t n, const char *matched_name)
+/* Beside a legal form ("OOO Aeroskan"), which says a body is meant, a word
+ * this long may be one letter off the listed one (Aeroscan LLC): how a
+ * Russian or Turkish company's name comes back from a translation. */
+#define LEGAL_WORD_FUZZY_MIN 7
+
+static bool word_in_name(const char *word, size_t n, const char *matched_name, bool with_legal)
 {
-    return n && (n >= LONE_WORD_FUZZY_MIN || spelled_by_name(matched_name, word, n));
+    if (!n)
+        return false;
+    if (n >= LONE_WORD_FUZZY_MIN || spelled_by_name(matched_name, word, n))
+        return true;
+    for (const char *p = matched_name; with_legal && n >= LEGAL_WORD_FUZZY_MIN && *p;) {
+        size_t len = strcspn(p, " ");
+        if (len && p[0] == word[0] && text_edit_distance(p, len, word, n, 1) <= 1)
+            return true;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return false;
 }
 /* The word as the index spells words: its Latin letters folded to lower
  * case, or the Latin reading of another script (scan_roman); 0 when it has
@@ -477,7 +494,7 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
         if (titled_surname) {
             if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
                 continue;
-        } else if (single && !word_in_name(spelling, spelled, res[i].matched_name)) {
+        } else if (single && !word_in_name(spelling, spelled, res[i].matched_name, with_legal)) {
             continue;
         } else if (!res[i].match &&
                    !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
