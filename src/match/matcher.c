@@ -68,6 +68,8 @@ struct kd_matcher {
     double log_n;
     kdx_hashed_name *acronyms; /* bodies' names by their initials, by hash */
     size_t n_acronyms;
+    kdx_hashed_name *korean_words; /* Korean persons' names by their words' text_korean_key, by hash */
+    size_t n_korean_words;
     match_id_table *identifiers; /* records by identifier, for queries without a name */
 };
 
@@ -170,6 +172,36 @@ static int acronyms_build(kd_matcher *m)
         }
     }
     qsort(m->acronyms, m->n_acronyms, sizeof *m->acronyms, index_hashed_name_compare);
+    return KD_OK;
+}
+
+/* Korean persons' names (NAME_KOREAN) by each word's text_korean_key: a
+ * word in another romanisation finds the names (Chung Chong KIM, Jung Jong
+ * KIM), where only the family name shares a listed key. */
+static int korean_words_build(kd_matcher *m)
+{
+    const kd_index *ix = m->ix;
+    size_t n = 0;
+    for (size_t i = 0; i < ix->n_names; i++)
+        if (m->name_schema[i] & NAME_KOREAN)
+            n += ix->names[i].n_tokens;
+    m->korean_words = malloc((n ? n : 1) * sizeof *m->korean_words);
+    if (!m->korean_words)
+        return KD_ENOMEM;
+    m->n_korean_words = 0;
+    for (size_t i = 0; i < ix->n_names; i++) {
+        if (!(m->name_schema[i] & NAME_KOREAN))
+            continue;
+        const kdx_name *name = &ix->names[i];
+        for (uint32_t k = 0; k < name->n_tokens; k++) {
+            const kdx_token *t = &ix->tokens[name->tokens_first + k];
+            char key[TOKEN_LEN];
+            size_t kl = text_korean_key(index_string(ix, t->surface), t->len, key, sizeof key);
+            if (kl)
+                m->korean_words[m->n_korean_words++] = (kdx_hashed_name){hash_bytes(key, kl), (uint32_t)i, 0};
+        }
+    }
+    qsort(m->korean_words, m->n_korean_words, sizeof *m->korean_words, index_hashed_name_compare);
     return KD_OK;
 }
 
@@ -363,7 +395,7 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         }
     }
     mark_korean_names(ix, m->name_schema);
-    if (loose_keys_fill(m)) {
+    if (loose_keys_fill(m) || korean_words_build(m)) {
         kd_matcher_free(m);
         return error_set(err, KD_ENOMEM, "out of memory");
     }
@@ -403,6 +435,7 @@ void kd_matcher_free(kd_matcher *m)
     free(m->patronymic);
     free(m->given_key);
     free(m->acronyms);
+    free(m->korean_words);
     match_id_table_free(m->identifiers);
     free(m->loose);
     free(m->equivalent_key);
@@ -869,6 +902,9 @@ static void collect_candidates(kd_matcher *m, const qform *q, uint16_t form, int
         if (t->key_id < 0)
             fuzzy_postings(m, t);
         if (new_names) {
+            if (t->korean_len)
+                hashed_postings(m, m->korean_words, m->n_korean_words, hash_bytes(t->korean, t->korean_len),
+                                t->weight);
             alternation_postings(m, t);
             joined_postings(m, q, (size_t)(t - q->t));
             adjective_postings(m, t);
