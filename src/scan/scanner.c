@@ -716,13 +716,79 @@ static int poll_tokenizing(void *ctx, size_t at)
     return scan_bounds(p->s, 0, at, p->len, 1, p->err);
 }
 
+/* A quotation mark opening or closing a name: ASCII " and ', and the
+ * typographers' “ ” „ ‘ ’ « ». Its length at p, or 0. */
+static size_t quote_at(const char *p, size_t left, bool opening)
+{
+    if (left >= 1 && (*p == '"' || *p == '\''))
+        return 1;
+    static const char *const opens[] = {"\xe2\x80\x9c", "\xe2\x80\x9e", "\xe2\x80\x98", "\xc2\xab"};
+    static const char *const closes[] = {"\xe2\x80\x9d", "\xe2\x80\x9c", "\xe2\x80\x99", "\xc2\xbb"};
+    const char *const *set = opening ? opens : closes;
+    for (size_t i = 0; i < 4; i++) {
+        size_t k = strlen(set[i]);
+        if (left >= k && memcmp(p, set[i], k) == 0)
+            return k;
+    }
+    return 0;
+}
+
+/* Words a legal form quotes, at most: a body's name with its dedication
+ * ("named after Academician A.A. Raspletin") */
+#define QUOTED_NAME_WORDS 16
+
+/* Where the name a legal form at `legal` quotes ends: the token after its
+ * last word, or legal + 1 when no quotation mark opens right after the
+ * legal form or none closes within QUOTED_NAME_WORDS words of one line. */
+static size_t quoted_name_end(const char *text, size_t len, const scan_token *tok, size_t n, size_t legal)
+{
+    const char *gap = text + tok[legal].end;
+    size_t gap_len = tok[legal + 1].start - tok[legal].end, q = 0;
+    for (size_t i = 0; i < gap_len && !q; i++)
+        if (gap[i] == '\n')
+            return legal + 1;
+        else
+            q = quote_at(gap + i, gap_len - i, true);
+    if (!q)
+        return legal + 1;
+    for (size_t k = legal + 1; k < n && k <= legal + QUOTED_NAME_WORDS; k++) {
+        size_t from = tok[k].end, to = k + 1 < n ? tok[k + 1].start : len;
+        for (size_t i = from; i < to; i++) {
+            if (text[i] == '\n')
+                return legal + 1;
+            /* an apostrophe inside a word (O'Brien) is no quote: the gap
+             * holds what is between words only */
+            if (quote_at(text + i, to - i, false))
+                return k + 1;
+        }
+    }
+    return legal + 1;
+}
+
 /* The first pass over the words: keys, readings of other scripts, what
  * the listings' reasons hold. */
 static int scan_words(kd_scanner *s, const char *text, size_t len, kd_error *err)
 {
     scan_token *tok = s->tokens.items;
     size_t n = s->tokens.n;
+    size_t quoted_to = 0; /* tokens before it are inside a legal form's quoted name */
     for (size_t i = 0; i < n; i++) {
+        /* JSC «Nizhny Novgorod research and production association», OOO
+         * “Avangard”: the name a legal form quotes is the body's, words in
+         * lower case too, and runs on from the legal form (the quote would
+         * end the run) */
+        if (i >= quoted_to && tok[i].legal == SCAN_LEGAL_WORD && i + 1 < n) {
+            size_t end = quoted_name_end(text, len, tok, n, i);
+            for (size_t k = i + 1; k < end; k++) {
+                tok[k].break_before = false;
+                if (!tok[k].capital && !tok[k].connector && tok[k].ascii) {
+                    tok[k].capital = true;
+                    tok[k].hash = scan_token_hash(&s->tokens, text, &tok[k]);
+                }
+            }
+            if (end > i + 1)
+                quoted_to = end;
+        }
         /* "Byong-chol Min", "Kim Kyong-il": a given name's second syllable
          * joined by a hyphen is written in lower case, inside a run of
          * capitalised words (not "Moscow-based", which ends one) */
