@@ -110,6 +110,13 @@ for line in open(sys.argv[1], encoding="utf-8"):
 ok = "eu-oj-32014R0269-714" in found.get("JSC", set()) and any(k.startswith("OOO") or k == "Irz-Svyaz" for k in found)
 sys.exit(0 if ok else 1)
 PY
+# an initial's full stop does not end a name, and the initial is the matcher's to judge
+echo "Officials said that Arkady R. Rotenberg and Ahmed S. Hasan Adnan met the U.S. Treasury." |
+  "$bin" scan -i "$index" --json - > "$tmp/initials.jsonl"
+listed_as "$tmp/initials.jsonl" "Arkady R. Rotenberg" eu-oj-32014R0269-92-I.PERSONS ||
+  fail "Arkady R. Rotenberg: $(head -c 400 "$tmp/initials.jsonl")"
+listed_as "$tmp/initials.jsonl" "Ahmed S. Hasan Adnan" ofac-8215 || fail "Ahmed S. Hasan Adnan: $(head -c 400 "$tmp/initials.jsonl")"
+grep -q '"text":"U.S. Treasury"' "$tmp/initials.jsonl" && fail "the U.S. Treasury is no listed party"
 # Spanish and Latin American names in prose: the given name and the first of two surnames
 echo "Nicolás Maduro and Diosdado Cabello met." | "$bin" scan -i "$index" --json - > "$tmp/ve.jsonl"
 for pair in "Nicolás Maduro:ofac-22790" "Diosdado Cabello:ofac-24424"; do

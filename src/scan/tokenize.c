@@ -306,7 +306,11 @@ int scan_tokenize_polled(const char *text, size_t len, scan_tokens *out, int (*p
              * ends the name in progress */
             bool after_title = c == '.' && out->n && out->items[out->n - 1].title &&
                                out->items[out->n - 1].end == i;
-            if (c < 0x80 ? ends_name(c) && !after_title
+            /* nor does an initial's ("Arkady R. Rotenberg", "M.V. Frunze") */
+            bool after_initial = c == '.' && out->n && out->items[out->n - 1].end == i &&
+                                 out->items[out->n - 1].end - out->items[out->n - 1].start == 1 &&
+                                 out->items[out->n - 1].capital;
+            if (c < 0x80 ? ends_name(c) && !after_title && !after_initial
                          : !(u_isUWhiteSpace(cp) || u_charType(cp) == U_DASH_PUNCTUATION || cp == 0x2018 ||
                              cp == 0x2019))
                 brk = true;
