@@ -403,6 +403,9 @@ json 'all(any(w.lower().startswith("rotenb") for w in r["name"].split()) for r i
 json '[r["id"] for r in d["result"]][2]' <"$tmp/body" >"$tmp/third"
 expect_status 200 GET '/reconcile/default/suggest/entity?prefix=Rotenb&cursor=2'
 [ "$(json 'd["result"][0]["id"]' <"$tmp/body")" = "$(cat "$tmp/third")" ] || fail "/reconcile suggest cursor: $(head -c 300 "$tmp/body")"
+# a cursor that is no number is refused, not read as 0 ("2x" was 2, "abc" 0)
+expect_status 400 GET '/reconcile/default/suggest/entity?prefix=Rotenb&cursor=2x'
+expect_status 422 GET '/reconcile/default/suggest/entity?prefix=Rotenb&cursor=-1'
 # the Reconciliation API answers pages of any origin (CORS); other routes only the configured ones
 curl -s -D "$tmp/headers" -o /dev/null -H 'Origin: https://refine.example' "$url/reconcile/default"
 grep -qi '^Access-Control-Allow-Origin: \*' "$tmp/headers" || fail "/reconcile CORS: $(cat "$tmp/headers")"

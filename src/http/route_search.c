@@ -427,11 +427,9 @@ static void reconcile_suggest(http_request *rq, http_response *rs, http_filter *
     if (strcmp(kind, "entity") == 0 && *prefix) {
         /* prefix search, as the suggest services of the Reconciliation
          * API are expected to do; `cursor` suggestions skipped */
-        const char *cursor_arg = http_arg(rq, "cursor");
-        long cursor = cursor_arg ? strtol(cursor_arg, NULL, 10) : 0;
-        if (cursor < 0 || cursor > 10000) {
+        long cursor;
+        if (http_arg_int(rq, rs, "cursor", 0, 0, 10000, &cursor)) {
             json_decref(result);
-            http_reply_error(rs, 400, "cursor: expected a number from 0 to 10000");
             return;
         }
         kd_error err = {0};
