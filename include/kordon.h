@@ -322,7 +322,8 @@ enum { KD_JSON_PRETTY = 1, KD_JSON_PROVENANCE = 2 };
  * and datasets added, their ids in `referents`, and `listings`, one per
  * record (id, authority, datasets, program, listingDate, reason,
  * sourceUrl). KD_JSON_PROVENANCE adds `provenance`: for each property and
- * value, the ids of the records that state it. */
+ * value, the ids of the records that state it. A party no record of which is
+ * listed, but tied to one that is, has the topic `sanction.linked`. */
 KD_API char *kd_index_party_json(const kd_index *index, size_t position, int flags);
 /* Every record of the index as FollowTheMoney JSON lines that FtM's schema
  * accepts: values in FtM's types (dates, countries, E.164 phones, IMO

@@ -80,6 +80,13 @@ expect_in "$e" '"1976-04-29"' "1426 birth date"
 expect_in "$e" '"ru"' "1426 nationality"
 expect_in "$e" '"2023-02-25"' "1426 listing date"
 expect_in "$e" 'Rossotrudnichestvo' "1426 reason"
+# a company no list names, owned by a listed party (zala's Ownership records): sanction.linked,
+# as /entities and the export say it; a listed party is `sanction`, not linked
+python3 - "$("$bin" entity -i "$index" NK-56Edov9bas9puzaChH5pBy)" "$e" <<'PY' || fail "entity topics: sanction.linked"
+import json, sys
+linked, listed = (json.loads(a)["properties"].get("topics", []) for a in sys.argv[1:3])
+sys.exit(0 if "sanction.linked" in linked and "sanction" not in linked and "sanction.linked" not in listed else 1)
+PY
 "$bin" entity -i "$index" no-such-entity >/dev/null 2>"$tmp/err" && fail "unknown id must fail"
 expect_in "$(cat "$tmp/err")" 'no entity "no-such-entity"' "unknown id message"
 

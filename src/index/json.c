@@ -244,11 +244,36 @@ size_t kd_index_party_summary(const kd_index *ix, size_t position, char *out, si
     return n;
 }
 
+/* Whether a record of the entity's party is listed itself. */
+static bool party_listed(const kd_index *ix, size_t position)
+{
+    size_t members[INDEX_PARTY_MAX];
+    size_t n = kd_index_party_members(ix, position, members, INDEX_PARTY_MAX);
+    for (size_t m = 0; m < n && m < INDEX_PARTY_MAX; m++)
+        if (index_record_listed(ix, members[m]))
+            return true;
+    return false;
+}
+
 char *kd_index_party_json(const kd_index *ix, size_t position, int flags)
 {
     json_t *root = index_party_object(ix, position, flags & KD_JSON_PROVENANCE);
     if (!root)
         return NULL;
+    /* A party none of whose records is listed may be tied to one that is
+     * (FtM's topic sanction.linked), as the server and the export say it:
+     * the ties are read here for such a party only, one pass over the
+     * index's links. */
+    if (!party_listed(ix, position)) {
+        uint8_t *linked = index_linked_records(ix, NULL, NULL);
+        if (!linked) {
+            json_decref(root);
+            return NULL;
+        }
+        if (index_party_linked(ix, linked, position))
+            index_add_topic(json_object_get(root, "properties"), "sanction.linked");
+        free(linked);
+    }
     char *out = json_dumps(root, (flags & KD_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
     json_decref(root);
     return out;
