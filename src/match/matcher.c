@@ -408,7 +408,8 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
     free(person_count);
     match_mark_equivalent_keys(ix, m->equivalent_key);
     m->weights = (listed_weights){m->token_weight, m->substantive, m->name_schema, m->patronymic, m->equivalent_key,
-                                  m->given_key, m->loose};
+                                  m->given_key, m->loose,
+                                  log((double)(ix->n_entities + 1) / (SHORT_FORM_PARTIES + 1.0)) + 0.5};
     int rc = text_normaliser_new(&m->tn, err);
     if (rc) {
         kd_matcher_free(m);

@@ -193,10 +193,8 @@ static uint64_t listed_loose(const ctoken *c)
 /* Where two persons' names that disagree on a word stop: under the
  * threshold (KD_MATCH_THRESHOLD 0.70) */
 #define CONFLICT_CAP 0.68
-/* A body's name and its short form (score_name): the score, and how many
- * records' names at most have the rare word they share */
+/* A body's name and its short form (score_name): the score */
 #define SHORT_FORM 0.75
-#define SHORT_FORM_PARTIES 8.0
 /* A body's word abbreviated (score_name), when the word is in one
  * party's names of two hundred or more */
 #define ABBREVIATED 0.85
@@ -1071,9 +1069,8 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
             listed_inside = c[j].weight <= 0 || (c_to[j] >= 0 && c_sim[j] >= 0.85) ||
                             ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_LEGAL;
         if (query_inside || listed_inside) {
-            double rare_weight = log((double)(ix->n_entities + 1) / (SHORT_FORM_PARTIES + 1.0)) + 0.5;
             for (size_t j = 0; j < nc && !rare; j++)
-                rare = c_to[j] >= 0 && c_sim[j] >= 0.9 && c[j].weight >= rare_weight && c[j].len >= 4 &&
+                rare = c_to[j] >= 0 && c_sim[j] >= 0.9 && c[j].weight >= w->rare_weight && c[j].len >= 4 &&
                        ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME;
         }
         if (rare)

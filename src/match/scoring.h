@@ -93,8 +93,12 @@ typedef struct listed_weights {
     const uint8_t *given_key;  /* bit per index key: a given name in the lists' persons (begins their names) */
     uint64_t *loose;           /* per listed token: match_loose_hash of its loose key, filled on first use
                                 * (0: not yet, LOOSE_NONE: none); the matcher's own, one per thread */
+    double rare_weight;        /* match_token_weight of a word in SHORT_FORM_PARTIES records' names */
 } listed_weights;
 
+/* A body's short form (score_name) shares a word at most this many
+ * records' names have */
+#define SHORT_FORM_PARTIES 8.0
 #define LOOSE_NONE 1
 /* listed_weights.name_schema: the schema, and whether the name is a Korean
  * person's (text_korean_key compares its words) */

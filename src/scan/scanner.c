@@ -75,9 +75,9 @@ static bool spelled_by_name(const char *matched_name, const char *word, size_t n
 /* An initial: one capital Latin letter ("Arkady R. Rotenberg"), which the
  * matcher aligns with a name word it begins; the spelling checks below pass
  * over it. */
-static bool initial_word(const char *text, const scan_token *t)
+static bool initial_word(const scan_token *t)
 {
-    return t->end - t->start == 1 && t->ascii && text[t->start] >= 'A' && text[t->start] <= 'Z';
+    return t->end - t->start == 1 && t->ascii && t->capital;
 }
 
 static bool legal_word(const scan_token *tok, size_t k, size_t b)
@@ -108,7 +108,7 @@ static bool window_covered(const char *text, const scan_token *tok, size_t a, si
     for (size_t k = a; k < b; k++) {
         if (tok[k].connector)
             continue;
-        if (person && b - a > 2 && initial_word(text, &tok[k])) {
+        if (person && b - a > 2 && initial_word(&tok[k])) {
             /* an initial beside two words or more: of a listed word's
              * first letter (R. for Romanovich) */
             bool begins = false;
@@ -631,7 +631,7 @@ static bool listed_possible(kd_scanner *s, const char *text, const scan_token *t
      * several ways, inflected forms included ("Примакова" for Primakov),
      * where one reading's key would rule out real names. */
     for (size_t k = after_titles(tok, a, b); k < b && n < SCAN_MAX_WINDOW; k++) {
-        if (tok[k].connector || !tok[k].ascii || legal_word(tok, k, b) || (b - a > 2 && initial_word(text, &tok[k])))
+        if (tok[k].connector || !tok[k].ascii || legal_word(tok, k, b) || (b - a > 2 && initial_word(&tok[k])))
             continue;
         /* window_covered checks the spelling of Latin words, as written */
         size_t len = 0;
@@ -674,8 +674,8 @@ static bool window_possible(const scan_token *tok, size_t a, size_t b, bool list
     for (size_t k = listed ? after_titles(tok, a, b) : a; k < b; k++) {
         if (tok[k].connector || !tok[k].ascii)
             continue;
-        if (listed && b - a > 2 && tok[k].end - tok[k].start == 1 && tok[k].capital)
-            continue; /* an initial (initial_word): the matcher judges it */
+        if (listed && b - a > 2 && initial_word(&tok[k]))
+            continue; /* the matcher judges an initial */
         if (listed ? tok[k].in_names : tok[k].in_reasons)
             known++;
         else if (listed && legal_word(tok, k, b))
