@@ -67,10 +67,10 @@ static void test_migrations_once(void **state)
     kd_error err = {0};
     assert_int_equal(kd_store_open(path, &s, &err), 0);
     assert_string_equal(kd_store_engine(s), "sqlite");
-    assert_int_equal(kd_store_schema_version(s, &err), 5);
+    assert_int_equal(kd_store_schema_version(s, &err), 6);
     kd_store_close(s);
     assert_int_equal(kd_store_open(path, &s, &err), 0);
-    assert_int_equal(kd_store_schema_version(s, &err), 5);
+    assert_int_equal(kd_store_schema_version(s, &err), 6);
     kd_store_close(s);
 
     /* A store written by a newer kordon is refused, not damaged. */

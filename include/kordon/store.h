@@ -306,4 +306,116 @@ KD_API struct json_t *kd_judgment_json(const kd_judgment *j);
  * free(), before the list). */
 KD_API int kd_judgments_for_build(kd_judgment_list *list, kd_party_judgment **out, kd_error *err);
 
+/* ---- cases ------------------------------------------------------------------
+ * A case is one subject's hits under review: a customer's (by its id) or,
+ * for an input without one, a name's. Alerts are gathered into cases after
+ * their run commits (kd_store_cases_gather; listing and reading cases
+ * gather first): alerts of a subject whose case is not closed join it,
+ * otherwise they open a new one. A case goes open → in_review (assigned)
+ * → escalated (to a supervisor) → closed as a true match or a false
+ * positive; closing as a false positive a case whose best hit scores at
+ * least the four-eyes score (kd_store_setting_set, "four_eyes_score") only
+ * proposes it (pending_approval) until a supervisor other than the
+ * proposer approves. Closing records the verdict as a decision on every
+ * alert of the case not decided yet (so the allow-list follows); deciding
+ * every alert one by one closes the case the same way. Every action is an
+ * event of the case's history, append-only, with its user. */
+typedef enum kd_case_state { KD_CASE_OPEN = 1, KD_CASE_IN_REVIEW, KD_CASE_ESCALATED, KD_CASE_PENDING_APPROVAL,
+                             KD_CASE_CLOSED } kd_case_state;
+/* "open", "in_review", "escalated", "pending_approval", "closed" */
+KD_API const char *kd_case_state_name(kd_case_state state);
+KD_API int kd_case_state_from_name(const char *name); /* -1 when unknown */
+
+/* Who may do what: an analyst works cases; a supervisor also approves and
+ * rejects proposals, closes escalated cases, reopens closed ones and
+ * assigns cases to others; an admin also changes settings. */
+typedef enum kd_role { KD_ROLE_ANALYST = 1, KD_ROLE_SUPERVISOR, KD_ROLE_ADMIN } kd_role;
+KD_API const char *kd_role_name(kd_role role); /* "analyst", "supervisor", "admin" */
+KD_API int kd_role_from_name(const char *name); /* -1 when unknown; case-insensitive */
+
+typedef enum kd_case_action_kind { KD_CASE_ASSIGN = 1, KD_CASE_COMMENT, KD_CASE_ESCALATE, KD_CASE_CLOSE,
+                                   KD_CASE_APPROVE, KD_CASE_REJECT, KD_CASE_REOPEN } kd_case_action_kind;
+/* "assign", "comment", "escalate", "close", "approve", "reject", "reopen" */
+KD_API const char *kd_case_action_name(kd_case_action_kind kind);
+KD_API int kd_case_action_from_name(const char *name); /* -1 when unknown */
+
+typedef struct kd_case_action {
+    kd_case_action_kind kind;
+    const char *actor;      /* who acts: required */
+    kd_role role;           /* the actor's role */
+    const char *comment;    /* required for escalate, close, reject, reopen */
+    const char *assignee;   /* assign: to whom (the actor when NULL) */
+    kd_verdict verdict;     /* close: KD_VERDICT_TRUE_MATCH or KD_VERDICT_FALSE_POSITIVE */
+} kd_case_action;
+
+typedef struct kd_case {
+    int64_t id;
+    char *subject, *customer_id, *subject_name;
+    kd_case_state state;
+    char *verdict;          /* "true_match"/"false_positive" when closed or proposed; NULL */
+    char *assignee, *proposed_by; /* NULL when none */
+    double top_score;
+    size_t alert_count;
+    char *datasets;         /* comma-separated */
+    char *created_at, *updated_at;
+} kd_case;
+
+typedef enum kd_case_sort { KD_CASE_SORT_SCORE = 0, KD_CASE_SORT_NEWEST, KD_CASE_SORT_OLDEST,
+                            KD_CASE_SORT_UPDATED } kd_case_sort;
+/* "score" (best hit first), "newest", "oldest", "updated" (last changed first) */
+KD_API const char *kd_case_sort_name(kd_case_sort sort);
+KD_API int kd_case_sort_from_name(const char *name); /* -1 when unknown */
+
+typedef struct kd_case_query {
+    unsigned states;        /* bits 1 << kd_case_state; 0: every state */
+    const char *assignee;   /* only this user's; "" for unassigned */
+    const char *customer_id;
+    const char *dataset;    /* only cases with a hit this dataset lists */
+    double min_score, max_score; /* best hit in [min, max]; max 0: no bound */
+    const char *from, *to;  /* created from (inclusive) to (exclusive), ISO 8601 */
+    const char *awaiting;   /* only cases awaiting this user's action (with awaiting_role) */
+    kd_role awaiting_role;
+    kd_case_sort sort;
+    const char *after;      /* the cursor of the previous page (kd_case_list.next) */
+    size_t limit;           /* page size; 0: every case */
+} kd_case_query;
+
+typedef struct kd_case_list {
+    kd_case *items;
+    size_t n;
+    size_t total;           /* cases the filters select, all pages */
+    char next[96];          /* cursor of the next page; "" on the last */
+} kd_case_list;
+
+/* Gathers alerts no case holds yet into cases; *gathered (may be NULL)
+ * receives how many. Serialised across connections and replicas. */
+KD_API int kd_store_cases_gather(kd_store *s, size_t *gathered, kd_error *err);
+KD_API int kd_store_cases(kd_store *s, const kd_case_query *q, kd_case_list *out, kd_error *err);
+KD_API void kd_case_list_free(kd_case_list *list);
+KD_API void kd_case_free(kd_case *c);
+/* A case as a JSON object (jansson; caller decrefs): its fields, and with
+ * detail its alerts (each with the hit's score, explanation and decisions),
+ * the list versions every run that raised them screened against (the
+ * evidence as it was) and its history. KD_ENOTFOUND when there is none. */
+struct json_t;
+KD_API struct json_t *kd_case_json(const kd_case *c);
+KD_API int kd_store_case_json(kd_store *s, int64_t id, struct json_t **out, kd_error *err);
+/* Applies an action; KD_EUSAGE says why it is not allowed (the state, the
+ * role, four-eyes), KD_ENOTFOUND when there is no such case. *state
+ * (may be NULL) receives the case's state after it. */
+KD_API int kd_store_case_act(kd_store *s, int64_t id, const kd_case_action *action, kd_case_state *state,
+                             kd_error *err);
+/* Opens a case by hand (an analyst's lookup that needs one): alerts are
+ * raised for the given results (of any run, a lookup's too) and gathered
+ * into the subject's case, which the actor is assigned. *case_id gets it. */
+KD_API int kd_store_case_open(kd_store *s, const int64_t *result_ids, size_t n, const char *actor,
+                              const char *comment, int64_t *case_id, kd_error *err);
+
+/* ---- settings ---------------------------------------------------------------
+ * Values an admin sets once for every replica: "four_eyes_score" (a score
+ * in (0, 1], or "off"). *value is the caller's to free; NULL when unset. */
+KD_API int kd_store_setting_get(kd_store *s, const char *name, char **value, kd_error *err);
+KD_API int kd_store_setting_set(kd_store *s, const char *name, const char *value, const char *actor,
+                                kd_error *err);
+
 #endif

@@ -232,36 +232,15 @@ static int64_t newest_decision(db *d, int64_t alert_id, kd_error *err)
     return id;
 }
 
-int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
-                    const char *comment, int64_t *decision_id, bool *repeated, kd_error *err)
+/* The decision itself, in the caller's transaction (the alert locked on
+ * PostgreSQL). follow_case: tell the alert's case (an alert decided on its
+ * own); a case that decides its alerts passes false. */
+int store_decide_in(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer, const char *comment,
+                    bool follow_case, int64_t *decision_id, bool *repeated, kd_error *err)
 {
-    if (repeated)
-        *repeated = false;
-    if (verdict < KD_VERDICT_TRUE_MATCH || verdict > KD_VERDICT_ESCALATE)
-        return error_set(err, KD_EUSAGE, "a verdict is true-match, false-positive or escalate");
-    if (!reviewer || !*reviewer)
-        return error_set(err, KD_EUSAGE, "a decision needs a reviewer");
-    if (!comment || !*comment)
-        return error_set(err, KD_EUSAGE, "a decision needs a comment saying why");
     db *d = s->d;
-    /* Decisions on one alert are serialised, so that the newest one (by
-     * commit order, which is id order) is the one the allow-list follows:
-     * SQLite's write lock is the database's; PostgreSQL locks the alert's
-     * row until commit, and a second decision reads the first one's. */
-    int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
-    if (rc)
-        return rc;
-    if (db_is_postgresql(d)) {
-        db_stmt *lock;
-        if (!(rc = db_prepare(d, "SELECT id FROM alerts WHERE id = ? FOR UPDATE", &lock, err))) {
-            db_bind_int(lock, 1, alert_id);
-            rc = db_step(lock, err) < 0 ? KD_EIO : 0;
-            db_finalize(lock);
-        }
-    }
     kd_alert a = {0};
-    if (!rc)
-        rc = kd_store_alert_get(s, alert_id, &a, err);
+    int rc = kd_store_alert_get(s, alert_id, &a, err);
     int64_t id = 0;
     /* the same verdict, reviewer and comment as the newest decision: a
      * retry or a second replica's copy of it, not a new decision */
@@ -299,16 +278,59 @@ int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const cha
         free(hash);
     }
     kd_alert_free(&a);
-    if (!rc)
-        rc = db_exec(d, "COMMIT", err);
-    if (rc) {
-        db_exec(d, "ROLLBACK", NULL);
-        return rc;
-    }
+    if (!rc && !same && follow_case)
+        rc = store_case_follow_decision(s, alert_id, verdict, reviewer, comment, err);
     if (decision_id)
         *decision_id = id;
     if (repeated)
         *repeated = same;
+    return rc;
+}
+
+int kd_store_decide(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
+                    const char *comment, int64_t *decision_id, bool *repeated, kd_error *err)
+{
+    if (repeated)
+        *repeated = false;
+    if (verdict < KD_VERDICT_TRUE_MATCH || verdict > KD_VERDICT_ESCALATE)
+        return error_set(err, KD_EUSAGE, "a verdict is true-match, false-positive or escalate");
+    if (!reviewer || !*reviewer)
+        return error_set(err, KD_EUSAGE, "a decision needs a reviewer");
+    if (!comment || !*comment)
+        return error_set(err, KD_EUSAGE, "a decision needs a comment saying why");
+    db *d = s->d;
+    /* Decisions on one alert are serialised, so that the newest one (by
+     * commit order, which is id order) is the one the allow-list follows:
+     * SQLite's write lock is the database's; PostgreSQL locks the alert's
+     * case (first, in the order closing a case takes them) and row until
+     * commit, and a second decision reads the first one's. */
+    int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    if (rc)
+        return rc;
+    if (db_is_postgresql(d)) {
+        db_stmt *lock;
+        if (!(rc = db_prepare(d, "SELECT id FROM cases WHERE id = (SELECT case_id FROM alerts WHERE id = ?) "
+                                 "FOR UPDATE", &lock, err))) {
+            db_bind_int(lock, 1, alert_id);
+            rc = db_step(lock, err) < 0 ? KD_EIO : 0;
+            db_finalize(lock);
+        }
+        if (!rc && !(rc = db_prepare(d, "SELECT id FROM alerts WHERE id = ? FOR UPDATE", &lock, err))) {
+            db_bind_int(lock, 1, alert_id);
+            rc = db_step(lock, err) < 0 ? KD_EIO : 0;
+            db_finalize(lock);
+        }
+    }
+    if (!rc)
+        rc = store_decide_in(s, alert_id, verdict, reviewer, comment, true, decision_id, repeated, err);
+    if (!rc)
+        rc = db_exec(d, "COMMIT", err);
+    if (rc) {
+        db_exec(d, "ROLLBACK", NULL);
+        if (repeated)
+            *repeated = false;
+        return rc;
+    }
     return KD_OK;
 }
 

@@ -319,6 +319,9 @@ int kd_store_batch_commit(kd_store *s, kd_error *err)
         return error_wrap(err, rc, "cannot commit the recorded runs: ");
     }
     batch_close(s);
+    /* the runs are recorded; their alerts join cases now, or at the next
+     * gathering (reading cases gathers first) if this one fails */
+    kd_store_cases_gather(s, NULL, &(kd_error){0});
     return KD_OK;
 }
 
@@ -688,6 +691,10 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
     }
     if (run_id)
         *run_id = run->id;
+    kd_store *s = run->s;
+    size_t raised = run->alerts;
     run_free(run);
+    if (raised) /* as after a batch */
+        kd_store_cases_gather(s, NULL, &(kd_error){0});
     return KD_OK;
 }

@@ -37,4 +37,11 @@ int store_insert_returning(db_stmt *st, int64_t *id, kd_error *err);
  * out of memory. */
 char *store_dup_or_null(const char *s);
 
+/* Decisions and cases (alerts.c, cases.c): a decision in the caller's
+ * transaction; and what a decision on one alert does to its case. */
+int store_decide_in(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer, const char *comment,
+                    bool follow_case, int64_t *decision_id, bool *repeated, kd_error *err);
+int store_case_follow_decision(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
+                               const char *comment, kd_error *err);
+
 #endif
