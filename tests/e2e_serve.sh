@@ -506,7 +506,7 @@ expect_status 200 GET /catalog -H 'Authorization: Bearer secret-admin-0123456789
 printf 'secret-odd-0123456789 root\n' >"$tmp/badkeys"
 "$bin" serve -i "$index" --listen 127.0.0.1:0 --api-key-file "$tmp/badkeys" >/dev/null 2>"$tmp/badkeys.err" &&
   fail "a key with an unknown scope must stop the start"
-grep -q 'badkeys:1: after an API key only the scope "admin" may follow' "$tmp/badkeys.err" ||
+grep -q 'badkeys:1: after an API key come "name=USER", "role=analyst|supervisor|admin" or "admin", not "root"' "$tmp/badkeys.err" ||
   fail "unknown scope message: $(cat "$tmp/badkeys.err")"
 KORDON_API_KEYS=key-one-0123456789,key-two-0123456789 KORDON_ADMIN_KEYS=key-adm-0123456789 start_server envkeys -i "$index" --quiet
 expect_status 403 GET /readyz -H 'X-API-Key: key-three-0123456789'

@@ -405,11 +405,14 @@ KD_API int kd_store_case_json(kd_store *s, int64_t id, struct json_t **out, kd_e
  * (may be NULL) receives the case's state after it. */
 KD_API int kd_store_case_act(kd_store *s, int64_t id, const kd_case_action *action, kd_case_state *state,
                              kd_error *err);
-/* Opens a case by hand (an analyst's lookup that needs one): alerts are
- * raised for the given results (of any run, a lookup's too) and gathered
- * into the subject's case, which the actor is assigned. *case_id gets it. */
-KD_API int kd_store_case_open(kd_store *s, const int64_t *result_ids, size_t n, const char *actor,
-                              const char *comment, int64_t *case_id, kd_error *err);
+/* Opens a case by hand: an analyst's lookup that needs one is recorded
+ * as a screening run of its subject whose chosen results are matches
+ * (what raises their alerts); this gathers them into the subject's case
+ * (its first, for a run of several inputs), assigns the actor and records
+ * the comment. *case_id gets it; KD_ENOTFOUND when the run raised no
+ * alert (its pairs were cleared, or it is no run). */
+KD_API int kd_store_case_open(kd_store *s, int64_t run_id, const char *actor, const char *comment,
+                              int64_t *case_id, kd_error *err);
 
 /* ---- settings ---------------------------------------------------------------
  * Values an admin sets once for every replica: "four_eyes_score" (a score

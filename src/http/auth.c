@@ -12,10 +12,48 @@
 /* A key shorter than this is guessable by brute force over the network. */
 #define KEY_MIN_BYTES 16
 
+/* The words after a key: "admin" (the admin scope, as before users had
+ * names), "name=USER", "role=analyst|supervisor|admin". */
+static int key_words(const char *p, size_t left, http_key *k, const char *where, kd_error *err)
+{
+    while (left) {
+        while (left && (*p == ' ' || *p == '\t'))
+            p++, left--;
+        size_t w = 0;
+        while (w < left && p[w] != ' ' && p[w] != '\t')
+            w++;
+        if (!w)
+            break;
+        if (w == 5 && memcmp(p, "admin", 5) == 0) {
+            k->role = KD_ROLE_ADMIN;
+        } else if (w > 5 && memcmp(p, "name=", 5) == 0) {
+            if (!utf8_valid(p + 5, w - 5, NULL))
+                return error_set(err, KD_EUTF8, "%s: the user's name is not valid UTF-8", where);
+            free(k->name);
+            if (!(k->name = strndup(p + 5, w - 5)))
+                return error_set(err, KD_ENOMEM, "out of memory");
+        } else if (w > 5 && memcmp(p, "role=", 5) == 0) {
+            char role[32];
+            snprintf(role, sizeof role, "%.*s", (int)(w - 5 < 31 ? w - 5 : 31), p + 5);
+            int r = kd_role_from_name(role);
+            if (r < 0 || w - 5 > 31)
+                return error_set(err, KD_EUSAGE, "%s: role \"%.*s\": expected analyst, supervisor or admin", where,
+                                 (int)(w - 5 < 64 ? w - 5 : 64), p + 5);
+            k->role = (kd_role)r;
+        } else {
+            return error_set(err, KD_EUSAGE,
+                             "%s: after an API key come \"name=USER\", \"role=analyst|supervisor|admin\" or \"admin\", "
+                             "not \"%.*s\"", where, (int)(w < 64 ? w : 64), p);
+        }
+        p += w;
+        left -= w;
+    }
+    return 0;
+}
+
 /* Adds the key in key[0..n) once trimmed; blank lines and '#' comments are
- * skipped. A key may be followed by its scope, "admin": such a key may also
- * use the admin routes (reloading the index); admin (from KORDON_ADMIN_KEYS) says
- * so for every key. where names the source for messages ("keys.txt:3"). */
+ * skipped. admin (a key from KORDON_ADMIN_KEYS) gives it the admin role.
+ * where names the source for messages ("keys.txt:3"). */
 static int keys_add(http_server *s, const char *key, size_t n, bool admin, const char *where, kd_error *err)
 {
     while (n && (key[n - 1] == ' ' || key[n - 1] == '\t' || key[n - 1] == '\r'))
@@ -26,39 +64,32 @@ static int keys_add(http_server *s, const char *key, size_t n, bool admin, const
     }
     if (!n || *key == '#')
         return 0;
-    /* "KEY admin": the key, then its scope */
     size_t k = 0;
     while (k < n && key[k] != ' ' && key[k] != '\t')
         k++;
-    if (k < n) {
-        const char *scope = key + k;
-        size_t left = n - k;
-        while (left && (*scope == ' ' || *scope == '\t'))
-            scope++, left--;
-        if (left != 5 || memcmp(scope, "admin", 5) != 0)
-            return error_set(err, KD_EUSAGE, "%s: after an API key only the scope \"admin\" may follow", where);
-        admin = true;
-        n = k;
-    }
-    for (size_t i = 0; i < n; i++)
+    http_key entry = {.role = admin ? KD_ROLE_ADMIN : KD_ROLE_ANALYST};
+    int rc = key_words(key + k, n - k, &entry, where, err);
+    n = k;
+    for (size_t i = 0; !rc && i < n; i++)
         if ((unsigned char)key[i] <= ' ' || key[i] == 0x7f)
-            return error_set(err, KD_EUSAGE, "%s: an API key may not contain spaces or control characters",
-                             where);
-    if (n < KEY_MIN_BYTES)
-        return error_set(err, KD_EUSAGE, "%s: API key of %zu bytes is too short (at least %d; e.g. `openssl rand -hex 32`)",
-                         where, n, KEY_MIN_BYTES);
-    char **grown = realloc(s->api_keys, (s->n_api_keys + 1) * sizeof *grown);
-    if (!grown)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    s->api_keys = grown;
-    bool *scopes = realloc(s->api_key_admin, (s->n_api_keys + 1) * sizeof *scopes);
-    if (!scopes)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    s->api_key_admin = scopes;
-    scopes[s->n_api_keys] = admin;
-    if (!(s->api_keys[s->n_api_keys] = strndup(key, n)))
-        return error_set(err, KD_ENOMEM, "out of memory");
-    s->n_api_keys++;
+            rc = error_set(err, KD_EUSAGE, "%s: an API key may not contain spaces or control characters", where);
+    if (!rc && n < KEY_MIN_BYTES)
+        rc = error_set(err, KD_EUSAGE,
+                       "%s: API key of %zu bytes is too short (at least %d; e.g. `openssl rand -hex 32`)", where, n,
+                       KEY_MIN_BYTES);
+    http_key *grown = rc ? NULL : realloc(s->api_keys, (s->n_api_keys + 1) * sizeof *grown);
+    if (!rc && !grown)
+        rc = error_set(err, KD_ENOMEM, "out of memory");
+    if (!rc) {
+        s->api_keys = grown;
+        if (!(entry.key = strndup(key, n)))
+            rc = error_set(err, KD_ENOMEM, "out of memory");
+    }
+    if (rc) {
+        free(entry.name);
+        return rc;
+    }
+    s->api_keys[s->n_api_keys++] = entry;
     return 0;
 }
 
@@ -116,37 +147,72 @@ static bool key_equal(const char *a, const char *b)
     return diff == 0;
 }
 
-/* 0 allowed, 401 no key, 403 wrong key; *admin: the key is of the admin
- * scope. Keys come as "Authorization: Bearer K", "Authorization: ApiKey K"
- * (OpenSanctions' hosted API) or "X-API-Key: K". */
+/* The key a request presents, or NULL: "Authorization: Bearer K",
+ * "Authorization: ApiKey K" (OpenSanctions' hosted API) or "X-API-Key: K".
+ * *malformed: an Authorization header of another kind. */
+static const char *presented_key(struct MHD_Connection *c, bool *malformed)
+{
+    *malformed = false;
+    const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!key && auth) {
+        if (text_istarts(auth, strlen(auth), "Bearer ") || text_istarts(auth, strlen(auth), "ApiKey ")) {
+            key = auth + 7;
+        } else {
+            *malformed = true;
+            return NULL;
+        }
+        while (*key == ' ')
+            key++;
+    }
+    return key;
+}
+
+/* The server's entry for the key presented, compared with every key in
+ * constant time; NULL when none matches. */
+static const http_key *key_find(const http_server *s, const char *key)
+{
+    const http_key *found = NULL;
+    for (size_t i = 0; key && i < s->n_api_keys; i++)
+        if (key_equal(key, s->api_keys[i].key))
+            found = &s->api_keys[i];
+    return found;
+}
+
+/* 0 allowed, 401 no key, 403 wrong key; *admin: the key has the admin role. */
 static int key_check(http_server *s, struct MHD_Connection *c, bool *admin)
 {
     *admin = !s->n_api_keys; /* without keys the server is open (on loopback, or told so) */
     if (!s->n_api_keys)
         return 0;
-    const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!key && auth) {
-        if (text_istarts(auth, strlen(auth), "Bearer "))
-            key = auth + 7;
-        else if (text_istarts(auth, strlen(auth), "ApiKey "))
-            key = auth + 7;
-        else
-            return 403;
-        while (*key == ' ')
-            key++;
-    }
+    bool malformed;
+    const char *key = presented_key(c, &malformed);
+    if (malformed)
+        return 403;
     if (!key)
         return 401;
-    bool ok = false;
-    for (size_t i = 0; i < s->n_api_keys; i++) {
-        bool same = key_equal(key, s->api_keys[i]);
-        ok |= same;
-        *admin |= same && s->api_key_admin[i];
-    }
-    return ok ? 0 : 403;
+    const http_key *k = key_find(s, key);
+    *admin = k && k->role == KD_ROLE_ADMIN;
+    return k ? 0 : 403;
 }
 
+void http_identity_of(const http_request *rq, http_identity *out)
+{
+    const http_server *s = rq->server;
+    const char *user = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, "X-Kordon-User");
+    if (user && (!*user || strlen(user) > 200 || !utf8_valid(user, strlen(user), NULL)))
+        user = NULL;
+    *out = (http_identity){user, KD_ROLE_ADMIN, false};
+    if (!s || !s->n_api_keys)
+        return;
+    bool malformed;
+    const http_key *k = key_find(s, presented_key(rq->connection, &malformed));
+    out->role = k ? k->role : KD_ROLE_ANALYST;
+    if (k && k->name) {
+        out->name = k->name;
+        out->from_key = true;
+    }
+}
 
 /* ---- scopes -------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 #include "http.h"
 #include "core/core.h"
 #include "model/model.h"
+#include "kordon/store.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -168,7 +169,8 @@ void live_give_scanner(live_index *g, kd_scanner *s);
     X(READYZ, "readyz") X(RECONCILE, "reconcile") X(METRICS, "metrics")        \
     X(SCAN, "scan") X(SCREEN, "screen") X(OPENAPI, "openapi")                  \
     X(ADMIN, "admin") X(ALERTS, "alerts") X(AUDIT, "audit")                    \
-    X(RESOLVE, "resolve") X(WEB, "web") X(OTHER, "other")
+    X(RESOLVE, "resolve") X(CASES, "cases") X(ME, "me")                        \
+    X(SETTINGS, "settings") X(WEB, "web") X(OTHER, "other")
 
 typedef enum http_route_id {
 #define HTTP_ROUTE_ENUM(name, text) ROUTE_##name,
@@ -213,13 +215,28 @@ typedef struct http_connection {
     struct http_connection *prev, *next;
 } http_connection;
 
+/* An API key and whose it is: a named key is one user's, with a role
+ * (`KEY name=ana role=supervisor`); a key without a name is a service's,
+ * whose requests may name their user in X-Kordon-User. */
+typedef struct http_key {
+    char *key;
+    char *name;                 /* NULL: a service's key */
+    kd_role role;               /* admin may use the admin routes */
+} http_key;
+
+/* Who a request comes from (http_identity_of). */
+typedef struct http_identity {
+    const char *name;           /* NULL: nobody named (a service's key without X-Kordon-User) */
+    kd_role role;
+    bool from_key;              /* the name is the key's, not a header's */
+} http_identity;
+
 struct http_server {
     struct MHD_Daemon *daemon;
     http_options options;
     live live;
     metrics metrics;
-    char **api_keys;
-    bool *api_key_admin;        /* per key: may use the admin routes */
+    http_key *api_keys;
     size_t n_api_keys;
     FILE *access_log;
     bool own_access_log;
@@ -455,6 +472,9 @@ http_handler route_readyz;
 /* /alerts, /alerts/{id}, /alerts/{id}/decision, /audit (needs --db). */
 http_handler route_alerts;
 http_handler route_audit;
+http_handler route_cases;
+http_handler route_me;
+http_handler route_settings;
 /* /resolve/judgments: analysts' judgments on parties (GET lists, POST
  * records one and reloads the index so that it applies). */
 http_handler route_resolve;
@@ -629,6 +649,10 @@ typedef struct http_recording {
 
 /* Who asked: the client may name its user (X-Kordon-User); otherwise "api". */
 const char *http_actor_of(const http_request *rq);
+/* Who sends the request: a named key's user and role; else X-Kordon-User
+ * with the key's role (analyst, or admin for an admin key); a server
+ * without keys is open to all, so its users are admins. */
+void http_identity_of(const http_request *rq, http_identity *out);
 /* The recorder thread of group commit (recorder.c): started with the
  * server, stopped after the last request. */
 int http_recorder_start(http_server *s, kd_error *err);

@@ -153,10 +153,12 @@ int http_store_status(http_server *s, const kd_error *err)
     return err->code == KD_ENOTFOUND ? 404 : http_store_down(s, NULL, 0, NULL) ? 503 : 500;
 }
 
+/* A request's user, or "api" for a client that names none. */
 const char *http_actor_of(const http_request *rq)
 {
-    const char *user = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, "X-Kordon-User");
-    return user && *user && utf8_valid(user, strlen(user), NULL) ? user : "api";
+    http_identity who;
+    http_identity_of(rq, &who);
+    return who.name ? who.name : "api";
 }
 
 /* ---- alerts -------------------------------------------------------------- */
@@ -273,9 +275,20 @@ static void decide(http_request *rq, http_response *rs, kd_store *store, int64_t
         http_reply_error(rs, 422, "verdict: true_match, false_positive or escalate");
         return;
     }
+    /* a named key decides as its user; a service's key (or an open
+     * server) names the reviewer in the body or in X-Kordon-User */
+    http_identity who;
+    http_identity_of(rq, &who);
+    if (who.from_key && reviewer && strcmp(reviewer, who.name) != 0) {
+        json_decref(body);
+        http_reply_error(rs, 403, "reviewer: this API key is %s's; it decides as %s", who.name, who.name);
+        return;
+    }
+    if (who.from_key || !reviewer || !*reviewer)
+        reviewer = who.name;
     if (!reviewer || !*reviewer) {
         json_decref(body);
-        http_reply_error(rs, 422, "reviewer: field required (who decides)");
+        http_reply_error(rs, 422, "reviewer: field required (who decides), or send X-Kordon-User");
         return;
     }
     if (!comment || !*comment) {

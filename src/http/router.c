@@ -99,6 +99,11 @@ static const http_route routes[] = {
     {"/admin", ROUTE_ADMIN, POST, SCOPE_ADMIN, .handler = answer_reload, .reads = json_body, .only = "/admin/reload"},
     {"/alerts", ROUTE_ALERTS, GET | POST, SCOPE_KEY, .handler = route_alerts, .reads = json_body},
     {"/audit", ROUTE_AUDIT, GET, SCOPE_KEY, .handler = route_audit},
+    {"/cases", ROUTE_CASES, GET | POST, SCOPE_KEY, .handler = route_cases, .reads = json_body},
+    {"/me", ROUTE_ME, GET, SCOPE_KEY, .handler = route_me, .only = "/me"},
+    /* changing them needs the admin role, which the handler checks: reading them does not */
+    {"/settings", ROUTE_SETTINGS, GET | POST, SCOPE_KEY, .handler = route_settings, .reads = json_body,
+     .only = "/settings"},
     {"/resolve", ROUTE_RESOLVE, GET | POST, SCOPE_KEY, .handler = route_resolve, .reads = json_body},
     /* yente's older name for the catalog, still answered there */
     {"/manifest", ROUTE_CATALOG, GET, SCOPE_KEY, .handler = route_catalog},

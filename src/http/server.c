@@ -519,10 +519,11 @@ static void server_free(http_server *s)
     kd_store_close(s->recorder);
     pthread_mutex_destroy(&s->recorder_lock);
     pthread_mutex_destroy(&s->store_state_lock);
-    for (size_t i = 0; i < s->n_api_keys; i++)
-        free(s->api_keys[i]);
+    for (size_t i = 0; i < s->n_api_keys; i++) {
+        free(s->api_keys[i].key);
+        free(s->api_keys[i].name);
+    }
     free(s->api_keys);
-    free(s->api_key_admin);
     if (s->own_access_log && s->access_log)
         fclose(s->access_log);
     live_destroy(&s->live);

@@ -2,6 +2,7 @@
  * whatever its length (keyset paging: the cursor is the last row's sort
  * key, so page 2,000 costs what page 1 does), and one case whole. */
 #include "store/store_internal.h"
+#include "model/model.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -283,6 +284,10 @@ int kd_store_cases(kd_store *s, const kd_case_query *query, kd_case_list *out, k
     memset(out, 0, sizeof *out);
     kd_case_query none = {0};
     const kd_case_query *q = query ? query : &none;
+    if (q->from && *q->from && !timestamp_valid(q->from))
+        return error_set(err, KD_EUSAGE, "from: %.64s is not a date YYYY-MM-DD[THH:MM:SS]", q->from);
+    if (q->to && *q->to && !timestamp_valid(q->to))
+        return error_set(err, KD_EUSAGE, "to: %.64s is not a date YYYY-MM-DD[THH:MM:SS]", q->to);
     int rc = kd_store_cases_gather(s, NULL, err);
     if (rc)
         return rc;

@@ -734,88 +734,29 @@ int kd_store_case_act(kd_store *s, int64_t id, const kd_case_action *a, kd_case_
     return 0;
 }
 
-/* Raises an alert for a result (of a lookup, usually), or finds the one it
- * has; *alert its id, *subject the result's subject. */
-static int alert_for_result(db *d, int64_t result_id, int64_t *alert, buf *subject, kd_error *err)
-{
-    db_stmt *q;
-    int rc = db_prepare(d, "SELECT (SELECT a.id FROM alerts a WHERE a.result_id = r.id), i.customer_id, i.name "
-                           "FROM results r JOIN inputs i ON i.id = r.input_id WHERE r.id = ?", &q, err);
-    if (rc)
-        return rc;
-    db_bind_int(q, 1, result_id);
-    if ((rc = db_step(q, err)) == 1) {
-        *alert = db_column_null(q, 0) ? 0 : db_column_int(q, 0);
-        const char *customer = db_column_text(q, 1), *name = db_column_text(q, 2);
-        buf_clear(subject);
-        buf_printf(subject, "%s:%s", customer ? "customer" : "name", customer ? customer : name ? name : "");
-        rc = 0;
-    } else if (rc == 0) {
-        rc = error_set(err, KD_ENOTFOUND, "no result %lld", (long long)result_id);
-    }
-    db_finalize(q);
-    if (rc || *alert)
-        return rc;
-    char now[32];
-    store_now_iso(now);
-    if (!(rc = db_prepare(d, "INSERT INTO alerts (run_id, result_id, customer_id, entity_id, entity_hash, reason, "
-                             "created_at) SELECT i.run_id, r.id, i.customer_id, r.entity_id, COALESCE(r.entity_hash, "
-                             "''), 'screen', ? FROM results r JOIN inputs i ON i.id = r.input_id WHERE r.id = ? "
-                             "RETURNING id", &q, err))) {
-        db_bind_text(q, 1, now);
-        db_bind_int(q, 2, result_id);
-        rc = store_insert_returning(q, alert, err);
-        db_finalize(q);
-    }
-    return rc;
-}
-
-int kd_store_case_open(kd_store *s, const int64_t *result_ids, size_t n, const char *actor, const char *comment,
-                       int64_t *case_id, kd_error *err)
+int kd_store_case_open(kd_store *s, int64_t run_id, const char *actor, const char *comment, int64_t *case_id,
+                       kd_error *err)
 {
     *case_id = 0;
-    if (!n)
-        return error_set(err, KD_EUSAGE, "opening a case needs the results it is about");
     if (!text_ok(actor))
         return error_set(err, KD_EUSAGE, "opening a case needs who opens it");
     if (!text_ok(comment))
         return error_set(err, KD_EUSAGE, "opening a case needs a comment saying why");
-    db *d = s->d;
-    int rc = db_exec(d, db_is_postgresql(d) ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    int rc = kd_store_cases_gather(s, NULL, err);
     if (rc)
         return rc;
-    buf first = {0}, subject = {0};
-    int64_t first_alert = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-        int64_t alert = 0;
-        rc = alert_for_result(d, result_ids[i], &alert, &subject, err);
-        if (!rc && i == 0) {
-            first_alert = alert;
-            buf_append_str(&first, subject.data ? subject.data : "");
-        } else if (!rc && (!first.data || !subject.data || strcmp(first.data, subject.data) != 0)) {
-            rc = error_set(err, KD_EUSAGE, "a case is about one subject: result %lld is another's",
-                           (long long)result_ids[i]);
-        }
-    }
-    buf_free(&first);
-    buf_free(&subject);
-    if (!rc)
-        rc = db_exec(d, "COMMIT", err);
-    if (rc) {
-        db_exec(d, "ROLLBACK", NULL);
-        return rc;
-    }
-    if ((rc = kd_store_cases_gather(s, NULL, err)))
-        return rc;
     db_stmt *q;
-    if ((rc = db_prepare(d, "SELECT case_id FROM alerts WHERE id = ?", &q, err)))
+    if ((rc = db_prepare(s->d, "SELECT case_id FROM alerts WHERE run_id = ? ORDER BY id LIMIT 1", &q, err)))
         return rc;
-    db_bind_int(q, 1, first_alert);
+    db_bind_int(q, 1, run_id);
     rc = db_step(q, err);
     *case_id = rc == 1 ? db_column_int(q, 0) : 0;
     db_finalize(q);
     if (rc < 0)
         return rc;
+    if (!*case_id)
+        return error_set(err, KD_ENOTFOUND, "run %lld raised no alert to open a case on (cleared pairs, or no run)",
+                         (long long)run_id);
     kd_case_action assign = {KD_CASE_ASSIGN, actor, KD_ROLE_ANALYST, comment, actor, KD_VERDICT_NONE};
     rc = kd_store_case_act(s, *case_id, &assign, NULL, err);
     /* a case closed or awaiting approval is not reassigned: the comment
