@@ -10,7 +10,7 @@ KORDON_INDEX ?= kordon.kdx
 SHARED_LISTS := $(abspath ../shared/data/lists)
 KORDON_FETCH_DIR ?= lists
 
-.PHONY: all deps build check check-asan check-tsan run bench fuzz clean
+.PHONY: all deps build check check-asan check-tsan run bench fuzz clean screenshots
 
 all: build
 
@@ -25,6 +25,11 @@ build:
 # fuzz corpus replays.
 check: deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The web page's screenshots in docs/screenshots/, taken by its browser test
+# (which writes them only when asked, so that a test run changes no file).
+screenshots: deps build
+	cd $(BUILD) && KORDON_SCREENSHOTS=$(abspath docs/screenshots) ctest --output-on-failure -R e2e_web
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan: deps

@@ -92,13 +92,49 @@ printf '%s\n' "$key" >"$tmp/keys"
 start_server keyed --api-key-file "$tmp/keys"
 keyed_port=$port
 
-mkdir -p "$repo/docs/screenshots"
+# Casework: named keys for an analyst, a supervisor and an admin, a store
+# of its own, and 2,000 customers (the UN positives and unlisted names).
+cat >"$tmp/case-keys" <<EOF
+e2e-ana-$RANDOM-$RANDOM-$RANDOM name=ana role=analyst
+e2e-sue-$RANDOM-$RANDOM-$RANDOM name=sue role=supervisor
+e2e-root-$RANDOM-$RANDOM-$RANDOM name=root role=admin
+EOF
+start_server cases --db "$tmp/cases.db" --api-key-file "$tmp/case-keys"
+cases_port=$port
+python3 - "$data/eval" "$tmp/customers.csv" <<'PY'
+import csv, sys
+src, out = sys.argv[1], sys.argv[2]
+rows = []
+for name in ("positives_un_untreated.csv", "negatives_global_1000.csv", "negatives_us_1000.csv"):
+    with open(f"{src}/{name}", newline="", encoding="utf-8") as f:
+        rows += [(r["full_name"], r["date_of_birth"]) for r in csv.DictReader(f)]
+with open(out, "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "name", "birth_date"])
+    for i, (name, born) in enumerate(rows[:2000]):
+        w.writerow([f"cust-{i + 1:05d}", name, born])
+PY
+
+# The queue at scale: a store holding 100,000 open cases.
+start_server big --db "$tmp/big.db"
+big_port=$port
+sqlite3 "$tmp/big.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+  INSERT INTO cases (subject, customer_id, subject_name, state, top_score, alert_count, datasets, created_at, updated_at)
+  SELECT 'customer:big-' || i, 'big-' || i, 'Customer ' || i, 'open', 0.70 + (i % 30) / 100.0, 1, ',un_sc_sanctions,',
+         '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z' FROM n" || { echo "e2e_web: cannot fill the big store" >&2; exit 1; }
+
 KORDON_URL="http://127.0.0.1:$open_port" \
 KORDON_KEYED_URL="http://127.0.0.1:$keyed_port" \
 KORDON_API_KEY="$key" \
 KORDON_SHARED_DATA="$data" \
 KORDON_CHROMIUM="$chromium" \
-KORDON_SCREENSHOTS="${KORDON_SCREENSHOTS:-$repo/docs/screenshots}" \
+KORDON_CASES_URL="http://127.0.0.1:$cases_port" \
+KORDON_ANA_KEY="$(sed -n 1p "$tmp/case-keys" | cut -d' ' -f1)" \
+KORDON_SUE_KEY="$(sed -n 2p "$tmp/case-keys" | cut -d' ' -f1)" \
+KORDON_ROOT_KEY="$(sed -n 3p "$tmp/case-keys" | cut -d' ' -f1)" \
+KORDON_CUSTOMERS_CSV="$tmp/customers.csv" \
+KORDON_BIG_URL="http://127.0.0.1:$big_port" \
+KORDON_SCREENSHOTS="${KORDON_SCREENSHOTS:-}" \
   timeout 1200 node "$web/e2e.mjs"
 rc=$?
 

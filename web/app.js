@@ -3,7 +3,9 @@
  *   #/search?q=NAME&dob=DATE&country=CC&schema=Person   screen a name (/match)
  *   #/entity/ID                                        one listed entity (/entities, /catalog)
  *   #/text                                             screen an article (/scan)
- *   #/alerts                                           decide alerts (/alerts)
+ *   #/cases?state=...&sort=...                        the case queue (/cases; web/cases.js)
+ *   #/case/ID                                          one case: hits, evidence, history, actions
+ *   #/screen                                           screen a CSV file (/screen)
  * Everything the server sends is put on the page as text (textContent),
  * never as HTML. */
 'use strict';
@@ -99,18 +101,26 @@ class ApiError extends Error {
 /* Calls the API; body is an object (sent as JSON) or bytes (sent as text).
  * Resolves to the parsed JSON, rejects with an ApiError carrying the
  * server's "detail". A 401 or 403 also opens the API key form. */
-async function api(method, path, body) {
+function authHeaders() {
   const headers = { Accept: 'application/json' };
   const key = storage.get(KEY_STORE);
   if (key) headers.Authorization = `Bearer ${key}`;
-  /* who asks: the server records searches and scans as this user's
-   * lookups. A header carries ASCII only (fetch refuses other text), so a
-   * name outside it is not sent and the server records "api". */
+  /* who asks, on a server without keys (a named key says it itself): the
+   * server records searches, scans and case work as this user's. A header
+   * carries ASCII only (fetch refuses other text), so a name outside it
+   * is not sent. */
   const reviewer = storage.get(REVIEWER_STORE).trim();
   if (reviewer && /^[\x20-\x7e]+$/.test(reviewer)) headers['X-Kordon-User'] = reviewer;
+  return headers;
+}
+
+/* opts.type: the Content-Type of a bytes body (text/plain by default);
+ * opts.text: resolve to the answer's text instead of parsed JSON. */
+async function api(method, path, body, opts = {}) {
+  const headers = authHeaders();
   let payload;
   if (body instanceof Uint8Array) {
-    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    headers['Content-Type'] = opts.type || 'text/plain; charset=utf-8';
     payload = body;
   } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -130,12 +140,12 @@ async function api(method, path, body) {
     data = null;
   }
   const detail = (data && typeof data.detail === 'string' && data.detail) || `${res.status} ${res.statusText}`;
-  if (res.status === 401 || res.status === 403) {
-    showAuth(res.status === 401 ? `This server needs an API key: ${detail}` : `The server refused the key: ${detail}`);
+  if (res.status === 401 || (res.status === 403 && /key/i.test(detail))) {
+    showAuth(res.status === 401 ? `Sign in: ${detail}` : `The server refused the key: ${detail}`);
     throw new ApiError(res.status, detail);
   }
   if (!res.ok) throw new ApiError(res.status, detail);
-  return data;
+  return opts.text ? text : data;
 }
 
 function showAuth(message) {
@@ -155,11 +165,13 @@ function setupAuth() {
     input.value = '';
     document.getElementById('auth').hidden = true;
     catalogPromise = null;
+    identityChanged();
     route();
   });
   document.getElementById('auth-forget').addEventListener('click', () => {
     storage.set(KEY_STORE, '');
     document.getElementById('auth-message').textContent = 'The stored key was removed.';
+    identityChanged();
   });
 }
 
@@ -173,8 +185,13 @@ function catalog() {
         for (const d of c.datasets || []) byName.set(d.name, d);
         const all = byName.get('default');
         const info = document.getElementById('index-info');
+        /* how fresh each list is, one click away in the header */
+        const lists = [...byName.values()].filter((d) => d.name !== 'default');
         if (all && info)
-          info.textContent = `${Number(all.entity_count).toLocaleString('en')} entities · index built ${fmtTime(all.updated_at)}`;
+          info.replaceChildren(
+            `${Number(all.entity_count).toLocaleString('en')} entities · index built ${fmtTime(all.updated_at)} · `,
+            h('details', { class: 'freshness', id: 'freshness' }, h('summary', {}, `${lists.length} lists`), h('ul', {}, lists.map((d) => h('li', { 'data-dataset': d.name }, h('strong', {}, d.title || d.name), ` — updated ${fmtTime(d.updated_at) || d.updated_at || '?'}`, d.entity_count !== undefined ? `, ${Number(d.entity_count).toLocaleString('en')} entities` : '')))),
+          );
         return byName;
       })
       .catch((e) => {
@@ -764,13 +781,6 @@ function focusMention(ev, i) {
 
 /* ---- Alerts ------------------------------------------------------------------ */
 
-const VERDICTS = [
-  ['true_match', 'True match'],
-  ['false_positive', 'False positive'],
-  ['escalate', 'Escalate'],
-];
-const STATUS_LABEL = { open: 'open', true_match: 'true match', false_positive: 'false positive', escalated: 'escalated' };
-
 function explanationText(ex) {
   if (!ex) return '';
   if (typeof ex === 'string') return ex;
@@ -781,120 +791,6 @@ function explanationText(ex) {
     if (f && f.detail && !parts.some((p) => p.includes(f.detail))) parts.push(f.detail);
   }
   return parts.join(' · ') || JSON.stringify(ex);
-}
-
-async function renderAlerts() {
-  document.title = 'Alerts — kordon';
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const reviewer = h('input', { id: 'reviewer', name: 'reviewer', type: 'text', autocomplete: 'name', value: storage.get(REVIEWER_STORE), required: true });
-  reviewer.addEventListener('change', () => storage.set(REVIEWER_STORE, reviewer.value.trim()));
-  const openList = h('div', { id: 'open-alerts', class: 'alerts' });
-  const history = h('div', { id: 'alert-history' });
-  const openTitle = h('h2', { id: 'open-title' }, 'Open alerts');
-  main().replaceChildren(
-    h('h1', {}, 'Alerts'),
-    h('div', { class: 'field reviewer' }, h('label', { for: 'reviewer' }, 'Reviewer'), reviewer),
-    status,
-    h('section', { 'aria-labelledby': 'open-title' }, openTitle, openList),
-    h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), history),
-  );
-
-  const load = async () => {
-    let open, decided, byName;
-    try {
-      [open, decided, byName] = await Promise.all([api('GET', '/alerts?status=open'), api('GET', '/alerts?status=decided'), catalog()]);
-    } catch (e) {
-      if (e.status === 404) {
-        openList.replaceChildren(
-          h('p', { class: 'notice', id: 'alerts-unavailable' }, 'This server does not record alerts. Start it with ', h('code', {}, 'kordon serve --db FILE'), ' to record /match requests and turn matches into alerts.', h('br'), h('span', { class: 'muted small' }, `Server said: ${e.detail}`)),
-        );
-        history.replaceChildren();
-        return false;
-      }
-      openList.replaceChildren(errorBox(e));
-      return false;
-    }
-    const alerts = open.alerts || [];
-    openTitle.textContent = `Open alerts (${open.total ?? alerts.length})`;
-    openList.replaceChildren(...(alerts.length ? alerts.map((a) => alertCard(a, byName, decide)) : [h('p', { class: 'muted', id: 'no-open-alerts' }, 'No open alerts.')]));
-    history.replaceChildren(historyTable(decided.alerts || []));
-    return true;
-  };
-
-  const decide = async (alert, verdict, comment, button) => {
-    const who = reviewer.value.trim();
-    if (!who) {
-      status.textContent = 'Enter your name as reviewer first.';
-      reviewer.focus();
-      return;
-    }
-    storage.set(REVIEWER_STORE, who);
-    button.disabled = true;
-    try {
-      await api('POST', `/alerts/${encodeURIComponent(alert.id)}/decision`, { verdict, comment, reviewer: who });
-      status.textContent = `Alert ${alert.id} (${alert.query_name} → ${alert.entity_caption}): ${VERDICTS.find(([v]) => v === verdict)[1].toLowerCase()}.`;
-      await load();
-      const next = openList.querySelector('textarea');
-      if (next) next.focus();
-    } catch (e) {
-      button.disabled = false;
-      status.textContent = `Alert ${alert.id}: ${e.detail || e.message}`;
-    }
-  };
-  await load();
-}
-
-function alertCard(a, byName, decide) {
-  const cid = `comment-${a.id}`;
-  const comment = h('textarea', { id: cid, rows: 2, name: 'comment' });
-  return h(
-    'article',
-    { class: 'alert card', 'data-alert-id': a.id, 'aria-labelledby': `alert-${a.id}-title` },
-    h(
-      'div',
-      { class: 'result-head' },
-      h('h3', { id: `alert-${a.id}-title` }, h('span', { class: 'muted' }, `#${a.id} `), a.query_name, ' → ', h('a', { href: `#/entity/${encodeURIComponent(a.entity_id)}` }, a.entity_caption || a.entity_id)),
-      scoreBar(a.score, true),
-    ),
-    h('p', { class: 'detail' }, explanationText(a.explanation)),
-    h('p', { class: 'muted small' }, `raised ${fmtTime(a.created_at)}`),
-    datasetChips(a.datasets, byName),
-    h('label', { for: cid }, `Comment on alert ${a.id}`),
-    comment,
-    h(
-      'div',
-      { class: 'row verdicts', role: 'group', 'aria-label': `Decide alert ${a.id}` },
-      VERDICTS.map(([v, label]) => h('button', { type: 'button', class: `verdict verdict-${v}`, 'data-verdict': v, onclick: (ev) => decide(a, v, comment.value.trim(), ev.currentTarget) }, label)),
-    ),
-  );
-}
-
-function historyTable(alerts) {
-  if (!alerts.length) return h('p', { class: 'muted' }, 'No decisions yet.');
-  return h(
-    'table',
-    { class: 'history' },
-    h('thead', {}, h('tr', {}, ['Alert', 'Query', 'Entity', 'Decision', 'Reviewer', 'Comment', 'Decided'].map((t) => h('th', { scope: 'col' }, t)))),
-    h(
-      'tbody',
-      {},
-      alerts.map((a) => {
-        const ds = a.decisions || [];
-        const d = ds[ds.length - 1] || {};
-        return h(
-          'tr',
-          { 'data-alert-id': a.id },
-          h('td', {}, `#${a.id}`),
-          h('td', {}, a.query_name),
-          h('td', {}, h('a', { href: `#/entity/${encodeURIComponent(a.entity_id)}` }, a.entity_caption || a.entity_id)),
-          h('td', {}, h('span', { class: `tag status-${a.status}` }, STATUS_LABEL[a.status] || a.status)),
-          h('td', {}, d.reviewer || ''),
-          h('td', {}, d.comment || ''),
-          h('td', { class: 'nowrap' }, fmtTime(d.decided_at)),
-        );
-      }),
-    ),
-  );
 }
 
 /* ---- routing and keys ------------------------------------------------------------ */
@@ -913,7 +809,9 @@ async function route() {
   document.body.dataset.page = page;
   if (page === 'entity' && rest.length) await renderEntity(decodeURIComponent(rest.join('/')));
   else if (page === 'text') await renderText();
-  else if (page === 'alerts') await renderAlerts();
+  else if (page === 'cases' || page === 'alerts') await renderCases(query);
+  else if (page === 'case' && rest.length) await renderCase(decodeURIComponent(rest[0]));
+  else if (page === 'screen') await renderScreen();
   else await renderSearch(query);
   if (seq === routeSeq) document.body.dataset.ready = hash;
 }
@@ -945,6 +843,7 @@ window.addEventListener('hashchange', route);
 document.addEventListener('keydown', onKey);
 document.addEventListener('DOMContentLoaded', () => {
   setupAuth();
+  identityChanged();
   catalog().catch(() => {});
   route();
 });
