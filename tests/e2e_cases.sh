@@ -202,6 +202,27 @@ EOF
 
 case_checks "$tmp/cases.db" sqlite
 
+# the same store from the command line
+label=cli
+db="$tmp/cases.db"
+expect_eq "$("$bin" cases list --format csv --db "$db" | tail -n +2 | wc -l)" 63 "kordon cases list --format csv: every case"
+expect_eq "$("$bin" cases list --state closed --limit 5 --db "$db" | tail -1)" "5 of 11 cases; next page: --after $("$bin" cases list --state closed --format jsonl --db "$db" | sed -n 5p | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.17g,%d" % (d["top_score"], d["id"]))')" "a page and its cursor"
+open_id=$("$bin" cases list --state open --format jsonl --limit 1 --db "$db" | json 'd["id"]')
+env -u USER -u LOGNAME -u KORDON_USER "$bin" cases comment "$open_id" --comment x --db "$db" 2>"$tmp/err" && fail "cli: an action without a user was recorded"
+grep -q 'who is acting' "$tmp/err" || fail "cli: no user: $(cat "$tmp/err")"
+"$bin" cases escalate "$open_id" --user ana --db "$db" 2>"$tmp/err" && fail "cli: escalate without a comment"
+out=$("$bin" cases escalate "$open_id" 999999 --user ana --comment "ask compliance" --db "$db" 2>"$tmp/err"); rc=$?
+expect_eq "$rc:$out" "1:case $open_id: escalate by ana: now escalated" "escalate one, refuse another"
+grep -q 'case 999999: no case 999999' "$tmp/err" || fail "cli: unknown case: $(cat "$tmp/err")"
+"$bin" cases close "$open_id" --verdict true_match --comment "it is him" --user ana --db "$db" 2>"$tmp/err" && fail "cli: an analyst closed an escalated case"
+"$bin" cases close "$open_id" --verdict true_match --comment "it is him" --user sue --role supervisor --db "$db" >/dev/null ||
+  fail "cli: the supervisor could not close: $(cat "$tmp/err")"
+"$bin" cases show "$open_id" --db "$db" | json '[e["actor"] + " " + e["kind"] for e in d["events"]][-2:]' >"$tmp/events"
+expect_eq "$(cat "$tmp/events")" "['ana escalate', 'sue close']" "cli: the history"
+"$bin" cases list --state bogus --db "$db" 2>/dev/null; expect_eq $? 2 "cli: a bad state"
+"$bin" cases list --db "$tmp/none.db" 2>/dev/null && fail "cli: a store was read that does not exist"
+[ -e "$tmp/none.db" ] && fail "cli: cases list created a store"
+
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   echo "SKIP: PostgreSQL: no server binaries in /usr/lib/postgresql/*/bin"

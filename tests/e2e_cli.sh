@@ -4,6 +4,8 @@ set -uo pipefail
 bin=${KORDON_BIN:?}
 data=${KORDON_SHARED_DATA:?}
 tmp=${KORDON_TMP:-/tmp/kordon-e2e}/e2e_cli
+# what is recorded says who: the tests act as this user unless a check says otherwise
+export KORDON_USER=${KORDON_USER:-e2e-tester}
 rm -rf "$tmp" && mkdir -p "$tmp"
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }

@@ -35,6 +35,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_cases(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 
 /* The index to use: -i/--index, else $KORDON_INDEX, else ./kordon.kdx. */
@@ -46,9 +47,11 @@ struct json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, boo
 
 /* The store to use: --db, else $KORDON_DB, else ./kordon.db. */
 const char *cli_default_db(void);
-/* Who is asking, for the audit record: --user, else $KORDON_USER, else the
- * login name. */
+/* Who is asking, for the audit record: $KORDON_USER, else the login name;
+ * NULL when the environment names nobody. */
 const char *cli_default_actor(void);
+/* "who is acting?" on stderr, naming the flag that says it; EXIT_USAGE. */
+int cli_no_actor(const char *flag);
 
 /* Customer files (customers.c), read one way by screen and monitor add. A
  * header column holds one of these roles (name, first_name, dob, country,

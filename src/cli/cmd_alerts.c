@@ -123,6 +123,8 @@ int cmd_decide(int argc, char **argv)
     long long alert_id = optind == argc - 1 ? strtoll(argv[optind], &end, 10) : 0;
     if (alert_id <= 0 || (end && *end) || verdict < 0 || !comment)
         return cli_usage("decide", EXIT_USAGE);
+    if (!reviewer || !*reviewer)
+        return cli_no_actor("--reviewer");
     kd_error err = {0};
     kd_store *store = NULL;
     int64_t decision = 0;

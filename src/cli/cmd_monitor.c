@@ -278,7 +278,7 @@ int cmd_monitor(int argc, char **argv)
     if (strcmp(sub, "add") == 0 && optind == argc - 2)
         return monitor_add(db, argv[optind + 1]);
     if (strcmp(sub, "run") == 0 && optind == argc - 1)
-        return monitor_run(db, index_path, threshold, actor);
+        return actor && *actor ? monitor_run(db, index_path, threshold, actor) : cli_no_actor("--user");
     if (strcmp(sub, "list") == 0 && optind == argc - 1)
         return monitor_list(db);
     return cli_usage("monitor", EXIT_USAGE);

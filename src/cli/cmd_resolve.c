@@ -95,6 +95,8 @@ int cmd_resolve(int argc, char **argv)
         fprintf(stderr, "kordon: a judgment needs --reason saying why (it is kept as evidence)\n");
         return EXIT_USAGE;
     }
+    if (!actor || !*actor)
+        return cli_no_actor("--user");
     const char *a = argv[optind + 1], *b = argv[optind + 2];
     kd_error err = {0};
     if (kind != KD_JUDGMENT_REVOKE) { /* checked against the parties as the index has them */

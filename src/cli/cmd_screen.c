@@ -293,6 +293,8 @@ int cmd_screen(int argc, char **argv)
     if (optind != argc - 1 || threads < 1 || threads > 64)
         return cli_usage("screen", EXIT_USAGE);
     const char *input = argv[optind];
+    if (db && (!actor || !*actor))
+        return cli_no_actor("--user");
     kd_error err = {0};
     kd_index *ix;
     if (kd_index_open(path, &ix, &err))

@@ -24,7 +24,7 @@ static int cmd_version(int argc, char **argv);
 #define INDEX_OPTION "  -i, --index INDEX      the index to read (default: $KORDON_INDEX, else ./kordon.kdx)\n"
 #define DB_OPTION(what) "  --db DB                " what "\n" \
                         "                         (default: $KORDON_DB, else ./kordon.db; postgresql://... for PostgreSQL)\n"
-#define USER_OPTION(flag, what) "  " flag "  " what " (default: $KORDON_USER, else the login name)\n"
+#define USER_OPTION(flag, what) "  " flag "  " what " (default: $KORDON_USER, else the login name; required)\n"
 #define THRESHOLD_OPTION "  --threshold T          the score a result needs to be a match, above 0 and at most 1\n" \
                          "                         (default: " KD_STR(KD_MATCH_THRESHOLD) ")\n"
 
@@ -173,6 +173,27 @@ static const command commands[] = {
      "  --verdict V            true-match, false-positive or escalate (required)\n"
      "  --comment TEXT         why (required)\n"
      USER_OPTION("--reviewer NAME      ", "who decides") DB_OPTION("the store to write; never created")},
+    {"cases", cmd_cases, "cases [list|show ID|ACTION ID...|settings] [options] [--db DB]",
+     "the case queue: a case per customer holds its hits; work, close and export cases",
+     "forms:  kordon cases list [--state S]... [--assignee U|none] [--customer ID] [--dataset D]\n"
+     "                          [--min-score X] [--max-score X] [--from DATE] [--to-date DATE]\n"
+     "                          [--awaiting] [--sort score|newest|oldest|updated] [--limit N]\n"
+     "                          [--after CURSOR] [--format table|csv|jsonl]\n"
+     "        kordon cases show ID\n"
+     "        kordon cases assign|comment|escalate|close|approve|reject|reopen ID... [--comment TEXT]\n"
+     "                          [--verdict true_match|false_positive] [--to USER] [--role R]\n"
+     "        kordon cases settings [--four-eyes SCORE|off --role admin]\n"
+     "  --state S              open, in_review, escalated, pending_approval, closed (repeatable;\n"
+     "                         default: every state)\n"
+     "  --awaiting             only the cases awaiting --user (in their --role)\n"
+     "  --format F             table: one page (default 50 cases); csv, jsonl: every case selected\n"
+     "  --comment TEXT         why (required to comment, escalate, close, reject and reopen)\n"
+     "  --verdict V            close: true_match or false_positive (false_positive at or above the\n"
+     "                         four-eyes score awaits a supervisor's approval)\n"
+     "  --to USER              assign: to whom (default: --user; another user needs a supervisor)\n"
+     "  --role R               analyst (default), supervisor or admin: what --user may do\n"
+     USER_OPTION("--user NAME          ", "who acts") DB_OPTION("the store to read; never created")
+     "Exit status 1 when any case refused the action (each named on stderr).\n"},
     {"audit", cmd_audit, "audit export [--from D] [--to D] [--format csv|jsonl] [--db DB]",
      "runs, alerts, decisions and allow-list entries in a period",
      "  --from DATE            YYYY-MM-DD[THH:MM:SS]Z (default: from the first event)\n"
@@ -269,7 +290,14 @@ const char *cli_default_actor(void)
     if (env && *env)
         return env;
     env = getenv("LOGNAME");
-    return env && *env ? env : "unknown";
+    return env && *env ? env : NULL;
+}
+
+int cli_no_actor(const char *flag)
+{
+    fprintf(stderr, "kordon: who is acting? Pass %s NAME or set $KORDON_USER (nothing is recorded without a name)\n",
+            flag);
+    return EXIT_USAGE;
 }
 
 int cli_fail(const kd_error *err)

@@ -340,6 +340,7 @@ int kd_store_allow(kd_store *s, const char *customer_id, const char *entity_id,
 {
     if (!customer_id || !*customer_id || !entity_id || !*entity_id || !entity_hash || !*entity_hash)
         return error_set(err, KD_EUSAGE, "an allow-list entry needs a customer, an entity and its hash");
-    return insert_allow(s->d, customer_id, entity_id, entity_hash, allowed, 0,
-                        actor && *actor ? actor : "unknown", reason, err);
+    if (!actor || !*actor)
+        return error_set(err, KD_EUSAGE, "an allow-list entry needs who made it");
+    return insert_allow(s->d, customer_id, entity_id, entity_hash, allowed, 0, actor, reason, err);
 }

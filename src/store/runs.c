@@ -363,7 +363,7 @@ static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *re
     run->allow_query = b->allow_query;
     run->input_ids_in = &b->input_ids;
     run->result_ids_in = &b->result_ids;
-    run->actor = strdup(req->actor && *req->actor ? req->actor : "unknown");
+    run->actor = strdup(req->actor);
     run->source = strdup(req->source ? req->source : "");
     run->parameters = strdup(req->parameters && *req->parameters ? req->parameters : "{}");
     int rc = run->actor && run->source && run->parameters ? db_next_id(s->d, &b->run_ids, &run->id, err)
@@ -385,6 +385,9 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
 {
     *out = NULL;
     db *d = s->d;
+    /* the record says who: a run nobody asked for is not recorded */
+    if (!req->actor || !*req->actor)
+        return error_set(err, KD_EUSAGE, "a run needs who asked for it (a user or a client's name)");
     kd_run *run = calloc(1, sizeof *run);
     if (!run)
         return error_set(err, KD_ENOMEM, "out of memory starting a run");
@@ -435,7 +438,7 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
                        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
     if (!rc) {
         db_bind_text(st, 1, req->kind == KD_RUN_MONITOR ? "monitor" : "screen");
-        db_bind_text(st, 2, req->actor && *req->actor ? req->actor : "unknown");
+        db_bind_text(st, 2, req->actor);
         db_bind_text(st, 3, req->source);
         db_bind_text(st, 4, req->parameters && *req->parameters ? req->parameters : "{}");
         db_bind_text(st, 5, kd_index_built_at(ix));
