@@ -243,19 +243,21 @@ KD_API int kd_store_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, 
 
 /* ---- audit export ---------------------------------------------------------
  * Everything that happened in [from, to]: runs, alerts raised, decisions,
- * allow-list entries, in time order. from and to are ISO 8601 dates or
+ * allow-list entries, what was done to cases, in time order. from and to are ISO 8601 dates or
  * times ("2026-11-29", "2026-11-29T06:00:00Z"); a date as `to` includes
  * that whole day; NULL leaves that end open. */
 typedef struct kd_audit_event {
     const char *time;
-    const char *kind;        /* "run", "alert", "decision", "allow" */
-    int64_t id;              /* of the run, alert, decision or allow-list row */
+    const char *kind;        /* "run", "alert", "decision", "allow", "case" */
+    int64_t id;              /* of the run, alert, decision, allow-list row or case event */
     int64_t run_id, alert_id;/* 0 when not applicable */
     const char *actor;       /* who: the run's actor, the reviewer */
     const char *customer_id, *entity_id, *entity_hash;
-    const char *verdict;     /* decisions; "allow"/"revoke" for the allow-list */
+    const char *verdict;     /* decisions; "allow"/"revoke" for the allow-list; a case
+                                event's action ("opened", "assign", "close", ...) */
     const char *detail;      /* run: parameters and dataset versions (JSON); alert: reason
-                                and score; decision, allow: the comment */
+                                and score; decision, allow: the comment; case: "case N
+                                STATE: comment" */
 } kd_audit_event;
 
 /* Calls fn for each event; a non-zero return stops and is returned. */

@@ -1,5 +1,5 @@
-/* The audit trail (see store.h): runs, alerts, decisions and allow-list
- * entries as one time-ordered stream of events, and its export as CSV or
+/* The audit trail (see store.h): runs, alerts, decisions, allow-list
+ * entries and what was done to cases as one time-ordered stream of events, and its export as CSV or
  * JSON lines. */
 #include "store/store_internal.h"
 #include "model/model.h"
@@ -27,6 +27,11 @@ static const char audit_sql[] =
     "UNION ALL SELECT created_at, 'allow', id, 0, 0, actor, customer_id, entity_id, entity_hash, "
     "CASE WHEN allowed = 1 THEN 'allow' ELSE 'revoke' END, reason, 4 FROM allow_list "
     "WHERE created_at >= ? AND substr(created_at, 1, ?) <= ? "
+    "UNION ALL SELECT e.created_at, 'case', e.id, 0, COALESCE(e.alert_id, 0), e.actor, c.customer_id, "
+    "CAST(NULL AS TEXT), CAST(NULL AS TEXT), e.kind, "
+    "'case ' || CAST(c.id AS TEXT) || ' ' || e.state || CASE WHEN e.detail <> '' THEN ': ' || e.detail ELSE '' END, "
+    "5 FROM case_events e JOIN cases c ON c.id = e.case_id "
+    "WHERE e.created_at >= ? AND substr(e.created_at, 1, ?) <= ? "
     "ORDER BY 1, 12, 3";
 
 /* A run's detail: its parameters, source, counts and dataset versions. */
@@ -82,7 +87,7 @@ int kd_store_audit(kd_store *s, const char *from, const char *to,
     /* No bound: "" precedes every time, "~" follows every digit. */
     const char *lo = from && *from ? from : "";
     const char *hi = to && *to ? to : "~";
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         db_bind_text(q, 3 * k + 1, lo);
         db_bind_int(q, 3 * k + 2, (int64_t)strlen(hi));
         db_bind_text(q, 3 * k + 3, hi);
