@@ -300,6 +300,21 @@ static void test_alert_decisions_settle(void **state)
         assert_int_equal(one.items[0].state, i + 1 == n ? KD_CASE_CLOSED : KD_CASE_OPEN);
         kd_case_list_free(&one);
     }
+    /* a closed case's verdict follows a corrected decision; an escalated
+     * alert escalates its case */
+    int64_t first = json_integer_value(json_object_get(json_array_get(alerts, 0), "id"));
+    assert_int_equal(kd_store_decide(f.s, first, KD_VERDICT_TRUE_MATCH, "sue", "it is him after all", NULL, NULL, &err), 0);
+    kd_case_list one;
+    kd_case_query q = {.customer_id = "c-1"};
+    assert_int_equal(kd_store_cases(f.s, &q, &one, &err), 0);
+    assert_int_equal(one.items[0].state, KD_CASE_CLOSED);
+    assert_string_equal(one.items[0].verdict, "true_match");
+    kd_case_list_free(&one);
+    assert_int_equal(kd_store_decide(f.s, first, KD_VERDICT_ESCALATE, "sue", "ask the MLRO", NULL, NULL, &err), 0);
+    assert_int_equal(kd_store_cases(f.s, &q, &one, &err), 0);
+    assert_int_equal(one.items[0].state, KD_CASE_ESCALATED);
+    assert_null(one.items[0].verdict);
+    kd_case_list_free(&one);
     json_decref(c);
     fixture_close(&f);
 }

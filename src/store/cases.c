@@ -300,9 +300,29 @@ int store_case_follow_decision(kd_store *s, int64_t alert_id, kd_verdict verdict
         return rc;
     char detail[1200];
     snprintf(detail, sizeof detail, "alert %lld: %s: %.1000s", (long long)alert_id, kd_verdict_name(verdict), comment);
+    /* escalating one alert escalates its case, whatever its state: the
+     * case needs a supervisor again, and a closing proposed is void */
+    if (verdict == KD_VERDICT_ESCALATE) {
+        if (row.state != KD_CASE_ESCALATED && (rc = case_set_state(s->d, case_id, KD_CASE_ESCALATED, NULL, NULL, err)))
+            return rc;
+        return case_event(s->d, case_id, reviewer, "decision", KD_CASE_ESCALATED, detail, alert_id, err);
+    }
     if ((rc = case_event(s->d, case_id, reviewer, "decision", row.state, detail, alert_id, err)))
         return rc;
-    return verdict == KD_VERDICT_ESCALATE ? 0 : case_settle(s, case_id, reviewer, detail, true, err);
+    if (row.state != KD_CASE_CLOSED)
+        return case_settle(s, case_id, reviewer, detail, true, err);
+    /* a closed case's verdict follows its alerts' (a false positive
+     * corrected to a true match makes the case one) */
+    int64_t *ids;
+    size_t n;
+    bool any_true;
+    if ((rc = case_undecided(s->d, case_id, &ids, &n, &any_true, err)))
+        return rc;
+    free(ids);
+    const char *now = any_true ? "true_match" : "false_positive";
+    if (strcmp(row.verdict, now) == 0)
+        return 0;
+    return case_set_state(s->d, case_id, KD_CASE_CLOSED, now, NULL, err);
 }
 
 /* ---- gathering ---------------------------------------------------------------- */
