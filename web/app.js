@@ -239,6 +239,7 @@ function searchParamsFromHash(query) {
     dob: (p.get('dob') || '').trim(),
     country: (p.get('country') || '').trim(),
     schema: SCHEMATA.includes(p.get('schema')) ? p.get('schema') : 'Thing',
+    ds: /^[a-z0-9_]+$/.test(p.get('ds') || '') ? p.get('ds') : '',
   };
 }
 
@@ -248,6 +249,7 @@ function searchHash(f) {
   if (f.dob) p.set('dob', f.dob);
   if (f.country) p.set('country', f.country);
   if (f.schema && f.schema !== 'Thing') p.set('schema', f.schema);
+  if (f.ds) p.set('ds', f.ds);
   return `#/search?${p.toString()}`;
 }
 
@@ -265,6 +267,12 @@ function matchQuery(f) {
 
 async function renderSearch(query) {
   const f = searchParamsFromHash(query);
+  let lists = new Map();
+  try {
+    lists = await catalog();
+  } catch {
+    /* the search says what went wrong */
+  }
   document.title = f.q ? `${f.q} — kordon search` : 'Search — kordon';
   const field = (id, label, attrs, hint) =>
     h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name: id, ...attrs }), hint ? h('small', { id: `${id}-hint` }, hint) : null);
@@ -280,6 +288,12 @@ async function renderSearch(query) {
       h('label', { for: 'schema' }, 'Type'),
       h('select', { id: 'schema', name: 'schema' }, SCHEMATA.map((s) => h('option', { value: s, selected: s === f.schema }, s === 'Thing' ? 'Any' : s))),
     ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'ds' }, 'Lists'),
+      h('select', { id: 'ds', name: 'ds' }, h('option', { value: '' }, 'All lists'), [...lists.values()].filter((d) => d.name !== 'default').map((d) => h('option', { value: d.name, selected: d.name === f.ds }, d.title || d.name))),
+    ),
     h('div', { class: 'field field-submit' }, h('button', { type: 'submit' }, 'Screen')),
   );
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -291,6 +305,7 @@ async function renderSearch(query) {
       dob: form.dob.value.trim(),
       country: form.country.value.trim(),
       schema: form.schema.value,
+      ds: form.ds.value,
     };
     if (!next.q) return;
     const hash = searchHash(next);
@@ -307,7 +322,7 @@ async function renderSearch(query) {
   const seq = routeSeq;
   let data, byName;
   try {
-    [data, byName] = await Promise.all([api('POST', '/match/default?limit=20&cutoff=0.5&lookup=true', matchQuery(f)), catalog()]);
+    [data, byName] = await Promise.all([api('POST', `/match/${encodeURIComponent(f.ds || 'default')}?limit=20&cutoff=0.5&lookup=true`, matchQuery(f)), catalog()]);
   } catch (e) {
     if (seq !== routeSeq) return; /* the analyst has moved on */
     status.textContent = '';
@@ -321,7 +336,40 @@ async function renderSearch(query) {
   status.textContent = results.length
     ? `${results.length} candidate${results.length === 1 ? '' : 's'} for “${f.q}”, ${matches} above the match threshold.`
     : `No candidates for “${f.q}”.`;
-  list.replaceChildren(...results.map((r, i) => resultItem(r, i, byName)));
+  list.replaceChildren(...results.map((r, i) => resultItem(r, i, byName, f)));
+}
+
+/* A search is a lookup and opens no case; the analyst opens one on a
+ * result that needs review (POST /cases: the subject screened again and
+ * recorded as theirs, the chosen party's alert in a case assigned to them). */
+function openCaseForm(r, f) {
+  const id = `case-comment-${r.id}`;
+  const comment = h('input', { id, type: 'text', size: 40, placeholder: 'why this needs review' });
+  const said = h('span', { class: 'muted small', role: 'status' });
+  const go = h('button', { type: 'button', class: 'open-case-go' }, 'Open case');
+  go.addEventListener('click', async () => {
+    if (!comment.value.trim()) {
+      said.textContent = 'Say why first.';
+      comment.focus();
+      return;
+    }
+    go.disabled = true;
+    try {
+      const c = await api('POST', '/cases', {
+        name: f.q,
+        birth_date: f.dob || undefined,
+        country: f.country || undefined,
+        schema: f.schema !== 'Thing' ? f.schema : undefined,
+        entity_ids: [r.id],
+        comment: comment.value.trim(),
+      });
+      location.hash = `#/case/${c.id}`;
+    } catch (e) {
+      go.disabled = false;
+      said.textContent = e.detail || e.message;
+    }
+  });
+  return h('details', { class: 'open-case' }, h('summary', {}, 'Open a case on this match'), h('div', { class: 'row' }, h('label', { for: id, class: 'visually-hidden' }, 'Why this needs review'), comment, go, said));
 }
 
 /* "EU since 2023-02-25 (EU-UKR) · Canada since 2023-09-20 (SEMA …)": a
@@ -332,7 +380,7 @@ function listingsLine(r) {
     .join(' · ');
 }
 
-function resultItem(r, i, byName) {
+function resultItem(r, i, byName, f) {
   const ex = r.explanations || {};
   const nm = ex.name_match || {};
   /* everything beside the name, kordon's own field (the explanations name
@@ -366,6 +414,7 @@ function resultItem(r, i, byName) {
       facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
     ),
     datasetChips(r.datasets, byName),
+    f ? openCaseForm(r, f) : null,
   );
 }
 
@@ -579,9 +628,17 @@ async function renderEntity(id) {
     h(
       'div',
       { class: 'entity-head' },
-      h('p', { class: 'crumbs' }, h('button', { type: 'button', class: 'linklike', onclick: () => (history.length > 1 ? history.back() : (location.hash = '#/search')) }, '← Back')),
+      h('p', { class: 'crumbs no-print' }, h('button', { type: 'button', class: 'linklike', onclick: () => (history.length > 1 ? history.back() : (location.hash = '#/search')) }, '← Back')),
       h('h1', {}, entity.caption),
-      h('p', { class: 'meta' }, h('span', { class: 'tag' }, entity.schema), ' ', h('code', {}, entity.id), entity.target ? h('span', { class: 'tag tag-match' }, 'sanctioned') : null),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'tag' }, entity.schema),
+        ' ',
+        h('code', {}, entity.id),
+        entity.target ? h('span', { class: 'tag tag-match' }, 'sanctioned') : null,
+        h('button', { type: 'button', class: 'linklike no-print', id: 'print-entity', onclick: () => window.print() }, 'Print report'),
+      ),
     ),
     h(
       'div',
@@ -719,41 +776,54 @@ function showScan(out, status) {
     ' named in the listing of a sanctioned party',
   );
 
+  /* one row per party named, however often: its occurrences link to the
+   * text, its related listed parties are named once */
+  const rows = new Map();
+  for (const g of groups) {
+    const ids = g.kind === 'listed' ? [...new Set(g.listed.map((m) => m.entity_id))].sort() : [g.text.toLowerCase(), ...g.related.map((r) => r.entity_id).sort()];
+    const key = `${g.kind}|${ids.join(' ')}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { kind: g.kind, first: g, occurrences: [], listed: new Map(), related: new Map() };
+      rows.set(key, row);
+    }
+    row.occurrences.push(g);
+    for (const m of g.listed) if (!row.listed.has(m.entity_id) || row.listed.get(m.entity_id).score < m.score) row.listed.set(m.entity_id, m);
+    for (const r of g.related) if (!row.related.has(r.entity_id)) row.related.set(r.entity_id, r);
+  }
   const table = h(
     'table',
     { class: 'mentions' },
-    h('caption', {}, 'Mentions'),
-    h('thead', {}, h('tr', {}, ['Line', 'Text', 'Kind', 'Listed entity / related listed parties'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('caption', {}, `Parties named (${rows.size})`),
+    h('thead', {}, h('tr', {}, ['Lines', 'Text', 'Kind', 'Listed entity / related listed parties'].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       {},
-      groups.map((g) =>
-        h(
+      [...rows.values()].map((row) => {
+        const related = [...row.related.values()];
+        return h(
           'tr',
-          { class: `row-${g.kind}` },
-          h('td', {}, String(g.line)),
-          h('td', {}, h('a', { href: `#mention-${g.index}`, onclick: (ev) => focusMention(ev, g.index) }, g.text)),
-          h('td', {}, h('span', { class: `tag tag-${g.kind}` }, g.kind)),
+          { class: `row-${row.kind}`, 'data-occurrences': row.occurrences.length },
+          h('td', {}, row.occurrences.map((g, i) => [i ? ', ' : '', h('a', { href: `#mention-${g.index}`, onclick: (ev) => focusMention(ev, g.index) }, String(g.line))])),
+          h('td', {}, row.first.text, row.occurrences.length > 1 ? h('span', { class: 'muted small' }, ` ×${row.occurrences.length}`) : null),
+          h('td', {}, h('span', { class: `tag tag-${row.kind}` }, row.kind)),
           h(
             'td',
             {},
-            g.kind === 'listed'
+            row.kind === 'listed'
               ? h(
                   'ul',
                   { class: 'plain' },
-                  g.listed.map((m) => h('li', {}, h('a', { href: `#/entity/${encodeURIComponent(m.entity_id)}` }, m.caption), ` ${fmtScore(m.score)}`, m.explanation ? h('span', { class: 'muted' }, ` · ${m.explanation}`) : null)),
+                  [...row.listed.values()].map((m) => h('li', {}, h('a', { href: `#/entity/${encodeURIComponent(m.entity_id)}` }, m.caption), ` ${fmtScore(m.score)}`, m.explanation ? h('span', { class: 'muted' }, ` · ${m.explanation}`) : null)),
                 )
               : null,
-            g.kind === 'listed' && g.related.length ? h('p', { class: 'muted small' }, `Also named in the listings of ${g.related.length} listed part${g.related.length === 1 ? 'y' : 'ies'}.`) : null,
-            g.kind === 'linked'
-              ? [
-                  g.explanation ? h('p', { class: 'muted small' }, g.explanation) : null,
-                  relatedList(g.related),
-                ]
+            row.kind === 'listed' && related.length
+              ? h('details', { class: 'also-named' }, h('summary', {}, `Also named in the listings of ${related.length} listed part${related.length === 1 ? 'y' : 'ies'}`), relatedList(related))
               : null,
+            row.kind === 'linked' ? [row.first.explanation ? h('p', { class: 'muted small' }, row.first.explanation) : null, relatedList(related)] : null,
           ),
-        ),
-      ),
+        );
+      }),
     ),
   );
   out.replaceChildren(legend, article, groups.length ? table : h('p', {}, 'No listed or linked parties are named in this text.'));

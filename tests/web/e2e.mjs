@@ -205,6 +205,11 @@ await step('text: the pasted Baku article highlights Primakov (listed) and Rosso
   check((await last.textContent()) === 'Science and Culture', `last highlight “${await last.textContent()}”`);
   const table = await page.locator('table.mentions').textContent();
   check(table.includes('Yevgeny Alexandrovich PRIMAKOV') && table.includes('Dimitri SYTII'), 'mention table lacks entities');
+  /* one row per party named: Rossotrudnichestvo's four mentions are one row */
+  const rossoRows = page.locator('table.mentions tbody tr.row-listed', { hasText: /Rossotrudnichestvo ×4/ });
+  check(await rossoRows.count() === 1 && (await rossoRows.getAttribute('data-occurrences')) === '4', `Rossotrudnichestvo rows: ${await rossoRows.count()}`);
+  const also = await page.locator('table.mentions details.also-named li').count();
+  check(also === 0 || (await page.locator('table.mentions details.also-named').first().textContent()).includes('Also named'), 'related parties not named');
   await page.setViewportSize({ width: 1280, height: 1500 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'text', { fullPage: false });
@@ -341,6 +346,23 @@ await step('casework: a search on the page adds no case', async () => {
   await ready(work, '/search?q=Evgeny+Primakov');
   check((await work.locator('#results > li').count()) > 0, 'no results');
   check((await casesTotal()) === before, 'a search opened a case');
+});
+
+await step('casework: the analyst opens a case on a search result; the lists filter narrows the search', async () => {
+  const before = await casesTotal();
+  const first = work.locator('#results > li').first();
+  await first.locator('details.open-case summary').click();
+  await first.locator('details.open-case input').fill('Same name as our new correspondent bank contact.');
+  await first.locator('.open-case-go').click();
+  await work.waitForFunction(() => /^\/case\/\d+$/.test(document.body.dataset.ready || ''), null, { timeout: WAIT });
+  check((await casesTotal()) === before + 1, 'no case opened');
+  check((await work.locator('#case-title').textContent()).includes('Evgeny Primakov'), 'case subject');
+  check((await work.locator('.meta').textContent()).includes('assigned to sue'), 'case not assigned to who opened it');
+  await work.goto(`${casesBase}/#/search?q=Evgeny+Primakov&ds=ca_dfatd_sema_sanctions`);
+  await ready(work, '/search?q=Evgeny+Primakov&ds=ca_dfatd_sema_sanctions');
+  check((await work.locator('#ds').inputValue()) === 'ca_dfatd_sema_sanctions', 'lists filter not taken from the URL');
+  const chips = await work.locator('#results > li').first().locator('.chip').allTextContents();
+  check(chips.some((t) => /Canad/i.test(t)), `a result not on the chosen list: ${chips}`);
 });
 
 await step('casework: the queue of 100,000 open cases shows its first page as fast as a short one', async () => {
