@@ -95,12 +95,31 @@ void route_readyz(http_request *rq, http_response *rs, const char *rest)
     json_t *sources = json_array();
     kd_fetch_state state = {0};
     kd_error err = {0};
+    size_t fetched = 0, served = 0;
     if (kd_fetch_state_load(fetch_dir(rq->options), &state, &err) == 0) {
+        fetched = state.n_sources;
         for (size_t i = 0; i < state.n_sources; i++) {
             const kd_fetch_source_state *s = &state.sources[i];
-            json_t *o = json_pack("{s:s,s:s,s:I,s:o}", "name", s->name, "version", s->sha256, "records",
+            /* a dataset's version hashes the versions of the files it was
+             * built from, and a fetched source is one such file (or set):
+             * served or not tells a fetch state of this index from
+             * another's */
+            char as_built[65] = "";
+            sha256_ctx *c = *s->sha256 ? sha256_new() : NULL;
+            if (c) {
+                sha256_update(c, s->sha256, strlen(s->sha256));
+                sha256_final_hex(c, as_built);
+            }
+            bool in_index = false;
+            for (size_t k = 0; k < n && !in_index && *as_built; k++) {
+                kd_dataset_info d;
+                kd_index_dataset(ix, k, &d);
+                in_index = d.version && strcmp(d.version, as_built) == 0;
+            }
+            served += in_index;
+            json_t *o = json_pack("{s:s,s:s,s:I,s:o,s:b}", "name", s->name, "version", s->sha256, "records",
                                   (json_int_t)s->records, "last_error",
-                                  s->last_error ? json_string(s->last_error) : json_null());
+                                  s->last_error ? json_string(s->last_error) : json_null(), "served", in_index);
             if (s->fetched_at)
                 json_object_set_new(o, "fetched_age_seconds", json_integer(now - s->fetched_at));
             if (s->checked_at)
@@ -123,6 +142,16 @@ void route_readyz(http_request *rq, http_response *rs, const char *rest)
     if (st.failing)
         json_object_set_new(body, "detail",
                             json_string("the last reload failed; still serving the index loaded before it"));
+    else if (fetched && !served) {
+        /* lists were fetched here, but what is served came from elsewhere
+         * (make run's offline fallback, a copy): not what a reader of the
+         * fetch state would assume */
+        json_object_set_new(body, "status", json_string("degraded"));
+        char why[600];
+        snprintf(why, sizeof why, "none of the %zu sources fetched into %.300s is what this index serves: it was built "
+                 "from other files (an offline fallback?); see sources[].last_error", fetched, fetch_dir(rq->options));
+        json_object_set_new(body, "detail", json_string(why));
+    }
     if (store)
         json_object_set_new(body, "store", store);
     /* without its audit store a server that records cannot answer: not ready */
