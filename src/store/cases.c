@@ -11,11 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The actor of what kordon does by itself (gathering alerts). */
-#define CASE_SYSTEM_ACTOR "kordon"
-/* Alerts read per round of gathering. */
-#define GATHER_CHUNK 2000
-
 /* ---- names ------------------------------------------------------------------ */
 
 static const char *const state_names[] = {[KD_CASE_OPEN] = "open", [KD_CASE_IN_REVIEW] = "in_review",
@@ -253,8 +248,8 @@ static int case_undecided(db *d, int64_t case_id, int64_t **ids, size_t *n, bool
 
 /* Closes a case (or proposes it for four-eyes) once no alert of it waits
  * for a verdict: what deciding its alerts one by one leads to. */
-static int case_settle(kd_store *s, int64_t case_id, const char *actor, const char *comment, bool four_eyes,
-                       kd_error *err)
+int store_case_settle(kd_store *s, int64_t case_id, const char *actor, const char *comment, bool four_eyes,
+                      kd_error *err)
 {
     case_row row;
     int rc = case_read(s->d, case_id, &row, err);
@@ -310,7 +305,7 @@ int store_case_follow_decision(kd_store *s, int64_t alert_id, kd_verdict verdict
     if ((rc = case_event(s->d, case_id, reviewer, "decision", row.state, detail, alert_id, err)))
         return rc;
     if (row.state != KD_CASE_CLOSED)
-        return case_settle(s, case_id, reviewer, detail, true, err);
+        return store_case_settle(s, case_id, reviewer, detail, true, err);
     /* a closed case's verdict follows its alerts' (a false positive
      * corrected to a true match makes the case one) */
     int64_t *ids;
@@ -323,237 +318,6 @@ int store_case_follow_decision(kd_store *s, int64_t alert_id, kd_verdict verdict
     if (strcmp(row.verdict, now) == 0)
         return 0;
     return case_set_state(s->d, case_id, KD_CASE_CLOSED, now, NULL, err);
-}
-
-/* ---- gathering ---------------------------------------------------------------- */
-
-typedef struct uncased {
-    int64_t id;
-    char *customer_id, *name, *caption, *datasets;
-    double score;
-} uncased;
-
-static void uncased_free(uncased *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(u[i].customer_id);
-        free(u[i].name);
-        free(u[i].caption);
-        free(u[i].datasets);
-    }
-    free(u);
-}
-
-/* Reads up to GATHER_CHUNK alerts no case holds. */
-static int uncased_read(db *d, uncased **out, size_t *n, kd_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    db_stmt *q;
-    int rc = db_prepare(d, "SELECT a.id, a.customer_id, i.name, r.caption, r.datasets, r.score FROM alerts a "
-                           "JOIN results r ON r.id = a.result_id JOIN inputs i ON i.id = r.input_id "
-                           "WHERE a.case_id IS NULL ORDER BY a.id LIMIT 2000", &q, err);
-    if (rc)
-        return rc;
-    uncased *items = calloc(GATHER_CHUNK, sizeof *items);
-    if (!items) {
-        db_finalize(q);
-        return error_set(err, KD_ENOMEM, "out of memory");
-    }
-    while (*n < GATHER_CHUNK && (rc = db_step(q, err)) == 1) {
-        uncased *u = &items[(*n)++];
-        u->id = db_column_int(q, 0);
-        u->customer_id = store_dup_or_null(db_column_text(q, 1));
-        u->name = strdup(db_column_text(q, 2) ? db_column_text(q, 2) : "");
-        u->caption = strdup(db_column_text(q, 3) ? db_column_text(q, 3) : "");
-        u->datasets = strdup(db_column_text(q, 4) ? db_column_text(q, 4) : "");
-        u->score = db_column_double(q, 5);
-        if (!u->name || !u->caption || !u->datasets) {
-            rc = error_set(err, KD_ENOMEM, "out of memory");
-            break;
-        }
-    }
-    db_finalize(q);
-    if (rc < 0) {
-        uncased_free(items, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = items;
-    return 0;
-}
-
-/* ",a,b," with each of the comma-separated `more` added once. */
-static void datasets_merge(buf *out, const char *have, const char *more)
-{
-    buf_clear(out);
-    buf_append_str(out, have && *have ? have : ",");
-    for (const char *p = more; *p;) {
-        size_t k = strcspn(p, ",");
-        if (k) {
-            char needle[256];
-            snprintf(needle, sizeof needle, ",%.*s,", (int)(k < 250 ? k : 250), p);
-            if (out->data && !strstr(out->data, needle)) {
-                buf_append(out, p, k);
-                buf_append_char(out, ',');
-            }
-        }
-        p += k + (p[k] == ',');
-    }
-}
-
-/* Puts one alert in its subject's case, opening one when none is open. */
-static int gather_one(db *d, const uncased *u, int64_t *opened, kd_error *err)
-{
-    *opened = 0;
-    buf subject = {0}, merged = {0};
-    buf_printf(&subject, "%s:%s", u->customer_id ? "customer" : "name", u->customer_id ? u->customer_id : u->name);
-    if (!subject.data)
-        return error_set(err, KD_ENOMEM, "out of memory");
-    char now[32];
-    store_now_iso(now);
-    db_stmt *q;
-    int rc = db_prepare(d, "SELECT id, state, datasets FROM cases WHERE subject = ? AND state <> 'closed' "
-                           "ORDER BY id DESC LIMIT 1", &q, err);
-    int64_t case_id = 0;
-    kd_case_state state = KD_CASE_OPEN;
-    if (!rc) {
-        db_bind_text(q, 1, subject.data);
-        if ((rc = db_step(q, err)) == 1) {
-            case_id = db_column_int(q, 0);
-            int st = kd_case_state_from_name(db_column_text(q, 1));
-            state = st < 0 ? KD_CASE_OPEN : (kd_case_state)st;
-            datasets_merge(&merged, db_column_text(q, 2), u->datasets);
-            rc = 0;
-        }
-        db_finalize(q);
-    }
-    char detail[600];
-    snprintf(detail, sizeof detail, "alert %lld: %.400s (%.2f)", (long long)u->id, u->caption, u->score);
-    if (!rc && !case_id) {
-        datasets_merge(&merged, NULL, u->datasets);
-        if (!(rc = db_prepare(d, "INSERT INTO cases (subject, customer_id, subject_name, state, top_score, "
-                                 "alert_count, datasets, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, 1, ?, "
-                                 "?, ?) RETURNING id", &q, err))) {
-            db_bind_text(q, 1, subject.data);
-            db_bind_text(q, 2, u->customer_id);
-            db_bind_text(q, 3, u->name);
-            db_bind_double(q, 4, u->score);
-            db_bind_text(q, 5, merged.data);
-            db_bind_text(q, 6, now);
-            db_bind_text(q, 7, now);
-            rc = store_insert_returning(q, &case_id, err);
-            db_finalize(q);
-        }
-        *opened = case_id;
-        if (!rc)
-            rc = case_event(d, case_id, CASE_SYSTEM_ACTOR, "opened", KD_CASE_OPEN, detail, u->id, err);
-    } else if (!rc) {
-        /* new evidence voids a closing proposed without it */
-        bool void_proposal = state == KD_CASE_PENDING_APPROVAL;
-        if (!(rc = db_prepare(d, void_proposal
-                                     ? "UPDATE cases SET top_score = CASE WHEN top_score < ? THEN ? ELSE top_score "
-                                       "END, alert_count = alert_count + 1, datasets = ?, updated_at = ?, "
-                                       "state = 'in_review', verdict = NULL, proposed_by = NULL WHERE id = ?"
-                                     : "UPDATE cases SET top_score = CASE WHEN top_score < ? THEN ? ELSE top_score "
-                                       "END, alert_count = alert_count + 1, datasets = ?, updated_at = ? WHERE id = ?",
-                              &q, err))) {
-            db_bind_double(q, 1, u->score);
-            db_bind_double(q, 2, u->score);
-            db_bind_text(q, 3, merged.data);
-            db_bind_text(q, 4, now);
-            db_bind_int(q, 5, case_id);
-            rc = db_step(q, err) < 0 ? KD_EIO : 0;
-            db_finalize(q);
-        }
-        if (!rc && void_proposal) {
-            strncat(detail, "; the closing proposed before it is void", sizeof detail - strlen(detail) - 1);
-            state = KD_CASE_IN_REVIEW;
-        }
-        if (!rc)
-            rc = case_event(d, case_id, CASE_SYSTEM_ACTOR, "alert", state, detail, u->id, err);
-    }
-    if (!rc && !(rc = db_prepare(d, "UPDATE alerts SET case_id = ? WHERE id = ?", &q, err))) {
-        db_bind_int(q, 1, case_id);
-        db_bind_int(q, 2, u->id);
-        rc = db_step(q, err) < 0 ? KD_EIO : 0;
-        db_finalize(q);
-    }
-    buf_free(&subject);
-    buf_free(&merged);
-    return rc;
-}
-
-/* Whether any alert waits for a case, without a transaction. */
-static int any_uncased(db *d, kd_error *err)
-{
-    db_stmt *q;
-    int rc = db_prepare(d, "SELECT id FROM alerts WHERE case_id IS NULL LIMIT 1", &q, err);
-    if (rc)
-        return rc;
-    rc = db_step(q, err);
-    db_finalize(q);
-    return rc;
-}
-
-int kd_store_cases_gather(kd_store *s, size_t *gathered, kd_error *err)
-{
-    if (gathered)
-        *gathered = 0;
-    db *d = s->d;
-    int rc = any_uncased(d, err);
-    if (rc <= 0)
-        return rc;
-    /* one gatherer at a time, or two would each open a case for one subject */
-    if ((rc = db_exec(d, db_is_postgresql(d) ? "BEGIN; SELECT pg_advisory_xact_lock(60714217)" : "BEGIN IMMEDIATE",
-                      err)))
-        return rc;
-    size_t total = 0;
-    int64_t *opened = NULL;
-    size_t n_opened = 0, cap_opened = 0;
-    for (;;) {
-        uncased *items;
-        size_t n;
-        if ((rc = uncased_read(d, &items, &n, err)) || !n) {
-            free(items);
-            break;
-        }
-        for (size_t i = 0; !rc && i < n; i++) {
-            int64_t new_case;
-            rc = gather_one(d, &items[i], &new_case, err);
-            if (!rc && new_case) {
-                if (n_opened == cap_opened) {
-                    cap_opened = cap_opened ? 2 * cap_opened : 64;
-                    int64_t *grown = realloc(opened, cap_opened * sizeof *grown);
-                    if (!grown)
-                        rc = error_set(err, KD_ENOMEM, "out of memory");
-                    else
-                        opened = grown;
-                }
-                if (!rc)
-                    opened[n_opened++] = new_case;
-            }
-        }
-        uncased_free(items, n);
-        total += n;
-        if (rc || n < GATHER_CHUNK)
-            break;
-    }
-    /* alerts decided before they were gathered (a store older than cases,
-     * a decision between a run's commit and its gathering) close their
-     * new case as deciding them would have */
-    for (size_t i = 0; !rc && i < n_opened; i++)
-        rc = case_settle(s, opened[i], CASE_SYSTEM_ACTOR, "every alert of the case was already decided", false, err);
-    free(opened);
-    if (!rc)
-        rc = db_exec(d, "COMMIT", err);
-    if (rc) {
-        db_exec(d, "ROLLBACK", NULL);
-        return error_wrap(err, rc, "cannot gather alerts into cases: ");
-    }
-    if (gathered)
-        *gathered = total;
-    return 0;
 }
 
 /* ---- actions ------------------------------------------------------------------ */

@@ -17,6 +17,7 @@ typedef struct store_batch {
     db_stmt *runs_finish; /* SQLite: a run's row is written first, completed at its commit */
     db_stmt *allow_query;
     db_ids run_ids, input_ids, result_ids;
+    size_t raised; /* alerts raised by the batch's runs: gathered into cases before the commit */
 } store_batch;
 
 struct kd_store {
@@ -24,6 +25,7 @@ struct kd_store {
     store_batch batch;
     int64_t keep_answers;      /* seconds an Idempotency-Key's answer is kept; 0: for ever */
     double answers_expired_at; /* monotonic seconds of the last expiry by this handle; 0: never */
+    double gathered_at;        /* monotonic seconds of the last gathering in a batch's commit; 0: never */
 };
 
 /* Helpers every file of the store uses (store_open.c). */
@@ -43,5 +45,14 @@ int store_decide_in(kd_store *s, int64_t alert_id, kd_verdict verdict, const cha
                     bool follow_case, int64_t *decision_id, bool *repeated, kd_error *err);
 int store_case_follow_decision(kd_store *s, int64_t alert_id, kd_verdict verdict, const char *reviewer,
                                const char *comment, kd_error *err);
+/* Closes a case (or proposes it, with four_eyes) once every alert of it
+ * has a final decision (cases.c). */
+int store_case_settle(kd_store *s, int64_t case_id, const char *actor, const char *comment, bool four_eyes,
+                      kd_error *err);
+/* Gathers the alerts no case holds into cases, in the caller's open
+ * transaction (case_gather.c): what a run's or a batch's commit does
+ * before it commits, so that its alerts and their cases are durable
+ * together, without a transaction (and an fsync) of their own. */
+int store_cases_gather_in(kd_store *s, size_t *gathered, kd_error *err);
 
 #endif

@@ -124,6 +124,12 @@ int kd_store_open(const char *target, kd_store **out, kd_error *err)
     int rc = db_open(target, &s->d, err);
     if (!rc)
         rc = migrate(s, err);
+    /* the alerts one gathering round takes (case_gather.c): this
+     * connection's own, outside any transaction so that no rollback undoes it */
+    if (!rc)
+        rc = db_exec(s->d, db_is_postgresql(s->d) ? "CREATE TEMP TABLE kordon_gather (id BIGINT PRIMARY KEY)"
+                                                   : "CREATE TEMP TABLE kordon_gather (id INTEGER PRIMARY KEY)",
+                     err);
     if (rc) {
         kd_store_close(s);
         return rc;
