@@ -26,6 +26,15 @@ struct db {
      * dozen statements, and compiling them was a fifth of its cost. */
     sqlite3_stmt *idle[DB_IDLE_STATEMENTS];
     size_t n_idle;
+    /* The same for PostgreSQL: statements prepared on the server and kept
+     * there by name. Preparing, executing and deallocating each statement
+     * was three round trips and a plan for every use. */
+    struct pg_idle {
+        char *sql;
+        char name[24];
+        int n_params;
+    } pg_idle[DB_IDLE_STATEMENTS];
+    size_t n_pg_idle;
 };
 
 #define DB_BULK_FLUSH_BYTES (4u << 20)
@@ -38,6 +47,7 @@ struct db_stmt {
      * text, and the result being walked. */
     char name[24];
     int n_params;
+    char *sql; /* the text it was prepared from: its key when kept idle */
     char *params[DB_MAX_PARAMS];
     PGresult *result;
     int row, rows;
@@ -120,6 +130,8 @@ void db_close(db *d)
         return;
     for (size_t i = 0; i < d->n_idle; i++)
         sqlite3_finalize(d->idle[i]);
+    for (size_t i = 0; i < d->n_pg_idle; i++)
+        free(d->pg_idle[i].sql); /* the server's copies go with the connection */
     if (d->lite)
         sqlite3_close(d->lite);
     if (d->pg)
@@ -192,9 +204,23 @@ int db_prepare(db *d, const char *sql, db_stmt **out, kd_error *err)
         return error_set(err, KD_ENOMEM, "out of memory preparing a statement");
     s->owner = d;
     if (d->pg) {
+        for (size_t i = 0; i < d->n_pg_idle; i++)
+            if (strcmp(d->pg_idle[i].sql, sql) == 0) {
+                s->sql = d->pg_idle[i].sql;
+                memcpy(s->name, d->pg_idle[i].name, sizeof s->name);
+                s->n_params = d->pg_idle[i].n_params;
+                d->pg_idle[i] = d->pg_idle[--d->n_pg_idle];
+                *out = s;
+                return KD_OK;
+            }
+        if (!(s->sql = strdup(sql))) {
+            free(s);
+            return error_set(err, KD_ENOMEM, "out of memory preparing a statement");
+        }
         char *text = pg_placeholders(sql, &s->n_params);
         if (!text || s->n_params > DB_MAX_PARAMS) {
             free(text);
+            free(s->sql);
             free(s);
             return error_set(err, KD_ENOMEM, "cannot prepare a statement");
         }
@@ -206,6 +232,7 @@ int db_prepare(db *d, const char *sql, db_stmt **out, kd_error *err)
             rc = pg_error(d, r, err, "cannot prepare statement");
         PQclear(r);
         if (rc) {
+            free(s->sql);
             free(s);
             return rc;
         }
@@ -264,10 +291,20 @@ void db_finalize(db_stmt *s)
         else
             sqlite3_finalize(s->lite);
     } else {
-        char sql[64];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-        PQclear(PQexec(s->owner->pg, sql));
+        db *d = s->owner;
+        if (d->n_pg_idle < DB_IDLE_STATEMENTS && s->sql) {
+            struct pg_idle *k = &d->pg_idle[d->n_pg_idle++];
+            k->sql = s->sql;
+            memcpy(k->name, s->name, sizeof k->name);
+            k->n_params = s->n_params;
+            s->sql = NULL;
+        } else {
+            char sql[64];
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+            PQclear(PQexec(d->pg, sql));
+        }
     }
+    free(s->sql);
     free(s);
 }
 
