@@ -1,9 +1,31 @@
 /* kordon's page for analysts, casework: who is signed in, the case queue
  * (#/cases), one case (#/case/ID) and batch screening of a CSV file
- * (#/screen). Loaded after app.js, whose helpers (h, api, main, scoreBar,
- * datasetChips, catalog, ...) it uses. The queue is paged by the server:
- * the page holds one page of cases, however many are open. */
-'use strict';
+ * (#/screen). The queue is paged by the server: the page holds one page of
+ * cases, however many are open. */
+import {
+  ApiError,
+  KEY_STORE,
+  REVIEWER_STORE,
+  api,
+  authHeaders,
+  catalog,
+  countryLabel,
+  currentRoute,
+  datasetChips,
+  errorBox,
+  explanationText,
+  fmtScore,
+  fmtTime,
+  forgetCatalog,
+  h,
+  main,
+  nextRoute,
+  safeUrl,
+  scoreBar,
+  showAuth,
+  storage,
+  values,
+} from './lib.js';
 
 const CASE_STATES = [
   ['open', 'Open'],
@@ -36,7 +58,7 @@ function me() {
 
 /* The header's "signed in as": a named key's user, or on a server without
  * keys the name this browser sends (X-Kordon-User). */
-async function identityChanged() {
+export async function identityChanged() {
   mePromise = null;
   const box = document.getElementById('who');
   if (!box) return;
@@ -149,7 +171,7 @@ async function download(path, name, status) {
   }
 }
 
-async function renderCases(query) {
+export async function renderCases(query) {
   document.title = 'Cases — kordon';
   const p = casesParams(query);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'cases-status' });
@@ -335,7 +357,7 @@ function historyList(c) {
   );
 }
 
-async function renderCase(id) {
+export async function renderCase(id) {
   document.title = `Case ${id} — kordon`;
   let c, byName, who;
   try {
@@ -393,7 +415,7 @@ async function renderCase(id) {
 
 /* ---- batch screening --------------------------------------------------------------- */
 
-async function renderScreen() {
+export async function renderScreen() {
   document.title = 'Screen a file — kordon';
   const file = h('input', { id: 'screen-file', type: 'file', accept: '.csv,text/csv' });
   const progress = h('progress', { id: 'screen-progress', max: 1, value: 0 });
