@@ -77,9 +77,13 @@ expect_in "$out" "HTTP 404" "404"
 expect_in "$out" "unchanged ofac" "other sources go on"
 
 # --- a running server reports each source's version, age and last error -------
-"$bin" serve -i "$index" --fetch-dir "$dir" --listen 127.0.0.1:0 --quiet > "$tmp/serve.out" 2>&1 &
-serve=$!
-for _ in $(seq 100); do sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/serve.out"); [ -n "$sport" ] && break; sleep 0.1; done
+serve_fetched() { # serve_fetched INDEX → $serve, $sport: a server reading $dir's fetch state
+  "$bin" serve -i "$1" --fetch-dir "$dir" --listen 127.0.0.1:0 --quiet > "$tmp/serve.out" 2>&1 &
+  serve=$!
+  sport=
+  for _ in $(seq 100); do sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/serve.out"); [ -n "$sport" ] && break; sleep 0.1; done
+}
+serve_fetched "$index"
 ready=$(curl -s "http://127.0.0.1:$sport/readyz")
 expect_in "$ready" '"name":"un","version":"' "/readyz sources"
 expect_in "$ready" 'HTTP 404' "/readyz last fetch error"
@@ -88,18 +92,12 @@ expect_in "$ready" '"served":true' "/readyz: the fetched lists are what is serve
 kill "$serve"; wait "$serve" 2>/dev/null
 # the same fetch state beside an index built from other files (make run's offline fallback)
 "$bin" build "$data/lists/un/consolidated.xml" -o "$tmp/other.kdx" -q 2>/dev/null
-"$bin" serve -i "$tmp/other.kdx" --fetch-dir "$dir" --listen 127.0.0.1:0 --quiet > "$tmp/serve.out" 2>&1 &
-serve=$!
-sport=
-for _ in $(seq 100); do sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/serve.out"); [ -n "$sport" ] && break; sleep 0.1; done
+serve_fetched "$tmp/other.kdx"
 ready=$(curl -s "http://127.0.0.1:$sport/readyz")
 expect_in "$ready" '"status":"degraded"' "/readyz of an index not built from the fetched lists"
 expect_in "$ready" 'is what this index serves' "/readyz says why"
 kill "$serve"; wait "$serve" 2>/dev/null
-"$bin" serve -i "$index" --fetch-dir "$dir" --listen 127.0.0.1:0 --quiet > "$tmp/serve.out" 2>&1 &
-serve=$!
-sport=
-for _ in $(seq 100); do sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$tmp/serve.out"); [ -n "$sport" ] && break; sleep 0.1; done
+serve_fetched "$index"
 metrics=$(curl -s "http://127.0.0.1:$sport/metrics")
 expect_in "$metrics" 'kordon_fetch_failing{source="ofac",error=""} 0' "/metrics ofac ok"
 expect_in "$(printf '%s' "$metrics" | grep 'kordon_fetch_failing{source="un"')" '404' "/metrics un failing"

@@ -3,28 +3,8 @@
  * (#/screen). The queue is paged by the server: the page holds one page of
  * cases, however many are open. */
 import {
-  ApiError,
-  KEY_STORE,
-  REVIEWER_STORE,
-  api,
-  authHeaders,
-  catalog,
-  countryLabel,
-  currentRoute,
-  datasetChips,
-  errorBox,
-  explanationText,
-  fmtScore,
-  fmtTime,
-  forgetCatalog,
-  h,
-  main,
-  nextRoute,
-  safeUrl,
-  scoreBar,
-  showAuth,
-  storage,
-  values,
+  REVIEWER_STORE, api, authHeaders, catalog, datasetChips, errorBox, explanationText, fmtTime, h,
+  main, scoreBar, showAuth, storage, values,
 } from './lib.js';
 
 const CASE_STATES = [

@@ -1,28 +1,7 @@
 /* kordon's page: #/entity/ID — one listed party: names by script, dates,
  * countries, identifiers, places, listings, sources; printable. */
 import {
-  ApiError,
-  KEY_STORE,
-  REVIEWER_STORE,
-  api,
-  authHeaders,
-  catalog,
-  countryLabel,
-  currentRoute,
-  datasetChips,
-  errorBox,
-  explanationText,
-  fmtScore,
-  fmtTime,
-  forgetCatalog,
-  h,
-  main,
-  nextRoute,
-  safeUrl,
-  scoreBar,
-  showAuth,
-  storage,
-  values,
+  api, catalog, countryLabel, currentRoute, errorBox, fmtTime, h, main, safeUrl, values,
 } from './lib.js';
 
 /* ---- Entity ------------------------------------------------------------------ */

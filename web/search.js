@@ -1,27 +1,7 @@
 /* kordon's page: #/search — a name screened through /match (a lookup, which
  * opens no case unless the analyst opens one on a result). */
 import {
-  ApiError,
-  KEY_STORE,
-  REVIEWER_STORE,
-  api,
-  authHeaders,
-  catalog,
-  countryLabel,
-  currentRoute,
-  datasetChips,
-  errorBox,
-  explanationText,
-  fmtScore,
-  fmtTime,
-  forgetCatalog,
-  h,
-  main,
-  nextRoute,
-  safeUrl,
-  scoreBar,
-  showAuth,
-  storage,
+  api, catalog, countryLabel, currentRoute, datasetChips, errorBox, fmtScore, h, main, scoreBar,
   values,
 } from './lib.js';
 

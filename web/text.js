@@ -1,29 +1,6 @@
 /* kordon's page: #/text — an article screened through /scan, its mentions
  * highlighted and one row per party named. */
-import {
-  ApiError,
-  KEY_STORE,
-  REVIEWER_STORE,
-  api,
-  authHeaders,
-  catalog,
-  countryLabel,
-  currentRoute,
-  datasetChips,
-  errorBox,
-  explanationText,
-  fmtScore,
-  fmtTime,
-  forgetCatalog,
-  h,
-  main,
-  nextRoute,
-  safeUrl,
-  scoreBar,
-  showAuth,
-  storage,
-  values,
-} from './lib.js';
+import { api, errorBox, fmtScore, h, main, values } from './lib.js';
 
 /* ---- Text --------------------------------------------------------------------- */
 

@@ -244,17 +244,27 @@ static json_t *load_object(http_request *rq, http_response *rs)
     return body;
 }
 
+/* Who acts, and the action the body asks for (pointing into the body the
+ * caller decrefs); NULL after replying when either is missing. */
+static json_t *action_request(http_request *rq, http_response *rs, http_identity *who, kd_case_action *a)
+{
+    if (!acting_user(rq, rs, who))
+        return NULL;
+    json_t *body = load_object(rq, rs);
+    if (body && action_from(body, who, a, rs)) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
 static void act_one(http_request *rq, http_response *rs, kd_store *store, int64_t id)
 {
     http_identity who;
-    if (!acting_user(rq, rs, &who))
-        return;
-    json_t *body = load_object(rq, rs);
     kd_case_action a;
-    if (!body || action_from(body, &who, &a, rs)) {
-        json_decref(body);
+    json_t *body = action_request(rq, rs, &who, &a);
+    if (!body)
         return;
-    }
     kd_error err = {0};
     int rc = kd_store_case_act(store, id, &a, NULL, &err);
     json_decref(body);
@@ -276,14 +286,10 @@ static void act_one(http_request *rq, http_response *rs, kd_store *store, int64_
 static void act_bulk(http_request *rq, http_response *rs, kd_store *store)
 {
     http_identity who;
-    if (!acting_user(rq, rs, &who))
-        return;
-    json_t *body = load_object(rq, rs);
     kd_case_action a;
-    if (!body || action_from(body, &who, &a, rs)) {
-        json_decref(body);
+    json_t *body = action_request(rq, rs, &who, &a);
+    if (!body)
         return;
-    }
     json_t *ids = json_object_get(body, "ids");
     if (!json_is_array(ids) || !json_array_size(ids) || json_array_size(ids) > CASES_BULK_MAX) {
         json_decref(body);
