@@ -411,6 +411,24 @@ KD_API int kd_match(kd_matcher *m, const kd_match_query *query, kd_match_result 
  * kd_match would give it), without searching the index for candidates:
  * for comparing two known records. */
 KD_API int kd_match_entity(kd_matcher *m, const char *name, size_t entity, double *name_score, kd_error *err);
+
+/* A customer: a party to screen, as a customer file or an API call gives it. Every
+ * field but name is optional. */
+typedef struct kd_customer {
+    const char *id;          /* the customer's own reference; needed for monitoring */
+    const char *name;
+    const char *birth_date;
+    const char *country;
+    const char *gender;      /* anything starting with m/f */
+    const char *schema;      /* FtM schema name */
+    const char *identifier;  /* passport, IMO, INN, ... */
+} kd_customer;
+
+/* The query `kordon screen` and `kordon monitor run` both make of a
+ * customer: a birth date or a gender make it a Person, a schema column
+ * overrides. Points into c; fails only on an unknown schema. */
+KD_API int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
+                             kd_error *err);
 /* Parties with a name that a prefix begins ("Rotenb", "Arkady Rot"), as a
  * user types: its words as the name's words, the last one begun, in any
  * script and spelling the index romanises to; names that begin with it

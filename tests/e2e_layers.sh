@@ -19,7 +19,7 @@ declare -A layer=(
   [match]=4
   [resolve]=5 [scan]=5
   [store]=6 [fetch]=6
-  [http]=7
+  [http]=7 [screening]=7
   [cli]=8
 )
 

@@ -1,6 +1,6 @@
 /* store — the audit record of screening: runs, every input and its
  * results, alerts, reviewers' decisions, the allow-list and the customers
- * under monitoring. One SQLite file by default, or PostgreSQL through libpq
+ * under monitoring (screening them is kordon/screening.h's). One SQLite file by default, or PostgreSQL through libpq
  * for a URI target; the schema comes from the migrations in
  * src/store/migrations, applied on open.
  *
@@ -36,25 +36,6 @@ KD_API void kd_store_close(kd_store *s);
 KD_API const char *kd_store_engine(const kd_store *s);
 /* Highest migration applied. */
 KD_API int kd_store_schema_version(kd_store *s, kd_error *err);
-
-/* ---- customers and queries ----------------------------------------------
- * A party to screen, as a customer file or an API call gives it. Every
- * field but name is optional. */
-typedef struct kd_customer {
-    const char *id;          /* the customer's own reference; needed for monitoring */
-    const char *name;
-    const char *birth_date;
-    const char *country;
-    const char *gender;      /* anything starting with m/f */
-    const char *schema;      /* FtM schema name */
-    const char *identifier;  /* passport, IMO, INN, ... */
-} kd_customer;
-
-/* The query `kordon screen` and `kordon monitor run` both make of a
- * customer: a birth date or a gender make it a Person, a schema column
- * overrides. Points into c; fails only on an unknown schema. */
-KD_API int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
-                      kd_error *err);
 
 /* Content hash (SHA-256 hex) of an entity's schema and property values,
  * independent of value order and of dataset versions; a listing "changed"
@@ -229,17 +210,6 @@ typedef struct kd_customer_list {
 
 KD_API int kd_store_monitor_list(kd_store *s, kd_customer_list *out, kd_error *err);
 KD_API void kd_customer_list_free(kd_customer_list *list);
-
-typedef struct kd_monitor_summary {
-    int64_t run_id;
-    size_t customers, matches, alerts, suppressed;
-} kd_monitor_summary;
-
-/* Screens every monitored customer against ix with m (one run of kind
- * monitor), raising alerts only for new or changed hits. threshold 0 →
- * KD_MATCH_THRESHOLD. */
-KD_API int kd_store_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double threshold,
-                         const char *actor, kd_monitor_summary *out, kd_error *err);
 
 /* ---- audit export ---------------------------------------------------------
  * Everything that happened in [from, to]: runs, alerts raised, decisions,

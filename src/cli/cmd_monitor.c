@@ -1,11 +1,12 @@
 /* kordon monitor: customers kept under screening. `add` stores a customer
  * file, `run` screens every stored customer against the current index and
  * alerts only on hits that are new since the previous run or whose listed
- * entity changed (kd_store_monitor_run), `list` shows them. */
+ * entity changed (kd_monitor_run), `list` shows them. */
 #include "cli.h"
 #include "core/core.h"
 #include "lists/lists.h"
 #include "model/model.h"
+#include "kordon/screening.h"
 #include "kordon/store.h"
 
 #include <getopt.h>
@@ -160,7 +161,7 @@ static int monitor_list(const char *db)
 #define MONITOR_LIMIT 5
 
 /* One monitoring run, driven here through the store's run API rather than
- * kd_store_monitor_run, whose summary only counts: each customer that
+ * kd_monitor_run, whose summary only counts: each customer that
  * cannot be screened (a name kd_match refuses, a schema kordon does not
  * know, as stores written before schemas were checked hold) is named with
  * its id as it is met, recorded in the run with why, and the exit status

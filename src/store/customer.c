@@ -1,32 +1,10 @@
-/* What screening needs from a customer record and from a listed entity,
- * shared by `kordon screen`, monitoring and the store. */
+/* A listed entity's content hash: what tells a monitoring run that a
+ * listing changed. */
 #include "kordon/store.h"
 #include "core/core.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
-                      kd_error *err)
-{
-    *q = (kd_match_query){.name = c->name, .schema = -1, .birth_date = c->birth_date,
-                          .country = c->country, .identifier = c->identifier,
-                          .threshold = threshold, .limit = limit};
-    const char *gender = c->gender;
-    if (gender && (gender[0] == 'm' || gender[0] == 'M'))
-        q->gender = "male";
-    else if (gender && (gender[0] == 'f' || gender[0] == 'F'))
-        q->gender = "female";
-    /* A birth date or a gender says the customer is a person. */
-    if ((c->birth_date && *c->birth_date) || (gender && *gender))
-        q->schema = KD_SCHEMA_PERSON;
-    if (c->schema && *c->schema) {
-        q->schema = kd_schema_from_name(c->schema);
-        if (q->schema < 0)
-            return error_set(err, KD_EPARSE, "unknown schema");
-    }
-    return KD_OK;
-}
 
 typedef struct prop_value {
     const char *prop, *value;

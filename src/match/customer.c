@@ -1,0 +1,27 @@
+/* The query a customer makes (see kordon.h): which of its fields weigh
+ * how is matching policy, shared by `kordon screen`, monitoring and the
+ * server's cases. */
+#include "kordon.h"
+#include "core/core.h"
+
+int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
+                      kd_error *err)
+{
+    *q = (kd_match_query){.name = c->name, .schema = -1, .birth_date = c->birth_date,
+                          .country = c->country, .identifier = c->identifier,
+                          .threshold = threshold, .limit = limit};
+    const char *gender = c->gender;
+    if (gender && (gender[0] == 'm' || gender[0] == 'M'))
+        q->gender = "male";
+    else if (gender && (gender[0] == 'f' || gender[0] == 'F'))
+        q->gender = "female";
+    /* A birth date or a gender says the customer is a person. */
+    if ((c->birth_date && *c->birth_date) || (gender && *gender))
+        q->schema = KD_SCHEMA_PERSON;
+    if (c->schema && *c->schema) {
+        q->schema = kd_schema_from_name(c->schema);
+        if (q->schema < 0)
+            return error_set(err, KD_EPARSE, "unknown schema");
+    }
+    return KD_OK;
+}
