@@ -369,31 +369,44 @@ static bool surname_earlier(const kd_scanner *s, const char *text, const scan_to
 static bool listed_possible(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b);
 static bool window_possible(const scan_token *tok, size_t a, size_t b, bool listed);
 
-/* The listed parties the window [*a, b) names (titles leading it
- * stripped: *a moves past them): kd_match's results in res[0, *n), hit[i]
- * set for those the prose rules accept. Changes nothing but the per-text
- * memory of kd_match results. */
-static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, size_t *win_a, size_t b,
-                       bool bare, double threshold, kd_match_result *res, bool *hit, int *n_res,
-                       kd_error *err)
+/* What listed_hits knows of a window before kd_match: where its name
+ * starts (after titles), whether it is one word (beside legal forms and
+ * repeats) and which, how that word is spelled in Latin letters, and
+ * whether it is a titled surname ("Mr Govor"). */
+typedef struct window_shape {
+    size_t a, b;             /* the name's words: [a, b) */
+    size_t one;              /* the one word, when single */
+    bool single, titled_surname, with_legal, whole_name;
+    size_t word_start, word_end;
+    char spelling[64];       /* the one word's Latin spelling */
+    size_t spelled;          /* its length; 0 when none */
+    uint32_t as_written;     /* hash of the one word as written */
+} window_shape;
+
+/* Strips the titles leading [*win_a, b) ("President X",
+ * "Brigadier-General X"; but "Hafez Makhlouf": a title that is also a
+ * given name of the lists' persons, before one word, is that name's given
+ * name); *titled says whether any was stripped. */
+static size_t strip_titles(const kd_scanner *s, const scan_token *tok, size_t a, size_t b, bool *titled)
 {
-    *n_res = 0;
-    size_t a = *win_a;
-    /* "President X", "Brigadier-General X": the title is not the name */
     size_t named = after_titles(tok, a, b);
-    /* "Hafez Makhlouf": a title that is a given name of the lists' persons
-     * too (Hafiz, Haji), before one word, is that name's given name */
     if (b - named == 1 && named > a && tok[named - 1].title && tok[named - 1].key != UINT32_MAX &&
         scan_bit(s->names->given_key, tok[named - 1].key))
         named--;
-    bool titled = false;
+    *titled = false;
     for (size_t k = a; k < named; k++)
-        titled |= tok[k].title;
-    a = *win_a = named;
-    if (a == b || tok[b - 1].connector)
-        return 0; /* "Centers for": a name does not end on a connector */
+        *titled |= tok[k].title;
+    return named;
+}
+
+/* The shape of the window [a, b) whose titles are stripped. */
+static void shape_window(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b, bool titled,
+                         bool bare, window_shape *w)
+{
+    w->a = a;
+    w->b = b;
     /* "Mr Govor": a title and one rare surname name a person. */
-    bool titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
+    w->titled_surname = (titled || bare) && b - a == 1 && tok[a].end - tok[a].start >= 4;
     /* One word beside legal forms ("Company Team", "OOO Tako") is judged
      * as that word alone: the legal form says a body is meant, not which. */
     size_t one = a, own_words = 0, legal_words = 0, repeats = 0;
@@ -412,63 +425,67 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
         if (!tok[k].connector && !again && own_words++ == 0)
             one = k;
     }
-    bool single = b - a == 1 || ((legal_words || repeats) && own_words == 1 && !titled_surname);
-    if (!single)
-        one = a;
-    size_t word_start = tok[one].start, word_end = tok[one].end;
-    char spelling[64];
-    size_t spelled = single ? token_spelling(s, text, &tok[one], spelling) : 0;
+    w->single = b - a == 1 || ((legal_words || repeats) && own_words == 1 && !w->titled_surname);
+    w->one = w->single ? one : a;
+    w->word_start = tok[w->one].start;
+    w->word_end = tok[w->one].end;
+    w->spelled = w->single ? token_spelling(s, text, &tok[w->one], w->spelling) : 0;
     /* A body's whole name as listed that the listings themselves write as a
      * name again and again ("Taliban", "Hamas", "Hizballah") is that body,
      * however often their prose uses the word or persons' names share its
      * spelling family; a listed company's one word ("Drake", "Gauss") that
      * they do not is left to the rules below. */
-    uint32_t as_written = single ? scan_word_hash(text + word_start, word_end - word_start) : 0;
-    bool whole_name = spelled && !titled_surname && scan_names_body_name(s->names, spelling, spelled) &&
-                      reasons_name_uses(s->reasons, as_written) >= NOTABLE_NAME_USES;
-    /* what rules out a single word whatever it matches, known before kd_match;
-     * beside a legal form ("OOO Tako") the word needs not be one the lists
-     * use alone, nor long, but still no common word nor given name */
-    bool with_legal = single && legal_words > 0;
-    if (single && !titled_surname &&
-        ((!with_legal && word_end - word_start < 5) ||
-         (!whole_name && reasons_word_count(s->reasons, tok[one].hash) > SINGLE_WORD_MAX_USES) ||
-         /* the text wrote it earlier as someone's surname ("Krystal Wagner
-          * ... Later Wagner said"): that person again, not a body */
-         surname_earlier(s, text, &tok[one]) ||
-         /* a word the listings' prose writes in lower case is a common
-          * word, even when a body bears it ("JSC Package") */
-         (reasons_word_marks(s->reasons, as_written) & REASONS_LOWER) ||
-         /* word_in_name below needs Latin letters or a reading */
-         !spelled ||
-         (!whole_name && (tok[one].ascii || tok[one].romanised) &&
-          (tok[one].key >= s->ix->n_keys ||
-           (!with_legal && !scan_bit(s->names->lone_body_key, tok[one].key)) ||
-           /* "Patricia", "Oscar": a given name, whatever body bears it */
-           scan_bit(s->names->given_key, tok[one].key) ||
-           (!with_legal && !spelled_as_body_word(spelling, spelled, s->names))))))
-        return 0;
-    /* the bearer count decides a lone surname (see below); with Latin
-     * letters it is known from the postings before any kd_match */
-    if (titled_surname && tok[a].ascii) {
-        int bearers = scan_surname_bearers(s, text, &tok[a]);
-        if (bearers == 0 || bearers > 3)
-            return 0;
-    }
-    /* below what any rule below reports: a titled surname's 0.55, else
-     * the threshold or a given name and surname's floor */
-    double floor = titled_surname ? 0.55 : threshold < GIVEN_AND_SURNAME_FLOOR ? threshold
-                                                                              : GIVEN_AND_SURNAME_FLOOR;
-    /* records, not parties: the rules below judge how a list spells the
-     * name (one list's "RONDÓN" may fail where another's "RONDON" passes);
-     * try_listed reports each party once */
-    kd_match_query q = {.name = NULL, .schema = titled_surname ? KD_SCHEMA_PERSON : -1,
+    w->as_written = w->single ? scan_word_hash(text + w->word_start, w->word_end - w->word_start) : 0;
+    w->whole_name = w->spelled && !w->titled_surname && scan_names_body_name(s->names, w->spelling, w->spelled) &&
+                    reasons_name_uses(s->reasons, w->as_written) >= NOTABLE_NAME_USES;
+    w->with_legal = w->single && legal_words > 0;
+}
+
+/* What rules out a single word whatever it matches, known before
+ * kd_match; beside a legal form ("OOO Tako") the word needs not be one the
+ * lists use alone, nor long, but still no common word nor given name. */
+static bool single_word_ruled_out(const kd_scanner *s, const char *text, const scan_token *tok,
+                                  const window_shape *w)
+{
+    if (!w->single || w->titled_surname)
+        return false;
+    const scan_token *t = &tok[w->one];
+    return (!w->with_legal && w->word_end - w->word_start < 5) ||
+           (!w->whole_name && reasons_word_count(s->reasons, t->hash) > SINGLE_WORD_MAX_USES) ||
+           /* the text wrote it earlier as someone's surname ("Krystal Wagner
+            * ... Later Wagner said"): that person again, not a body */
+           surname_earlier(s, text, t) ||
+           /* a word the listings' prose writes in lower case is a common
+            * word, even when a body bears it ("JSC Package") */
+           (reasons_word_marks(s->reasons, w->as_written) & REASONS_LOWER) ||
+           /* word_in_name below needs Latin letters or a reading */
+           !w->spelled ||
+           (!w->whole_name && (t->ascii || t->romanised) &&
+            (t->key >= s->ix->n_keys || (!w->with_legal && !scan_bit(s->names->lone_body_key, t->key)) ||
+             /* "Patricia", "Oscar": a given name, whatever body bears it */
+             scan_bit(s->names->given_key, t->key) ||
+             (!w->with_legal && !spelled_as_body_word(w->spelling, w->spelled, s->names))));
+}
+
+/* kd_match's results for the window's words (remembered per text), by
+ * record: the rules judge how a list spells the name (one list's "RONDÓN"
+ * may fail where another's "RONDON" passes); try_listed reports each
+ * party once. *n gets how many; 0 for a country's name. */
+static int match_window(kd_scanner *s, const char *text, const scan_token *tok, const window_shape *w,
+                        double threshold, kd_match_result *res, int *n, kd_error *err)
+{
+    *n = 0;
+    /* below what any rule reports: a titled surname's 0.55, else the
+     * threshold or a given name and surname's floor */
+    double floor = w->titled_surname ? 0.55 : threshold < GIVEN_AND_SURNAME_FLOOR ? threshold
+                                                                                 : GIVEN_AND_SURNAME_FLOOR;
+    kd_match_query q = {.name = NULL, .schema = w->titled_surname ? KD_SCHEMA_PERSON : -1,
                         .threshold = threshold, .limit = MATCH_LIMIT, .explain_floor = floor,
                         .by_record = 1};
     /* the words alone: markup, entities and possessives stay out */
     buf_clear(&s->window);
-    for (size_t k = a; k < b; k++)
-        if ((k > a && buf_append_char(&s->window, ' ')) ||
+    for (size_t k = w->a; k < w->b; k++)
+        if ((k > w->a && buf_append_char(&s->window, ' ')) ||
             buf_append(&s->window, text + tok[k].start, tok[k].end - tok[k].start))
             return KD_ENOMEM;
     q.name = s->window.data;
@@ -476,70 +493,112 @@ static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, s
      * name, in prose it is the country */
     if (scan_is_country(q.name, s->window.len))
         return 0;
-    int n = 0;
     uint32_t first, count;
     int tag = MEMO_TAG_LISTED + q.schema;
     if (scan_memo_get(&s->memo, tag, s->window.data, s->window.len, &first, &count)) {
-        n = (int)count;
         memcpy(res, s->memo_results + first, count * sizeof *res);
-    } else {
-        n = kd_match(s->matcher, &q, res, NULL, err);
-        if (n < 0)
-            return n == KD_EUSAGE || n == KD_ELIMIT || n == KD_EUTF8 ? 0 : n;
-        int rc = remember_results(s, tag, res, (size_t)n);
-        if (rc)
-            return error_set(err, rc, "out of memory");
+        *n = (int)count;
+        return 0;
     }
+    int found = kd_match(s->matcher, &q, res, NULL, err);
+    if (found < 0)
+        return found == KD_EUSAGE || found == KD_ELIMIT || found == KD_EUTF8 ? 0 : found;
+    int rc = remember_results(s, tag, res, (size_t)found);
+    if (rc)
+        return error_set(err, rc, "out of memory");
+    *n = found;
+    return 0;
+}
+
+/* A titled surname three persons of the lists share may be any of them;
+ * more is a common one. */
+static bool too_many_bearers(const char *text, const scan_token *t, const kd_match_result *res, int n)
+{
+    uint32_t given[4];
+    int bearers = 0;
+    for (int i = 0; i < n && bearers < 4; i++) {
+        if (!scan_titled_surname_matches(text, t, &res[i]))
+            continue;
+        uint32_t h = scan_key_hash(res[i].matched_name, strcspn(res[i].matched_name, " "));
+        bool seen = false;
+        for (int k = 0; k < bearers && !seen; k++)
+            seen = given[k] == h;
+        if (!seen)
+            given[bearers++] = h;
+    }
+    return bearers > 3;
+}
+
+/* Whether the prose rules accept one result of the window. */
+static bool hit_accepted(const kd_scanner *s, const char *text, const scan_token *tok, const window_shape *w,
+                         const kd_match_result *r)
+{
+    size_t a = w->a, b = w->b;
+    if (w->titled_surname) {
+        if (!scan_titled_surname_matches(text, &tok[a], r))
+            return false;
+    } else if (w->single && !word_in_name(w->spelling, w->spelled, r->matched_name, w->with_legal)) {
+        return false;
+    } else if (!r->match &&
+               !(r->score >= GIVEN_AND_SURNAME_FLOOR && s->ix->entities[r->entity].schema == KD_SCHEMA_PERSON &&
+                 given_and_surname(s->ix, r->entity, text, tok, a, b, r->matched_name))) {
+        return false;
+    }
+    kd_schema schema = (kd_schema)s->ix->entities[r->entity].schema;
+    /* One word in prose ("Al-Assad" is one, with its particle) is a place
+     * or a common noun far more often than a vessel, an aircraft or a
+     * person: only bodies qualify. */
+    if ((w->single || b - a - tok[a].prefix == 1) && !w->titled_surname &&
+        (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE ||
+         r->score < SINGLE_WORD_THRESHOLD ||
+         (w->single && ((!w->with_legal && w->word_end - w->word_start < 5) ||
+                        (!w->whole_name && reasons_word_count(s->reasons, tok[w->one].hash) > SINGLE_WORD_MAX_USES)))))
+        return false;
+    /* a threshold the caller chose holds for the rules too; the words as
+     * written must be the listed name's (window_covered), unless the
+     * matcher, which knows more spellings than that check (Korean systems,
+     * Arabic skeletons, patronymics in two languages), finds two words or
+     * more one name beyond doubt */
+    return r->score >= s->min_score &&
+           ((b - a >= 2 && !w->single && r->name_score >= SCAN_SURE_NAME) ||
+            window_covered(text, tok, a, b, r->matched_name, schema == KD_SCHEMA_PERSON));
+}
+
+/* The listed parties the window [*a, b) names (titles leading it
+ * stripped: *a moves past them): kd_match's results in res[0, *n), hit[i]
+ * set for those the prose rules accept. Changes nothing but the per-text
+ * memory of kd_match results. The steps: strip the titles, shape the
+ * window, rule out single words that cannot be a name, match, drop common
+ * surnames, judge each result. */
+static int listed_hits(kd_scanner *s, const char *text, const scan_token *tok, size_t *win_a, size_t b,
+                       bool bare, double threshold, kd_match_result *res, bool *hit, int *n_res,
+                       kd_error *err)
+{
+    *n_res = 0;
+    bool titled;
+    size_t a = *win_a = strip_titles(s, tok, *win_a, b, &titled);
+    if (a == b || tok[b - 1].connector)
+        return 0; /* "Centers for": a name does not end on a connector */
+    window_shape w;
+    shape_window(s, text, tok, a, b, titled, bare, &w);
+    if (single_word_ruled_out(s, text, tok, &w))
+        return 0;
+    /* the bearer count decides a lone surname (see below); with Latin
+     * letters it is known from the postings before any kd_match */
+    if (w.titled_surname && tok[a].ascii) {
+        int bearers = scan_surname_bearers(s, text, &tok[a]);
+        if (bearers == 0 || bearers > 3)
+            return 0;
+    }
+    int n;
+    int rc = match_window(s, text, tok, &w, threshold, res, &n, err);
+    if (rc || !n)
+        return rc;
     *n_res = n;
-    if (titled_surname) {
-        /* three persons may share a surname in the lists; more is a common one */
-        uint32_t given[4];
-        int bearers = 0;
-        for (int i = 0; i < n && bearers < 4; i++) {
-            if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
-                continue;
-            uint32_t h = scan_key_hash(res[i].matched_name, strcspn(res[i].matched_name, " "));
-            bool seen = false;
-            for (int k = 0; k < bearers && !seen; k++)
-                seen = given[k] == h;
-            if (!seen)
-                given[bearers++] = h;
-        }
-        if (bearers > 3)
-            n = *n_res = 0;
-    }
-    for (int i = 0; i < n; i++) {
-        hit[i] = false;
-        if (titled_surname) {
-            if (!scan_titled_surname_matches(text, &tok[a], &res[i]))
-                continue;
-        } else if (single && !word_in_name(spelling, spelled, res[i].matched_name, with_legal)) {
-            continue;
-        } else if (!res[i].match &&
-                   !(res[i].score >= GIVEN_AND_SURNAME_FLOOR &&
-                     s->ix->entities[res[i].entity].schema == KD_SCHEMA_PERSON &&
-                     given_and_surname(s->ix, res[i].entity, text, tok, a, b, res[i].matched_name))) {
-            continue;
-        }
-        kd_schema schema = (kd_schema)s->ix->entities[res[i].entity].schema;
-        /* One word in prose ("Al-Assad" is one, with its particle) is a place
-         * or a common noun far more often than a vessel, an aircraft or a
-         * person: only bodies qualify. */
-        if ((single || b - a - tok[a].prefix == 1) && !titled_surname &&
-            (schema == KD_SCHEMA_PERSON || schema == KD_SCHEMA_VESSEL || schema == KD_SCHEMA_AIRPLANE ||
-             res[i].score < SINGLE_WORD_THRESHOLD ||
-             (single && ((!with_legal && word_end - word_start < 5) ||
-                         (!whole_name && reasons_word_count(s->reasons, tok[one].hash) > SINGLE_WORD_MAX_USES)))))
-            continue;
-        /* a threshold the caller chose holds for the rules too */
-        /* the words as written must be the listed name's (window_covered),
-         * unless the matcher, which knows more spellings than that check
-         * (Korean systems, Arabic skeletons, patronymics in two
-         * languages), finds two words or more one name beyond doubt */
-        hit[i] = res[i].score >= s->min_score &&
-                 ((b - a >= 2 && !single && res[i].name_score >= SCAN_SURE_NAME) ||
-                  window_covered(text, tok, a, b, res[i].matched_name, schema == KD_SCHEMA_PERSON));
-    }
+    if (w.titled_surname && too_many_bearers(text, &tok[a], res, n))
+        n = *n_res = 0;
+    for (int i = 0; i < n; i++)
+        hit[i] = hit_accepted(s, text, tok, &w, &res[i]);
     return 0;
 }
 
