@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "text/text.h"
+#include "text/text_internal.h" /* the diminutives table's order */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,17 @@ static void test_name_equivalents(void **state)
     assert_false(text_name_equivalence("vladimir", 8, "vladimir", 8, NULL, NULL)); /* the same word, no entry */
     assert_false(text_name_equivalence("uladzimir", 9, "uladzislau", 10, NULL, NULL));
     assert_false(text_name_equivalence("", 0, "vladimir", 8, NULL, NULL));
+    /* diminutives: the names they stand for, as the table above writes them */
+    const char *names[4];
+    size_t lens[4];
+    assert_true(text__nicknames_sorted());
+    assert_int_equal(text_nickname_names("sasha", 5, names, lens, 4), 2);
+    assert_memory_equal(names[0], "aleksandr", lens[0]);
+    assert_memory_equal(names[1], "aleksandra", lens[1]);
+    assert_int_equal(text_nickname_names("slava", 5, names, lens, 2), 2); /* at most cap */
+    assert_int_equal(text_nickname_names("vladimir", 8, names, lens, 4), 0);
+    assert_int_equal(text_nickname_names("sash", 4, names, lens, 4), 0);
+    assert_int_equal(text_nickname_names("", 0, names, lens, 4), 0);
     /* words of Russian organisation names and their English */
     assert_string_equal(keys_of("zavod"), keys_of("plant"));
     assert_string_equal(keys_of("nauchno issledovatelskiy institut"), keys_of("scientific research institute"));

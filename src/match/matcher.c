@@ -454,6 +454,28 @@ void kd_matcher_free(kd_matcher *m)
 
 /* ---- query preparation -------------------------------------------------- */
 
+/* The keys of the names a diminutive query word stands for (Sasha: the
+ * keys of Aleksandr and Aleksandra), when the index has them. */
+static void nickname_keys(const kd_index *ix, qtoken *t)
+{
+    t->n_nickname_keys = 0;
+    if (t->cls != TEXT_TOKEN_NAME)
+        return;
+    const char *names[4];
+    size_t lens[4];
+    size_t n = text_nickname_names(t->surface, t->len, names, lens, 4);
+    for (size_t i = 0; i < n; i++) {
+        char key[TOKEN_LEN];
+        size_t kl = text_token_key(names[i], lens[i], key, sizeof key);
+        if (!kl || kl >= sizeof key)
+            continue;
+        key[kl] = '\0';
+        int64_t id = match_find_key(ix, key);
+        if (id >= 0)
+            t->nickname_key[t->n_nickname_keys++] = id;
+    }
+}
+
 /* The tokens of one romanised form into q; false when none is left. */
 static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q, similarity_memo *memo)
 {
@@ -507,6 +529,7 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
         t->body_factor = body_factor[k];
         t->numeral = match_numeral_value(t->surface, t->len);
         t->korean_len = t->cls == TEXT_TOKEN_NAME ? text_korean_key(t->surface, t->len, t->korean, sizeof t->korean) : 0;
+        nickname_keys(m->ix, t);
         q->body_total += t->weight * body_factor[k];
     }
     return q->n > 0;

@@ -210,6 +210,10 @@ static uint64_t listed_loose(const ctoken *c)
 
 /* Two forms of one given name in two languages (text_name_equivalence) */
 #define NAME_EQUIVALENT 0.95
+/* A diminutive for its name (Sasha for Aleksandra): the same person is
+ * likely, but a diminutive may stand for several names, and a surname
+ * beside it must carry the rest */
+#define NAME_DIMINUTIVE 0.82
 
 /* The Arabic article as romanisations write it, its l assimilated to a
  * sun letter as spoken (Abdur Rahman, Nur ad-Din, Abdus Salam). */
@@ -514,6 +518,9 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     if (arabic_article(q->surface, q->len) && arabic_article(c->surface, c->len))
         return 0.9; /* al-, ul-, ur-, ad-: one article, assimilated as spoken */
     bool same_key = q->key_id >= 0 && (uint32_t)q->key_id == c->key_id;
+    for (size_t k = 0; k < q->n_nickname_keys && !same_key; k++)
+        if ((uint32_t)q->nickname_key[k] == c->key_id)
+            return NAME_DIMINUTIVE; /* Sasha for Aleksandra */
     size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
     /* Spellings whose keys differ only where romanisation systems differ
      * (sadeq/sadegh, ghathafi/gaddafi, valiantsina/valentina): one name
@@ -1189,6 +1196,11 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 char pair[2 * TOKEN_LEN + 16];
                 snprintf(pair, sizeof pair, "%s~%s %s", q->t[i].surface, c[j].surface, language);
                 append(why, why_size, pair, "/", listed_language, -1);
+            } else if (q_sim[i] == NAME_DIMINUTIVE && q->t[i].n_nickname_keys) {
+                /* "sasha~alexandra diminutive": a name by its everyday form */
+                char pair[2 * TOKEN_LEN + 16];
+                snprintf(pair, sizeof pair, "%s~%s", q->t[i].surface, c[j].surface);
+                append(why, why_size, pair, " diminutive", "", -1);
             } else {
                 append(why, why_size, q->t[i].surface, "≈", c[j].surface, q_sim[i]);
             }

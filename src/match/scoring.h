@@ -32,6 +32,10 @@ typedef struct qtoken {
     long numeral;        /* match_numeral_value: the number the word writes, or -1 */
     char korean[TOKEN_LEN]; /* text_korean_key, "" for a word no Korean syllables make */
     size_t korean_len;
+    /* a diminutive's names (text_nickname_names) by their keys: Sasha's
+     * Aleksandr and Aleksandra */
+    int64_t nickname_key[4];
+    size_t n_nickname_keys;
 } qtoken;
 
 /* Word similarities of one query form already computed, by query word and

@@ -135,6 +135,12 @@ size_t text_korean_key(const char *s, size_t n, char *out, size_t size);
  * two forms ("be", "uk", "ru", "en", "de") go to language_a/b when not NULL. */
 bool text_name_equivalence(const char *a, size_t la, const char *b, size_t lb, const char **language_a,
                            const char **language_b);
+/* The given names a diminutive stands for (text/nicknames.c: Sasha for
+ * Aleksandr and Aleksandra, Volodya for Vladimir, Bill for William), as
+ * the equivalence table writes them: up to cap of them in names[] with
+ * their lengths (not NUL-terminated), how many; 0 for a word that is no
+ * diminutive. s: a lower-case romanised word. */
+size_t text_nickname_names(const char *s, size_t n, const char **names, size_t *lens, size_t cap);
 /* The i-th form the equivalences map to (the Russian BGN "vladimir", the
  * English "engineering"), NULL past the last: every word in an equivalence
  * has the key of one of these, so a matcher marks those keys once and asks

@@ -61,5 +61,7 @@ bool text__name_language(const char *s, size_t n, const char **language);
 /* Whether two words are at most one letter apart (one substitution,
  * insertion or deletion). */
 bool text__one_edit(const char *a, size_t la, const char *b, size_t lb);
+/* Whether the diminutives' table is sorted (its test). */
+bool text__nicknames_sorted(void);
 
 #endif
