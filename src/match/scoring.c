@@ -195,6 +195,8 @@ static uint64_t listed_loose(const ctoken *c)
 #define CONFLICT_CAP 0.68
 /* A body's name and its short form (score_name): the score */
 #define SHORT_FORM 0.75
+/* A title and one rare word of a person's name (see score_name) */
+#define TITLED_SURNAME 0.72
 /* A body's word abbreviated (score_name), when the word is in one
  * party's names of two hundred or more */
 #define ABBREVIATED 0.85
@@ -1059,6 +1061,26 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         all_aligned = c_to[j] >= 0 || c[j].weight <= 0;
     if (listed_person && strong_matches < 2 && substantive >= 2 && score > 0.6 && !all_aligned)
         score = 0.6;
+    /* ...but a rank or title before a surname that few records have
+     * ("General Mudacumura", "Colonel Mutebutsi" for Sylvestre MUDACUMURA
+     * and Jules MUTEBUTSI) is how prose and the lists' own aliases name
+     * that person: a common surname ("Mr Smith") still names no one */
+    if (listed_person && score < TITLED_SURNAME) {
+        size_t titles = 0, words = 0;
+        int word = -1;
+        for (size_t i = 0; i < q->n; i++) {
+            if (q->t[i].cls == TEXT_TOKEN_HONORIFIC)
+                titles++;
+            else if (q_weight[i] > 0)
+                words++, word = (int)i;
+        }
+        int j = word >= 0 ? q_to[word] : -1;
+        /* a surname: no listed person's name begins with it ("Hajji
+         * Taysir" may be any Taysir) */
+        if (titles && words == 1 && j >= 0 && q_sim[word] >= 0.9 && c[j].weight >= w->rare_weight && c[j].len >= 4 &&
+            ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME && !match_given_key(w, q->t[word].key_id))
+            score = TITLED_SURNAME;
+    }
     /* A body's short form ("Grupo Arosfran" for Grupo Arosfran
      * Empreendimentos e Participacoes SARL, "Mehr Bank" for Mehr
      * Interest-Free Bank): every word of one name in the other, one of them
