@@ -80,12 +80,12 @@ got=$(index="$tmp/pairs.kdx" "$bin" match -i "$tmp/pairs.kdx" --json --limit 1 "
 case "$got" in *0.9*|*1.0*) fail "pairs: Yong Wei Min scored like Yang Wei Ming ($got): one vowel is another syllable";; esac
 # issue 15's dev set (b), by hand: tests/data/name-pairs.tsv (initials, one family name or one
 # substantive word apart, numbers, legal forms, acronyms, scripts, joined words...); floors a
-# little under today's figures (decisions right 96.9 % of 163, positives found 112 of 115)
+# little under today's figures (decisions right 97.0 % of 165, positives found 113 of 116)
 pairs_bench="$(dirname "$bin")/bench_labelled_pairs"
 if [ -x "$pairs_bench" ]; then
   "$pairs_bench" "$data/lists" "$(dirname "$0")/data/name-pairs.tsv" >"$tmp/labelled.txt" ||
     fail "bench_labelled_pairs failed"
-  awk '$1 == "all" {exit !($3 + 0 >= 96.0 && $4 >= 110)}' "$tmp/labelled.txt" ||
+  awk '$1 == "all" {exit !($3 + 0 >= 96.0 && $4 >= 111)}' "$tmp/labelled.txt" ||
     fail "labelled pairs fell: $(grep -E '^(all|wrong)' "$tmp/labelled.txt")"
 else
   fail "no bench_labelled_pairs beside $bin"

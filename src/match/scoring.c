@@ -123,6 +123,7 @@ typedef struct ctoken {
     uint32_t key_id;
     double weight;
     uint64_t *loose; /* the listed token's slot in listed_weights.loose, or NULL */
+    bool given;      /* a given name of the lists' persons, not a patronymic of it */
 } ctoken;
 
 uint64_t match_loose_hash(const char *loose, size_t len)
@@ -523,6 +524,13 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     for (size_t k = 0; k < q->n_nickname_keys && !same_key; k++)
         if ((uint32_t)q->nickname_key[k] == c->key_id)
             return NAME_DIMINUTIVE; /* Sasha for Aleksandra */
+    /* a given name cut short (Tina for Tinatin, Vlad for Vladislav): the
+     * query's word, four letters at least, begins the listed given name,
+     * three longer — not a surname or patronymic made of it (Ivanenko,
+     * Igorevich: another person, perhaps the son) */
+    if (!same_key && c->given && q->cls == TEXT_TOKEN_NAME && q->len >= 4 && c->len >= q->len + 3 &&
+        memcmp(q->surface, c->surface, q->len) == 0 && !match_is_patronymic(c->surface, c->len))
+        return NAME_DIMINUTIVE;
     size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
     /* Spellings whose keys differ only where romanisation systems differ
      * (sadeq/sadegh, ghathafi/gaddafi, valiantsina/valentina): one name
@@ -750,6 +758,7 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
         if (!query_patronymic && w->patronymic[name->tokens_first + j])
             c[j].weight *= UNWRITTEN_PATRONYMIC;
         c[j].loose = &w->loose[name->tokens_first + j];
+        c[j].given = !w->patronymic[name->tokens_first + j] && match_given_key(w, t->key);
         c_total += c[j].weight;
     }
     double sim[Q_TOKENS][C_TOKENS];
@@ -920,11 +929,11 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                 continue;
             /* the query word as the listed side of the comparison */
             ctoken qc = {q->t[i].surface, q->t[i].len,
-                         q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0, NULL};
+                         q->t[i].key_id >= 0 ? (uint32_t)q->t[i].key_id : UINT32_MAX, 0, NULL, false};
             double s = token_similarity(&rest, &qc);
             /* and the query word as itself: a skeleton reads the listed
              * rest ("sady" Es-Saadi, "syd" El-Sseid) */
-            ctoken rc = {rest.surface, rest.len, rest.key_id >= 0 ? (uint32_t)rest.key_id : UINT32_MAX, 0, NULL};
+            ctoken rc = {rest.surface, rest.len, rest.key_id >= 0 ? (uint32_t)rest.key_id : UINT32_MAX, 0, NULL, false};
             if (q->t[i].skeleton) {
                 double as_query = token_similarity(&q->t[i], &rc);
                 s = as_query > s ? as_query : s;
