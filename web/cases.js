@@ -3,7 +3,7 @@
  * (#/screen). The queue is paged by the server: the page holds one page of
  * cases, however many are open. */
 import {
-  REVIEWER_STORE, api, authHeaders, catalog, datasetChips, errorBox, explanationText, fmtTime, h,
+  REVIEWER_STORE, api, authHeaders, catalog, currentRoute, datasetChips, errorBox, explanationText, fmtTime, h,
   main, scoreBar, showAuth, storage, values,
 } from './lib.js';
 
@@ -156,12 +156,14 @@ export async function renderCases(query) {
   const p = casesParams(query);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'cases-status' });
   const body = h('div', { id: 'cases' });
+  const seq = currentRoute();
   let byName = new Map();
   try {
     byName = await catalog();
   } catch {
     /* chips without titles */
   }
+  if (seq !== currentRoute()) return; /* the analyst has moved on */
   main().replaceChildren(h('h1', {}, 'Cases'), filterForm(p, byName), status, body);
   const listing = new URLSearchParams(p);
   listing.set('limit', PAGE_SIZE);
@@ -339,13 +341,15 @@ function historyList(c) {
 
 export async function renderCase(id) {
   document.title = `Case ${id} — kordon`;
+  const seq = currentRoute();
   let c, byName, who;
   try {
     [c, byName, who] = await Promise.all([api('GET', `/cases/${encodeURIComponent(id)}`), catalog(), me().catch(() => null)]);
   } catch (e) {
-    main().replaceChildren(h('h1', {}, `Case ${id}`), errorBox(e));
+    if (seq === currentRoute()) main().replaceChildren(h('h1', {}, `Case ${id}`), errorBox(e));
     return;
   }
+  if (seq !== currentRoute()) return; /* the analyst has moved on */
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'case-status' });
   const comment = h('textarea', { id: 'case-comment', rows: 2, name: 'comment' });
   const act = async (code, button) => {

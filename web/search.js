@@ -44,12 +44,14 @@ function matchQuery(f) {
 
 export async function renderSearch(query) {
   const f = searchParamsFromHash(query);
+  const route = currentRoute();
   let lists = new Map();
   try {
     lists = await catalog();
   } catch {
     /* the search says what went wrong */
   }
+  if (route !== currentRoute()) return; /* the analyst has moved on */
   document.title = f.q ? `${f.q} — kordon search` : 'Search — kordon';
   const field = (id, label, attrs, hint) =>
     h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name: id, ...attrs }), hint ? h('small', { id: `${id}-hint` }, hint) : null);
