@@ -14,14 +14,21 @@
 
 typedef struct kd_monitor_summary {
     int64_t run_id;
-    size_t customers, matches, alerts, suppressed;
+    size_t customers;        /* under monitoring */
+    size_t rejected;         /* of them, not screened (see kd_monitor_rejected) */
+    size_t matches, alerts, suppressed;
 } kd_monitor_summary;
+
+/* A customer that could not be screened (a name kd_match refuses, a schema
+ * that names no party): recorded in the run with why, and never alerts. */
+typedef void (*kd_monitor_rejected)(void *context, const kd_customer *customer, const char *why);
 
 /* Screens every monitored customer against ix with m (one run of kind
  * monitor, recorded in s as actor's), raising alerts only for new or
- * changed hits. threshold 0 → KD_MATCH_THRESHOLD. KD_EEMPTY when nobody
- * is under monitoring. */
+ * changed hits; rejected (may be NULL) hears of each customer that could
+ * not be screened. threshold 0 → KD_MATCH_THRESHOLD. KD_EEMPTY when
+ * nobody is under monitoring. */
 KD_API int kd_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double threshold, const char *actor,
-                          kd_monitor_summary *out, kd_error *err);
+                          kd_monitor_rejected rejected, void *context, kd_monitor_summary *out, kd_error *err);
 
 #endif

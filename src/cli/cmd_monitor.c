@@ -158,77 +158,39 @@ static int monitor_list(const char *db)
     return 0;
 }
 
-#define MONITOR_LIMIT 5
+/* Names a customer the run could not screen, as it is met: a skipped
+ * customer never alerts, so the operator must hear of it. */
+static void say_rejected(void *context, const kd_customer *c, const char *why)
+{
+    fprintf(stderr, "kordon: %s: customer %s (%.80s): %s; not screened\n", (const char *)context, c->id,
+            c->name ? c->name : "", why);
+}
 
-/* One monitoring run, driven here through the store's run API rather than
- * kd_monitor_run, whose summary only counts: each customer that
- * cannot be screened (a name kd_match refuses, a schema kordon does not
- * know, as stores written before schemas were checked hold) is named with
- * its id as it is met, recorded in the run with why, and the exit status
- * says that some were not screened — a skipped customer never alerts. The
- * run is the same: one transaction, kind monitor (the store takes its lock
- * in kd_store_run_begin), alerts only on new or changed hits. */
+/* One monitoring run (kd_monitor_run), its alerts listed; each customer
+ * that could not be screened is named, and the exit status says so. */
 static int monitor_run(const char *db, const char *index_path, double threshold, const char *actor)
 {
     kd_error err = {0};
     kd_index *ix = NULL;
     kd_matcher *m = NULL;
     kd_store *store = NULL;
-    kd_customer_list list = {0};
-    kd_run *run = NULL;
-    int status = 0;
-    if (kd_index_open(index_path, &ix, &err) || kd_matcher_new(ix, &m, &err) ||
-        cli_open_store(db, &store, &err) || kd_store_monitor_list(store, &list, &err))
+    kd_monitor_summary sum = {0};
+    int status = 0, rc = 0;
+    if (kd_index_open(index_path, &ix, &err) || kd_matcher_new(ix, &m, &err) || cli_open_store(db, &store, &err))
         status = cli_fail(&err);
-    else if (list.n == 0)
-        status = (error_set(&err, KD_EEMPTY, "%s: no customers under monitoring (add them with `kordon monitor "
-                                             "add FILE.csv`)", db),
-                  cli_fail(&err));
-    char parameters[128];
-    snprintf(parameters, sizeof parameters, "{\"threshold\": %.2f, \"limit\": %d}",
-             threshold > 0 ? threshold : KD_MATCH_THRESHOLD, MONITOR_LIMIT);
-    kd_run_request req = {.kind = KD_RUN_MONITOR, .actor = actor, .source = "monitor", .parameters = parameters};
-    if (!status && kd_store_run_begin(store, &req, ix, &run, &err))
+    else if ((rc = kd_monitor_run(store, ix, m, threshold, actor, say_rejected, (void *)db, &sum, &err))) {
+        if (rc == KD_EEMPTY)
+            error_wrap(&err, rc, "%s: ", db);
         status = cli_fail(&err);
-    size_t matches = 0, alerts = 0, rejected = 0;
-    kd_match_result results[MONITOR_LIMIT];
-    for (size_t i = 0; !status && i < list.n; i++) {
-        kd_customer c = list.items[i];
-        char *parts[ROLE_COUNT] = {[ROLE_SCHEMA] = c.schema ? strdup(c.schema) : NULL};
-        kd_match_query q;
-        kd_error problem = {0};
-        int n = cli_customer_schema(parts, &problem);
-        c.schema = parts[ROLE_SCHEMA];
-        if (!n)
-            n = kd_customer_query(&c, threshold, MONITOR_LIMIT, &q, &problem);
-        if (!n)
-            n = kd_match(m, &q, results, NULL, &problem);
-        if (n < 0) {
-            rejected++;
-            fprintf(stderr, "kordon: %s: customer %s (%.80s): %s; not screened\n", db, c.id, c.name ? c.name : "",
-                    problem.message);
-        }
-        size_t raised = 0;
-        if (kd_store_run_add(run, i + 1, &c, n < 0 ? problem.message : NULL, results, n < 0 ? 0 : (size_t)n,
-                             &raised, &err))
-            status = cli_fail(&err);
-        for (int k = 0; k < n; k++)
-            matches += results[k].match != 0;
-        alerts += raised;
-        free(parts[ROLE_SCHEMA]);
     }
-    int64_t run_id = 0;
-    if (run && status)
-        kd_store_run_abort(run);
-    else if (run && kd_store_run_commit(run, &run_id, &err))
-        status = cli_fail(&err);
     if (!status) {
         printf("monitoring run %lld: %zu customers screened against %s, %zu matches, %zu new alerts "
                "(%zu already seen or cleared)\n",
-               (long long)run_id, list.n - rejected, index_path, matches, alerts, matches - alerts);
+               (long long)sum.run_id, sum.customers - sum.rejected, index_path, sum.matches, sum.alerts,
+               sum.suppressed);
         kd_alert_list found;
-        kd_alert_query query = {.run_id = run_id};
-        if (alerts && kd_store_alerts(store, &query, &found, &err) == 0) {
+        kd_alert_query query = {.run_id = sum.run_id};
+        if (sum.alerts && kd_store_alerts(store, &query, &found, &err) == 0) {
             for (size_t i = 0; i < found.n; i++) {
                 const kd_alert *a = &found.items[i];
                 printf("  alert %-5lld %-7s %-16s %s → %s %s (%.3f)\n", (long long)a->id, a->reason,
@@ -238,13 +200,12 @@ static int monitor_run(const char *db, const char *index_path, double threshold,
             kd_alert_list_free(&found);
         }
     }
-    if (!status && rejected) {
+    if (!status && sum.rejected) {
         fprintf(stderr, "kordon: monitoring run %lld: %zu of %zu customers not screened (exit status %d); "
                         "correct them with `kordon monitor add`\n",
-                (long long)run_id, rejected, list.n, EXIT_REJECTED);
+                (long long)sum.run_id, sum.rejected, sum.customers, EXIT_REJECTED);
         status = EXIT_REJECTED;
     }
-    kd_customer_list_free(&list);
     kd_store_close(store);
     kd_matcher_free(m);
     kd_index_close(ix);

@@ -4,6 +4,8 @@
 #include "kordon.h"
 #include "core/core.h"
 
+#include <strings.h>
+
 int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_match_query *q,
                       kd_error *err)
 {
@@ -18,10 +20,16 @@ int kd_customer_query(const kd_customer *c, double threshold, size_t limit, kd_m
     /* A birth date or a gender says the customer is a person. */
     if ((c->birth_date && *c->birth_date) || (gender && *gender))
         q->schema = KD_SCHEMA_PERSON;
+    /* a schema column overrides, spelled in any case ("company"), and
+     * names a party: a customer is no Address or Sanction */
     if (c->schema && *c->schema) {
-        q->schema = kd_schema_from_name(c->schema);
+        q->schema = -1;
+        for (int k = 0; k <= KD_SCHEMA_PUBLIC_BODY && q->schema < 0; k++)
+            if (strcasecmp(kd_schema_name((kd_schema)k), c->schema) == 0)
+                q->schema = k;
         if (q->schema < 0)
-            return error_set(err, KD_EPARSE, "unknown schema");
+            return error_set(err, KD_EPARSE, "schema \"%.40s\": a customer is a Person, Organization, Company, "
+                                             "LegalEntity, Vessel, Airplane or PublicBody", c->schema);
     }
     return KD_OK;
 }

@@ -12,7 +12,7 @@
 #define MONITOR_LIMIT 5
 
 int kd_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double threshold, const char *actor,
-                   kd_monitor_summary *out, kd_error *err)
+                   kd_monitor_rejected rejected, void *context, kd_monitor_summary *out, kd_error *err)
 {
     memset(out, 0, sizeof *out);
     kd_customer_list list;
@@ -41,6 +41,11 @@ int kd_monitor_run(kd_store *s, const kd_index *ix, kd_matcher *m, double thresh
         int n = kd_customer_query(c, threshold, MONITOR_LIMIT, &q, &problem);
         if (!n)
             n = kd_match(m, &q, results, NULL, &problem);
+        if (n < 0) {
+            out->rejected++;
+            if (rejected)
+                rejected(context, c, problem.message);
+        }
         size_t raised = 0;
         rc = kd_store_run_add(run, i + 1, c, n < 0 ? problem.message : NULL, results,
                               n < 0 ? 0 : (size_t)n, &raised, err);

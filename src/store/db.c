@@ -160,6 +160,12 @@ int db_exec(db *d, const char *sql, kd_error *err)
         int rc = KD_OK;
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
             rc = pg_error(d, r, err, "SQL failed");
+        /* PostgreSQL answers COMMIT of a transaction an error has aborted
+         * with success and the tag ROLLBACK: nothing was written, and a
+         * caller must not answer as if it had been */
+        else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0)
+            rc = error_set(err, KD_EIO, "%s: the transaction was rolled back (%s): an earlier statement of it failed",
+                           d->target, PQcmdStatus(r));
         PQclear(r);
         return rc;
     }
