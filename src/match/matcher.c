@@ -532,6 +532,18 @@ static bool tokenise_form(kd_matcher *m, const char *form, int schema, qform *q,
         nickname_keys(m->ix, t);
         q->body_total += t->weight * body_factor[k];
     }
+    /* "General Mudacumura": what score_name's titled-surname rule asks of
+     * the query, known once per form */
+    size_t titles = 0, words = 0;
+    q->titled_word = -1;
+    for (size_t k = 0; k < q->n; k++) {
+        if (q->t[k].cls == TEXT_TOKEN_HONORIFIC)
+            titles++;
+        else if (q->t[k].weight > 0)
+            words++, q->titled_word = (int)k;
+    }
+    if (!titles || words != 1)
+        q->titled_word = -1;
     return q->n > 0;
 }
 

@@ -1074,19 +1074,12 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * ("General Mudacumura", "Colonel Mutebutsi" for Sylvestre MUDACUMURA
      * and Jules MUTEBUTSI) is how prose and the lists' own aliases name
      * that person: a common surname ("Mr Smith") still names no one */
-    if (listed_person && score < TITLED_SURNAME) {
-        size_t titles = 0, words = 0;
-        int word = -1;
-        for (size_t i = 0; i < q->n; i++) {
-            if (q->t[i].cls == TEXT_TOKEN_HONORIFIC)
-                titles++;
-            else if (q_weight[i] > 0)
-                words++, word = (int)i;
-        }
-        int j = word >= 0 ? q_to[word] : -1;
+    int word = q->titled_word;
+    if (listed_person && word >= 0 && score < TITLED_SURNAME) {
+        int j = q_to[word];
         /* a surname: no listed person's name begins with it ("Hajji
          * Taysir" may be any Taysir) */
-        if (titles && words == 1 && j >= 0 && q_sim[word] >= 0.9 && c[j].weight >= w->rare_weight && c[j].len >= 4 &&
+        if (j >= 0 && q_sim[word] >= 0.9 && c[j].weight >= w->rare_weight && c[j].len >= 4 &&
             ix->tokens[name->tokens_first + j].cls == TEXT_TOKEN_NAME && !match_given_key(w, q->t[word].key_id))
             score = TITLED_SURNAME;
     }

@@ -52,6 +52,7 @@ typedef struct qform {
     size_t n;
     double total;
     double body_total; /* the weights' sum with body_factor */
+    int titled_word;   /* a rank or title and one weighted word besides: that word's index, else -1 */
     similarity_memo *memo; /* cleared for each query; NULL: none */
 } qform;
 
