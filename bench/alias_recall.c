@@ -209,6 +209,9 @@ int main(int argc, char **argv)
             kd_value_ref r = kd_entity_view_value(full, &source, k);
             if (!alias_prop(r.prop) || strcasecmp(r.value, first) == 0)
                 continue;
+            /* ONLY=TEXT: the aliases holding TEXT alone, each scan's mentions printed (PROSE=1) */
+            if (getenv("ONLY") && !strstr(r.value, getenv("ONLY")))
+                continue;
             kd_match_query q = {.name = r.value, .schema = (int)listed.schema, .limit = 5, .by_record = 1,
                                 .explain_floor = 1.0};
             kd_match_result res[5];
@@ -224,8 +227,13 @@ int main(int argc, char **argv)
                 if (len <= 0 || (size_t)len >= sizeof sentence ||
                     kd_scan(scanner, sentence, (size_t)len, getenv("SCAN_THRESHOLD") ? atof(getenv("SCAN_THRESHOLD")) : 0, &found, &n_found, &err))
                     continue;
-                for (size_t j = 0; j < n_found; j++)
+                for (size_t j = 0; j < n_found; j++) {
                     matched |= !found[j].linked && found[j].entity == i;
+                    if (getenv("ONLY"))
+                        printf("mention: \"%.*s\" %s %zu %.3f %s\n", (int)(found[j].end - found[j].start),
+                               sentence + found[j].start, found[j].linked ? "linked" : "listed", found[j].entity,
+                               found[j].score, found[j].explanation);
+                }
                 top = matched;
                 kd_mentions_free(found, n_found);
                 /* a miss shown with what kd_match makes of the name alone */

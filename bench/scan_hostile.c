@@ -78,7 +78,7 @@ static size_t json_size(const kd_index *ix, const char *text, const kd_mention *
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        json_t *o = scan_mention_json(ix, text, &m[i]);
+        json_t *o = scan_mention_json(ix, NULL, text, &m[i]);
         char *s = json_dumps(o, JSON_COMPACT);
         total += s ? strlen(s) + 1 : 0;
         free(s);

@@ -58,6 +58,40 @@ check(dates and not any("~" in d or "/" in d for d in dates), "birth dates as Ft
 sys.exit(0 if ok else 1)
 PY
 
+# `kordon entity` (what /entities and /match answer) speaks the same FtM: parties with phones,
+# websites, IMO numbers, circa dates and listings of several lists, checked by the same checker;
+# kordon's `listings` beside the properties is its own top-level key, the only one FtM lacks (the
+# sample holds the parties alone: the addresses they refer to are not in it, so dangling references
+# are no finding here)
+ids=$(python3 - "$tmp/all.ftm.json" <<'PY'
+import json, sys
+want, seen = [], set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    p = e["properties"]
+    if e["schema"] != "Sanction" and any(k in p for k in ("phone", "website", "imoNumber", "birthDate")) and len(want) < 300:
+        want.append(e["id"])
+print(" ".join(want + ["eu-oj-32014R0269-1426", "ofac-16669", "ofac-15036"]))
+PY
+)
+# shellcheck disable=SC2086
+"$bin" entity -i "$tmp/all.kdx" $ids | python3 -c '
+import json, sys
+text, dec, pos = sys.stdin.read(), json.JSONDecoder(), 0
+while pos < len(text):
+    while pos < len(text) and text[pos].isspace(): pos += 1
+    if pos >= len(text): break
+    obj, pos = dec.raw_decode(text, pos)
+    print(json.dumps(obj, ensure_ascii=False))' >"$tmp/entities.ftm.json" || fail "kordon entity of the sample"
+/usr/bin/python3 "$validator" "$tmp/entities.ftm.json" "$tmp/entity-violations.jsonl" >"$tmp/entity-validate.out" 2>&1
+findings() { grep '"origin": "kordon"' "$tmp/entity-violations.jsonl" | grep -v '"kind": "unknown-top-level-key"' |
+  grep -v '"kind": "dangling-entity-ref"'; }
+entity_violations=$(findings | grep -c .)
+[ "$entity_violations" -eq 0 ] ||
+  fail "kordon entity: $entity_violations violations made by kordon: $(findings | head -3)"
+grep '"kind": "unknown-top-level-key"' "$tmp/entity-violations.jsonl" | grep -qv '"listings"' &&
+  fail "kordon entity: a top-level key FtM lacks besides listings"
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -80,12 +80,12 @@ got=$(index="$tmp/pairs.kdx" "$bin" match -i "$tmp/pairs.kdx" --json --limit 1 "
 case "$got" in *0.9*|*1.0*) fail "pairs: Yong Wei Min scored like Yang Wei Ming ($got): one vowel is another syllable";; esac
 # issue 15's dev set (b), by hand: tests/data/name-pairs.tsv (initials, one family name or one
 # substantive word apart, numbers, legal forms, acronyms, scripts, joined words...); floors a
-# little under today's figures (decisions right 97.0 % of 165, positives found 113 of 116)
+# little under today's figures (decisions right 97.1 % of 173, positives found 118 of 121)
 pairs_bench="$(dirname "$bin")/bench_labelled_pairs"
 if [ -x "$pairs_bench" ]; then
   "$pairs_bench" "$data/lists" "$(dirname "$0")/data/name-pairs.tsv" >"$tmp/labelled.txt" ||
     fail "bench_labelled_pairs failed"
-  awk '$1 == "all" {exit !($3 + 0 >= 96.0 && $4 >= 111)}' "$tmp/labelled.txt" ||
+  awk '$1 == "all" {exit !($3 + 0 >= 96.0 && $4 >= 116)}' "$tmp/labelled.txt" ||
     fail "labelled pairs fell: $(grep -E '^(all|wrong)' "$tmp/labelled.txt")"
 else
   fail "no bench_labelled_pairs beside $bin"
@@ -110,12 +110,16 @@ if [ -x "$alias_bench" ]; then
   awk '$1 == "arabic" {a = $3 + 0} $1 == "variant" && $2 == "latin" {l = $4 + 0}
        END {exit !(a >= 77.0 && l >= 86.0)}' "$tmp/alias-un.txt" ||
     fail "UN alias recall fell: $(grep -E '^  (arabic|variant latin) ' "$tmp/alias-un.txt" | tr -s ' ')"
+  # EU variants in prose 90.8 %, Hangul-script aliases 64.0 % (0 before a Korean whole name written
+  # as one word was read as a name)
   PROSE=1 "$alias_bench" "$index" eu_ 0 >"$tmp/alias-prose.txt" || fail "bench_alias_recall PROSE=1 failed"
-  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 88.0)}' "$tmp/alias-prose.txt" ||
-    fail "aliases in prose fell: $(grep -E '^  variant ' "$tmp/alias-prose.txt" | tr -s ' ')"
-  # OFAC's variants in prose: 67.8 % (60.9 % before the scanner read names as the matcher does)
+  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} $1 == "hangul" {h = $3 + 0} END {exit !(v >= 90.0 && h >= 60.0)}' \
+    "$tmp/alias-prose.txt" ||
+    fail "aliases in prose fell: $(grep -E '^  (variant|hangul) ' "$tmp/alias-prose.txt" | tr -s ' ')"
+  # OFAC's variants in prose: 69.8 % (60.9 % before the scanner read names as the matcher does, 68.3 %
+  # before a whole run that reads as a person's name was asked of the matcher)
   PROSE=1 "$alias_bench" "$index" us_ 0 >"$tmp/alias-prose-us.txt" || fail "bench_alias_recall PROSE=1 us_ failed"
-  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 66.5)}' "$tmp/alias-prose-us.txt" ||
+  awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} END {exit !(v >= 69.0)}' "$tmp/alias-prose-us.txt" ||
     fail "OFAC aliases in prose fell: $(grep -E '^  variant ' "$tmp/alias-prose-us.txt" | tr -s ' ')"
 else
   fail "no bench_alias_recall beside $bin"

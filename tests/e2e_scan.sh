@@ -117,6 +117,29 @@ listed_as "$tmp/initials.jsonl" "Arkady R. Rotenberg" eu-oj-32014R0269-92-I.PERS
   fail "Arkady R. Rotenberg: $(head -c 400 "$tmp/initials.jsonl")"
 listed_as "$tmp/initials.jsonl" "Ahmed S. Hasan Adnan" ofac-8215 || fail "Ahmed S. Hasan Adnan: $(head -c 400 "$tmp/initials.jsonl")"
 grep -q '"text":"U.S. Treasury"' "$tmp/initials.jsonl" && fail "the U.S. Treasury is no listed party"
+# a Korean's whole name is one word of three syllables (리학철, RI Hak Chol, EU-listed); two
+# syllables are as often a given name alone (혜진 reads as the listed JIN HYE: not a mention)
+printf 'Officials said that 리학철 met the delegation.\nOfficials said that 혜진 met the delegation.\n' |
+  "$bin" scan -i "$index" --json - >"$tmp/ko.jsonl"
+grep -q '"text":"리학철","kind":"listed","entity_id":"eu-oj-32017R1509-22-XV.A"' "$tmp/ko.jsonl" ||
+  fail "a Korean name written as one word: $(cat "$tmp/ko.jsonl")"
+grep -q '"text":"혜진"' "$tmp/ko.jsonl" && fail "a two-syllable given name alone is no listed person"
+# Russian prose names a company by its legal form and the quoted name ("ООО «Тримикс»" for the
+# EU's Limited Liability Company 'TRIMIX'; the reading trimiks is the listed trimix); a quoted
+# name no list has ("ООО «Ромашка»") is nobody
+printf 'В Москве ООО «Тримикс» подписало контракт, ООО «Ромашка» тоже.\n' | "$bin" scan -i "$index" --json - >"$tmp/ru.jsonl"
+grep -q '"kind":"listed","entity_id":"eu-oj-32014R0269-542"' "$tmp/ru.jsonl" ||
+  fail "ООО «Тримикс»: $(cat "$tmp/ru.jsonl")"
+[ "$(grep -c '"kind":"listed"' "$tmp/ru.jsonl")" = 1 ] || fail "ООО «Ромашка» is no listed party: $(cat "$tmp/ru.jsonl")"
+# "son of" in Tuareg and Maghrebi names is written in lower case inside the name (ag, ben, ould)
+printf 'Iyad ag Ghaly met them.\n' | "$bin" scan -i "$index" --json - >"$tmp/ag.jsonl"
+grep -q '"text":"Iyad ag Ghaly","kind":"listed"' "$tmp/ag.jsonl" || fail "Iyad ag Ghaly: $(head -c 300 "$tmp/ag.jsonl")"
+# the Arabic article with a space begins a body's name ("Al Qaeda", "Al Shabaab"), and no name
+# ends on it ("Al Qaeda and Al" is not a mention)
+printf 'Al Qaeda and Al Shabaab fighters were seen.\n' | "$bin" scan -i "$index" --json - >"$tmp/al.jsonl"
+grep -q '"text":"Al Qaeda","kind":"listed"' "$tmp/al.jsonl" && grep -q '"text":"Al Shabaab","kind":"listed"' "$tmp/al.jsonl" ||
+  fail "Al Qaeda, Al Shabaab: $(cut -c1-120 "$tmp/al.jsonl")"
+grep -q '"text":"Al Qaeda and Al"' "$tmp/al.jsonl" && fail "a mention that ends on the article"
 # Spanish and Latin American names in prose: the given name and the first of two surnames
 echo "Nicolás Maduro and Diosdado Cabello met." | "$bin" scan -i "$index" --json - > "$tmp/ve.jsonl"
 for pair in "Nicolás Maduro:ofac-22790" "Diosdado Cabello:ofac-24424"; do

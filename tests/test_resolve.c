@@ -58,6 +58,29 @@ static void test_one_person_on_two_lists(void **state)
     assert_int_equal(party_of("ofac-15718"), (uint32_t)un);
 }
 
+/* Without two birth dates to compare: a name no other person of either
+ * list bears and a country in common (Canada's record of Rotenberg gives
+ * its Russia regime's country and no birth date, the EU's his birth place
+ * in Leningrad); a regime of another country is no country in common. */
+static void test_one_person_by_name_and_country(void **state)
+{
+    (void)state;
+    assert_one_party("ca-sema-russia-1-part-1-40", "eu-oj-32014R0269-92-I.PERSONS");
+    assert_one_party("ca-sema-russia-1-part-1-40", "ofac-16669");
+    bool found = false;
+    for (size_t i = 0; i < result.n_links && !found; i++) {
+        const resolve_link *l = &result.links[i];
+        found = l->kind == RESOLVE_PERSON_COUNTRY && strstr(l->detail, "no other person so named, country ") &&
+                (l->a == (uint32_t)kd_index_find(ix, "ca-sema-russia-1-part-1-40") ||
+                 l->b == (uint32_t)kd_index_find(ix, "ca-sema-russia-1-part-1-40"));
+    }
+    assert_true(found);
+    /* the EU lists GILMUTDINOV under its Ukraine regime, Canada under Russia's */
+    assert_int_not_equal(party_of("ca-sema-russia-1-part-1-203"), party_of("eu-oj-32014R0269-447-I.PERSONS"));
+    /* Boris is not Arkady: a name that does not match is no link, whatever the country */
+    assert_int_not_equal(party_of("ca-sema-russia-1-part-1-40"), party_of("ca-sema-russia-1-part-1-41"));
+}
+
 static void test_one_body_on_two_lists(void **state)
 {
     (void)state;
@@ -149,6 +172,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_person_on_two_lists),
+        cmocka_unit_test(test_one_person_by_name_and_country),
         cmocka_unit_test(test_one_body_on_two_lists),
         cmocka_unit_test(test_one_list_two_people),
         cmocka_unit_test(test_one_list_two_bodies),

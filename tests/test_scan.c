@@ -316,8 +316,8 @@ static void test_max_related(void **state)
             assert_int_equal(capped[i].related[r].entity, full[i].related[r].entity);
             assert_string_equal(capped[i].related[r].snippet, full[i].related[r].snippet);
         }
-        json_t *o_full = scan_mention_json(bounds_ix, text, &full[i]);
-        json_t *o_capped = scan_mention_json(bounds_ix, text, &capped[i]);
+        json_t *o_full = scan_mention_json(bounds_ix, NULL, text, &full[i]);
+        json_t *o_capped = scan_mention_json(bounds_ix, NULL, text, &capped[i]);
         assert_null(json_object_get(o_full, "related_total"));
         if (full[i].n_related > 2) {
             left_out++;

@@ -68,7 +68,58 @@ const LISTING_PROPS = [
   ['notes', 'Notes'],
   ['sourceUrl', 'Source'],
 ];
-const HIDDEN_PROPS = new Set(['referents']);
+const HIDDEN_PROPS = new Set(['referents', 'sanctions']);
+
+/* Relations that tie a party to others (the server nests them under FtM's
+ * reverse names: ownershipAsset, unknownLinkSubject...): how the other
+ * side stands to this party, by the relation's schema and the property
+ * the other side is in. */
+const RELATION_SCHEMATA = new Set(['UnknownLink', 'Ownership', 'Directorship', 'Family', 'Membership', 'Associate', 'Employment', 'Representation', 'Occupancy']);
+function relationHow(schema, otherProp) {
+  const how = {
+    Ownership: { owner: 'owned by', asset: 'owner of' },
+    Directorship: { director: 'directed by', organization: 'director of' },
+    Membership: { organization: 'member of', member: 'has as member' },
+    Employment: { employer: 'employed by', employee: 'employer of' },
+  }[schema];
+  if (how && how[otherProp]) return how[otherProp];
+  return { UnknownLink: 'linked to', Family: 'family of', Associate: 'associate of' }[schema] || `${schema.toLowerCase()} with`;
+}
+
+/* One row per party tied to this one: how, who (a link to its page),
+ * whether a list names it, and the relation's own words. */
+function relationRows(entity, shown) {
+  const rows = [];
+  for (const [prop, list] of Object.entries(entity.properties || {})) {
+    const relations = (list || []).filter((r) => r && typeof r === 'object' && RELATION_SCHEMATA.has(r.schema));
+    if (!relations.length) continue;
+    shown.add(prop);
+    for (const r of relations)
+      for (const [side, others] of Object.entries(r.properties || {}))
+        for (const o of others || []) {
+          if (!o || typeof o !== 'object' || !o.id || o.id === entity.id) continue;
+          const listed = ((o.properties || {}).topics || []).includes('sanction');
+          const words = [...values(r, 'role'), ...values(r, 'relationship'), ...values(r, 'percentage').map((p) => `${p} %`)].join(', ');
+          rows.push(
+            h(
+              'tr',
+              { 'data-relation': r.id },
+              h('td', {}, relationHow(r.schema, side)),
+              h('td', {}, h('a', { href: `#/entity/${encodeURIComponent(o.id)}` }, o.caption || o.id), ' ', h('span', { class: 'tag' }, o.schema)),
+              h('td', {}, listed ? h('span', { class: 'tag tag-match' }, 'listed') : '–'),
+              h('td', {}, words || '–', values(r, 'summary').length ? h('span', { class: 'muted' }, ` (${values(r, 'summary')[0]})`) : null),
+            ),
+          );
+        }
+  }
+  if (!rows.length) return null;
+  return h(
+    'table',
+    { class: 'relations' },
+    h('thead', {}, h('tr', {}, ['How', 'Party', 'Listed', 'Relation'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows),
+  );
+}
 
 const SCRIPTS = [
   ['Latin', /\p{Script=Latin}/gu],
@@ -200,6 +251,7 @@ export async function renderEntity(id) {
         ),
       ))
     : propList(entity, LISTING_PROPS, shown, 'listing');
+  const relations = relationRows(entity, shown);
   const dates = propList(entity, DATE_PROPS, shown);
   const countries = propList(entity, COUNTRY_PROPS, shown);
   const ids = propList(entity, ID_PROPS, shown);
@@ -231,6 +283,7 @@ export async function renderEntity(id) {
       { class: 'entity-grid' },
       section('Names and aliases', nameGroups.length ? h('div', { class: 'script-groups' }, nameGroups) : null, 'names'),
       section(listings.length > 1 ? `Listings (${listings.length} lists)` : 'Listing', listing, 'listing'),
+      section('Relations', relations, 'relations'),
       section('Dates', dates, 'dates'),
       section('Countries', countries, 'countries'),
       section('Identifiers', ids, 'identifiers'),

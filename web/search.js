@@ -191,6 +191,22 @@ function resultItem(r, i, byName, f) {
       h('dd', {}, h('span', { class: 'detail' }, nm.detail || '–'), nm.candidate ? h('span', { class: 'muted' }, ` (query “${nm.query}” vs “${nm.candidate}”)`) : null),
       evidence ? [h('dt', {}, 'Evidence'), h('dd', { class: 'detail' }, evidence.detail || fmtScore(evidence.score))] : null,
       facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      /* a party no list names, tied to one that is: to whom and how */
+      (r.linked_to || []).length
+        ? [
+            h('dt', {}, 'Linked'),
+            h(
+              'dd',
+              { class: 'linked-to' },
+              r.linked_to.map((t, j) => [
+                j ? ' · ' : '',
+                `${t.how} listed `,
+                h('a', { href: `#/entity/${encodeURIComponent(t.id)}` }, t.caption),
+                h('span', { class: 'muted' }, ` (${t.relation}; ${t.listed})`),
+              ]),
+            ),
+          ]
+        : null,
     ),
     datasetChips(r.datasets, byName),
     f ? openCaseForm(r, f) : null,

@@ -82,8 +82,9 @@ KD_API const char *kd_index_built_at(const kd_index *index);
 
 /* Whether the entity at a position is no list's record but one kordon
  * derived from a record's text (an UnknownLink from OFAC's "Linked To:"
- * remark, whose `summary` begins with KD_DERIVED_PREFIX): counts and diffs
- * of the lists leave such entities out. */
+ * remark, an Ownership from the UK list's subsidiaries and parent
+ * companies; its `summary` begins with KD_DERIVED_PREFIX): counts and
+ * diffs of the lists leave such entities out. */
 #define KD_DERIVED_PREFIX "Derived by kordon from the record's "
 KD_API int kd_index_entity_derived(const kd_index *index, size_t position);
 /* Finds an entity by id; returns its position or KD_ENOTFOUND. */
@@ -110,6 +111,28 @@ KD_API int kd_index_export_ftm(const kd_index *index, FILE *out, size_t *written
  * Schedule 1, Part 1)": the listings of a party, one line, cut to size;
  * returns the number of records of the party. */
 KD_API size_t kd_index_party_summary(const kd_index *index, size_t position, char *out, size_t size);
+
+/* ---- ties between parties ---------------------------------------------- */
+
+/* What ties the parties of one index to each other — the relations (a
+ * "Linked To" link, an ownership, a directorship, a family tie) that refer
+ * to them — found once (a pass over the index; the server does it at each
+ * load) and read by any number of threads. */
+typedef struct kd_ties kd_ties;
+KD_API int kd_ties_new(const kd_index *index, kd_ties **out, kd_error *err);
+KD_API void kd_ties_free(kd_ties *ties);
+/* The entity an FtM input merged the id into (its `referents`), or -1. */
+KD_API int64_t kd_ties_referent(const kd_ties *ties, const char *id);
+
+/* A party's tie to a listed party: "linked to listed X (its owner)". */
+typedef struct kd_tie {
+    size_t listed;   /* the listed party (its representative's position) */
+    size_t relation; /* the relation record that ties them */
+    kd_prop role;    /* the listed party's side of it: owner, director, subject, relative... */
+} kd_tie;
+/* The ties of the entity's party to parties an official list names (its
+ * own listing aside): up to max into out; returns how many there are. */
+KD_API size_t kd_ties_to_listed(const kd_ties *ties, size_t entity, kd_tie *out, size_t max);
 
 typedef struct kd_value_ref {
     kd_prop prop;

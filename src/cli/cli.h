@@ -43,7 +43,12 @@ const char *cli_default_index(void);
 /* One match result as JSON: id, caption, schema, datasets, score, match,
  * (with details: name_score, matched_name), explanation. */
 struct json_t;
-struct json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, bool details);
+/* ties (may be NULL) adds `linked_to` to a result not listed itself but
+ * tied to listed parties (index_ties_json). */
+struct json_t *cli_result_json(const kd_index *ix, const kd_ties *ties, const kd_match_result *r, bool details);
+/* The result's ties to listed parties, one line ("owned by listed X (id) ·
+ * ..."), empty when none: what the text outputs print. */
+void cli_ties_line(const kd_index *ix, const kd_ties *ties, size_t party, char *out, size_t size);
 
 /* The store to use: --db, else $KORDON_DB, else ./kordon.db. */
 const char *cli_default_db(void);

@@ -74,7 +74,7 @@ static void print_text(const kd_index *ix, const char *path)
         derived += kd_index_entity_derived(ix, e) != 0;
     printf("index %s: %zu entities, %zu parties, built %s\n", path, total - derived, all, kd_index_built_at(ix));
     if (derived)
-        printf("%zu links derived from the records' remarks (\"Linked To:\")\n", derived);
+        printf("%zu links derived from the records' remarks (\"Linked To:\", subsidiaries, parent companies)\n", derived);
     putchar('\n');
     printf("%-24s %8s %8s  %-10s  %-12s  %s\n", "dataset", "entities", "parties", "newest", "version",
            "schemata");

@@ -82,13 +82,18 @@ int cmd_match(int argc, char **argv)
     kd_match_result results[100];
     int n = kd_match(m, &q, results, NULL, &err);
     int status = 0;
+    /* what ties a result that is not listed to one that is: found only
+     * when there are results to tell of */
+    kd_ties *ties = NULL;
+    if (n > 0 && kd_ties_new(ix, &ties, &err))
+        n = -1;
     if (n < 0) {
         status = cli_fail(&err);
     } else if (json) {
         json_t *root = json_object();
         json_t *list = json_array();
         for (int i = 0; i < n; i++)
-            json_array_append_new(list, cli_result_json(ix, &results[i], true));
+            json_array_append_new(list, cli_result_json(ix, ties, &results[i], true));
         json_object_set_new(root, "query", json_string(q.name));
         json_object_set_new(root, "results", list);
         json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -109,8 +114,13 @@ int cmd_match(int argc, char **argv)
             if (records > 1)
                 printf("   matched %s, one of %zu records\n", matched.id, records);
             printf("   %s\n", results[i].explanation);
+            char linked[1024];
+            cli_ties_line(ix, ties, results[i].party, linked, sizeof linked);
+            if (*linked)
+                printf("   linked: %s\n", linked);
         }
     }
+    kd_ties_free(ties);
     kd_matcher_free(m);
     kd_index_close(ix);
     return status;

@@ -83,11 +83,13 @@ int cmd_scan(int argc, char **argv)
     int status = 0;
     kd_mention *m = NULL;
     size_t n = 0;
-    if (kd_scanner_new(ix, &s, &err) || kd_scan(s, text.data ? text.data : "", text.len, threshold, &m, &n, &err)) {
+    kd_ties *ties = NULL;
+    if (kd_scanner_new(ix, &s, &err) || kd_scan(s, text.data ? text.data : "", text.len, threshold, &m, &n, &err) ||
+        (n > 0 && kd_ties_new(ix, &ties, &err))) {
         status = cli_fail(&err);
     } else if (json) {
         for (size_t i = 0; i < n; i++) {
-            json_t *o = scan_mention_json(ix, text.data, &m[i]);
+            json_t *o = scan_mention_json(ix, ties, text.data, &m[i]);
             char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
             puts(line);
             free(line);
@@ -107,6 +109,10 @@ int cmd_scan(int argc, char **argv)
                 char listed[1024];
                 kd_index_party_summary(ix, m[i].party, listed, sizeof listed);
                 printf("         listed: %s\n", listed);
+                char linked[1024];
+                cli_ties_line(ix, ties, m[i].party, linked, sizeof linked);
+                if (*linked)
+                    printf("         linked: %s\n", linked);
             }
             for (size_t r = 0; r < m[i].n_related; r++) {
                 const char *caption = caption_of(ix, kd_index_party(ix, m[i].related[r].entity), &v);
@@ -118,6 +124,7 @@ int cmd_scan(int argc, char **argv)
             printf("no listed or linked parties found\n");
     }
     kd_mentions_free(m, n);
+    kd_ties_free(ties);
     kd_scanner_free(s);
     kd_index_close(ix);
     buf_free(&text);

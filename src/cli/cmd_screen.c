@@ -118,9 +118,10 @@ static void csv_field_out(FILE *out, const char *text, bool last)
  * looks like a clean miss. A value the row was screened without (a country
  * kordon does not know) is named in the last column. */
 static const char csv_out_header[] =
-    "row,input_id,input_name,status,entity_id,caption,datasets,matched_record,score,explanation,warning\n";
+    "row,input_id,input_name,status,entity_id,caption,datasets,matched_record,score,explanation,warning,linked_to\n";
 
-static void csv_row(FILE *out, const row *r, const char *status, json_t *result, const char *explanation)
+static void csv_row(FILE *out, const row *r, const char *status, json_t *result, const char *explanation,
+                    const char *linked)
 {
     fprintf(out, "%zu,", r->number);
     csv_field_out(out, r->fields[ROLE_ID], false);
@@ -145,10 +146,11 @@ static void csv_row(FILE *out, const row *r, const char *status, json_t *result,
         fputs(",,,,,", out);
     }
     csv_field_out(out, explanation, false);
-    csv_field_out(out, r->warning, true);
+    csv_field_out(out, r->warning, false);
+    csv_field_out(out, linked, true);
 }
 
-static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
+static void write_row(FILE *out, const kd_index *ix, const kd_ties *ties, const row *r, int csv)
 {
     char error[600] = "";
     if (r->error)
@@ -158,15 +160,17 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
         for (int i = 0; !r->error && i < r->n_results; i++) {
             if (!r->results[i].match)
                 continue;
-            json_t *o = cli_result_json(ix, &r->results[i], false);
-            csv_row(out, r, "match", o, r->results[i].explanation);
+            json_t *o = cli_result_json(ix, NULL, &r->results[i], false);
+            char linked[1024];
+            cli_ties_line(ix, ties, r->results[i].party, linked, sizeof linked);
+            csv_row(out, r, "match", o, r->results[i].explanation, linked);
             json_decref(o);
             written++;
         }
         if (r->error)
-            csv_row(out, r, "rejected", NULL, error);
+            csv_row(out, r, "rejected", NULL, error, "");
         else if (!written)
-            csv_row(out, r, "no_match", NULL, "");
+            csv_row(out, r, "no_match", NULL, "", "");
         return;
     }
     json_t *o = json_object();
@@ -190,7 +194,7 @@ static void write_row(FILE *out, const kd_index *ix, const row *r, int csv)
     } else {
         json_t *list = json_array();
         for (int i = 0; i < r->n_results; i++)
-            json_array_append_new(list, cli_result_json(ix, &r->results[i], false));
+            json_array_append_new(list, cli_result_json(ix, ties, &r->results[i], false));
         json_object_set_new(o, "matches", list);
     }
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -313,6 +317,10 @@ int cmd_screen(int argc, char **argv)
         status = cli_fail(&err);
         out = stdout;
     }
+    /* a match that is not listed itself may be tied to a listed party */
+    kd_ties *ties = NULL;
+    if (!status && kd_ties_new(ix, &ties, &err))
+        status = cli_fail(&err);
     screen s = {.ix = ix, .threshold = threshold, .limit = (size_t)limit};
     pthread_mutex_init(&s.lock, NULL);
     s.rows = calloc(BATCH, sizeof *s.rows);
@@ -384,7 +392,7 @@ int cmd_screen(int argc, char **argv)
                 fprintf(stderr, "%skordon: %s:%zu: %s; row %zu screened without it\n", tty ? "\n" : "", input,
                         r->line, r->warning, r->number);
             }
-            write_row(out, ix, r, csv_out);
+            write_row(out, ix, ties, r, csv_out);
             if (run && !status) {
                 kd_customer cust = row_customer(r);
                 size_t raised = 0;
@@ -442,6 +450,7 @@ int cmd_screen(int argc, char **argv)
         }
     }
     kd_store_close(store);
+    kd_ties_free(ties);
     for (int t = 0; t < threads; t++)
         kd_matcher_free(s.matchers[t]);
     free(s.matchers);

@@ -1,11 +1,12 @@
 #include "cli.h"
+#include "index/index.h"
 
 #include <jansson.h>
 #include <string.h>
 
 /* A result is a party: its canonical id and caption, the datasets and ids
  * of all its records, one line of listings, and which record matched. */
-json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, bool details)
+json_t *cli_result_json(const kd_index *ix, const kd_ties *ties, const kd_match_result *r, bool details)
 {
     kd_entity_view v, matched;
     kd_index_entity(ix, r->party, &v);
@@ -42,5 +43,26 @@ json_t *cli_result_json(const kd_index *ix, const kd_match_result *r, bool detai
         json_object_set_new(o, "matched_name", json_string(r->matched_name));
     }
     json_object_set_new(o, "explanation", json_string(r->explanation));
+    json_t *linked = index_ties_json(ix, ties, r->party);
+    if (linked)
+        json_object_set_new(o, "linked_to", linked);
     return o;
+}
+
+void cli_ties_line(const kd_index *ix, const kd_ties *ties, size_t party, char *out, size_t size)
+{
+    out[0] = '\0';
+    json_t *linked = index_ties_json(ix, ties, party);
+    size_t used = 0, i;
+    json_t *tie;
+    json_array_foreach(linked, i, tie) {
+        int k = snprintf(out + used, size - used, "%s%s listed %s (%s)", used ? " · " : "",
+                         json_string_value(json_object_get(tie, "how")),
+                         json_string_value(json_object_get(tie, "caption")),
+                         json_string_value(json_object_get(tie, "id")));
+        if (k < 0 || (size_t)k >= size - used)
+            break;
+        used += (size_t)k;
+    }
+    json_decref(linked);
 }

@@ -11,18 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Properties whose values are entity ids. */
-static bool entity_ref(kd_prop p)
-{
-    switch (p) {
-    case KD_PROP_ADDRESS_ENTITY: case KD_PROP_ENTITY: case KD_PROP_PERSON: case KD_PROP_RELATIVE:
-    case KD_PROP_ORGANIZATION: case KD_PROP_DIRECTOR: case KD_PROP_OWNER: case KD_PROP_ASSET:
-    case KD_PROP_HOLDER: case KD_PROP_PAYER: case KD_PROP_BENEFICIARY: case KD_PROP_SUBJECT:
-    case KD_PROP_OBJECT: return true;
-    default: return false;
-    }
-}
-
 /* FtM's name, on the referred entity, of a reference from a record of
  * `schema` through `prop` (the property's `reverse`). */
 static const char *reverse_name(kd_schema schema, kd_prop prop, char *label, size_t size)
@@ -61,57 +49,18 @@ static const char *reverse_name(kd_schema schema, kd_prop prop, char *label, siz
 
 static int64_t find_referent(const void *context, const char *id)
 {
-    return live_referent(context, id);
-}
-
-/* g->linked: the records tied to a sanctioned one (index_linked_records),
- * FtM inputs' merged ids followed. */
-static int linked_build(live_index *g)
-{
-    g->linked = index_linked_records(g->index, find_referent, g);
-    return g->linked ? KD_OK : KD_ENOMEM;
-}
-
-static int compare_adjacent(const void *a, const void *b)
-{
-    const struct live_adjacent *x = a, *y = b;
-    if (x->party != y->party)
-        return x->party < y->party ? -1 : 1;
-    if (x->prop != y->prop)
-        return x->prop < y->prop ? -1 : 1;
-    return (x->source > y->source) - (x->source < y->source);
+    return kd_ties_referent(context, id);
 }
 
 int live_adjacent_build(live_index *g)
 {
-    const kd_index *ix = g->index;
-    size_t n = kd_index_entity_count(ix), cap = 0;
-    for (size_t e = 0; e < n; e++) {
-        kd_entity_view v;
-        kd_index_entity(ix, e, &v);
-        for (uint32_t i = 0; i < v.n_values; i++) {
-            kd_value_ref r = kd_entity_view_value(ix, &v, i);
-            if (!entity_ref(r.prop))
-                continue;
-            int64_t target = kd_index_find(ix, r.value);
-            if (target < 0)
-                target = live_referent(g, r.value);
-            if (target < 0 || (size_t)target == e)
-                continue;
-            if (g->n_adjacent == cap) {
-                cap = cap ? cap * 2 : 1024;
-                struct live_adjacent *p = realloc(g->adjacent, cap * sizeof *p);
-                if (!p)
-                    return KD_ENOMEM;
-                g->adjacent = p;
-            }
-            g->adjacent[g->n_adjacent++] =
-                (struct live_adjacent){(uint32_t)kd_index_party(ix, (size_t)target), (uint32_t)e, (uint16_t)r.prop};
-        }
-    }
-    if (g->n_adjacent)
-        qsort(g->adjacent, g->n_adjacent, sizeof *g->adjacent, compare_adjacent);
-    return linked_build(g);
+    kd_error err = {0};
+    if (kd_ties_new(g->index, &g->ties, &err))
+        return KD_ENOMEM;
+    /* the records tied to a sanctioned one (index_linked_records), FtM
+     * inputs' merged ids followed */
+    g->linked = index_linked_records(g->index, find_referent, g->ties);
+    return g->linked ? KD_OK : KD_ENOMEM;
 }
 
 bool http_party_linked(const live_index *g, size_t position)
@@ -127,20 +76,6 @@ json_t *http_party_object(const live_index *g, size_t position, bool provenance)
     return o;
 }
 
-/* The first reference to `party`, or n_adjacent. */
-static size_t first_adjacent(const live_index *g, size_t party)
-{
-    size_t lo = 0, hi = g->n_adjacent;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->adjacent[mid].party < party)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* A record that refers to the party, with its other references (to
  * anyone but the party) made the parties' entities: one level deep. */
 static json_t *referring_object(const live_index *g, size_t source, size_t party)
@@ -152,7 +87,7 @@ static json_t *referring_object(const live_index *g, size_t source, size_t party
     json_t *values;
     json_object_foreach(props, key, values) {
         int p = kd_prop_from_name(key);
-        if (p < 0 || !entity_ref((kd_prop)p))
+        if (p < 0 || !index_entity_reference((kd_prop)p))
             continue;
         size_t i;
         json_t *v;
@@ -186,7 +121,7 @@ static json_t *adjacent_lists(const live_index *g, size_t party)
         kd_index_entity(ix, members[m], &v);
         for (uint32_t i = 0; i < v.n_values; i++) {
             kd_value_ref r = kd_entity_view_value(ix, &v, i);
-            int64_t t = entity_ref(r.prop) ? kd_index_find(ix, r.value) : -1;
+            int64_t t = index_entity_reference(r.prop) ? kd_index_find(ix, r.value) : -1;
             if (t < 0)
                 continue;
             const char *key = kd_prop_name(r.prop);
@@ -205,8 +140,10 @@ static json_t *adjacent_lists(const live_index *g, size_t party)
         }
     }
     /* the records that refer to it */
-    for (size_t k = first_adjacent(g, party); k < g->n_adjacent && g->adjacent[k].party == party; k++) {
-        const struct live_adjacent *a = &g->adjacent[k];
+    const index_reference *refs;
+    size_t n_refs = index_ties_references(g->ties, party, &refs);
+    for (size_t k = 0; k < n_refs; k++) {
+        const index_reference *a = &refs[k];
         kd_entity_view v;
         kd_index_entity(ix, a->source, &v);
         const char *key = reverse_name(v.schema, (kd_prop)a->prop, label_text, sizeof label_text);

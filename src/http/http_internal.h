@@ -45,20 +45,10 @@ typedef struct live_index {
     uint64_t generation;
     time_t loaded_at;
     char etag[24];              /* over dataset versions: /catalog's ETag */
-    /* ids merged into another entity (FtM referents), sorted by id, for
-     * /entities' redirects: found once per load, not per unknown id */
-    struct live_referent {
-        const char *id;
-        uint32_t entity;
-    } *referents;
-    size_t n_referents;
-    /* records that refer to a party (a link's subject, a Sanction's entity,
-     * an owner...), sorted by party: adjacent.c */
-    struct live_adjacent {
-        uint32_t party, source;
-        uint16_t prop;
-    } *adjacent;
-    size_t n_adjacent;
+    /* what ties the parties (kd_ties): merged ids for /entities'
+     * redirects, the records that refer to each party for its adjacent
+     * entities and for results tied to listed parties */
+    kd_ties *ties;
     /* per record: 1 when an ownership, directorship or link ties it to a
      * sanctioned record (index_linked_records: FtM's topic sanction.linked,
      * for a party that is not listed itself); per record so that judgments
@@ -133,12 +123,10 @@ int live_load(live *l, kd_error *err);
 live_change live_changed(live *l);
 void live_reload_status(live *l, live_reload_state *out);
 live_index *live_acquire(live *l);   /* NULL when no index is loaded */
-/* The entity a merged id now lives in, or -1. */
-int64_t live_referent(const live_index *g, const char *id);
 
 /* ---- adjacent entities (adjacent.c) ---------------------------------------- */
 
-/* The records that refer to each party, and the records linked to
+/* The ties between parties (g->ties) and the records linked to
  * sanctioned ones, found once per loaded index. */
 int live_adjacent_build(live_index *g);
 /* The party of the entity at a position as index_party_object makes it,

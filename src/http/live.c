@@ -47,8 +47,7 @@ static void generation_free(live_index *g)
     http_pool_destroy(&g->scanners, free_scanner);
     scan_tables_release(g->scan_tables);
     pthread_mutex_destroy(&g->tables_lock);
-    free(g->referents);
-    free(g->adjacent);
+    kd_ties_free(g->ties);
     free(g->linked);
     kd_index_close(g->index);
     free(g);
@@ -84,44 +83,6 @@ static void compute_etag(live_index *g)
         h *= 1099511628211ULL;
     }
     snprintf(g->etag, sizeof g->etag, "\"%016llx\"", (unsigned long long)h);
-}
-
-static int compare_referent(const void *a, const void *b)
-{
-    return strcmp(((const struct live_referent *)a)->id, ((const struct live_referent *)b)->id);
-}
-
-static int find_referents(live_index *g)
-{
-    size_t n = kd_index_entity_count(g->index), cap = 0;
-    for (size_t e = 0; e < n; e++) {
-        kd_entity_view v;
-        kd_index_entity(g->index, e, &v);
-        for (uint32_t i = 0; i < v.n_values; i++) {
-            kd_value_ref r = kd_entity_view_value(g->index, &v, i);
-            if (r.prop != KD_PROP_REFERENTS)
-                continue;
-            if (g->n_referents == cap) {
-                cap = cap ? cap * 2 : 64;
-                struct live_referent *p = realloc(g->referents, cap * sizeof *p);
-                if (!p)
-                    return KD_ENOMEM;
-                g->referents = p;
-            }
-            g->referents[g->n_referents++] = (struct live_referent){r.value, (uint32_t)e};
-        }
-    }
-    if (g->n_referents)
-        qsort(g->referents, g->n_referents, sizeof *g->referents, compare_referent);
-    return 0;
-}
-
-int64_t live_referent(const live_index *g, const char *id)
-{
-    struct live_referent key = {id, 0};
-    const struct live_referent *r =
-        g->n_referents ? bsearch(&key, g->referents, g->n_referents, sizeof key, compare_referent) : NULL;
-    return r ? (int64_t)r->entity : -1;
 }
 
 static live_file_id file_id(const struct stat *st)
@@ -173,17 +134,17 @@ int live_load(live *l, kd_error *err)
     live_index *g = calloc(1, sizeof *g);
     int rc = g ? index_open_stat(l->path, &g->index, &st, err)
                : error_set(err, KD_ENOMEM, "%s: out of memory", l->path);
-    if (!rc && (find_referents(g) || live_adjacent_build(g)))
-        rc = error_set(err, KD_ENOMEM, "out of memory loading %s", l->path);
     if (!rc && l->prepare)
         rc = l->prepare(l->prepare_context, g, err);
+    /* after the analysts' judgments: the ties are found by party */
+    if (!rc && live_adjacent_build(g))
+        rc = error_set(err, KD_ENOMEM, "out of memory loading %s", l->path);
     live_file_id id = file_id(&st);
     int fd = hold(l->path, &id);
     if (rc) {
         if (g) {
             kd_index_close(g->index);
-            free(g->referents);
-            free(g->adjacent);
+            kd_ties_free(g->ties);
             free(g->linked);
             free(g);
         }

@@ -395,6 +395,10 @@ json_t *http_match_result(const live_index *g, const http_match_found *mr, doubl
         json_object_set(features, k, json_object_get(v, "score"));
     json_object_set_new(o, "explanations", explanations);
     json_object_set_new(o, "features", features);
+    /* a party not listed itself, tied to one that is: with whom and how */
+    json_t *linked = index_ties_json(ix, g->ties, r->party);
+    if (linked)
+        json_object_set_new(o, "linked_to", linked);
     return o;
 }
 

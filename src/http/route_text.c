@@ -97,7 +97,7 @@ static void scan_answer(scan_job *job, const kd_mention *m, size_t n, http_respo
             scan_reply_stopped(job, rs);
             return;
         }
-        char *text = mention_text(scan_mention_json(ix, job->body, &m[i]));
+        char *text = mention_text(scan_mention_json(ix, job->index->ties, job->body, &m[i]));
         ok = text && (i == 0 || buf_append_char(&out, ',') == KD_OK) && buf_append_str(&out, text) == KD_OK;
         free(text);
         if (ok && out.len + (size_t)tail_len > job->max_response) {

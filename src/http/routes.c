@@ -100,7 +100,7 @@ void route_entities(http_request *rq, http_response *rs, const char *path)
         return;
     }
     if (pos < 0) {
-        int64_t canonical = live_referent(rq->index, id);
+        int64_t canonical = kd_ties_referent(rq->index->ties, id);
         if (canonical >= 0) {
             kd_entity_view v;
             kd_index_entity(ix, (size_t)canonical, &v);

@@ -228,7 +228,7 @@ int kd_build(const char *const *sources, size_t n_sources, const kd_build_option
     if (!rc)
         rc = index_builder_link_remarks(b, &links, err);
     if (!rc && options->verbose && links)
-        fprintf(stderr, "  %zu links from the lists' remarks (\"Linked To:\")\n", links);
+        fprintf(stderr, "  %zu links from the lists' remarks (\"Linked To:\", subsidiaries, parent companies)\n", links);
     if (!rc)
         rc = index_builder_write(b, records, err);
     index_builder_free(b);

@@ -409,6 +409,17 @@ static void add_typed_trimmed(out_values *o, kd_prop p, const char *v)
     }
 }
 
+void index_ftm_add_value(json_t *props, kd_schema schema, kd_prop p, const char *value)
+{
+    if (party_schema(schema) && listing_prop(p))
+        return; /* the listing's: its Sanction's, and the party's `listings` */
+    out_values o = {props, thing_schema(schema) ? "notes" : NULL};
+    if (prop_allowed(schema, p))
+        add_typed(&o, p, value);
+    else
+        keep_as_note(&o, p, value);
+}
+
 /* ---- entities ----------------------------------------------------------------- */
 
 static json_t *entity_shell(const kd_index *ix, const kd_entity_view *v, const char *id, const char *schema,

@@ -236,6 +236,12 @@ struct json_t *index_entity_object(const kd_index *ix, size_t position);
  * nothing. Caller owns it. */
 struct json_t *index_sanction_object(const kd_index *ix, size_t position);
 struct json_t *index_party_object(const kd_index *ix, size_t position, bool provenance);
+/* Adds one value of a record of `schema` to an FtM properties object as
+ * FtM types it (dates, country codes, E.164 phones, IMO numbers, URLs),
+ * what no type holds kept in `notes` ("phone: 263-4-486946"), a listing's
+ * facts (reason, listing date, provisions) left to its Sanction: what
+ * `kordon export`, /entities and /match show alike (ftm_export.c). */
+void index_ftm_add_value(struct json_t *props, kd_schema schema, kd_prop p, const char *value);
 /* One record's listing, as in index_party_object's listings. */
 struct json_t *index_listing_object(const kd_index *ix, size_t position);
 /* ---- topics (topics.c) ----------------------------------------------------- */
@@ -265,6 +271,30 @@ uint8_t *index_linked_records(const kd_index *ix, int64_t (*referent)(const void
  * record of it tied to a sanctioned one (linked, from index_linked_records)
  * and none of them listed itself. */
 bool index_party_linked(const kd_index *ix, const uint8_t *linked, size_t position);
+
+/* ---- ties (ties.c; kd_ties in kordon/index.h) ------------------------------ */
+/* Whether a property's values are entity ids. */
+bool index_entity_reference(kd_prop p);
+/* A record that refers to a party through one of its properties. */
+typedef struct index_reference {
+    uint32_t party, source;
+    uint16_t prop;
+} index_reference;
+/* The records that refer to a party (its representative's position):
+ * *first and the count, sorted by property then record. */
+size_t index_ties_references(const kd_ties *ties, size_t party, const index_reference **first);
+/* An id's position: the index's, or the entity an FtM input merged it
+ * into; -1 when neither. */
+int64_t index_ties_find(const kd_ties *ties, const char *id);
+
+/* How a party stands to the listed party of one of its ties, said of the
+ * party: "owned by", "director of", "family of", "linked to". */
+const char *index_tie_phrase(const kd_index *ix, const kd_tie *tie);
+/* A party's ties to listed parties as JSON, for a result that is not
+ * listed itself: [{how, id, caption, schema, listed, relation,
+ * relation_id, role}]; NULL when the party is listed or tied to none
+ * (or ties is NULL). */
+struct json_t *index_ties_json(const kd_index *ix, const kd_ties *ties, size_t party);
 
 /* The authority that lists an entity, as an analyst says it: "UN", "EU",
  * "UK", "US", "Canada", else the first dataset's name. */

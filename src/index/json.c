@@ -34,12 +34,15 @@ json_t *index_entity_object(const kd_index *ix, size_t position)
     json_object_set_new(root, "schema", json_string(kd_schema_name(v.schema)));
     for (uint32_t i = 0; i < v.n_values; i++) {
         kd_value_ref r = kd_entity_view_value(ix, &v, i);
-        json_t *target = kd_prop_is_meta(r.prop) ? root : props;
+        if (!kd_prop_is_meta(r.prop)) {
+            index_ftm_add_value(props, v.schema, r.prop, r.value);
+            continue;
+        }
         const char *key = kd_prop_name(r.prop);
-        json_t *list = json_object_get(target, key);
+        json_t *list = json_object_get(root, key);
         if (!list) {
             list = json_array();
-            json_object_set_new(target, key, list);
+            json_object_set_new(root, key, list);
         }
         json_array_append_new(list, json_string(r.value));
     }
@@ -204,9 +207,20 @@ json_t *index_party_object(const kd_index *ix, size_t position, bool provenance)
                 continue;
             else {
                 if (m > 0)
-                    add_unique(props, key, r.value);
-                if (origin)
-                    add_provenance(origin, key, r.value, v.id);
+                    index_ftm_add_value(props, v.schema, r.prop, r.value);
+                if (origin) {
+                    /* which record states each value, as the party shows it */
+                    json_t *typed = json_object();
+                    index_ftm_add_value(typed, v.schema, r.prop, r.value);
+                    const char *tkey;
+                    json_t *values;
+                    json_object_foreach(typed, tkey, values) {
+                        size_t k;
+                        json_t *one;
+                        json_array_foreach(values, k, one) add_provenance(origin, tkey, json_string_value(one), v.id);
+                    }
+                    json_decref(typed);
+                }
             }
         }
     }

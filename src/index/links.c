@@ -1,11 +1,14 @@
 /* Relations a list writes as text, made entities: OFAC's "Linked To: X."
  * remark names another entry of the list (a person's company, a front of
- * a designated group). Once every record is in, the name is looked up
- * among the names of the same dataset's records; when exactly one record
- * bears it, an FtM UnknownLink (subject: the remark's record, object: the
- * named one, role "Linked To") joins the index, so that the API can
- * show the linked parties and screening can say that a party is linked to
- * a listed one. A name several records bear, or none, stays a note. */
+ * a designated group); the UK Sanctions List names a body's subsidiaries
+ * and parent companies (kept as notes "Subsidiary: X", "Parent company:
+ * X"). Once every record is in, the name is looked up among the names of
+ * the same dataset's records; when exactly one record bears it, an FtM
+ * relation joins the index — an UnknownLink (subject: the remark's record,
+ * object: the named one) or an Ownership (owner: the parent, asset: the
+ * subsidiary) — so that the API can show the linked parties and screening
+ * can say that a party is tied to a listed one. A name several records
+ * bear, or none, stays a note. */
 #include "builder_internal.h"
 #include "model/model.h"
 
@@ -45,8 +48,32 @@ static bool named_schema(uint16_t s)
     return s <= KD_SCHEMA_PUBLIC_BODY;
 }
 
-#define LINKED_TO "Linked To:"
 #define DERIVED_FROM KD_DERIVED_PREFIX
+
+/* The notes that name a relation, and the relation each makes: which side
+ * the remark's record takes (subject or owner when `record_first`). */
+static const struct remark_kind {
+    const char *prefix; /* of the note */
+    kd_schema schema;
+    kd_prop first, second; /* the relation's two sides */
+    bool record_first;     /* the remark's record is `first`, the named one `second` */
+    const char *role, *id_part, *source;
+} remark_kinds[] = {
+    {"Linked To:", KD_SCHEMA_UNKNOWN_LINK, KD_PROP_SUBJECT, KD_PROP_OBJECT, true, "Linked To", "linked",
+     "\"Linked To\" remark"},
+    {"Subsidiary:", KD_SCHEMA_OWNERSHIP, KD_PROP_OWNER, KD_PROP_ASSET, true, "Subsidiary", "subsidiary",
+     "\"Subsidiary\" entry"},
+    {"Parent company:", KD_SCHEMA_OWNERSHIP, KD_PROP_OWNER, KD_PROP_ASSET, false, "Parent company", "parent",
+     "\"Parent company\" entry"},
+};
+
+static const struct remark_kind *remark_kind_of(const char *note)
+{
+    for (size_t k = 0; k < KD_ARRAY_LEN(remark_kinds); k++)
+        if (strncmp(note, remark_kinds[k].prefix, strlen(remark_kinds[k].prefix)) == 0)
+            return &remark_kinds[k];
+    return NULL;
+}
 
 int index_builder_link_remarks(index_builder *b, size_t *links, kd_error *err)
 {
@@ -91,9 +118,10 @@ int index_builder_link_remarks(index_builder *b, size_t *links, kd_error *err)
         const char *subject = e->id;
         for (uint32_t v = 0; v < b->entities[i].n_values && !rc; v++) {
             const built_value *val = &b->entities[i].values[v];
-            if (val->prop != KD_PROP_NOTES || strncmp(val->text, LINKED_TO, strlen(LINKED_TO)) != 0)
+            const struct remark_kind *kind = val->prop == KD_PROP_NOTES ? remark_kind_of(val->text) : NULL;
+            if (!kind)
                 continue;
-            const char *name = val->text + strlen(LINKED_TO);
+            const char *name = val->text + strlen(kind->prefix);
             uint64_t h = name_hash(dataset, name, strlen(name));
             /* the records bearing the name: one, and not the remark's own */
             size_t lo = 0, hi = n;
@@ -115,18 +143,20 @@ int index_builder_link_remarks(index_builder *b, size_t *links, kd_error *err)
                 continue;
             const char *object_id = b->entities[object].id;
             entity_reset(&link);
-            link.schema = KD_SCHEMA_UNKNOWN_LINK;
+            link.schema = kind->schema;
             link.dataset = b->datasets[dataset].name;
-            rc = entity_set_id(&link, "%s-linked-%s", subject, object_id);
+            rc = entity_set_id(&link, "%s-%s-%s", subject, kind->id_part, object_id);
             if (!rc)
-                rc = entity_add_str(&link, KD_PROP_SUBJECT, subject);
+                rc = entity_add_str(&link, kind->first, kind->record_first ? subject : object_id);
             if (!rc)
-                rc = entity_add_str(&link, KD_PROP_OBJECT, object_id);
+                rc = entity_add_str(&link, kind->second, kind->record_first ? object_id : subject);
             if (!rc)
-                rc = entity_add_str(&link, KD_PROP_ROLE, "Linked To");
+                rc = entity_add_str(&link, KD_PROP_ROLE, kind->role);
             /* says where it comes from, and marks it derived (kd_index_entity_derived) */
+            char summary[128];
+            snprintf(summary, sizeof summary, "%s%s", DERIVED_FROM, kind->source);
             if (!rc)
-                rc = entity_add_str(&link, KD_PROP_SUMMARY, DERIVED_FROM "\"Linked To\" remark");
+                rc = entity_add_str(&link, KD_PROP_SUMMARY, summary);
             uint32_t before = b->datasets[dataset].count;
             /* b->entities may move: subject is an arena string and stays */
             if (!rc && !(rc = index_builder_add(b, &link, err))) {

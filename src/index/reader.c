@@ -562,7 +562,7 @@ const char *kd_entity_view_first(const kd_index *ix, const kd_entity_view *view,
 int kd_index_entity_derived(const kd_index *ix, size_t position)
 {
     kd_entity_view v;
-    if (kd_index_entity(ix, position, &v) || v.schema != KD_SCHEMA_UNKNOWN_LINK)
+    if (kd_index_entity(ix, position, &v) || (v.schema != KD_SCHEMA_UNKNOWN_LINK && v.schema != KD_SCHEMA_OWNERSHIP))
         return 0;
     const char *summary = kd_entity_view_first(ix, &v, KD_PROP_SUMMARY);
     return summary && strncmp(summary, KD_DERIVED_PREFIX, strlen(KD_DERIVED_PREFIX)) == 0;

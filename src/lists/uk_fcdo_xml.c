@@ -33,7 +33,8 @@
  * idNumber, their AdditionalInformation → notes "Passport N: ...".
  * EntityDetails/Entity: TypeOfEntities → legalForm;
  * BusinessRegistrationNumbers → see add_registration; Subsidiaries and
- * ParentCompanies → notes "Subsidiary: ...".
+ * ParentCompanies → notes "Subsidiary: ..." (the build makes one an
+ * Ownership when the list designates the company named: index/links.c).
  * ShipDetails/Ship: IMONumbers → imoNumber (its digits, as OFAC's);
  * CurrentOwnerOperators → ownerName; CurrentBelievedFlagOfShips → flag;
  * TypeOfShipDetails → type; TonnageOfShipDetails → tonnage; YearsBuilt →

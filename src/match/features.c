@@ -178,8 +178,18 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
     bool has_id = q->identifier && q->identifier[0];
     if (!q_date && !q_country && !has_id && !(q->gender && q->gender[0]))
         return s > 1.0 ? 1.0 : s;
-    kd_entity_view v;
-    kd_index_entity(ix, entity, &v);
+    /* A party is weighed on what all its records say: the EU's birth date
+     * of a person holds against a query though Canada's record of him
+     * gives none. One result per record (by_record) is weighed on the
+     * record alone. */
+    size_t members[16] = {entity}, n_members = 1;
+    if (!q->by_record) {
+        n_members = kd_index_party_members(ix, entity, members, KD_ARRAY_LEN(members));
+        if (n_members > KD_ARRAY_LEN(members))
+            n_members = KD_ARRAY_LEN(members);
+        if (n_members == 0)
+            members[0] = entity, n_members = 1;
+    }
     int best = DATE_UNKNOWN;
     const char *best_date = NULL;
     /* Verdicts ranked from most to least favourable. */
@@ -193,40 +203,45 @@ double match_apply_evidence(const kd_index *ix, const kd_match_query *q, const c
         memmove(q_id, q_id + 3, (q_id_len -= 3) + 1);
     bool id_hit = false, has_imo = false, imo_hit = false; /* imo: or INN */
     const char *id_prop = NULL;
-    for (uint32_t i = 0; i < v.n_values; i++) {
-        kd_value_ref r = kd_entity_view_value(ix, &v, i);
-        if (r.prop == KD_PROP_BIRTH_DATE && q_date) {
-            int verdict = (int)match_compare_dates(q_date, r.value);
-            if (rank[verdict] > rank[best]) {
-                best = verdict;
-                best_date = r.value;
-            }
-        } else if (q_country && (r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
-                                 r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_BIRTH_COUNTRY)) {
-            if (r.value[0] && r.value[1] && !r.value[2]) { /* an ISO code, not text */
-                has_country = true;
-                country_hit |= strcmp(r.value, q_country) == 0;
-            }
-        } else if (r.prop == KD_PROP_GENDER) {
-            gender = r.value;
-        } else if (q_id_len >= 4 && match_identifier_prop(r.prop)) {
-            size_t listed_len = match_identifier_key(r.value, listed_id, sizeof listed_id);
-            const char *l = listed_id;
-            if (listed_len > 3 && memcmp(l, "IMO", 3) == 0)
-                l += 3, listed_len -= 3;
-            bool same = listed_len == q_id_len && memcmp(l, q_id, q_id_len) == 0;
-            if (same && !id_hit) {
-                id_hit = true;
-                id_prop = kd_prop_name(r.prop);
-            }
-            /* A vessel has one IMO number, a Russian taxpayer one INN: when the
-             * query's identifier has that shape and the listed one differs,
-             * it is another vessel or company. */
-            bool digits_only = strspn(q_id, "0123456789") == q_id_len;
-            if ((r.prop == KD_PROP_IMO_NUMBER && digits_only && q_id_len == 7) ||
-                (r.prop == KD_PROP_INN_CODE && digits_only && (q_id_len == 10 || q_id_len == 12))) {
-                has_imo = true;
-                imo_hit |= same;
+    for (size_t m = 0; m < n_members; m++) {
+        kd_entity_view v;
+        kd_index_entity(ix, members[m], &v);
+        for (uint32_t i = 0; i < v.n_values; i++) {
+            kd_value_ref r = kd_entity_view_value(ix, &v, i);
+            if (r.prop == KD_PROP_BIRTH_DATE && q_date) {
+                int verdict = (int)match_compare_dates(q_date, r.value);
+                if (rank[verdict] > rank[best]) {
+                    best = verdict;
+                    best_date = r.value;
+                }
+            } else if (q_country && (r.prop == KD_PROP_NATIONALITY || r.prop == KD_PROP_CITIZENSHIP ||
+                                     r.prop == KD_PROP_COUNTRY || r.prop == KD_PROP_BIRTH_COUNTRY)) {
+                if (r.value[0] && r.value[1] && !r.value[2]) { /* an ISO code, not text */
+                    has_country = true;
+                    country_hit |= strcmp(r.value, q_country) == 0;
+                }
+            } else if (r.prop == KD_PROP_GENDER) {
+                if (!gender)
+                    gender = r.value;
+            } else if (q_id_len >= 4 && match_identifier_prop(r.prop)) {
+                size_t listed_len = match_identifier_key(r.value, listed_id, sizeof listed_id);
+                const char *l = listed_id;
+                if (listed_len > 3 && memcmp(l, "IMO", 3) == 0)
+                    l += 3, listed_len -= 3;
+                bool same = listed_len == q_id_len && memcmp(l, q_id, q_id_len) == 0;
+                if (same && !id_hit) {
+                    id_hit = true;
+                    id_prop = kd_prop_name(r.prop);
+                }
+                /* A vessel has one IMO number, a Russian taxpayer one INN: when the
+                 * query's identifier has that shape and the listed one differs,
+                 * it is another vessel or company. */
+                bool digits_only = strspn(q_id, "0123456789") == q_id_len;
+                if ((r.prop == KD_PROP_IMO_NUMBER && digits_only && q_id_len == 7) ||
+                    (r.prop == KD_PROP_INN_CODE && digits_only && (q_id_len == 10 || q_id_len == 12))) {
+                    has_imo = true;
+                    imo_hit |= same;
+                }
             }
         }
     }

@@ -374,9 +374,10 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
         float body_factor[C_TOKENS];
         if (!person)
             match_body_word_factors(surfaces, lens, nt, body_factor);
-        bool first_seen = false;
+        bool first_seen = false, form_only = !person && name->n_tokens > 0;
         for (uint32_t k = 0; k < name->n_tokens; k++) {
             const kdx_token *t = &ix->tokens[name->tokens_first + k];
+            form_only &= t->cls == TEXT_TOKEN_LEGAL || t->cls == TEXT_TOKEN_STOP || t->cls == TEXT_TOKEN_PARTICLE;
             if (person && t->cls == TEXT_TOKEN_NAME && t->len > 1 && t->key < ix->n_keys) {
                 person_count[t->key]++;
                 first_count[t->key] += !first_seen;
@@ -393,6 +394,9 @@ int kd_matcher_new(const kd_index *ix, kd_matcher **out, kd_error *err)
             if (k < C_TOKENS && t->cls == TEXT_TOKEN_NAME && t->len > 1 && !patr && m->substantive[i] < UINT8_MAX)
                 m->substantive[i]++;
         }
+        _Static_assert(KD_SCHEMA_COUNT <= NAME_SCHEMA_MASK + 1, "a schema must fit under the name flags");
+        if (form_only)
+            m->name_schema[i] |= NAME_FORM_ONLY;
     }
     mark_korean_names(ix, m->name_schema);
     if (loose_keys_fill(m) || korean_words_build(m)) {

@@ -218,6 +218,29 @@ static uint64_t listed_loose(const ctoken *c)
  * beside it must carry the rest */
 #define NAME_DIMINUTIVE 0.82
 
+/* Whether a word contracts another as clerks abbreviate names: its
+ * first and last letters, others of it in order between, at most one
+ * vowel kept (Mohd, Md, Muhd for Muhammad; Chas, Wm), three letters
+ * shorter at least. Two vowels make a name of its own (Ana, Ali). */
+static bool contracts(const char *a, size_t la, const char *w, size_t lw)
+{
+    if (la < 2 || la + 3 > lw || a[0] != w[0] || a[la - 1] != w[lw - 1])
+        return false;
+    size_t vowels = (strchr("aeiouy", a[0]) != NULL) + (strchr("aeiouy", a[la - 1]) != NULL), at = 1;
+    for (size_t i = 1; i + 1 < la; i++) {
+        bool vowel = strchr("aeiouy", a[i]) != NULL;
+        vowels += vowel;
+        /* a vowel kept is any vowel: the name's spellings differ in them
+         * (Mohd for Muhammad as for Mohammed) */
+        while (at + 1 < lw && w[at] != a[i] && !(vowel && strchr("aeiouy", w[at])))
+            at++;
+        if (at + 1 >= lw)
+            return false;
+        at++;
+    }
+    return vowels <= 1;
+}
+
 /* The Arabic article as romanisations write it, its l assimilated to a
  * sun letter as spoken (Abdur Rahman, Nur ad-Din, Abdus Salam). */
 static bool arabic_article(const char *s, size_t n)
@@ -531,6 +554,11 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     if (!same_key && c->given && q->cls == TEXT_TOKEN_NAME && q->len >= 4 && c->len >= q->len + 3 &&
         memcmp(q->surface, c->surface, q->len) == 0 && !match_is_patronymic(c->surface, c->len))
         return NAME_DIMINUTIVE;
+    /* a given name contracted as clerks write it (Mohd, Md for Muhammad,
+     * Wm for William, Chas for Charles), either side the contraction */
+    if (!same_key && c->given && q->cls == TEXT_TOKEN_NAME &&
+        (contracts(q->surface, q->len, c->surface, c->len) || contracts(c->surface, c->len, q->surface, q->len)))
+        return NAME_DIMINUTIVE;
     size_t shorter = q->len < c->len ? q->len : c->len, longer = q->len + c->len - shorter;
     /* Spellings whose keys differ only where romanisation systems differ
      * (sadeq/sadegh, ghathafi/gaddafi, valiantsina/valentina): one name
@@ -739,6 +767,8 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
                   char *why, size_t why_size)
 {
     const kdx_name *name = &ix->names[name_id];
+    if (w->name_schema[name_id] & NAME_FORM_ONLY)
+        return 0.0;
     bool listed_person = (w->name_schema[name_id] & NAME_SCHEMA_MASK) == KD_SCHEMA_PERSON;
     ctoken c[C_TOKENS];
     size_t nc = name->n_tokens < C_TOKENS ? name->n_tokens : C_TOKENS;
@@ -802,14 +832,17 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
      * word many bodies' names have. A rare word cut short is another word
      * (Star, Starlight). */
     if (!listed_person)
-        for (size_t j = 0; j < nc; j++) {
-            if (c[j].weight >= ABBREVIATED_WEIGHT || c[j].len < 6)
-                continue;
-            for (size_t i = 0; i < q->n; i++)
-                if (sim[i][j] < ABBREVIATED && q->t[i].cls == TEXT_TOKEN_NAME &&
-                    abbreviates(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len))
+        for (size_t j = 0; j < nc; j++)
+            for (size_t i = 0; i < q->n; i++) {
+                if (sim[i][j] >= ABBREVIATED || q->t[i].cls != TEXT_TOKEN_NAME)
+                    continue;
+                /* the list may be the one abbreviating (Korea Samma Shpg Co) */
+                if ((c[j].weight < ABBREVIATED_WEIGHT && c[j].len >= 6 &&
+                     abbreviates(q->t[i].surface, q->t[i].len, c[j].surface, c[j].len)) ||
+                    (q->t[i].weight < ABBREVIATED_WEIGHT && q->t[i].len >= 6 &&
+                     abbreviates(c[j].surface, c[j].len, q->t[i].surface, q->t[i].len)))
                     sim[i][j] = ABBREVIATED;
-        }
+            }
     /* Greedy alignment: take the best remaining pair until none is left.
      * With a handful of tokens this equals the optimal assignment in
      * practice and costs nothing. */
@@ -1048,6 +1081,40 @@ double score_name(const kd_index *ix, const listed_weights *w, const qform *q, u
     double q_weight[Q_TOKENS], q_total = listed_person ? q->total : q->body_total;
     for (size_t i = 0; i < q->n; i++)
         q_weight[i] = listed_person ? q->t[i].weight : q->t[i].weight * q->t[i].body_factor;
+    /* The same the other way: a query naming a person by four names or
+     * more ("Aiman Muhammad Rabi al-Zawahiri") for a listed name of the
+     * first and last of them (Ayman AL-ZAWAHIRI), every listed word there,
+     * the query's given names between hardly missed. Not syllables (a
+     * Korean's or a Chinese name's: "Kim Yong Chol Ha Yun" is not Kim Yong
+     * Chol): the words left out are names of four letters or more. */
+    if (listed_person && q->n >= 4 && !(w->name_schema[name_id] & NAME_KOREAN)) {
+        size_t first = 0, last = q->n;
+        while (first < q->n && q_weight[first] <= 0)
+            first++;
+        while (last > first && q_weight[last - 1] <= 0)
+            last--;
+        bool whole_listed = true;
+        size_t c_first = nc, c_last = 0;
+        for (size_t j = 0; j < nc && whole_listed; j++) {
+            whole_listed = c_to[j] >= 0 || c[j].weight <= 0;
+            if (c[j].weight > 0)
+                c_first = c_first < j ? c_first : j, c_last = j;
+        }
+        /* the first and last of the query are those of the listed name, in
+         * that order and spelled alike: names turned round, or a family
+         * name only near in spelling, are another matter */
+        bool given_between = whole_listed && last > first + 3 && q_to[first] >= 0 && q_to[last - 1] >= 0 &&
+                             (size_t)q_to[first] == c_first && (size_t)q_to[last - 1] == c_last &&
+                             q_sim[first] >= 0.9 && q_sim[last - 1] >= 0.9;
+        for (size_t i = first + 1; i + 1 < last && given_between; i++)
+            given_between = q_to[i] >= 0 || q_weight[i] <= 0 || q->t[i].cls != TEXT_TOKEN_NAME ||
+                            (q->t[i].len >= 4 && match_given_key(w, q->t[i].key_id));
+        for (size_t i = first + 1; i + 1 < last && given_between; i++)
+            if (q_to[i] < 0) {
+                q_total -= q_weight[i] * (1.0 - UNWRITTEN_MIDDLE);
+                q_weight[i] *= UNWRITTEN_MIDDLE;
+            }
+    }
     double q_cov = 0, c_cov = 0;
     size_t strong_matches = 0, substantive = w->substantive[name_id];
     for (size_t i = 0; i < q->n; i++) {

@@ -105,10 +105,15 @@ typedef struct listed_weights {
  * records' names have */
 #define SHORT_FORM_PARTIES 8.0
 #define LOOSE_NONE 1
-/* listed_weights.name_schema: the schema, and whether the name is a Korean
- * person's (text_korean_key compares its words) */
-#define NAME_SCHEMA_MASK 0x7f
+/* listed_weights.name_schema: the schema, whether the name is a Korean
+ * person's (text_korean_key compares its words), whether it is a legal
+ * form alone */
+#define NAME_SCHEMA_MASK 0x3f
 #define NAME_KOREAN 0x80
+/* a body's name of legal forms, particles and small words alone ("Общество
+ * с ограниченной ответственностью", cut from a list's alias): it names no
+ * one, and matches nothing */
+#define NAME_FORM_ONLY 0x40
 /* Whether a key (id, or -1) is a given name in the lists' persons. */
 static inline bool match_given_key(const listed_weights *w, int64_t key_id)
 {

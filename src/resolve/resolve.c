@@ -49,6 +49,11 @@ typedef struct record {
     int n_nationality;
     char country[MAX_CODES][3];
     int n_country;
+    /* the countries its sanctions programmes are about (EU-UKR, UKRAINE-
+     * EO13661, "SEMA - Ukraine"): what a person's record says of a
+     * country when it gives no nationality */
+    char regime[MAX_CODES][3];
+    int n_regime;
     char imo[2][8];
     int n_imo;
 } record;
@@ -97,7 +102,8 @@ static int family_of(kd_schema s)
 const char *resolve_kind_name(resolve_kind kind)
 {
     static const char *const names[] = {"analyst", "identifier", "name+birth date",
-                                        "name+birth day (year differs)", "name+country"};
+                                        "name+birth day (year differs)", "name+country",
+                                        "person's name+country"};
     return kind < RESOLVE_KIND_COUNT ? names[kind] : "?";
 }
 
@@ -146,13 +152,15 @@ static bool imo_digits(const char *v, char out[8])
     return k == 7;
 }
 
-/* The countries an address names in one of its comma-separated parts
- * ("Russian Federation, 119019, Moscow, ..."): many lists give a body's
- * address but no country. */
+/* The countries an address or a place of birth names in one of its
+ * comma-separated or bracketed parts ("Russian Federation, 119019, Moscow,
+ * ...", "Leningrad, USSR (now St. Petersburg, Russian Federation)"): many
+ * lists give a body's address but no country, a person's birth place but
+ * no nationality. */
 static void address_countries(const char *address, record *r)
 {
     for (const char *p = address; *p;) {
-        size_t n = strcspn(p, ",;");
+        size_t n = strcspn(p, ",;()");
         while (n && *p == ' ')
             p++, n--;
         size_t m = n;
@@ -163,6 +171,23 @@ static void address_countries(const char *address, record *r)
             add_code(r->country, &r->n_country, code);
         p += n;
         if (*p)
+            p++;
+    }
+}
+
+/* The countries a programme's name names in its words of three letters
+ * or more ("EU-UKR", "RUSSIA-EO14024", "SEMA - Russia - Schedule 1"). */
+static void program_countries(const char *program, record *r)
+{
+    for (const char *p = program; *p;) {
+        size_t n = 0;
+        while (p[n] && isalpha((unsigned char)p[n]))
+            n++;
+        char code[3];
+        if (n >= 3 && country_code(p, n, code))
+            add_code(r->regime, &r->n_regime, code);
+        p += n;
+        while (*p && !isalpha((unsigned char)*p))
             p++;
     }
 }
@@ -198,8 +223,11 @@ static void read_record(const kd_index *ix, size_t e, record *r)
         case KD_PROP_JURISDICTION:
         case KD_PROP_FLAG: add_code(r->country, &r->n_country, x.value); break;
         case KD_PROP_ADDRESS:
+        case KD_PROP_BIRTH_PLACE:
             address_countries(x.value, r);
             break;
+        case KD_PROP_BIRTH_COUNTRY: add_code(r->country, &r->n_country, x.value); break;
+        case KD_PROP_PROGRAM: program_countries(x.value, r); break;
         case KD_PROP_IMO_NUMBER:
             if (r->n_imo < 2 && imo_digits(x.value, r->imo[r->n_imo]))
                 r->n_imo++;
@@ -323,6 +351,33 @@ static int accept_other(void *context, size_t e)
     return e != c->self && r->family == c->family;
 }
 
+static double name_score_against(const state *s, kd_matcher *m, size_t a, size_t b, kd_error *err);
+
+/* A candidate link of two persons' records, refused when their genders
+ * differ or both give nationalities with none in common. */
+static int add_person_candidate(found *f, const record *r, const record *o, resolve_link *l)
+{
+    if (r->gender && o->gender && strcmp(r->gender, o->gender) != 0)
+        l->refused = REFUSED_GENDER;
+    else if (!codes_meet(r->nationality, r->n_nationality, o->nationality, o->n_nationality))
+        l->refused = REFUSED_NATIONALITY;
+    return add_candidate(f, l);
+}
+
+/* Every country a person's record ties it to: nationality, country, birth
+ * place, the programmes' countries. */
+static int person_countries(const record *r, char out[][3])
+{
+    int n = 0;
+    for (int i = 0; i < r->n_nationality; i++)
+        memcpy(out[n++], r->nationality[i], 3);
+    for (int i = 0; i < r->n_country; i++)
+        memcpy(out[n++], r->country[i], 3);
+    for (int i = 0; i < r->n_regime; i++)
+        memcpy(out[n++], r->regime[i], 3);
+    return n;
+}
+
 /* Persons: the record's name with its first birth date; every other person
  * whose name matches confidently is a candidate, judged by the dates. */
 static int person_candidates(const state *s, found *f, kd_matcher *m, size_t e, kd_error *err)
@@ -335,6 +390,15 @@ static int person_candidates(const state *s, found *f, kd_matcher *m, size_t e, 
     int n = kd_match(m, &q, results, NULL, err);
     if (n < 0)
         return n;
+    /* how many records of each list bear a name this close: a name one
+     * list gives two persons is no one's in particular */
+    size_t per_list[64] = {0};
+    for (int i = 0; i < n; i++)
+        if (results[i].name_score >= PERSON_NAME_FLOOR && s->records[results[i].entity].dataset < 64)
+            per_list[s->records[results[i].entity].dataset]++;
+    bool unique_name = n < CANDIDATES && per_list[r->dataset] == 0;
+    for (size_t d = 0; d < 64 && unique_name; d++)
+        unique_name = per_list[d] <= 1;
     for (int i = 0; i < n; i++) {
         const record *o = &s->records[results[i].entity];
         if (results[i].name_score < PERSON_NAME_FLOOR)
@@ -342,6 +406,26 @@ static int person_candidates(const state *s, found *f, kd_matcher *m, size_t e, 
         resolve_link l = {(uint32_t)e, (uint32_t)results[i].entity, RESOLVE_BIRTH_DATE, REFUSED_NONE,
                           results[i].name_score, ""};
         int agree = dates_agree(r, o, l.detail, sizeof l.detail);
+        if (agree < 0 && unique_name && r->dataset != o->dataset) {
+            /* no two birth dates to compare: a name no other person of
+             * either list bears, matched both ways, and a country in
+             * common (Canada's Arkady ROTENBERG, country ru, no birth
+             * date; the EU's Arkady Romanovich ROTENBERG, Russian) */
+            char shared[3], ours[3 * MAX_CODES][3], theirs[3 * MAX_CODES][3];
+            int n_ours = person_countries(r, ours), n_theirs = person_countries(o, theirs);
+            if (!codes_shared(ours, n_ours, theirs, n_theirs, shared))
+                continue;
+            double back = name_score_against(s, m, results[i].entity, e, err);
+            if (back < PERSON_NAME_FLOOR)
+                continue;
+            l.kind = RESOLVE_PERSON_COUNTRY;
+            l.name_score = back < l.name_score ? back : l.name_score;
+            snprintf(l.detail, sizeof l.detail, "\"%.*s\" %.2f both ways, no other person so named, country %s",
+                     (int)utf8_prefix(r->name, 100), r->name, l.name_score, shared);
+            if (add_person_candidate(f, r, o, &l))
+                return KD_ENOMEM;
+            continue;
+        }
         if (agree == 1)
             l.kind = RESOLVE_BIRTH_YEAR;
         if (agree <= 0) {
@@ -357,17 +441,11 @@ static int person_candidates(const state *s, found *f, kd_matcher *m, size_t e, 
         }
         if (r->dataset == o->dataset)
             continue; /* one list, one record a person: its own duplicates are not ours to judge */
-        if (r->gender && o->gender && strcmp(r->gender, o->gender) != 0)
-            l.refused = REFUSED_GENDER;
-        else if (!codes_meet(r->nationality, r->n_nationality, o->nationality, o->n_nationality))
-            l.refused = REFUSED_NATIONALITY;
-        if (add_candidate(f, &l))
+        if (add_person_candidate(f, r, o, &l))
             return KD_ENOMEM;
     }
     return 0;
 }
-
-static double name_score_against(const state *s, kd_matcher *m, size_t a, size_t b, kd_error *err);
 
 /* Bodies and vessels: a confident name match both ways (a body's short
  * name is often one word of another's long one) with a country, flag or

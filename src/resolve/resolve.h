@@ -27,6 +27,7 @@ typedef enum resolve_kind {
     RESOLVE_BIRTH_DATE,     /* person: name and the same birth date */
     RESOLVE_BIRTH_YEAR,     /* person: name, same day and month, another year */
     RESOLVE_COUNTRY,        /* body or vessel: name and the same country or flag */
+    RESOLVE_PERSON_COUNTRY, /* person without two birth dates: a name unique on every list, a country */
     RESOLVE_KIND_COUNT
 } resolve_kind;
 

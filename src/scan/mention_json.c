@@ -1,6 +1,7 @@
 /* Mentions as JSON, shared by `kordon scan --json` and POST /scan so both
  * speak the same shape. */
 #include "scan.h"
+#include "index/index.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -13,7 +14,7 @@ static const char *caption_of(const kd_index *ix, size_t entity, kd_entity_view 
     return c ? c : v->id;
 }
 
-json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention *m)
+json_t *scan_mention_json(const kd_index *ix, const kd_ties *ties, const char *text, const kd_mention *m)
 {
     json_t *o = json_object();
     json_object_set_new(o, "start", json_integer((json_int_t)m->start));
@@ -59,6 +60,10 @@ json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention
     }
     json_object_set_new(o, "score", json_real(m->score));
     json_object_set_new(o, "explanation", json_string(m->explanation));
+    /* a party named that is not listed itself, tied to one that is */
+    json_t *linked = m->linked ? NULL : index_ties_json(ix, ties, m->party);
+    if (linked)
+        json_object_set_new(o, "linked_to", linked);
     json_t *related = json_array();
     for (size_t i = 0; i < m->n_related; i++) {
         json_t *r = json_object();

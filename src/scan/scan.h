@@ -223,7 +223,8 @@ int scan_scanner_new(scan_tables *t, kd_scanner **out, kd_error *err);
  * score, explanation, related, and related_total when related lists fewer
  * than were found. */
 struct json_t;
-struct json_t *scan_mention_json(const kd_index *ix, const char *text, const kd_mention *m);
+struct json_t *scan_mention_json(const kd_index *ix, const kd_ties *ties, const char *text,
+                                 const kd_mention *m);
 
 /* ---- per-scan memory of windows (memo.c) -------------------------------- */
 

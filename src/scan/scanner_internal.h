@@ -1,4 +1,4 @@
-/* Internal to the scanner's files (scanner.c, linked.c, surnames.c): its
+/* Internal to the scanner's files (scanner.c, listed.c, linked.c, surnames.c): its
  * state, the tuning that several of them read, and the steps they share. */
 #ifndef KD_SCAN_SCANNER_INTERNAL_H
 #define KD_SCAN_SCANNER_INTERNAL_H
@@ -131,8 +131,23 @@ void scan_add_related(void *ctx, uint32_t entity, const char *sentence, size_t l
 int scan_find_related(kd_scanner *s, kd_mention *m);
 /* Whether the text is a country's name ("Russia", "United States"). */
 bool scan_is_country(const char *text, size_t len);
-/* Whether the window [a, b) names a listed party as try_listed would
- * report it (nothing is reported). */
+
+/* ---- listed mentions (listed.c) ----------------------------------------- */
+
+/* Whether every word of the window could belong to a listed name (listed)
+ * or to a name the listings mention (!listed); other scripts' words are
+ * not judged. */
+bool scan_window_possible(const scan_token *tok, size_t a, size_t b, bool listed);
+/* Tries the window [a, a + w) of the run [run, run_end) as a listed
+ * mention, adding what it names to found (*taken then set). long_run: the
+ * run is longer than prose writes names, each word must reach a name. */
+int scan_listed_window(kd_scanner *s, const char *text, scan_token *tok, size_t run, size_t run_end, size_t a,
+                       size_t w, bool long_run, double threshold, mention_list *found, bool *taken, kd_error *err);
+/* Tries the word at a as a surname standing alone. */
+int scan_listed_bare_surname(kd_scanner *s, const char *text, const scan_token *tok, size_t a, double threshold,
+                             mention_list *found, bool *taken, kd_error *err);
+/* Whether the window [a, b) names a listed party as scan_listed_window
+ * would report it (nothing is reported). */
 bool scan_listed_within(kd_scanner *s, const char *text, const scan_token *tok, size_t a, size_t b);
 
 /* ---- linked mentions (linked.c) ---------------------------------------- */

@@ -31,8 +31,13 @@ static inline unsigned ascii_lower(unsigned c) { return ascii_upper(c) ? c | 0x2
 static bool is_connector(uint32_t code)
 {
     switch (code & 0xFFu) {
-    case 'a': return code == C4('a', 'n', 'd', 0) || code == C4('a', 'l', 0, 0) || code == C4('a', 'b', 'u', 0);
-    case 'b': return code == C4('b', 'i', 'n', 0) || code == C4('b', 'i', 'n', 't');
+    case 'a':
+        /* ag: "son of" in Tuareg names (Iyad ag Ghaly) */
+        return code == C4('a', 'n', 'd', 0) || code == C4('a', 'l', 0, 0) || code == C4('a', 'b', 'u', 0) ||
+               code == C4('a', 'g', 0, 0);
+    case 'b':
+        /* ben: "son of" in Maghrebi names (Kamal ben Hassan) */
+        return code == C4('b', 'i', 'n', 0) || code == C4('b', 'i', 'n', 't') || code == C4('b', 'e', 'n', 0);
     case 'd':
         return code == C4('d', 'e', 0, 0) || code == C4('d', 'e', 'l', 0) || code == C4('d', 'e', 'r', 0) ||
                code == C4('d', 'e', 'n', 0) || code == C4('d', 'a', 0, 0) || code == C4('d', 'o', 0, 0) ||
@@ -41,8 +46,9 @@ static bool is_connector(uint32_t code)
     case 'f': return code == C4('f', 'o', 'r', 0);
     case 'i': return code == C4('i', 'b', 'n', 0);
     case 'l': return code == C4('l', 'a', 0, 0) || code == C4('l', 'e', 0, 0);
-    case 'o': return code == C4('o', 'f', 0, 0);
+    case 'o': return code == C4('o', 'f', 0, 0) || code == C4('o', 'u', 'l', 'd'); /* Mohamed ould Abdel Aziz */
     case 't': return code == C4('t', 'h', 'e', 0);
+    case 'u': return code == C4('u', 'l', 0, 0) || code == C4('u', 'd', 0, 0); /* Abd ul Rahman, Nasir ud Din */
     case 'v': return code == C4('v', 'a', 'n', 0) || code == C4('v', 'o', 'n', 0);
     case 'y': return code == C4('y', 0, 0, 0);
     default: return false;
@@ -252,6 +258,19 @@ static int word_legal(scan_word_info *w, const char *word, size_t len)
     return w->legal;
 }
 
+/* The legal forms Russian, Belarusian, Ukrainian and Kazakh prose writes
+ * before a quoted name, in capitals as written ("ООО «Тримикс»", "АО
+ * «Воентелеком»", "ТОВ «…»"). */
+static int cyrillic_legal(const char *word, size_t len)
+{
+    static const char *const forms[] = {"ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "НПО", "НПП", "ФГУП", "ФГБУ",
+                                        "ГУП", "МУП", "АНО", "ТОО", "ЧАО", "ПАТ", "ПрАТ", "ТОВ", "ОДО", "ЧУП"};
+    for (size_t i = 0; i < KD_ARRAY_LEN(forms); i++)
+        if (strlen(forms[i]) == len && memcmp(forms[i], word, len) == 0)
+            return SCAN_LEGAL_WORD;
+    return SCAN_LEGAL_NONE;
+}
+
 static bool word_is_title(scan_word_info *w, const char *word, size_t len)
 {
     if (w->title < 0) {
@@ -364,7 +383,9 @@ int scan_tokenize_polled(const char *text, size_t len, scan_tokens *out, int (*p
             scan_word_info *w = word_info(out, text + start, i - start);
             tok.hash = w->key_hash;
             tok.title = capital && word_is_title(w, text + start, i - start);
-            tok.legal = capital && ascii ? (unsigned)word_legal(w, text + start, i - start) : SCAN_LEGAL_NONE;
+            tok.legal = !capital ? SCAN_LEGAL_NONE
+                        : ascii  ? (unsigned)word_legal(w, text + start, i - start)
+                                 : (unsigned)cyrillic_legal(text + start, i - start);
         }
         out->items[out->n++] = tok;
         brk = false;

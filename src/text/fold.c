@@ -95,7 +95,9 @@ static const equivalence given_names[] = {
  * mapped to their English, one spelling (hizb) left the others (hezb,
  * hisb) of its family, which cost more variants than it gained. */
 static const equivalence business_words[] = {
-    {"agentstvo", "agency", "ru"},             {"aviatsionnaya", "aviation", "ru"},
+    {"agentstvo", "agency", "ru"},             {"airline", "air", "en"},
+    {"airlines", "air", "en"},                 {"airways", "air", "en"},
+    {"aviatsionnaya", "aviation", "ru"},
     {"aviatsionnyy", "aviation", "ru"},        {"avtomatika", "automation", "ru"},
     {"avtomatiki", "automation", "ru"},        {"byuro", "bureau", "ru"},
     {"center", "centre", "en"},                {"elektronika", "electronics", "ru"},

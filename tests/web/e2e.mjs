@@ -160,6 +160,25 @@ await step('entity: an Arabic-script alias is grouped apart from the Latin names
   check(await page.locator('[data-script="Cyrillic"]').count() === 0, 'an empty Cyrillic group is shown');
 });
 
+await step('relations: a company owned by a listed person says so in search and on its page, both linked', async () => {
+  const qs = new URLSearchParams({ q: 'ООО "ИЖТЕЛЕКОМ"', schema: 'Company' }).toString();
+  await page.goto(`${base}/#/search?${qs}`);
+  await ready(page, `/search?${qs}`);
+  const card = page.locator('#results > li[data-entity-id="NK-56Edov9bas9puzaChH5pBy"]');
+  const linked = await card.locator('.linked-to').textContent();
+  check(linked.includes('owned by listed') && linked.includes('ZAKHAROV'), `search: linked line ${linked}`);
+  await card.locator('.linked-to a').first().click();
+  await ready(page, '/entity/eu-oj-32014R0269-1927');
+  /* the listed person's page: the companies it owns, which no list names */
+  const rows = await page.locator('#relations table.relations tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+  check(rows.some((t) => t.startsWith('owner of') && t.includes('ИЖТЕЛЕКОМ')), `relations of Zakharov: ${rows.join(' | ').slice(0, 400)}`);
+  await page.goto(`${base}/#/entity/ofac-2686`);
+  await ready(page, '/entity/ofac-2686');
+  const link = page.locator('#relations table.relations tbody tr', { hasText: 'HIZBALLAH' });
+  check((await link.textContent()).startsWith('linked to') && (await link.locator('.tag-match').count()) === 1, `OFAC "Linked To": ${await link.textContent()}`);
+  check((await link.locator('a').getAttribute('href')) === '#/entity/ofac-4697', 'the linked party is a link to its page');
+});
+
 await step('entity: an unknown id shows the server\'s message', async () => {
   await page.goto(`${base}/#/entity/no-such-entity`);
   await ready(page, '/entity/no-such-entity');
