@@ -477,7 +477,7 @@ idempotency_checks "$tmp/idem.db" sqlite sqlite3 "$tmp/idem.db"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA integrity_check')" ok "sqlite: integrity_check after the crash"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA journal_mode')" wal "sqlite: WAL"
 expect_eq "$(sqlite3 "$tmp/kordon.db" 'PRAGMA foreign_key_check' | wc -l)" 0 "sqlite: foreign keys hold"
-expect_eq "$(sqlite3 "$tmp/kordon.db" 'SELECT version FROM kordon_migrations' | tr '\n' ' ')" "1 2 3 4 5 6 " "sqlite: migrations recorded"
+expect_eq "$(sqlite3 "$tmp/kordon.db" 'SELECT version FROM kordon_migrations' | tr '\n' ' ')" "1 2 3 4 5 6 7 " "sqlite: migrations recorded"
 : > "$tmp/not-a-db"; printf 'garbage' > "$tmp/not-a-db"
 "$bin" alerts --db "$tmp/not-a-db" >/dev/null 2>"$tmp/err" && fail "a file that is not a store must be refused"
 expect_in "$(cat "$tmp/err")" "not-a-db" "bad store message names the file"
@@ -508,7 +508,7 @@ else
     url="postgresql://kordon@/kordon?host=$sock&port=$port"
     store_checks "$url" postgresql "$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -v ON_ERROR_STOP=1 -tAqc
     idempotency_checks "$url" postgresql "$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -v ON_ERROR_STOP=1 -tAqc
-    expect_eq "$("$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -tAc 'SELECT version FROM kordon_migrations ORDER BY 1' | tr '\n' ' ')" "1 2 3 4 5 6 " \
+    expect_eq "$("$pg_bin/psql" -h "$sock" -p "$port" -U kordon -d kordon -tAc 'SELECT version FROM kordon_migrations ORDER BY 1' | tr '\n' ' ')" "1 2 3 4 5 6 7 " \
       "postgresql: migrations recorded once"
     "$bin" alerts --db "postgresql://kordon@/nosuchdb?host=$sock&port=$port" >/dev/null 2>"$tmp/err" && fail "missing database"
     expect_in "$(cat "$tmp/err")" "cannot connect to PostgreSQL" "postgresql: connection error message"

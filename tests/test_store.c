@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "kordon/screening.h"
 #include "kordon/store.h"
+#include "store/migrations.h"
 
 #include <sqlite3.h>
 #include <pthread.h>
@@ -68,10 +69,10 @@ static void test_migrations_once(void **state)
     kd_error err = {0};
     assert_int_equal(kd_store_open(path, &s, &err), 0);
     assert_string_equal(kd_store_engine(s), "sqlite");
-    assert_int_equal(kd_store_schema_version(s, &err), 6);
+    assert_int_equal(kd_store_schema_version(s, &err), 7);
     kd_store_close(s);
     assert_int_equal(kd_store_open(path, &s, &err), 0);
-    assert_int_equal(kd_store_schema_version(s, &err), 6);
+    assert_int_equal(kd_store_schema_version(s, &err), 7);
     kd_store_close(s);
 
     /* A store written by a newer kordon is refused, not damaged. */
@@ -319,6 +320,75 @@ static void test_batch(void **state)
     sqlite3_finalize(q);
     sqlite3_close(db);
     fixture_close(&f);
+}
+
+static int64_t sql_count(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+static int audit_run_detail(void *ctx, const kd_audit_event *ev)
+{
+    if (!strcmp(ev->kind, "run") && ev->id == 1)
+        snprintf(ctx, 512, "%s", ev->detail ? ev->detail : "");
+    return 0;
+}
+
+/* Version 7 keeps an index's datasets once, not once per run: a store
+ * written by an older kordon keeps its runs' rows, readable as before,
+ * and new runs of one index share one row of index_versions. */
+static void test_index_versions_upgrade(void **state)
+{
+    (void)state;
+    const char *path = fresh_db("store-upgrade.db");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE kordon_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                                      "NULL, applied_at TEXT NOT NULL)", NULL, NULL, NULL), SQLITE_OK);
+    for (size_t i = 0; i < store_migration_count; i++) {
+        const store_migration *m = &store_migrations[i];
+        if (strcmp(m->engine, "sqlite") || atoi(m->name) > 6)
+            continue;
+        assert_int_equal(sqlite3_exec(db, m->sql, NULL, NULL, NULL), SQLITE_OK);
+        char sql[256];
+        snprintf(sql, sizeof sql, "INSERT INTO kordon_migrations VALUES (%d, '%s', '2026-01-01T00:00:00Z')",
+                 atoi(m->name), m->name);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO runs (id, kind, actor, parameters, started_at) VALUES "
+                                      "(1, 'screen', 'old', '{}', '2026-01-01T00:00:00.000Z');"
+                                      "UPDATE runs SET finished_at = started_at;"
+                                      "INSERT INTO run_datasets VALUES (1, 'un_sc_sanctions', 'v-old', NULL, 10);",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    fixture f;
+    fixture_open(&f, path, un25);
+    kd_error err = {0};
+    assert_int_equal(kd_store_schema_version(f.s, &err), 7);
+    screen(&f, customers, 3, true, NULL);
+    screen(&f, customers, 3, true, NULL);
+    char detail[512] = "";
+    assert_int_equal(kd_store_audit(f.s, NULL, NULL, audit_run_detail, detail, &err), 0);
+    assert_non_null(strstr(detail, "\"un_sc_sanctions\":\"v-old\""));
+    fixture_close(&f);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sql_count(db, "SELECT COUNT(*) FROM runs"), 3);
+    assert_int_equal(sql_count(db, "SELECT COUNT(*) FROM index_versions"), 1);
+    assert_int_equal(sql_count(db, "SELECT COUNT(DISTINCT index_version_id) FROM runs WHERE id > 1"), 1);
+    assert_int_equal(sql_count(db, "SELECT COUNT(*) FROM run_datasets_recorded"), 1);
+    /* the view: the old run's row, and each new run's index datasets */
+    assert_int_equal(sql_count(db, "SELECT COUNT(*) FROM run_datasets WHERE run_id = 1 AND version = 'v-old'"), 1);
+    assert_int_equal(sql_count(db, "SELECT COUNT(*) FROM run_datasets WHERE run_id = 3"),
+                     sql_count(db, "SELECT COUNT(*) FROM index_version_datasets"));
+    assert_true(sql_count(db, "SELECT COUNT(*) FROM index_version_datasets") >= 1);
+    sqlite3_close(db);
 }
 
 static void test_decisions_and_allow_list(void **state)
@@ -709,6 +779,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations_once),
         cmocka_unit_test(test_customer_query),
+        cmocka_unit_test(test_index_versions_upgrade),
         cmocka_unit_test(test_entity_hash),
         cmocka_unit_test(test_runs_commit_whole),
         cmocka_unit_test(test_batch),

@@ -34,6 +34,8 @@ KD_API int kd_store_ping(kd_store *s, kd_error *err);
 KD_API void kd_store_close(kd_store *s);
 /* "sqlite" or "postgresql" */
 KD_API const char *kd_store_engine(const kd_store *s);
+/* The engine a --db target names, before anything is opened. */
+KD_API const char *kd_store_target_engine(const char *target);
 /* Highest migration applied. */
 KD_API int kd_store_schema_version(kd_store *s, kd_error *err);
 
@@ -101,6 +103,11 @@ KD_API void kd_store_run_abort(kd_run *run);
  * abort: every run of the batch is gone). One batch at a time per store. */
 KD_API int kd_store_batch_begin(kd_store *s, kd_error *err);
 KD_API int kd_store_batch_commit(kd_store *s, kd_error *err);
+/* Whether a batch's commit gathers the alerts it raised into cases (at
+ * most once a second; the default). A server whose own thread gathers
+ * (kd_store_cases_gather) turns it off, so that no batch waits for a
+ * gathering: readers of cases gather first in any case. */
+KD_API void kd_store_batch_gathers(kd_store *s, bool gathers);
 KD_API void kd_store_batch_abort(kd_store *s);
 
 /* ---- alerts and decisions ------------------------------------------------ */

@@ -57,7 +57,7 @@ int cmd_serve(int argc, char **argv)
         {"insecure-no-auth", no_argument, NULL, 'I'},    {"scan-max-mentions", required_argument, NULL, 'M'},
         {"scan-max-related", required_argument, NULL, 'R'}, {"scan-max-response", required_argument, NULL, 'S'},
         {"scan-timeout", required_argument, NULL, 'O'},  {"scan-concurrency", required_argument, NULL, 'N'},
-        {"keep-answers", required_argument, NULL, 'K'},
+        {"keep-answers", required_argument, NULL, 'K'},  {"writers", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
     };
     /* Recording is opt-in for the server: --db, or $KORDON_DB when set. */
@@ -67,7 +67,7 @@ int cmd_serve(int argc, char **argv)
     int c;
     long n;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:hC:P:IM:R:S:O:N:K:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:l:t:k:b:q:T:a:QWF:D:hC:P:IM:R:S:O:N:K:w:", options, NULL)) != -1) {
         switch (c) {
         case 'i': o.index_path = optarg; break;
         case 'l': o.listen = optarg; break;
@@ -146,6 +146,11 @@ int cmd_serve(int argc, char **argv)
                 return EXIT_USAGE;
             else
                 o.keep_answers_hours = n;
+            break;
+        case 'w':
+            if (parse_count("writers", optarg, 8, &n))
+                return EXIT_USAGE;
+            o.writers = (unsigned)n;
             break;
         case 'h': return cli_usage("serve", 0);
         default: return cli_usage("serve", EXIT_USAGE);

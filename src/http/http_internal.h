@@ -219,6 +219,17 @@ typedef struct http_identity {
     bool from_key;              /* the name is the key's, not a header's */
 } http_identity;
 
+/* A connection that records screening runs, and the thread that writes
+ * /match runs' groups through it (recorder.c). */
+#define HTTP_WRITERS_MAX 8
+typedef struct http_writer {
+    struct http_server *server;
+    pthread_mutex_t lock;       /* held while a run or group is written */
+    struct kd_store *store;     /* opened when first needed, closed when lost */
+    pthread_t thread;
+    bool running;
+} http_writer;
+
 struct http_server {
     struct MHD_Daemon *daemon;
     http_options options;
@@ -235,18 +246,24 @@ struct http_server {
     pthread_t reaper;
     atomic_bool stopping;
     http_pool stores;           /* idle kd_store connections (--db) for reading */
-    /* Screening runs are written through one connection, one at a time:
-     * SQLite has one writer anyway, and a queue on a mutex beats writers
-     * sleeping in SQLite's busy handler. */
-    pthread_mutex_t recorder_lock;
-    struct kd_store *recorder;
-    /* /match runs waiting for the recorder thread (recorder.c), written a
+    /* Screening runs are written through the writers' connections, each
+     * one run or group at a time (recorder.c). SQLite has one writer
+     * anyway, and a queue on a mutex beats writers sleeping in SQLite's
+     * busy handler: it gets one. PostgreSQL commits groups side by side:
+     * while one writer waits for its commit, another writes. /screen
+     * streams through writers[0]. */
+    http_writer writers[HTTP_WRITERS_MAX];
+    unsigned n_writers;
+    /* /match runs waiting for a writer thread (recorder.c), written a
      * group at a time in one transaction */
     pthread_mutex_t group_lock;
     pthread_cond_t group_queued;
     struct http_pending_run *group_head, *group_tail;
-    pthread_t group_thread;
-    bool group_ready, group_running, group_stop;
+    bool group_ready, group_stop;
+    /* PostgreSQL: the thread that gathers alerts into cases, once a
+     * second, so that no group waits behind a gathering (recorder.c) */
+    http_writer gatherer;
+    pthread_cond_t gatherer_wake;
     /* Whether the store answers (route_alerts.c): while it does not,
      * requests that need it get 503 at once, and a new connection is tried
      * after a backoff (0.25 s doubling to 5 s), not for every request. */

@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* One query of a /match request, its strings copied. */
 typedef struct pending_row {
@@ -75,30 +76,36 @@ static void pending_free(http_pending_run *p)
     free(p);
 }
 
-/* After a failed write: a recorder whose connection is gone is closed
+/* After a failed write: a writer whose connection is gone closes it
  * (the next run opens another), and the store is down until then. */
-static void lost_recorder(http_server *s)
+static void lost_writer(http_writer *w)
 {
-    if (s->recorder && kd_store_connection_lost(s->recorder)) {
-        kd_store_close(s->recorder);
-        s->recorder = NULL;
-        http_store_mark_down(s, "the connection to the store was lost");
+    if (w->store && kd_store_connection_lost(w->store)) {
+        kd_store_close(w->store);
+        w->store = NULL;
+        http_store_mark_down(w->server, "the connection to the store was lost");
     }
 }
 
-/* The recorder connection, opened if need be; the caller holds
- * recorder_lock. */
-static int recorder_ready(http_server *s, kd_error *err)
+/* The writer's connection, opened if need be; the caller holds its lock. */
+static int writer_ready(http_writer *w, kd_error *err)
 {
-    if (s->recorder && kd_store_connection_lost(s->recorder)) {
-        kd_store_close(s->recorder);
-        s->recorder = NULL;
+    if (w->store && kd_store_connection_lost(w->store)) {
+        kd_store_close(w->store);
+        w->store = NULL;
     }
-    if (!s->recorder && http_store_open(s, &s->recorder, err)) {
-        s->recorder = NULL;
+    if (!w->store && http_store_open(w->server, &w->store, err)) {
+        w->store = NULL;
         return err->code ? err->code : KD_EIO;
     }
     return KD_OK;
+}
+
+/* Whether alerts are gathered into cases by a thread of their own
+ * (gatherer_main) rather than in the writers' commits. */
+static bool gatherer_wanted(const http_server *s)
+{
+    return s->options.db && !strcmp(kd_store_target_engine(s->options.db), "postgresql");
 }
 
 /* Writes one pending run into the open batch. */
@@ -139,36 +146,38 @@ static int write_pending(kd_store *store, http_pending_run *p, kd_error *err)
 
 /* Writes runs in one batch; 0, or the error that spoiled the batch (and
  * *failed, the run that failed, if one did). */
-static int write_batch(http_server *s, http_pending_run *first, http_pending_run *end, http_pending_run **failed,
+static int write_batch(http_writer *w, http_pending_run *first, http_pending_run *end, http_pending_run **failed,
                        kd_error *err)
 {
     *failed = NULL;
-    int rc = recorder_ready(s, err);
-    if (!rc)
-        rc = kd_store_batch_begin(s->recorder, err);
+    int rc = writer_ready(w, err);
+    if (!rc) {
+        kd_store_batch_gathers(w->store, !gatherer_wanted(w->server));
+        rc = kd_store_batch_begin(w->store, err);
+    }
     for (http_pending_run *p = first; !rc && p != end; p = p->next)
-        if ((rc = write_pending(s->recorder, p, err)))
+        if ((rc = write_pending(w->store, p, err)))
             *failed = p;
     if (!rc)
-        return kd_store_batch_commit(s->recorder, err);
-    if (s->recorder)
-        kd_store_batch_abort(s->recorder);
+        return kd_store_batch_commit(w->store, err);
+    if (w->store)
+        kd_store_batch_abort(w->store);
     return rc;
 }
 
 /* Writes a group: one transaction, one commit. A run that fails spoils
  * the transaction; then, unless the store is gone, each run is written
  * on its own, so that one bad run fails only its own request. */
-static void write_group(http_server *s, http_pending_run *group)
+static void write_group(http_writer *w, http_pending_run *group)
 {
     double started = http_now();
-    pthread_mutex_lock(&s->recorder_lock);
+    pthread_mutex_lock(&w->lock);
     kd_error err = {0};
     http_pending_run *failed;
-    int rc = write_batch(s, group, NULL, &failed, &err);
-    if (rc && failed && !kd_store_connection_lost(s->recorder)) {
+    int rc = write_batch(w, group, NULL, &failed, &err);
+    if (rc && failed && !kd_store_connection_lost(w->store)) {
         for (http_pending_run *p = group; p; p = p->next)
-            p->rc = write_batch(s, p, p->next, &failed, &p->err);
+            p->rc = write_batch(w, p, p->next, &failed, &p->err);
     } else {
         for (http_pending_run *p = group; p; p = p->next) {
             p->rc = rc;
@@ -176,17 +185,18 @@ static void write_group(http_server *s, http_pending_run *group)
                 p->err = err;
         }
     }
-    lost_recorder(s);
-    pthread_mutex_unlock(&s->recorder_lock);
+    lost_writer(w);
+    pthread_mutex_unlock(&w->lock);
     size_t runs = 0, not_written = 0;
     for (http_pending_run *p = group; p; p = p->next)
         runs++, not_written += p->rc != 0;
-    metrics_record_group(&s->metrics, runs, not_written, http_now() - started);
+    metrics_record_group(&w->server->metrics, runs, not_written, http_now() - started);
 }
 
-static void *recorder_main(void *arg)
+static void *writer_main(void *arg)
 {
-    http_server *s = arg;
+    http_writer *w = arg;
+    http_server *s = w->server;
     pthread_mutex_lock(&s->group_lock);
     for (;;) {
         while (!s->group_head && !s->group_stop)
@@ -202,7 +212,7 @@ static void *recorder_main(void *arg)
             s->group_tail = NULL;
         last->next = NULL;
         pthread_mutex_unlock(&s->group_lock);
-        write_group(s, group);
+        write_group(w, group);
         /* suspended requests are resumed from here, and their runs freed */
         for (http_pending_run *p = group, *next; p; p = next) {
             next = p->next;
@@ -215,29 +225,94 @@ static void *recorder_main(void *arg)
     return NULL;
 }
 
+/* PostgreSQL: the writers leave gathering alerts into cases to a thread
+ * of its own, once a second when any wait. A gathering takes the
+ * gatherers' lock, which every writer that gathered in its own commit
+ * queued behind (the writers of one server gathered at the same moments,
+ * and each of their groups waited ~0.1 s a second); and a lock that
+ * another replica's gathering holds now delays no answer. Readers of
+ * cases gather first, as before. SQLite gathers in a group's commit: one
+ * writer at a time there in any case. */
+static void *gatherer_main(void *arg)
+{
+    http_writer *g = arg;
+    http_server *s = g->server;
+    pthread_mutex_lock(&s->group_lock);
+    while (!s->group_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s->gatherer_wake, &s->group_lock, &until);
+        if (s->group_stop)
+            break;
+        pthread_mutex_unlock(&s->group_lock);
+        kd_error err = {0};
+        if (!writer_ready(g, &err) && kd_store_cases_gather(g->store, NULL, &err))
+            lost_writer(g);
+        pthread_mutex_lock(&s->group_lock);
+    }
+    pthread_mutex_unlock(&s->group_lock);
+    return NULL;
+}
+
+/* How many writers: --writers, else one on SQLite (one writer at a time
+ * in any case) and HTTP_WRITERS_DEFAULT_PG on PostgreSQL, where a
+ * connection spends most of a group waiting for the server. */
+#define HTTP_WRITERS_DEFAULT_PG 3
+
+static unsigned writers_wanted(const http_server *s)
+{
+    if (s->options.writers)
+        return s->options.writers < HTTP_WRITERS_MAX ? s->options.writers : HTTP_WRITERS_MAX;
+    return strcmp(kd_store_target_engine(s->options.db), "postgresql") ? 1 : HTTP_WRITERS_DEFAULT_PG;
+}
+
 int http_recorder_start(http_server *s, kd_error *err)
 {
     pthread_mutex_init(&s->group_lock, NULL);
     pthread_cond_init(&s->group_queued, NULL);
+    s->n_writers = s->options.db ? writers_wanted(s) : 1;
+    for (unsigned i = 0; i < s->n_writers; i++) {
+        s->writers[i].server = s;
+        pthread_mutex_init(&s->writers[i].lock, NULL);
+    }
     s->group_ready = true;
+    s->gatherer.server = s;
+    pthread_mutex_init(&s->gatherer.lock, NULL);
+    pthread_cond_init(&s->gatherer_wake, NULL);
     if (!s->options.db)
         return KD_OK;
-    if (pthread_create(&s->group_thread, NULL, recorder_main, s))
-        return error_set(err, KD_ENOMEM, "cannot start the recorder thread");
-    s->group_running = true;
+    for (unsigned i = 0; i < s->n_writers; i++) {
+        if (pthread_create(&s->writers[i].thread, NULL, writer_main, &s->writers[i]))
+            return error_set(err, KD_ENOMEM, "cannot start the recorder's writer threads");
+        s->writers[i].running = true;
+    }
+    if (gatherer_wanted(s)) {
+        if (pthread_create(&s->gatherer.thread, NULL, gatherer_main, &s->gatherer))
+            return error_set(err, KD_ENOMEM, "cannot start the thread that gathers alerts into cases");
+        s->gatherer.running = true;
+    }
     return KD_OK;
 }
 
 void http_recorder_stop(http_server *s)
 {
-    if (!s->group_ready || !s->group_running)
+    if (!s->group_ready)
         return;
     pthread_mutex_lock(&s->group_lock);
     s->group_stop = true;
     pthread_cond_broadcast(&s->group_queued);
+    pthread_cond_broadcast(&s->gatherer_wake);
     pthread_mutex_unlock(&s->group_lock);
-    pthread_join(s->group_thread, NULL);
-    s->group_running = false;
+    if (s->gatherer.running) {
+        pthread_join(s->gatherer.thread, NULL);
+        s->gatherer.running = false;
+    }
+    for (unsigned i = 0; i < s->n_writers; i++)
+        if (s->writers[i].running) {
+            pthread_join(s->writers[i].thread, NULL);
+            s->writers[i].running = false;
+        }
 }
 
 void http_recorder_free(http_server *s)
@@ -245,6 +320,15 @@ void http_recorder_free(http_server *s)
     if (!s->group_ready)
         return;
     http_recorder_stop(s);
+    for (unsigned i = 0; i < s->n_writers; i++) {
+        kd_store_close(s->writers[i].store);
+        s->writers[i].store = NULL;
+        pthread_mutex_destroy(&s->writers[i].lock);
+    }
+    kd_store_close(s->gatherer.store);
+    s->gatherer.store = NULL;
+    pthread_mutex_destroy(&s->gatherer.lock);
+    pthread_cond_destroy(&s->gatherer_wake);
     pthread_cond_destroy(&s->group_queued);
     pthread_mutex_destroy(&s->group_lock);
     s->group_ready = false;
@@ -291,13 +375,14 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
     memset(rec, 0, sizeof *rec);
     if (!s->options.db)
         return 0;
-    pthread_mutex_lock(&s->recorder_lock);
-    int rc = recorder_ready(s, err);
+    http_writer *w = &s->writers[0];
+    pthread_mutex_lock(&w->lock);
+    int rc = writer_ready(w, err);
     if (rc) {
-        pthread_mutex_unlock(&s->recorder_lock);
+        pthread_mutex_unlock(&w->lock);
         return rc;
     }
-    rec->store = s->recorder;
+    rec->store = w->store;
     rec->server = s;
     char *params = json_dumps(parameters, JSON_COMPACT | JSON_SORT_KEYS);
     kd_run_request req = {KD_RUN_SCREEN, actor, source, params ? params : "{}",
@@ -306,9 +391,9 @@ int http_record_begin_as(http_server *s, const char *actor, const kd_index *ix, 
     rc = kd_store_run_begin(rec->store, &req, ix, &rec->run, err);
     free(params);
     if (rc) {
-        lost_recorder(s);
+        lost_writer(w);
         memset(rec, 0, sizeof *rec);
-        pthread_mutex_unlock(&s->recorder_lock);
+        pthread_mutex_unlock(&w->lock);
     }
     return rc;
 }
@@ -409,9 +494,9 @@ int http_record_end(http_recording *rec, bool commit, kd_error *err)
         rc = kd_store_run_commit(rec->run, NULL, err);
     else
         kd_store_run_abort(rec->run);
-    lost_recorder(s);
+    lost_writer(&s->writers[0]);
     memset(rec, 0, sizeof *rec);
-    pthread_mutex_unlock(&s->recorder_lock);
+    pthread_mutex_unlock(&s->writers[0].lock);
     return rc;
 }
 

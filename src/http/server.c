@@ -516,8 +516,6 @@ static void server_free(http_server *s)
     http_workers_stop(s->workers);
     http_recorder_free(s);
     http_pool_destroy(&s->stores, close_store);
-    kd_store_close(s->recorder);
-    pthread_mutex_destroy(&s->recorder_lock);
     pthread_mutex_destroy(&s->store_state_lock);
     for (size_t i = 0; i < s->n_api_keys; i++) {
         free(s->api_keys[i].key);
@@ -554,12 +552,10 @@ int http_server_start(const http_options *options, http_server **out, kd_error *
     if (!s->options.scan_concurrency)
         s->options.scan_concurrency = s->options.threads > 2 ? s->options.threads / 2 : 1;
     pthread_mutex_init(&s->connections_lock, NULL);
-    pthread_mutex_init(&s->recorder_lock, NULL);
     pthread_mutex_init(&s->store_state_lock, NULL);
     http_pool_init(&s->stores);
     if (live_init(&s->live, options->index_path)) {
         pthread_mutex_destroy(&s->connections_lock);
-        pthread_mutex_destroy(&s->recorder_lock);
         pthread_mutex_destroy(&s->store_state_lock);
         http_pool_destroy(&s->stores, close_store);
         free(s);

@@ -35,6 +35,13 @@ static const char audit_sql[] =
     "ORDER BY 1, 12, 3";
 
 /* A run's detail: its parameters, source, counts and dataset versions. */
+/* A run's datasets: its index version's, or (runs recorded before version
+ * 7 of the store) its own rows; the run's id bound twice. */
+#define RUN_DATASETS_SQL                                                                                      \
+    "SELECT d.dataset, d.version FROM runs r JOIN index_version_datasets d ON d.index_version_id = "          \
+    "r.index_version_id WHERE r.id = ? UNION ALL SELECT dataset, version FROM run_datasets_recorded WHERE " \
+    "run_id = ? ORDER BY 1"
+
 static char *run_detail(db *d, db_stmt *datasets, int64_t run_id, const char *parameters)
 {
     json_error_t jerr;
@@ -58,6 +65,7 @@ static char *run_detail(db *d, db_stmt *datasets, int64_t run_id, const char *pa
     }
     json_t *ds = json_object();
     db_bind_int(datasets, 1, run_id);
+    db_bind_int(datasets, 2, run_id);
     while (db_step(datasets, NULL) == 1)
         json_object_set_new(ds, db_column_text(datasets, 0), json_string(db_column_text(datasets, 1)));
     db_reset(datasets);
@@ -79,8 +87,7 @@ int kd_store_audit(kd_store *s, const char *from, const char *to,
     int rc = db_prepare(d, audit_sql, &q, err);
     if (rc)
         return rc;
-    if ((rc = db_prepare(d, "SELECT dataset, version FROM run_datasets WHERE run_id = ? ORDER BY dataset",
-                         &datasets, err))) {
+    if ((rc = db_prepare(d, RUN_DATASETS_SQL, &datasets, err))) {
         db_finalize(q);
         return rc;
     }

@@ -499,9 +499,15 @@ int kd_store_case_json(kd_store *s, int64_t id, json_t **out, kd_error *err)
                         "JOIN alerts a ON a.id = d.alert_id WHERE a.case_id = ? ORDER BY d.id",
                         id, decision_row, alerts, err)) &&
         !(rc = each_row(d,
-                        "SELECT r.id, r.actor, r.started_at, r.index_built_at, rd.dataset, rd.version, "
-                        "rd.newest_date FROM runs r JOIN run_datasets rd ON rd.run_id = r.id WHERE r.id IN "
-                        "(SELECT run_id FROM alerts WHERE case_id = ?) ORDER BY r.id, rd.dataset",
+                        /* a run's datasets: its index version's, or (runs recorded
+                         * before version 7 of the store) its own rows */
+                        "WITH c AS (SELECT DISTINCT run_id FROM alerts WHERE case_id = ?) "
+                        "SELECT r.id, r.actor, r.started_at, r.index_built_at, d.dataset, d.version, d.newest_date "
+                        "FROM c JOIN runs r ON r.id = c.run_id JOIN index_version_datasets d "
+                        "ON d.index_version_id = r.index_version_id UNION ALL "
+                        "SELECT r.id, r.actor, r.started_at, r.index_built_at, d.dataset, d.version, d.newest_date "
+                        "FROM c JOIN runs r ON r.id = c.run_id JOIN run_datasets_recorded d ON d.run_id = r.id "
+                        "ORDER BY 1, 5",
                         id, run_row, runs, err)))
         rc = each_row(d,
                       "SELECT id, actor, kind, state, detail, alert_id, created_at FROM case_events WHERE case_id = ? "

@@ -57,7 +57,7 @@ struct db_stmt {
     buf copy;
 };
 
-static bool is_pg_target(const char *target)
+bool db_is_postgresql_target(const char *target)
 {
     return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0;
 }
@@ -83,7 +83,7 @@ int db_open(const char *target, db **out, kd_error *err)
     if (!d)
         return error_set(err, KD_ENOMEM, "out of memory opening the store");
     describe_target(d->target, sizeof d->target, target);
-    if (is_pg_target(target)) {
+    if (db_is_postgresql_target(target)) {
         d->pg = PQconnectdb(target);
         if (PQstatus(d->pg) != CONNECTION_OK) {
             char msg[512];

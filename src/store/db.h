@@ -18,6 +18,8 @@ typedef struct db_stmt db_stmt;
 int db_open(const char *target, db **out, kd_error *err);
 void db_close(db *d);
 bool db_is_postgresql(const db *d);
+/* Whether a --db target names a PostgreSQL server (postgresql:// or postgres://). */
+bool db_is_postgresql_target(const char *target);
 /* Whether the connection to the PostgreSQL server is gone (a restart, a
  * network failure): only a new connection helps. Never for SQLite. */
 bool db_connection_lost(const db *d);

@@ -167,13 +167,7 @@ struct kd_run {
     db_ids input_ids, result_ids;
     pair_map allow, previous;
     db_stmt *allow_query; /* small runs: one pair at a time, instead of allow */
-    /* Content hashes by index position, computed on first use: a popular
-     * listed name is hit by many inputs of a batch. A map that grows with
-     * use, since an API request's run touches a handful of entities and
-     * should not pay for one slot per entity in the index. */
-    strmap hashes; /* the position's bytes → index in hash_values; keys copied */
-    char (*hash_values)[65];
-    size_t hash_cap;
+    int64_t index_version_id; /* its row in index_versions */
     size_t inputs, matches, alerts;
     char started_at[32];
     char *actor, *source, *parameters; /* a batch's run: its runs row is written at commit */
@@ -191,8 +185,6 @@ static void run_free(kd_run *run)
     pair_map_free(&run->previous);
     db_ids_free(&run->input_ids);
     db_ids_free(&run->result_ids);
-    strmap_free(&run->hashes);
-    free(run->hash_values);
     free(run->actor);
     free(run->source);
     free(run->parameters);
@@ -205,8 +197,10 @@ void kd_store_run_abort(kd_run *run)
         return;
     /* a run of a batch cannot take back what it wrote: the batch is
      * aborted by its owner */
-    if (!run->in_batch)
+    if (!run->in_batch) {
         db_exec(run->s->d, "ROLLBACK", NULL);
+        store_index_memo_settle(run->s, false);
+    }
     run_free(run);
 }
 
@@ -231,24 +225,6 @@ static int prepare_run_rows(db *d, db_stmt **inputs, db_stmt **results, db_stmt 
     "SELECT entity_hash, allowed, id FROM allow_list WHERE customer_id = ? AND entity_id = ? ORDER BY id " \
     "DESC LIMIT 1"
 
-/* One run_datasets row per dataset of the index. */
-static int insert_run_datasets(db_stmt *st, int64_t run_id, const kd_index *ix, kd_error *err)
-{
-    int rc = 0;
-    for (size_t i = 0; !rc && i < kd_index_dataset_count(ix); i++) {
-        kd_dataset_info info;
-        kd_index_dataset(ix, i, &info);
-        db_bind_int(st, 1, run_id);
-        db_bind_text(st, 2, info.name);
-        db_bind_text(st, 3, info.version);
-        db_bind_text(st, 4, info.newest_date[0] ? info.newest_date : NULL);
-        db_bind_int(st, 5, info.entity_count);
-        rc = db_step(st, err) < 0 ? KD_EIO : 0;
-        db_reset(st);
-    }
-    return rc;
-}
-
 /* ---- group commit ---------------------------------------------------------
  * A batch's runs share its statements: every table's rows of the group go
  * in one COPY on PostgreSQL, ids are reserved for the group, and the runs
@@ -261,7 +237,6 @@ static void batch_close(kd_store *s)
     store_batch *b = &s->batch;
     db_finalize(b->runs);
     db_finalize(b->runs_finish);
-    db_finalize(b->run_datasets);
     db_finalize(b->inputs);
     db_finalize(b->results);
     db_finalize(b->alerts);
@@ -291,11 +266,8 @@ int kd_store_batch_begin(kd_store *s, kd_error *err)
     b->input_ids.table = "inputs";
     b->result_ids.table = "results";
     /* prepared parents first: the order COPY sends them in */
-    rc = db_prepare_bulk(d, "runs", "id, kind, actor, source, parameters, index_built_at, started_at, finished_at, "
-                                    "input_count, match_count, alert_count", &b->runs, err);
-    if (!rc)
-        rc = db_prepare_bulk(d, "run_datasets", "run_id, dataset, version, newest_date, entity_count",
-                             &b->run_datasets, err);
+    rc = db_prepare_bulk(d, "runs", "id, kind, actor, source, parameters, index_built_at, index_version_id, "
+                                    "started_at, finished_at, input_count, match_count, alert_count", &b->runs, err);
     if (!rc)
         rc = prepare_run_rows(d, &b->inputs, &b->results, &b->alerts, err);
     if (!rc)
@@ -343,7 +315,7 @@ int kd_store_batch_commit(kd_store *s, kd_error *err)
 {
     int rc = db_bulk_flush(s->d, err);
     double now = monotonic_seconds();
-    if (!rc && s->batch.raised && (s->gathered_at == 0 || now - s->gathered_at >= BATCH_GATHER_EVERY)) {
+    if (!rc && s->batch.raised && !s->batch_leaves_gathering && (s->gathered_at == 0 || now - s->gathered_at >= BATCH_GATHER_EVERY)) {
         s->gathered_at = now;
         rc = gather_before_commit(s, err);
     }
@@ -353,14 +325,18 @@ int kd_store_batch_commit(kd_store *s, kd_error *err)
         kd_store_batch_abort(s);
         return error_wrap(err, rc, "cannot commit the recorded runs: ");
     }
+    store_index_memo_settle(s, true);
     batch_close(s);
     return KD_OK;
 }
+
+void kd_store_batch_gathers(kd_store *s, bool gathers) { s->batch_leaves_gathering = !gathers; }
 
 void kd_store_batch_abort(kd_store *s)
 {
     batch_close(s); /* unsent COPY rows go with the statements */
     db_exec(s->d, "ROLLBACK", NULL);
+    store_index_memo_settle(s, false);
 }
 
 /* A batch run's row in runs: finished (with its counts) when `finished_at`
@@ -374,18 +350,19 @@ static int write_batch_run(kd_run *run, const char *finished_at, kd_error *err)
     db_bind_text(st, 4, run->source);
     db_bind_text(st, 5, run->parameters);
     db_bind_text(st, 6, kd_index_built_at(run->ix));
-    db_bind_text(st, 7, run->started_at);
-    db_bind_text(st, 8, finished_at); /* NULL: not yet */
-    db_bind_int(st, 9, (int64_t)run->inputs);
-    db_bind_int(st, 10, (int64_t)run->matches);
-    db_bind_int(st, 11, (int64_t)run->alerts);
+    db_bind_int(st, 7, run->index_version_id);
+    db_bind_text(st, 8, run->started_at);
+    db_bind_text(st, 9, finished_at); /* NULL: not yet */
+    db_bind_int(st, 10, (int64_t)run->inputs);
+    db_bind_int(st, 11, (int64_t)run->matches);
+    db_bind_int(st, 12, (int64_t)run->alerts);
     int rc = db_step(st, err) < 0 ? KD_EIO : 0;
     db_reset(st);
     return rc;
 }
 
-/* A run of the store's batch: its id reserved, its datasets queued, the
- * batch's statements borrowed; the runs row waits for the commit. */
+/* A run of the store's batch: its id reserved, the batch's statements
+ * borrowed; the runs row waits for the commit. */
 static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *req, kd_run **out, kd_error *err)
 {
     store_batch *b = &s->batch;
@@ -400,10 +377,10 @@ static int run_begin_in_batch(kd_store *s, kd_run *run, const kd_run_request *re
     run->parameters = strdup(req->parameters && *req->parameters ? req->parameters : "{}");
     int rc = run->actor && run->source && run->parameters ? db_next_id(s->d, &b->run_ids, &run->id, err)
                                                           : error_set(err, KD_ENOMEM, "out of memory");
+    if (!rc)
+        rc = store_index_version(s, run->ix, &run->index_version_id, err);
     if (!rc && !db_is_postgresql(s->d))
         rc = write_batch_run(run, NULL, err);
-    if (!rc)
-        rc = insert_run_datasets(b->run_datasets, run->id, run->ix, err);
     if (rc) {
         run_free(run);
         return error_wrap(err, rc, "cannot start a run: ");
@@ -443,8 +420,9 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
     run->input_ids.table = "inputs";
     run->result_ids.table = "results";
     store_now_iso(run->started_at);
+    store_index_memo_begin(s, ix);
     /* keys built in scratch buffers or on the stack: the maps keep copies */
-    run->allow.keys.copy_keys = run->previous.keys.copy_keys = run->hashes.copy_keys = true;
+    run->allow.keys.copy_keys = run->previous.keys.copy_keys = true;
     run->input_ids_in = &run->input_ids;
     run->result_ids_in = &run->result_ids;
     if (run->in_batch)
@@ -466,21 +444,20 @@ int kd_store_run_begin(kd_store *s, const kd_run_request *req, const kd_index *i
         return error_wrap(err, rc, "cannot start a run: ");
     }
     db_stmt *st = NULL;
-    rc = db_prepare(d, "INSERT INTO runs (kind, actor, source, parameters, index_built_at, started_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+    if (!rc)
+        rc = store_index_version(s, ix, &run->index_version_id, err);
+    if (!rc)
+        rc = db_prepare(d, "INSERT INTO runs (kind, actor, source, parameters, index_built_at, index_version_id, "
+                           "started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
     if (!rc) {
         db_bind_text(st, 1, req->kind == KD_RUN_MONITOR ? "monitor" : "screen");
         db_bind_text(st, 2, req->actor);
         db_bind_text(st, 3, req->source);
         db_bind_text(st, 4, req->parameters && *req->parameters ? req->parameters : "{}");
         db_bind_text(st, 5, kd_index_built_at(ix));
-        db_bind_text(st, 6, run->started_at);
+        db_bind_int(st, 6, run->index_version_id);
+        db_bind_text(st, 7, run->started_at);
         rc = store_insert_returning(st, &run->id, err);
-        db_finalize(st);
-    }
-    if (!rc && !(rc = db_prepare(d, "INSERT INTO run_datasets (run_id, dataset, version, newest_date, "
-                                    "entity_count) VALUES (?, ?, ?, ?, ?)", &st, err))) {
-        rc = insert_run_datasets(st, run->id, ix, err);
         db_finalize(st);
     }
     /* A run's rows go in bulk (COPY on PostgreSQL, see db.h), parents
@@ -570,21 +547,6 @@ static const char *alert_reason(kd_run *run, const char *customer_id, size_t par
     return strcmp(seen->hash, hash) == 0 ? NULL : "changed";
 }
 
-/* A party's content hash, computed once per run; NULL when out of memory. */
-static const char *run_entity_hash(kd_run *run, size_t position)
-{
-    const char *key = (const char *)&position;
-    uintptr_t i;
-    if (strmap_get(&run->hashes, key, sizeof position, &i))
-        return run->hash_values[i];
-    i = run->hashes.count;
-    if (vec_reserve(&run->hash_values, &run->hash_cap, i + 1, sizeof *run->hash_values) ||
-        strmap_add(&run->hashes, key, sizeof position, i, NULL) < 0)
-        return NULL;
-    kd_party_hash(run->ix, position, run->hash_values[i]);
-    return run->hash_values[i];
-}
-
 int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char *error,
                      const kd_match_result *results, size_t n_results, size_t *alerts_raised,
                      kd_error *err)
@@ -620,9 +582,10 @@ int kd_store_run_add(kd_run *run, size_t row, const kd_customer *in, const char 
          * canonical record */
         if (kd_index_entity(run->ix, r->party, &v))
             return error_set(err, KD_EINDEX, "recording row %zu: result %zu is not in the index", row, i + 1);
-        const char *hash = "";
-        if (r->match && !(hash = run_entity_hash(run, r->party)))
-            return error_set(err, KD_ENOMEM, "recording row %zu: out of memory", row);
+        /* computed once per index and connection */
+        char hash[65] = "";
+        if (r->match)
+            store_party_hash(run->s, run->ix, r->party, hash);
         char datasets[512];
         party_datasets(run->ix, r->party, datasets, sizeof datasets);
         const char *caption = kd_entity_view_first(run->ix, &v, KD_PROP_NAME);
@@ -728,6 +691,7 @@ int kd_store_run_commit(kd_run *run, int64_t *run_id, kd_error *err)
         kd_store_run_abort(run);
         return rc;
     }
+    store_index_memo_settle(run->s, true);
     if (run_id)
         *run_id = run->id;
     run_free(run);

@@ -149,10 +149,16 @@ void kd_store_close(kd_store *s)
     if (s->batch.open)
         kd_store_batch_abort(s);
     db_close(s->d);
+    store_index_memo_free(s);
     free(s);
 }
 
 const char *kd_store_engine(const kd_store *s) { return db_is_postgresql(s->d) ? "postgresql" : "sqlite"; }
+
+const char *kd_store_target_engine(const char *target)
+{
+    return target && db_is_postgresql_target(target) ? "postgresql" : "sqlite";
+}
 
 /* Runs a query returning one integer. */
 static int query_int(db *d, const char *sql, int64_t param, bool has_param, int64_t *out, kd_error *err)
