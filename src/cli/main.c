@@ -105,7 +105,7 @@ static const command commands[] = {
      "  --keep-answers HOURS   how long answers are kept for Idempotency-Key retries; 0 for ever\n"
      "                         (default: 24; the audit trail itself is never deleted)\n"
      "  --writers N            connections recording /match runs side by side, 1 to 8 (default: 1\n"
-     "                         on SQLite, which writes one at a time; 3 on PostgreSQL)\n"
+     "                         on SQLite, which writes one at a time; 2 on PostgreSQL)\n"
      "  --cors-origin ORIGIN   a browser origin allowed to call the API; repeatable (default: none)\n"
      "  --public-url URL       the address clients use, for Host and Origin checks (default: none)\n"
      "  --scan-max-mentions N  mentions one /scan may find (default: 10000)\n"

@@ -23,7 +23,7 @@ typedef struct http_options {
     int quiet;                  /* no access log */
     int watch;                  /* reload when the index file is replaced */
     const char *db;             /* audit store (SQLite path or postgresql:// URI); NULL: no recording */
-    unsigned writers;           /* connections recording /match runs side by side; 0: 1 on SQLite, 3 on PostgreSQL */
+    unsigned writers;           /* connections recording /match runs side by side; 0: 1 on SQLite, 2 on PostgreSQL */
     long keep_answers_hours;    /* answers kept for Idempotency-Key retries: hours, 0 for ever, < 0 the default (24) */
     const char *fetch_dir;      /* where `kordon fetch` keeps fetch-state.json; NULL → $KORDON_FETCH_DIR or lists */
     /* Browser safety: origins allowed to call the API from a web page

@@ -226,6 +226,7 @@ typedef struct http_writer {
     struct http_server *server;
     pthread_mutex_t lock;       /* held while a run or group is written */
     struct kd_store *store;     /* opened when first needed, closed when lost */
+    unsigned long outages_seen; /* metrics.store_outages when it was opened */
     pthread_t thread;
     bool running;
 } http_writer;
@@ -260,10 +261,10 @@ struct http_server {
     pthread_cond_t group_queued;
     struct http_pending_run *group_head, *group_tail;
     bool group_ready, group_stop;
-    /* PostgreSQL: the thread that gathers alerts into cases, once a
-     * second, so that no group waits behind a gathering (recorder.c) */
-    http_writer gatherer;
-    pthread_cond_t gatherer_wake;
+    /* the thread that does what no answer should wait for: gathering
+     * alerts into cases (PostgreSQL), checkpoints (SQLite); recorder.c */
+    http_writer housekeeper;
+    pthread_cond_t housekeeper_wake;
     /* Whether the store answers (route_alerts.c): while it does not,
      * requests that need it get 503 at once, and a new connection is tried
      * after a backoff (0.25 s doubling to 5 s), not for every request. */

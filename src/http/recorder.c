@@ -53,6 +53,7 @@ struct http_pending_run {
  * lock while it is written. */
 #define GROUP_MAX 256
 
+
 static void pending_free(http_pending_run *p)
 {
     if (!p)
@@ -87,25 +88,31 @@ static void lost_writer(http_writer *w)
     }
 }
 
-/* The writer's connection, opened if need be; the caller holds its lock. */
+static bool on_postgresql(const http_server *s)
+{
+    return s->options.db && !strcmp(kd_store_target_engine(s->options.db), "postgresql");
+}
+
+/* The writer's connection, opened if need be; the caller holds its lock.
+ * A connection opened before the store's last outage is not trusted: the
+ * outage was found on another connection (a PostgreSQL restart), and this
+ * one's first write after it would fail a request. Its commits leave
+ * SQLite's checkpoints to the housekeeper. */
 static int writer_ready(http_writer *w, kd_error *err)
 {
-    if (w->store && kd_store_connection_lost(w->store)) {
+    unsigned long outages = atomic_load(&w->server->metrics.store_outages);
+    if (w->store && (kd_store_connection_lost(w->store) || w->outages_seen != outages)) {
         kd_store_close(w->store);
         w->store = NULL;
     }
-    if (!w->store && http_store_open(w->server, &w->store, err)) {
+    w->outages_seen = outages;
+    if (!w->store && (http_store_open(w->server, &w->store, err) ||
+                      (w != &w->server->housekeeper && kd_store_commits_checkpoint(w->store, false, err)))) {
+        kd_store_close(w->store);
         w->store = NULL;
         return err->code ? err->code : KD_EIO;
     }
     return KD_OK;
-}
-
-/* Whether alerts are gathered into cases by a thread of their own
- * (gatherer_main) rather than in the writers' commits. */
-static bool gatherer_wanted(const http_server *s)
-{
-    return s->options.db && !strcmp(kd_store_target_engine(s->options.db), "postgresql");
 }
 
 /* Writes one pending run into the open batch. */
@@ -152,7 +159,7 @@ static int write_batch(http_writer *w, http_pending_run *first, http_pending_run
     *failed = NULL;
     int rc = writer_ready(w, err);
     if (!rc) {
-        kd_store_batch_gathers(w->store, !gatherer_wanted(w->server));
+        kd_store_batch_gathers(w->store, !on_postgresql(w->server));
         rc = kd_store_batch_begin(w->store, err);
     }
     for (http_pending_run *p = first; !rc && p != end; p = p->next)
@@ -225,30 +232,39 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* PostgreSQL: the writers leave gathering alerts into cases to a thread
- * of its own, once a second when any wait. A gathering takes the
- * gatherers' lock, which every writer that gathered in its own commit
- * queued behind (the writers of one server gathered at the same moments,
- * and each of their groups waited ~0.1 s a second); and a lock that
- * another replica's gathering holds now delays no answer. Readers of
- * cases gather first, as before. SQLite gathers in a group's commit: one
- * writer at a time there in any case. */
-static void *gatherer_main(void *arg)
+/* The housekeeper: what the writers' commits leave to a thread of its
+ * own, with its own connection, so that no answer waits for it.
+ * PostgreSQL: gathering alerts into cases, once a second when any wait.
+ * A gathering takes the gatherers' lock, which every writer that gathered
+ * in its own commit queued behind (the writers of one server gathered at
+ * the same moments, and each of their groups waited ~0.1 s a second); a
+ * lock another replica's gathering holds now delays no answer. Readers of
+ * cases gather first, as before. SQLite gathers in a group's commit (one
+ * writer at a time there in any case), and the housekeeper checkpoints
+ * the write-ahead log ten times a second: a checkpoint in a commit held
+ * every request of the group and the queue behind it for tens of
+ * milliseconds (the p99 of recorded /match). */
+static void *housekeeper_main(void *arg)
 {
-    http_writer *g = arg;
-    http_server *s = g->server;
+    http_writer *h = arg;
+    http_server *s = h->server;
+    bool postgresql = on_postgresql(s);
+    long interval_ns = postgresql ? 1000000000L : 100000000L;
     pthread_mutex_lock(&s->group_lock);
     while (!s->group_stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
-        pthread_cond_timedwait(&s->gatherer_wake, &s->group_lock, &until);
+        until.tv_nsec += interval_ns;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&s->housekeeper_wake, &s->group_lock, &until);
         if (s->group_stop)
             break;
         pthread_mutex_unlock(&s->group_lock);
         kd_error err = {0};
-        if (!writer_ready(g, &err) && kd_store_cases_gather(g->store, NULL, &err))
-            lost_writer(g);
+        if (!writer_ready(h, &err) &&
+            (postgresql ? kd_store_cases_gather(h->store, NULL, &err) : kd_store_checkpoint(h->store, &err)))
+            lost_writer(h);
         pthread_mutex_lock(&s->group_lock);
     }
     pthread_mutex_unlock(&s->group_lock);
@@ -258,7 +274,7 @@ static void *gatherer_main(void *arg)
 /* How many writers: --writers, else one on SQLite (one writer at a time
  * in any case) and HTTP_WRITERS_DEFAULT_PG on PostgreSQL, where a
  * connection spends most of a group waiting for the server. */
-#define HTTP_WRITERS_DEFAULT_PG 3
+#define HTTP_WRITERS_DEFAULT_PG 2
 
 static unsigned writers_wanted(const http_server *s)
 {
@@ -277,9 +293,9 @@ int http_recorder_start(http_server *s, kd_error *err)
         pthread_mutex_init(&s->writers[i].lock, NULL);
     }
     s->group_ready = true;
-    s->gatherer.server = s;
-    pthread_mutex_init(&s->gatherer.lock, NULL);
-    pthread_cond_init(&s->gatherer_wake, NULL);
+    s->housekeeper.server = s;
+    pthread_mutex_init(&s->housekeeper.lock, NULL);
+    pthread_cond_init(&s->housekeeper_wake, NULL);
     if (!s->options.db)
         return KD_OK;
     for (unsigned i = 0; i < s->n_writers; i++) {
@@ -287,11 +303,9 @@ int http_recorder_start(http_server *s, kd_error *err)
             return error_set(err, KD_ENOMEM, "cannot start the recorder's writer threads");
         s->writers[i].running = true;
     }
-    if (gatherer_wanted(s)) {
-        if (pthread_create(&s->gatherer.thread, NULL, gatherer_main, &s->gatherer))
-            return error_set(err, KD_ENOMEM, "cannot start the thread that gathers alerts into cases");
-        s->gatherer.running = true;
-    }
+    if (pthread_create(&s->housekeeper.thread, NULL, housekeeper_main, &s->housekeeper))
+        return error_set(err, KD_ENOMEM, "cannot start the store's housekeeping thread");
+    s->housekeeper.running = true;
     return KD_OK;
 }
 
@@ -302,11 +316,11 @@ void http_recorder_stop(http_server *s)
     pthread_mutex_lock(&s->group_lock);
     s->group_stop = true;
     pthread_cond_broadcast(&s->group_queued);
-    pthread_cond_broadcast(&s->gatherer_wake);
+    pthread_cond_broadcast(&s->housekeeper_wake);
     pthread_mutex_unlock(&s->group_lock);
-    if (s->gatherer.running) {
-        pthread_join(s->gatherer.thread, NULL);
-        s->gatherer.running = false;
+    if (s->housekeeper.running) {
+        pthread_join(s->housekeeper.thread, NULL);
+        s->housekeeper.running = false;
     }
     for (unsigned i = 0; i < s->n_writers; i++)
         if (s->writers[i].running) {
@@ -325,10 +339,10 @@ void http_recorder_free(http_server *s)
         s->writers[i].store = NULL;
         pthread_mutex_destroy(&s->writers[i].lock);
     }
-    kd_store_close(s->gatherer.store);
-    s->gatherer.store = NULL;
-    pthread_mutex_destroy(&s->gatherer.lock);
-    pthread_cond_destroy(&s->gatherer_wake);
+    kd_store_close(s->housekeeper.store);
+    s->housekeeper.store = NULL;
+    pthread_mutex_destroy(&s->housekeeper.lock);
+    pthread_cond_destroy(&s->housekeeper_wake);
     pthread_cond_destroy(&s->group_queued);
     pthread_mutex_destroy(&s->group_lock);
     s->group_ready = false;

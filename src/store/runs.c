@@ -302,7 +302,7 @@ static int gather_before_commit(kd_store *s, kd_error *err)
  * milliseconds paying them lost two thirds of the recorded throughput.
  * Alerts in between wait at most this long, and reading cases gathers
  * first, so no reader sees one without its case. */
-#define BATCH_GATHER_EVERY 1.0
+#define BATCH_GATHER_EVERY 0.1
 
 static double monotonic_seconds(void)
 {
@@ -331,6 +331,21 @@ int kd_store_batch_commit(kd_store *s, kd_error *err)
 }
 
 void kd_store_batch_gathers(kd_store *s, bool gathers) { s->batch_leaves_gathering = !gathers; }
+
+int kd_store_commits_checkpoint(kd_store *s, bool checkpoint, kd_error *err)
+{
+    if (db_is_postgresql(s->d))
+        return KD_OK;
+    /* 1000 pages: SQLite's default */
+    return db_exec(s->d, checkpoint ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0", err);
+}
+
+int kd_store_checkpoint(kd_store *s, kd_error *err)
+{
+    if (db_is_postgresql(s->d))
+        return KD_OK;
+    return db_exec(s->d, "PRAGMA wal_checkpoint(PASSIVE)", err);
+}
 
 void kd_store_batch_abort(kd_store *s)
 {
