@@ -105,10 +105,11 @@ if [ -x "$alias_bench" ]; then
   awk '$1 == "variant" && $2 ~ /^[0-9]+$/ {v = $3 + 0} $1 == "all" {all = $3 + 0}
        END {exit !(v >= 88.5 && all >= 48.0)}' "$tmp/alias-us.txt" ||
     fail "OFAC alias recall fell: $(grep -E '^  (all|variant) ' "$tmp/alias-us.txt" | tr -s ' ')"
-  # the UN's Arabic-script aliases (skeletons, src/match/skeleton.c): 79.7 %; Latin variants 87.4 %
+  # the UN's Arabic-script aliases (skeletons, src/match/skeleton.c): 79.7 %; Latin variants 88.6 %
+  # (87.7 % before Indonesian, Basque and Somali spellings were read the English way)
   "$alias_bench" "$index" un_ 0 >"$tmp/alias-un.txt" || fail "bench_alias_recall un_ failed"
   awk '$1 == "arabic" {a = $3 + 0} $1 == "variant" && $2 == "latin" {l = $4 + 0}
-       END {exit !(a >= 77.0 && l >= 86.0)}' "$tmp/alias-un.txt" ||
+       END {exit !(a >= 77.0 && l >= 88.0)}' "$tmp/alias-un.txt" ||
     fail "UN alias recall fell: $(grep -E '^  (arabic|variant latin) ' "$tmp/alias-un.txt" | tr -s ' ')"
   # EU variants in prose 90.8 %, Hangul-script aliases 64.0 % (0 before a Korean whole name written
   # as one word was read as a name)

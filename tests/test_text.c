@@ -375,6 +375,15 @@ static void test_script_forms(void **state)
     assert_true(forms_of("Władimir Władimirowicz Putin", &f) == 2 && has_form(&f, "vladimir vladimirovich putin"));
     assert_int_equal(forms_of("Jan Kowalski", &f), 1);
     assert_int_equal(forms_of("Vladimir Putin", &f), 1);
+    /* Indonesian sy, Basque tx, Somali c (ʿayn), x and long vowels: read
+     * the English way only when the name shows the system */
+    assert_true(forms_of("Abu Bakar Ba'asyir", &f) == 2 && has_form(&f, "abu bakar baashir"));
+    assert_true(forms_of("Jose Antonio Urrutikoetxea", &f) == 2 && has_form(&f, "jose antonio urrutikoechea"));
+    assert_true(forms_of("Yasiin Cali Baynax", &f) == 2 && has_form(&f, "yasin ali baynah"));
+    assert_true(forms_of("Cabdullahi Cusman Maxamed", &f) == 2 && has_form(&f, "abdullahi usman mahamed"));
+    assert_int_equal(forms_of("Alexander Maxim", &f), 1);  /* x, but no c nor long vowel */
+    assert_int_equal(forms_of("Carla Isaacs", &f), 1);     /* c and a long vowel, but no x */
+    assert_int_equal(forms_of("Sydney Afanasyev", &f), 1); /* sy before no vowel, Russian sye */
     /* McCune-Reischauer voices k, t, p inside a given name after a vowel
      * or a nasal, as the lists write RI Yong Gil; not the given name's
      * first (Pak Pong Ju) */

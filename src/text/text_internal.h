@@ -53,6 +53,11 @@ int text__belarusian_reading(const char *form, size_t n, buf *out);
 int text__german_reading(const char *form, size_t n, buf *out);
 int text__french_reading(const char *form, size_t n, buf *out);
 int text__polish_reading(const char *form, size_t n, buf *out);
+/* The same for Indonesian/Malay sy, Basque tx, Somali c, x and long
+ * vowels (western.c) */
+int text__indonesian_reading(const char *form, size_t n, buf *out);
+int text__basque_reading(const char *form, size_t n, buf *out);
+int text__somali_reading(const char *form, size_t n, buf *out);
 
 /* Whether a word is an entry of the name tables (fold.c), and its
  * language there ("be", "uk", "en"...). */

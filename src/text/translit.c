@@ -804,7 +804,8 @@ static bool ascii_only(const char *s, size_t len)
 static int with_readings(text_normaliser *n, buf *out, int count)
 {
     static int (*const readers[])(const char *, size_t, buf *) = {
-        text__belarusian_reading, text__german_reading, text__french_reading, text__polish_reading};
+        text__belarusian_reading, text__german_reading,     text__french_reading, text__polish_reading,
+        text__indonesian_reading, text__basque_reading, text__somali_reading};
     size_t at = 0, end = out->len;
     int written = count;
     for (int f = 0; f < written && at < end; f++) {

@@ -11,8 +11,20 @@
  * English reading, only when a word of it shows the system unmistakably
  * (German dsch, tsch, -witsch, -owna; French -vitch, dj before a vowel, ou with
  * ch; Polish -owicz, cz/sz/rz with w or j); the form as written stays
- * the first. Facts of the
- * two languages' spelling, written for kordon; public domain. */
+ * the first.
+ *
+ * Three more orthographies write Latin letters for other sounds than
+ * English does, and the lists romanise the same names the English way:
+ * Indonesian and Malay write sy for sh (Ba'asyir, Syarif: Bashir,
+ * Sharif); Basque tx for ch (Urrutikoetxea, Bengoetxea: Urruticoechea,
+ * Bengoechea); Somali c for the Arabic ʿayn, which English romanisation
+ * drops, x for ḥ and doubled letters for long vowels (Cali, Cumar,
+ * Maxamed, Yasiin: Ali, Umar, Mahamed, Yasin). Each gets its reading
+ * only when a word shows it unmistakably (Indonesian sy before a or i;
+ * Basque tx before a vowel; Somali x after a vowel together with a word
+ * that begins with c and a vowel or doubles a vowel).
+ *
+ * Facts of these languages' spelling, written for kordon; public domain. */
 #include "text_internal.h"
 
 #include <stdbool.h>
@@ -64,6 +76,61 @@ static bool polish_word(const char *w, size_t n)
            ((has(w, n, "cz") || has(w, n, "sz") || has(w, n, "rz")) && (has(w, n, "w") || has(w, n, "j")));
 }
 
+/* sy before a or i (Syarif, Ba'asyir, Musyarraf); not before e, o, u,
+ * as Russian romanised writes с before е, ё, ю (Afanasyev, Vasyukov) */
+static bool indonesian_word(const char *w, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++)
+        if (w[i] == 's' && w[i + 1] == 'y' && (w[i + 2] == 'a' || w[i + 2] == 'i'))
+            return true;
+    return false;
+}
+
+/* tx before a vowel (Etxeberria, Urrutikoetxea, Txapartegi) */
+static bool basque_word(const char *w, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++)
+        if (w[i] == 't' && w[i + 1] == 'x' && strchr("aeiou", w[i + 2]))
+            return true;
+    return false;
+}
+
+static bool somali_c_or_long_vowel(const char *w, size_t n)
+{
+    if (n >= 3 && w[0] == 'c' && strchr("aeiou", w[1]))
+        return true;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (w[i] == w[i + 1] && strchr("aiu", w[i]))
+            return true;
+    return false;
+}
+
+static bool somali_x(const char *w, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (w[i] == 'x' && strchr("aeiou", w[i - 1]))
+            return true;
+    return false;
+}
+
+/* A whole name shows Somali spelling: an x after a vowel (Maxamed,
+ * Baynax, Faarax) with a word beginning with c and a vowel or doubling a
+ * vowel (Cali, Cabdi, Yasiin): English names have either (Alexander,
+ * Carla, Isaac), seldom both in one name. */
+static bool somali_name(const char *form, size_t n)
+{
+    bool x = false, c = false;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && form[j] != ' ')
+            j++;
+        x = x || somali_x(form + i, j - i);
+        c = c || somali_c_or_long_vowel(form + i, j - i);
+        i = j + 1;
+    }
+    return x && c;
+}
+
 typedef struct rule {
     const char *from, *to;
 } rule;
@@ -75,6 +142,11 @@ static const rule polish[] = {{"szcz", "shch"}, {"cz", "ch"}, {"sz", "sh"}, {"rz
 static const rule french_russian[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}, {"gue", "ge"},
                                       {"gui", "gi"}, {"j", "zh"}};
 static const rule french[] = {{"dj", "j"}, {"tch", "ch"}, {"ch", "sh"}, {"ou", "u"}};
+static const rule indonesian[] = {{"sy", "sh"}};
+static const rule basque[] = {{"tx", "ch"}};
+/* c (ʿayn) is dropped only at the start of a word, before a vowel
+ * (Cabdi, Cumar); within a word it is a consonant of loans */
+static const rule somali[] = {{"aa", "a"}, {"ii", "i"}, {"uu", "u"}, {"oo", "o"}, {"ee", "e"}, {"x", "h"}};
 
 static int read_word(const char *w, size_t n, const rule *rules, size_t n_rules, bool french_ending, buf *out)
 {
@@ -156,6 +228,29 @@ int text__german_reading(const char *form, size_t n, buf *out)
 int text__polish_reading(const char *form, size_t n, buf *out)
 {
     return reading(form, n, polish_word, polish, sizeof polish / sizeof *polish, false, out);
+}
+
+int text__indonesian_reading(const char *form, size_t n, buf *out)
+{
+    return reading(form, n, indonesian_word, indonesian, sizeof indonesian / sizeof *indonesian, false, out);
+}
+
+int text__basque_reading(const char *form, size_t n, buf *out)
+{
+    return reading(form, n, basque_word, basque, sizeof basque / sizeof *basque, false, out);
+}
+
+static int read_somali_word(const char *w, size_t n, const void *ctx, buf *out)
+{
+    (void)ctx;
+    if (n >= 3 && w[0] == 'c' && strchr("aeiou", w[1]))
+        w++, n--;
+    return read_word(w, n, somali, sizeof somali / sizeof *somali, false, out);
+}
+
+int text__somali_reading(const char *form, size_t n, buf *out)
+{
+    return somali_name(form, n) ? text__read_form(form, n, read_somali_word, NULL, out) : 0;
 }
 
 int text__french_reading(const char *form, size_t n, buf *out)
