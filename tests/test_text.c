@@ -241,6 +241,13 @@ static void test_name_equivalents(void **state)
     assert_int_equal(text_nickname_names("vladimir", 8, names, lens, 4), 0);
     assert_int_equal(text_nickname_names("sash", 4, names, lens, 4), 0);
     assert_int_equal(text_nickname_names("", 0, names, lens, 4), 0);
+    /* Spanish and English hypocoristics; not short forms that are names of their own */
+    assert_int_equal(text_nickname_names("nacho", 5, names, lens, 4), 1);
+    assert_memory_equal(names[0], "ignacio", lens[0]);
+    assert_int_equal(text_nickname_names("paco", 4, names, lens, 4), 1);
+    assert_memory_equal(names[0], "francisco", lens[0]);
+    assert_int_equal(text_nickname_names("patty", 5, names, lens, 4), 1);
+    assert_int_equal(text_nickname_names("jack", 4, names, lens, 4), 0);
     /* words of Russian organisation names and their English */
     assert_string_equal(keys_of("zavod"), keys_of("plant"));
     assert_string_equal(keys_of("nauchno issledovatelskiy institut"), keys_of("scientific research institute"));
