@@ -80,12 +80,14 @@ got=$(index="$tmp/pairs.kdx" "$bin" match -i "$tmp/pairs.kdx" --json --limit 1 "
 case "$got" in *0.9*|*1.0*) fail "pairs: Yong Wei Min scored like Yang Wei Ming ($got): one vowel is another syllable";; esac
 # issue 15's dev set (b), by hand: tests/data/name-pairs.tsv (initials, one family name or one
 # substantive word apart, numbers, legal forms, acronyms, scripts, joined words...); floors a
-# little under today's figures (decisions right 97.1 % of 173, positives found 118 of 121)
+# little under today's figures (decisions right 97.2 % of 180, positives found 125 of 128; the
+# last seven pairs, Arabic letters two systems write, Indonesian, Basque and Somali spellings and a
+# Spanish diminutive, 2 of 7 right before session 13)
 pairs_bench="$(dirname "$bin")/bench_labelled_pairs"
 if [ -x "$pairs_bench" ]; then
   "$pairs_bench" "$data/lists" "$(dirname "$0")/data/name-pairs.tsv" >"$tmp/labelled.txt" ||
     fail "bench_labelled_pairs failed"
-  awk '$1 == "all" {exit !($3 + 0 >= 96.0 && $4 >= 116)}' "$tmp/labelled.txt" ||
+  awk '$1 == "all" {exit !($3 + 0 >= 96.5 && $4 >= 124)}' "$tmp/labelled.txt" ||
     fail "labelled pairs fell: $(grep -E '^(all|wrong)' "$tmp/labelled.txt")"
 else
   fail "no bench_labelled_pairs beside $bin"

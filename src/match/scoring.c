@@ -178,6 +178,29 @@ static size_t first_group(const char *s, size_t n)
     return 1;
 }
 
+/* Whether the longer word is the shorter with one of its letters written
+ * as another romanisation system writes the Arabic sound: th for s or t
+ * (ث: Harith/Haris, Uthman/Usman), dh for z or d (ذ: Dhahab/Zahab,
+ * Al-Dhari/Al-Dari), gh for q (ق as Persian writes it: Ghods/Qods,
+ * Ghani/Qani). One such letter and nothing else apart: the spelling keys
+ * and loose keys, which compare words of five letters and more by their
+ * letters' classes, leave out the short words and th/s. */
+static bool arabic_letter_alternation(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (na == nb + 1) { /* a has the digraph */
+        for (size_t i = 0; i + 1 < na; i++) {
+            if (i >= nb || a[i] != b[i]) {
+                bool alternate = a[i + 1] == 'h' && ((a[i] == 't' && (b[i] == 's' || b[i] == 't')) ||
+                                                     (a[i] == 'd' && (b[i] == 'z' || b[i] == 'd')) ||
+                                                     (a[i] == 'g' && b[i] == 'q'));
+                return alternate && memcmp(a + i + 2, b + i + 1, nb - i - 1) == 0;
+            }
+        }
+        return false;
+    }
+    return nb == na + 1 && arabic_letter_alternation(b, nb, a, na);
+}
+
 /* The loose key hash of a listed word, computed once per matcher. */
 static uint64_t listed_loose(const ctoken *c)
 {
@@ -217,6 +240,8 @@ static uint64_t listed_loose(const ctoken *c)
  * likely, but a diminutive may stand for several names, and a surname
  * beside it must carry the rest */
 #define NAME_DIMINUTIVE 0.82
+/* one Arabic letter written by two systems (arabic_letter_alternation) */
+#define ARABIC_ALTERNATION 0.9
 
 /* Whether a word contracts another as clerks abbreviate names: its
  * first and last letters, others of it in order between, at most one
@@ -582,6 +607,9 @@ static double spelling_similarity(const qtoken *q, const ctoken *c)
     if (!same_key && shorter >= 4 && loose < WORD_FORMS && memcmp(q->surface, c->surface, 4) == 0 &&
         word_forms(q->surface, q->len, c->surface, c->len))
         loose = WORD_FORMS;
+    if (!same_key && shorter >= 3 && loose < ARABIC_ALTERNATION && q->cls == TEXT_TOKEN_NAME &&
+        arabic_letter_alternation(q->surface, q->len, c->surface, c->len))
+        loose = ARABIC_ALTERNATION;
     if (!same_key && loose < 0.85 && q->surface[0] == c->surface[0] &&
         (place_adjective(q->surface, q->len, c->surface, c->len) ||
          place_adjective(c->surface, c->len, q->surface, q->len) ||
