@@ -391,6 +391,7 @@ static void test_script_forms(void **state)
     assert_int_equal(forms_of("Alexander Maxim", &f), 1);  /* x, but no c nor long vowel */
     assert_int_equal(forms_of("Carla Isaacs", &f), 1);     /* c and a long vowel, but no x */
     assert_int_equal(forms_of("Sydney Afanasyev", &f), 1); /* sy before no vowel, Russian sye */
+    assert_int_equal(forms_of("Dmitry Ovsyannikov", &f), 1); /* Russian sya in a Russian surname */
     /* McCune-Reischauer voices k, t, p inside a given name after a vowel
      * or a nasal, as the lists write RI Yong Gil; not the given name's
      * first (Pak Pong Ju) */

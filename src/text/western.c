@@ -76,10 +76,16 @@ static bool polish_word(const char *w, size_t n)
            ((has(w, n, "cz") || has(w, n, "sz") || has(w, n, "rz")) && (has(w, n, "w") || has(w, n, "j")));
 }
 
-/* sy before a or i (Syarif, Ba'asyir, Musyarraf); not before e, o, u,
- * as Russian romanised writes с before е, ё, ю (Afanasyev, Vasyukov) */
+/* sy before a or i (Syarif, Ba'asyir, Musyarraf, Irsyad); not before e,
+ * o, u, as Russian romanised writes с before е, ё, ю (Afanasyev,
+ * Vasyukov), nor in a word of a Russian surname's ending, where sya is ся
+ * (Ovsyannikov, Kosyakina) */
 static bool indonesian_word(const char *w, size_t n)
 {
+    static const char *const russian[] = {"ov", "ev", "in", "ova", "eva", "ina", "sky", "skiy", "kiy", "enko"};
+    for (size_t k = 0; k < sizeof russian / sizeof *russian; k++)
+        if (text__ends_with(w, n, russian[k]))
+            return false;
     for (size_t i = 0; i + 2 < n; i++)
         if (w[i] == 's' && w[i + 1] == 'y' && (w[i + 2] == 'a' || w[i + 2] == 'i'))
             return true;
