@@ -110,11 +110,11 @@ KD_API int kd_store_batch_commit(kd_store *s, kd_error *err);
 KD_API void kd_store_batch_gathers(kd_store *s, bool gathers);
 /* SQLite: whether this connection's commits checkpoint the write-ahead
  * log when it has grown (SQLite's default). A checkpoint copies the log
- * into the database and syncs it, tens of milliseconds that the commit
- * which triggered it (and every request waiting on it) waits for; a
- * server turns it off on its writers and checkpoints from a thread of its
- * own with kd_store_checkpoint, which writers need not wait for. Nothing
- * on PostgreSQL. */
+ * into the database and syncs it, which the commit that triggered it (and
+ * every request waiting on it) waits for; a server turns it off on its
+ * writers and checkpoints from a thread of its own with
+ * kd_store_checkpoint, which writers need not wait for. Nothing on
+ * PostgreSQL. */
 KD_API int kd_store_commits_checkpoint(kd_store *s, bool checkpoint, kd_error *err);
 /* SQLite: copies what the write-ahead log holds into the database as far
  * as no reader needs it (a passive checkpoint); nothing on PostgreSQL. */

@@ -96,8 +96,9 @@ static bool on_postgresql(const http_server *s)
 /* The writer's connection, opened if need be; the caller holds its lock.
  * A connection opened before the store's last outage is not trusted: the
  * outage was found on another connection (a PostgreSQL restart), and this
- * one's first write after it would fail a request. Its commits leave
- * SQLite's checkpoints to the housekeeper. */
+ * one's first write after it would fail a request. A writer's commits
+ * leave to the housekeeper what it does (housekeeper_main): SQLite's
+ * checkpoints, PostgreSQL's gathering. */
 static int writer_ready(http_writer *w, kd_error *err)
 {
     unsigned long outages = atomic_load(&w->server->metrics.store_outages);
@@ -106,12 +107,17 @@ static int writer_ready(http_writer *w, kd_error *err)
         w->store = NULL;
     }
     w->outages_seen = outages;
-    if (!w->store && (http_store_open(w->server, &w->store, err) ||
-                      (w != &w->server->housekeeper && kd_store_commits_checkpoint(w->store, false, err)))) {
+    if (w->store)
+        return KD_OK;
+    bool writer = w != &w->server->housekeeper;
+    if (http_store_open(w->server, &w->store, err) ||
+        (writer && kd_store_commits_checkpoint(w->store, false, err))) {
         kd_store_close(w->store);
         w->store = NULL;
         return err->code ? err->code : KD_EIO;
     }
+    if (writer)
+        kd_store_batch_gathers(w->store, !on_postgresql(w->server));
     return KD_OK;
 }
 
@@ -158,10 +164,8 @@ static int write_batch(http_writer *w, http_pending_run *first, http_pending_run
 {
     *failed = NULL;
     int rc = writer_ready(w, err);
-    if (!rc) {
-        kd_store_batch_gathers(w->store, !on_postgresql(w->server));
+    if (!rc)
         rc = kd_store_batch_begin(w->store, err);
-    }
     for (http_pending_run *p = first; !rc && p != end; p = p->next)
         if ((rc = write_pending(w->store, p, err)))
             *failed = p;
@@ -240,10 +244,13 @@ static void *writer_main(void *arg)
  * the same moments, and each of their groups waited ~0.1 s a second); a
  * lock another replica's gathering holds now delays no answer. Readers of
  * cases gather first, as before. SQLite gathers in a group's commit (one
- * writer at a time there in any case), and the housekeeper checkpoints
- * the write-ahead log ten times a second: a checkpoint in a commit held
- * every request of the group and the queue behind it for tens of
- * milliseconds (the p99 of recorded /match). */
+ * writer at a time there in any case; every 0.1 s, see runs.c), and the
+ * housekeeper checkpoints the write-ahead log ten times a second: a
+ * checkpoint copies the log into the database and syncs it, which the
+ * commit that triggered it, and every request waiting on that commit,
+ * would wait for. (Measured, recorded /match's p99 came from gathering,
+ * not from checkpoints; moving them made no difference seen on this box,
+ * but a larger store's checkpoints take longer.) */
 static void *housekeeper_main(void *arg)
 {
     http_writer *h = arg;
@@ -280,7 +287,7 @@ static unsigned writers_wanted(const http_server *s)
 {
     if (s->options.writers)
         return s->options.writers < HTTP_WRITERS_MAX ? s->options.writers : HTTP_WRITERS_MAX;
-    return strcmp(kd_store_target_engine(s->options.db), "postgresql") ? 1 : HTTP_WRITERS_DEFAULT_PG;
+    return on_postgresql(s) ? HTTP_WRITERS_DEFAULT_PG : 1;
 }
 
 int http_recorder_start(http_server *s, kd_error *err)
